@@ -1,0 +1,55 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import { ROLES, type Role } from '../../../../libs/core/src/role.js';
+import type { ApiKeyEntity } from '../../../../libs/persistence/src/entities/api-key.entity.js';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'kamailio-edge-1', description: 'Who uses the key (a system or a person\'s role, not a personal name).' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({ enum: ROLES, example: 'telephony' })
+  @IsIn(ROLES)
+  role: Role;
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ example: '2f1d9a8e-4b59-4d0e-9a53-3c1b5e7f9a10' })
+  id: string;
+
+  @ApiProperty({ example: 'kamailio-edge-1' })
+  name: string;
+
+  @ApiProperty({ enum: ROLES, example: 'telephony' })
+  role: Role;
+
+  @ApiProperty({ example: 'vuoro_Xk3p', description: 'The first characters of the key, to recognise it.' })
+  keyPrefix: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  createdAt: string;
+
+  @ApiPropertyOptional({ example: null, nullable: true, type: String })
+  revokedAt: string | null;
+
+  @ApiPropertyOptional({ example: '2026-11-22T10:05:00.000Z', nullable: true, type: String })
+  lastUsedAt: string | null;
+
+  static from(key: ApiKeyEntity): ApiKeyDto {
+    return {
+      id: key.id,
+      name: key.name,
+      role: key.role,
+      keyPrefix: key.keyPrefix,
+      createdAt: key.createdAt.toISOString(),
+      revokedAt: key.revokedAt?.toISOString() ?? null,
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ example: 'vuoro_Xk3pQ9…', description: 'The secret. Shown only in this response: store it now.' })
+  key: string;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, type DomainErrorKind } from '../../../../libs/core/src/domain-error.js';
+import { PROBLEM_CONTENT_TYPE, problem, type ProblemDto } from './problem-details.js';
+
+function statusOf(kind: DomainErrorKind): number {
+  switch (kind) {
+    case 'not-found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'unprocessable':
+      return 422;
+    case 'forbidden':
+      return 403;
+    case 'unauthenticated':
+      return 401;
+    default: {
+      const exhaustive: never = kind;
+      return exhaustive;
+    }
+  }
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/** Database constraint violations that slipped past validation still get a 4xx naming the rule. */
+function fromDatabase(error: QueryFailedError, instance: string): ProblemDto | null {
+  const pg = error.driverError as PgError;
+  const rule = pg.constraint ?? 'constraint';
+  switch (pg.code) {
+    case '23505':
+      return problem(409, 'resource.conflict', `A resource with the same unique value exists (${rule})`, { instance, errors: [{ field: rule, rule: 'unique', message: 'must be unique' }] });
+    case '23503':
+      return problem(409, 'resource.reference', `The operation breaks a reference between resources (${rule})`, { instance, errors: [{ field: rule, rule: 'foreignKey', message: 'refers to a resource that does not exist or is still referenced' }] });
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22003':
+      return problem(422, 'validation.failed', `The values break a rule of the data model (${rule})`, { instance, errors: [{ field: rule, rule: 'check', message: 'breaks a database rule' }] });
+    default:
+      return null;
+  }
+}
+
+/**
+ * Every error leaves as RFC 9457 problem+json. Unexpected errors answer 500 with only an error id;
+ * the id, the error and its stack go to the log.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const instance = request.originalUrl?.split('?')[0] ?? request.url;
+    const body = this.toProblem(exception, instance);
+    if (response.headersSent) return;
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown, instance: string): ProblemDto {
+    if (exception instanceof DomainError) {
+      return problem(statusOf(exception.kind), exception.code, exception.message, {
+        instance,
+        ...(exception.violations.length ? { errors: exception.violations } : {}),
+      });
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
+      const detail = Array.isArray(message) ? message.join('; ') : message;
+      const code = status === 404 ? 'route.not_found' : status === 413 ? 'request.too_large' : status === 400 ? 'request.malformed' : `http.${status}`;
+      if (status < 500) return problem(status, code, detail, { instance });
+    }
+    if (exception instanceof QueryFailedError) {
+      const mapped = fromDatabase(exception, instance);
+      if (mapped) return mapped;
+    }
+    const errorId = randomUUID();
+    this.logger.error({ msg: 'unhandled error', errorId, path: instance, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) });
+    return problem(500, 'internal', 'An unexpected error occurred. Quote the error id when reporting it.', { instance, errorId });
+  }
+}

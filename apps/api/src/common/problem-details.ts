@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export class FieldViolationDto {
+  @ApiProperty({ example: 'skills[0].proficiency' })
+  field: string;
+
+  @ApiProperty({ example: 'max', description: 'The rule the field broke (class-validator constraint or database constraint name).' })
+  rule: string;
+
+  @ApiProperty({ example: 'proficiency must not be greater than 5' })
+  message: string;
+}
+
+/** RFC 9457 problem details. `code` is stable; clients switch on it, not on `detail`. */
+export class ProblemDto {
+  @ApiProperty({ example: 'https://vuoro.dev/problems/validation.failed' })
+  type: string;
+
+  @ApiProperty({ example: 'Unprocessable Content' })
+  title: string;
+
+  @ApiProperty({ example: 422 })
+  status: number;
+
+  @ApiProperty({ example: 'validation.failed' })
+  code: string;
+
+  @ApiProperty({ example: 'The request body is invalid: 1 field broke a rule' })
+  detail: string;
+
+  @ApiPropertyOptional({ example: '/v1/agents' })
+  instance?: string;
+
+  @ApiPropertyOptional({ type: [FieldViolationDto] })
+  errors?: FieldViolationDto[];
+
+  @ApiPropertyOptional({ example: '4f0c3a0e-6a55-4c39-9d5b-2f9a1b0c7d11', description: 'Only on 500: the id under which the error is logged.' })
+  errorId?: string;
+}
+
+export const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problem(status: number, code: string, detail: string, extra: Partial<ProblemDto> = {}): ProblemDto {
+  return {
+    type: `https://vuoro.dev/problems/${code}`,
+    title: STATUS_TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...extra,
+  };
+}

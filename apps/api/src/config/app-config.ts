@@ -1,0 +1,103 @@
+/**
+ * Configuration from the environment, validated once at boot. Every variable is listed in README.md.
+ * A bad value stops the process with a message naming the variable and the rule.
+ */
+import { resolve } from 'node:path';
+
+export type LogFormat = 'json' | 'pretty';
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface AppConfig {
+  nodeEnv: string;
+  host: string;
+  port: number;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
+  runMigrations: boolean;
+  /** `auto`: load the demo data when the database has no departments yet (the embedded default). */
+  seedDemoData: 'auto' | 'never';
+  /** Secret: the bootstrap admin key. Never logged. */
+  adminApiKey: string;
+  adminApiKeyIsDemoDefault: boolean;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+/** The admin key used when an embedded demo starts without ADMIN_API_KEY. Documented in README. */
+export const DEMO_ADMIN_API_KEY = 'vuoro-demo-admin-key';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return fallback;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const database: AppConfig['database'] = databaseUrl
+    ? { kind: 'postgres', url: databaseUrl, poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200, problems) }
+    : { kind: 'embedded', dataDir: resolve(env.DATA_DIR || './.data') };
+
+  let adminApiKey = env.ADMIN_API_KEY ?? '';
+  let adminApiKeyIsDemoDefault = false;
+  if (!adminApiKey) {
+    if (database.kind === 'embedded') {
+      adminApiKey = DEMO_ADMIN_API_KEY;
+      adminApiKeyIsDemoDefault = true;
+    } else {
+      problems.push('ADMIN_API_KEY is required when DATABASE_URL is set (at least 20 characters)');
+    }
+  } else if (adminApiKey.length < 20) {
+    problems.push('ADMIN_API_KEY must be at least 20 characters long');
+  }
+
+  const config: AppConfig = {
+    nodeEnv: env.NODE_ENV || 'development',
+    host: env.HOST || '0.0.0.0',
+    port: int(env, 'PORT', 3000, 0, 65535, problems),
+    database,
+    runMigrations: bool(env, 'MIGRATIONS_RUN', true, problems),
+    seedDemoData: oneOf(env, 'SEED_DEMO_DATA', ['auto', 'never'] as const, database.kind === 'embedded' ? 'auto' : 'never', problems),
+    adminApiKey,
+    adminApiKeyIsDemoDefault,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json', problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The injection token of the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,68 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { closeDataSource, createDataSource } from '../../../../libs/persistence/src/data-source.js';
+import {
+  AgentRepository,
+  ApiKeyRepository,
+  BusinessCalendarRepository,
+  DemoDataRepository,
+  DepartmentRepository,
+  QueueRepository,
+  SkillRepository,
+  TypeOrmAgentRepository,
+  TypeOrmApiKeyRepository,
+  TypeOrmBusinessCalendarRepository,
+  TypeOrmDemoDataRepository,
+  TypeOrmDepartmentRepository,
+  TypeOrmQueueRepository,
+  TypeOrmSkillRepository,
+} from '../../../../libs/persistence/src/repositories/index.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+const repositories = [
+  [AgentRepository, TypeOrmAgentRepository],
+  [ApiKeyRepository, TypeOrmApiKeyRepository],
+  [BusinessCalendarRepository, TypeOrmBusinessCalendarRepository],
+  [DemoDataRepository, TypeOrmDemoDataRepository],
+  [DepartmentRepository, TypeOrmDepartmentRepository],
+  [QueueRepository, TypeOrmQueueRepository],
+  [SkillRepository, TypeOrmSkillRepository],
+] as const;
+
+/** Opens the database (server or embedded), applies pending migrations, provides the repositories. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<DataSource> => {
+        const logger = new Logger('Database');
+        const dataSource = createDataSource(config.database);
+        await dataSource.initialize();
+        logger.log({ msg: 'database opened', mode: config.database.kind, ...(config.database.kind === 'embedded' ? { dataDir: config.database.dataDir } : {}) });
+        if (config.runMigrations) {
+          const applied = await dataSource.runMigrations({ transaction: 'each' });
+          logger.log({ msg: 'migrations applied', count: applied.length, names: applied.map((m) => m.name) });
+        }
+        return dataSource;
+      },
+    },
+    ...repositories.map(([token, implementation]) => ({
+      provide: token,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new implementation(dataSource),
+    })),
+  ],
+  exports: [DataSource, ...repositories.map(([token]) => token)],
+})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeDataSource(this.dataSource, this.config.database);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Jest runs the TypeScript sources as ES modules through SWC (with decorator metadata, which
+ * NestJS dependency injection and TypeORM need). Start it with NODE_OPTIONS=--experimental-vm-modules.
+ */
+const swc = {
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+  module: { type: 'es6' },
+  sourceMaps: 'inline',
+};
+
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};
+
+export default {
+  rootDir: '.',
+  testTimeout: 60000,
+  maxWorkers: 2,
+  projects: [
+    // Pure domain specs: framework-free libs, no database.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'], testPathIgnorePatterns: ['/libs/persistence/'] },
+    // Everything that touches PostgreSQL: a template database with the migrations applied is made
+    // once per run; each test file gets its own copy of it.
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/persistence/**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,3 @@
+export * from './channel.js';
+export * from './domain-error.js';
+export * from './role.js';

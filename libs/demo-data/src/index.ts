@@ -1,0 +1,2 @@
+export * from './generate-demo-data.js';
+export * from './random.js';

@@ -1,0 +1,40 @@
+/**
+ * Protocol fpp2-calls-week-ahead v1: prints the full table (WAPE/MAPE/MASE/RMSE, s/origin) for
+ * every method at both resolutions. Wire to `npm run bench:forecast`.
+ */
+import { combination, ewmaSameSlot, levelProfile, sameSlotMean, type WeekAheadModel } from '../src/models.js';
+import { loadFpp2Calls, runFpp2Protocol } from '../src/fpp2-protocol.js';
+import { vuoroAutoTuned, vuoroDefault } from '../src/week-ahead.js';
+
+export function benchMethods(): WeekAheadModel[] {
+  return [
+    sameSlotMean(1),
+    sameSlotMean(4),
+    sameSlotMean(8),
+    ewmaSameSlot(3),
+    levelProfile({ monthEffects: false }, 'level×profile, no month effects'),
+    levelProfile({}, 'level×profile hl=8 (fixed)'),
+    levelProfile({ profileSmoothing: 1 }, 'level×profile hl=8 smooth=1 (fixed)'),
+    combination([levelProfile({}), sameSlotMean(4)], [0.8, 0.2], '0.8 level×profile + 0.2 mean4'),
+    vuoroAutoTuned(),
+    vuoroDefault(),
+  ];
+}
+
+export async function main(): Promise<void> {
+  const series = { '30min': loadFpp2Calls('30min'), '5min': loadFpp2Calls('5min') } as const;
+  const lines = [
+    '| method | WAPE 30min | WAPE 5min | MAPE 30/5 | MASE 30/5 | RMSE 30/5 | s/origin 30min | s/origin 5min |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const m of benchMethods()) {
+    const a = runFpp2Protocol(m, '30min', series['30min']);
+    const b = runFpp2Protocol(m, '5min', series['5min']);
+    const f = (x: number, d = 2) => x.toFixed(d);
+    lines.push(
+      `| ${m.name} | ${f(a.wape)} % | ${f(b.wape)} % | ${f(a.mape)} / ${f(b.mape)} % | ${f(a.mase, 3)} / ${f(b.mase, 3)} | ${f(a.rmse, 1)} / ${f(b.rmse, 1)} | ${f(a.secondsPerOrigin, 4)} | ${f(b.secondsPerOrigin, 4)} |`,
+    );
+  }
+  console.log('Protocol fpp2-calls-week-ahead v1 (test weeks 30…34, expanding window)\n');
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,85 @@
+import { lastWeekOrigins, weekAheadForecasts } from './backtest.js';
+import type { DaySeries } from './day-series.js';
+import type { ErrorModel } from './intervals.js';
+import { normalQuantile } from './intervals.js';
+import type { WeekAheadModel } from './models.js';
+
+export interface RestOfDayForecast {
+  /** observed / expected arrivals so far. */
+  ratio: number;
+  /** the ratio after shrinkage toward 1 that was applied to the rest of the day. */
+  appliedRatio: number;
+  /** forecasts of the remaining slots (index 0 = first slot not yet observed). */
+  forecast: number[];
+  /** cumulative arrivals are outside the `spikeLevel` interval of the morning forecast. */
+  spike: 'high' | 'low' | null;
+}
+
+/**
+ * Re-forecasts the rest of a day from the arrivals observed so far: the remaining part of the
+ * morning (week-ahead) forecast is scaled by observed/expected, shrunk toward 1 with the
+ * empirical-Bayes weight σ² / (σ² + φ/E) (σ: day-level error, φ: Poisson overdispersion, E:
+ * expected arrivals so far). Also flags a spike when the cumulative arrivals leave the prediction
+ * interval of the morning forecast.
+ */
+export function reforecastRestOfDay(
+  dayForecast: readonly number[],
+  observed: readonly number[],
+  errorModel: ErrorModel,
+  opts: { spikeLevel?: number; maxRatio?: number; /** weight of the observed deviation carried into the rest of the day (see estimateCarryOver); default: empirical-Bayes weight. */ carryOver?: number } = {},
+): RestOfDayForecast {
+  const k = observed.length;
+  let expected = 0;
+  let seen = 0;
+  for (let s = 0; s < k; s++) {
+    expected += dayForecast[s];
+    seen += observed[s];
+  }
+  const rest = dayForecast.slice(k);
+  if (expected <= 0) return { ratio: 1, appliedRatio: 1, forecast: rest.slice(), spike: null };
+  const ratio = seen / expected;
+  const s2 = errorModel.sigmaDay ** 2;
+  const w = opts.carryOver ?? s2 / (s2 + errorModel.phi / expected);
+  const maxRatio = opts.maxRatio ?? 3;
+  const applied = Math.min(maxRatio, Math.max(1 / maxRatio, 1 + w * (ratio - 1)));
+  const z = normalQuantile(0.5 + (opts.spikeLevel ?? 0.95) / 2);
+  const sd = Math.sqrt(errorModel.phi * expected + s2 * expected * expected);
+  const spike = seen > expected + z * sd ? 'high' : seen < expected - z * sd ? 'low' : null;
+  return { ratio, appliedRatio: applied, forecast: rest.map((v) => v * applied), spike };
+}
+
+/**
+ * How much of the morning's deviation (observed/expected − 1 up to `cutoffSlot`) persists in the
+ * rest of the day: the least-squares slope of rest-of-day deviation on morning deviation over the
+ * week-ahead forecasts of the last `weeks` weeks of the training history, clamped to [0, 1].
+ */
+export function estimateCarryOver(history: DaySeries, model: WeekAheadModel, cutoffSlot: number, weeks = 8): number {
+  const { runs } = weekAheadForecasts(history, model, lastWeekOrigins(history, weeks));
+  let sxy = 0;
+  let sxx = 0;
+  for (const run of runs) {
+    run.dates.forEach((_, d) => {
+      if (run.imputed[d]) return;
+      const f = run.forecast[d];
+      const y = run.actual[d];
+      let fm = 0;
+      let ym = 0;
+      let fr = 0;
+      let yr = 0;
+      for (let s = 0; s < f.length; s++) {
+        if (s < cutoffSlot) {
+          fm += f[s];
+          ym += y[s];
+        } else {
+          fr += f[s];
+          yr += y[s];
+        }
+      }
+      if (fm <= 0 || fr <= 0) return;
+      const x = ym / fm - 1;
+      sxy += x * (yr / fr - 1);
+      sxx += x * x;
+    });
+  }
+  return sxx > 0 ? Math.min(1, Math.max(0, sxy / sxx)) : 0;
+}

@@ -1,0 +1,33 @@
+import { AgentSkillEntity } from './agent-skill.entity.js';
+import { AgentEntity } from './agent.entity.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { BusinessCalendarEntity, CalendarClosureEntity } from './business-calendar.entity.js';
+import { DepartmentEntity } from './department.entity.js';
+import { IntervalStatisticEntity } from './interval-statistic.entity.js';
+import { LetterBatchEntity } from './letter-batch.entity.js';
+import { QueueEntity, QueueSkillEntity } from './queue.entity.js';
+import { SkillEntity } from './skill.entity.js';
+
+export * from './agent-skill.entity.js';
+export * from './agent.entity.js';
+export * from './api-key.entity.js';
+export * from './business-calendar.entity.js';
+export * from './department.entity.js';
+export * from './interval-statistic.entity.js';
+export * from './letter-batch.entity.js';
+export * from './queue.entity.js';
+export * from './skill.entity.js';
+
+export const ENTITIES = [
+  DepartmentEntity,
+  SkillEntity,
+  AgentEntity,
+  AgentSkillEntity,
+  BusinessCalendarEntity,
+  CalendarClosureEntity,
+  QueueEntity,
+  QueueSkillEntity,
+  IntervalStatisticEntity,
+  LetterBatchEntity,
+  ApiKeyEntity,
+];

@@ -1,0 +1,31 @@
+import type { SkippedAgent, StepInfo } from './eligibility.js';
+import type { PriorityInfo } from './priority.js';
+
+export type AgentChoiceRule = 'previous-agent' | 'longest-idle';
+
+/** Why a decision came out as it did. Contains ids only, never personal data. */
+export interface Explanation {
+  /** One line for logs and the supervisor UI. */
+  summary: string;
+  /** The rule that chose the agent, or why nobody was chosen. */
+  rule: AgentChoiceRule | 'no-eligible-agent' | 'highest-priority' | 'no-eligible-contact';
+  /** The widening step under which the chosen agent qualified. */
+  step?: StepInfo;
+  /** Priority of the contact concerned. */
+  priority?: PriorityInfo;
+  waitedSeconds?: number;
+  /** Eligible agents in rank order (the first was chosen). */
+  eligibleAgentIds?: string[];
+  /** Every agent not eligible, with the reason. */
+  skippedAgents: SkippedAgent[];
+  /** selectContactForAgent: every waiting contact the agent may not take, with the reason. */
+  skippedContacts?: SkippedContact[];
+  /** The previous agent preference, when the contact has a previous agent. */
+  previousAgent?: { agentId: string; applied: boolean; detail: string };
+}
+
+export interface SkippedContact {
+  contactId: string;
+  reason: string;
+  detail: string;
+}

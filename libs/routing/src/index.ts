@@ -1,0 +1,42 @@
+export type {
+  Agent,
+  AgentState,
+  BusinessClock,
+  Channel,
+  ChannelCounts,
+  Contact,
+  LoanWindow,
+  Queue,
+  QueueLookup,
+  RoutingConfig,
+  RoutingContext,
+  ServiceTarget,
+  SkillRequirement,
+  WideningStep,
+} from './model.js';
+export { DEFAULT_ROUTING_CONFIG, ROUTABLE_STATES, resolveConfig, waitedSeconds } from './model.js';
+export type { PriorityInfo, Prioritised } from './priority.js';
+export { contactDeadline, contactPriority, comparePrioritised, prioritise } from './priority.js';
+export type { AgentEvaluation, SkipReason, SkippedAgent, StepInfo } from './eligibility.js';
+export {
+  activeSteps,
+  capacityProblem,
+  defaultWideningSteps,
+  evaluateAgent,
+  languageSkill,
+  queueRequirements,
+  queueSteps,
+} from './eligibility.js';
+export type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
+export type { AgentSelection, Assignment, ContactSelection } from './routing-policy.js';
+export {
+  assignBatch,
+  blendingThresholdSeconds,
+  selectAgentForContact,
+  selectContactForAgent,
+  withReservation,
+} from './routing-policy.js';
+export type { Offer, OfferEvent, OfferOutcome } from './offers.js';
+export { expiredOffers, isOfferExpired, makeOffer, offerTimeoutSeconds, resolveOffer } from './offers.js';
+export type { HandleTimeStats, WaitEstimate } from './estimate-wait.js';
+export { estimateWait, estimateWaitDetails, positionInLine } from './estimate-wait.js';

@@ -1,0 +1,358 @@
+/**
+ * The routing policy's entry points. Pure and deterministic: same inputs → same decision;
+ * inputs are never mutated; the clock is the `now` argument.
+ */
+import type { AgentEvaluation, SkippedAgent, StepInfo } from './eligibility.js';
+import { evaluateAgent, queueSteps } from './eligibility.js';
+import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
+import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
+import { queueMap, resolveConfig, waitedSeconds } from './model.js';
+import type { Prioritised, PriorityInfo } from './priority.js';
+import { contactPriority, prioritise } from './priority.js';
+
+export type AgentSelection =
+  | { agentId: string; step: StepInfo; rule: AgentChoiceRule; explanation: Explanation }
+  | { agentId: null; explanation: Explanation };
+
+export type ContactSelection =
+  | { contactId: string; queueId: string; step: StepInfo; explanation: Explanation }
+  | { contactId: null; explanation: Explanation };
+
+export interface Assignment {
+  contactId: string;
+  agentId: string;
+  queueId: string;
+  channel: Channel;
+  step: StepInfo;
+  rule: AgentChoiceRule;
+  lent: boolean;
+  priority: PriorityInfo;
+  explanation: Explanation;
+}
+
+/** Per-call cache of each queue's widening steps. */
+class Steps {
+  private readonly cache = new Map<string, StepInfo[]>();
+  constructor(private readonly config: RoutingConfig) {}
+  of(queue: Queue): StepInfo[] {
+    let s = this.cache.get(queue.id);
+    if (!s) {
+      s = queueSteps(queue, this.config);
+      this.cache.set(queue.id, s);
+    }
+    return s;
+  }
+}
+
+interface Candidate {
+  agent: Agent;
+  step: StepInfo;
+  lent: boolean;
+  previous: boolean;
+}
+
+function totalLoad(a: Agent): number {
+  return a.load.phone + a.load.chat + a.load.email;
+}
+
+function occupancyOf(a: Agent): number {
+  if (a.occupancy !== undefined) return a.occupancy;
+  const cap = a.capacity.phone + a.capacity.chat + a.capacity.email;
+  return cap > 0 ? totalLoad(a) / cap : 1;
+}
+
+/**
+ * Agent ranking: the previous agent (inside its preference window) first; then the narrowest
+ * widening step (a fully skilled agent before a widened one); then fewer contacts in hand; then
+ * longest idle (earliest idleSince); then lower occupancy; then id.
+ */
+function compareCandidates(a: Candidate, b: Candidate): number {
+  if (a.previous !== b.previous) return a.previous ? -1 : 1;
+  if (a.step.index !== b.step.index) return a.step.index - b.step.index;
+  const l = totalLoad(a.agent) - totalLoad(b.agent);
+  if (l !== 0) return l;
+  const idle = a.agent.idleSince.getTime() - b.agent.idleSince.getTime();
+  if (idle !== 0) return idle;
+  const o = occupancyOf(a.agent) - occupancyOf(b.agent);
+  if (o !== 0) return o;
+  return a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0;
+}
+
+export function blendingThresholdSeconds(queue: Queue, config: RoutingConfig): number {
+  return queue.emailBlendingThresholdSeconds ?? config.emailBlendingThresholdSeconds[queue.channel];
+}
+
+/** Phone/chat contacts that have waited past their queue's email-blending threshold. */
+function blockingContacts(ordered: readonly Prioritised[], now: Date, config: RoutingConfig): Prioritised[] {
+  return ordered.filter(
+    (p) => p.queue.channel !== 'email' && waitedSeconds(p.contact, now) >= blendingThresholdSeconds(p.queue, config),
+  );
+}
+
+/** The first blocking contact the agent could take now, if any. */
+function blendingBlocker(
+  agent: Agent,
+  blocking: readonly Prioritised[],
+  now: Date,
+  steps: Steps,
+  skip?: ReadonlySet<string>,
+): Prioritised | undefined {
+  return blocking.find((p) => !skip?.has(p.contact.id) && evaluateAgent(agent, p.contact, p.queue, now, steps.of(p.queue)).eligible);
+}
+
+function blendingSkip(agent: Agent, blocker: Prioritised, now: Date): SkippedAgent {
+  return {
+    agentId: agent.id,
+    reason: 'email-blending',
+    detail: `could take ${blocker.queue.channel} contact ${blocker.contact.id} waiting ${Math.floor(waitedSeconds(blocker.contact, now))} s`,
+  };
+}
+
+interface Choice {
+  best: Candidate | null;
+  ranked: Candidate[];
+  skipped: SkippedAgent[];
+  previousAgent?: Explanation['previousAgent'];
+}
+
+function chooseAgent(
+  contact: Contact,
+  queue: Queue,
+  agents: Iterable<Agent>,
+  now: Date,
+  config: RoutingConfig,
+  steps: Steps,
+  emailBlocker: ((agent: Agent) => Prioritised | undefined) | null,
+): Choice {
+  const waited = waitedSeconds(contact, now);
+  const prefSeconds = queue.previousAgentPreferenceSeconds ?? config.previousAgentPreferenceSeconds[queue.channel];
+  const preferPrevious = contact.previousAgentId !== undefined && waited < prefSeconds;
+  const ranked: Candidate[] = [];
+  const skipped: SkippedAgent[] = [];
+  let previousEval: AgentEvaluation | 'blending' | undefined;
+  for (const agent of agents) {
+    const ev = evaluateAgent(agent, contact, queue, now, steps.of(queue));
+    if (!ev.eligible) {
+      skipped.push({ agentId: agent.id, reason: ev.reason, detail: ev.detail });
+      if (agent.id === contact.previousAgentId) previousEval = ev;
+      continue;
+    }
+    const blocker = emailBlocker?.(agent);
+    if (blocker) {
+      skipped.push(blendingSkip(agent, blocker, now));
+      if (agent.id === contact.previousAgentId) previousEval = 'blending';
+      continue;
+    }
+    if (agent.id === contact.previousAgentId) previousEval = ev;
+    ranked.push({ agent, step: ev.step, lent: ev.lent, previous: preferPrevious && agent.id === contact.previousAgentId });
+  }
+  ranked.sort(compareCandidates);
+  let previousAgent: Explanation['previousAgent'];
+  if (contact.previousAgentId !== undefined) {
+    const id = contact.previousAgentId;
+    let detail: string;
+    let applied = false;
+    if (!preferPrevious) detail = `preference window of ${prefSeconds} s is over (waited ${Math.floor(waited)} s)`;
+    else if (previousEval === undefined) detail = 'previous agent is not logged in';
+    else if (previousEval === 'blending') detail = 'previous agent is kept for waiting calls/chats';
+    else if (!previousEval.eligible) detail = `previous agent not eligible: ${previousEval.detail}`;
+    else {
+      applied = true;
+      detail = `preferred for the first ${prefSeconds} s of the wait`;
+    }
+    previousAgent = { agentId: id, applied, detail };
+  }
+  return { best: ranked[0] ?? null, ranked, skipped, previousAgent };
+}
+
+function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo, waited: number): AgentSelection {
+  const base = {
+    priority,
+    waitedSeconds: waited,
+    eligibleAgentIds: choice.ranked.map((c) => c.agent.id),
+    skippedAgents: choice.skipped,
+    ...(choice.previousAgent ? { previousAgent: choice.previousAgent } : {}),
+  };
+  const best = choice.best;
+  if (!best) {
+    return {
+      agentId: null,
+      explanation: {
+        ...base,
+        rule: 'no-eligible-agent',
+        summary: `no eligible agent for contact ${contact.id} (${choice.skipped.length} skipped)`,
+      },
+    };
+  }
+  const rule: AgentChoiceRule = best.previous ? 'previous-agent' : 'longest-idle';
+  return {
+    agentId: best.agent.id,
+    step: best.step,
+    rule,
+    explanation: {
+      ...base,
+      rule,
+      step: best.step,
+      summary:
+        `contact ${contact.id} → agent ${best.agent.id} by ${rule}` +
+        ` (step ${best.step.index}: ${best.step.name}${best.lent ? ', lent agent' : ''})`,
+    },
+  };
+}
+
+/**
+ * When a contact arrives (or waits on): the agent it should be offered to, or null.
+ * For an email, agents who could take a phone/chat contact in `ctx.waitingContacts` waiting past
+ * its blending threshold are skipped (without `ctx.waitingContacts` blending is not checked).
+ */
+export function selectAgentForContact(
+  contact: Contact,
+  queue: Queue,
+  agents: readonly Agent[],
+  now: Date,
+  ctx: RoutingContext = {},
+): AgentSelection {
+  const config = resolveConfig(ctx);
+  const steps = new Steps(config);
+  const priority = contactPriority(contact, queue, now, ctx, config);
+  let emailBlocker: ((a: Agent) => Prioritised | undefined) | null = null;
+  if (queue.channel === 'email' && ctx.waitingContacts?.length) {
+    const qs = new Map(queueMap(ctx.queues));
+    qs.set(queue.id, queue);
+    const others = ctx.waitingContacts.filter((c) => c.id !== contact.id);
+    const blocking = blockingContacts(prioritise(others, qs, now, ctx).ordered, now, config);
+    emailBlocker = (a) => blendingBlocker(a, blocking, now, steps);
+  }
+  const choice = chooseAgent(contact, queue, agents, now, config, steps, emailBlocker);
+  return agentSelection(choice, contact, priority, waitedSeconds(contact, now));
+}
+
+/**
+ * When an agent has room for more work: the highest-priority waiting contact it may take
+ * (capacity, skills with widening, email blending), or null.
+ */
+export function selectContactForAgent(
+  agent: Agent,
+  waitingContacts: readonly Contact[],
+  queues: QueueLookup,
+  now: Date,
+  ctx: RoutingContext = {},
+): ContactSelection {
+  const config = resolveConfig(ctx);
+  const steps = new Steps(config);
+  const qs = queueMap(queues);
+  const { ordered, unknownQueue } = prioritise(waitingContacts, qs, now, ctx);
+  const skippedContacts: SkippedContact[] = unknownQueue.map((c) => ({
+    contactId: c.id,
+    reason: 'unknown-queue',
+    detail: `queue ${c.queueId} is not known`,
+  }));
+  const blocker = blendingBlocker(agent, blockingContacts(ordered, now, config), now, steps);
+  for (const p of ordered) {
+    const ev = evaluateAgent(agent, p.contact, p.queue, now, steps.of(p.queue));
+    if (!ev.eligible) {
+      skippedContacts.push({ contactId: p.contact.id, reason: ev.reason, detail: ev.detail });
+      continue;
+    }
+    if (p.queue.channel === 'email' && blocker) {
+      const s = blendingSkip(agent, blocker, now);
+      skippedContacts.push({ contactId: p.contact.id, reason: s.reason, detail: s.detail });
+      continue;
+    }
+    return {
+      contactId: p.contact.id,
+      queueId: p.queue.id,
+      step: ev.step,
+      explanation: {
+        rule: 'highest-priority',
+        summary:
+          `agent ${agent.id} → contact ${p.contact.id} (${p.queue.channel}, urgency ${Math.round(p.priority.urgencySeconds)} s,` +
+          ` step ${ev.step.index}: ${ev.step.name})`,
+        step: ev.step,
+        priority: p.priority,
+        waitedSeconds: waitedSeconds(p.contact, now),
+        skippedAgents: [],
+        skippedContacts,
+      },
+    };
+  }
+  return {
+    contactId: null,
+    explanation: {
+      rule: 'no-eligible-contact',
+      summary: `no waiting contact agent ${agent.id} may take (${skippedContacts.length} skipped)`,
+      skippedAgents: [],
+      skippedContacts,
+    },
+  };
+}
+
+/** Agent after a reservation: one more contact on `channel`, state 'reserved' if it was 'available'. */
+export function withReservation(agent: Agent, channel: Channel): Agent {
+  return {
+    ...agent,
+    state: agent.state === 'available' ? 'reserved' : agent.state,
+    load: { ...agent.load, [channel]: agent.load[channel] + 1 },
+  };
+}
+
+/**
+ * Greedy matching: waiting contacts in priority order, each to its best eligible agent given
+ * the reservations already made in this batch. Never assigns a contact twice nor exceeds an
+ * agent's capacity; an email is not given to an agent who could still take an unassigned
+ * phone/chat contact waiting past its blending threshold (emails held back only by that rule get
+ * a second pass once the calls and chats are placed, so the result is maximal). Inputs are not
+ * mutated. Assignments are listed in the order the reservations were made.
+ */
+export function assignBatch(
+  waitingContacts: readonly Contact[],
+  agents: readonly Agent[],
+  queues: QueueLookup,
+  now: Date,
+  ctx: RoutingContext = {},
+): Assignment[] {
+  const config = resolveConfig(ctx);
+  const steps = new Steps(config);
+  const qs = queueMap(queues);
+  const seen = new Set<string>();
+  const unique = waitingContacts.filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)));
+  const { ordered } = prioritise(unique, qs, now, ctx);
+  const blocking = blockingContacts(ordered, now, config);
+  const working = new Map<string, Agent>();
+  for (const a of agents) if (!working.has(a.id)) working.set(a.id, a);
+  const assigned = new Set<string>();
+  const out: Assignment[] = [];
+  const deferred: Prioritised[] = [];
+  const tryAssign = (p: Prioritised, secondPass: boolean): void => {
+    const blocker =
+      p.queue.channel === 'email' ? (a: Agent) => blendingBlocker(a, blocking, now, steps, assigned) : null;
+    const choice = chooseAgent(p.contact, p.queue, working.values(), now, config, steps, blocker);
+    if (!choice.best) {
+      // An email held back only by blending may fit once the calls/chats it waited for are placed.
+      if (!secondPass && choice.skipped.some((s) => s.reason === 'email-blending')) deferred.push(p);
+      return;
+    }
+    const sel = agentSelection(choice, p.contact, p.priority, waitedSeconds(p.contact, now));
+    if (sel.agentId === null) return;
+    const agent = choice.best.agent;
+    working.set(agent.id, withReservation(agent, p.queue.channel));
+    assigned.add(p.contact.id);
+    out.push({
+      contactId: p.contact.id,
+      agentId: agent.id,
+      queueId: p.queue.id,
+      channel: p.queue.channel,
+      step: sel.step,
+      rule: sel.rule,
+      lent: choice.best.lent,
+      priority: p.priority,
+      explanation: secondPass
+        ? { ...sel.explanation, summary: `${sel.explanation.summary}; deferred by email blending until calls/chats were placed` }
+        : sel.explanation,
+    });
+  };
+  for (const p of ordered) tryAssign(p, false);
+  // Emails never change whether an agent can take a call or chat, so one more pass is enough.
+  for (const p of deferred) tryAssign(p, true);
+  return out;
+}

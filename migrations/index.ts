@@ -1,0 +1,4 @@
+import { InitialSchema1795305600000 } from './1795305600000-initial-schema.js';
+
+/** Every migration, oldest first. A new migration file is added here as well. */
+export const MIGRATIONS = [InitialSchema1795305600000];

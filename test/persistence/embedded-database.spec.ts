@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeDataSource, createDataSource, type DatabaseTarget } from '../../libs/persistence/src/data-source.js';
+import { DepartmentEntity } from '../../libs/persistence/src/entities/index.js';
+
+describe('embedded PGlite database', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vuoro-embedded-'));
+  const target: DatabaseTarget = { kind: 'embedded', dataDir };
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('applies the migrations, keeps data across a restart and enforces named constraints', async () => {
+    const first = createDataSource(target);
+    await first.initialize();
+    const applied = await first.runMigrations({ transaction: 'each' });
+    expect(applied.map((m) => m.name)).toContain('InitialSchema1795305600000');
+    await first.getRepository(DepartmentEntity).save({ key: 'payments', name: 'Payments', kind: 'other' });
+    await expect(
+      first.getRepository(DepartmentEntity).save({ key: 'Not A Key', name: 'x', kind: 'other' }),
+    ).rejects.toMatchObject({ driverError: expect.objectContaining({ constraint: 'departments_key_format' }) });
+    await closeDataSource(first, target);
+
+    const second = createDataSource(target);
+    await second.initialize();
+    expect(await second.showMigrations()).toBe(false);
+    const found = await second.getRepository(DepartmentEntity).findOneByOrFail({ key: 'payments' });
+    expect(found.name).toBe('Payments');
+    await closeDataSource(second, target);
+  });
+
+  it('serialises concurrent transactions on the single embedded session', async () => {
+    const ds = createDataSource(target);
+    await ds.initialize();
+    const keys = Array.from({ length: 8 }, (_, i) => `dept-${i}`);
+    await Promise.all(
+      keys.map((key, i) =>
+        ds.transaction(async (tx) => {
+          await tx.getRepository(DepartmentEntity).save({ key, name: key, kind: 'other' });
+          if (i % 2 === 1) throw new Error('roll back the odd ones');
+        }).catch(() => undefined),
+      ),
+    );
+    const saved = await ds.getRepository(DepartmentEntity).find();
+    expect(saved.map((d) => d.key).filter((k) => k.startsWith('dept-')).sort()).toEqual(['dept-0', 'dept-2', 'dept-4', 'dept-6']);
+    await closeDataSource(ds, target);
+  });
+});
