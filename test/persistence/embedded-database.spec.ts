@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDataSource, createDataSource, type DatabaseTarget } from '../../libs/persistence/src/data-source.js';
 import { DepartmentEntity } from '../../libs/persistence/src/entities/index.js';
+import request from 'supertest';
+import { createApp } from '../../apps/api/src/create-app.js';
+import { testConfig } from '../support/test-app.js';
 
 describe('embedded PGlite database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vuoro-embedded-'));
@@ -44,5 +47,21 @@ describe('embedded PGlite database', () => {
     const saved = await ds.getRepository(DepartmentEntity).find();
     expect(saved.map((d) => d.key).filter((k) => k.startsWith('dept-')).sort()).toEqual(['dept-0', 'dept-2', 'dept-4', 'dept-6']);
     await closeDataSource(ds, target);
+  });
+
+  it('runs the whole service on the embedded database: migrations, demo data, API', async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), 'vuoro-embedded-app-'));
+    try {
+      const app = await createApp(testConfig({ database: { kind: 'embedded', dataDir: demoDir }, seedDemoData: 'auto' }));
+      const http = request(app.getHttpServer());
+      await http.get('/v1/agents').expect(401);
+      const agents = await http.get('/v1/agents').set('Authorization', 'Bearer test-admin-key-0123456789abcdef').expect(200);
+      expect(agents.body.total).toBe(130);
+      const queues = await http.get('/v1/queues').set('Authorization', 'Bearer test-admin-key-0123456789abcdef').expect(200);
+      expect(queues.body).toHaveLength(9);
+      await app.close();
+    } finally {
+      rmSync(demoDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,30 @@
+import { ConfigError, DEMO_ADMIN_API_KEY, loadConfig } from './app-config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded database with demo data and the documented demo key', () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/vuoro-x' });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: '/tmp/vuoro-x' });
+    expect(config.seedDemoData).toBe('auto');
+    expect(config.adminApiKey).toBe(DEMO_ADMIN_API_KEY);
+    expect(config.adminApiKeyIsDemoDefault).toBe(true);
+    expect(config.port).toBe(3000);
+  });
+
+  it('uses PostgreSQL from DATABASE_URL and then requires a real admin key', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/vuoro' })).toThrow(/ADMIN_API_KEY is required/);
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/vuoro', ADMIN_API_KEY: 'a'.repeat(32), DATABASE_POOL_SIZE: '20' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/vuoro', poolSize: 20 });
+    expect(config.seedDemoData).toBe('never');
+  });
+
+  it('names every bad variable and its rule at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', MIGRATIONS_RUN: 'maybe', LOG_FORMAT: 'xml', DATABASE_URL: 'mysql://x', ADMIN_API_KEY: 'short' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'MIGRATIONS_RUN', 'LOG_FORMAT', 'DATABASE_URL', 'ADMIN_API_KEY']) expect(problems).toContain(name);
+    }
+  });
+});

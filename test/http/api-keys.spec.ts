@@ -1,0 +1,36 @@
+import { bearer, startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
+
+describe('API keys', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('creates a key whose secret is shown once and stored only as a hash, then revokes it at once', async () => {
+    const admin = bearer(t.adminKey);
+    const created = await t.http.post('/v1/api-keys').set(...admin).send({ name: 'wallboard', role: 'manager' }).expect(201);
+    expect(created.body.key).toMatch(/^vuoro_[A-Za-z0-9_-]{40,}$/);
+    expect(created.body.keyPrefix).toBe(created.body.key.slice(0, 10));
+
+    const listed = await t.http.get('/v1/api-keys').set(...admin).expect(200);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+    const rows = await t.app.get((await import('typeorm')).DataSource).query('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.id]);
+    expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0].key_hash).not.toContain(created.body.key);
+
+    await t.http.get('/v1/departments').set(...bearer(created.body.key)).expect(200);
+    const revoked = await t.http.delete(`/v1/api-keys/${created.body.id}`).set(...admin).expect(200);
+    expect(revoked.body.revokedAt).not.toBeNull();
+    const refused = await t.http.get('/v1/departments').set(...bearer(created.body.key)).expect(401);
+    expect(refused.body.code).toBe('auth.invalid_key');
+  });
+
+  it('bootstraps ADMIN_API_KEY as an admin key and names a bad role in a 422', async () => {
+    const listed = await t.http.get('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).expect(200);
+    expect(listed.body).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'admin', name: 'bootstrap-admin (ADMIN_API_KEY)', revokedAt: null })]));
+    const bad = await t.http.post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: 'x', role: 'root' }).expect(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'role', rule: 'isIn' })]);
+  });
+});

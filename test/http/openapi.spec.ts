@@ -1,0 +1,48 @@
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+interface Operation {
+  summary?: string;
+  security?: unknown[];
+  responses: Record<string, unknown>;
+  requestBody?: unknown;
+}
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let doc: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string; items?: unknown; allOf?: unknown }> }>; securitySchemes: Record<string, unknown> } };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    doc = (await t.http.get('/docs-json').expect(200)).body;
+  });
+  afterAll(() => t.close());
+
+  const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+
+  it('gives every operation a summary and a success response', () => {
+    for (const { key, op } of operations()) {
+      expect({ key, summary: Boolean(op.summary) }).toEqual({ key, summary: true });
+      expect({ key, success: Object.keys(op.responses).some((s) => s.startsWith('2')) }).toEqual({ key, success: true });
+    }
+  });
+
+  it('documents the API-key scheme and 401/403 on every protected operation, and 4xx on every write', () => {
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['api-key']);
+    for (const { key, op } of operations()) {
+      if (key.includes('/health') || key.includes('/metrics')) continue;
+      expect({ key, security: op.security }).toEqual({ key, security: [{ 'api-key': [] }] });
+      expect({ key, codes: ['401', '403'].every((c) => c in op.responses) }).toEqual({ key, codes: true });
+      if (op.requestBody) expect({ key, has422: '422' in op.responses }).toEqual({ key, has422: true });
+    }
+  });
+
+  it('gives every scalar property of the request and response schemas an example', () => {
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      for (const [property, spec] of Object.entries(schema.properties ?? {})) {
+        const nested = spec.$ref || spec.allOf || (spec.items && typeof spec.items === 'object' && '$ref' in spec.items);
+        if (nested) continue;
+        expect({ at: `${name}.${property}`, hasExample: spec.example !== undefined }).toEqual({ at: `${name}.${property}`, hasExample: true });
+      }
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { agentBody, createReferenceData } from '../support/fixtures.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('departments, calendars, skills and queues', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('lets a new user build a department, calendar, queue and agents, with per-channel default targets', async () => {
+    const { departmentId, calendarId, queueId } = await createReferenceData(t);
+    const admin = bearer(t.adminKey);
+    const queue = await t.http.get(`/v1/queues/${queueId}`).set(...admin).expect(200);
+    expect(queue.body).toMatchObject({ channel: 'phone', language: 'fi', departmentId, calendarId, target: { percent: 90, seconds: 30, basis: 'elapsed' }, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] });
+
+    const email = await t.http.post('/v1/queues').set(...admin).send({ key: 'email-fi', name: 'Email, Finnish', departmentId, channel: 'email', language: 'fi', calendarId, requiredSkills: [] }).expect(201);
+    expect(email.body.target).toEqual({ percent: 90, seconds: 28800, basis: 'business' });
+    const chat = await t.http.post('/v1/queues').set(...admin).send({ key: 'chat-fi', name: 'Chat', departmentId, channel: 'chat', calendarId, requiredSkills: [], target: { percent: 85, seconds: 45, basis: 'elapsed' } }).expect(201);
+    expect(chat.body.target).toEqual({ percent: 85, seconds: 45, basis: 'elapsed' });
+
+    const list = await t.http.get('/v1/queues?channel=email').set(...admin).expect(200);
+    expect(list.body.map((q: { key: string }) => q.key)).toEqual(['email-fi']);
+  });
+
+  it('refuses to delete a department or calendar still in use (409) and deletes them once free', async () => {
+    const admin = bearer(t.adminKey);
+    const department = await t.http.post('/v1/departments').set(...admin).send({ key: 'legal', name: 'Legal', kind: 'other' }).expect(201);
+    const agent = await t.http.post('/v1/agents').set(...admin).send(agentBody(department.body.id, { employeeNumber: 'L1' })).expect(201);
+    const inUse = await t.http.delete(`/v1/departments/${department.body.id}`).set(...admin).expect(409);
+    expect(inUse.body.code).toBe('department.in_use');
+    await t.http.delete(`/v1/agents/${agent.body.id}`).set(...admin).expect(204);
+    await t.http.delete(`/v1/departments/${department.body.id}`).set(...admin).expect(204);
+    await t.http.delete(`/v1/departments/${department.body.id}`).set(...admin).expect(404);
+
+    const calendars = await t.http.get('/v1/calendars').set(...admin).expect(200);
+    const used = calendars.body.find((c: { key: string }) => c.key === 'fi-contact-centre');
+    expect((await t.http.delete(`/v1/calendars/${used.id}`).set(...admin).expect(409)).body.code).toBe('calendar.in_use');
+  });
+
+  it('validates calendars: time zone, HH:MM, close after open, unique closure dates', async () => {
+    const admin = bearer(t.adminKey);
+    const res = await t.http
+      .post('/v1/calendars')
+      .set(...admin)
+      .send({ key: 'bad', name: 'Bad', timeZone: 'Europe/Atlantis', openingHours: [{ weekday: 8, open: '8:00', close: '18:00' }] })
+      .expect(422);
+    const pairs = res.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
+    expect(pairs).toEqual(expect.arrayContaining(['timeZone:isTimeZone', 'openingHours[0].weekday:max', 'openingHours[0].open:matches']));
+
+    const inverted = await t.http
+      .post('/v1/calendars')
+      .set(...admin)
+      .send({ key: 'inverted', name: 'Inverted', timeZone: 'Europe/Helsinki', openingHours: [{ weekday: 1, open: '18:00', close: '08:00' }], closures: [{ date: '2026-12-23', name: 'a' }, { date: '2026-12-23', name: 'b' }] })
+      .expect(422);
+    expect(inverted.body.errors.map((e: { field: string }) => e.field)).toEqual(['openingHours[0].close', 'closures[1].date']);
+  });
+
+  it('validates skills and queues, naming the field and rule', async () => {
+    const admin = bearer(t.adminKey);
+    const skill = await t.http.put('/v1/skills').set(...admin).send({ key: 'topic:estates', kind: 'language', name: 'Estates' }).expect(422);
+    expect(skill.body.errors).toEqual([expect.objectContaining({ field: 'key', rule: 'matchesKind' })]);
+    const queue = await t.http
+      .post('/v1/queues')
+      .set(...admin)
+      .send({ key: 'Phone FI', name: 'x', departmentId: 'x', channel: 'fax', calendarId: '00000000-0000-4000-8000-000000000000', target: { percent: 120, seconds: 0, basis: 'wall' }, requiredSkills: [] })
+      .expect(422);
+    const pairs = queue.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
+    expect(pairs).toEqual(expect.arrayContaining(['key:matches', 'departmentId:isUuid', 'channel:isIn', 'target.percent:max', 'target.seconds:min', 'target.basis:isIn']));
+  });
+});

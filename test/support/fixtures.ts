@@ -1,0 +1,41 @@
+import type { TestApp } from './test-app.js';
+import { bearer } from './test-app.js';
+
+/** Reference data created through the API, as a new user would in Swagger UI. */
+export async function createReferenceData(t: TestApp): Promise<{ departmentId: string; calendarId: string; queueId: string }> {
+  const admin = bearer(t.adminKey);
+  for (const skill of [
+    { key: 'lang:fi', kind: 'language', name: 'Finnish' },
+    { key: 'lang:sv', kind: 'language', name: 'Swedish' },
+    { key: 'topic:payment-plans', kind: 'topic', name: 'Payment plans' },
+  ]) {
+    await t.http.put('/v1/skills').set(...admin).send(skill).expect(200);
+  }
+  const department = await t.http.post('/v1/departments').set(...admin).send({ key: 'customer-service', name: 'Customer service', kind: 'customer-service' }).expect(201);
+  const calendar = await t.http
+    .post('/v1/calendars')
+    .set(...admin)
+    .send({ key: 'fi-contact-centre', name: 'Contact centre', timeZone: 'Europe/Helsinki', holidayRegion: 'FI', openingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' })) })
+    .expect(201);
+  const queue = await t.http
+    .post('/v1/queues')
+    .set(...admin)
+    .send({ key: 'phone-fi', name: 'Phone, Finnish', departmentId: department.body.id, channel: 'phone', language: 'fi', calendarId: calendar.body.id, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] })
+    .expect(201);
+  return { departmentId: department.body.id, calendarId: calendar.body.id, queueId: queue.body.id };
+}
+
+export function agentBody(departmentId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    employeeNumber: 'E2001',
+    displayName: 'Aino Virtanen',
+    departmentId,
+    phoneUri: 'sip:e2001@pbx.example.com',
+    capacity: { phone: 1, chat: 3, email: 5 },
+    skills: [
+      { skill: 'lang:fi', proficiency: 5 },
+      { skill: 'topic:payment-plans', proficiency: 3 },
+    ],
+    ...overrides,
+  };
+}

@@ -1,0 +1,61 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import type { Role } from '../../libs/core/src/role.js';
+import type { AppConfig } from '../../apps/api/src/config/app-config.js';
+import { createApp } from '../../apps/api/src/create-app.js';
+import { createTestDatabase, dropTestDatabase } from './test-database.js';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  adminKey: string;
+  /** Creates an API key of the role through the API and returns its secret. */
+  keyFor(role: Role): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    nodeEnv: 'test',
+    host: '127.0.0.1',
+    port: 0,
+    database: { kind: 'postgres', url: 'postgres://invalid', poolSize: 5 },
+    runMigrations: true,
+    seedDemoData: 'never',
+    adminApiKey: TEST_ADMIN_KEY,
+    adminApiKeyIsDemoDefault: false,
+    logLevel: 'error',
+    logFormat: 'json',
+    ...overrides,
+  };
+}
+
+/** The real application module on a fresh PostgreSQL database with the migrations applied. */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const app = await createApp(testConfig({ database: { kind: 'postgres', url: db.url, poolSize: 5 }, ...overrides }));
+  const server = app.getHttpServer();
+  const keys = new Map<Role, string>();
+  return {
+    app,
+    http: request(server),
+    adminKey: TEST_ADMIN_KEY,
+    async keyFor(role: Role): Promise<string> {
+      if (role === 'admin') return TEST_ADMIN_KEY;
+      const known = keys.get(role);
+      if (known) return known;
+      const res = await request(server).post('/v1/api-keys').set('Authorization', `Bearer ${TEST_ADMIN_KEY}`).send({ name: `test ${role}`, role });
+      if (res.status !== 201) throw new Error(`could not create a ${role} key: ${res.status} ${JSON.stringify(res.body)}`);
+      keys.set(role, res.body.key);
+      return res.body.key;
+    },
+    async close(): Promise<void> {
+      await app.close();
+      await dropTestDatabase(db.name);
+    },
+  };
+}
+
+export const bearer = (key: string): [string, string] => ['Authorization', `Bearer ${key}`];
