@@ -1,8 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Role } from '../../../core/src/role.js';
 
 /** An API key. Only the SHA-256 of the secret is stored; `keyPrefix` identifies it in lists and logs. */
 @Entity({ name: 'api_keys' })
+@Unique('api_keys_key_hash_unique', ['keyHash'])
+@Check('api_keys_role_valid', `role IN ('admin', 'supervisor', 'manager', 'agent', 'telephony')`)
+@Check('api_keys_key_hash_sha256', `key_hash ~ '^[0-9a-f]{64}$'`)
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

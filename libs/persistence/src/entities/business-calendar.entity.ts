@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -7,6 +8,7 @@ import {
   OneToMany,
   PrimaryColumn,
   PrimaryGeneratedColumn,
+  Unique,
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
@@ -18,6 +20,8 @@ export interface OpeningHoursRow {
 }
 
 @Entity({ name: 'business_calendars' })
+@Unique('business_calendars_key_unique', ['key'])
+@Check('business_calendars_opening_hours_array', `jsonb_typeof(opening_hours) = 'array'`)
 export class BusinessCalendarEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -61,6 +65,6 @@ export class CalendarClosureEntity {
   name: string;
 
   @ManyToOne(() => BusinessCalendarEntity, (calendar) => calendar.closures, { onDelete: 'CASCADE', orphanedRowAction: 'delete' })
-  @JoinColumn({ name: 'calendar_id' })
+  @JoinColumn({ name: 'calendar_id', foreignKeyConstraintName: 'calendar_closures_calendar_fk' })
   calendar: Relation<BusinessCalendarEntity>;
 }

@@ -2,6 +2,7 @@ import { AgentSkillEntity } from './agent-skill.entity.js';
 import { AgentEntity } from './agent.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { BusinessCalendarEntity, CalendarClosureEntity } from './business-calendar.entity.js';
+import { ChannelEntity } from './channel.entity.js';
 import { DepartmentEntity } from './department.entity.js';
 import { IntervalStatisticEntity } from './interval-statistic.entity.js';
 import { LetterBatchEntity } from './letter-batch.entity.js';
@@ -12,6 +13,7 @@ export * from './agent-skill.entity.js';
 export * from './agent.entity.js';
 export * from './api-key.entity.js';
 export * from './business-calendar.entity.js';
+export * from './channel.entity.js';
 export * from './department.entity.js';
 export * from './interval-statistic.entity.js';
 export * from './letter-batch.entity.js';
@@ -19,6 +21,7 @@ export * from './queue.entity.js';
 export * from './skill.entity.js';
 
 export const ENTITIES = [
+  ChannelEntity,
   DepartmentEntity,
   SkillEntity,
   AgentEntity,
