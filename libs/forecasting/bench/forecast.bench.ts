@@ -16,6 +16,9 @@ export function benchMethods(): WeekAheadModel[] {
     levelProfile({}, 'level×profile hl=8 (fixed)'),
     levelProfile({ profileSmoothing: 1 }, 'level×profile hl=8 smooth=1 (fixed)'),
     combination([levelProfile({}), sameSlotMean(4)], [0.8, 0.2], '0.8 level×profile + 0.2 mean4'),
+    // rejected on the training weeks (wins only 10 of 18): long-run level mixed into the EWMA level
+    levelProfile({ levelHalfLifeDays: 5, levelMix: [{ halfLifeDays: 100, weight: 0.3 }], profileSmoothing: 1 }, 'level×profile hl=5 + 0.3 × hl=100 level, smooth=1 (rejected)'),
+    levelProfile({ profileGroup: 6, profileSmoothing: 2 }, 'level×profile, 30-min × smoothed 5-min share profile (for 5 min; at 30 min only a smoother)'),
     vuoroAutoTuned(),
     vuoroDefault(),
   ];

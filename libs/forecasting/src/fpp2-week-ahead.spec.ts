@@ -28,13 +28,17 @@ describe('protocol fpp2-calls-week-ahead v1', () => {
   it('meets the 30-minute target: WAPE ≤ 5.83 % (0.9 × the best published 6.48 %)', () => {
     const r = runFpp2Protocol(vuoroDefault(), '30min', s30);
     expect(r.wape).toBeLessThanOrEqual(5.83);
-    expect(r.wape).toBeLessThan(5.75); // measured 5.73 %
-    expect(r.mase).toBeLessThan(0.74);
+    expect(r.wape).toBeLessThan(5.73); // measured 5.72 % (5.73 % before the typical-day / per-weekday profile windows)
+    expect(r.mase).toBeLessThan(0.73);
   });
 
+  // Measured 7.78 %. The 7.73 % target is NOT met: no change chosen on the training weeks (12…29)
+  // closed it. A long-run level mixed into the EWMA level (−0.07 points on pooled training WAPE)
+  // won only 10 of 18 training weeks and was rejected as noise (on the test weeks it would have
+  // given 7.88 %); hierarchical 30-min × within-half-hour profiles gained < 0.01 point.
   it('beats every published entry at 5 minutes (measured 7.78 %; the 7.73 % target is not yet met)', () => {
     const r = runFpp2Protocol(vuoroDefault(), '5min', s5);
-    expect(r.wape).toBeLessThan(7.8);
+    expect(r.wape).toBeLessThan(7.79);
     expect(r.wape).toBeLessThan(8.59); // Prophet multiplicative, best published at 5 min
   });
 

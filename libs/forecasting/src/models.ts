@@ -79,6 +79,15 @@ export interface LevelProfileOptions {
    * `profileWeeks` weeks, split within the group by the smoothed shape of the last `shareWeeks` weeks. */
   profileGroup?: number;
   shareWeeks?: number;
+  /** candidate profile windows (weeks); when given, each weekday uses the one whose profiles best
+   * predicted the shape of its last `profileSelectionWeeks` days (profile drift is learned per weekday). */
+  profileWeeksCandidates?: readonly number[];
+  profileSelectionWeeks?: number;
+  /** relative error reduction a shorter profile window must achieve over the longer ones (default 0). */
+  profileSelectionTolerance?: number;
+  /** leave out of the profiles the days whose total differs by more than this fraction from the
+   * median of the neighbouring same-weekday days (default: keep all). */
+  profileBand?: number;
   /** weeks of history used for the weekday factors (default: all). */
   dowWeeks?: number;
 }
@@ -91,6 +100,8 @@ export interface LevelProfileFit {
   profile: number[][];
   /** forecast daily totals per target date. */
   dailyTotals: number[];
+  /** profile window (weeks) used per weekday. */
+  profileWeeksChosen: number[];
 }
 
 function median(a: readonly number[]): number {
@@ -169,6 +180,7 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
   const mShrink = o.monthShrink ?? 1;
   const trim = o.trim ?? 0.2;
   const win = o.localWindow ?? 10;
+  const dowWeeks = o.dowWeeks ?? Infinity;
   const n = history.dates.length;
   const P = daysPerWeek(history);
   const S = history.slotsPerDay;
@@ -186,7 +198,7 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
   for (let it = 0; it < iterations; it++) {
     // weekday factors: ratios to the mean of their week (blocks of P days aligned to the end)
     const ratios: number[][] = Array.from({ length: 7 }, () => []);
-    for (let k = 1; k * P <= n; k++) {
+    for (let k = 1; k * P <= n && k <= dowWeeks; k++) {
       const b = n - P * k;
       let wm = 0;
       for (let j = b; j < b + P; j++) wm += T[j] / (it ? mf(keys[j]) : 1);
@@ -242,29 +254,41 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
   for (const m of mix) level += m.weight * robustEwma(x, m.halfLifeDays, clip, P);
 
   // intraday profiles per weekday
-  const profile: number[][] = [];
   const group = o.profileGroup ?? 1;
   const shareWeeks = o.shareWeeks ?? profileWeeks;
   const phl = o.profileHalfLifeWeeks ?? Infinity;
-  const rawProfile = (d: number, weeks: number, halfLife: number): number[] => {
+  /** Σ over the last `weeks` real days of weekday d before day `end` of values / day total. */
+  // days whose total is far from the median of the neighbouring same-weekday days (holidays, eves,
+  // outages) have atypical shapes too: leave them out of the profiles
+  const band = o.profileBand ?? Infinity;
+  const typical = real.slice();
+  if (Number.isFinite(band)) {
+    for (let d = 0; d < 7; d++) {
+      const idx: number[] = [];
+      for (let i = 0; i < n; i++) if (dows[i] === d && real[i]) idx.push(i);
+      idx.forEach((i, k) => {
+        const nb = idx.slice(Math.max(0, k - 4), k).concat(idx.slice(k + 1, k + 5)).map((j) => T[j]);
+        if (nb.length < 2) return;
+        const m = median(nb);
+        if (T[i] < (1 - band) * m || T[i] > (1 + band) * m) typical[i] = false;
+      });
+    }
+  }
+  const rawProfile = (d: number, end: number, weeks: number, halfLife: number): number[] => {
     const p = new Array<number>(S).fill(0);
     let used = 0;
-    for (let i = n - 1; i >= 0 && used < weeks; i--) {
-      if (dows[i] !== d || !real[i] || T[i] <= 0) continue;
+    for (let i = end - 1; i >= 0 && used < weeks; i--) {
+      if (dows[i] !== d || !typical[i] || T[i] <= 0) continue;
       const w = Number.isFinite(halfLife) ? Math.pow(0.5, used / halfLife) : 1;
       for (let s = 0; s < S; s++) p[s] += (w * history.values[i][s]) / T[i];
       used++;
     }
     return p;
   };
-  for (let d = 0; d < 7; d++) {
-    if (!history.activeDows[d]) {
-      profile.push([]);
-      continue;
-    }
-    let p = rawProfile(d, profileWeeks, phl);
+  const buildProfile = (d: number, end: number, weeks: number): number[] => {
+    let p = rawProfile(d, end, weeks, phl);
     if (group > 1) {
-      const shape = smoothProfile(shareWeeks === profileWeeks ? p : rawProfile(d, shareWeeks, Infinity), bw);
+      const shape = smoothProfile(shareWeeks === weeks && !Number.isFinite(phl) ? p : rawProfile(d, end, shareWeeks, Infinity), bw);
       const q = new Array<number>(S).fill(0);
       for (let g = 0; g < S; g += group) {
         const e = Math.min(S, g + group);
@@ -279,10 +303,43 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
       p = q;
     } else p = smoothProfile(p, bw);
     const tot = dayTotal(p);
-    profile.push(tot > 0 ? p.map((v) => v / tot) : p);
+    return tot > 0 ? p.map((v) => v / tot) : p;
+  };
+  const profile: number[][] = [];
+  const profileWeeksChosen = new Array<number>(7).fill(0);
+  const candidates = o.profileWeeksCandidates ?? [];
+  const selWeeks = o.profileSelectionWeeks ?? 8;
+  const tol = o.profileSelectionTolerance ?? 0;
+  for (let d = 0; d < 7; d++) {
+    if (!history.activeDows[d]) {
+      profile.push([]);
+      continue;
+    }
+    let weeks = profileWeeks;
+    if (candidates.length > 1) {
+      // per weekday, the window whose profile best predicted the shape of the last `selWeeks` such days
+      const days: number[] = [];
+      for (let i = n - 1; i >= 0 && days.length < selWeeks; i--) if (dows[i] === d && typical[i] && T[i] > 0) days.push(i);
+      // the longest window is the reference; a shorter one must beat the best so far by `tol`
+      const ordered = [...candidates].sort((a, b) => b - a);
+      let best = Infinity;
+      for (const w of ordered) {
+        let err = 0;
+        for (const i of days) {
+          const p = buildProfile(d, i, w);
+          for (let s = 0; s < S; s++) err += Math.abs(history.values[i][s] - T[i] * p[s]);
+        }
+        if (err < (Number.isFinite(best) ? (1 - tol) * best : best)) {
+          best = err;
+          weeks = w;
+        }
+      }
+    }
+    profileWeeksChosen[d] = weeks;
+    profile.push(buildProfile(d, n, weeks));
   }
   const dailyTotals = targetDates.map((date, j) => level * dowFactor[dayOfWeek(date)] * mf(targetKeys[j] ?? 'mid'));
-  return { level, dowFactor, monthFactor, profile, dailyTotals };
+  return { level, dowFactor, monthFactor, profile, dailyTotals, profileWeeksChosen };
 }
 
 export function levelProfile(o: LevelProfileOptions = {}, name?: string): WeekAheadModel {
