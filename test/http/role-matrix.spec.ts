@@ -1,37 +1,26 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROLES, type Role } from '../../libs/core/src/role.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Who may call what. Admin may call everything. Every operation in the OpenAPI document must be
- * listed here (or be public), so a new endpoint cannot ship without a decision about its roles.
+ * listed in a file of ./role-matrix/ (one per feature) or be public, so a new endpoint cannot ship
+ * without a decision about its roles.
  */
-const MATRIX: Record<string, Role[]> = {
-  'POST /v1/api-keys': ['admin'],
-  'GET /v1/api-keys': ['admin'],
-  'DELETE /v1/api-keys/{id}': ['admin'],
-  'GET /v1/departments': ['admin', 'supervisor', 'manager'],
-  'GET /v1/departments/{id}': ['admin', 'supervisor', 'manager'],
-  'POST /v1/departments': ['admin'],
-  'PUT /v1/departments/{id}': ['admin'],
-  'DELETE /v1/departments/{id}': ['admin'],
-  'GET /v1/skills': ['admin', 'supervisor', 'manager'],
-  'PUT /v1/skills': ['admin'],
-  'GET /v1/agents': ['admin', 'supervisor', 'manager'],
-  'GET /v1/agents/{id}': ['admin', 'supervisor', 'manager'],
-  'POST /v1/agents': ['admin', 'supervisor'],
-  'PUT /v1/agents/{id}': ['admin', 'supervisor'],
-  'DELETE /v1/agents/{id}': ['admin', 'supervisor'],
-  'GET /v1/calendars': ['admin', 'supervisor', 'manager'],
-  'GET /v1/calendars/{id}': ['admin', 'supervisor', 'manager'],
-  'POST /v1/calendars': ['admin', 'supervisor'],
-  'PUT /v1/calendars/{id}': ['admin', 'supervisor'],
-  'DELETE /v1/calendars/{id}': ['admin', 'supervisor'],
-  'GET /v1/queues': ['admin', 'supervisor', 'manager'],
-  'GET /v1/queues/{id}': ['admin', 'supervisor', 'manager'],
-  'POST /v1/queues': ['admin', 'supervisor'],
-  'PUT /v1/queues/{id}': ['admin', 'supervisor'],
-  'DELETE /v1/queues/{id}': ['admin', 'supervisor'],
-};
+async function loadMatrix(): Promise<Record<string, Role[]>> {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'role-matrix');
+  const matrix: Record<string, Role[]> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    const entries = ((await import(join(dir, file))) as { ROLE_MATRIX: Record<string, Role[]> }).ROLE_MATRIX;
+    for (const [operation, roles] of Object.entries(entries)) {
+      if (operation in matrix) throw new Error(`${operation} is listed twice (again in ${file})`);
+      matrix[operation] = roles;
+    }
+  }
+  return matrix;
+}
 
 const PUBLIC = ['GET /health/live', 'GET /health/ready', 'GET /health', 'GET /metrics'];
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -39,9 +28,11 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 describe('role matrix', () => {
   let t: TestApp;
   let operations: { method: string; path: string; key: string }[];
+  let MATRIX: Record<string, Role[]>;
 
   beforeAll(async () => {
     t = await startTestApp();
+    MATRIX = await loadMatrix();
     const doc = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path, key: `${method.toUpperCase()} ${path}` })),

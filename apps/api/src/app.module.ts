@@ -1,29 +1,31 @@
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AgentsController } from './agents/agents.controller.js';
-import { CreateAgent, DeleteAgent, GetAgent, ListAgents, PrepareAgentData, UpdateAgent } from './agents/agents.use-cases.js';
-import { ApiKeyGuard } from './auth/api-key.guard.js';
-import { ApiKeysController } from './auth/api-keys.controller.js';
-import { BootstrapAdminKey, CreateApiKey, ListApiKeys, RevokeApiKey } from './auth/api-keys.use-cases.js';
-import { CalendarsController } from './calendars/calendars.controller.js';
-import { CreateCalendar, DeleteCalendar, GetCalendar, ListCalendars, UpdateCalendar } from './calendars/calendars.use-cases.js';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AgentsModule } from './agents/agents.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CalendarsModule } from './calendars/calendars.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
-import { SeedDemoData, SeedDemoDataOnFirstStart } from './demo-data/seed-demo-data.use-case.js';
-import { DepartmentsController } from './departments/departments.controller.js';
-import { CreateDepartment, DeleteDepartment, GetDepartment, ListDepartments, UpdateDepartment } from './departments/departments.use-cases.js';
-import { HealthController } from './health/health.controller.js';
-import { MetricsController } from './health/metrics.controller.js';
-import { HttpMetricsMiddleware, MetricsRegistry } from './health/metrics.js';
+import { DemoDataModule } from './demo-data/demo-data.module.js';
+import { DepartmentsModule } from './departments/departments.module.js';
+import { HealthModule } from './health/health.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
-import { QueuesController } from './queues/queues.controller.js';
-import { CreateQueue, DeleteQueue, GetQueue, ListQueues, PrepareQueueData, UpdateQueue } from './queues/queues.use-cases.js';
-import { SkillsController } from './skills/skills.controller.js';
-import { CheckSkillsExist, ListSkills, SaveSkill } from './skills/skills.use-cases.js';
-import { BootstrapAdminKeyOnStart } from './auth/bootstrap-admin-key.js';
+import { QueuesModule } from './queues/queues.module.js';
+import { SkillsModule } from './skills/skills.module.js';
+
+/** One module per feature; a new feature adds its module to FEATURES. */
+const FEATURES = [
+  HealthModule,
+  AuthModule,
+  DepartmentsModule,
+  SkillsModule,
+  AgentsModule,
+  CalendarsModule,
+  QueuesModule,
+  DemoDataModule,
+];
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     const configModule: DynamicModule = {
       module: class ConfigModule {},
@@ -33,58 +35,8 @@ export class AppModule implements NestModule {
     };
     return {
       module: AppModule,
-      imports: [configModule, PersistenceModule],
-      controllers: [
-        HealthController,
-        MetricsController,
-        ApiKeysController,
-        DepartmentsController,
-        SkillsController,
-        AgentsController,
-        CalendarsController,
-        QueuesController,
-      ],
-      providers: [
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        MetricsRegistry,
-        BootstrapAdminKey,
-        BootstrapAdminKeyOnStart,
-        CreateApiKey,
-        ListApiKeys,
-        RevokeApiKey,
-        ListDepartments,
-        GetDepartment,
-        CreateDepartment,
-        UpdateDepartment,
-        DeleteDepartment,
-        ListSkills,
-        SaveSkill,
-        CheckSkillsExist,
-        PrepareAgentData,
-        ListAgents,
-        GetAgent,
-        CreateAgent,
-        UpdateAgent,
-        DeleteAgent,
-        ListCalendars,
-        GetCalendar,
-        CreateCalendar,
-        UpdateCalendar,
-        DeleteCalendar,
-        PrepareQueueData,
-        ListQueues,
-        GetQueue,
-        CreateQueue,
-        UpdateQueue,
-        DeleteQueue,
-        SeedDemoData,
-        SeedDemoDataOnFirstStart,
-      ],
+      imports: [configModule, PersistenceModule, ...FEATURES],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }

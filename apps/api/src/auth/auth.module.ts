@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { BootstrapAdminKey, CreateApiKey, ListApiKeys, RevokeApiKey } from './api-keys.use-cases.js';
+import { BootstrapAdminKeyOnStart } from './bootstrap-admin-key.js';
+
+@Module({
+  controllers: [ApiKeysController],
+  providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapAdminKey, BootstrapAdminKeyOnStart, CreateApiKey, ListApiKeys, RevokeApiKey],
+})
+export class AuthModule {}
