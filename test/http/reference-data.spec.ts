@@ -69,4 +69,20 @@ describe('departments, calendars, skills and queues', () => {
     const pairs = queue.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
     expect(pairs).toEqual(expect.arrayContaining(['key:matches', 'departmentId:isUuid', 'channel:isIn', 'target.percent:max', 'target.seconds:min', 'target.basis:isIn']));
   });
+
+  it('lists Finnish public holidays and own closures of a calendar, with its open hours', async () => {
+    const admin = bearer(t.adminKey);
+    const created = await t.http
+      .post('/v1/calendars')
+      .set(...admin)
+      .send({ key: 'fi-office-2026', name: 'Office', timeZone: 'Europe/Helsinki', holidayRegion: 'FI', openingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '16:00' })), closures: [{ date: '2026-12-23', name: 'Staff day' }] })
+      .expect(201);
+    const year = await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=2026`).set(...admin).expect(200);
+    const dates = year.body.closedDates.map((d: { date: string; kind: string }) => `${d.date}:${d.kind}`);
+    expect(dates).toEqual(expect.arrayContaining(['2026-01-01:public-holiday', '2026-04-03:public-holiday', '2026-06-19:public-holiday', '2026-12-06:public-holiday', '2026-12-23:closure', '2026-12-24:public-holiday']));
+    // 261 weekdays in 2026, minus the 9 holidays on weekdays (1.1, 6.1, Good Friday 3.4, Easter Monday
+    // 6.4, 1.5, Ascension 14.5, Midsummer Eve 19.6, 24.12, 25.12) and the closure, at 8 hours each.
+    expect(year.body.openHours).toBe((261 - 9 - 1) * 8);
+    await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=nineteen`).set(...admin).expect(422);
+  });
 });

@@ -18,6 +18,7 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'DELETE /v1/agents/{id}': ['admin', 'supervisor'],
   'GET /v1/calendars': ['admin', 'supervisor', 'manager'],
   'GET /v1/calendars/{id}': ['admin', 'supervisor', 'manager'],
+  'GET /v1/calendars/{id}/closed-dates': ['admin', 'supervisor', 'manager'],
   'POST /v1/calendars': ['admin', 'supervisor'],
   'PUT /v1/calendars/{id}': ['admin', 'supervisor'],
   'DELETE /v1/calendars/{id}': ['admin', 'supervisor'],

@@ -104,3 +104,34 @@ export class CalendarDto {
     };
   }
 }
+
+export class HolidaysQueryDto {
+  @ApiProperty({ example: 2026, minimum: 1900, maximum: 2200 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1900)
+  @Max(2200)
+  year: number;
+}
+
+export class ClosedDateDto {
+  @ApiProperty({ example: '2026-12-24' })
+  date: string;
+
+  @ApiProperty({ example: 'Christmas Eve' })
+  name: string;
+
+  @ApiProperty({ example: 'public-holiday', enum: ['public-holiday', 'closure'] })
+  kind: 'public-holiday' | 'closure';
+}
+
+export class CalendarYearDto {
+  @ApiProperty({ example: 2026 })
+  year: number;
+
+  @ApiProperty({ type: [ClosedDateDto], description: 'Public holidays of the calendar region and its own closures, by date.' })
+  closedDates: ClosedDateDto[];
+
+  @ApiProperty({ example: 2510, description: 'Open hours in the year after holidays and closures.' })
+  openHours: number;
+}

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { ProblemDto } from '../common/problem-details.js';
-import { CalendarDto, CreateCalendarDto, UpdateCalendarDto } from './calendar.dto.js';
-import { CreateCalendar, DeleteCalendar, GetCalendar, ListCalendars, UpdateCalendar } from './calendars.use-cases.js';
+import { CalendarDto, CalendarYearDto, CreateCalendarDto, HolidaysQueryDto, UpdateCalendarDto } from './calendar.dto.js';
+import { CreateCalendar, DeleteCalendar, GetCalendar, GetCalendarYear, ListCalendars, UpdateCalendar } from './calendars.use-cases.js';
 
 @ApiTags('calendars')
 @Controller('v1/calendars')
@@ -15,6 +15,7 @@ export class CalendarsController {
     private readonly createCalendar: CreateCalendar,
     private readonly updateCalendar: UpdateCalendar,
     private readonly deleteCalendar: DeleteCalendar,
+    private readonly getCalendarYear: GetCalendarYear,
   ) {}
 
   @Get()
@@ -32,6 +33,16 @@ export class CalendarsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   async get(@Param('id', uuidParam()) id: string): Promise<CalendarDto> {
     return CalendarDto.from(await this.getCalendar.execute(id));
+  }
+
+  @Get(':id/closed-dates')
+  @Roles('supervisor', 'manager')
+  @ApiOperation({ summary: 'Public holidays and closures of a calendar for a year, and its open hours' })
+  @ApiOkResponse({ type: CalendarYearDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async closedDates(@Param('id', uuidParam()) id: string, @Query() query: HolidaysQueryDto): Promise<CalendarYearDto> {
+    return this.getCalendarYear.execute(id, query.year);
   }
 
   @Post()

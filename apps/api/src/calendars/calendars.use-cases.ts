@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { conflict, notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import type { BusinessCalendarEntity } from '../../../../libs/persistence/src/entities/business-calendar.entity.js';
 import { BusinessCalendarRepository, type BusinessCalendarData } from '../../../../libs/persistence/src/repositories/business-calendar.repository.js';
-import type { CreateCalendarDto } from './calendar.dto.js';
+import { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
+import { holidaysFor } from '../../../../libs/calendar/src/holidays.js';
+import type { CalendarYearDto, CreateCalendarDto } from './calendar.dto.js';
 
 function toData(input: CreateCalendarDto): BusinessCalendarData {
   const violations: FieldViolation[] = [];
@@ -65,5 +67,27 @@ export class DeleteCalendar {
     if (result.deleted) return;
     if (result.queues > 0) throw conflict('calendar.in_use', `${result.queues} queue(s) still use this calendar`);
     throw notFound('calendar', id);
+  }
+}
+
+/** A calendar's closed dates (public holidays + closures) and open hours for one year. */
+@Injectable()
+export class GetCalendarYear {
+  constructor(private readonly calendars: BusinessCalendarRepository) {}
+
+  async execute(id: string, year: number): Promise<CalendarYearDto> {
+    const calendar = await this.calendars.findById(id);
+    if (!calendar) throw notFound('calendar', id);
+    const holidays = calendar.holidayRegion ? holidaysFor(calendar.holidayRegion, year) : [];
+    const closures = (calendar.closures ?? []).filter((c) => c.date.startsWith(`${year}-`));
+    const closedDates = [
+      ...holidays.map((h) => ({ date: h.date, name: h.name, kind: 'public-holiday' as const })),
+      ...closures.filter((c) => !holidays.some((h) => h.date === c.date)).map((c) => ({ date: c.date, name: c.name, kind: 'closure' as const })),
+    ].sort((a, b) => a.date.localeCompare(b.date));
+    const business = new BusinessCalendar({ timeZone: calendar.timeZone, openingHours: calendar.openingHours, closedDates: closedDates.map((d) => d.date) });
+    const openSeconds = business
+      .openIntervals(`${year}-01-01`, `${year}-12-31`)
+      .reduce((sum, interval) => sum + (interval.end.getTime() - interval.start.getTime()) / 1000, 0);
+    return { year, closedDates, openHours: Math.round(openSeconds / 36) / 100 };
   }
 }
