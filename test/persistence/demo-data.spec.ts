@@ -1,24 +1,18 @@
 import { DataSource } from 'typeorm';
-import { closeDataSource, createDataSource } from '../../libs/persistence/src/data-source.js';
 import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
 import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { openTestDataSource } from '../support/test-database.js';
 
 const TODAY = '2026-11-23';
 
 describe('demo data', () => {
-  let db: { name: string; url: string };
   let ds: DataSource;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ kind: 'postgres', url: db.url });
-    await ds.initialize();
+    ({ dataSource: ds, close } = await openTestDataSource());
   });
-  afterAll(async () => {
-    await closeDataSource(ds, { kind: 'postgres', url: db.url });
-    await dropTestDatabase(db.name);
-  });
+  afterAll(() => close());
 
   it('is reproducible from its seed', () => {
     const a = generateDemoData({ today: TODAY });

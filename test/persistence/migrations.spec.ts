@@ -1,20 +1,14 @@
 import { DataSource } from 'typeorm';
-import { closeDataSource, createDataSource } from '../../libs/persistence/src/data-source.js';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { openTestDataSource } from '../support/test-database.js';
 
 describe('migrations', () => {
-  let db: { name: string; url: string };
   let ds: DataSource;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ kind: 'postgres', url: db.url });
-    await ds.initialize();
+    ({ dataSource: ds, close } = await openTestDataSource());
   });
-  afterAll(async () => {
-    await closeDataSource(ds, { kind: 'postgres', url: db.url });
-    await dropTestDatabase(db.name);
-  });
+  afterAll(() => close());
 
   it('leave no difference between the entities and the schema (migration:generate finds nothing)', async () => {
     const sql = await ds.driver.createSchemaBuilder().log();

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { closeDataSource, createDataSource } from '../../libs/persistence/src/data-source.js';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -84,4 +85,19 @@ export async function createTestDatabase(): Promise<{ name: string; url: string 
 export async function dropTestDatabase(name: string): Promise<void> {
   assertTestDatabaseName(name);
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/** A TypeORM data source on a fresh migrated test database; `close()` also drops the database. */
+export async function openTestDataSource(): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
+  const db = await createTestDatabase();
+  const target = { kind: 'postgres' as const, url: db.url };
+  const dataSource = createDataSource(target);
+  await dataSource.initialize();
+  return {
+    dataSource,
+    async close() {
+      await closeDataSource(dataSource, target);
+      await dropTestDatabase(db.name);
+    },
+  };
 }
