@@ -6,11 +6,12 @@
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-type Area = 'staffing' | 'forecast' | 'simulation';
+type Area = 'staffing' | 'forecast' | 'simulation' | 'planning';
 const AREAS: Record<Area, () => Promise<unknown>> = {
   staffing: async () => (await import('../libs/staffing/bench/staffing.bench.js')).main(),
   forecast: async () => (await import('../libs/forecasting/bench/forecast.bench.js')).main(),
   simulation: async () => (await import('../libs/simulation/bench/simulation.bench.js')).main(),
+  planning: async () => (await import('../libs/planning/bench/planning.bench.js')).main(),
 };
 
 /** A fixed CPU workload: sort 1,000,000 seeded pseudo-random doubles. */

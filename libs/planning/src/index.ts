@@ -1,0 +1,8 @@
+/** Shift planning for Vuoro: templates, contracts, coverage, MIP schedule generation (HiGHS), hand edits, borrowing suggestions. */
+export * from './model.js';
+export * from './coverage.js';
+export * from './contracts.js';
+export * from './generate-schedule.js';
+export * from './schedule-edits.js';
+export * from './borrowing.js';
+export * from './spike-day-scenario.js';
