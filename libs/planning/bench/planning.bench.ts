@@ -4,7 +4,9 @@
  *    intervals (phone, chat and email requirements from the demo's normal-Wednesday profile scaled
  *    by the demo's weekday factors; mixed contracts: full-time, part-time, no-Friday availability,
  *    time off) — wall time of the whole call, staff-hours of the MIP and the LP-relaxation bound;
- * 2. borrowing suggestions for the demo spike day (three phone queues) — wall time.
+ * 2. the demo spike day: the customer-service plan with its simulated margin; one suggestion pass
+ *    (break moves, email deferral, callbacks, loans) — wall time; and suggestions + verification
+ *    (the simulation loop on 20 build seeds) — wall time, reported separately.
  */
 import { performance } from 'node:perf_hooks';
 import { generateDemoData } from '../../demo-data/src/index.js';
@@ -13,13 +15,14 @@ import { isoWeekday } from '../../calendar/src/local-date.js';
 import { computeRequirements, type QueueSpec } from '../../staffing/src/index.js';
 import { generateSchedule } from '../src/generate-schedule.js';
 import { contractViolations } from '../src/contracts.js';
-import { suggestLoans } from '../src/borrowing.js';
+import { suggestDay, suggestVerifiedDay } from '../src/spike-day-suggestions.js';
 import { buildSpikeDay, CUSTOMER_SERVICE_TEMPLATES } from '../src/spike-day-scenario.js';
 import type { ActivityDemand, Employee, PlanningHorizon } from '../src/model.js';
 
+const BUILD_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const WEEKDAY_FACTOR = [1.28, 1.08, 1.0, 0.95, 0.79, 0, 0]; // the demo generator's weekday factors (Mon…Sun)
 
-export async function main(): Promise<{ generateSeconds: number; mipStaffHours: number; lpStaffHours: number; gap: number; suggestMs: number }> {
+export async function main(): Promise<{ generateSeconds: number; mipStaffHours: number; lpStaffHours: number; gap: number; suggestMs: number; verifyMs: number }> {
   const demo = generateDemoData({ seed: 20261122, today: '2026-11-23' });
   const monday = '2026-11-23';
   const tz = 'Europe/Helsinki';
@@ -80,28 +83,26 @@ export async function main(): Promise<{ generateSeconds: number; mipStaffHours: 
       `${r.uncovered.length} interval×activity rows short after assignment; contract violations ${violations.length}`,
   );
 
-  const spike = await buildSpikeDay();
-  const queues = ['phone-en', 'phone-sv', 'phone-fi'];
-  const run = () => {
-    const loans: ReturnType<typeof suggestLoans>['suggestions'] = [];
-    for (const q of queues) {
-      loans.push(
-        ...suggestLoans({
-          start: spike.horizon.start,
-          intervalSeconds: 900,
-          queue: { id: q, departmentId: 'customer-service', language: q.slice(6), volumes: spike.spikeVolumes[q] as number[], ahtSeconds: 285, target: { serviceLevel: 0.9, thresholdSeconds: 30 }, available: spike.available[q] as number[] },
-          candidates: spike.candidates,
-          departments: spike.departments,
-          options: { existingLoans: loans },
-        }).suggestions,
-      );
-    }
-    return loans;
-  };
-  run();
-  const t1 = performance.now();
-  const loans = run();
-  const suggestMs = performance.now() - t1;
-  console.log(`borrowing suggestions: demo spike day, 3 phone queues × 40 intervals, 30 lender employees: ${suggestMs.toFixed(1)} ms, ${loans.length} loan blocks`);
-  return { generateSeconds, mipStaffHours: f.mipStaffHours, lpStaffHours: f.lpStaffHours, gap: f.gapToLpBound, suggestMs };
+  const t2 = performance.now();
+  const spike = await buildSpikeDay({ verifySeeds: BUILD_SEEDS });
+  const buildSeconds = (performance.now() - t2) / 1000;
+  console.log(
+    `spike-day customer-service plan with the simulated margin (${BUILD_SEEDS.length} build seeds, ${spike.planVerification.rounds} rounds of schedule generation + simulation): ${buildSeconds.toFixed(1)} s, ` +
+      `${spike.plan.figures.mipStaffHours} staff-hours, ${spike.plan.schedule.shifts.length} shifts`,
+  );
+  const verified = suggestVerifiedDay(spike, spike.spikeVolumes, { buildSeeds: BUILD_SEEDS });
+  // One suggestion pass for the day with the margin known (what a supervisor waits for), best of 3.
+  let suggestMs = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t1 = performance.now();
+    suggestDay(spike, spike.spikeVolumes, { extraNeeded: verified.extraNeeded });
+    suggestMs = Math.min(suggestMs, performance.now() - t1);
+  }
+  const s = verified.summary;
+  console.log(
+    `suggestions for the demo spike day (3 phone queues × 40 intervals; break moves, email deferral, callbacks, loans from 30 lenders): ${suggestMs.toFixed(1)} ms per pass; ` +
+      `suggestions + verification (${verified.rounds} rounds × ${BUILD_SEEDS.length} simulated days): ${(verified.totalMs / 1000).toFixed(1)} s; ` +
+      `${s.breakMoves} break moves, ${s.emailSwitchHours} h email deferred, ${s.callbackCalls} callback calls, ${s.people} people lent for ${s.loanHours} h`,
+  );
+  return { generateSeconds, mipStaffHours: f.mipStaffHours, lpStaffHours: f.lpStaffHours, gap: f.gapToLpBound, suggestMs, verifyMs: verified.totalMs };
 }

@@ -83,6 +83,8 @@ export interface BorrowingInput {
   departments: readonly LendingDepartment[];
   options?: {
     planningServiceLevel?: number;
+    /** Agents needed on top of the Erlang count per interval (a margin found by simulation, see spike-day-suggestions.ts). */
+    extraNeeded?: readonly number[];
     minBlockMinutes?: number;
     languageMinProficiency?: number;
     requiredSkills?: readonly { skill: string; minProficiency: number }[];
@@ -186,7 +188,7 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
   const langMin = o.languageMinProficiency ?? 3;
   const required = o.requiredSkills ?? [{ skill: 'training:phone-service', minProficiency: 1 }];
   const sl = (t: number, agents: number) => projectedServiceLevel(queue.volumes[t] as number, L, queue.ahtSeconds, agents, queue.target, queue.patienceSeconds);
-  const needed = queue.volumes.map((v) => agentsNeeded(v, L, queue.ahtSeconds, level, queue.target, queue.patienceSeconds));
+  const needed = queue.volumes.map((v, t) => agentsNeeded(v, L, queue.ahtSeconds, level, queue.target, queue.patienceSeconds) + (v > 0 ? (o.extraNeeded?.[t] ?? 0) : 0));
   const extra = new Array<number>(n).fill(0);
   const deficit = (t: number) => Math.max(0, (needed[t] as number) - (queue.available[t] as number) - (extra[t] as number));
 
@@ -196,7 +198,7 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
     input.departments.map((d) => [d.id, d.work.kind === 'queue' ? d.work.volumes.map((v) => agentsNeeded(v, L, (d.work as ErlangWork).ahtSeconds, (d.work as ErlangWork).target.serviceLevel, (d.work as ErlangWork).target, (d.work as ErlangWork).patienceSeconds)) : undefined]),
   );
   const staffAfter = (d: LendingDepartment, extraLoan?: { from: number; to: number }) =>
-    d.staff.map((s, t) => s - ((lent.get(d.id) as number[])[t] as number) - (extraLoan && t >= extraLoan.from && t < extraLoan.to ? 1 : 0));
+    d.staff.map((s, t) => s - ((lent.get(d.id) as number[])[t] ?? 0) - (extraLoan && t >= extraLoan.from && t < extraLoan.to ? 1 : 0));
   const canSpare = (d: LendingDepartment, from: number, to: number): boolean => {
     if (d.work.kind === 'queue') {
       const need = ownNeeded.get(d.id) as number[];
@@ -204,7 +206,8 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
       for (let t = from; t < to; t++) if ((staff[t] as number) - 1 < (need[t] as number)) return false;
       return true;
     }
-    return runBacklog(d.work, staffAfter(d, { from, to }), L).deadlineMisses <= runBacklog(d.work, staffAfter(d), L).deadlineMisses + 1e-9;
+    const withLoan = runBacklog(d.work, staffAfter(d, { from, to }), L);
+    return withLoan.deadlineMisses <= runBacklog(d.work, staffAfter(d), L).deadlineMisses + 1e-9;
   };
   const lenderLoad = (d: LendingDepartment, from: number, to: number): number => {
     const staff = staffAfter(d);

@@ -6,3 +6,4 @@ export * from './generate-schedule.js';
 export * from './schedule-edits.js';
 export * from './borrowing.js';
 export * from './spike-day-scenario.js';
+export * from './spike-day-suggestions.js';
