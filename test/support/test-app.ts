@@ -28,6 +28,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     adminApiKeyIsDemoDefault: false,
     logLevel: 'error',
     logFormat: 'json',
+    // Tests call scheduled use cases directly with a fixed clock.
+    forecastJobEnabled: false,
     ...overrides,
   };
 }

@@ -7,10 +7,12 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DemoDataModule } from './demo-data/demo-data.module.js';
 import { DepartmentsModule } from './departments/departments.module.js';
+import { ForecastingModule } from './forecasting/forecasting.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { SkillsModule } from './skills/skills.module.js';
+import { StaffingModule } from './staffing/staffing.module.js';
 
 /** One module per feature; a new feature adds its module to FEATURES. */
 const FEATURES = [
@@ -22,6 +24,8 @@ const FEATURES = [
   CalendarsModule,
   QueuesModule,
   DemoDataModule,
+  ForecastingModule,
+  StaffingModule,
 ];
 
 @Module({})

@@ -6,6 +6,12 @@
  *   npm run migration:revert              revert the newest migration
  *   npm run migration:generate -- <name>  write a migration for the difference between entities and schema
  *   npm run seed                          load the demo data into an empty database
+ *   npm run vuoro -- import-history <file.csv> [--interval 15|30|60] [--time-zone <zone>]
+ *                                         upsert interval history (queue,timestamp,volume[,aht]); see import-history-command.ts
+ *   npm run vuoro -- forecast --history <in.csv> --horizon <intervals> --out <out.csv|->
+ *                                         forecast a CSV series without a database; see forecast-command.ts
+ *
+ * Data goes to stdout, messages and progress to stderr.
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -13,6 +19,10 @@ import { join } from 'node:path';
 import { generateDemoData } from '../../../libs/demo-data/src/generate-demo-data.js';
 import { closeDataSource, createDataSource, type DatabaseTarget } from '../../../libs/persistence/src/data-source.js';
 import { TypeOrmDemoDataRepository } from '../../../libs/persistence/src/repositories/demo-data.repository.js';
+import { CsvError } from '../../../libs/forecasting/src/csv.js';
+import { UsageError } from './args.js';
+import { runForecastCommand } from './forecast-command.js';
+import { runImportHistoryCommand } from './import-history-command.js';
 
 function databaseTarget(): DatabaseTarget {
   const url = process.env.DATABASE_URL?.trim();
@@ -40,6 +50,7 @@ ${lines(down)}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === 'forecast') return runForecastCommand(args, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   const target = databaseTarget();
   const dataSource = createDataSource(target);
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,8 +92,12 @@ async function main(argv: string[]): Promise<number> {
         out(summary ? `loaded demo data: ${JSON.stringify(summary)}` : 'the database already holds data: demo data not loaded');
         return 0;
       }
+      case 'import-history': {
+        await dataSource.runMigrations({ transaction: 'each' });
+        return await runImportHistoryCommand(args, dataSource, (t) => process.stdout.write(t));
+      }
       default:
-        process.stderr.write('usage: vuoro <migration:run | migration:revert | migration:generate <name> | seed [seed]>\n');
+        process.stderr.write('usage: vuoro <migration:run | migration:revert | migration:generate <name> | seed [seed] | import-history <file.csv> | forecast --history <in.csv> --horizon <n> --out <out.csv>>\n');
         return 64;
     }
   } finally {
@@ -94,6 +109,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    process.exit(err instanceof UsageError ? 64 : err instanceof CsvError ? 65 : 1);
   },
 );

@@ -5,6 +5,40 @@
 import { combination, ewmaSameSlot, levelProfile, sameSlotMean, type WeekAheadModel } from '../src/models.js';
 import { loadFpp2Calls, runFpp2Protocol } from '../src/fpp2-protocol.js';
 import { vuoroAutoTuned, vuoroDefault } from '../src/week-ahead.js';
+import { forecastAhead } from '../src/forecast-ahead.js';
+import type { HistoryPoint } from '../src/forecast.js';
+import { wallTime } from '../../calendar/src/time-zone.js';
+import { DEMO_TIME_ZONE, generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+
+/**
+ * Fit + forecast time of the service path (`forecastAhead`: default model, error model, AHT; with
+ * and without learned letter-batch/holiday effects) for 50 queues × 12 weeks of 15-minute history:
+ * the demo agency's queues generated with six seeds (a workload for timing, not a data set).
+ */
+export function benchFiftyQueues(): string[] {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const queues: { history: HistoryPoint[]; batches: { sentOn: string; letters: number }[] }[] = [];
+  for (let seed = 1; queues.length < 50; seed++) {
+    const demo = generateDemoData({ seed, weeks: 12, today: '2026-03-02' });
+    const byQueue = new Map<string, HistoryPoint[]>();
+    for (const h of demo.history) {
+      const w = wallTime(h.intervalStart.getTime(), DEMO_TIME_ZONE);
+      let list = byQueue.get(h.queueKey);
+      if (!list) byQueue.set(h.queueKey, (list = []));
+      list.push({ start: `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`, volume: h.offered, aht: h.ahtSeconds ?? undefined });
+    }
+    for (const history of byQueue.values()) if (queues.length < 50) queues.push({ history, batches: demo.letterBatches });
+  }
+  const lines: string[] = [];
+  for (const withEvents of [false, true]) {
+    const t0 = performance.now();
+    let points = 0;
+    for (const q of queues) points += forecastAhead({ history: q.history, intervalMinutes: 15, from: '2026-03-02', to: '2026-03-08', events: withEvents ? { letterBatches: q.batches, holidays: [] } : undefined }).points.length;
+    const s = (performance.now() - t0) / 1000;
+    lines.push(`| ${withEvents ? 'with letter-batch/holiday effects' : 'default model'} | 50 | ${s.toFixed(2)} s | ${((1000 * s) / 50).toFixed(0)} ms | ${points} |`);
+  }
+  return lines;
+}
 
 export function benchMethods(): WeekAheadModel[] {
   return [
@@ -40,4 +74,6 @@ export async function main(): Promise<void> {
   }
   console.log('Protocol fpp2-calls-week-ahead v1 (test weeks 30…34, expanding window)\n');
   console.log(lines.join('\n'));
+  console.log('\nService path: fit + forecast a week ahead for 50 queues × 12 weeks of 15-minute history (forecastAhead, incl. error model and AHT)\n');
+  console.log(['| variant | queues | total | per queue | points |', '|---|---|---|---|---|', ...benchFiftyQueues()].join('\n'));
 }

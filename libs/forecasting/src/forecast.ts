@@ -59,7 +59,7 @@ export interface ForecastResult {
   errorModel: ErrorModel;
 }
 
-function wallClock(t: Date | string): { date: string; minute: number } {
+export function wallClock(t: Date | string): { date: string; minute: number } {
   if (t instanceof Date) {
     if (Number.isNaN(t.getTime())) throw new Error('history: invalid Date');
     return { date: t.toISOString().slice(0, 10), minute: t.getUTCHours() * 60 + t.getUTCMinutes() };
@@ -69,11 +69,11 @@ function wallClock(t: Date | string): { date: string; minute: number } {
   return { date: m[1], minute: m[2] ? Number(m[2]) * 60 + Number(m[3]) : 0 };
 }
 
-function pad(n: number): string {
+export function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-function toPoints(h: ForecastRequest['history'], intervalMinutes?: number): HistoryPoint[] {
+export function toPoints(h: ForecastRequest['history'], intervalMinutes?: number): HistoryPoint[] {
   if (Array.isArray(h)) return h as HistoryPoint[];
   const a = h as HistoryArrays;
   if (!intervalMinutes) throw new Error('intervalMinutes is required with array history');

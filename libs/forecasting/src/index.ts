@@ -8,3 +8,7 @@ export * from './intervals.js';
 export * from './intraday.js';
 export * from './forecast.js';
 export * from './fpp2-protocol.js';
+export * from './events.js';
+export * from './forecast-ahead.js';
+export * from './csv.js';
+export * from './backtest-horizon.js';

@@ -20,6 +20,10 @@ export interface AppConfig {
   adminApiKeyIsDemoDefault: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Run the routing engine's scheduled jobs (offer timeouts, wrap-up ends, sweeps); default true. */
+  routingJobs?: boolean;
+  /** Run the intraday forecast check every 15 minutes (FORECAST_JOB_ENABLED). */
+  forecastJobEnabled: boolean;
 }
 
 /** The admin key used when an embedded demo starts without ADMIN_API_KEY. Documented in README. */
@@ -94,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminApiKeyIsDemoDefault,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json', problems),
+    routingJobs: bool(env, 'ROUTING_JOBS', true, problems),
+    forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -17,6 +17,8 @@ import {
   TypeOrmQueueRepository,
   TypeOrmSkillRepository,
 } from '../../../../libs/persistence/src/repositories/index.js';
+import { ForecastingRepository, TypeOrmForecastingRepository } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
+import { LetterBatchRepository, TypeOrmLetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 const repositories = [
@@ -25,6 +27,8 @@ const repositories = [
   [BusinessCalendarRepository, TypeOrmBusinessCalendarRepository],
   [DemoDataRepository, TypeOrmDemoDataRepository],
   [DepartmentRepository, TypeOrmDepartmentRepository],
+  [ForecastingRepository, TypeOrmForecastingRepository],
+  [LetterBatchRepository, TypeOrmLetterBatchRepository],
   [QueueRepository, TypeOrmQueueRepository],
   [SkillRepository, TypeOrmSkillRepository],
 ] as const;

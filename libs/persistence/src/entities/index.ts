@@ -4,6 +4,8 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { BusinessCalendarEntity, CalendarClosureEntity } from './business-calendar.entity.js';
 import { ChannelEntity } from './channel.entity.js';
 import { DepartmentEntity } from './department.entity.js';
+import { ForecastAlertEntity } from './forecast-alert.entity.js';
+import { IntradayReforecastEntity } from './intraday-reforecast.entity.js';
 import { IntervalStatisticEntity } from './interval-statistic.entity.js';
 import { LetterBatchEntity } from './letter-batch.entity.js';
 import { QueueEntity, QueueSkillEntity } from './queue.entity.js';
@@ -15,6 +17,8 @@ export * from './api-key.entity.js';
 export * from './business-calendar.entity.js';
 export * from './channel.entity.js';
 export * from './department.entity.js';
+export * from './forecast-alert.entity.js';
+export * from './intraday-reforecast.entity.js';
 export * from './interval-statistic.entity.js';
 export * from './letter-batch.entity.js';
 export * from './queue.entity.js';
@@ -32,5 +36,7 @@ export const ENTITIES = [
   QueueSkillEntity,
   IntervalStatisticEntity,
   LetterBatchEntity,
+  ForecastAlertEntity,
+  IntradayReforecastEntity,
   ApiKeyEntity,
 ];

@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { FORECAST_METHODS, type ForecastMethodName } from '../../../../libs/forecasting/src/backtest-horizon.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class QueueForecastQueryDto {
+  @ApiProperty({ example: '2026-03-09', description: 'First local date (the queue calendar\'s time zone), `YYYY-MM-DD`.' })
+  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  from: string;
+
+  @ApiProperty({ example: '2026-03-13', description: 'Last local date (inclusive); at most 62 days after `from`.' })
+  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  to: string;
+
+  @ApiPropertyOptional({ example: 15, enum: [15, 30, 60], description: 'Interval length; default: the length the history is stored in. History is re-binned to coarser intervals.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn([15, 30, 60])
+  intervalMinutes?: number;
+}
+
+export class ForecastPointDto {
+  @ApiProperty({ example: '2026-03-09T06:00:00.000Z', description: 'Start of the interval (UTC instant).' })
+  start: string;
+
+  @ApiProperty({ example: '2026-03-09T08:00', description: 'Start of the interval on the queue calendar\'s local clock.' })
+  localStart: string;
+
+  @ApiProperty({ example: 41.7, description: 'Expected contacts offered.' })
+  volume: number;
+
+  @ApiProperty({ example: 286.4, nullable: true, type: Number, description: 'Expected average handle time (seconds); null when the history has none.' })
+  aht: number | null;
+
+  @ApiProperty({ example: 33.1, description: 'Lower end of the 80 % prediction interval.' })
+  lower: number;
+
+  @ApiProperty({ example: 50.9, description: 'Upper end of the 80 % prediction interval.' })
+  upper: number;
+
+  @ApiProperty({ example: 'vuoro level×profile (default) + learned letter-batch/holiday effects', description: 'How this point was forecast (`intraday re-forecast` for the stored rest-of-day re-forecast).' })
+  method: string;
+}
+
+export class LetterEffectDto {
+  @ApiProperty({ example: 2, description: 'Calendar days after the mailing.' })
+  lag: number;
+
+  @ApiProperty({ example: 0.087, description: 'Relative uplift of the day\'s volume per 10 000 letters.' })
+  upliftPer10kLetters: number;
+}
+
+export class QueueForecastDto {
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  queueId: string;
+
+  @ApiProperty({ example: 15 })
+  intervalMinutes: number;
+
+  @ApiProperty({ example: 'Europe/Helsinki' })
+  timeZone: string;
+
+  @ApiProperty({ example: 'vuoro level×profile (default) + learned letter-batch/holiday effects' })
+  method: string;
+
+  @ApiProperty({ example: 0.8, description: 'Probability of the central prediction interval.' })
+  intervalLevel: number;
+
+  @ApiProperty({ type: [LetterEffectDto], description: 'Letter-batch uplift learned from this queue\'s history.' })
+  letterEffects: LetterEffectDto[];
+
+  @ApiProperty({ example: 0.14, description: 'Learned relative uplift of the first open day after a holiday.' })
+  afterHolidayUplift: number;
+
+  @ApiProperty({ type: [ForecastPointDto] })
+  points: ForecastPointDto[];
+}
+
+export class InlineSeriesDto {
+  @ApiProperty({ example: '2003-03-03T07:00', description: 'Local start of the first value, `YYYY-MM-DDTHH:MM`.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { message: 'start must be a local time YYYY-MM-DDTHH:MM' })
+  start: string;
+
+  @ApiProperty({ example: 30, description: 'Minutes per value.' })
+  @IsInt()
+  @IsIn([5, 6, 10, 15, 20, 30, 60])
+  intervalMinutes: number;
+
+  @ApiProperty({ example: [560, 609, 745], type: [Number], description: 'Volumes of consecutive intervals (closed hours as 0), at most 200 000.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200_000)
+  @IsNumber({}, { each: true })
+  @Min(0, { each: true })
+  values: number[];
+}
+
+export class CreateBacktestDto {
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Backtest on this queue\'s stored history (or give `series`).' })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
+
+  @ApiPropertyOptional({ type: InlineSeriesDto, description: 'Or: an inline series.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InlineSeriesDto)
+  series?: InlineSeriesDto;
+
+  @ApiPropertyOptional({ example: 'vuoro-default', enum: FORECAST_METHODS, default: 'vuoro-default' })
+  @IsOptional()
+  @IsIn(FORECAST_METHODS)
+  method?: ForecastMethodName;
+
+  @ApiPropertyOptional({ example: 5, default: 5, minimum: 1, maximum: 26, description: 'Origins: the starts of the last N weeks (expanding training window).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(26)
+  origins?: number;
+
+  @ApiPropertyOptional({ example: 5, minimum: 1, maximum: 7, description: 'Active days scored after each origin (default: a whole week).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  horizon?: number;
+}
+
+export class BacktestResultDto {
+  @ApiProperty({ example: 'vuoro level×profile (default)' })
+  method: string;
+
+  @ApiProperty({ example: 5 })
+  origins: number;
+
+  @ApiProperty({ example: 5, description: 'Active days scored after each origin.' })
+  horizonDays: number;
+
+  @ApiProperty({ example: 5.72, description: 'Σ|error| / Σactual, percent.' })
+  wape: number;
+
+  @ApiProperty({ example: 6.9, nullable: true, type: Number, description: 'Mean absolute percentage error over intervals with volume > 0, percent.' })
+  mape: number | null;
+
+  @ApiProperty({ example: 0.71, nullable: true, type: Number, description: 'Mean absolute error scaled by the in-sample MAE of the weekly seasonal naive.' })
+  mase: number | null;
+
+  @ApiProperty({ example: 14.2 })
+  rmse: number;
+
+  @ApiProperty({ example: 700, description: 'Scored intervals.' })
+  points: number;
+
+  @ApiProperty({ example: 0.02 })
+  secondsPerOrigin: number;
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ForecastAlertsController } from './forecast-alerts.controller.js';
+import { ForecastsController } from './forecasts.controller.js';
+import { AcknowledgeForecastAlert, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SystemForecastClock } from './forecasting.use-cases.js';
+import { LetterBatchesController } from './letter-batches.controller.js';
+import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches, PrepareLetterBatchData, UpdateLetterBatch } from './letter-batches.use-cases.js';
+
+/** Forecasts per queue, backtests, letter batches, spike alerts and the intraday job (every 15 minutes). */
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  controllers: [ForecastsController, LetterBatchesController, ForecastAlertsController],
+  providers: [
+    { provide: ForecastClock, useClass: SystemForecastClock },
+    LoadForecastInput,
+    GetQueueForecast,
+    RunBacktest,
+    ListForecastAlerts,
+    AcknowledgeForecastAlert,
+    RunIntradayCheck,
+    IntradayForecastJob,
+    PrepareLetterBatchData,
+    ListLetterBatches,
+    GetLetterBatch,
+    CreateLetterBatch,
+    UpdateLetterBatch,
+    DeleteLetterBatch,
+  ],
+  exports: [RunIntradayCheck, GetQueueForecast],
+})
+export class ForecastingModule {}

@@ -1,0 +1,293 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
+import { addDays } from '../../../../libs/calendar/src/local-date.js';
+import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/src/time-zone.js';
+import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { backtestHorizon, modelFor, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
+import { aggregateHistory, forecastAhead, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
+import { prepareHistory, type HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
+import { estimateCarryOver, reforecastRestOfDay } from '../../../../libs/forecasting/src/intraday.js';
+import { vuoroDefault } from '../../../../libs/forecasting/src/week-ahead.js';
+import { predictionInterval } from '../../../../libs/forecasting/src/intervals.js';
+import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
+import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
+import { LetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { CreateBacktestDto, QueueForecastDto } from './forecast.dto.js';
+
+/** The clock of the forecasting use cases (tests fix it). */
+export abstract class ForecastClock {
+  abstract now(): Date;
+}
+export class SystemForecastClock extends ForecastClock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DDTHH:MM` on the local clock of `timeZone`. */
+export function localTimestamp(epochMs: number, timeZone: string): string {
+  const w = wallTime(epochMs, timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+export function epochOfLocal(timestamp: string, timeZone: string): number {
+  return localToEpoch(timestamp.slice(0, 10), Number(timestamp.slice(11, 13)) * 60 + Number(timestamp.slice(14, 16)), timeZone);
+}
+
+export interface QueueForecastInput {
+  queue: QueueForecastContext;
+  intervalMinutes: number;
+  /** local wall-clock history points. */
+  history: HistoryPoint[];
+  events: ForecastEvents;
+}
+
+/** Reads a queue's history, holidays and letter batches and turns them into forecast input on the queue's local clock. */
+@Injectable()
+export class LoadForecastInput {
+  constructor(
+    private readonly forecasting: ForecastingRepository,
+    private readonly letterBatches: LetterBatchRepository,
+  ) {}
+
+  async queue(queueId: string): Promise<QueueForecastContext> {
+    const [queue] = await this.forecasting.queueContexts([queueId]);
+    if (!queue) throw notFound('queue', queueId);
+    return queue;
+  }
+
+  /** History before `before` (all when omitted), re-binned to `intervalMinutes` (default: the stored length). */
+  async execute(queue: QueueForecastContext, opts: { intervalMinutes?: number; before?: Date; untilYear?: number } = {}): Promise<QueueForecastInput> {
+    const rows = await this.forecasting.history(queue.id, undefined, opts.before);
+    if (rows.length === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
+    const stored = Math.min(...rows.map((r) => r.intervalMinutes));
+    const intervalMinutes = opts.intervalMinutes ?? stored;
+    if (intervalMinutes < stored) {
+      throw unprocessable('validation.failed', `the history is stored in ${stored}-minute intervals`, [{ field: 'intervalMinutes', rule: 'min', message: `intervalMinutes must be at least ${stored} (the stored interval length)` }]);
+    }
+    const points = rows.filter((r) => r.intervalMinutes === stored).map((r) => ({ start: localTimestamp(r.intervalStart.getTime(), queue.timeZone), volume: r.offered, ...(r.ahtSeconds !== null ? { aht: r.ahtSeconds } : {}) }));
+    const history = aggregateHistory(points, intervalMinutes);
+    const holidays = [...queue.closures];
+    const region = queue.holidayRegion?.toUpperCase();
+    if (region && SUPPORTED_HOLIDAY_REGIONS.includes(region)) {
+      const y0 = Number(String(history[0].start).slice(0, 4));
+      const y1 = Math.max(Number(String(history[history.length - 1].start).slice(0, 4)), opts.untilYear ?? 0) + 1;
+      for (let y = y0; y <= y1; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
+    }
+    const batches = await this.letterBatches.list({ departmentId: queue.departmentId });
+    return { queue, intervalMinutes, history, events: { holidays, letterBatches: batches.map((b) => ({ sentOn: b.sentOn, letters: b.letters })) } };
+  }
+}
+
+@Injectable()
+export class GetQueueForecast {
+  constructor(
+    private readonly load: LoadForecastInput,
+    private readonly forecasting: ForecastingRepository,
+  ) {}
+
+  async execute(queueId: string, q: { from: string; to: string; intervalMinutes?: number }): Promise<QueueForecastDto> {
+    const days = Math.round((Date.parse(`${q.to}T00:00Z`) - Date.parse(`${q.from}T00:00Z`)) / 86_400_000);
+    if (!Number.isFinite(days) || days < 0 || days > 62) {
+      throw unprocessable('validation.failed', 'to must be a valid date from `from` to 62 days after it', [{ field: 'to', rule: 'range', message: 'to must be on or after from and at most 62 days after it' }]);
+    }
+    const queue = await this.load.queue(queueId);
+    const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(q.to.slice(0, 4)) });
+    let result: ForecastAheadResult;
+    try {
+      result = forecastAhead({ history: input.history, intervalMinutes: input.intervalMinutes, from: q.from, to: q.to, events: input.events });
+    } catch (e) {
+      throw unprocessable('forecast.failed', e instanceof Error ? e.message : String(e));
+    }
+    const tz = queue.timeZone;
+    const stored = new Map((await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)))).filter((r) => r.intervalMinutes === input.intervalMinutes).map((r) => [r.intervalStart.getTime(), r]));
+    const points = result.points.map((p) => {
+      const start = epochOfLocal(p.timestamp, tz);
+      const re = stored.get(start);
+      if (re) return { start: new Date(start).toISOString(), localStart: p.timestamp, volume: re.volume, aht: re.ahtSeconds ?? p.aht ?? null, lower: re.lower, upper: re.upper, method: 'intraday re-forecast' };
+      return { start: new Date(start).toISOString(), localStart: p.timestamp, volume: p.volume, aht: p.aht ?? null, lower: p.lower, upper: p.upper, method: result.method };
+    });
+    return {
+      queueId: queue.id,
+      intervalMinutes: result.intervalMinutes,
+      timeZone: tz,
+      method: result.method,
+      intervalLevel: result.intervalLevel,
+      letterEffects: (result.eventEffects?.letterUpliftPer10k ?? []).map((e) => ({ lag: e.lag, upliftPer10kLetters: e.uplift })),
+      afterHolidayUplift: result.eventEffects?.afterHoliday ?? 0,
+      points,
+    };
+  }
+}
+
+@Injectable()
+export class RunBacktest {
+  constructor(private readonly load: LoadForecastInput) {}
+
+  async execute(body: CreateBacktestDto): Promise<HorizonBacktestResult> {
+    if (Boolean(body.queueId) === Boolean(body.series)) {
+      throw unprocessable('validation.failed', 'Give either queueId or series', [{ field: body.queueId ? 'series' : 'queueId', rule: 'exactlyOne', message: 'give exactly one of queueId and series' }]);
+    }
+    let prepared;
+    if (body.queueId) {
+      const input = await this.load.execute(await this.load.queue(body.queueId));
+      prepared = prepareHistory({ history: input.history, intervalMinutes: input.intervalMinutes, calendar: { closedDates: input.events.holidays } });
+    } else {
+      prepared = prepareHistory({ history: { start: body.series!.start, volume: body.series!.values }, intervalMinutes: body.series!.intervalMinutes });
+    }
+    try {
+      return backtestHorizon(prepared.volume, modelFor(body.method ?? 'vuoro-default'), body.origins ?? 5, body.horizon);
+    } catch (e) {
+      throw unprocessable('validation.failed', e instanceof Error ? e.message : String(e), [{ field: 'origins', rule: 'enoughHistory', message: e instanceof Error ? e.message : String(e) }]);
+    }
+  }
+}
+
+@Injectable()
+export class ListForecastAlerts {
+  constructor(private readonly forecasting: ForecastingRepository) {}
+  execute(filter: AlertFilter): Promise<ForecastAlertEntity[]> {
+    return this.forecasting.listAlerts(filter);
+  }
+}
+
+@Injectable()
+export class AcknowledgeForecastAlert {
+  constructor(
+    private readonly forecasting: ForecastingRepository,
+    private readonly clock: ForecastClock,
+  ) {}
+  async execute(id: string): Promise<ForecastAlertEntity> {
+    return (await this.forecasting.acknowledgeAlert(id, this.clock.now())) ?? Promise.reject(notFound('forecast_alert', id));
+  }
+}
+
+export interface IntradayCheckResult {
+  /** false when another instance holds the job lock. */
+  ran: boolean;
+  queuesChecked: number;
+  alerts: ForecastAlertEntity[];
+}
+
+/**
+ * The intraday job: for each queue, today's complete intervals so far are compared with the
+ * forecast made from the history before today. When cumulative arrivals leave the 95 % prediction
+ * interval, a spike alert is raised (or refreshed) and the rest of the day is re-forecast from what
+ * was seen and stored for planning. Only one instance runs it at a time (advisory lock).
+ */
+@Injectable()
+export class RunIntradayCheck {
+  private readonly logger = new Logger('IntradayForecast');
+
+  constructor(
+    private readonly load: LoadForecastInput,
+    private readonly forecasting: ForecastingRepository,
+  ) {}
+
+  async execute(now: Date): Promise<IntradayCheckResult> {
+    const result = await this.forecasting.runExclusively(INTRADAY_JOB_LOCK_KEY, async () => {
+      const alerts: ForecastAlertEntity[] = [];
+      let checked = 0;
+      for (const queue of await this.forecasting.queueContexts()) {
+        try {
+          const alert = await this.checkQueue(queue, now);
+          checked++;
+          if (alert) alerts.push(alert);
+        } catch (err) {
+          this.logger.warn({ msg: 'intraday check of a queue failed', queueId: queue.id, err: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return { ran: true, queuesChecked: checked, alerts };
+    });
+    return result ?? { ran: false, queuesChecked: 0, alerts: [] };
+  }
+
+  private async checkQueue(queue: QueueForecastContext, now: Date): Promise<ForecastAlertEntity | null> {
+    const tz = queue.timeZone;
+    const today = localDateOf(now.getTime(), tz);
+    const dayStart = new Date(localToEpoch(today, 0, tz));
+    const dayEnd = new Date(localToEpoch(addDays(today, 1), 0, tz));
+    const todayRows = (await this.forecasting.history(queue.id, dayStart, now)).filter((r) => r.intervalStart.getTime() + r.intervalMinutes * 60_000 <= now.getTime());
+    if (todayRows.length === 0) return null;
+    const input = await this.load.execute(queue, { before: dayStart, untilYear: Number(today.slice(0, 4)) });
+    if (input.events.holidays?.includes(today)) return null;
+    const fc = forecastAhead({ history: input.history, intervalMinutes: input.intervalMinutes, from: today, to: today, events: input.events, intervalLevel: 0.8 });
+    const day = fc.points.filter((p) => p.timestamp.startsWith(today));
+    if (day.length === 0) return null;
+    const slotOf = new Map(day.map((p, i) => [p.timestamp, i]));
+    const observedBySlot = new Array<number>(day.length).fill(0);
+    let lastSlot = -1;
+    for (const p of aggregateHistory(todayRows.filter((r) => r.intervalMinutes === Math.min(...todayRows.map((x) => x.intervalMinutes))).map((r) => ({ start: localTimestamp(r.intervalStart.getTime(), tz), volume: r.offered })), input.intervalMinutes)) {
+      const s = slotOf.get(p.start as string);
+      if (s === undefined) continue;
+      observedBySlot[s] += p.volume;
+      lastSlot = Math.max(lastSlot, s);
+    }
+    if (lastSlot < 0) return null;
+    const dayForecast = day.map((p) => p.volume);
+    const observed = observedBySlot.slice(0, lastSlot + 1);
+    const spikeNow = reforecastRestOfDay(dayForecast, observed, fc.errorModel).spike;
+    if (!spikeNow) return null;
+    // the rest of the day carries the share of the deviation that persisted in this queue's history
+    const { volume: series } = prepareHistory({ history: input.history, intervalMinutes: input.intervalMinutes, calendar: { closedDates: input.events.holidays } });
+    const now_ = { ...reforecastRestOfDay(dayForecast, observed, fc.errorModel, { carryOver: estimateCarryOver(series, vuoroDefault(), lastSlot + 1, 8) }), spike: spikeNow };
+    let first = lastSlot;
+    for (let k = 1; k <= lastSlot + 1; k++) {
+      if (reforecastRestOfDay(dayForecast, observed.slice(0, k), fc.errorModel).spike === now_.spike) {
+        first = k - 1;
+        break;
+      }
+    }
+    const expected = dayForecast.slice(0, lastSlot + 1).reduce((a, b) => a + b, 0);
+    const seen = observed.reduce((a, b) => a + b, 0);
+    const alert = await this.forecasting.recordSpike({
+      queueId: queue.id,
+      localDate: today,
+      kind: now_.spike === 'high' ? 'spike-high' : 'spike-low',
+      startedAt: new Date(epochOfLocal(day[first].timestamp, tz)),
+      observed: Math.round(seen * 100) / 100,
+      expected: Math.round(expected * 100) / 100,
+      at: now,
+    });
+    const rest = day.slice(lastSlot + 1).map((p, i) => {
+      const volume = now_.forecast[i];
+      const pi = predictionInterval(volume, fc.errorModel, fc.intervalLevel);
+      return { intervalStart: new Date(epochOfLocal(p.timestamp, tz)), volume, lower: pi.lower, upper: pi.upper, ahtSeconds: p.aht ?? null };
+    });
+    await this.forecasting.replaceReforecast(queue.id, input.intervalMinutes, dayStart, dayEnd, rest, now);
+    this.logger.log({ msg: 'spike alert', queueId: queue.id, kind: alert.kind, observed: alert.observed, expected: alert.expected, ratio: now_.ratio });
+    return alert;
+  }
+}
+
+/** Runs the intraday check every 15 minutes when FORECAST_JOB_ENABLED (default true). */
+@Injectable()
+export class IntradayForecastJob {
+  private readonly logger = new Logger('IntradayForecastJob');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly check: RunIntradayCheck,
+    private readonly clock: ForecastClock,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.forecastJobEnabled !== false;
+  }
+
+  @Cron('0 */15 * * * *', { name: 'intraday-forecast' })
+  async tick(): Promise<void> {
+    if (!this.enabled) return;
+    try {
+      const r = await this.check.execute(this.clock.now());
+      this.logger.debug?.({ msg: 'intraday check done', ...r, alerts: r.alerts.length });
+    } catch (err) {
+      this.logger.error({ msg: 'intraday check failed', err: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator.js';
+import { uuidParam } from '../common/params.js';
+import { ProblemDto } from '../common/problem-details.js';
+import { BacktestResultDto, CreateBacktestDto, QueueForecastDto, QueueForecastQueryDto } from './forecast.dto.js';
+import { GetQueueForecast, RunBacktest } from './forecasting.use-cases.js';
+
+@ApiTags('forecasts')
+@Controller('v1')
+export class ForecastsController {
+  constructor(
+    private readonly getQueueForecast: GetQueueForecast,
+    private readonly runBacktest: RunBacktest,
+  ) {}
+
+  @Get('queues/:id/forecast')
+  @Roles('supervisor', 'manager')
+  @ApiOperation({ summary: 'Forecast volume, AHT and prediction intervals of a queue per interval for local dates from…to' })
+  @ApiOkResponse({ type: QueueForecastDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A bad range or interval, or a queue without history.' })
+  forecast(@Param('id', uuidParam()) id: string, @Query() query: QueueForecastQueryDto): Promise<QueueForecastDto> {
+    return this.getQueueForecast.execute(id, query);
+  }
+
+  @Post('forecasts/backtests')
+  @HttpCode(200)
+  @Roles('supervisor', 'manager')
+  @ApiOperation({ summary: 'Backtest a forecast method on a queue or an inline series (rolling origin): WAPE, MAPE, MASE, RMSE' })
+  @ApiOkResponse({ type: BacktestResultDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async backtest(@Body() body: CreateBacktestDto): Promise<BacktestResultDto> {
+    const r = await this.runBacktest.execute(body);
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    return { method: r.method, origins: r.origins, horizonDays: r.horizonDays, wape: r.wape, mape: finite(r.mape), mase: finite(r.mase), rmse: r.rmse, points: r.n, secondsPerOrigin: r.secondsPerOrigin };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval <minutes>]
+ *   [--level 0.8] [--holidays FI|none] [--letter-batches <batches.csv>]`
+ *
+ * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM`.
+ * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
+ * in the calendar pattern learned from it (days of the week that never carry data are left out;
+ * holidays are given as 0). No database is opened.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
+import { CsvError, formatForecastCsv, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
+import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
+import { aggregateHistory, forecastAhead } from '../../../libs/forecasting/src/forecast-ahead.js';
+import { parseOptions, UsageError } from './args.js';
+
+export const FORECAST_USAGE = 'usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays FI|none] [--letter-batches <sent_on,letters csv>]';
+
+function readLetterBatches(file: string): LetterBatchEvent[] {
+  const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const cols = lines[0].split(',').map((c) => c.trim().toLowerCase());
+  const iDate = cols.indexOf('sent_on');
+  const iLetters = cols.indexOf('letters');
+  if (iDate < 0 || iLetters < 0) throw new CsvError([{ line: 1, column: '(header)', message: 'expected the header sent_on,letters' }]);
+  return lines.slice(1).map((l, i) => {
+    const f = l.split(',');
+    const letters = Number(f[iLetters]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(f[iDate]?.trim() ?? '') || !normaliseLocalTimestamp(`${f[iDate].trim()}T00:00`)) throw new CsvError([{ line: i + 2, column: 'sent_on', message: `"${f[iDate]}" is not a date YYYY-MM-DD` }]);
+    if (!Number.isInteger(letters) || letters <= 0) throw new CsvError([{ line: i + 2, column: 'letters', message: `"${f[iLetters]}" is not a whole number > 0` }]);
+    return { sentOn: f[iDate].trim(), letters };
+  });
+}
+
+export function runForecastCommand(args: readonly string[], stdout: (text: string) => void, stderr: (text: string) => void): number {
+  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches']);
+  const historyFile = options.get('history');
+  const out = options.get('out');
+  const horizon = Number(options.get('horizon'));
+  if (!historyFile || !out || !options.has('horizon')) throw new UsageError(FORECAST_USAGE);
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) throw new UsageError('--horizon must be a whole number of intervals from 1 to 100000');
+  const interval = options.has('interval') ? Number(options.get('interval')) : undefined;
+  if (interval !== undefined && ![5, 6, 10, 15, 20, 30, 60].includes(interval)) throw new UsageError('--interval must be one of 5, 6, 10, 15, 20, 30, 60 (minutes)');
+  const level = options.has('level') ? Number(options.get('level')) : 0.8;
+  if (!(level > 0 && level < 1)) throw new UsageError('--level must be between 0 and 1 (e.g. 0.8)');
+  const region = (options.get('holidays') ?? 'FI').toUpperCase();
+  if (region !== 'NONE' && !SUPPORTED_HOLIDAY_REGIONS.includes(region)) throw new UsageError(`--holidays must be none or one of ${SUPPORTED_HOLIDAY_REGIONS.join(', ')}`);
+
+  let history = parseHistoryCsv(readFileSync(historyFile, 'utf8'));
+  if (interval) history = aggregateHistory(history, interval);
+  const firstYear = Number(String(history[0].start).slice(0, 4));
+  const lastYear = Number(String(history[history.length - 1].start).slice(0, 4));
+  const holidays: string[] = [];
+  if (region !== 'NONE') for (let y = firstYear; y <= lastYear + 2; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
+  const letterBatches = options.has('letter-batches') ? readLetterBatches(options.get('letter-batches')!) : undefined;
+  const events = holidays.length || letterBatches ? { holidays, letterBatches } : undefined;
+  const result = forecastAhead({ history, intervalMinutes: interval, horizonIntervals: horizon, intervalLevel: level, events });
+  const csv = formatForecastCsv(result.points);
+  if (out === '-') stdout(csv);
+  else writeFileSync(out, csv);
+  stderr(`forecast: ${result.points.length} intervals of ${result.intervalMinutes} minutes from ${result.points[0]?.timestamp ?? '-'}, method ${result.method}${out === '-' ? '' : `, written to ${out}`}\n`);
+  return 0;
+}

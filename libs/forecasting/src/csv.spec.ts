@@ -1,0 +1,46 @@
+import { CsvError, formatForecastCsv, parseHistoryCsv, parseImportCsv } from './csv.js';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CsvError) return e.problems.map((p) => `${p.line}:${p.column}`);
+    throw e;
+  }
+  throw new Error('expected a CsvError');
+}
+
+describe('forecast CSV formats', () => {
+  it('reads timestamp,volume[,aht] in any row order and sorts it', () => {
+    const h = parseHistoryCsv('timestamp,volume,aht\r\n2003-03-03T07:30,609,\n2003-03-03 07:00,560,250.5\n');
+    expect(h).toEqual([
+      { start: '2003-03-03T07:00', volume: 560, aht: 250.5 },
+      { start: '2003-03-03T07:30', volume: 609 },
+    ]);
+  });
+
+  it('names the line and column of every problem', () => {
+    expect(problems(() => parseHistoryCsv('timestamp,volume\n2003-02-30T07:00,1\n2003-03-03T07:00,-2\n2003-03-03T07:00,x\n2003-03-03T08:00\n'))).toEqual(['2:timestamp', '3:volume', '4:timestamp', '4:volume', '5:(row)']);
+    expect(problems(() => parseHistoryCsv('time,volume\n'))).toEqual(['1:timestamp', '1:time']);
+  });
+
+  it('writes timestamp,volume,lower,upper (and aht when known)', () => {
+    expect(formatForecastCsv([{ timestamp: '2024-03-04T09:00', volume: 12.345, lower: 10, upper: 14.999 }])).toBe('timestamp,volume,lower,upper\n2024-03-04T09:00,12.35,10,15\n');
+    expect(formatForecastCsv([{ timestamp: '2024-03-04T09:00', volume: 1, lower: 0, upper: 2, aht: 245.26 }])).toBe('timestamp,volume,lower,upper,aht\n2024-03-04T09:00,1,0,2,245.3\n');
+  });
+
+  it('validates the import format queue,timestamp,volume[,aht] on the interval grid', () => {
+    const rows = parseImportCsv('queue,timestamp,volume,aht\nphone-fi,2026-03-02T08:00,12,300\nphone-fi,2026-03-02T08:15,0,\n', 15);
+    expect(rows).toEqual([
+      { line: 2, queue: 'phone-fi', timestamp: '2026-03-02T08:00', volume: 12, aht: 300 },
+      { line: 3, queue: 'phone-fi', timestamp: '2026-03-02T08:15', volume: 0, aht: null },
+    ]);
+    expect(problems(() => parseImportCsv('queue,timestamp,volume,aht\nphone-fi,2026-03-02T08:10,1,1\n,2026-03-02T08:15,1.5,0\nphone-fi,2026-03-02T08:00,1,\nphone-fi,2026-03-02T08:00,2,\n', 15))).toEqual([
+      '2:timestamp',
+      '3:queue',
+      '3:volume',
+      '3:aht',
+      '5:timestamp',
+    ]);
+  });
+});

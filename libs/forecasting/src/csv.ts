@@ -1,0 +1,158 @@
+/**
+ * CSV formats of the forecasting command line (`vuoro forecast`, `vuoro import-history`). Plain
+ * comma-separated text, a header line, no quoting (no field of these formats needs a comma).
+ * Errors name the line (1 = the header) and the column.
+ */
+import type { ForecastPoint, HistoryPoint } from './forecast.js';
+
+export interface CsvProblem {
+  line: number;
+  column: string;
+  message: string;
+}
+
+export class CsvError extends Error {
+  constructor(readonly problems: CsvProblem[]) {
+    super(`${problems.length} problem(s) in the CSV:\n${problems.slice(0, 20).map((p) => `  line ${p.line}, column ${p.column}: ${p.message}`).join('\n')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`);
+    this.name = 'CsvError';
+  }
+}
+
+/** `YYYY-MM-DDTHH:MM` (a space is accepted instead of `T`; seconds `:00` are accepted and dropped). */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?$/;
+
+/** Validates a local wall-clock timestamp; returns it normalised to `YYYY-MM-DDTHH:MM`, or null. */
+export function normaliseLocalTimestamp(value: string): string | null {
+  const m = TIMESTAMP.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59) return null;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}`;
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  return lines;
+}
+
+function header(lines: string[], required: string[], optional: string[]): Map<string, number> {
+  if (lines.length === 0) throw new CsvError([{ line: 1, column: '(header)', message: `the file is empty; expected the header ${required.join(',')}` }]);
+  const cols = lines[0].split(',').map((c) => c.trim().toLowerCase());
+  const problems: CsvProblem[] = [];
+  for (const r of required) if (!cols.includes(r)) problems.push({ line: 1, column: r, message: `missing column "${r}" (header must contain ${required.join(',')}${optional.length ? ` and optionally ${optional.join(',')}` : ''})` });
+  cols.forEach((c, i) => {
+    if (![...required, ...optional].includes(c)) problems.push({ line: 1, column: c || `#${i + 1}`, message: `unknown column "${c}"` });
+    if (cols.indexOf(c) !== i) problems.push({ line: 1, column: c, message: `column "${c}" appears twice` });
+  });
+  if (problems.length) throw new CsvError(problems);
+  return new Map(cols.map((c, i) => [c, i]));
+}
+
+function number(raw: string | undefined, line: number, column: string, problems: CsvProblem[], opts: { integer?: boolean; positive?: boolean }): number | undefined {
+  const v = (raw ?? '').trim();
+  if (v === '') {
+    problems.push({ line, column, message: 'is empty' });
+    return undefined;
+  }
+  const n = Number(v);
+  if (!Number.isFinite(n)) problems.push({ line, column, message: `"${v}" is not a number` });
+  else if (opts.integer && !Number.isInteger(n)) problems.push({ line, column, message: `"${v}" is not a whole number` });
+  else if (opts.positive ? n <= 0 : n < 0) problems.push({ line, column, message: `"${v}" must be ${opts.positive ? 'greater than 0' : 'at least 0'}` });
+  else return n;
+  return undefined;
+}
+
+/**
+ * Parses the analyst's history CSV `timestamp,volume[,aht]` (timestamp = local start of the
+ * interval, `YYYY-MM-DDTHH:MM`; volume ≥ 0; aht in seconds > 0, may be empty). All problems are
+ * collected and thrown together as a CsvError.
+ */
+export function parseHistoryCsv(text: string): HistoryPoint[] {
+  const lines = splitLines(text);
+  const cols = header(lines, ['timestamp', 'volume'], ['aht']);
+  const problems: CsvProblem[] = [];
+  const seen = new Map<string, number>();
+  const out: HistoryPoint[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = i + 1;
+    if (lines[i].trim() === '') continue;
+    const f = lines[i].split(',');
+    if (f.length !== cols.size) {
+      problems.push({ line, column: '(row)', message: `has ${f.length} fields, the header has ${cols.size}` });
+      continue;
+    }
+    const ts = normaliseLocalTimestamp(f[cols.get('timestamp')!].trim());
+    if (!ts) problems.push({ line, column: 'timestamp', message: `"${f[cols.get('timestamp')!]}" is not a local time YYYY-MM-DDTHH:MM` });
+    else if (seen.has(ts)) problems.push({ line, column: 'timestamp', message: `${ts} already appears on line ${seen.get(ts)}` });
+    else seen.set(ts, line);
+    const volume = number(f[cols.get('volume')!], line, 'volume', problems, {});
+    let aht: number | undefined;
+    if (cols.has('aht') && f[cols.get('aht')!].trim() !== '') aht = number(f[cols.get('aht')!], line, 'aht', problems, { positive: true });
+    if (ts && volume !== undefined) out.push({ start: ts, volume, ...(aht !== undefined ? { aht } : {}) });
+  }
+  if (problems.length) throw new CsvError(problems);
+  if (out.length === 0) throw new CsvError([{ line: 2, column: '(row)', message: 'the file has no data rows' }]);
+  return out.sort((a, b) => ((a.start as string) < (b.start as string) ? -1 : 1));
+}
+
+/** `timestamp,volume,lower,upper[,aht]` with volumes rounded to 0.01 and AHT to 0.1 s. */
+export function formatForecastCsv(points: readonly ForecastPoint[]): string {
+  const withAht = points.some((p) => p.aht !== undefined && Number.isFinite(p.aht));
+  const r = (x: number, d: number) => String(Math.round(x * 10 ** d) / 10 ** d);
+  const lines = [withAht ? 'timestamp,volume,lower,upper,aht' : 'timestamp,volume,lower,upper'];
+  for (const p of points) lines.push([p.timestamp, r(p.volume, 2), r(p.lower, 2), r(p.upper, 2), ...(withAht ? [p.aht !== undefined && Number.isFinite(p.aht) ? r(p.aht, 1) : ''] : [])].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** One row of the history-import CSV `queue,timestamp,volume[,aht]`. */
+export interface ImportRow {
+  line: number;
+  /** queue key (e.g. `phone-fi`) or id. */
+  queue: string;
+  /** local wall-clock start, `YYYY-MM-DDTHH:MM`. */
+  timestamp: string;
+  volume: number;
+  aht: number | null;
+}
+
+/**
+ * Parses and validates the history-import CSV `queue,timestamp,volume[,aht]`: volume a whole
+ * number ≥ 0, aht seconds > 0 or empty, timestamps on the `intervalMinutes` grid, no duplicate
+ * (queue, timestamp). Throws a CsvError listing every problem (line and column).
+ */
+export function parseImportCsv(text: string, intervalMinutes: number): ImportRow[] {
+  const lines = splitLines(text);
+  const cols = header(lines, ['queue', 'timestamp', 'volume'], ['aht']);
+  const problems: CsvProblem[] = [];
+  const seen = new Map<string, number>();
+  const out: ImportRow[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = i + 1;
+    if (lines[i].trim() === '') continue;
+    const f = lines[i].split(',');
+    if (f.length !== cols.size) {
+      problems.push({ line, column: '(row)', message: `has ${f.length} fields, the header has ${cols.size}` });
+      continue;
+    }
+    const queue = f[cols.get('queue')!].trim();
+    if (!queue) problems.push({ line, column: 'queue', message: 'is empty' });
+    const raw = f[cols.get('timestamp')!].trim();
+    const ts = normaliseLocalTimestamp(raw);
+    if (!ts) problems.push({ line, column: 'timestamp', message: `"${raw}" is not a local time YYYY-MM-DDTHH:MM` });
+    else if ((Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16))) % intervalMinutes !== 0) problems.push({ line, column: 'timestamp', message: `${ts} is not the start of a ${intervalMinutes}-minute interval` });
+    else if (queue && seen.has(`${queue} ${ts}`)) problems.push({ line, column: 'timestamp', message: `queue ${queue} at ${ts} already appears on line ${seen.get(`${queue} ${ts}`)}` });
+    else if (queue) seen.set(`${queue} ${ts}`, line);
+    const volume = number(f[cols.get('volume')!], line, 'volume', problems, { integer: true });
+    let aht: number | null = null;
+    if (cols.has('aht') && f[cols.get('aht')!].trim() !== '') {
+      const a = number(f[cols.get('aht')!], line, 'aht', problems, { positive: true });
+      if (a !== undefined && a >= 1e6) problems.push({ line, column: 'aht', message: `${a} seconds is too long (at most 999999.99)` });
+      else aht = a ?? null;
+    }
+    if (queue && ts && volume !== undefined) out.push({ line, queue, timestamp: ts, volume, aht });
+  }
+  if (problems.length) throw new CsvError(problems);
+  return out;
+}

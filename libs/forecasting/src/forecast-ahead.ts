@@ -1,0 +1,137 @@
+import { addDays, dayOfWeek } from './calendar.js';
+import { headDays, type DaySeries } from './day-series.js';
+import { eventFactor, fitEventEffects, withoutEvents, type EventEffects, type ForecastEvents } from './events.js';
+import { forecastAht, pad, prepareHistory, toPoints, wallClock, type ForecastPoint, type ForecastRequest, type ForecastResult, type HistoryPoint } from './forecast.js';
+import { estimateCarryOver, reforecastRestOfDay } from './intraday.js';
+import { estimateErrorModel, predictionInterval, type ErrorModel } from './intervals.js';
+import { sameSlotMean, type WeekAheadModel } from './models.js';
+import { vuoroDefault } from './week-ahead.js';
+
+export interface ForecastAheadRequest extends Omit<ForecastRequest, 'horizon'> {
+  /** number of intervals to forecast after the last history interval (in the learned calendar pattern). */
+  horizonIntervals?: number;
+  /** or: every interval of these local dates (inclusive, `YYYY-MM-DD`); `from` defaults to the first day after the history. */
+  from?: string;
+  to?: string;
+  /** letter batches and holidays whose effects are learned from the history and applied to the forecast. */
+  events?: ForecastEvents;
+}
+
+export interface ForecastAheadResult extends ForecastResult {
+  /** the learned event effects (when `events` were given). */
+  eventEffects?: EventEffects;
+  /** when the history ends inside a day: the observed/expected ratio applied to the rest of that day. */
+  intradayRatio?: number;
+}
+
+const MAX_DAYS = 400;
+
+/**
+ * Forecasts the intervals that follow the history: `horizonIntervals` of them, or all intervals
+ * of the dates `from`…`to`. The slot grid and the working weekdays are learned from the history.
+ * When the history ends inside a day, that day is left out of the model input and the rest of it
+ * is re-forecast from what was observed (see `reforecastRestOfDay`). With `events`, the uplift of
+ * letter batches and of the first day after a holiday is learned and applied.
+ */
+export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
+  const level = req.intervalLevel ?? 0.8;
+  if (!(level > 0 && level < 1)) throw new Error('intervalLevel must be between 0 and 1');
+  if (req.horizonIntervals === undefined && req.to === undefined) throw new Error('horizon: give horizonIntervals or to');
+  if (req.horizonIntervals !== undefined && (!Number.isInteger(req.horizonIntervals) || req.horizonIntervals < 1 || req.horizonIntervals > 100_000)) {
+    throw new Error('horizon must be a whole number of intervals from 1 to 100000');
+  }
+  const points = toPoints(req.history, req.intervalMinutes);
+  if (points.length === 0) throw new Error('history: at least one point is required');
+  let last = wallClock(points[0].start);
+  for (const p of points) {
+    const w = wallClock(p.start);
+    if (w.date > last.date || (w.date === last.date && w.minute > last.minute)) last = w;
+  }
+  const closedDates = [...(req.calendar?.closedDates ?? []), ...(req.events?.holidays ?? [])];
+  const { volume: full, aht } = prepareHistory({ ...req, history: points, calendar: { ...req.calendar, closedDates } });
+  const lastSlot = Math.round((last.minute - full.firstSlotMinute) / full.intervalMinutes);
+  const partial = lastSlot < full.slotsPerDay - 1 && full.dates[full.dates.length - 1] === last.date && full.dates.length > 1;
+  const history: DaySeries = partial ? headDays(full, full.dates.length - 1) : full;
+  const observedToday = partial ? full.values[full.values.length - 1].slice(0, lastSlot + 1) : [];
+
+  const P = history.activeDows.filter(Boolean).length;
+  const model: WeekAheadModel = req.method ?? (history.dates.length >= 3 * P ? vuoroDefault() : sameSlotMean(1));
+  let effects: EventEffects | undefined;
+  let input = history;
+  if (req.events) {
+    effects = fitEventEffects(history, req.events);
+    input = withoutEvents(history, effects, req.events);
+  }
+
+  const first = partial ? last.date : addDays(history.dates[history.dates.length - 1], 1);
+  const from = req.from && req.from > first ? req.from : first;
+  const targets: string[] = [];
+  let slotsCovered = partial ? -(lastSlot + 1) : 0;
+  for (let k = 0; k < MAX_DAYS; k++) {
+    const d = addDays(first, k);
+    if (req.to !== undefined && d > req.to) break;
+    if (req.horizonIntervals !== undefined && slotsCovered >= req.horizonIntervals) break;
+    if (!history.activeDows[dayOfWeek(d)]) continue;
+    targets.push(d);
+    if (d >= from) slotsCovered += history.slotsPerDay;
+  }
+  const closed = new Set(closedDates);
+  const fc = targets.length ? model.forecast(input, targets) : [];
+  if (req.events && effects) {
+    targets.forEach((d, j) => {
+      const f = eventFactor(d, effects!, req.events!, history.activeDows);
+      if (f !== 1) fc[j] = fc[j].map((v) => v * f);
+    });
+  }
+  const em: ErrorModel = history.dates.length >= 5 * P ? estimateErrorModel(input, model, Math.min(8, Math.floor(history.dates.length / P) - 3)) : { phi: 2, sigmaDay: 0.15 };
+  let intradayRatio: number | undefined;
+  if (partial && targets[0] === last.date) {
+    // how much of the morning's deviation persists, learned on the history (intraday-reforecast.spec.ts)
+    const carryOver = history.dates.length >= 5 * P ? estimateCarryOver(input, model, lastSlot + 1, 8) : undefined;
+    const re = reforecastRestOfDay(fc[0], observedToday, em, { carryOver });
+    intradayRatio = re.appliedRatio;
+    fc[0] = [...observedToday, ...re.forecast];
+  }
+  const ahtFc = aht ? forecastAht(history, aht.slice(0, history.dates.length), targets) : undefined;
+  const out: ForecastPoint[] = [];
+  targets.forEach((date, d) => {
+    if (date < from) return;
+    for (let s = 0; s < history.slotsPerDay; s++) {
+      if (partial && date === last.date && s <= lastSlot) continue;
+      const minute = history.firstSlotMinute + s * history.intervalMinutes;
+      const v = closed.has(date) ? 0 : Math.max(0, fc[d][s]);
+      const pi = predictionInterval(v, em, level);
+      const p: ForecastPoint = { timestamp: `${date}T${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`, volume: v, lower: pi.lower, upper: pi.upper };
+      if (ahtFc && Number.isFinite(ahtFc[d][s])) p.aht = ahtFc[d][s];
+      out.push(p);
+    }
+  });
+  const pointsOut = req.horizonIntervals !== undefined ? out.slice(0, req.horizonIntervals) : out;
+  const method = `${model.name}${effects ? ' + learned letter-batch/holiday effects' : ''}${intradayRatio !== undefined ? ' + intraday re-forecast' : ''}`;
+  return { points: pointsOut, method, intervalMinutes: history.intervalMinutes, intervalLevel: level, errorModel: em, eventEffects: effects, intradayRatio };
+}
+
+/**
+ * Re-bins history onto a coarser grid of `intervalMinutes` (e.g. 15-minute rows into 30 minutes):
+ * volumes are summed, AHT is volume-weighted. Each point goes to the interval that contains its start.
+ */
+export function aggregateHistory(points: readonly HistoryPoint[], intervalMinutes: number): HistoryPoint[] {
+  if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || 1440 % intervalMinutes !== 0) throw new Error('intervalMinutes must divide a day');
+  const bins = new Map<string, { volume: number; ahtNum: number; ahtDen: number; ahtAny: boolean }>();
+  for (const p of points) {
+    const w = wallClock(p.start);
+    const m = Math.floor(w.minute / intervalMinutes) * intervalMinutes;
+    const key = `${w.date}T${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+    let b = bins.get(key);
+    if (!b) bins.set(key, (b = { volume: 0, ahtNum: 0, ahtDen: 0, ahtAny: false }));
+    b.volume += p.volume;
+    if (p.aht !== undefined && Number.isFinite(p.aht)) {
+      b.ahtAny = true;
+      b.ahtNum += p.aht * Math.max(p.volume, 1e-9);
+      b.ahtDen += Math.max(p.volume, 1e-9);
+    }
+  }
+  return [...bins.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([start, b]) => ({ start, volume: b.volume, ...(b.ahtAny ? { aht: b.ahtNum / b.ahtDen } : {}) }));
+}

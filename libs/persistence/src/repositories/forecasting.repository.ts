@@ -1,0 +1,209 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
+import { IntradayReforecastEntity } from '../entities/intraday-reforecast.entity.js';
+
+/** What forecasting needs to know about a queue: its calendar (zone, holidays, closures) and department. */
+export interface QueueForecastContext {
+  id: string;
+  key: string;
+  departmentId: string;
+  timeZone: string;
+  holidayRegion: string | null;
+  /** extra closure dates of the queue's calendar. */
+  closures: string[];
+}
+
+export interface HistoryRow {
+  intervalStart: Date;
+  intervalMinutes: number;
+  offered: number;
+  ahtSeconds: number | null;
+}
+
+export interface ImportedInterval {
+  queueId: string;
+  intervalMinutes: number;
+  intervalStart: Date;
+  volume: number;
+  ahtSeconds: number | null;
+}
+
+export interface AlertFilter {
+  queueId?: string;
+  status?: ForecastAlertStatus;
+}
+
+export interface SpikeObservation {
+  queueId: string;
+  localDate: string;
+  kind: ForecastAlertKind;
+  startedAt: Date;
+  observed: number;
+  expected: number;
+  at: Date;
+}
+
+export interface ReforecastPoint {
+  intervalStart: Date;
+  volume: number;
+  lower: number;
+  upper: number;
+  ahtSeconds: number | null;
+}
+
+/** Advisory-lock key of the intraday forecast job. */
+export const INTRADAY_JOB_LOCK_KEY = 7_450_101;
+
+export abstract class ForecastingRepository {
+  /** Queues by id or key (both accepted), with their calendars. */
+  abstract queueContexts(idsOrKeys?: readonly string[]): Promise<QueueForecastContext[]>;
+  /** The queue's interval history, oldest first (optionally only `[from, to)`). */
+  abstract history(queueId: string, from?: Date, to?: Date): Promise<HistoryRow[]>;
+  /**
+   * Upserts imported intervals (source `import`) in ONE transaction: all rows or none. `onProgress`
+   * is called with the number of rows written so far. Returns how many rows were new.
+   */
+  abstract importHistory(rows: readonly ImportedInterval[], onProgress?: (written: number) => void): Promise<{ inserted: number; updated: number }>;
+  abstract listAlerts(filter: AlertFilter): Promise<ForecastAlertEntity[]>;
+  abstract findAlert(id: string): Promise<ForecastAlertEntity | null>;
+  /** Creates the day's alert of that kind, or refreshes its figures; an acknowledged alert stays acknowledged. */
+  abstract recordSpike(spike: SpikeObservation): Promise<ForecastAlertEntity>;
+  abstract acknowledgeAlert(id: string, at: Date): Promise<ForecastAlertEntity | null>;
+  /** Replaces the stored re-forecast of the intervals in `[from, to)` in one transaction. */
+  abstract replaceReforecast(queueId: string, intervalMinutes: number, from: Date, to: Date, points: readonly ReforecastPoint[], at: Date): Promise<void>;
+  abstract reforecast(queueId: string, from: Date, to: Date): Promise<IntradayReforecastEntity[]>;
+  /**
+   * Runs `fn` only if no other instance holds the lock `key` (PostgreSQL advisory lock held on its
+   * own connection for the duration); returns undefined when another instance holds it. The embedded
+   * database is one process with one session, so there it simply runs `fn`.
+   */
+  abstract runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | undefined>;
+}
+
+const CHUNK = 2000;
+
+export class TypeOrmForecastingRepository extends ForecastingRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async queueContexts(idsOrKeys?: readonly string[]): Promise<QueueForecastContext[]> {
+    const ids = (idsOrKeys ?? []).filter((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v));
+    const rows: { id: string; key: string; department_id: string; time_zone: string; holiday_region: string | null; closures: string[] | null }[] = await this.dataSource.query(
+      `SELECT q.id, q.key, q.department_id, c.time_zone, c.holiday_region,
+              (SELECT array_agg(to_char(cc.date, 'YYYY-MM-DD') ORDER BY cc.date) FROM calendar_closures cc WHERE cc.calendar_id = c.id) AS closures
+         FROM queues q JOIN business_calendars c ON c.id = q.calendar_id
+        WHERE $1::boolean OR q.key = ANY($2::text[]) OR q.id = ANY($3::uuid[])
+        ORDER BY q.key`,
+      [idsOrKeys === undefined, [...(idsOrKeys ?? [])], ids],
+    );
+    return rows.map((r) => ({ id: r.id, key: r.key, departmentId: r.department_id, timeZone: r.time_zone, holidayRegion: r.holiday_region, closures: r.closures ?? [] }));
+  }
+
+  async history(queueId: string, from?: Date, to?: Date): Promise<HistoryRow[]> {
+    const rows: { interval_start: Date; interval_minutes: number; offered: number; aht_seconds: string | null }[] = await this.dataSource.query(
+      `SELECT interval_start, interval_minutes, offered, aht_seconds FROM interval_statistics
+        WHERE queue_id = $1 AND ($2::timestamptz IS NULL OR interval_start >= $2) AND ($3::timestamptz IS NULL OR interval_start < $3)
+        ORDER BY interval_start, interval_minutes`,
+      [queueId, from?.toISOString() ?? null, to?.toISOString() ?? null],
+    );
+    return rows.map((r) => ({ intervalStart: new Date(r.interval_start), intervalMinutes: Number(r.interval_minutes), offered: Number(r.offered), ahtSeconds: r.aht_seconds === null ? null : Number(r.aht_seconds) }));
+  }
+
+  importHistory(rows: readonly ImportedInterval[], onProgress?: (written: number) => void): Promise<{ inserted: number; updated: number }> {
+    return this.dataSource.transaction(async (tx: EntityManager) => {
+      let inserted = 0;
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const part = rows.slice(i, i + CHUNK);
+        // Imported rows carry volume (and AHT) only: answered = offered, abandoned = 0, answered_within_target = 0.
+        const result: { inserted: boolean }[] = await tx.query(
+          `INSERT INTO interval_statistics (queue_id, interval_minutes, interval_start, offered, answered, abandoned, answered_within_target, aht_seconds, source)
+           SELECT q, m, s, o, o, 0, 0, h, 'import' FROM unnest($1::uuid[], $2::smallint[], $3::timestamptz[], $4::int[], $5::numeric[]) AS t(q, m, s, o, h)
+           ON CONFLICT (queue_id, interval_minutes, interval_start) DO UPDATE
+             SET offered = EXCLUDED.offered, answered = EXCLUDED.offered, abandoned = 0, answered_within_target = 0,
+                 aht_seconds = EXCLUDED.aht_seconds, source = 'import'
+           RETURNING (xmax = 0) AS inserted`,
+          [part.map((r) => r.queueId), part.map((r) => r.intervalMinutes), part.map((r) => r.intervalStart.toISOString()), part.map((r) => r.volume), part.map((r) => r.ahtSeconds)],
+        );
+        inserted += result.filter((r) => r.inserted).length;
+        onProgress?.(Math.min(rows.length, i + CHUNK));
+      }
+      return { inserted, updated: rows.length - inserted };
+    });
+  }
+
+  listAlerts(filter: AlertFilter): Promise<ForecastAlertEntity[]> {
+    return this.dataSource.getRepository(ForecastAlertEntity).find({
+      where: { ...(filter.queueId ? { queueId: filter.queueId } : {}), ...(filter.status ? { status: filter.status } : {}) },
+      order: { startedAt: 'DESC', kind: 'ASC' },
+      take: 1000,
+    });
+  }
+
+  findAlert(id: string): Promise<ForecastAlertEntity | null> {
+    return this.dataSource.getRepository(ForecastAlertEntity).findOneBy({ id });
+  }
+
+  async recordSpike(s: SpikeObservation): Promise<ForecastAlertEntity> {
+    const [row]: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO forecast_alerts (queue_id, local_date, kind, status, started_at, observed, expected, detected_at, updated_at)
+       VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $7)
+       ON CONFLICT (queue_id, local_date, kind) DO UPDATE SET observed = EXCLUDED.observed, expected = EXCLUDED.expected, updated_at = EXCLUDED.updated_at
+       RETURNING id`,
+      [s.queueId, s.localDate, s.kind, s.startedAt.toISOString(), s.observed, s.expected, s.at.toISOString()],
+    );
+    return (await this.findAlert(row.id))!;
+  }
+
+  async acknowledgeAlert(id: string, at: Date): Promise<ForecastAlertEntity | null> {
+    await this.dataSource.query(`UPDATE forecast_alerts SET status = 'acknowledged', acknowledged_at = $2 WHERE id = $1 AND status = 'open'`, [id, at.toISOString()]);
+    return this.findAlert(id);
+  }
+
+  async replaceReforecast(queueId: string, intervalMinutes: number, from: Date, to: Date, points: readonly ReforecastPoint[], at: Date): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query('DELETE FROM intraday_reforecasts WHERE queue_id = $1 AND interval_start >= $2 AND interval_start < $3', [queueId, from.toISOString(), to.toISOString()]);
+      if (!points.length) return;
+      await tx.query(
+        `INSERT INTO intraday_reforecasts (queue_id, interval_start, interval_minutes, volume, lower, upper, aht_seconds, created_at)
+         SELECT $1, s, $2, v, l, u, h, $3 FROM unnest($4::timestamptz[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[]) AS t(s, v, l, u, h)`,
+        [
+          queueId,
+          intervalMinutes,
+          at.toISOString(),
+          points.map((p) => p.intervalStart.toISOString()),
+          points.map((p) => Math.round(p.volume * 1000) / 1000),
+          points.map((p) => Math.round(p.lower * 1000) / 1000),
+          points.map((p) => Math.round(p.upper * 1000) / 1000),
+          points.map((p) => (p.ahtSeconds === null ? null : Math.round(p.ahtSeconds * 100) / 100)),
+        ],
+      );
+    });
+  }
+
+  reforecast(queueId: string, from: Date, to: Date): Promise<IntradayReforecastEntity[]> {
+    return this.dataSource
+      .getRepository(IntradayReforecastEntity)
+      .createQueryBuilder('r')
+      .where('r.queue_id = :queueId AND r.interval_start >= :from AND r.interval_start < :to', { queueId, from, to })
+      .orderBy('r.interval_start')
+      .getMany();
+  }
+
+  async runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | undefined> {
+    if ('driver' in this.dataSource.options && this.dataSource.options.driver) return fn(); // embedded PGlite: one process, one session
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key]);
+      if (!locked) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [key]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { RunIntradayCheck } from '../../apps/api/src/forecasting/forecasting.use-cases.js';
+import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
+import { localToEpoch } from '../../libs/calendar/src/time-zone.js';
+import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
+import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY } from '../../libs/persistence/src/repositories/forecasting.repository.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Forecasting API on the demo agency with a fixed "today" (Monday 2026-03-02): 13 weeks of 15-minute
+ * history with letter-batch spikes, holidays and a +20 % level shift; a batch of 30 000 letters is
+ * planned for Tuesday 2026-03-03, whose calls peak two days later.
+ */
+const TODAY = '2026-03-02';
+const TZ = 'Europe/Helsinki';
+
+interface Point { start: string; localStart: string; volume: number; aht: number | null; lower: number; upper: number; method: string }
+const dayTotal = (points: Point[], date: string) => points.filter((p) => p.localStart.startsWith(date)).reduce((a, p) => a + p.volume, 0);
+
+describe('forecasting API', () => {
+  let t: TestApp;
+  let queue: Record<string, string>;
+  let departmentId: string;
+  let supervisor: [string, string];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const demo = generateDemoData({ today: TODAY });
+    await new TypeOrmDemoDataRepository(t.app.get(DataSource)).loadIntoEmptyDatabase(demo);
+    supervisor = bearer(await t.keyFor('supervisor'));
+    const queues = await t.http.get('/v1/queues').set(...supervisor).expect(200);
+    const list = (queues.body.items ?? queues.body) as { id: string; key: string; departmentId: string }[];
+    queue = Object.fromEntries(list.map((q) => [q.key, q.id]));
+    departmentId = list.find((q) => q.key === 'phone-fi')!.departmentId;
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('forecasts a queue per 15-minute interval on its local clock with AHT and prediction intervals', async () => {
+    const res = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-06`).set(...bearer(await t.keyFor('manager'))).expect(200);
+    expect(res.body).toMatchObject({ queueId: queue['phone-fi'], intervalMinutes: 15, timeZone: TZ, intervalLevel: 0.8 });
+    const points = res.body.points as Point[];
+    expect(points).toHaveLength(5 * 40); // Mon–Fri 08:00–17:45, learned from the history
+    expect(points[0]).toMatchObject({ localStart: '2026-03-02T08:00', start: '2026-03-02T06:00:00.000Z' });
+    expect(points[39].localStart).toBe('2026-03-02T17:45');
+    for (const p of points) {
+      expect(p.lower).toBeLessThanOrEqual(p.volume);
+      expect(p.upper).toBeGreaterThanOrEqual(p.volume);
+      expect(p.aht).toBeGreaterThan(200);
+      expect(p.method).toContain('letter-batch');
+    }
+    const hourly = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-02&intervalMinutes=60`).set(...supervisor).expect(200);
+    expect(hourly.body.points).toHaveLength(10);
+    expect(dayTotal(hourly.body.points, TODAY)).toBeCloseTo(dayTotal(points, TODAY), 0);
+  });
+
+  it('rejects a bad range or interval naming the field, and an unknown queue with 404', async () => {
+    const bad = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-06&to=2026-03-02`).set(...supervisor).expect(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'range' })]);
+    const interval = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-02&intervalMinutes=20`).set(...supervisor).expect(422);
+    expect(interval.body.errors).toEqual([expect.objectContaining({ field: 'intervalMinutes' })]);
+    await t.http.get('/v1/queues/00000000-0000-4000-8000-000000000000/forecast?from=2026-03-02&to=2026-03-02').set(...supervisor).expect(404);
+  });
+
+  it('learns the letter-batch uplift: the planned mailing raises the forecast two days later, and without it, not', async () => {
+    const url = `/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-06`;
+    const withBatch = await t.http.get(url).set(...supervisor).expect(200);
+    const lag2 = withBatch.body.letterEffects.find((e: { lag: number }) => e.lag === 2).upliftPer10kLetters;
+    expect(lag2).toBeGreaterThan(0.05); // the demo's truth: 0.22 per 25 000 letters = 0.088 per 10 000
+    expect(withBatch.body.afterHolidayUplift).toBeGreaterThan(0);
+
+    const batches = await t.http.get(`/v1/letter-batches?departmentId=${departmentId}&from=${TODAY}`).set(...supervisor).expect(200);
+    expect(batches.body).toEqual([expect.objectContaining({ sentOn: '2026-03-03', letters: 30000 })]);
+    await t.http.delete(`/v1/letter-batches/${batches.body[0].id}`).set(...supervisor).expect(204);
+    const without = await t.http.get(url).set(...supervisor).expect(200);
+
+    const ratio = (d: string) => dayTotal(withBatch.body.points, d) / dayTotal(without.body.points, d);
+    expect(ratio('2026-03-05')).toBeGreaterThan(1.15); // Thursday: two days after the mailing
+    expect(ratio('2026-03-02')).toBeCloseTo(1, 2); // Monday: before it
+    expect(ratio('2026-03-05')).toBeGreaterThan(ratio('2026-03-04'));
+
+    // put it back through the API
+    const created = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-03-03', letters: 30000, description: 'Planned collection letters' }).expect(201);
+    const again = await t.http.get(url).set(...supervisor).expect(200);
+    expect(dayTotal(again.body.points, '2026-03-05')).toBeCloseTo(dayTotal(withBatch.body.points, '2026-03-05'), 6);
+    await t.http.get(`/v1/letter-batches/${created.body.id}`).set(...supervisor).expect(200);
+  });
+
+  it('keeps letter batches valid: CRUD, 422 naming the field, 404', async () => {
+    const created = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-04-14', letters: 12000, description: 'April batch' }).expect(201);
+    const replaced = await t.http.put(`/v1/letter-batches/${created.body.id}`).set(...supervisor).send({ departmentId, sentOn: '2026-04-15', letters: 13000, description: 'April batch, moved' }).expect(200);
+    expect(replaced.body).toMatchObject({ sentOn: '2026-04-15', letters: 13000 });
+    const bad = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-02-30', letters: 0, description: '' }).expect(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['description', 'letters']);
+    const badDate = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-02-30', letters: 1, description: 'x' }).expect(422);
+    expect(badDate.body.errors).toEqual([expect.objectContaining({ field: 'sentOn', rule: 'isDate' })]);
+    const noDept = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId: '00000000-0000-4000-8000-000000000000', sentOn: '2026-04-14', letters: 1, description: 'x' }).expect(422);
+    expect(noDept.body.errors).toEqual([expect.objectContaining({ field: 'departmentId', rule: 'exists' })]);
+    await t.http.delete(`/v1/letter-batches/${created.body.id}`).set(...supervisor).expect(204);
+    await t.http.delete(`/v1/letter-batches/${created.body.id}`).set(...supervisor).expect(404);
+    await t.http.post('/v1/letter-batches').set(...bearer(await t.keyFor('manager'))).send({ departmentId, sentOn: '2026-04-14', letters: 1, description: 'x' }).expect(403);
+  });
+
+  it('backtests a queue or an inline series: WAPE, MAPE, MASE, RMSE', async () => {
+    const r = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'vuoro-default', origins: 4, horizon: 5 }).expect(200);
+    expect(r.body).toMatchObject({ origins: 4, horizonDays: 5 });
+    expect(r.body.wape).toBeGreaterThan(0);
+    expect(r.body.wape).toBeLessThan(25);
+    expect(r.body.mase).toBeGreaterThan(0);
+    expect(r.body.points).toBeLessThanOrEqual(4 * 5 * 40);
+    const naive = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'seasonal-naive', origins: 4 }).expect(200);
+    expect(naive.body.rmse).toBeGreaterThan(0);
+    const values = Array.from({ length: 7 * 24 * 10 }, (_, i) => (i % 24 >= 8 && i % 24 < 18 && i % 168 < 120 ? 100 + 20 * Math.sin(i) : 0));
+    const inline = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ series: { start: '2026-01-05T00:00', intervalMinutes: 60, values }, method: 'same-slot-mean-4', origins: 2 }).expect(200);
+    expect(inline.body.origins).toBe(2);
+    const both = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({}).expect(422);
+    expect(both.body.errors).toEqual([expect.objectContaining({ field: 'queueId', rule: 'exactlyOne' })]);
+    const badMethod = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'prophet' }).expect(422);
+    expect(badMethod.body.errors).toEqual([expect.objectContaining({ field: 'method', rule: 'isIn' })]);
+  });
+
+  it('intraday job: raises a spike alert, stores the rest-of-day re-forecast, alerts can be acknowledged', async () => {
+    const repo = t.app.get(ForecastingRepository);
+    const check = t.app.get(RunIntradayCheck);
+    // today's arrivals 08:00–10:00: phone-fi at 1.6 × its forecast, phone-sv as forecast
+    const morning = async (key: string, factor: number) => {
+      const fc = await t.http.get(`/v1/queues/${queue[key]}/forecast?from=${TODAY}&to=${TODAY}`).set(...supervisor).expect(200);
+      const rows = (fc.body.points as Point[]).slice(0, 8).map((p) => ({ queueId: queue[key], intervalMinutes: 15, intervalStart: new Date(p.start), volume: Math.round(p.volume * factor), ahtSeconds: 290 }));
+      await repo.importHistory(rows);
+      return fc.body.points as Point[];
+    };
+    const before = await morning('phone-fi', 1.6);
+    await morning('phone-sv', 1.0);
+    const now = new Date(localToEpoch(TODAY, 10 * 60 + 5, TZ)); // 10:05 local
+
+    const first = await check.execute(now);
+    expect(first.ran).toBe(true);
+    expect(first.queuesChecked).toBe(9);
+    expect(first.alerts.map((a) => [a.queueId, a.kind])).toEqual([[queue['phone-fi'], 'spike-high']]);
+
+    const open = await t.http.get(`/v1/forecast-alerts?status=open&queueId=${queue['phone-fi']}`).set(...supervisor).expect(200);
+    expect(open.body.items).toHaveLength(1);
+    const alert = open.body.items[0];
+    expect(alert).toMatchObject({ date: TODAY, kind: 'spike-high', status: 'open', acknowledgedAt: null });
+    expect(alert.size).toBeGreaterThan(0.4);
+    expect(new Date(alert.startedAt).getTime()).toBeLessThan(now.getTime());
+
+    // the rest of the day is re-forecast upward and served to planning
+    const after = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=${TODAY}&to=${TODAY}`).set(...supervisor).expect(200);
+    const rest = (after.body.points as Point[]).filter((p) => p.method === 'intraday re-forecast');
+    expect(rest).toHaveLength(32);
+    expect(rest[0].localStart).toBe(`${TODAY}T10:00`);
+    expect(rest.reduce((a, p) => a + p.volume, 0)).toBeGreaterThan(1.2 * before.slice(8).reduce((a, p) => a + p.volume, 0));
+
+    const ack = await t.http.post(`/v1/forecast-alerts/${alert.id}/acknowledge`).set(...supervisor).expect(200);
+    expect(ack.body).toMatchObject({ status: 'acknowledged' });
+    await t.http.post('/v1/forecast-alerts/00000000-0000-4000-8000-000000000000/acknowledge').set(...supervisor).expect(404);
+
+    // idempotent: a second run refreshes the same alert and leaves it acknowledged
+    const second = await check.execute(new Date(now.getTime() + 15 * 60_000));
+    expect(second.alerts).toHaveLength(1);
+    const all = await t.http.get('/v1/forecast-alerts').set(...supervisor).expect(200);
+    expect(all.body.items).toEqual([expect.objectContaining({ id: alert.id, status: 'acknowledged' })]);
+  });
+
+  it('intraday job: does nothing while another instance holds the lock', async () => {
+    const url = (t.app.get(DataSource).options as { url: string }).url;
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [INTRADAY_JOB_LOCK_KEY]);
+      const r = await t.app.get(RunIntradayCheck).execute(new Date(localToEpoch(TODAY, 11 * 60, TZ)));
+      expect(r).toEqual({ ran: false, queuesChecked: 0, alerts: [] });
+    } finally {
+      await other.end();
+    }
+  });
+});
