@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarsModule } from './calendars/calendars.module.js';
@@ -12,6 +13,10 @@ import { HealthModule } from './health/health.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { SkillsModule } from './skills/skills.module.js';
+import { AgentDeskModule } from './agent-desk/agent-desk.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
+import { QueueStatsModule } from './queue-stats/queue-stats.module.js';
+import { RoutingModule } from './routing/routing.module.js';
 import { StaffingModule } from './staffing/staffing.module.js';
 
 /** One module per feature; a new feature adds its module to FEATURES. */
@@ -26,6 +31,10 @@ const FEATURES = [
   DemoDataModule,
   ForecastingModule,
   StaffingModule,
+  RoutingModule,
+  AgentDeskModule,
+  ContactsModule,
+  QueueStatsModule,
 ];
 
 @Module({})
@@ -39,7 +48,8 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [configModule, PersistenceModule, ...FEATURES],
+      // One scheduler for every feature's jobs (each job guards itself with an advisory lock).
+      imports: [configModule, PersistenceModule, ScheduleModule.forRoot(), ...FEATURES],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -56,7 +56,7 @@ describe('assignBatch scenarios', () => {
   it('each assignment carries the explanation of its choice', () => {
     const out = assignBatch([contact('c1', phone, 0)], [agent('a'), agent('off', { state: 'offline' })], [phone], NOW);
     expect(out[0]!.explanation.skippedAgents).toEqual([{ agentId: 'off', reason: 'wrong-state', detail: 'state offline' }]);
-    expect(out[0]!.explanation.summary).toBe('contact c1 → agent a by longest-idle (step 0: queue requirements)');
+    expect(out[0]!.explanation.summary).toBe('contact c1 → agent a by only-eligible (step 0: queue requirements)');
   });
 });
 

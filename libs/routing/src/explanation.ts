@@ -1,7 +1,12 @@
 import type { SkippedAgent, StepInfo } from './eligibility.js';
 import type { PriorityInfo } from './priority.js';
 
-export type AgentChoiceRule = 'previous-agent' | 'longest-idle';
+/**
+ * The ranking criterion that decided between the chosen agent and the runner-up:
+ * previous agent → narrowest widening step → fewest contacts in hand → longest idle → lowest
+ * occupancy → agent id; `only-eligible` when there was no runner-up.
+ */
+export type AgentChoiceRule = 'previous-agent' | 'narrowest-step' | 'fewest-in-hand' | 'longest-idle' | 'lowest-occupancy' | 'agent-id' | 'only-eligible';
 
 /** Why a decision came out as it did. Contains ids only, never personal data. */
 export interface Explanation {

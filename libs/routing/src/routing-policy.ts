@@ -165,6 +165,21 @@ function chooseAgent(
   return { best: ranked[0] ?? null, ranked, skipped, previousAgent };
 }
 
+/**
+ * The criterion that put the chosen agent ahead of the runner-up (the ranking of
+ * compareCandidates), so that explanations name the rule that actually decided.
+ */
+function decidingRule(ranked: readonly Candidate[]): AgentChoiceRule {
+  const [a, b] = ranked;
+  if (a.previous) return 'previous-agent';
+  if (!b) return 'only-eligible';
+  if (a.step.index !== b.step.index) return 'narrowest-step';
+  if (totalLoad(a.agent) !== totalLoad(b.agent)) return 'fewest-in-hand';
+  if (a.agent.idleSince.getTime() !== b.agent.idleSince.getTime()) return 'longest-idle';
+  if (occupancyOf(a.agent) !== occupancyOf(b.agent)) return 'lowest-occupancy';
+  return 'agent-id';
+}
+
 function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo, waited: number): AgentSelection {
   const base = {
     priority,
@@ -184,7 +199,7 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
       },
     };
   }
-  const rule: AgentChoiceRule = best.previous ? 'previous-agent' : 'longest-idle';
+  const rule = decidingRule(choice.ranked);
   return {
     agentId: best.agent.id,
     step: best.step,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { ForecastAlertsController } from './forecast-alerts.controller.js';
 import { ForecastsController } from './forecasts.controller.js';
 import { AcknowledgeForecastAlert, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SystemForecastClock } from './forecasting.use-cases.js';
@@ -8,7 +7,6 @@ import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches
 
 /** Forecasts per queue, backtests, letter batches, spike alerts and the intraday job (every 15 minutes). */
 @Module({
-  imports: [ScheduleModule.forRoot()],
   controllers: [ForecastsController, LetterBatchesController, ForecastAlertsController],
   providers: [
     { provide: ForecastClock, useClass: SystemForecastClock },

@@ -17,6 +17,7 @@ import {
   TypeOrmQueueRepository,
   TypeOrmSkillRepository,
 } from '../../../../libs/persistence/src/repositories/index.js';
+import { RoutingRepository, TypeOrmRoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { ForecastingRepository, TypeOrmForecastingRepository } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository, TypeOrmLetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -30,6 +31,7 @@ const repositories = [
   [ForecastingRepository, TypeOrmForecastingRepository],
   [LetterBatchRepository, TypeOrmLetterBatchRepository],
   [QueueRepository, TypeOrmQueueRepository],
+  [RoutingRepository, TypeOrmRoutingRepository],
   [SkillRepository, TypeOrmSkillRepository],
 ] as const;
 

@@ -10,6 +10,13 @@ import { IntervalStatisticEntity } from './interval-statistic.entity.js';
 import { LetterBatchEntity } from './letter-batch.entity.js';
 import { QueueEntity, QueueSkillEntity } from './queue.entity.js';
 import { SkillEntity } from './skill.entity.js';
+import { AgentPresenceEntity } from './agent-presence.entity.js';
+import { ApiKeyAgentEntity } from './api-key-agent.entity.js';
+import { ContactEntity, ContactEventEntity } from './contact.entity.js';
+import { CustomerEntity } from './customer.entity.js';
+import { EntryPointEntity } from './entry-point.entity.js';
+import { QueueRoutingSettingsEntity } from './queue-routing-settings.entity.js';
+import { ReservationEntity } from './reservation.entity.js';
 
 export * from './agent-skill.entity.js';
 export * from './agent.entity.js';
@@ -23,6 +30,13 @@ export * from './interval-statistic.entity.js';
 export * from './letter-batch.entity.js';
 export * from './queue.entity.js';
 export * from './skill.entity.js';
+export * from './agent-presence.entity.js';
+export * from './api-key-agent.entity.js';
+export * from './contact.entity.js';
+export * from './customer.entity.js';
+export * from './entry-point.entity.js';
+export * from './queue-routing-settings.entity.js';
+export * from './reservation.entity.js';
 
 export const ENTITIES = [
   ChannelEntity,
@@ -39,4 +53,12 @@ export const ENTITIES = [
   ForecastAlertEntity,
   IntradayReforecastEntity,
   ApiKeyEntity,
+  CustomerEntity,
+  EntryPointEntity,
+  QueueRoutingSettingsEntity,
+  AgentPresenceEntity,
+  ContactEntity,
+  ContactEventEntity,
+  ReservationEntity,
+  ApiKeyAgentEntity,
 ];

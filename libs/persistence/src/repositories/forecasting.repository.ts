@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { runExclusively } from '../job-lock.js';
 import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
 import { IntradayReforecastEntity } from '../entities/intraday-reforecast.entity.js';
 
@@ -191,19 +192,7 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
   }
 
   async runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | undefined> {
-    if ('driver' in this.dataSource.options && this.dataSource.options.driver) return fn(); // embedded PGlite: one process, one session
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key]);
-      if (!locked) return undefined;
-      try {
-        return await fn();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [key]);
-      }
-    } finally {
-      await runner.release();
-    }
+    return (await runExclusively(this.dataSource, key, fn)) ?? undefined;
   }
+
 }

@@ -6,5 +6,6 @@ export * from './forecasting.repository.js';
 export * from './letter-batch.repository.js';
 export * from './page.js';
 export * from './queue.repository.js';
+export * from './routing.repository.js';
 export * from './skill.repository.js';
 export * from './demo-data.repository.js';

@@ -1,0 +1,139 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import type { Caller } from '../auth/api-key.guard.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { uuidParam } from '../common/params.js';
+import { ProblemDto } from '../common/problem-details.js';
+import { RoutingEngine } from '../routing/routing-engine.js';
+import { AgentKeyDto, AgentPresenceDto, CompleteContactDto, CreateAgentKeyDto, HandledContactDto, OfferDto, SetAgentStateDto, TransferContactDto } from './agent-desk.dto.js';
+import { AcceptOffer, AgentAccess, CompleteContact, CreateAgentKey, GetAgentState, ListOffers, RejectOffer, SetAgentState, TransferContact } from './agent-desk.use-cases.js';
+import { CurrentCaller } from './caller.decorator.js';
+import { serveEventStream } from './event-stream.js';
+
+const handled = (c: ContactRow): HandledContactDto => ({ contactId: c.id, status: c.status, agentId: c.agentId, queueId: c.queueId });
+
+/** What an agent (or a supervisor for them) does at the desk: presence, offers, contacts in hand. */
+@ApiTags('agent desk')
+@Controller('v1/agents')
+export class AgentDeskController {
+  constructor(
+    private readonly setState: SetAgentState,
+    private readonly getState: GetAgentState,
+    private readonly listOffers: ListOffers,
+    private readonly accept: AcceptOffer,
+    private readonly reject: RejectOffer,
+    private readonly completeContact: CompleteContact,
+    private readonly transferContact: TransferContact,
+    private readonly createKey: CreateAgentKey,
+    private readonly access: AgentAccess,
+    private readonly engine: RoutingEngine,
+  ) {}
+
+  @Put(':id/state')
+  @Roles('supervisor', 'agent')
+  @ApiOperation({ summary: "Set an agent's state (available, break with reason, offline); an agent key only its own" })
+  @ApiOkResponse({ type: AgentPresenceDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Going offline with contacts in hand.' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async state(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Body() body: SetAgentStateDto): Promise<AgentPresenceDto> {
+    return AgentPresenceDto.from(await this.setState.execute(caller, id, body));
+  }
+
+  @Get(':id/state')
+  @Roles('supervisor', 'manager', 'agent')
+  @ApiOperation({ summary: "An agent's state, capacity and load per channel" })
+  @ApiOkResponse({ type: AgentPresenceDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async presence(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string): Promise<AgentPresenceDto> {
+    return AgentPresenceDto.from(await this.getState.execute(caller, id));
+  }
+
+  @Get(':id/offers')
+  @Roles('supervisor', 'agent')
+  @ApiOperation({ summary: "An agent's open offers and contacts in hand" })
+  @ApiOkResponse({ type: [OfferDto] })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  offers(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string): Promise<OfferDto[]> {
+    return this.listOffers.execute(caller, id);
+  }
+
+  @Get(':id/offers/stream')
+  @Roles('supervisor', 'agent')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: "Server-sent events: the agent's offers (event `offers`) whenever they change" })
+  @ApiOkResponse({ description: 'A text/event-stream; each event carries the list of OfferDto.', type: [OfferDto] })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async stream(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.access.check(caller, id);
+    await serveEventStream(req, res, 'offers', () => this.listOffers.execute(caller, id, true), () => this.engine.waitFor(`agent:${id}`, 1000));
+  }
+
+  @Post(':id/offers/:offerId/accept')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Accept an offer (before it times out)' })
+  @ApiOkResponse({ type: HandledContactDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The offer expired or was resolved already.' })
+  async acceptOffer(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Param('offerId', uuidParam('offerId')) offerId: string): Promise<HandledContactDto> {
+    return handled(await this.accept.execute(caller, id, offerId));
+  }
+
+  @Post(':id/offers/:offerId/reject')
+  @HttpCode(204)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Reject an offer: the contact goes to the next agent, the agent becomes not-responding' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  async rejectOffer(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Param('offerId', uuidParam('offerId')) offerId: string): Promise<void> {
+    await this.reject.execute(caller, id, offerId);
+  }
+
+  @Post(':id/contacts/:contactId/complete')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Finish a contact in hand, with wrap-up' })
+  @ApiOkResponse({ type: HandledContactDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async complete(
+    @CurrentCaller() caller: Caller | undefined,
+    @Param('id', uuidParam()) id: string,
+    @Param('contactId', uuidParam('contactId')) contactId: string,
+    @Body() body: CompleteContactDto,
+  ): Promise<HandledContactDto> {
+    return handled(await this.completeContact.execute(caller, id, contactId, body.wrapUpSeconds));
+  }
+
+  @Post(':id/contacts/:contactId/transfer')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Transfer a contact in hand to another agent or to a queue' })
+  @ApiOkResponse({ type: HandledContactDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async transfer(
+    @CurrentCaller() caller: Caller | undefined,
+    @Param('id', uuidParam()) id: string,
+    @Param('contactId', uuidParam('contactId')) contactId: string,
+    @Body() body: TransferContactDto,
+  ): Promise<HandledContactDto> {
+    return handled(await this.transferContact.execute(caller, id, contactId, body));
+  }
+
+  @Post(':id/api-keys')
+  @Roles()
+  @ApiOperation({ summary: "Create an agent-role API key bound to this agent (it acts only for the agent); the secret is returned once" })
+  @ApiCreatedResponse({ type: AgentKeyDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  createAgentKey(@Param('id', uuidParam()) id: string, @Body() body: CreateAgentKeyDto): Promise<AgentKeyDto> {
+    return this.createKey.execute(id, body.name);
+  }
+}

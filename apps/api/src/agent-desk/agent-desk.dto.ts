@@ -1,0 +1,165 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { AGENT_STATES, type AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
+import type { PresenceRow, ReservationRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import type { ContactKind } from '../../../../libs/persistence/src/entities/contact.entity.js';
+
+export const SETTABLE_STATES = ['available', 'break', 'offline'] as const;
+
+export class SetAgentStateDto {
+  @ApiProperty({ enum: SETTABLE_STATES, example: 'break', description: 'reserved, busy, wrap-up and not-responding are set by the engine.' })
+  @IsIn(SETTABLE_STATES)
+  state: (typeof SETTABLE_STATES)[number];
+
+  @ApiPropertyOptional({ example: 'lunch', description: 'Required for break.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  reason?: string;
+}
+
+export class ChannelCountsDto {
+  @ApiProperty({ example: 1 })
+  phone: number;
+
+  @ApiProperty({ example: 0 })
+  chat: number;
+
+  @ApiProperty({ example: 2 })
+  email: number;
+}
+
+export class AgentPresenceDto {
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  agentId: string;
+
+  @ApiProperty({ enum: AGENT_STATES, example: 'available' })
+  state: AgentPresenceState;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  breakReason: string | null;
+
+  @ApiProperty({ type: ChannelCountsDto })
+  capacity: ChannelCountsDto;
+
+  @ApiProperty({ type: ChannelCountsDto, description: 'Contacts in hand per channel, offers included.' })
+  load: ChannelCountsDto;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  stateSince: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  wrapUpUntil: string | null;
+
+  static from(p: PresenceRow): AgentPresenceDto {
+    return {
+      agentId: p.agentId,
+      state: p.state,
+      breakReason: p.breakReason,
+      capacity: { ...p.capacity },
+      load: { ...p.load },
+      stateSince: p.stateSince.toISOString(),
+      wrapUpUntil: p.wrapUpUntil?.toISOString() ?? null,
+    };
+  }
+}
+
+export class OfferDto {
+  @ApiProperty({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', description: 'The reservation id; accept or reject it.' })
+  offerId: string;
+
+  @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
+  contactId: string;
+
+  @ApiProperty({ enum: ['phone', 'chat', 'email'], example: 'chat' })
+  channel: string;
+
+  @ApiProperty({ enum: ['inbound', 'callback'], example: 'inbound' })
+  kind: ContactKind;
+
+  @ApiProperty({ enum: ['offered', 'accepted'], example: 'offered' })
+  status: string;
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true, type: String })
+  queueId: string | null;
+
+  @ApiProperty({ example: 'Payment plan question', nullable: true, type: String })
+  subject: string | null;
+
+  @ApiProperty({ example: 'web-7f3a', nullable: true, type: String })
+  customerRef: string | null;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  offeredAt: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:20.000Z' })
+  expiresAt: string;
+
+  static from(r: ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; customerRef: string | null }): OfferDto {
+    return {
+      offerId: r.id,
+      contactId: r.contactId,
+      channel: r.channel,
+      kind: r.kind,
+      status: r.status,
+      queueId: r.queueId,
+      subject: r.subject,
+      customerRef: r.customerRef,
+      offeredAt: r.offeredAt.toISOString(),
+      expiresAt: r.expiresAt.toISOString(),
+    };
+  }
+}
+
+export class CompleteContactDto {
+  @ApiPropertyOptional({ example: 30, minimum: 0, maximum: 3600, description: "Wrap-up seconds; default the queue's setting." })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  wrapUpSeconds?: number;
+}
+
+export class TransferContactDto {
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Transfer to this agent (an offer with the usual timeout).' })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'Or to this queue (same channel).' })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
+}
+
+export class HandledContactDto {
+  @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
+  contactId: string;
+
+  @ApiProperty({ example: 'connected' })
+  status: string;
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', nullable: true, type: String })
+  agentId: string | null;
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true, type: String })
+  queueId: string | null;
+}
+
+export class CreateAgentKeyDto {
+  @ApiProperty({ example: 'desk of E1042', description: 'A label (not a personal name).' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+}
+
+export class AgentKeyDto {
+  @ApiProperty({ example: '2f1d9a8e-4b59-4d0e-9a53-3c1b5e7f9a10' })
+  id: string;
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  agentId: string;
+
+  @ApiProperty({ example: 'vuoro_Xk3pQ9…', description: 'The secret, shown once. An agent key acts only for its agent.' })
+  key: string;
+}

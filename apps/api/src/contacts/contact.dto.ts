@@ -1,0 +1,171 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+
+export class CreateContactDto {
+  @ApiProperty({ enum: ['chat', 'email'], example: 'chat', description: 'Phone contacts come through POST /v1/routing/decisions.' })
+  @IsIn(['chat', 'email'])
+  channel: 'chat' | 'email';
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The queue (of the same channel).' })
+  @IsUUID()
+  queueId: string;
+
+  @ApiProperty({ example: 'web-7f3a9c', description: "The gateway's opaque customer reference (no e-mail address or name): finds the previous agent." })
+  @IsString()
+  @Length(1, 200)
+  customerRef: string;
+
+  @ApiProperty({ example: 'fi', description: 'fi, sv, en, or "" for the queue\'s language.' })
+  @IsIn(['', 'fi', 'sv', 'en'])
+  language: string;
+
+  @ApiPropertyOptional({ example: 'Payment plan question', description: 'Personal data may appear here: stored, never logged.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  subject?: string;
+}
+
+export class ContactEventDto {
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  at: string;
+
+  @ApiProperty({ example: 'offered' })
+  type: string;
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', nullable: true, type: String })
+  agentId: string | null;
+
+  @ApiProperty({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', nullable: true, type: String })
+  offerId: string | null;
+
+  @ApiProperty({ example: { expiresAt: '2026-11-22T10:00:20.000Z' }, nullable: true, type: Object })
+  detail: Record<string, unknown> | null;
+
+  static from(e: ContactEventRow): ContactEventDto {
+    return { at: e.at.toISOString(), type: e.type, agentId: e.agentId, offerId: e.reservationId, detail: e.detail };
+  }
+}
+
+export class ContactDto {
+  @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
+  id: string;
+
+  @ApiProperty({ enum: ['phone', 'chat', 'email'], example: 'chat' })
+  channel: string;
+
+  @ApiProperty({ enum: ['inbound', 'callback'], example: 'inbound' })
+  kind: string;
+
+  @ApiProperty({ enum: ['queued', 'offered', 'connected', 'ended', 'abandoned', 'rejected', 'failed'], example: 'offered' })
+  status: string;
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true, type: String })
+  queueId: string | null;
+
+  @ApiProperty({ example: 'a84b4c76e66710@pbx.example.com', nullable: true, type: String })
+  callId: string | null;
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', nullable: true, type: String, description: 'The agent offered or handling the contact.' })
+  agentId: string | null;
+
+  @ApiProperty({ example: 'web-7f3a9c', nullable: true, type: String })
+  customerRef: string | null;
+
+  @ApiProperty({ example: 'fi', nullable: true, type: String })
+  language: string | null;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  arrivedAt: string;
+
+  @ApiProperty({ example: '2026-11-22T10:01:00.000Z', description: 'Service-target deadline (business time for email).' })
+  deadline: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  answeredAt: string | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  endedAt: string | null;
+
+  @ApiProperty({ example: 0 })
+  offerAttempts: number;
+
+  @ApiPropertyOptional({ type: [ContactEventDto], description: 'The timeline (GET of one contact only).' })
+  timeline?: ContactEventDto[];
+
+  static from(c: ContactRow, events?: ContactEventRow[]): ContactDto {
+    return {
+      id: c.id,
+      channel: c.channel,
+      kind: c.kind,
+      status: c.status,
+      queueId: c.queueId,
+      callId: c.callId,
+      agentId: c.agentId,
+      customerRef: c.customerRef,
+      language: c.language,
+      arrivedAt: c.arrivedAt.toISOString(),
+      deadline: c.deadline.toISOString(),
+      answeredAt: c.answeredAt?.toISOString() ?? null,
+      endedAt: c.endedAt?.toISOString() ?? null,
+      offerAttempts: c.offerAttempts,
+      ...(events ? { timeline: events.map(ContactEventDto.from) } : {}),
+    };
+  }
+}
+
+export class SkippedAgentDto {
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  agentId: string;
+
+  @ApiProperty({ example: 'on-call' })
+  reason: string;
+
+  @ApiProperty({ example: 'on a call or reserved for one' })
+  detail: string;
+}
+
+export class ExplanationDto {
+  @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
+  contactId: string;
+
+  @ApiProperty({ example: 'offered' })
+  status: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z', nullable: true, type: String })
+  decidedAt: string | null;
+
+  @ApiProperty({ example: 'contact 7c1d… → agent 0b8f… by longest-idle (step 0: queue requirements)' })
+  summary: string;
+
+  @ApiProperty({ example: 'longest-idle', description: 'previous-agent, narrowest-step, fewest-in-hand, longest-idle, lowest-occupancy, agent-id, only-eligible, highest-priority, no-eligible-agent, closed…' })
+  rule: string;
+
+  @ApiProperty({ example: { index: 0, name: 'queue requirements', afterSeconds: 0 }, nullable: true, type: Object, description: 'The widening step under which the agent qualified.' })
+  step: Record<string, unknown> | null;
+
+  @ApiProperty({ example: 3.2, nullable: true, type: Number })
+  waitedSeconds: number | null;
+
+  @ApiProperty({ example: { urgencySeconds: 26.8, timeToBreachSeconds: 26.8, deadline: '2026-11-22T10:00:30.000Z', basis: 'elapsed' }, nullable: true, type: Object })
+  priority: Record<string, unknown> | null;
+
+  @ApiProperty({ example: ['0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11'], type: [String], description: 'Eligible agents in rank order (first 20).' })
+  eligibleAgentIds: string[];
+
+  @ApiProperty({ type: [SkippedAgentDto], description: 'Logged-in agents of the department not eligible, with the reason (first 50).' })
+  skippedAgents: SkippedAgentDto[];
+
+  @ApiProperty({ example: 4 })
+  skippedCount: number;
+
+  @ApiProperty({ example: { 'on-call': 3, 'wrong-state': 1 }, type: Object })
+  skippedByReason: Record<string, number>;
+
+  @ApiProperty({ example: { agentId: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', applied: true, detail: 'preferred for the first 20 s of the wait' }, nullable: true, type: Object })
+  previousAgent: Record<string, unknown> | null;
+
+  @ApiProperty({ type: [ContactEventDto] })
+  timeline: ContactEventDto[];
+}

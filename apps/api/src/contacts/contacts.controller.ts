@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator.js';
+import { ProblemDto } from '../common/problem-details.js';
+import { ContactDto, ContactEventDto, CreateContactDto, ExplanationDto } from './contact.dto.js';
+import { CreateContact, FindContact } from './contacts.use-cases.js';
+
+@ApiTags('contacts')
+@Controller('v1/contacts')
+export class ContactsController {
+  constructor(
+    private readonly create: CreateContact,
+    private readonly find: FindContact,
+  ) {}
+
+  @Post()
+  @Roles('telephony')
+  @ApiOperation({ summary: 'Hand in a chat or an email: it is queued and offered to an agent (emails are never claimed by hand)' })
+  @ApiCreatedResponse({ type: ContactDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async add(@Body() body: CreateContactDto): Promise<ContactDto> {
+    return ContactDto.from(await this.create.execute(body));
+  }
+
+  @Get(':id')
+  @Roles('supervisor', 'manager')
+  @ApiOperation({ summary: 'A contact and its timeline (by id, or a phone contact by its callId)' })
+  @ApiOkResponse({ type: ContactDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async get(@Param('id') id: string): Promise<ContactDto> {
+    const { contact, events } = await this.find.execute(id);
+    return ContactDto.from(contact, events);
+  }
+
+  @Get(':id/explanation')
+  @Roles('supervisor', 'manager')
+  @ApiOperation({ summary: 'Why the contact was routed as it was: rule, widening step, skipped agents and why (by id or callId)' })
+  @ApiOkResponse({ type: ExplanationDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async explanation(@Param('id') id: string): Promise<ExplanationDto> {
+    const { contact, events } = await this.find.execute(id);
+    const e = (contact.explanation ?? {}) as Record<string, unknown>;
+    return {
+      contactId: contact.id,
+      status: contact.status,
+      decidedAt: (e.decidedAt as string | undefined) ?? null,
+      summary: (e.summary as string | undefined) ?? 'not routed yet',
+      rule: (e.rule as string | undefined) ?? 'none',
+      step: (e.step as Record<string, unknown> | null | undefined) ?? null,
+      waitedSeconds: (e.waitedSeconds as number | null | undefined) ?? null,
+      priority: (e.priority as Record<string, unknown> | null | undefined) ?? null,
+      eligibleAgentIds: (e.eligibleAgentIds as string[] | undefined) ?? [],
+      skippedAgents: (e.skippedAgents as ExplanationDto['skippedAgents'] | undefined) ?? [],
+      skippedCount: (e.skippedCount as number | undefined) ?? 0,
+      skippedByReason: (e.skippedByReason as Record<string, number> | undefined) ?? {},
+      previousAgent: (e.previousAgent as Record<string, unknown> | null | undefined) ?? null,
+      timeline: events.map(ContactEventDto.from),
+    };
+  }
+}

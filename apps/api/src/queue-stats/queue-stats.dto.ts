@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class AgentsByStateDto {
+  @ApiProperty({ example: 4 }) available: number;
+  @ApiProperty({ example: 1 }) reserved: number;
+  @ApiProperty({ example: 9 }) busy: number;
+  @ApiProperty({ example: 2 }) 'wrap-up': number;
+  @ApiProperty({ example: 1 }) break: number;
+  @ApiProperty({ example: 0 }) 'not-responding': number;
+}
+
+export class QueueStatsDto {
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  queueId: string;
+
+  @ApiProperty({ example: 'phone' })
+  channel: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  at: string;
+
+  @ApiProperty({ example: 3, description: 'Contacts waiting (callbacks included).' })
+  waiting: number;
+
+  @ApiProperty({ example: 42, description: 'Seconds the longest-waiting contact has waited (0 when none).' })
+  longestWaitSeconds: number;
+
+  @ApiProperty({ type: AgentsByStateDto, description: 'Logged-in agents of the queue\'s department who can take this channel.' })
+  agentsByState: AgentsByStateDto;
+
+  @ApiProperty({ example: 120, description: 'Contacts that entered the queue today (local day of its calendar).' })
+  offeredToday: number;
+
+  @ApiProperty({ example: 110 })
+  answeredToday: number;
+
+  @ApiProperty({ example: 4 })
+  abandonedToday: number;
+
+  @ApiProperty({ example: 91.7, nullable: true, type: Number, description: 'Answered within target ÷ (answered + abandoned), %, today so far; null before the first.' })
+  serviceLevelPercent: number | null;
+
+  @ApiProperty({ example: 90, description: "The queue's target percentage." })
+  targetPercent: number;
+
+  @ApiProperty({ example: 35, nullable: true, type: Number, description: 'Estimated wait of a contact arriving now, seconds (null: nobody can serve the queue).' })
+  estimatedWaitSeconds: number | null;
+}

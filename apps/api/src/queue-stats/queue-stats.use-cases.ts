@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
+import { notFound } from '../../../../libs/core/src/domain-error.js';
+import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { estimateWaitDetails } from '../../../../libs/routing/src/index.js';
+import { RoutingCatalog } from '../routing/routing-catalog.js';
+import { RoutingClock } from '../routing/routing-clock.js';
+import type { QueueStatsDto } from './queue-stats.dto.js';
+
+/** Live statistics of one queue for wallboards. */
+@Injectable()
+export class GetQueueStats {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly catalog: RoutingCatalog,
+    private readonly clock: RoutingClock,
+  ) {}
+
+  async execute(queueId: string): Promise<QueueStatsDto> {
+    const def = await this.catalog.queue(queueId);
+    if (!def) throw notFound('queue', queueId);
+    const now = this.clock.now();
+    const tz = def.calendar.timeZone;
+    const since = new Date(localToEpoch(localDateOf(now.getTime(), tz), 0, tz));
+    const row = await this.repo.queueStats(queueId, since);
+    const channel = def.row.channel;
+    const presences = (await this.repo.presenceOfDepartment(def.row.departmentId)).filter((p) => p.capacity[channel] > 0);
+    const agentsByState = { available: 0, reserved: 0, busy: 0, 'wrap-up': 0, break: 0, 'not-responding': 0 };
+    for (const p of presences) if (p.state in agentsByState) agentsByState[p.state as keyof typeof agentsByState]++;
+    const queue = def.row.language ? def.policy : { ...def.policy, language: 'fi' };
+    const agents = presences.map((p) => ({ id: p.agentId, departmentId: p.departmentId, state: p.state, skills: p.skills, capacity: p.capacity, load: p.load, idleSince: p.idleSince }));
+    const est = estimateWaitDetails(queue, row.waiting + 1, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, { calendars: { [queue.id]: def.calendar } });
+    const judged = row.answeredToday + row.abandonedToday;
+    return {
+      queueId,
+      channel,
+      at: now.toISOString(),
+      waiting: row.waiting,
+      longestWaitSeconds: row.oldestArrivedAt ? Math.max(0, Math.round((now.getTime() - new Date(row.oldestArrivedAt).getTime()) / 1000)) : 0,
+      agentsByState,
+      offeredToday: row.offeredToday,
+      answeredToday: row.answeredToday,
+      abandonedToday: row.abandonedToday,
+      serviceLevelPercent: judged ? Math.round((1000 * row.answeredWithinTargetToday) / judged) / 10 : null,
+      targetPercent: def.row.targetPercent,
+      estimatedWaitSeconds: est.seconds === null ? null : Math.round(est.seconds),
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
+import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
+import type { Queue as PolicyQueue } from '../../../../libs/routing/src/index.js';
+import { RoutingRepository, type RoutingQueueRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+
+export interface QueueSettings {
+  wrapUpSeconds: number;
+  offerTimeoutSeconds: number | null;
+  callbackThresholdSeconds: number | null;
+  fallbackTarget: string | null;
+  meanHandleSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: QueueSettings = { wrapUpSeconds: 30, offerTimeoutSeconds: null, callbackThresholdSeconds: null, fallbackTarget: null, meanHandleSeconds: 300 };
+
+/** A queue as the engine uses it: the policy's queue, its business calendar and routing settings. */
+export interface QueueDefinition {
+  row: RoutingQueueRow;
+  policy: PolicyQueue;
+  calendar: BusinessCalendar;
+  settings: QueueSettings;
+}
+
+/**
+ * Queue definitions and entry points, cached in-process for `TTL_MS`: a queue, calendar, settings or
+ * entry-point change reaches every API instance within that time. Routing reads them on every
+ * decision, so the cache keeps decisions to the queries that matter (agents, contacts).
+ */
+@Injectable()
+export class RoutingCatalog {
+  static readonly TTL_MS = 5000;
+  private readonly queues = new Map<string, { at: number; def: QueueDefinition | null }>();
+  private readonly entries = new Map<string, { at: number; queueId: string | null }>();
+
+  constructor(private readonly repo: RoutingRepository) {}
+
+  invalidate(): void {
+    this.queues.clear();
+    this.entries.clear();
+  }
+
+  async queue(queueId: string): Promise<QueueDefinition | null> {
+    const hit = this.queues.get(queueId);
+    if (hit && Date.now() - hit.at < RoutingCatalog.TTL_MS) return hit.def;
+    const row = await this.repo.queueForRouting(queueId);
+    const def = row ? toDefinition(row) : null;
+    this.queues.set(queueId, { at: Date.now(), def });
+    return def;
+  }
+
+  async queueIdFor(calledNumber: string): Promise<string | null> {
+    const hit = this.entries.get(calledNumber);
+    if (hit && Date.now() - hit.at < RoutingCatalog.TTL_MS) return hit.queueId;
+    const queueId = await this.repo.queueIdForCalledNumber(calledNumber);
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(calledNumber, { at: Date.now(), queueId });
+    return queueId;
+  }
+}
+
+function toDefinition(row: RoutingQueueRow): QueueDefinition {
+  const year = new Date().getUTCFullYear();
+  const region = row.calendar.holidayRegion;
+  const holidays = region && SUPPORTED_HOLIDAY_REGIONS.includes(region.toUpperCase())
+    ? [year - 1, year, year + 1].flatMap((y) => holidaysFor(region, y).map((h) => h.date))
+    : [];
+  const calendar = new BusinessCalendar({
+    timeZone: row.calendar.timeZone,
+    openingHours: row.calendar.openingHours as ConstructorParameters<typeof BusinessCalendar>[0]['openingHours'],
+    closedDates: [...holidays, ...row.calendar.closures],
+  });
+  const policy: PolicyQueue = {
+    id: row.id,
+    departmentId: row.departmentId,
+    channel: row.channel,
+    requiredSkills: row.requiredSkills,
+    // A queue without a language takes the contact's language (see RoutingEngine.policyQueueFor).
+    language: row.language ?? '',
+    serviceTarget: { percent: row.targetPercent, seconds: row.targetSeconds, basis: row.targetBasis },
+  };
+  return { row, policy, calendar, settings: row.settings ?? DEFAULT_SETTINGS };
+}

@@ -1,0 +1,907 @@
+/**
+ * The live routing engine. Decisions come from libs/routing (the same policy code the simulator
+ * runs); this class loads the facts, calls the policy and stores the outcome atomically:
+ * - each decision runs in one transaction; the agent's capacity is taken by a conditional UPDATE
+ *   under its row lock (a lost race makes the policy choose again without that agent);
+ * - a reservation row per offer, with a partial unique index "one live reservation per contact";
+ * - every step is appended to the contact's timeline (contact_events).
+ * Nothing personal is logged: ids, rules and counts only.
+ */
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Channel } from '../../../../libs/core/src/channel.js';
+import { conflict, DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import type { AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
+import {
+  RoutingRepository,
+  type ContactRow,
+  type NewContactEvent,
+  type PresenceRow,
+  type RoutingTx,
+} from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import {
+  capacityProblem,
+  contactDeadline,
+  DEFAULT_ROUTING_CONFIG,
+  estimateWaitDetails,
+  ROUTABLE_STATES,
+  resolveOffer,
+  selectAgentForContact,
+  selectContactForAgent,
+  withReservation,
+  type Agent,
+  type AgentSelection,
+  type Contact,
+  type Explanation,
+  type Offer,
+  type Queue,
+  type RoutingContext,
+} from '../../../../libs/routing/src/index.js';
+import { RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
+import { RoutingClock } from './routing-clock.js';
+
+export type PhoneDecision =
+  | { decisionId: string; decision: 'agent'; agentId: string; target: string }
+  | { decisionId: string; decision: 'queue'; queueId: string; position: number; estimatedWaitSeconds: number; fallbackTarget?: string; callbackOffered?: boolean }
+  | { decisionId: string; decision: 'reject'; sipCode: number; reason: string };
+
+export interface PhoneDecisionInput {
+  callId: string;
+  callerId: string;
+  callerName: string;
+  calledNumber: string;
+  language: string;
+}
+
+export type TelephonyEventName = 'answered' | 'ended' | 'abandoned' | 'rejected' | 'agent_failed' | 'fallback_failed' | 'failed';
+
+export interface TelephonyEvent {
+  event: TelephonyEventName;
+  channel: Channel;
+  callId: string;
+  decisionId?: string;
+  agentId?: string;
+  leg?: string;
+  sipCode?: number;
+  hangupBy?: string;
+  durationSec?: number;
+  ts: string;
+}
+
+export interface NewContactInput {
+  channel: 'chat' | 'email';
+  queueId: string;
+  customerRef: string;
+  language: string;
+  subject?: string;
+}
+
+/** How long a customer's last agent counts as "previous agent" (look-back window). */
+const PREVIOUS_AGENT_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
+const MAX_RACE_RETRIES = 5;
+/** How many of the policy's ranked agents one reservation attempt may fall through. */
+const RESERVE_BATCH = 16;
+
+class DuplicateCall extends Error {}
+
+function isRoutable(state: AgentPresenceState): boolean {
+  return (ROUTABLE_STATES as readonly string[]).includes(state);
+}
+
+function toAgent(p: PresenceRow): Agent {
+  return {
+    id: p.agentId,
+    departmentId: p.departmentId,
+    state: p.state,
+    ...(p.breakReason ? { breakReason: p.breakReason } : {}),
+    skills: p.skills,
+    capacity: p.capacity,
+    load: p.load,
+    idleSince: p.idleSince,
+  };
+}
+
+/** The explanation as stored: ids, rules and counts (at most 50 skipped agents listed). */
+export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const skippedByReason: Record<string, number> = {};
+  for (const s of e.skippedAgents) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
+  return {
+    decidedAt: now.toISOString(),
+    summary: e.summary,
+    rule: e.rule,
+    step: e.step ? { index: e.step.index, name: e.step.name, afterSeconds: e.step.afterSeconds, requirements: e.step.requirements } : null,
+    waitedSeconds: e.waitedSeconds ?? null,
+    priority: e.priority
+      ? { urgencySeconds: e.priority.urgencySeconds, timeToBreachSeconds: e.priority.timeToBreachSeconds, deadline: e.priority.deadline.toISOString(), basis: e.priority.basis }
+      : null,
+    eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, 20),
+    eligibleCount: e.eligibleAgentIds?.length ?? 0,
+    skippedAgents: e.skippedAgents.slice(0, 50),
+    skippedCount: e.skippedAgents.length,
+    skippedByReason,
+    previousAgent: e.previousAgent ?? null,
+    ...extra,
+  };
+}
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  return code === '40P01' || code === '40001';
+}
+
+@Injectable()
+export class RoutingEngine {
+  private readonly logger = new Logger('RoutingEngine');
+  /** In-process wake-ups for long polls and offer streams (other instances are seen by polling). */
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly catalog: RoutingCatalog,
+    private readonly clock: RoutingClock,
+  ) {}
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Waits until `key` is signalled or `ms` pass. */
+  waitFor(key: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(key) ?? new Set();
+      this.waiters.set(key, set);
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (!set.size) this.waiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  }
+
+  private signal(...keys: (string | null | undefined)[]): void {
+    for (const key of keys) if (key) for (const wake of [...(this.waiters.get(key) ?? [])]) wake();
+  }
+
+  private async tx<T>(fn: (tx: RoutingTx) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.repo.transaction(fn);
+      } catch (err) {
+        if (attempt < 3 && isRetryable(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async definition(queueId: string): Promise<QueueDefinition> {
+    const def = await this.catalog.queue(queueId);
+    if (!def) throw notFound('queue', queueId);
+    return def;
+  }
+
+  /** The policy queue for a contact: a queue without a language takes the contact's (default fi). */
+  private policyQueue(def: QueueDefinition, language: string | null): Queue {
+    if (def.row.language) return def.policy;
+    const lang = language || 'fi';
+    return { ...def.policy, id: `${def.row.id}#${lang}`, language: lang };
+  }
+
+  private context(defs: Iterable<QueueDefinition>, extra: Partial<RoutingContext> = {}): RoutingContext {
+    const calendars: Record<string, QueueDefinition['calendar']> = {};
+    for (const d of defs) {
+      calendars[d.row.id] = d.calendar;
+      if (!d.row.language) for (const l of ['fi', 'sv', 'en']) calendars[`${d.row.id}#${l}`] = d.calendar;
+    }
+    return { calendars, ...extra };
+  }
+
+  private offerTimeout(def: QueueDefinition): number {
+    return def.settings.offerTimeoutSeconds ?? DEFAULT_ROUTING_CONFIG.offerTimeoutSeconds[def.row.channel];
+  }
+
+  private policyContact(c: ContactRow, queue: Queue): Contact {
+    return {
+      id: c.id,
+      channel: c.channel,
+      queueId: queue.id,
+      arrivedAt: c.arrivedAt,
+      customerRef: c.customerId ?? c.id,
+      ...(c.previousAgentId ? { previousAgentId: c.previousAgentId } : {}),
+      deadline: c.deadline,
+      priorityBoostSeconds: c.priorityBoostSeconds,
+      excludedAgentIds: c.excludedAgentIds,
+      offerAttempts: c.offerAttempts,
+    };
+  }
+
+  /**
+   * Asks the policy for the agents in rank order and takes the capacity of the best one that is
+   * still free and not being taken by a concurrent decision (SKIP LOCKED). When the policy's first
+   * choice was taken meanwhile, the explanation is that of the agent actually reserved.
+   */
+  private async chooseAndReserve(
+    tx: RoutingTx,
+    contact: Contact,
+    queue: Queue,
+    agents: Agent[],
+    now: Date,
+    ctx: RoutingContext,
+  ): Promise<{ selection: AgentSelection; agentId: string | null; lost: string[] }> {
+    let pool = agents;
+    const lost: string[] = [];
+    let selection = selectAgentForContact(contact, queue, pool, now, ctx);
+    for (let attempt = 0; attempt < MAX_RACE_RETRIES && selection.agentId !== null; attempt++) {
+      const ranked = (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH);
+      const got = await tx.tryReserveFirst(ranked, queue.channel);
+      if (got === selection.agentId) return { selection, agentId: got, lost };
+      const skipped = got ? ranked.slice(0, ranked.indexOf(got)) : ranked;
+      lost.push(...skipped);
+      const gone = new Set(skipped);
+      pool = pool.filter((a) => !gone.has(a.id));
+      const again = selectAgentForContact(contact, queue, pool, now, ctx);
+      if (got) return { selection: again.agentId === got ? again : selection, agentId: got, lost };
+      selection = again;
+    }
+    return { selection, agentId: null, lost };
+  }
+
+  private async recordOffer(
+    tx: RoutingTx,
+    args: { contactId: string; reservationId: string; agentId: string; channel: Channel; now: Date; timeoutSeconds: number; step?: unknown; rule?: unknown },
+  ): Promise<NewContactEvent[]> {
+    const expiresAt = new Date(args.now.getTime() + args.timeoutSeconds * 1000);
+    await tx.insertReservation({ id: args.reservationId, contactId: args.contactId, agentId: args.agentId, channel: args.channel, offeredAt: args.now, expiresAt });
+    return [
+      { contactId: args.contactId, at: args.now, type: 'reserved', agentId: args.agentId, reservationId: args.reservationId, detail: { rule: args.rule ?? null, step: args.step ?? null } },
+      { contactId: args.contactId, at: args.now, type: 'offered', agentId: args.agentId, reservationId: args.reservationId, detail: { expiresAt: expiresAt.toISOString() } },
+    ];
+  }
+
+  private queueDecision(def: QueueDefinition, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext): PhoneDecision {
+    const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, ctx);
+    // Nobody logged in who could serve the queue: position × mean handle time as a rough figure.
+    const seconds = est.seconds ?? position * def.settings.meanHandleSeconds;
+    return {
+      decisionId,
+      decision: 'queue',
+      queueId: def.row.id,
+      position,
+      estimatedWaitSeconds: Math.round(seconds),
+      ...(def.settings.fallbackTarget ? { fallbackTarget: def.settings.fallbackTarget } : {}),
+      ...(def.settings.callbackThresholdSeconds !== null ? { callbackOffered: seconds > def.settings.callbackThresholdSeconds } : {}),
+    };
+  }
+
+  // ---------------------------------------------------------------- telephony: decisions
+
+  /** `POST /v1/routing/decisions`: idempotent on the SIP Call-ID. */
+  async decidePhone(input: PhoneDecisionInput): Promise<PhoneDecision> {
+    const now = this.clock.now();
+    const queueId = await this.catalog.queueIdFor(input.calledNumber);
+    const def = queueId ? await this.catalog.queue(queueId) : null;
+    if (!def) return this.rejectCall(input, null, now, 404, 'unknown-called-number');
+    if (def.row.channel !== 'phone') return this.rejectCall(input, def.row.id, now, 404, 'not-a-phone-queue');
+    if (!def.calendar.isOpen(now)) return this.rejectCall(input, def.row.id, now, 480, 'closed');
+    const fast = await this.decidePhoneFast(input, def, now);
+    if (fast) return fast;
+    return this.decidePhoneSlow(input, def, now);
+  }
+
+  /**
+   * Fast path (two round trips): one snapshot of agents and caller, the policy's ranking, then one
+   * atomic statement that reserves the best free agent and writes contact, reservation and timeline.
+   * Null when no agent could be reserved or the call id is known (the slow path then answers).
+   */
+  private async decidePhoneFast(input: PhoneDecisionInput, def: QueueDefinition, now: Date): Promise<PhoneDecision | null> {
+    const snap = await this.repo.direct.phoneSnapshot(def.row.departmentId, input.callerId || null);
+    const customer = snap.customer;
+    const previousAgentId =
+      customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const queue = this.policyQueue(def, input.language);
+    const ctx = this.context([def]);
+    const contactId = randomUUID();
+    const contact: Contact = { id: contactId, channel: 'phone', queueId: queue.id, arrivedAt: now, customerRef: customer?.id ?? contactId, ...(previousAgentId ? { previousAgentId } : {}) };
+    contact.deadline = contactDeadline(contact, queue, ctx);
+    const selection = selectAgentForContact(contact, queue, snap.agents.map(toAgent), now, ctx);
+    if (selection.agentId === null) return null;
+    const reservationId = randomUUID();
+    const got = await this.repo.direct.decidePhoneFast({
+      rankedAgentIds: (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH),
+      contactId, queueId: def.row.id, callId: input.callId, reservationId, customerId: customer?.id ?? null, phoneNumber: input.callerId || null,
+      callerName: input.callerName || null, calledNumber: input.calledNumber, language: input.language || def.row.language, now, deadline: contact.deadline,
+      previousAgentId, explanation: storedExplanation(selection.explanation, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
+      firstChoice: selection.agentId, reservedDetail: { rule: selection.rule, step: selection.step.index },
+    });
+    if (!got) return null;
+    this.signal(`agent:${got.agentId}`);
+    return { decisionId: reservationId, decision: 'agent', agentId: got.agentId, target: got.target };
+  }
+
+  /** Slow path: queue decisions, lost races and retried call ids, in one transaction. */
+  private async decidePhoneSlow(input: PhoneDecisionInput, def: QueueDefinition, now: Date): Promise<PhoneDecision> {
+    const known = await this.repo.direct.findContactByCallId(input.callId);
+    if (known?.decision) return known.decision as PhoneDecision;
+    const customer = input.callerId ? await this.repo.customerByPhone(input.callerId) : null;
+    const previousAgentId =
+      customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const queue = this.policyQueue(def, input.language);
+    const ctx = this.context([def]);
+    const contactId = randomUUID();
+    const contact: Contact = {
+      id: contactId,
+      channel: 'phone',
+      queueId: queue.id,
+      arrivedAt: now,
+      customerRef: customer?.id ?? contactId,
+      ...(previousAgentId ? { previousAgentId } : {}),
+    };
+    const deadline = contactDeadline(contact, queue, ctx);
+    contact.deadline = deadline;
+    try {
+      const decision = await this.tx(async (tx) => {
+        const presences = await tx.loggedInAgents(def.row.departmentId);
+        const agents = presences.map(toAgent);
+        const choice = await this.chooseAndReserve(tx, contact, queue, agents, now, ctx);
+        const events: NewContactEvent[] = [{ contactId, at: now, type: 'queued', detail: { queueId: def.row.id } }];
+        let decision: PhoneDecision;
+        if (choice.agentId) {
+          const reservationId = randomUUID();
+          const target = presences.find((p) => p.agentId === choice.agentId)!.phoneUri!;
+          decision = { decisionId: reservationId, decision: 'agent', agentId: choice.agentId, target };
+        } else {
+          const position = (await tx.countWaitingAhead(def.row.id, now)) + 1;
+          decision = this.queueDecision(def, queue, randomUUID(), position, agents, now, ctx);
+        }
+        const inserted = await tx.insertContact({
+          id: contactId,
+          channel: 'phone',
+          kind: 'inbound',
+          status: choice.agentId ? 'offered' : 'queued',
+          queueId: def.row.id,
+          callId: input.callId,
+          decisionId: decision.decisionId,
+          decision,
+          customerId: customer?.id ?? null,
+          customerRef: null,
+          callerName: input.callerName || null,
+          calledNumber: input.calledNumber,
+          language: input.language || def.row.language,
+          subject: null,
+          arrivedAt: now,
+          deadline,
+          previousAgentId,
+          agentId: choice.agentId,
+          offerAttempts: choice.agentId ? 1 : 0,
+          explanation: storedExplanation(choice.selection.explanation, now, choice.lost.length ? { lostRaces: choice.lost } : {}),
+        });
+        if (!inserted) throw new DuplicateCall();
+        if (choice.agentId && choice.selection.agentId) {
+          events.push(
+            ...(await this.recordOffer(tx, {
+              contactId, reservationId: decision.decisionId, agentId: choice.agentId, channel: 'phone', now, timeoutSeconds: this.offerTimeout(def),
+              step: choice.selection.step.index, rule: choice.selection.rule,
+            })),
+          );
+        } else if (decision.decision === 'queue') {
+          events[0].detail = { queueId: def.row.id, position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds };
+        }
+        await tx.addEvents(events);
+        return decision;
+      });
+      if (decision.decision === 'agent') this.signal(`agent:${decision.agentId}`);
+      return decision;
+    } catch (err) {
+      if (!(err instanceof DuplicateCall)) throw err;
+      const existing = await this.repo.direct.findContactByCallId(input.callId);
+      return existing!.decision as PhoneDecision;
+    }
+  }
+
+  private async rejectCall(input: PhoneDecisionInput, queueId: string | null, now: Date, sipCode: number, reason: string): Promise<PhoneDecision> {
+    const decision: PhoneDecision = { decisionId: randomUUID(), decision: 'reject', sipCode, reason };
+    const contactId = randomUUID();
+    try {
+      await this.tx(async (tx) => {
+        const inserted = await tx.insertContact({
+          id: contactId, channel: 'phone', kind: 'inbound', status: 'rejected', queueId, callId: input.callId, decisionId: decision.decisionId, decision,
+          customerId: null, customerRef: null, callerName: null, calledNumber: input.calledNumber, language: input.language || null, subject: null,
+          arrivedAt: now, deadline: now, previousAgentId: null, agentId: null, offerAttempts: 0,
+          explanation: { decidedAt: now.toISOString(), summary: `call rejected with SIP ${sipCode}: ${reason}`, rule: reason, skippedAgents: [], skippedCount: 0 },
+        });
+        if (!inserted) throw new DuplicateCall();
+        await tx.updateContact(contactId, { endedAt: now, endReason: reason });
+        await tx.addEvents([{ contactId, at: now, type: 'decision-rejected', detail: { sipCode, reason } }]);
+      });
+      return decision;
+    } catch (err) {
+      if (!(err instanceof DuplicateCall)) throw err;
+      return (await this.repo.direct.findContactByCallId(input.callId))!.decision as PhoneDecision;
+    }
+  }
+
+  /** The call's current decision: an agent once one is reserved, else position and estimated wait. */
+  private async currentDecision(c: ContactRow): Promise<PhoneDecision | 'pending'> {
+    if (c.status === 'rejected') return c.decision as PhoneDecision;
+    if (c.status === 'ended' || c.status === 'abandoned' || c.status === 'failed') {
+      return { decisionId: c.decisionId, decision: 'reject', sipCode: 487, reason: `contact-${c.status}` };
+    }
+    const live = await this.repo.direct.liveReservation(c.id);
+    if (live) {
+      const p = await this.repo.direct.findPresence(live.agentId);
+      return { decisionId: live.id, decision: 'agent', agentId: live.agentId, target: p?.phoneUri ?? '' };
+    }
+    return 'pending';
+  }
+
+  /** `GET /v1/routing/decisions/{callId}?waitSeconds=N`: long poll until an agent is reserved. */
+  async pollPhoneDecision(callId: string, waitSeconds: number): Promise<PhoneDecision> {
+    const until = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const c = await this.repo.direct.findContactByCallId(callId);
+      if (!c) throw new DomainError('not-found', 'call.not_found', `no routing decision for this call id`);
+      const current = await this.currentDecision(c);
+      if (current !== 'pending') return current;
+      const left = until - Date.now();
+      if (left <= 0) {
+        const def = await this.definition(c.queueId!);
+        const queue = this.policyQueue(def, c.language);
+        const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId)).map(toAgent);
+        const position = await this.repo.direct.countWaitingAhead(def.row.id, c.arrivedAt);
+        return this.queueDecision(def, queue, c.decisionId, Math.max(position, 1), agents, this.clock.now(), this.context([def]));
+      }
+      await this.waitFor(`contact:${c.id}`, Math.min(left, 250));
+    }
+  }
+
+  // ---------------------------------------------------------------- chat and email
+
+  async createContact(input: NewContactInput): Promise<ContactRow> {
+    const def = await this.definition(input.queueId);
+    if (def.row.channel !== input.channel) {
+      throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${def.row.id} is a ${def.row.channel} queue` }]);
+    }
+    const now = this.clock.now();
+    const customer = await this.repo.customerByRef(input.customerRef);
+    const previousAgentId =
+      customer.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const queue = this.policyQueue(def, input.language);
+    const id = randomUUID();
+    const deadline = contactDeadline({ id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: customer.id }, queue, this.context([def]));
+    await this.tx(async (tx) => {
+      await tx.insertContact({
+        id, channel: input.channel, kind: 'inbound', status: 'queued', queueId: def.row.id, callId: null, decisionId: randomUUID(), decision: null,
+        customerId: customer.id, customerRef: input.customerRef, callerName: null, calledNumber: null, language: input.language || def.row.language,
+        subject: input.subject ?? null, arrivedAt: now, deadline, previousAgentId, agentId: null, offerAttempts: 0, explanation: null,
+      });
+      await tx.addEvents([{ contactId: id, at: now, type: 'queued', detail: { queueId: def.row.id } }]);
+    });
+    await this.routeContact(id, true);
+    return (await this.repo.direct.findContact(id))!;
+  }
+
+  // ---------------------------------------------------------------- routing a waiting contact
+
+  /** Offers a waiting contact to its best agent, if any. Returns the agent id. */
+  async routeContact(contactId: string, recordMiss = false): Promise<string | null> {
+    const now = this.clock.now();
+    const result = await this.tx(async (tx) => {
+      const c = await tx.findContact(contactId, 'skip-locked');
+      if (!c || c.status !== 'queued' || !c.queueId) return null;
+      const def = await this.definition(c.queueId);
+      const queue = this.policyQueue(def, c.language);
+      const agents = (await tx.loggedInAgents(def.row.departmentId)).map(toAgent);
+      let ctx = this.context([def]);
+      if (def.row.channel === 'email') {
+        // Email blending: agents who could take a waiting call or chat get no email.
+        const waiting = await tx.waitingContacts(def.row.departmentId, ['phone', 'chat'], 20);
+        const defs = await this.definitions(waiting);
+        ctx = this.context([def, ...defs.values()], {
+          waitingContacts: waiting.map((w) => this.policyContact(w, this.policyQueue(defs.get(w.queueId!)!, w.language))),
+          queues: [...waiting.map((w) => this.policyQueue(defs.get(w.queueId!)!, w.language))],
+        });
+      }
+      const contact = this.policyContact(c, queue);
+      const choice = await this.chooseAndReserve(tx, contact, queue, agents, now, ctx);
+      const explanation = storedExplanation(choice.selection.explanation, now, choice.lost.length ? { lostRaces: choice.lost } : {});
+      if (!choice.agentId || choice.selection.agentId === null) {
+        if (recordMiss) await tx.updateContact(c.id, { explanation });
+        return null;
+      }
+      const reservationId = randomUUID();
+      await tx.updateContact(c.id, { status: 'offered', agentId: choice.agentId, offerAttempts: c.offerAttempts + 1, explanation });
+      await tx.addEvents(
+        await this.recordOffer(tx, {
+          contactId: c.id, reservationId, agentId: choice.agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def),
+          step: choice.selection.step.index, rule: choice.selection.rule,
+        }),
+      );
+      return choice.agentId;
+    });
+    if (result) this.signal(`contact:${contactId}`, `agent:${result}`);
+    return result;
+  }
+
+  private async definitions(contacts: ContactRow[]): Promise<Map<string, QueueDefinition>> {
+    const defs = new Map<string, QueueDefinition>();
+    for (const id of new Set(contacts.map((c) => c.queueId!))) {
+      const def = await this.catalog.queue(id);
+      if (def) defs.set(id, def);
+    }
+    return defs;
+  }
+
+  /** Fills an agent's free capacity with the most urgent waiting contacts it may take. */
+  async offerWorkTo(agentId: string): Promise<number> {
+    let offered = 0;
+    for (let round = 0; round < 12; round++) {
+      const now = this.clock.now();
+      const contactId = await this.tx(async (tx) => {
+        const p = await tx.findPresence(agentId, true);
+        if (!p || !isRoutable(p.state)) return null;
+        const agent = toAgent(p);
+        const channels = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityProblem(agent, ch));
+        const rows = await tx.waitingContacts(p.departmentId, [...channels], 20);
+        if (!rows.length) return null;
+        const defs = await this.definitions(rows);
+        const usable = rows.filter((r) => defs.has(r.queueId!));
+        const queues = new Map<string, Queue>();
+        const contacts = usable.map((r) => {
+          const q = this.policyQueue(defs.get(r.queueId!)!, r.language);
+          queues.set(q.id, q);
+          return this.policyContact(r, q);
+        });
+        const ctx = this.context(defs.values());
+        let pool = contacts;
+        for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+          const sel = selectContactForAgent(agent, pool, queues, now, ctx);
+          if (sel.contactId === null) return null;
+          const c = await tx.findContact(sel.contactId, 'skip-locked');
+          if (!c || c.status !== 'queued') {
+            pool = pool.filter((x) => x.id !== sel.contactId);
+            continue;
+          }
+          if (!(await tx.tryReserveAgent(agentId, c.channel))) return null;
+          const def = defs.get(c.queueId!)!;
+          const reservationId = randomUUID();
+          await tx.updateContact(c.id, {
+            status: 'offered', agentId, offerAttempts: c.offerAttempts + 1,
+            explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50) }),
+          });
+          await tx.addEvents(
+            await this.recordOffer(tx, { contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), step: sel.step.index, rule: 'highest-priority' }),
+          );
+          return c.id;
+        }
+        return null;
+      });
+      if (!contactId) break;
+      offered++;
+      this.signal(`contact:${contactId}`, `agent:${agentId}`);
+    }
+    return offered;
+  }
+
+  // ---------------------------------------------------------------- offers (agents)
+
+  private async lockOffer(tx: RoutingTx, agentId: string, reservationId: string) {
+    const r0 = await tx.findReservation(reservationId);
+    if (!r0 || r0.agentId !== agentId) throw notFound('offer', reservationId);
+    const c = (await tx.findContact(r0.contactId, 'update'))!;
+    const r = (await tx.findReservation(reservationId, true))!;
+    const p = (await tx.findPresence(agentId, true))!;
+    return { c, r, p };
+  }
+
+  private offerOf(r: { contactId: string; agentId: string; channel: Channel; offeredAt: Date; expiresAt: Date }, queueId: string): Offer {
+    return { contactId: r.contactId, agentId: r.agentId, queueId, channel: r.channel, offeredAt: r.offeredAt, expiresAt: r.expiresAt };
+  }
+
+  async acceptOffer(agentId: string, reservationId: string): Promise<ContactRow> {
+    const now = this.clock.now();
+    const outcome = await this.tx(async (tx) => {
+      const { c, r, p } = await this.lockOffer(tx, agentId, reservationId);
+      if (r.status !== 'offered') throw conflict('offer.not_open', `offer ${reservationId} is ${r.status}`);
+      const def = await this.definition(c.queueId!);
+      const queue = this.policyQueue(def, c.language);
+      const out = resolveOffer(this.offerOf(r, queue.id), 'accepted', toAgent(p), this.policyContact(c, queue), now);
+      if (out.result === 'timeout') {
+        await this.applyFailedOffer(tx, c, r.id, agentId, now, 'timeout', out.explanation);
+        return 'expired' as const;
+      }
+      await tx.resolveReservation(r.id, 'accepted', now);
+      await tx.updateContact(c.id, { status: 'connected', answeredAt: now });
+      await tx.markBusy(agentId, now);
+      if (c.customerId) await tx.rememberAgent(c.customerId, agentId, now);
+      await tx.addEvents([{ contactId: c.id, at: now, type: 'accepted', agentId, reservationId: r.id, detail: { explanation: out.explanation } }]);
+      return c.id;
+    });
+    if (outcome === 'expired') {
+      await this.afterRequeue(reservationId);
+      throw conflict('offer.expired', `offer ${reservationId} expired before it was accepted; the contact went to the next agent`);
+    }
+    this.signal(`contact:${outcome}`, `agent:${agentId}`);
+    return (await this.repo.direct.findContact(outcome))!;
+  }
+
+  async rejectOffer(agentId: string, reservationId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.tx(async (tx) => {
+      const { c, r } = await this.lockOffer(tx, agentId, reservationId);
+      if (r.status !== 'offered') throw conflict('offer.not_open', `offer ${reservationId} is ${r.status}`);
+      await this.applyFailedOffer(tx, c, r.id, agentId, now, 'rejected', `agent ${agentId} rejected contact ${c.id}`);
+    });
+    await this.afterRequeue(reservationId);
+  }
+
+  /**
+   * A rejected, timed-out or failed offer: the contact goes back to its queue keeping its place,
+   * with the agent excluded from it; the agent becomes not-responding (the issue's rule for reject
+   * and timeout alike; libs/routing's resolveOffer keeps a rejecting agent working — see report).
+   */
+  private async applyFailedOffer(tx: RoutingTx, c: ContactRow, reservationId: string, agentId: string, now: Date, kind: 'rejected' | 'timeout' | 'agent-failed', why: string): Promise<void> {
+    await tx.resolveReservation(reservationId, kind === 'rejected' ? 'rejected' : kind === 'timeout' ? 'expired' : 'failed', now);
+    await tx.releaseAgent(agentId, c.channel, now, { setState: 'not-responding' });
+    const excluded = c.excludedAgentIds.includes(agentId) ? c.excludedAgentIds : [...c.excludedAgentIds, agentId];
+    await tx.updateContact(c.id, { status: 'queued', agentId: null, excludedAgentIds: excluded });
+    await tx.addEvents([
+      { contactId: c.id, at: now, type: kind, agentId, reservationId, detail: { why } },
+      { contactId: c.id, at: now, type: 'requeued', detail: { keepsArrivedAt: c.arrivedAt.toISOString() } },
+    ]);
+  }
+
+  private async afterRequeue(reservationId: string): Promise<void> {
+    const r = await this.repo.direct.findReservation(reservationId);
+    if (r) {
+      await this.routeContact(r.contactId, true);
+      this.signal(`agent:${r.agentId}`, `contact:${r.contactId}`);
+    }
+  }
+
+  async complete(agentId: string, contactId: string, wrapUpSeconds: number | undefined): Promise<ContactRow> {
+    const now = this.clock.now();
+    await this.tx(async (tx) => {
+      const c = await tx.findContact(contactId, 'update');
+      if (!c) throw notFound('contact', contactId);
+      const r = await tx.liveReservation(c.id, true);
+      if (!r || r.agentId !== agentId) throw notFound('contact', contactId);
+      if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
+      await this.finish(tx, c, r.id, agentId, now, wrapUpSeconds, 'completed');
+    });
+    await this.offerWorkTo(agentId);
+    this.signal(`agent:${agentId}`, `contact:${contactId}`);
+    return (await this.repo.direct.findContact(contactId))!;
+  }
+
+  /** Ends a contact in hand: reservation completed, agent released into wrap-up when nothing else is in hand. */
+  private async finish(tx: RoutingTx, c: ContactRow, reservationId: string, agentId: string, now: Date, wrapUpSeconds: number | undefined, reason: string): Promise<void> {
+    const def = await this.definition(c.queueId!);
+    const wrap = wrapUpSeconds ?? def.settings.wrapUpSeconds;
+    const p = await tx.findPresence(agentId, true);
+    const othersInHand = p ? p.load.phone + p.load.chat + p.load.email - 1 : 0;
+    await tx.resolveReservation(reservationId, 'completed', now);
+    if (wrap > 0 && othersInHand <= 0) {
+      await tx.releaseAgent(agentId, c.channel, now, { setState: 'wrap-up', wrapUpUntil: new Date(now.getTime() + wrap * 1000) });
+    } else {
+      await tx.releaseAgent(agentId, c.channel, now);
+    }
+    await tx.updateContact(c.id, { status: 'ended', endedAt: now, endReason: reason });
+    await tx.addEvents([{ contactId: c.id, at: now, type: reason === 'completed' ? 'completed' : 'ended', agentId, reservationId, detail: { wrapUpSeconds: wrap } }]);
+  }
+
+  async transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> {
+    if (!!target.agentId === !!target.queueId) {
+      throw unprocessable('validation.failed', 'Name exactly one transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId or queueId, not both' }]);
+    }
+    const now = this.clock.now();
+    const toQueue = target.queueId ? await this.definition(target.queueId) : null;
+    const result = await this.tx(async (tx) => {
+      const c = await tx.findContact(contactId, 'update');
+      if (!c) throw notFound('contact', contactId);
+      const r = await tx.liveReservation(c.id, true);
+      if (!r || r.agentId !== agentId || r.status !== 'accepted') throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
+      if (toQueue && toQueue.row.channel !== c.channel) {
+        throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
+      }
+      if (target.agentId && !(await tx.findPresence(target.agentId))) throw notFound('agent', target.agentId);
+      if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel))) {
+        throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
+      }
+      await tx.resolveReservation(r.id, 'transferred', now);
+      await tx.releaseAgent(agentId, c.channel, now);
+      const events: NewContactEvent[] = [{ contactId: c.id, at: now, type: 'transferred', agentId, reservationId: r.id, detail: { toAgentId: target.agentId ?? null, toQueueId: target.queueId ?? null } }];
+      if (target.agentId) {
+        const def = await this.definition(c.queueId!);
+        await tx.updateContact(c.id, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1 });
+        events.push(...(await this.recordOffer(tx, { contactId: c.id, reservationId: randomUUID(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), rule: 'transfer' })));
+      } else {
+        const q = this.policyQueue(toQueue!, c.language);
+        const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, this.context([toQueue!]));
+        await tx.updateContact(c.id, { status: 'queued', agentId: null, queueId: toQueue!.row.id, arrivedAt: now, deadline, excludedAgentIds: [] });
+        events.push({ contactId: c.id, at: now, type: 'queued', detail: { queueId: toQueue!.row.id, transferredFrom: c.queueId } });
+      }
+      await tx.addEvents(events);
+      return target.agentId ? 'agent' : 'queue';
+    });
+    if (result === 'queue') await this.routeContact(contactId, true);
+    await this.offerWorkTo(agentId);
+    this.signal(`agent:${agentId}`, `agent:${target.agentId}`, `contact:${contactId}`);
+    return (await this.repo.direct.findContact(contactId))!;
+  }
+
+  // ---------------------------------------------------------------- agent state
+
+  async setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> {
+    if (!(await this.repo.agentExists(agentId))) throw notFound('agent', agentId);
+    if (state === 'break' && !reason) {
+      throw unprocessable('validation.failed', 'A break needs a reason', [{ field: 'reason', rule: 'required', message: 'reason is required for state break' }]);
+    }
+    const now = this.clock.now();
+    const presence = await this.tx(async (tx) => {
+      const p = await tx.findPresence(agentId, true);
+      if (state === 'offline' && p && p.load.phone + p.load.chat + p.load.email > 0) {
+        throw conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`);
+      }
+      return (await tx.setState(agentId, state, state === 'break' ? reason : null, now))!;
+    });
+    if (state === 'available') await this.offerWorkTo(agentId);
+    this.signal(`agent:${agentId}`);
+    return (await this.repo.direct.findPresence(agentId)) ?? presence;
+  }
+
+  // ---------------------------------------------------------------- telephony events
+
+  /** `POST /v1/routing/events`: unknown calls and duplicates are accepted and ignored. */
+  async telephonyEvent(ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {
+    const now = this.clock.now();
+    const after: { route?: string; offerTo?: string; signal: string[] } = { signal: [] };
+    const result = await this.tx(async (tx) => {
+      const c = await tx.findContactByCallId(ev.callId, 'update');
+      if (!c) return { applied: false, detail: 'unknown call id' };
+      const r = await tx.liveReservation(c.id, true);
+      if (ev.decisionId && r && ev.decisionId !== r.id && ev.decisionId !== c.decisionId) return { applied: false, detail: 'event of an earlier offer' };
+      const open = c.status === 'queued' || c.status === 'offered';
+      after.signal.push(`contact:${c.id}`);
+      if (r) after.signal.push(`agent:${r.agentId}`);
+      const detail = { ...(ev.sipCode !== undefined ? { sipCode: ev.sipCode } : {}), ...(ev.hangupBy ? { hangupBy: ev.hangupBy } : {}), ...(ev.durationSec !== undefined ? { durationSec: ev.durationSec } : {}), ...(ev.leg ? { leg: ev.leg } : {}), telephonyTs: ev.ts };
+      switch (ev.event) {
+        case 'answered': {
+          if (c.status !== 'offered' || !r || r.status !== 'offered') return { applied: false, detail: `contact is ${c.status}` };
+          await tx.resolveReservation(r.id, 'accepted', now);
+          await tx.updateContact(c.id, { status: 'connected', answeredAt: now });
+          await tx.markBusy(r.agentId, now);
+          if (c.customerId) await tx.rememberAgent(c.customerId, r.agentId, now);
+          await tx.addEvents([
+            { contactId: c.id, at: now, type: 'accepted', agentId: r.agentId, reservationId: r.id },
+            { contactId: c.id, at: now, type: 'answered', agentId: r.agentId, reservationId: r.id, detail },
+          ]);
+          return { applied: true, detail: 'agent busy' };
+        }
+        case 'ended': {
+          if (c.status === 'connected' && r) {
+            await this.finish(tx, c, r.id, r.agentId, now, undefined, 'ended');
+            after.offerTo = r.agentId;
+            return { applied: true, detail: 'agent in wrap-up' };
+          }
+          if (open && c.kind !== 'callback') return this.abandon(tx, c, r, now, detail, after);
+          return { applied: false, detail: `contact is ${c.status}` };
+        }
+        case 'abandoned': {
+          if (open && c.kind !== 'callback') return this.abandon(tx, c, r, now, detail, after);
+          return { applied: false, detail: `contact is ${c.status}` };
+        }
+        case 'rejected':
+        case 'agent_failed': {
+          if (c.status !== 'offered' || !r || r.status !== 'offered') return { applied: false, detail: `contact is ${c.status}` };
+          await this.applyFailedOffer(tx, c, r.id, r.agentId, now, ev.event === 'rejected' ? 'rejected' : 'agent-failed', `telephony reported ${ev.event}${ev.sipCode ? ` (SIP ${ev.sipCode})` : ''}`);
+          after.route = c.id;
+          return { applied: true, detail: 'agent not-responding, contact re-routed' };
+        }
+        case 'fallback_failed':
+        case 'failed': {
+          if (c.status === 'ended' || c.status === 'abandoned' || c.status === 'failed' || c.status === 'rejected') return { applied: false, detail: `contact is ${c.status}` };
+          if (r) {
+            await tx.resolveReservation(r.id, 'cancelled', now);
+            await tx.releaseAgent(r.agentId, c.channel, now);
+            after.offerTo = r.agentId;
+          }
+          await tx.updateContact(c.id, { status: 'failed', endedAt: now, endReason: ev.event });
+          await tx.addEvents([{ contactId: c.id, at: now, type: 'failed', agentId: r?.agentId ?? null, reservationId: r?.id ?? null, detail }]);
+          return { applied: true, detail: 'contact failed' };
+        }
+        default:
+          return { applied: false, detail: 'unknown event' };
+      }
+    });
+    if (after.route) await this.routeContact(after.route, true);
+    if (after.offerTo) await this.offerWorkTo(after.offerTo);
+    this.signal(...after.signal);
+    return result;
+  }
+
+  private async abandon(tx: RoutingTx, c: ContactRow, r: { id: string; agentId: string } | null, now: Date, detail: Record<string, unknown>, after: { offerTo?: string }) {
+    if (r) {
+      await tx.resolveReservation(r.id, 'cancelled', now);
+      await tx.releaseAgent(r.agentId, c.channel, now);
+      after.offerTo = r.agentId;
+    }
+    await tx.updateContact(c.id, { status: 'abandoned', endedAt: now, endReason: 'abandoned' });
+    await tx.addEvents([{ contactId: c.id, at: now, type: 'abandoned', agentId: r?.agentId ?? null, reservationId: r?.id ?? null, detail }]);
+    return { applied: true, detail: r ? 'contact abandoned, agent released' : 'contact abandoned' };
+  }
+
+  /** A waiting caller asked to be called back: the contact keeps its place and is routed in its turn. */
+  async requestCallback(callId: string): Promise<ContactRow> {
+    const now = this.clock.now();
+    const id = await this.tx(async (tx) => {
+      const c = await tx.findContactByCallId(callId, 'update');
+      if (!c) throw new DomainError('not-found', 'call.not_found', 'no routing decision for this call id');
+      if (c.kind === 'callback') return c.id;
+      if (c.status !== 'queued') throw conflict('contact.not_waiting', `the call is ${c.status}, not waiting`);
+      await tx.updateContact(c.id, { kind: 'callback' });
+      await tx.addEvents([{ contactId: c.id, at: now, type: 'callback-requested', detail: { keepsArrivedAt: c.arrivedAt.toISOString() } }]);
+      return c.id;
+    });
+    return (await this.repo.direct.findContact(id))!;
+  }
+
+  // ---------------------------------------------------------------- scheduled work
+
+  /** Offers past their timeout: contact to the next agent, agent not-responding. */
+  async expireOffers(now: Date): Promise<number> {
+    const requeued = await this.tx(async (tx) => {
+      const expired = await tx.expiredOffers(now, 200);
+      const ids: string[] = [];
+      for (const r of expired) {
+        const c = await tx.findContact(r.contactId, 'update');
+        if (!c) continue;
+        const def = await this.definition(c.queueId!);
+        const p = await tx.findPresence(r.agentId, true);
+        const queue = this.policyQueue(def, c.language);
+        const out = p ? resolveOffer(this.offerOf(r, queue.id), 'timeout', toAgent(p), this.policyContact(c, queue), now) : null;
+        await this.applyFailedOffer(tx, c, r.id, r.agentId, now, 'timeout', out?.explanation ?? 'offer timed out');
+        ids.push(r.id);
+      }
+      return ids;
+    });
+    for (const id of requeued) await this.afterRequeue(id);
+    return requeued.length;
+  }
+
+  async endWrapUps(now: Date): Promise<number> {
+    const agents = await this.tx(async (tx) => {
+      const ids = await tx.finishedWrapUps(now, 200);
+      for (const id of ids) await tx.endWrapUp(id, now);
+      return ids;
+    });
+    for (const id of agents) {
+      await this.offerWorkTo(id);
+      this.signal(`agent:${id}`);
+    }
+    return agents.length;
+  }
+
+  /** Widening over waiting time and anything missed: offers waiting work to agents with room. */
+  async sweep(): Promise<number> {
+    const agents = await this.repo.direct.agentsWithRoomAndWaitingWork(50);
+    let n = 0;
+    for (const id of agents) n += await this.offerWorkTo(id);
+    return n;
+  }
+
+  /** One scheduler tick; only the instance holding the advisory lock does the work. */
+  async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; wrapUps: number; swept: number }> {
+    const got = await this.repo.withAdvisoryLock(ROUTING_JOB_LOCK, async () => {
+      const expired = await this.expireOffers(now);
+      const wrapUps = await this.endWrapUps(now);
+      const swept = await this.sweep();
+      return { expired, wrapUps, swept };
+    });
+    if (!got) return { ran: false, expired: 0, wrapUps: 0, swept: 0 };
+    if (got.expired || got.wrapUps) this.logger.debug({ msg: 'routing tick', ...got });
+    return { ran: true, ...got };
+  }
+}
+
+/** Advisory lock key of the routing jobs ("vuoro-routing"). */
+export const ROUTING_JOB_LOCK = 0x76_72_6f_75;

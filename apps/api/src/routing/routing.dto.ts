@@ -1,0 +1,243 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+
+export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
+
+/** The SIP proxy's question for one incoming call. Caller number and name are stored, never logged. */
+export class RoutingDecisionRequestDto {
+  @ApiProperty({ enum: ['phone'], example: 'phone' })
+  @IsIn(['phone'])
+  channel: 'phone';
+
+  @ApiProperty({ example: 'a84b4c76e66710@pbx.example.com', description: 'SIP Call-ID; a retried request with the same Call-ID gets the same decision.' })
+  @IsString()
+  @Length(1, 255)
+  callId: string;
+
+  @ApiProperty({ example: '+358401234567', description: "The caller's number (personal data: stored for the customer's history, never logged). May be empty." })
+  @IsString()
+  @MaxLength(64)
+  callerId: string;
+
+  @ApiProperty({ example: 'Matti Meikäläinen', description: 'Caller name from the SIP From header (personal data, never logged). May be empty.' })
+  @IsString()
+  @MaxLength(200)
+  callerName: string;
+
+  @ApiProperty({ example: '+358201234567', description: 'The number the caller dialled; an entry point maps it to a queue.' })
+  @IsString()
+  @Length(1, 64)
+  calledNumber: string;
+
+  @ApiProperty({ example: 'fi', description: 'Language chosen in the IVR (fi, sv, en) or "" for the queue\'s language.' })
+  @IsIn(['', 'fi', 'sv', 'en'])
+  language: string;
+}
+
+/**
+ * Exactly one of three shapes, told apart by `decision`:
+ * agent `{decisionId, decision, agentId, target}` · queue `{decisionId, decision, queueId, position,
+ * estimatedWaitSeconds, fallbackTarget?, callbackOffered?}` · reject `{decisionId, decision, sipCode, reason}`.
+ */
+export class RoutingDecisionDto {
+  @ApiProperty({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', description: 'For an agent decision: the reservation (offer) id.' })
+  decisionId: string;
+
+  @ApiProperty({ enum: ['agent', 'queue', 'reject'], example: 'agent' })
+  decision: 'agent' | 'queue' | 'reject';
+
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'decision = agent.' })
+  agentId?: string;
+
+  @ApiPropertyOptional({ example: 'sip:e1042@pbx.vuoro.example', description: "decision = agent: the agent's SIP URI." })
+  target?: string;
+
+  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'decision = queue.' })
+  queueId?: string;
+
+  @ApiPropertyOptional({ example: 3, description: 'decision = queue: 1-based place in line.' })
+  position?: number;
+
+  @ApiPropertyOptional({ example: 45, description: 'decision = queue: estimated wait in seconds.' })
+  estimatedWaitSeconds?: number;
+
+  @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', description: 'decision = queue: where to send the call if no agent answers (when configured).' })
+  fallbackTarget?: string;
+
+  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold (present when one is configured)." })
+  callbackOffered?: boolean;
+
+  @ApiPropertyOptional({ example: 480, description: 'decision = reject: the SIP status to answer (480 closed, 404 unknown number).' })
+  sipCode?: number;
+
+  @ApiPropertyOptional({ example: 'closed', description: 'decision = reject.' })
+  reason?: string;
+}
+
+export class PollDecisionQueryDto {
+  @ApiPropertyOptional({ example: 1, minimum: 0, maximum: 30, default: 0, description: 'Wait up to this many seconds for an agent to be reserved.' })
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(30)
+  waitSeconds?: number;
+}
+
+export class RoutingEventDto {
+  @ApiProperty({ enum: TELEPHONY_EVENTS, example: 'answered' })
+  @IsIn(TELEPHONY_EVENTS)
+  event: (typeof TELEPHONY_EVENTS)[number];
+
+  @ApiProperty({ enum: ['phone'], example: 'phone' })
+  @IsIn(['phone'])
+  channel: 'phone';
+
+  @ApiProperty({ example: 'a84b4c76e66710@pbx.example.com' })
+  @IsString()
+  @Length(1, 255)
+  callId: string;
+
+  @ApiPropertyOptional({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', description: 'The decision the event refers to; an event of an earlier offer is ignored.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  decisionId?: string;
+
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  agentId?: string;
+
+  @ApiPropertyOptional({ example: 'agent', description: 'Which call leg (agent, fallback, caller).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  leg?: string;
+
+  @ApiPropertyOptional({ example: 486 })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(699)
+  sipCode?: number;
+
+  @ApiPropertyOptional({ example: 'caller' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  hangupBy?: string;
+
+  @ApiPropertyOptional({ example: 183 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  durationSec?: number;
+
+  @ApiProperty({ example: '2026-11-22T10:00:05.123Z' })
+  @IsISO8601()
+  ts: string;
+}
+
+export class RoutingEventResultDto {
+  @ApiProperty({ example: true, description: 'false: accepted and ignored (unknown call, duplicate, stale).' })
+  applied: boolean;
+
+  @ApiProperty({ example: 'agent busy' })
+  detail: string;
+}
+
+export class CallbackRequestDto {
+  @ApiProperty({ example: 'a84b4c76e66710@pbx.example.com', description: 'The waiting call whose caller asked to be called back.' })
+  @IsString()
+  @Length(1, 255)
+  callId: string;
+}
+
+export class CallbackDto {
+  @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
+  contactId: string;
+
+  @ApiProperty({ example: 'queued' })
+  status: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z', description: 'Queue entry kept from the original call (its place in line).' })
+  arrivedAt: string;
+}
+
+export class EntryPointBodyDto {
+  @ApiProperty({ example: '+358201234567', description: 'The called number as the SIP proxy sends it.' })
+  @Matches(/^[+]?[0-9A-Za-z*#._-]{1,64}$/, { message: 'calledNumber must be digits (optionally +) or a SIP user part' })
+  calledNumber: string;
+
+  @ApiProperty({ example: 'Customer service, Finnish' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  @IsUUID()
+  queueId: string;
+}
+
+export class EntryPointDto {
+  @ApiProperty({ example: '1f2e3d4c-5b6a-4978-8a7b-6c5d4e3f2a1b' })
+  id: string;
+
+  @ApiProperty({ example: '+358201234567' })
+  calledNumber: string;
+
+  @ApiProperty({ example: 'Customer service, Finnish' })
+  name: string;
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  queueId: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  createdAt: string;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  updatedAt: string;
+
+  static from(e: EntryPointRow): EntryPointDto {
+    return { id: e.id, calledNumber: e.calledNumber, name: e.name, queueId: e.queueId, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
+  }
+}
+
+export class RoutingSettingsDto {
+  @ApiProperty({ example: 30, minimum: 0, maximum: 3600, description: 'Wrap-up after a contact ends, seconds.' })
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  wrapUpSeconds: number;
+
+  @ApiPropertyOptional({ example: 10, nullable: true, type: Number, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  offerTimeoutSeconds: number | null;
+
+  @ApiPropertyOptional({ example: 120, nullable: true, type: Number, description: 'Offer a callback when the estimated wait exceeds this; null = never.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  callbackThresholdSeconds: number | null;
+
+  @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', nullable: true, type: String })
+  @IsOptional()
+  @Matches(/^sips?:[^@\s]+@\S+$/, { message: 'fallbackTarget must be a SIP URI' })
+  fallbackTarget: string | null;
+
+  @ApiProperty({ example: 300, minimum: 1, description: 'Mean handle time used for estimated waits, seconds.' })
+  @IsInt()
+  @Min(1)
+  meanHandleSeconds: number;
+
+  static from(s: RoutingSettingsRow): RoutingSettingsDto {
+    return { ...s };
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import type { ContactRow, EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { DEFAULT_SETTINGS, RoutingCatalog } from './routing-catalog.js';
+import { RoutingEngine, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from './routing-engine.js';
+import type { EntryPointBodyDto, RoutingSettingsDto } from './routing.dto.js';
+
+@Injectable()
+export class DecideCallRoute {
+  constructor(private readonly engine: RoutingEngine) {}
+  execute(input: PhoneDecisionInput): Promise<PhoneDecision> {
+    return this.engine.decidePhone(input);
+  }
+}
+
+@Injectable()
+export class PollCallDecision {
+  constructor(private readonly engine: RoutingEngine) {}
+  execute(callId: string, waitSeconds: number): Promise<PhoneDecision> {
+    return this.engine.pollPhoneDecision(callId, waitSeconds);
+  }
+}
+
+@Injectable()
+export class RecordTelephonyEvent {
+  constructor(private readonly engine: RoutingEngine) {}
+  execute(event: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {
+    return this.engine.telephonyEvent(event);
+  }
+}
+
+@Injectable()
+export class RequestCallback {
+  constructor(private readonly engine: RoutingEngine) {}
+  execute(callId: string): Promise<ContactRow> {
+    return this.engine.requestCallback(callId);
+  }
+}
+
+async function checkQueue(repo: RoutingRepository, queueId: string, field = 'queueId'): Promise<void> {
+  if (!(await repo.queueForRouting(queueId))) {
+    throw unprocessable('validation.failed', 'The queue does not exist', [{ field, rule: 'exists', message: `queue ${queueId} does not exist` }]);
+  }
+}
+
+@Injectable()
+export class ListEntryPoints {
+  constructor(private readonly repo: RoutingRepository) {}
+  execute(): Promise<EntryPointRow[]> {
+    return this.repo.listEntryPoints();
+  }
+}
+
+@Injectable()
+export class GetEntryPoint {
+  constructor(private readonly repo: RoutingRepository) {}
+  async execute(id: string): Promise<EntryPointRow> {
+    return (await this.repo.findEntryPoint(id)) ?? Promise.reject(notFound('entry_point', id));
+  }
+}
+
+@Injectable()
+export class SaveEntryPoint {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly catalog: RoutingCatalog,
+  ) {}
+  async execute(id: string | null, body: EntryPointBodyDto): Promise<EntryPointRow> {
+    if (id && !(await this.repo.findEntryPoint(id))) throw notFound('entry_point', id);
+    await checkQueue(this.repo, body.queueId);
+    const saved = await this.repo.saveEntryPoint(id, { calledNumber: body.calledNumber, name: body.name, queueId: body.queueId });
+    this.catalog.invalidate();
+    return saved ?? Promise.reject(notFound('entry_point', id ?? ''));
+  }
+}
+
+@Injectable()
+export class DeleteEntryPoint {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly catalog: RoutingCatalog,
+  ) {}
+  async execute(id: string): Promise<void> {
+    if (!(await this.repo.deleteEntryPoint(id))) throw notFound('entry_point', id);
+    this.catalog.invalidate();
+  }
+}
+
+@Injectable()
+export class GetRoutingSettings {
+  constructor(private readonly repo: RoutingRepository) {}
+  async execute(queueId: string): Promise<RoutingSettingsRow> {
+    const q = await this.repo.queueForRouting(queueId);
+    if (!q) throw notFound('queue', queueId);
+    return q.settings ?? DEFAULT_SETTINGS;
+  }
+}
+
+@Injectable()
+export class PutRoutingSettings {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly catalog: RoutingCatalog,
+  ) {}
+  async execute(queueId: string, body: RoutingSettingsDto): Promise<RoutingSettingsRow> {
+    if (!(await this.repo.queueForRouting(queueId))) throw notFound('queue', queueId);
+    const settings: RoutingSettingsRow = {
+      wrapUpSeconds: body.wrapUpSeconds,
+      offerTimeoutSeconds: body.offerTimeoutSeconds ?? null,
+      callbackThresholdSeconds: body.callbackThresholdSeconds ?? null,
+      fallbackTarget: body.fallbackTarget ?? null,
+      meanHandleSeconds: body.meanHandleSeconds,
+    };
+    await this.repo.saveSettings(queueId, settings);
+    this.catalog.invalidate();
+    return settings;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * A small contact centre built through the API for routing tests: skills, one department, an
+ * always-open calendar, phone/chat/email queues in Finnish, an entry point, and agents.
+ */
+import { bearer, type TestApp } from '../support/test-app.js';
+
+export const CALLED_NUMBER = '+358201234567';
+
+export interface RoutingWorld {
+  departmentId: string;
+  calendarId: string;
+  phoneQueueId: string;
+  chatQueueId: string;
+  emailQueueId: string;
+  agentIds: string[];
+}
+
+export async function buildRoutingWorld(t: TestApp, agents: number, opts: { capacity?: { phone: number; chat: number; email: number }; suffix?: string } = {}): Promise<RoutingWorld> {
+  const admin = bearer(t.adminKey);
+  const s = opts.suffix ?? '';
+  for (const skill of [
+    { key: 'lang:fi', kind: 'language', name: 'Finnish' },
+    { key: 'lang:sv', kind: 'language', name: 'Swedish' },
+  ]) {
+    await t.http.put('/v1/skills').set(...admin).send(skill).expect(200);
+  }
+  const department = await t.http.post('/v1/departments').set(...admin).send({ key: `cs${s}`, name: 'Customer service', kind: 'customer-service' }).expect(201);
+  const calendar = await t.http
+    .post('/v1/calendars')
+    .set(...admin)
+    .send({ key: `always${s}`, name: 'Always open', timeZone: 'Europe/Helsinki', holidayRegion: null, openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' })) })
+    .expect(201);
+  const queue = async (channel: string, extra: Record<string, unknown> = {}) =>
+    (
+      await t.http
+        .post('/v1/queues')
+        .set(...admin)
+        .send({ key: `${channel}-fi${s}`, name: `${channel} fi`, departmentId: department.body.id, channel, language: 'fi', calendarId: calendar.body.id, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }], ...extra })
+        .expect(201)
+    ).body.id as string;
+  const phoneQueueId = await queue('phone');
+  const chatQueueId = await queue('chat');
+  const emailQueueId = await queue('email', { target: { percent: 90, seconds: 8 * 3600, basis: 'business' } });
+  await t.http.post('/v1/entry-points').set(...admin).send({ calledNumber: `${CALLED_NUMBER}${s ? s.replace(/\D/g, '') : ''}`, name: 'Service number', queueId: phoneQueueId }).expect(201);
+  const agentIds: string[] = [];
+  for (let i = 0; i < agents; i++) {
+    const n = `${s}${String(i + 1).padStart(3, '0')}`;
+    const res = await t.http
+      .post('/v1/agents')
+      .set(...admin)
+      .send({
+        employeeNumber: `R${n}`,
+        displayName: `Agent ${n}`,
+        departmentId: department.body.id,
+        phoneUri: `sip:r${n}@pbx.example.com`,
+        capacity: opts.capacity ?? { phone: 1, chat: 2, email: 3 },
+        skills: [{ skill: 'lang:fi', proficiency: 5 }],
+      })
+      .expect(201);
+    agentIds.push(res.body.id);
+  }
+  return { departmentId: department.body.id, calendarId: calendar.body.id, phoneQueueId, chatQueueId, emailQueueId, agentIds };
+}
+
+export function callBody(callId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { channel: 'phone', callId, callerId: '+358401234567', callerName: 'Matti Meikäläinen', calledNumber: CALLED_NUMBER, language: 'fi', ...overrides };
+}
+
+export function eventBody(event: string, callId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { event, channel: 'phone', callId, ts: new Date().toISOString(), ...overrides };
+}
