@@ -30,6 +30,12 @@ describe('demo data', () => {
     expect(first ?? second).toMatchObject({ departments: 4, agents: 130, queues: 9 });
     const [{ count }] = await ds.query("SELECT count(*)::int AS count FROM agents a JOIN departments d ON d.id = a.department_id WHERE d.key = 'customer-service'");
     expect(count).toBe(100);
+    const entryPoints = await ds.query(`SELECT e.called_number, q.key FROM entry_points e JOIN queues q ON q.id = e.queue_id ORDER BY 1`);
+    expect(entryPoints).toEqual([
+      { called_number: '+358925100100', key: 'phone-fi' },
+      { called_number: '+358925100200', key: 'phone-sv' },
+      { called_number: '+358925100300', key: 'phone-en' },
+    ]);
   });
 
   it('has at least 12 weeks of 15-minute history for every queue, closed on Finnish holidays', async () => {

@@ -41,6 +41,7 @@ export interface DemoQueue {
   target: { percent: number; seconds: number; basis: 'elapsed' | 'business' };
   requiredSkills: { skill: string; minProficiency: number }[];
 }
+export interface DemoEntryPoint { calledNumber: string; name: string; queueKey: string }
 export interface DemoLetterBatch { departmentKey: string; sentOn: string; letters: number; description: string }
 export interface DemoIntervalStatistic {
   queueKey: string;
@@ -58,6 +59,8 @@ export interface DemoData {
   calendars: DemoCalendar[];
   agents: DemoAgent[];
   queues: DemoQueue[];
+  /** The numbers customers call, each mapped to a phone queue (what the telephony system sends as calledNumber). */
+  entryPoints: DemoEntryPoint[];
   letterBatches: DemoLetterBatch[];
   history: DemoIntervalStatistic[];
   /** Facts the demo was built around, for tests and documentation. */
@@ -256,12 +259,19 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
     }
   }
 
+  const entryPoints: DemoEntryPoint[] = [
+    { calledNumber: '+358925100100', name: 'Customer service, Finnish', queueKey: 'phone-fi' },
+    { calledNumber: '+358925100200', name: 'Kundtjänst, svenska', queueKey: 'phone-sv' },
+    { calledNumber: '+358925100300', name: 'Customer service, English', queueKey: 'phone-en' },
+  ];
+
   return {
     departments: DEPARTMENTS,
     skills: SKILLS,
     calendars: CALENDARS,
     agents,
     queues,
+    entryPoints,
     letterBatches,
     history,
     facts: { firstDay, lastDay, levelShiftFrom, spikeDays, plannedBatch },

@@ -79,6 +79,7 @@ export class TypeOrmDemoDataRepository extends DemoDataRepository {
         queueId.set(q.key, row.id);
       }
       await insertChunked(tx, 'queue_skills', ['queue_id', 'skill_key', 'min_proficiency'], data.queues.flatMap((q) => q.requiredSkills.map((s) => [queueId.get(q.key), s.skill, s.minProficiency])));
+      await insertChunked(tx, 'entry_points', ['called_number', 'name', 'queue_id'], data.entryPoints.map((e) => [e.calledNumber, e.name, queueId.get(e.queueKey)]));
       await insertChunked(tx, 'letter_batches', ['department_id', 'sent_on', 'letters', 'description'], data.letterBatches.map((b) => [departmentId.get(b.departmentKey), b.sentOn, b.letters, b.description]));
 
       // History in large unnest batches: tens of thousands of rows, fast on both PostgreSQL and PGlite.
