@@ -50,6 +50,27 @@ function header(lines: string[], required: string[], optional: string[]): Map<st
   return new Map(cols.map((c, i) => [c, i]));
 }
 
+/**
+ * The data rows after the header, skipping blank lines; a row whose field count differs from the
+ * header's is reported once and not yielded. `field(name)` reads a column by its header name.
+ */
+function* dataRows(
+  lines: string[],
+  cols: Map<string, number>,
+  problems: CsvProblem[],
+): Generator<{ line: number; field: (name: string) => string; has: (name: string) => boolean }> {
+  for (let i = 1; i < lines.length; i++) {
+    const line = i + 1;
+    if (lines[i].trim() === '') continue;
+    const f = lines[i].split(',');
+    if (f.length !== cols.size) {
+      problems.push({ line, column: '(row)', message: `has ${f.length} fields, the header has ${cols.size}` });
+      continue;
+    }
+    yield { line, field: (name) => f[cols.get(name)!], has: (name) => cols.has(name) };
+  }
+}
+
 function number(raw: string | undefined, line: number, column: string, problems: CsvProblem[], opts: { integer?: boolean; positive?: boolean }): number | undefined {
   const v = (raw ?? '').trim();
   if (v === '') {
@@ -75,21 +96,14 @@ export function parseHistoryCsv(text: string): HistoryPoint[] {
   const problems: CsvProblem[] = [];
   const seen = new Map<string, number>();
   const out: HistoryPoint[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = i + 1;
-    if (lines[i].trim() === '') continue;
-    const f = lines[i].split(',');
-    if (f.length !== cols.size) {
-      problems.push({ line, column: '(row)', message: `has ${f.length} fields, the header has ${cols.size}` });
-      continue;
-    }
-    const ts = normaliseLocalTimestamp(f[cols.get('timestamp')!].trim());
-    if (!ts) problems.push({ line, column: 'timestamp', message: `"${f[cols.get('timestamp')!]}" is not a local time YYYY-MM-DDTHH:MM` });
+  for (const { line, field, has } of dataRows(lines, cols, problems)) {
+    const ts = normaliseLocalTimestamp(field('timestamp').trim());
+    if (!ts) problems.push({ line, column: 'timestamp', message: `"${field('timestamp')}" is not a local time YYYY-MM-DDTHH:MM` });
     else if (seen.has(ts)) problems.push({ line, column: 'timestamp', message: `${ts} already appears on line ${seen.get(ts)}` });
     else seen.set(ts, line);
-    const volume = number(f[cols.get('volume')!], line, 'volume', problems, {});
+    const volume = number(field('volume'), line, 'volume', problems, {});
     let aht: number | undefined;
-    if (cols.has('aht') && f[cols.get('aht')!].trim() !== '') aht = number(f[cols.get('aht')!], line, 'aht', problems, { positive: true });
+    if (has('aht') && field('aht').trim() !== '') aht = number(field('aht'), line, 'aht', problems, { positive: true });
     if (ts && volume !== undefined) out.push({ start: ts, volume, ...(aht !== undefined ? { aht } : {}) });
   }
   if (problems.length) throw new CsvError(problems);
@@ -128,26 +142,19 @@ export function parseImportCsv(text: string, intervalMinutes: number): ImportRow
   const problems: CsvProblem[] = [];
   const seen = new Map<string, number>();
   const out: ImportRow[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = i + 1;
-    if (lines[i].trim() === '') continue;
-    const f = lines[i].split(',');
-    if (f.length !== cols.size) {
-      problems.push({ line, column: '(row)', message: `has ${f.length} fields, the header has ${cols.size}` });
-      continue;
-    }
-    const queue = f[cols.get('queue')!].trim();
+  for (const { line, field, has } of dataRows(lines, cols, problems)) {
+    const queue = field('queue').trim();
     if (!queue) problems.push({ line, column: 'queue', message: 'is empty' });
-    const raw = f[cols.get('timestamp')!].trim();
+    const raw = field('timestamp').trim();
     const ts = normaliseLocalTimestamp(raw);
     if (!ts) problems.push({ line, column: 'timestamp', message: `"${raw}" is not a local time YYYY-MM-DDTHH:MM` });
     else if ((Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16))) % intervalMinutes !== 0) problems.push({ line, column: 'timestamp', message: `${ts} is not the start of a ${intervalMinutes}-minute interval` });
     else if (queue && seen.has(`${queue} ${ts}`)) problems.push({ line, column: 'timestamp', message: `queue ${queue} at ${ts} already appears on line ${seen.get(`${queue} ${ts}`)}` });
     else if (queue) seen.set(`${queue} ${ts}`, line);
-    const volume = number(f[cols.get('volume')!], line, 'volume', problems, { integer: true });
+    const volume = number(field('volume'), line, 'volume', problems, { integer: true });
     let aht: number | null = null;
-    if (cols.has('aht') && f[cols.get('aht')!].trim() !== '') {
-      const a = number(f[cols.get('aht')!], line, 'aht', problems, { positive: true });
+    if (has('aht') && field('aht').trim() !== '') {
+      const a = number(field('aht'), line, 'aht', problems, { positive: true });
       if (a !== undefined && a >= 1e6) problems.push({ line, column: 'aht', message: `${a} seconds is too long (at most 999999.99)` });
       else aht = a ?? null;
     }
