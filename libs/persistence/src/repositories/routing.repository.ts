@@ -79,28 +79,31 @@ export interface ContactRow {
   createdAt: Date;
 }
 
-export interface NewContact {
-  id: string;
-  channel: Channel;
-  kind: ContactKind;
-  status: ContactStatus;
-  queueId: string | null;
-  callId: string | null;
-  decisionId: string;
-  decision: Record<string, unknown> | null;
-  customerId: string | null;
-  customerRef: string | null;
+/** What a new contact is inserted with: the row's own fields (the rest take their defaults) plus the caller's personal data, stored on the contact and never logged. */
+export type NewContact = Pick<
+  ContactRow,
+  | 'id'
+  | 'channel'
+  | 'kind'
+  | 'status'
+  | 'queueId'
+  | 'callId'
+  | 'decisionId'
+  | 'decision'
+  | 'customerId'
+  | 'customerRef'
+  | 'language'
+  | 'subject'
+  | 'arrivedAt'
+  | 'deadline'
+  | 'previousAgentId'
+  | 'agentId'
+  | 'offerAttempts'
+  | 'explanation'
+> & {
   callerName: string | null;
   calledNumber: string | null;
-  language: string | null;
-  subject: string | null;
-  arrivedAt: Date;
-  deadline: Date;
-  previousAgentId: string | null;
-  agentId: string | null;
-  offerAttempts: number;
-  explanation: Record<string, unknown> | null;
-}
+};
 
 export interface ReservationRow {
   id: string;
