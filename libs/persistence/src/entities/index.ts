@@ -17,6 +17,7 @@ import { CustomerEntity } from './customer.entity.js';
 import { EntryPointEntity } from './entry-point.entity.js';
 import { QueueRoutingSettingsEntity } from './queue-routing-settings.entity.js';
 import { ReservationEntity } from './reservation.entity.js';
+import { AuditLogEntity, LoanEntity } from './loan.entity.js';
 
 export * from './agent-skill.entity.js';
 export * from './agent.entity.js';
@@ -37,6 +38,7 @@ export * from './customer.entity.js';
 export * from './entry-point.entity.js';
 export * from './queue-routing-settings.entity.js';
 export * from './reservation.entity.js';
+export * from './loan.entity.js';
 
 export const ENTITIES = [
   ChannelEntity,
@@ -61,4 +63,6 @@ export const ENTITIES = [
   ContactEventEntity,
   ReservationEntity,
   ApiKeyAgentEntity,
+  LoanEntity,
+  AuditLogEntity,
 ];
