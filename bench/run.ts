@@ -8,7 +8,10 @@ import { performance } from 'node:perf_hooks';
 
 type Area = 'staffing' | 'forecast' | 'simulation' | 'planning';
 const AREAS: Record<Area, () => Promise<unknown>> = {
-  staffing: async () => (await import('../libs/staffing/bench/staffing.bench.js')).main(),
+  staffing: async () => {
+    await (await import('../libs/staffing/bench/staffing.bench.js')).main();
+    await (await import('../apps/api/src/staffing/staffing-workers.bench.js')).main();
+  },
   forecast: async () => (await import('../libs/forecasting/bench/forecast.bench.js')).main(),
   simulation: async () => (await import('../libs/simulation/bench/simulation.bench.js')).main(),
   planning: async () => (await import('../libs/planning/bench/planning.bench.js')).main(),

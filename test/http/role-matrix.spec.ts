@@ -22,7 +22,7 @@ async function loadMatrix(): Promise<Record<string, Role[]>> {
   return matrix;
 }
 
-const PUBLIC = ['GET /health/live', 'GET /health/ready', 'GET /health', 'GET /metrics'];
+const PUBLIC = ['GET /health/live', 'GET /health/ready', 'GET /health', 'GET /metrics', 'GET /v1/surveys/{token}', 'POST /v1/surveys/{token}/response'];
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 describe('role matrix', () => {

@@ -213,6 +213,81 @@ describe('staffing horizon API', () => {
     expect(res.body.queues[0].serviceLevel[2]).toBe(single.body.serviceLevel);
   });
 
+  it('email: a level desk by default, or staff only when deadlines force it with emailPolicy latest', async () => {
+    // One day of 15-minute intervals 08:00–16:00: the overnight mail at 08:00, then a steady trickle; due within 4 open hours.
+    const volumes = [80, ...new Array<number>(31).fill(4)];
+    const email = { id: 'mail', channel: 'email', volumes, ahtSeconds: 420, target: { percent: 90, seconds: 4 * 3600 } };
+    const res = await post({ intervalMinutes: 15, queues: [email, { ...email, id: 'mail-latest', emailPolicy: 'latest' }] }).expect(200);
+    const [level, latest] = res.body.queues;
+    expect(new Set(level.agents).size).toBe(1); // the same desk all day
+    expect(level.agents[0]).toBeGreaterThan(0);
+    expect(latest.peakAgents).toBeGreaterThan(level.peakAgents);
+    expect(latest.agents.slice(0, 15).every((a: number) => a === 0)).toBe(true); // nothing is due in the first hours
+    expect(level.agentHours).toBeGreaterThanOrEqual(latest.agentHours);
+    // Level answers earlier: the mean response of the 08:00 mail (finished in the first intervals) is shorter.
+    expect(level.asa[0]).toBeGreaterThan(0);
+    expect(latest.asa[0]).toBe(0);
+    for (const q of [level, latest]) expect(q.serviceLevel.every((x: number) => x === 1)).toBe(true);
+  });
+
+  it('blended pool: phone, chat and email answered by the same agents need fewer agents than separately', async () => {
+    const phone = week(20);
+    const body = {
+      intervalMinutes: 15,
+      queues: [
+        { id: 'phone-fi', channel: 'phone', volumes: phone.volumes, open: phone.open, ahtSeconds: 240, patienceSeconds: 120, target: { percent: 90, seconds: 30 } },
+        { id: 'chat-fi', channel: 'chat', volumes: week(6).volumes, open: phone.open, ahtSeconds: 600, concurrency: 2, target: { percent: 80, seconds: 60 } },
+        { id: 'email-fi', channel: 'email', volumes: week(4).volumes, open: phone.open, ahtSeconds: 480, target: { percent: 90, seconds: 8 * 3600 } },
+      ],
+      pools: [{ id: 'frontline', queueIds: ['phone-fi', 'chat-fi', 'email-fi'], shrinkage: phone.open.map((o) => (o ? 0.25 : 0.35)) }],
+    };
+    const res = await post(body).expect(200);
+    const [p, c, e] = res.body.queues;
+    const pool = res.body.pools[0];
+    expect(pool).toMatchObject({ id: 'frontline', queueIds: ['phone-fi', 'chat-fi', 'email-fi'] });
+    for (const series of ['agents', 'agentsWithShrinkage', 'interactiveAgents', 'emailAgents', 'separateAgents', 'emailShareInIdleTime']) expect(pool[series]).toHaveLength(WEEK);
+    pool.agents.forEach((a: number, i: number) => {
+      expect(pool.interactiveAgents[i]).toBe(p.agents[i] + c.agents[i]);
+      expect(a).toBe(pool.interactiveAgents[i] + pool.emailAgents[i]);
+      expect(pool.separateAgents[i]).toBe(p.agents[i] + c.agents[i] + e.agents[i]);
+      expect(a).toBeLessThanOrEqual(pool.separateAgents[i]);
+      expect(pool.agentsWithShrinkage[i]).toBe(a === 0 ? 0 : Math.ceil(a / (phone.open[i] ? 0.75 : 0.65) - 1e-9));
+    });
+    expect(pool.agentHours).toBeLessThan(pool.separateAgentHours);
+    expect(Math.max(...pool.emailShareInIdleTime)).toBeGreaterThan(0);
+    // Without usable idle time the pool is the separate sum.
+    const none = await post({ ...body, pools: [{ id: 'frontline', queueIds: ['phone-fi', 'chat-fi', 'email-fi'], idleUsableShare: 0 }] }).expect(200);
+    expect(none.body.pools[0].agents).toEqual(none.body.pools[0].separateAgents);
+    expect(none.body.pools[0].agentsWithShrinkage).toBeUndefined();
+  });
+
+  it('422 on pools that name unknown queues, share a queue or have a wrong-length shrinkage, and on emailPolicy outside email', async () => {
+    const phone = { id: 'p', channel: 'phone', volumes: [1, 2, 3], ahtSeconds: 180, target: { percent: 80, seconds: 20 } };
+    const email = { id: 'e', channel: 'email', volumes: [1, 2, 3], ahtSeconds: 180, target: { percent: 80, seconds: 3600 } };
+    const res = await post({
+      intervalMinutes: 15,
+      queues: [{ ...phone, emailPolicy: 'level' }, email],
+      pools: [
+        { id: 'a', queueIds: ['p', 'x'], shrinkage: [0.1, 0.2] },
+        { id: 'a', queueIds: ['e', 'p'], emailPolicy: 'soon', idleUsableShare: 2 },
+      ],
+    }).expect(422);
+    expect(pairs(res.body)).toEqual(
+      expect.arrayContaining(['pools[1].emailPolicy:isIn', 'pools[1].idleUsableShare:max']),
+    );
+    const cross = await post({
+      intervalMinutes: 15,
+      queues: [{ ...phone, emailPolicy: 'level' }, email],
+      pools: [
+        { id: 'a', queueIds: ['p', 'x'], shrinkage: [0.1, 0.2] },
+        { id: 'a', queueIds: ['e', 'p'] },
+      ],
+    }).expect(422);
+    expect(pairs(cross.body)).toEqual(
+      expect.arrayContaining(['queues[0].emailPolicy:onlyForEmail', 'pools[0].queueIds[1]:exists', 'pools[0].shrinkage:sameLength', 'pools[1].id:unique', 'pools[1].queueIds[1]:onePool']),
+    );
+  });
+
   it('422 on unequal arrays, repeated ids, per-channel fields, element ranges and the size cap', async () => {
     const phone = { id: 'p', channel: 'phone', volumes: [1, 2, 3], ahtSeconds: 180, target: { percent: 80, seconds: 20 } };
     const res = await post({

@@ -1,3 +1,4 @@
+import { StaffingWorkers } from '../../apps/api/src/staffing/staffing.use-cases.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 type Violation = { field: string; rule: string };
@@ -177,6 +178,72 @@ describe('staffing simulation API', () => {
     expect(pairs(crowd.body)).toEqual(['queues:maxWork']);
     const tooLong = await post({ ...day, queues: [{ ...day.queues[0], volumes: new Array(1001).fill(0) }], staffing: [], agents: day.agents }).expect(422);
     expect(pairs(tooLong.body)).toEqual(expect.arrayContaining(['queues[0].volumes:arrayMaxSize']));
+  });
+
+  /** The largest run the API accepts: 1,000 half-hours of 100 calls (≈ 100,000 calls), 14 agents. */
+  const largest = (extra: object = {}) => ({
+    start: START,
+    intervalMinutes: 30,
+    seed: 5,
+    queues: [{ id: 'p', channel: 'phone', volumes: new Array(1000).fill(100), ahtSeconds: 180, target: { percent: 80, seconds: 20 } }],
+    staffing: [{ queueId: 'p', agents: new Array(1000).fill(14) }],
+    ...extra,
+  });
+
+  it('runs in a worker thread: the API keeps answering other requests while a large simulation runs', async () => {
+    const workers = t.app.get(StaffingWorkers);
+    let finished = false;
+    const heavy = post(largest()).then((res) => {
+      finished = true;
+      return res;
+    });
+    // Wait (without a clock) until the simulation has reached a worker thread.
+    for (let i = 0; i < 10_000 && workers.load.running === 0 && !finished; i++) await new Promise((r) => setImmediate(r));
+    expect(workers.load.running).toBe(1);
+    // Meanwhile requests served on the event loop are answered: the simulation does not block it.
+    // (Had it run on this thread, nothing — not even this loop — would proceed until it ended.)
+    let answeredWhileRunning = 0;
+    for (let i = 0; i < 5; i++) {
+      await t.http.get('/health/live').expect(200);
+      await t.http.post('/v1/staffing/requirements').set(...supervisor).send({ channel: 'phone', intervalMinutes: 30, volume: 100, ahtSeconds: 180, target: { percent: 80, seconds: 20 } }).expect(200);
+      if (!finished) answeredWhileRunning++;
+    }
+    expect(answeredWhileRunning).toBeGreaterThanOrEqual(3);
+    const res = await heavy;
+    expect(res.status).toBe(200);
+    expect(res.body.contactsArrived).toBeGreaterThan(95_000);
+  });
+
+  it('stops a simulation at its time limit with a 422 naming the limit, and serves the next one', async () => {
+    const res = await post(largest({ timeoutSeconds: 0.05 })).expect(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('staffing.timeout');
+    expect(pairs(res.body)).toEqual(['timeoutSeconds:exceeded']);
+    expect(res.body.detail).toContain('0.05 s');
+    const tooLong = await post(largest({ timeoutSeconds: 31 })).expect(422);
+    expect(pairs(tooLong.body)).toEqual(['timeoutSeconds:max']);
+    await post(blendedDay(2)).expect(200);
+  });
+
+  it('accepts over-dispersed arrivals: the same mean, more spread between intervals', async () => {
+    const day = (dispersion?: number) => ({
+      start: START,
+      intervalMinutes: 30,
+      seed: 9,
+      queues: [{ id: 'p', channel: 'phone', volumes: new Array(200).fill(100), ahtSeconds: 180, target: { percent: 80, seconds: 20 }, ...(dispersion !== undefined ? { dispersion } : {}) }],
+      staffing: [{ queueId: 'p', agents: new Array(200).fill(14) }],
+    });
+    const spread = (body: { intervals: { byChannel: { phone: { offered: number } } }[] }) => {
+      const xs = body.intervals.map((i) => i.byChannel.phone.offered);
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) };
+    };
+    const poisson = spread((await post(day()).expect(200)).body);
+    const dispersed = spread((await post(day(0.1)).expect(200)).body);
+    // Poisson: variance ≈ mean (100); gamma–Poisson with d = 0.1: ≈ 100 + 0.1 × 100² = 1,100.
+    expect(poisson.variance).toBeLessThan(200);
+    expect(dispersed.variance).toBeGreaterThan(500);
+    expect(Math.abs(dispersed.mean - 100)).toBeLessThan(10);
   });
 
   it('is for supervisors, managers and admins; not telephony or agents', async () => {

@@ -18,6 +18,8 @@ import { ContactsModule } from './contacts/contacts.module.js';
 import { QueueStatsModule } from './queue-stats/queue-stats.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { StaffingModule } from './staffing/staffing.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 /** One module per feature; a new feature adds its module to FEATURES. */
 const FEATURES = [
@@ -35,6 +37,8 @@ const FEATURES = [
   AgentDeskModule,
   ContactsModule,
   QueueStatsModule,
+  FeedbackModule,
+  PrivacyModule,
 ];
 
 @Module({})

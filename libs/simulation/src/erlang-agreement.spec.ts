@@ -65,6 +65,19 @@ describe('agreement with Erlang A (exponential patience)', () => {
   });
 });
 
+describe('the ±2-point check has teeth', () => {
+  it('one agent off is further than 2 points from the simulated service level', () => {
+    // If the formulas or the simulator were off by one agent, the agreement specs above would fail:
+    // the simulated SL with 13 patient agents is far from Erlang C's 14-agent 0.8884.
+    const exact14 = erlangC({ contactsPerInterval: 100, intervalSeconds: 1800, ahtSeconds: 180, agents: 14, thresholdSeconds: 20 });
+    const r = simulate(singleQueue({ ...base, agents: 13, hours: 200, seed: 1 }));
+    expect(Math.abs((r.totals.all.serviceLevel as number) - exact14.serviceLevel)).toBeGreaterThan(0.02);
+    const exactA12 = erlangA({ contactsPerInterval: 100, intervalSeconds: 1800, ahtSeconds: 180, agents: 12, thresholdSeconds: 20, patienceSeconds: 300 });
+    const a = simulate(singleQueue({ ...base, agents: 13, patienceSeconds: 300, hours: 200, seed: 1 }));
+    expect(Math.abs((a.totals.all.serviceLevel as number) - exactA12.serviceLevel)).toBeGreaterThan(0.02);
+  });
+});
+
 describe('reproducibility', () => {
   it('the same seed gives the same result; another seed a different one', () => {
     const input = (seed: number) => singleQueue({ ...base, agents: 13, patienceSeconds: 300, hours: 20, seed });

@@ -76,6 +76,28 @@ export function weekHorizon(queuesPerChannel = 10, seed = 1): Horizon {
   return { intervalSeconds, queues };
 }
 
+/** The same week with each phone/chat/email trio answered by one blended pool (10 pools). */
+export function weekHorizonWithPools(queuesPerChannel = 10, seed = 1): Horizon {
+  const horizon = weekHorizon(queuesPerChannel, seed);
+  return {
+    ...horizon,
+    pools: Array.from({ length: queuesPerChannel }, (_, q) => ({ id: `pool-${q}`, queueIds: [`phone-${q}`, `chat-${q}`, `email-${q}`], shrinkage: 0.3 })),
+  };
+}
+
+function timeRuns(horizon: Horizon, runs: number): { coldMs: number; times: number[] } {
+  let start = performance.now();
+  computeRequirements(horizon);
+  const coldMs = performance.now() - start;
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    start = performance.now();
+    computeRequirements(horizon);
+    times.push(performance.now() - start);
+  }
+  return { coldMs, times: times.sort((a, b) => a - b) };
+}
+
 export async function main(runs = 20): Promise<BenchFigures> {
   const horizon = weekHorizon();
   const items = horizon.queues.reduce((s, q) => s + q.volumes.length, 0);
@@ -103,6 +125,15 @@ export async function main(runs = 20): Promise<BenchFigures> {
     `computeRequirements: ${items} queue-intervals; first call ${coldMs.toFixed(1)} ms; ` +
       `${runs} runs median ${figures.medianMs.toFixed(1)} ms (min ${figures.minMs.toFixed(1)}, max ${figures.maxMs.toFixed(1)}); ` +
       `target <= 50 ms; ${totalAgentIntervals} agent-intervals required`,
+  );
+  const pooled = weekHorizonWithPools();
+  const p = timeRuns(pooled, runs);
+  const result = computeRequirements(pooled);
+  const poolHours = (key: 'agents' | 'separateAgents') => (result.pools ?? []).reduce((s, pool) => s + pool.intervals.reduce((t, i) => t + i[key], 0), 0) / 4;
+  console.log(
+    `computeRequirements with 10 blended pools (phone+chat+email each, email level): first call ${p.coldMs.toFixed(1)} ms; ` +
+      `${runs} runs median ${(p.times[Math.floor(runs / 2)] as number).toFixed(1)} ms (min ${(p.times[0] as number).toFixed(1)}); ` +
+      `pooled ${poolHours('agents').toFixed(0)} agent-hours vs ${poolHours('separateAgents').toFixed(0)} separately`,
   );
   return figures;
 }

@@ -12,6 +12,8 @@
  *   can wait, so it fills time without a queueing margin.
  * The sum is rounded up once, so fractions of several channels share an agent. This overstates the
  * need slightly compared with a true blended queueing model, which a later simulation can refine.
+ * For a horizon, `computeRequirements` with `pools` is the blended model to use: there email fills
+ * the idle time of the phone and chat agents (see `requirements.ts`).
  */
 import { requireFraction, requireNonNegative, requirePositive } from './errors.js';
 

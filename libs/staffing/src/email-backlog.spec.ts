@@ -35,9 +35,10 @@ function* profiles(length: number, max: number): Generator<number[]> {
 describe('email staffing from a business-time deadline', () => {
   const length = 3600;
 
-  it('answers a burst within its deadline, deferring the work to the deadline interval', () => {
+  it('latest: answers a burst within its deadline, deferring the work to the deadline interval', () => {
     // 20 emails of 6 min (2 agent-hours) arrive in the first hour; the deadline is 3 business hours.
-    const r = emailRequirements({ intervalSeconds: length, arrivals: [20, 0, 0, 0], ahtSeconds: 360, deadlineSeconds: 3 * 3600 });
+    const r = emailRequirements({ intervalSeconds: length, arrivals: [20, 0, 0, 0], ahtSeconds: 360, deadlineSeconds: 3 * 3600, policy: 'latest' });
+    expect(r.policy).toBe('latest');
     expect(r.windowIntervals).toBe(3);
     expect(r.intervals.map((i) => i.agents)).toEqual([0, 0, 2, 0]);
     expect(r.intervals[2]?.emailsHandled).toBeCloseTo(20, 9);
@@ -46,7 +47,7 @@ describe('email staffing from a business-time deadline', () => {
 
   it('needs 0 agents in closed intervals and stops the business clock while closed', () => {
     const open = [true, false, false, true, true];
-    const r = emailRequirements({ intervalSeconds: length, arrivals: [10, 5, 0, 0, 0], ahtSeconds: 360, deadlineSeconds: 2 * 3600, open });
+    const r = emailRequirements({ intervalSeconds: length, arrivals: [10, 5, 0, 0, 0], ahtSeconds: 360, deadlineSeconds: 2 * 3600, open, policy: 'latest' });
     expect(r.intervals[1]?.agents).toBe(0);
     expect(r.intervals[2]?.agents).toBe(0);
     // The 10 from interval 0 are due at the end of the 2nd open interval (index 3); the 5 from the
@@ -59,7 +60,7 @@ describe('email staffing from a business-time deadline', () => {
 
   it('uses the capacity left over by rounding for the next emails due, FIFO by deadline', () => {
     // Interval 0: 5 emails (0.5 agent-hours) due at 1; interval 1: 15 emails due at 2.
-    const r = emailRequirements({ intervalSeconds: length, arrivals: [5, 15, 0], ahtSeconds: 360, deadlineSeconds: 2 * 3600 });
+    const r = emailRequirements({ intervalSeconds: length, arrivals: [5, 15, 0], ahtSeconds: 360, deadlineSeconds: 2 * 3600, policy: 'latest' });
     expect(r.intervals[1]?.agents).toBe(1); // 0.5 forced, 0.5 spare works 5 of the later 15
     expect(r.intervals[1]?.emailsHandled).toBeCloseTo(10, 9);
     expect(r.intervals[2]?.agents).toBe(1); // only 10 left: 1 agent instead of 2
@@ -71,7 +72,7 @@ describe('email staffing from a business-time deadline', () => {
     expect(r.backlogAtEnd).toEqual({ emails: 8, workSeconds: 3600 });
   });
 
-  it('gives the cheapest feasible profile, cumulatively minimal at every interval, against brute force', () => {
+  it('latest: gives the cheapest feasible profile, cumulatively minimal at every interval, against brute force', () => {
     const cases = [
       { arrivals: [3, 7, 0, 12, 4], open: [true, true, true, true, true], window: 2 },
       { arrivals: [9, 0, 6, 2, 11], open: [true, false, true, true, true], window: 2 },
@@ -80,7 +81,7 @@ describe('email staffing from a business-time deadline', () => {
     ];
     const aht = 600; // 6 emails per agent-hour
     for (const c of cases) {
-      const r = emailRequirements({ intervalSeconds: length, arrivals: c.arrivals, ahtSeconds: aht, deadlineSeconds: c.window * length, open: c.open });
+      const r = emailRequirements({ intervalSeconds: length, arrivals: c.arrivals, ahtSeconds: aht, deadlineSeconds: c.window * length, open: c.open, policy: 'latest' });
       const lazy = r.intervals.map((i) => i.agents);
       expect(feasible(lazy, c.arrivals, aht, c.window, c.open, length)).toBe(true);
       for (const p of profiles(5, 3)) {
@@ -94,6 +95,57 @@ describe('email staffing from a business-time deadline', () => {
         }
       }
     }
+  });
+
+  it('level (the default): the same burst is worked steadily from the first hour by a constant desk', () => {
+    const r = emailRequirements({ intervalSeconds: length, arrivals: [20, 0, 0, 0], ahtSeconds: 360, deadlineSeconds: 3 * 3600 });
+    expect(r.policy).toBe('level');
+    // One agent every hour: 10 emails in hour 1, 10 in hour 2 — done a full hour before the deadline.
+    expect(r.intervals.map((i) => i.agents)).toEqual([1, 1, 1, 1]);
+    expect(r.intervals.map((i) => i.emailsHandled)).toEqual([10, 10, 0, 0]);
+    const latest = emailRequirements({ intervalSeconds: length, arrivals: [20, 0, 0, 0], ahtSeconds: 360, deadlineSeconds: 3 * 3600, policy: 'latest' });
+    const meanResponse = (x: typeof r) => x.intervals.reduce((s, i) => s + i.emailsHandled * i.meanResponseSeconds, 0) / 20;
+    expect(meanResponse(r)).toBeLessThan(meanResponse(latest));
+    expect(Math.max(...r.intervals.map((i) => i.agents))).toBeLessThan(Math.max(...latest.intervals.map((i) => i.agents)));
+  });
+
+  it('level: a morning of mail with an end-of-day deadline gets a steady desk, not a pile at the deadline', () => {
+    // 8 open hours of 15 minutes; 120 emails of 6 min at 08:00 (overnight mail) and 10 per quarter-hour after; due within the day.
+    const arrivals = [120, ...new Array<number>(31).fill(10)];
+    const input = { intervalSeconds: 900, arrivals, ahtSeconds: 360, deadlineSeconds: 8 * 3600 };
+    const level = emailRequirements(input);
+    const latest = emailRequirements({ ...input, policy: 'latest' });
+    const levelAgents = level.intervals.map((i) => i.agents);
+    expect(new Set(levelAgents).size).toBe(1);
+    expect(Math.max(...latest.intervals.map((i) => i.agents))).toBeGreaterThan(2 * (levelAgents[0] as number));
+    // Only the 08:00 mail is due inside the day (12 agent-hours over 8 hours: a desk of 2); mail
+    // after 08:00 is due tomorrow, and the steady desk has already answered part of it.
+    expect(levelAgents[0]).toBe(2);
+    expect(level.backlogAtEnd.emails).toBeLessThan(latest.backlogAtEnd.emails);
+  });
+
+  it('level: the constant is the smallest one meeting every deadline, against brute force', () => {
+    const cases = [
+      { arrivals: [3, 7, 0, 12, 4], open: [true, true, true, true, true], window: 2 },
+      { arrivals: [9, 0, 6, 2, 11], open: [true, false, true, true, true], window: 2 },
+      { arrivals: [5, 5, 5, 5, 5], open: [true, true, false, true, true], window: 3 },
+      { arrivals: [14, 1, 0, 3, 8], open: [true, true, true, false, true], window: 1 },
+      { arrivals: [30, 0, 0, 0, 0, 0], open: [true, true, true, true, true, true], window: 6 },
+    ];
+    const aht = 600;
+    for (const c of cases) {
+      const r = emailRequirements({ intervalSeconds: length, arrivals: c.arrivals, ahtSeconds: aht, deadlineSeconds: c.window * length, open: c.open });
+      const agents = r.intervals.map((i) => i.agents);
+      const n = Math.max(...agents);
+      expect(agents).toEqual(c.open.map((o) => (o ? n : 0)));
+      const constant = (k: number) => c.open.map((o) => (o ? k : 0));
+      expect(feasible(constant(n), c.arrivals, aht, c.window, c.open, length)).toBe(true);
+      if (n > 0) expect(feasible(constant(n - 1), c.arrivals, aht, c.window, c.open, length)).toBe(false);
+    }
+  });
+
+  it('rejects an unknown policy, naming it', () => {
+    expect(() => emailRequirements({ intervalSeconds: 900, arrivals: [1], ahtSeconds: 300, deadlineSeconds: 900, policy: 'asap' as 'level' })).toThrow('policy must be one of level, latest');
   });
 
   it('rejects a deadline that is not positive and an open-flag array of the wrong length', () => {

@@ -64,6 +64,27 @@ describe('Erlang C for a phone queue', () => {
     expect(erlangC({ arrivalRatePerSecond: 4000 / 180, ahtSeconds: 180, agents: need.agents - 1, thresholdSeconds: 20 }).serviceLevel).toBeLessThan(0.8);
   });
 
+  it('matches an independent log-space evaluation of the textbook formula at 4,000 Erlangs and up to 5,000 agents', () => {
+    // C(n, A) = [Aⁿ/n! · n/(n−A)] / [Σ_{k<n} Aᵏ/k! + Aⁿ/n! · n/(n−A)], every term as a logarithm
+    // (log-sum-exp), so nothing overflows — a different route from the Erlang B recursion.
+    const logC = (n: number, a: number) => {
+      const logs: number[] = [];
+      let logFactorial = 0;
+      for (let k = 0; k < n; k++) {
+        if (k > 0) logFactorial += Math.log(k);
+        logs.push(k * Math.log(a) - logFactorial);
+      }
+      const last = n * Math.log(a) - (logFactorial + Math.log(n)) + Math.log(n / (n - a));
+      const top = Math.max(last, ...logs);
+      const total = top + Math.log(logs.reduce((s, l) => s + Math.exp(l - top), Math.exp(last - top)));
+      return Math.exp(last - total);
+    };
+    for (const [n, a] of [[14, 10], [4001, 4000], [4050, 4000], [4100, 4000], [5000, 4000], [5000, 4990]] as const) {
+      const expected = logC(n, a);
+      expect(Math.abs(erlangCProbability(n, a) - expected)).toBeLessThanOrEqual(1e-9 * expected + 1e-300);
+    }
+  });
+
   it('agrees with a seeded simulation of patient callers within one percentage point', () => {
     const exact = erlangC({ ...publishedCase, agents: 14, thresholdSeconds: 20 });
     const sim = simulateQueue({ arrivalRatePerSecond: 100 / 1800, ahtSeconds: 180, agents: 14, patienceSeconds: Infinity, thresholdSeconds: 20, arrivals: 300_000, seed: 99 });

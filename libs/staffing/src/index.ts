@@ -12,7 +12,17 @@ export {
 } from './erlang-c.js';
 export { erlangA, erlangAAgents, MAX_QUEUE_STATES, type ErlangAInput, type ErlangARequirementInput, type ErlangAResult } from './erlang-a.js';
 export { chatAgents, chatPerformance, bestChatConcurrency, stretchedChatAht, type ChatRequirementInput, type ChatPerformanceInput, type ChatResult } from './chat.js';
-export { emailRequirements, type EmailBacklogInput, type EmailBacklogResult, type EmailIntervalResult } from './email-backlog.js';
+export {
+  emailRequirements,
+  planEmailStreams,
+  EMAIL_POLICIES,
+  type EmailPolicy,
+  type EmailStream,
+  type EmailPlan,
+  type EmailBacklogInput,
+  type EmailBacklogResult,
+  type EmailIntervalResult,
+} from './email-backlog.js';
 export { applyShrinkage, applyShrinkageProfile } from './shrinkage.js';
 export { blendedAgents, type BlendedInput, type BlendedResult } from './blended.js';
 export {
@@ -25,6 +35,10 @@ export {
   type IntervalRequirement,
   type QueueRequirements,
   type HorizonRequirements,
+  type BlendedPool,
+  type PoolIntervalRequirement,
+  type PoolRequirements,
+  DEFAULT_IDLE_USABLE_SHARE,
 } from './requirements.js';
 export { simulateQueue, type QueueSimulationInput, type QueueSimulationResult } from './simulation.js';
 export { createRandom, type Random } from './random.js';

@@ -4,13 +4,38 @@
  * - phone: Erlang A when `patienceSeconds` is given, else Erlang C; smallest n meeting the target
  *   (plus optional occupancy / abandonment caps).
  * - chat: slots model of `chat.ts` (Erlang C on c·agents slots of the stretched handle time).
- * - email: lazy-EDF deadline backlog of `email-backlog.ts` over the queue's whole series;
- *   serviceLevel is 1 (every email meets its deadline by construction), asa the mean business-time
- *   response of the emails handled in the interval, abandonment 0.
+ * - email: the deadline backlog of `email-backlog.ts` over the queue's whole series, by its
+ *   `policy` (`level`, the default: the fewest agents constant over the open intervals that meet
+ *   every deadline; `latest`: staff only when a deadline forces it); serviceLevel is 1 (every
+ *   email meets its deadline by construction), asa the mean business-time response of the emails
+ *   handled in the interval, abandonment 0.
  * Intervals flagged closed (`open[i] === false`) get 0 agents for every channel.
  *
- * Speed: a week of 15-minute intervals × 3 channels × 10 queues (~20,000 items) runs in a few
- * milliseconds. Erlang B starts near the load (O(√A) steps, see `erlang-b.ts`), the Erlang C search
+ * Blended pools (`pools`): one group of agents answering several queues of different channels.
+ * Model, per interval:
+ *   pool = Σ phone requirements + Σ chat requirements + email agents beyond the usable idle time.
+ * - Phone and chat keep their stand-alone requirements and are added: the routing engine gives a
+ *   call only to an agent without chats and a call blocks new chats, so an agent's attention is
+ *   split between the two and each needs its own queueing margin. (No pooling credit is claimed
+ *   between them: that would need a model of the mixed system this library does not have.)
+ * - Email can wait and can be interrupted: the routing engine offers a call to an agent who has
+ *   emails in hand (they are parked) and holds emails back while calls or chats wait past their
+ *   blending threshold. Email is therefore a lower, preemptive-priority class, and the phone and
+ *   chat service levels are those of their own requirements whatever email work is done (exactly
+ *   so in the fluid, preemptive-resume limit). Email fills their idle time: the phone/chat agents
+ *   are idle n·(1 − occupancy)·L agent-seconds per interval (occupancy from the same Erlang model;
+ *   chat per slot), of which the share `idleUsableShare` (default 0.8: switching costs, idle
+ *   moments too short to make progress on an email) is email capacity for free. The email backlog
+ *   is planned as for a stand-alone queue (same policy, EDF over all the pool's email queues) with
+ *   that free capacity first; only the rest needs agents, at the email queues' lowest maxOccupancy.
+ * So the pool needs fewer agents than its queues staffed separately exactly when the phone/chat
+ * queueing margin has idle time that email can use (quiet intervals, small queues); the answer
+ * also gives the separate sum for comparison. (libs/simulation routes with the same policy, but it
+ * does not yet pause an email while its agent is on a call, so it would overstate email capacity:
+ * a simulated check of pools waits for that.)
+ *
+ * Speed: a week of 15-minute intervals × 3 channels × 10 queues (~20,000 items) runs in some tens
+ * of milliseconds (BENCHMARKS.md). Erlang B starts near the load (O(√A) steps, see `erlang-b.ts`), the Erlang C search
  * steps n upward from ⌊A⌋+1 carrying the recursion, Erlang A gallops from the Erlang C answer, and
  * identical (load, parameters) items — very common in forecasts — are answered from a per-call cache.
  */
@@ -18,7 +43,7 @@ import { solveChat } from './chat.js';
 import { checkMaxAgents } from './erlang-b.js';
 import { type ServiceTarget, searchErlangC, validateTarget } from './erlang-c.js';
 import { searchErlangA } from './erlang-a.js';
-import { emailRequirements } from './email-backlog.js';
+import { type EmailPolicy, type EmailStream, emailStream, planEmailStreams, requireEmailPolicy } from './email-backlog.js';
 import {
   StaffingInputError,
   requireEachNonNegative,
@@ -65,6 +90,46 @@ export interface EmailQueue extends QueueCommon {
   channel: 'email';
   deadlineSeconds: number;
   maxOccupancy?: number;
+  /** `level` (default): constant staffing over open intervals; `latest`: only when a deadline forces it. */
+  policy?: EmailPolicy;
+}
+
+/** A group of agents answering several queues (of any channels) together; see the header. */
+export interface BlendedPool {
+  id: string;
+  /** Ids of queues of the horizon; a queue belongs to at most one pool. */
+  queueIds: readonly string[];
+  /** Shrinkage of the pool's agents, one value or one per interval; fills `agentsWithShrinkage`. */
+  shrinkage?: number | readonly number[];
+  /** Share of the phone/chat agents' idle time usable for email, 0–1; default 0.8. */
+  idleUsableShare?: number;
+  /** Policy of the pool's email backlog; default `level`. */
+  emailPolicy?: EmailPolicy;
+}
+
+export interface PoolIntervalRequirement {
+  /** Agents the pool needs (before shrinkage). */
+  agents: number;
+  agentsWithShrinkage?: number;
+  /** Σ of the pool's phone and chat requirements. */
+  interactiveAgents: number;
+  /** Agents added for email beyond the usable idle time of the phone/chat agents. */
+  emailAgents: number;
+  /** Σ of the pool's queues' stand-alone requirements (email by its own policy), for comparison. */
+  separateAgents: number;
+  /** Idle agent-seconds of the phone/chat agents usable for email (idleUsableShare applied). */
+  usableIdleSeconds: number;
+  /** Email work done in the interval, seconds, and the part of it done in that idle time. */
+  emailWorkSeconds: number;
+  emailWorkInIdleSeconds: number;
+}
+
+export interface PoolRequirements {
+  id: string;
+  queueIds: string[];
+  intervals: PoolIntervalRequirement[];
+  /** Email work of the pool still open at the end of the horizon (due after it). */
+  emailBacklogAtEnd: { emails: number; workSeconds: number };
 }
 
 export type QueueSpec = PhoneQueue | ChatQueue | EmailQueue;
@@ -75,6 +140,8 @@ export interface Horizon {
   queues: readonly QueueSpec[];
   /** Give up (throw) if one interval would need more agents than this; default 1,000,000. */
   maxAgents?: number;
+  /** Blended pools of queues answered by the same agents. */
+  pools?: readonly BlendedPool[];
 }
 
 export interface IntervalRequirement {
@@ -98,6 +165,8 @@ export interface QueueRequirements {
 export interface HorizonRequirements {
   intervalSeconds: number;
   queues: QueueRequirements[];
+  /** One entry per pool of the input, in its order (absent without pools). */
+  pools?: PoolRequirements[];
 }
 
 const CLOSED: IntervalRequirement = { agents: 0, serviceLevel: 1, asa: 0, occupancy: 0, abandonment: 0 };
@@ -117,7 +186,8 @@ export function computeRequirements(horizon: Horizon): HorizonRequirements {
     ids.add(queue.id);
     return solveQueue(queue, path, length, maxAgents);
   });
-  return { intervalSeconds: length, queues };
+  if (horizon.pools === undefined) return { intervalSeconds: length, queues };
+  return { intervalSeconds: length, queues, pools: solvePools(horizon, queues, length) };
 }
 
 interface Series {
@@ -234,20 +304,108 @@ function solveChatQueue(queue: ChatQueue, path: string, series: Series, length: 
   return out;
 }
 
-function solveEmail(queue: EmailQueue, path: string, series: Series, length: number): QueueRequirements {
-  const deadline = requirePositive(`${path}.deadlineSeconds`, queue.deadlineSeconds);
-  const maxOccupancy = queue.maxOccupancy === undefined ? 1 : requireFraction(`${path}.maxOccupancy`, queue.maxOccupancy);
-  const n = series.volumes.length;
-  const result = emailRequirements({
-    intervalSeconds: length,
-    arrivals: series.volumes,
-    ahtSeconds: queue.ahtSeconds,
-    deadlineSeconds: deadline,
-    open: queue.open === undefined ? undefined : Array.from({ length: n }, (_, i) => series.isOpen(i)),
-    maxOccupancy,
-  });
-  const intervals = result.intervals.map((r, i) =>
-    withShrinkage({ agents: r.agents, serviceLevel: 1, asa: r.meanResponseSeconds, occupancy: r.occupancy, abandonment: 0 }, series, i),
+function emailStreamOf(queue: EmailQueue, path: string, length: number): EmailStream {
+  return emailStream(
+    { arrivals: queue.volumes, ahtSeconds: queue.ahtSeconds, deadlineSeconds: queue.deadlineSeconds, open: queue.open, intervalSeconds: length },
+    { arrivals: `${path}.volumes`, ahtSeconds: `${path}.ahtSeconds`, deadlineSeconds: `${path}.deadlineSeconds`, open: `${path}.open` },
   );
-  return { id: queue.id, channel: 'email', intervals, backlogAtEnd: result.backlogAtEnd };
+}
+
+function emailOccupancyOf(queue: EmailQueue, path: string): number {
+  return queue.maxOccupancy === undefined ? 1 : requireFraction(`${path}.maxOccupancy`, queue.maxOccupancy);
+}
+
+function solveEmail(queue: EmailQueue, path: string, series: Series, length: number): QueueRequirements {
+  const stream = emailStreamOf(queue, path, length);
+  const maxOccupancy = emailOccupancyOf(queue, path);
+  const policy = requireEmailPolicy(`${path}.policy`, queue.policy);
+  const plan = planEmailStreams([stream], series.volumes.length, { intervalSeconds: length, capacityPerAgent: length * maxOccupancy, policy });
+  const detail = plan.streams[0] as (typeof plan.streams)[number];
+  const intervals = detail.intervals.map((r, i) =>
+    withShrinkage(
+      { agents: r.agents, serviceLevel: 1, asa: r.meanResponseSeconds, occupancy: r.agents > 0 ? r.workedSeconds / (r.agents * length) : 0, abandonment: 0 },
+      series,
+      i,
+    ),
+  );
+  return { id: queue.id, channel: 'email', intervals, backlogAtEnd: detail.backlogAtEnd };
+}
+
+/** Default share of the phone/chat agents' idle time that email can use. */
+export const DEFAULT_IDLE_USABLE_SHARE = 0.8;
+
+function solvePools(horizon: Horizon, solved: readonly QueueRequirements[], length: number): PoolRequirements[] {
+  const pools = horizon.pools;
+  if (!Array.isArray(pools)) throw new StaffingInputError('pools', 'must be an array');
+  const index = new Map(horizon.queues.map((q, i) => [q.id, i]));
+  const count = horizon.queues[0]?.volumes.length ?? 0;
+  const poolIds = new Set<string>();
+  const member = new Map<string, string>();
+  return pools.map((pool, p) => {
+    const path = `pools[${p}]`;
+    if (pool === null || typeof pool !== 'object') throw new StaffingInputError(path, 'must be an object');
+    if (typeof pool.id !== 'string' || pool.id === '') throw new StaffingInputError(`${path}.id`, 'must be a non-empty string');
+    if (poolIds.has(pool.id)) throw new StaffingInputError(`${path}.id`, `must be unique ("${pool.id}" repeats)`);
+    poolIds.add(pool.id);
+    if (!Array.isArray(pool.queueIds) || pool.queueIds.length === 0) throw new StaffingInputError(`${path}.queueIds`, 'must be a non-empty array of queue ids');
+    const members = (pool.queueIds as readonly string[]).map((id: string, k: number) => {
+      const at = index.get(id);
+      if (at === undefined) throw new StaffingInputError(`${path}.queueIds[${k}]`, `must be the id of a queue ("${String(id)}" is not)`);
+      const other = member.get(id);
+      if (other !== undefined) throw new StaffingInputError(`${path}.queueIds[${k}]`, `must not be in two pools ("${id}" is in "${other}")`);
+      member.set(id, pool.id);
+      if ((horizon.queues[at] as QueueSpec).volumes.length !== count) throw new StaffingInputError(`${path}.queueIds[${k}]`, 'must name queues with series as long as queues[0].volumes');
+      return at;
+    });
+    const usable = pool.idleUsableShare === undefined ? DEFAULT_IDLE_USABLE_SHARE : requireFraction(`${path}.idleUsableShare`, pool.idleUsableShare, true);
+    const policy = requireEmailPolicy(`${path}.emailPolicy`, pool.emailPolicy);
+    let shrinkage: ((i: number) => number) | undefined;
+    const s = pool.shrinkage;
+    if (typeof s === 'number') {
+      requireShrinkage(`${path}.shrinkage`, s);
+      shrinkage = () => s;
+    } else if (s !== undefined) {
+      if (!Array.isArray(s) || s.length !== count) throw new StaffingInputError(`${path}.shrinkage`, 'must be a number or an array as long as the volumes');
+      requireEachShrinkage(`${path}.shrinkage`, s);
+      shrinkage = (i) => s[i] as number;
+    }
+
+    const interactive = new Array<number>(count).fill(0);
+    const separate = new Array<number>(count).fill(0);
+    const idle = new Array<number>(count).fill(0);
+    const streams: EmailStream[] = [];
+    let emailOccupancy = 1;
+    for (const at of members) {
+      const spec = horizon.queues[at] as QueueSpec;
+      const result = solved[at] as QueueRequirements;
+      result.intervals.forEach((r, t) => {
+        separate[t] = (separate[t] as number) + r.agents;
+        if (spec.channel === 'email') return;
+        interactive[t] = (interactive[t] as number) + r.agents;
+        idle[t] = (idle[t] as number) + r.agents * Math.max(0, 1 - r.occupancy) * length * usable;
+      });
+      if (spec.channel === 'email') {
+        streams.push(emailStreamOf(spec, `queues[${at}]`, length));
+        emailOccupancy = Math.min(emailOccupancy, emailOccupancyOf(spec, `queues[${at}]`));
+      }
+    }
+    const plan =
+      streams.length > 0 ? planEmailStreams(streams, count, { intervalSeconds: length, capacityPerAgent: length * emailOccupancy, policy, freeSeconds: idle }) : undefined;
+    const intervals = interactive.map((inter, t): PoolIntervalRequirement => {
+      const emailAgents = plan ? (plan.agents[t] as number) : 0;
+      const agents = inter + emailAgents;
+      return {
+        agents,
+        ...(shrinkage ? { agentsWithShrinkage: scheduledAgents(agents, shrinkage(t)) } : {}),
+        interactiveAgents: inter,
+        emailAgents,
+        separateAgents: separate[t] as number,
+        usableIdleSeconds: idle[t] as number,
+        emailWorkSeconds: plan ? (plan.workedSeconds[t] as number) : 0,
+        emailWorkInIdleSeconds: plan ? (plan.freeWorkedSeconds[t] as number) : 0,
+      };
+    });
+    const backlog = (plan?.streams ?? []).reduce((b, st) => ({ emails: b.emails + st.backlogAtEnd.emails, workSeconds: b.workSeconds + st.backlogAtEnd.workSeconds }), { emails: 0, workSeconds: 0 });
+    return { id: pool.id, queueIds: [...pool.queueIds], intervals, emailBacklogAtEnd: backlog };
+  });
 }

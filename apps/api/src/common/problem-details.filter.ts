@@ -17,6 +17,8 @@ function statusOf(kind: DomainErrorKind): number {
       return 403;
     case 'unauthenticated':
       return 401;
+    case 'gone':
+      return 410;
     default: {
       const exhaustive: never = kind;
       return exhaustive;

@@ -24,6 +24,14 @@ export interface AppConfig {
   routingJobs?: boolean;
   /** Run the intraday forecast check every 15 minutes (FORECAST_JOB_ENABLED). */
   forecastJobEnabled: boolean;
+  /** Customer feedback: the survey sampling and invitation delivery jobs (FEEDBACK_JOBS); default true. */
+  feedbackJobs?: boolean;
+  /** Where survey invitations are posted (SURVEY_WEBHOOK_URL) and the HMAC key that signs them (secret, never logged). */
+  surveyWebhook?: { url: string; secret: string } | null;
+  /** The survey link sent to customers is this plus the token (SURVEY_LINK_BASE_URL). */
+  surveyLinkBaseUrl?: string;
+  /** Days after which raw personal data is removed (PERSONAL_DATA_RETENTION_DAYS; 0 = off); default 365. */
+  personalDataRetentionDays?: number;
 }
 
 /** The admin key used when an embedded demo starts without ADMIN_API_KEY. Documented in README. */
@@ -64,6 +72,22 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return value;
 }
 
+/** Survey delivery and personal-data retention (customer feedback, data protection). */
+function feedbackConfig(env: NodeJS.ProcessEnv, problems: string[]): Pick<AppConfig, 'feedbackJobs' | 'surveyWebhook' | 'surveyLinkBaseUrl' | 'personalDataRetentionDays'> {
+  const url = env.SURVEY_WEBHOOK_URL?.trim() ?? '';
+  const secret = env.SURVEY_WEBHOOK_SECRET ?? '';
+  if (url && !/^https?:\/\/\S+$/.test(url)) problems.push('SURVEY_WEBHOOK_URL must be an http:// or https:// URL');
+  if (url && secret.length < 32) problems.push('SURVEY_WEBHOOK_SECRET is required with SURVEY_WEBHOOK_URL (at least 32 characters)');
+  const link = env.SURVEY_LINK_BASE_URL?.trim() || 'http://localhost:3000/v1/surveys/';
+  if (!/^https?:\/\/\S+$/.test(link)) problems.push('SURVEY_LINK_BASE_URL must be an http:// or https:// URL');
+  return {
+    feedbackJobs: bool(env, 'FEEDBACK_JOBS', true, problems),
+    surveyWebhook: url ? { url, secret } : null,
+    surveyLinkBaseUrl: link,
+    personalDataRetentionDays: int(env, 'PERSONAL_DATA_RETENTION_DAYS', 365, 0, 36500, problems),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   const databaseUrl = env.DATABASE_URL?.trim();
@@ -100,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json', problems),
     routingJobs: bool(env, 'ROUTING_JOBS', true, problems),
     forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),
+    ...feedbackConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -20,6 +20,8 @@ import {
 import { RoutingRepository, TypeOrmRoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { ForecastingRepository, TypeOrmForecastingRepository } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository, TypeOrmLetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
+import { FeedbackRepository, TypeOrmFeedbackRepository } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
+import { PrivacyRepository, TypeOrmPrivacyRepository } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 const repositories = [
@@ -28,8 +30,10 @@ const repositories = [
   [BusinessCalendarRepository, TypeOrmBusinessCalendarRepository],
   [DemoDataRepository, TypeOrmDemoDataRepository],
   [DepartmentRepository, TypeOrmDepartmentRepository],
+  [FeedbackRepository, TypeOrmFeedbackRepository],
   [ForecastingRepository, TypeOrmForecastingRepository],
   [LetterBatchRepository, TypeOrmLetterBatchRepository],
+  [PrivacyRepository, TypeOrmPrivacyRepository],
   [QueueRepository, TypeOrmQueueRepository],
   [RoutingRepository, TypeOrmRoutingRepository],
   [SkillRepository, TypeOrmSkillRepository],

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
+import { EMAIL_POLICIES, type EmailPolicy } from '../../../../libs/staffing/src/index.js';
 import { IsNumberOrArray } from './number-or-array.validator.js';
 import { STAFFING_LIMITS as L } from './staffing-limits.js';
 
@@ -150,7 +151,7 @@ export class HorizonQueueDto {
   @IsNumberOrArray(0, L.maxSeconds, { exclusiveMin: true, maxLength: L.maxHorizonIntervals })
   ahtSeconds: number | number[];
 
-  @ApiProperty({ type: StaffingTargetDto, example: { percent: 80, seconds: 20 }, description: 'phone/chat: the service-level target. email: `seconds` is the reply deadline in open (business) seconds; the backlog plan meets every deadline, so `percent` cannot lower the requirement.' })
+  @ApiProperty({ type: StaffingTargetDto, example: { percent: 80, seconds: 20 }, description: 'phone/chat: the service-level target. email: `seconds` is the reply deadline in open (business) seconds; the backlog plan meets every deadline (see `emailPolicy`), so `percent` cannot lower the requirement.' })
   @IsObject()
   @ValidateNested()
   @Type(() => StaffingTargetDto)
@@ -195,6 +196,47 @@ export class HorizonQueueDto {
   @ArrayMaxSize(L.maxHorizonIntervals)
   @IsBoolean({ each: true })
   open?: boolean[];
+
+  @ApiPropertyOptional({
+    enum: EMAIL_POLICIES,
+    example: 'level',
+    default: 'level',
+    description:
+      'Email only: how the backlog is staffed. `level`: the fewest agents, the same in every open interval of the horizon, that meet every deadline — email is worked steadily and as early as that desk allows. `latest`: agents only when a deadline forces them (the fewest agent-hours, but piled into deadline intervals). Both work the backlog earliest deadline first; emails due after the horizon are not forced (`backlogEmailsAtEnd`).',
+  })
+  @IsOptional()
+  @IsIn(EMAIL_POLICIES)
+  emailPolicy?: EmailPolicy;
+}
+
+export class HorizonPoolDto {
+  @ApiProperty({ example: 'frontline-fi', description: 'Your name for the pool, unique among the pools (1–64 letters, digits, `-`, `_`, `.`, `:`).' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, { message: 'id must be 1–64 letters, digits, -, _, . or :' })
+  id: string;
+
+  @ApiProperty({ type: [String], example: ['phone-fi', 'chat-fi', 'email-fi'], description: 'Ids of queues of the request answered by this pool\'s agents (1–50; a queue in at most one pool).' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(L.maxHorizonQueues)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, { each: true, message: 'queueIds must be queue ids' })
+  queueIds: string[];
+
+  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' } }], example: 0.3, description: 'Shrinkage of the pool\'s agents, 0–0.95: one value or one per interval. Given: `agentsWithShrinkage`.' })
+  @IsOptional()
+  @IsNumberOrArray(0, 0.95, { maxLength: L.maxHorizonIntervals })
+  shrinkage?: number | number[];
+
+  @ApiPropertyOptional({ example: 0.8, minimum: 0, maximum: 1, default: 0.8, description: 'Share of the phone and chat agents\' idle time (n·(1 − occupancy) per interval) that can go to email: switching costs and idle moments too short for an email make it less than 1.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  idleUsableShare?: number;
+
+  @ApiPropertyOptional({ enum: EMAIL_POLICIES, example: 'level', default: 'level', description: 'Policy of the pool\'s email backlog (see the queue field `emailPolicy`).' })
+  @IsOptional()
+  @IsIn(EMAIL_POLICIES)
+  emailPolicy?: EmailPolicy;
 }
 
 export class HorizonRequestDto {
@@ -214,6 +256,17 @@ export class HorizonRequestDto {
   @ValidateNested({ each: true })
   @Type(() => HorizonQueueDto)
   queues: HorizonQueueDto[];
+
+  @ApiPropertyOptional({
+    type: [HorizonPoolDto],
+    description: `Blended pools (at most ${L.maxHorizonPools}): queues of different channels answered by the same agents. Per interval a pool needs Σ phone + Σ chat requirements (each keeps its own queueing margin: a call needs an agent without chats and blocks new chats) plus only the email agents its phone/chat agents\' usable idle time cannot cover — the routing engine gives calls to agents holding emails and holds emails back while calls wait, so email is a lower, interruptible priority that does not lower the phone or chat service level. The answer gives the separate sum beside it.`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.maxHorizonPools)
+  @ValidateNested({ each: true })
+  @Type(() => HorizonPoolDto)
+  pools?: HorizonPoolDto[];
 }
 
 export class HorizonQueueRequirementsDto {
@@ -254,10 +307,51 @@ export class HorizonQueueRequirementsDto {
   backlogEmailsAtEnd?: number;
 }
 
+export class HorizonPoolRequirementsDto {
+  @ApiProperty({ example: 'frontline-fi' })
+  id: string;
+
+  @ApiProperty({ type: [String], example: ['phone-fi', 'chat-fi', 'email-fi'] })
+  queueIds: string[];
+
+  @ApiProperty({ type: [Number], example: [12, 15, 16, 0], description: 'Agents the pool needs per interval, before shrinkage: interactiveAgents + emailAgents.' })
+  agents: number[];
+
+  @ApiPropertyOptional({ type: [Number], example: [18, 22, 23, 0], description: 'Only with the pool\'s shrinkage: agents to schedule per interval.' })
+  agentsWithShrinkage?: number[];
+
+  @ApiProperty({ type: [Number], example: [11, 14, 15, 0], description: 'Σ of the pool\'s phone and chat requirements per interval.' })
+  interactiveAgents: number[];
+
+  @ApiProperty({ type: [Number], example: [1, 1, 1, 0], description: 'Agents added for email beyond the usable idle time, per interval.' })
+  emailAgents: number[];
+
+  @ApiProperty({ type: [Number], example: [14, 17, 18, 0], description: 'Σ of the pool\'s queues staffed separately (email by its own policy), per interval, for comparison.' })
+  separateAgents: number[];
+
+  @ApiProperty({ type: [Number], example: [0.6, 0.2, 0.1, 0], description: 'Share (0–1) of the email work of each interval done in the phone/chat agents\' idle time.' })
+  emailShareInIdleTime: number[];
+
+  @ApiProperty({ example: 16, description: 'Largest per-interval pool requirement.' })
+  peakAgents: number;
+
+  @ApiProperty({ example: 10.75, description: 'Σ agents × interval length, hours (before shrinkage).' })
+  agentHours: number;
+
+  @ApiProperty({ example: 12.25, description: 'The same for the queues staffed separately.' })
+  separateAgentHours: number;
+
+  @ApiProperty({ example: 4.5, description: 'Emails of the pool still open at the end of the horizon (due after it).' })
+  backlogEmailsAtEnd: number;
+}
+
 export class HorizonRequirementsDto {
   @ApiProperty({ example: 15 })
   intervalMinutes: number;
 
   @ApiProperty({ type: [HorizonQueueRequirementsDto] })
   queues: HorizonQueueRequirementsDto[];
+
+  @ApiPropertyOptional({ type: [HorizonPoolRequirementsDto], description: 'Only when the request has pools: one per pool, in its order.' })
+  pools?: HorizonPoolRequirementsDto[];
 }

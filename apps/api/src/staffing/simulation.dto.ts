@@ -93,6 +93,13 @@ export class SimQueueDto {
   @Max(L.maxSeconds)
   patienceSeconds?: number;
 
+  @ApiPropertyOptional({ example: 0.05, minimum: 0, maximum: 10, default: 0, description: 'Over-dispersion d of the interval counts: each interval\'s rate is multiplied by a Gamma(1/d, d) factor (gamma–Poisson, count variance m + d·m²). 0: Poisson.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(10)
+  dispersion?: number;
+
   @ApiProperty({ type: StaffingTargetDto, example: { percent: 80, seconds: 20 }, description: 'Answer within `seconds` of elapsed time (email: reply, i.e. end of handling).' })
   @IsObject()
   @ValidateNested()
@@ -255,6 +262,19 @@ export class SimulationRequestDto {
   @ValidateNested({ each: true })
   @Type(() => SimStaffingDto)
   staffing?: SimStaffingDto[];
+
+  @ApiPropertyOptional({
+    example: 10,
+    minimum: L.minTaskTimeoutSeconds,
+    maximum: L.taskTimeoutSeconds,
+    default: L.taskTimeoutSeconds,
+    description: `Give up after this many seconds (waiting for a worker thread included): the answer is then 422 \`staffing.timeout\`. The simulation runs in a worker thread, off the API's event loop; at most ${L.taskTimeoutSeconds} s.`,
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(L.minTaskTimeoutSeconds)
+  @Max(L.taskTimeoutSeconds)
+  timeoutSeconds?: number;
 }
 
 export class SimStatsDto {

@@ -1,7 +1,9 @@
 /**
- * Size caps of the staffing and simulation endpoints, so that one request cannot tie up the server
- * (the maths and the simulator run synchronously on the request's thread). The DTO descriptions
- * quote these numbers; the use cases enforce the cross-field ones with a 422 naming the field.
+ * Size caps of the staffing and simulation endpoints, so that one request cannot tie up the server.
+ * The horizon and the simulator run in worker threads (`staffing-worker-pool.ts`), never on the
+ * event loop that serves routing; these caps bound how long one of them can hold a thread, and the
+ * time limit stops whatever still overruns. The DTO descriptions quote these numbers; the use cases
+ * enforce the cross-field ones with a 422 naming the field.
  */
 export const STAFFING_LIMITS = {
   /** Interval length, minutes. */
@@ -36,4 +38,14 @@ export const STAFFING_LIMITS = {
   maxSimulationContacts: 100_000,
   /** Simulation: expected contacts × agents (the simulator's work grows with both). */
   maxSimulationWork: 2_000_000,
+  /** Horizon: blended pools per request. */
+  maxHorizonPools: 20,
+  /** Worker threads for horizons and simulations (fewer on a machine with fewer spare cores). */
+  maxWorkerThreads: 2,
+  /** Tasks that may wait for a worker thread; beyond that the API answers 429. */
+  maxQueuedTasks: 8,
+  /** Time limit of one horizon or simulation, waiting included, seconds (also the largest a request may ask for). */
+  taskTimeoutSeconds: 30,
+  /** The smallest time limit a simulation request may ask for, seconds. */
+  minTaskTimeoutSeconds: 0.05,
 } as const;

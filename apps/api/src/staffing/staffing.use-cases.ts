@@ -1,11 +1,38 @@
-import { Injectable } from '@nestjs/common';
-import { unprocessable, type DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
-import { SimulationInputError, simulate, type ChannelStats, type ContactStats, type SimAgent, type SimQueue, type SimShift, type SimulationResult } from '../../../../libs/simulation/src/index.js';
-import { StaffingInputError, computeRequirements, type QueueSpec } from '../../../../libs/staffing/src/index.js';
+import { HttpException, HttpStatus, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainError, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { SimulationInputError, type ChannelStats, type ContactStats, type SimAgent, type SimQueue, type SimShift, type SimulationResult } from '../../../../libs/simulation/src/index.js';
+import { StaffingInputError, computeRequirements, type BlendedPool, type HorizonRequirements, type QueueSpec } from '../../../../libs/staffing/src/index.js';
 import type { Channel } from '../../../../libs/core/src/channel.js';
-import type { HorizonQueueDto, HorizonQueueRequirementsDto, HorizonRequestDto, HorizonRequirementsDto, RequirementDto, RequirementRequestDto, StaffingModel, StaffingTargetDto } from './requirement.dto.js';
+import type { HorizonPoolRequirementsDto, HorizonQueueDto, HorizonQueueRequirementsDto, HorizonRequestDto, HorizonRequirementsDto, RequirementDto, RequirementRequestDto, StaffingModel, StaffingTargetDto } from './requirement.dto.js';
 import type { SimChannelStatsDto, SimChannelsDto, SimStatsDto, SimulationRequestDto, SimulationResultDto } from './simulation.dto.js';
 import { STAFFING_LIMITS as L } from './staffing-limits.js';
+import { StaffingPoolBusyError, StaffingTimeoutError, StaffingWorkerPool } from './staffing-worker-pool.js';
+
+/** The worker threads of the staffing endpoints (sized from STAFFING_LIMITS), closed on shutdown. */
+@Injectable()
+export class StaffingWorkers extends StaffingWorkerPool implements OnApplicationShutdown {
+  constructor() {
+    super({ workers: StaffingWorkerPool.defaultWorkers(L.maxWorkerThreads), maxQueued: L.maxQueuedTasks, timeoutMs: L.taskTimeoutSeconds * 1000 });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Pool failures as HTTP answers: an overrun is a 422 naming the limit, a full pool a 429. */
+function fromPool(error: unknown, what: string, field: string): unknown {
+  if (error instanceof StaffingTimeoutError) {
+    const seconds = error.timeoutMs / 1000;
+    return new DomainError('unprocessable', 'staffing.timeout', `The ${what} did not finish within ${seconds} s and was stopped; make it smaller (fewer intervals, queues, contacts or agents)`, [
+      { field, rule: 'exceeded', message: `${what} took longer than ${seconds} s` },
+    ]);
+  }
+  if (error instanceof StaffingPoolBusyError) {
+    return new HttpException(`The server is busy with other staffing calculations (${error.running} running, ${error.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
+  }
+  return error;
+}
 
 /** At most this many violations are listed in one 422 (the first ones found). */
 const MAX_VIOLATIONS = 50;
@@ -109,21 +136,33 @@ export class ComputeRequirement {
   }
 }
 
-/** Many queues × intervals in one call (libs/staffing computeRequirements). */
+/** Many queues × intervals (and blended pools) in one call: libs/staffing computeRequirements, in a worker thread. */
 @Injectable()
 export class ComputeHorizonRequirements {
-  execute(input: HorizonRequestDto): HorizonRequirementsDto {
+  constructor(private readonly workers: StaffingWorkers) {}
+
+  async execute(input: HorizonRequestDto): Promise<HorizonRequirementsDto> {
     const intervalSeconds = input.intervalMinutes * 60;
     const violations = horizonViolations(input, intervalSeconds);
     if (violations.length) throw invalid(violations);
     const specs = input.queues.map((q) => toQueueSpec(q));
-    let result;
+    const pools = input.pools?.map(
+      (p): BlendedPool => ({
+        id: p.id,
+        queueIds: p.queueIds,
+        ...(p.shrinkage !== undefined ? { shrinkage: p.shrinkage } : {}),
+        ...(p.idleUsableShare !== undefined ? { idleUsableShare: p.idleUsableShare } : {}),
+        ...(p.emailPolicy !== undefined ? { emailPolicy: p.emailPolicy } : {}),
+      }),
+    );
+    let result: HorizonRequirements;
     try {
-      result = computeRequirements({ intervalSeconds, queues: specs });
+      result = await this.workers.run({ kind: 'horizon', input: { intervalSeconds, queues: specs, ...(pools ? { pools } : {}) } });
     } catch (error) {
-      if (error instanceof StaffingInputError) throw fromStaffingError(error, (p) => p.replace(/\.serviceLevel$/, '.percent').replace(/\.thresholdSeconds$/, '.seconds').replace(/\.deadlineSeconds$/, '.target.seconds'));
-      throw error;
+      if (error instanceof StaffingInputError) throw fromStaffingError(error, (p) => p.replace(/\.serviceLevel$/, '.percent').replace(/\.thresholdSeconds$/, '.seconds').replace(/\.deadlineSeconds$/, '.target.seconds').replace(/^(queues\[\d+\])\.policy$/, '$1.emailPolicy'));
+      throw fromPool(error, 'horizon', 'queues');
     }
+    const hours = (xs: readonly number[]) => round((xs.reduce((a, b) => a + b, 0) * input.intervalMinutes) / 60, 4);
     return {
       intervalMinutes: input.intervalMinutes,
       queues: result.queues.map((q, i): HorizonQueueRequirementsDto => {
@@ -140,10 +179,32 @@ export class ComputeHorizonRequirements {
           occupancy: q.intervals.map((r) => round(r.occupancy)),
           abandonment: q.intervals.map((r) => round(r.abandonment)),
           peakAgents: agents.reduce((a, b) => Math.max(a, b), 0),
-          agentHours: round((agents.reduce((a, b) => a + b, 0) * input.intervalMinutes) / 60, 4),
+          agentHours: hours(agents),
           ...(q.backlogAtEnd ? { backlogEmailsAtEnd: round(q.backlogAtEnd.emails, 4) } : {}),
         };
       }),
+      ...(result.pools
+        ? {
+            pools: result.pools.map((p, i): HorizonPoolRequirementsDto => {
+              const agents = p.intervals.map((r) => r.agents);
+              const separate = p.intervals.map((r) => r.separateAgents);
+              return {
+                id: p.id,
+                queueIds: p.queueIds,
+                agents,
+                ...(input.pools?.[i]?.shrinkage !== undefined ? { agentsWithShrinkage: p.intervals.map((r) => r.agentsWithShrinkage ?? r.agents) } : {}),
+                interactiveAgents: p.intervals.map((r) => r.interactiveAgents),
+                emailAgents: p.intervals.map((r) => r.emailAgents),
+                separateAgents: separate,
+                emailShareInIdleTime: p.intervals.map((r) => (r.emailWorkSeconds > 0 ? round(r.emailWorkInIdleSeconds / r.emailWorkSeconds) : 0)),
+                peakAgents: agents.reduce((a, b) => Math.max(a, b), 0),
+                agentHours: hours(agents),
+                separateAgentHours: hours(separate),
+                backlogEmailsAtEnd: round(p.emailBacklogAtEnd.emails, 4),
+              };
+            }),
+          }
+        : {}),
     };
   }
 }
@@ -166,12 +227,27 @@ function horizonViolations(input: HorizonRequestDto, intervalSeconds: number): F
       if (Array.isArray(v) && v.length !== n) out.push({ field: `${at}${name}`, rule: 'sameLength', message: `${at}${name} has ${v.length} elements; volumes has ${n}` });
     }
     out.push(...channelViolations(q, at));
+    if (q.emailPolicy !== undefined && q.channel !== 'email') out.push({ field: `${at}emailPolicy`, rule: 'onlyForEmail', message: `${at}emailPolicy applies to email queues only` });
     if (q.channel === 'phone' && q.patienceSeconds !== undefined) erlangAWork += erlangAWorkOf(q, intervalSeconds);
     if (q.channel !== 'email') {
       const aht = q.ahtSeconds;
       const bad = q.volumes.findIndex((v, j) => (v * effectiveAht(typeof aht === 'number' ? aht : (aht[j] ?? 0), q)) / intervalSeconds > L.maxOfferedLoad);
       if (bad >= 0) out.push({ field: `${at}volumes[${bad}]`, rule: 'maxOfferedLoad', message: `${at}volumes[${bad}] × ahtSeconds / interval seconds exceeds ${L.maxOfferedLoad} Erlangs` });
     }
+  });
+  const poolIds = new Set<string>();
+  const pooled = new Map<string, string>();
+  (input.pools ?? []).forEach((p, i) => {
+    const at = `pools[${i}].`;
+    if (poolIds.has(p.id)) out.push({ field: `${at}id`, rule: 'unique', message: `${at}id "${p.id}" is used by an earlier pool` });
+    poolIds.add(p.id);
+    p.queueIds.forEach((id, k) => {
+      if (!ids.has(id)) out.push({ field: `${at}queueIds[${k}]`, rule: 'exists', message: `${at}queueIds[${k}] "${id}" is not a queue of the request` });
+      const other = pooled.get(id);
+      if (other !== undefined) out.push({ field: `${at}queueIds[${k}]`, rule: 'onePool', message: `${at}queueIds[${k}] "${id}" is already in pool "${other}"` });
+      else pooled.set(id, p.id);
+    });
+    if (Array.isArray(p.shrinkage) && p.shrinkage.length !== length) out.push({ field: `${at}shrinkage`, rule: 'sameLength', message: `${at}shrinkage has ${p.shrinkage.length} elements; the volumes have ${length}` });
   });
   if (erlangAWork > L.maxErlangAWork) {
     out.push({ field: 'queues', rule: 'maxErlangAWork', message: `the Erlang A queues (phone with patienceSeconds) weigh ${Math.round(erlangAWork)} work units (Σ over distinct intervals of max(1, Erlangs)^0.75 / 20); at most ${L.maxErlangAWork} are allowed in one request` });
@@ -208,17 +284,19 @@ function toQueueSpec(q: HorizonQueueDto): QueueSpec {
     case 'chat':
       return { ...common, channel: 'chat', target: fraction(q.target), concurrency: q.concurrency as number, concurrencySlowdown: q.concurrencySlowdown ?? 0 };
     case 'email':
-      return { ...common, channel: 'email', deadlineSeconds: q.target.seconds };
+      return { ...common, channel: 'email', deadlineSeconds: q.target.seconds, ...(q.emailPolicy !== undefined ? { policy: q.emailPolicy } : {}) };
   }
 }
 
 /** The department every simulated queue and agent belongs to (the API simulates one centre). */
 const DEPARTMENT = 'simulation';
 
-/** A day (or any window of equal intervals) through the discrete-event simulator of libs/simulation. */
+/** A day (or any window of equal intervals) through the discrete-event simulator of libs/simulation, in a worker thread. */
 @Injectable()
 export class RunSimulation {
-  execute(input: SimulationRequestDto): SimulationResultDto {
+  constructor(private readonly workers: StaffingWorkers) {}
+
+  async execute(input: SimulationRequestDto): Promise<SimulationResultDto> {
     const violations = simulationViolations(input);
     if (violations.length) throw invalid(violations);
     const start = new Date(input.start);
@@ -236,6 +314,7 @@ export class RunSimulation {
       volumes: q.volumes,
       handleTime: { meanSeconds: q.ahtSeconds, distribution: q.handleTimeDistribution ?? 'exponential', ...(q.handleTimeCv !== undefined ? { cv: q.handleTimeCv } : {}) },
       ...(q.patienceSeconds !== undefined ? { patience: { meanSeconds: q.patienceSeconds } } : {}),
+      ...(q.dispersion !== undefined ? { dispersion: q.dispersion } : {}),
     }));
     const agents: SimAgent[] = (input.agents ?? []).map((a) => ({
       id: a.id,
@@ -252,10 +331,11 @@ export class RunSimulation {
     }
     let result: SimulationResult;
     try {
-      result = simulate({ start, intervalSeconds, intervals, queues, agents, seed: input.seed, warmupIntervals: input.warmupIntervals ?? 0 });
+      const timeoutMs = (input.timeoutSeconds ?? L.taskTimeoutSeconds) * 1000;
+      result = await this.workers.run({ kind: 'simulate', input: { start, intervalSeconds, intervals, queues, agents, seed: input.seed, warmupIntervals: input.warmupIntervals ?? 0 } }, timeoutMs);
     } catch (error) {
       if (error instanceof SimulationInputError) throw invalid([{ field: error.field.replace(/^queues\[(\d+)\]\.queue\./, 'queues[$1].'), rule: 'invalid', message: error.message }]);
-      throw error;
+      throw fromPool(error, 'simulation', 'timeoutSeconds');
     }
     const channels = [...new Set(input.queues.map((q) => q.channel))];
     const byChannel = (stats: Record<Channel, ChannelStats>): SimChannelsDto => Object.fromEntries(channels.map((c) => [c, channelStats(stats[c])]));

@@ -18,6 +18,7 @@ import { EntryPointEntity } from './entry-point.entity.js';
 import { QueueRoutingSettingsEntity } from './queue-routing-settings.entity.js';
 import { ReservationEntity } from './reservation.entity.js';
 import { AuditLogEntity, LoanEntity } from './loan.entity.js';
+import { FeedbackQueueRateEntity, FeedbackSettingsEntity, SurveyCandidateEntity, SurveyEntity, SurveyInvitationEntity } from './feedback.entity.js';
 
 export * from './agent-skill.entity.js';
 export * from './agent.entity.js';
@@ -39,6 +40,7 @@ export * from './entry-point.entity.js';
 export * from './queue-routing-settings.entity.js';
 export * from './reservation.entity.js';
 export * from './loan.entity.js';
+export * from './feedback.entity.js';
 
 export const ENTITIES = [
   ChannelEntity,
@@ -65,4 +67,9 @@ export const ENTITIES = [
   ApiKeyAgentEntity,
   LoanEntity,
   AuditLogEntity,
+  FeedbackSettingsEntity,
+  FeedbackQueueRateEntity,
+  SurveyCandidateEntity,
+  SurveyEntity,
+  SurveyInvitationEntity,
 ];

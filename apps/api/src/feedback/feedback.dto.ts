@@ -1,0 +1,362 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { INVITATION_STATUSES } from '../../../../libs/persistence/src/entities/feedback.entity.js';
+import type { FeedbackSettings, InvitationRow } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
+import type { FeedbackReportRow } from './feedback.use-cases.js';
+
+export class ChannelRatesDto {
+  @ApiPropertyOptional({ example: 0.2, minimum: 0, maximum: 1, description: 'Share of eligible ended phone contacts invited.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  phone?: number;
+
+  @ApiPropertyOptional({ example: 0.1, minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  chat?: number;
+
+  @ApiPropertyOptional({ example: 0.1, minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  email?: number;
+}
+
+export class QueueRateDto {
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  @IsUUID()
+  queueId: string;
+
+  @ApiProperty({ example: 0.25, nullable: true, type: Number, minimum: 0, maximum: 1, description: "The queue's own rate; null goes back to its channel's rate." })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  rate: number | null;
+}
+
+export class UpdateFeedbackSettingsDto {
+  @ApiPropertyOptional({ type: ChannelRatesDto, description: 'Default sampling rate per channel.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelRatesDto)
+  rates?: ChannelRatesDto;
+
+  @ApiPropertyOptional({ example: 90, minimum: 0, maximum: 3650, description: 'A customer is not invited again within this many days.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  cooldownDays?: number;
+
+  @ApiPropertyOptional({ example: 72, minimum: 1, maximum: 2160, description: 'How long a survey link stays open, hours.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2160)
+  responseHours?: number;
+
+  @ApiPropertyOptional({ type: [QueueRateDto], description: 'Per-queue rates (stratum = channel × queue) overriding the channel rate.' })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => QueueRateDto)
+  queueRates?: QueueRateDto[];
+}
+
+export class RatesDto {
+  @ApiProperty({ example: 0.2 })
+  phone: number;
+
+  @ApiProperty({ example: 0.1 })
+  chat: number;
+
+  @ApiProperty({ example: 0.1 })
+  email: number;
+}
+
+export class QueueRateOutDto {
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  queueId: string;
+
+  @ApiProperty({ example: 0.25 })
+  rate: number;
+}
+
+export class FeedbackSettingsDto {
+  @ApiProperty({ type: RatesDto })
+  rates: RatesDto;
+
+  @ApiProperty({ example: 90 })
+  cooldownDays: number;
+
+  @ApiProperty({ example: 72 })
+  responseHours: number;
+
+  @ApiProperty({ type: [QueueRateOutDto] })
+  queueRates: QueueRateOutDto[];
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  updatedAt: string;
+
+  static from(s: FeedbackSettings): FeedbackSettingsDto {
+    return { rates: { ...s.rates }, cooldownDays: s.cooldownDays, responseHours: s.responseHours, queueRates: s.queueRates, updatedAt: s.updatedAt.toISOString() };
+  }
+}
+
+export class InvitationQueryDto {
+  @ApiPropertyOptional({ enum: INVITATION_STATUSES, example: 'pending' })
+  @IsOptional()
+  @IsIn(INVITATION_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200, example: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 200;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}
+
+export class InvitationDto {
+  @ApiProperty({ example: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' })
+  id: string;
+
+  @ApiProperty({ example: '7d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a' })
+  surveyId: string;
+
+  @ApiProperty({ enum: ['sms', 'email'], example: 'sms' })
+  medium: string;
+
+  @ApiProperty({ enum: INVITATION_STATUSES, example: 'sent' })
+  status: string;
+
+  @ApiProperty({ example: 1 })
+  attempts: number;
+
+  @ApiProperty({ example: '2026-11-22T10:00:30.000Z' })
+  nextAttemptAt: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the last attempt failed (gateway status only).' })
+  lastError: string | null;
+
+  @ApiProperty({ example: 'webhook', nullable: true, type: String })
+  gateway: string | null;
+
+  @ApiProperty({ example: '2026-11-22T10:00:01.000Z', nullable: true, type: String })
+  sentAt: string | null;
+
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  createdAt: string;
+
+  static from(r: InvitationRow): InvitationDto {
+    return { ...r, nextAttemptAt: r.nextAttemptAt.toISOString(), sentAt: r.sentAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
+  }
+}
+
+export class InvitationPageDto {
+  @ApiProperty({ type: [InvitationDto] })
+  items: InvitationDto[];
+
+  @ApiProperty({ example: 1 })
+  total: number;
+}
+
+export class FeedbackReportQueryDto {
+  @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki) of contacts ended, inclusive.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  from: string;
+
+  @ApiProperty({ example: '2027-01-01', description: 'Local date after the last one, exclusive.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  to: string;
+
+  @ApiPropertyOptional({ enum: ['day', 'week', 'month', 'quarter'], default: 'month', example: 'month', description: 'Weeks start on Monday.' })
+  @IsOptional()
+  @IsIn(['day', 'week', 'month', 'quarter'])
+  period: 'day' | 'week' | 'month' | 'quarter' = 'month';
+
+  @ApiPropertyOptional({ enum: ['none', 'channel', 'queue', 'agent'], default: 'none', example: 'channel' })
+  @IsOptional()
+  @IsIn(['none', 'channel', 'queue', 'agent'])
+  groupBy: 'none' | 'channel' | 'queue' | 'agent' = 'none';
+
+  @ApiPropertyOptional({ enum: ['phone', 'chat', 'email'], example: 'phone' })
+  @IsOptional()
+  @IsIn(['phone', 'chat', 'email'])
+  channel?: 'phone' | 'chat' | 'email';
+
+  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
+
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', example: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format: 'json' | 'csv' = 'json';
+}
+
+export class FeedbackReportRowDto implements FeedbackReportRow {
+  @ApiProperty({ example: '2026-10-01', nullable: true, type: String, description: 'First local date of the period; null in totals.' })
+  period: string | null;
+
+  @ApiProperty({ example: 'phone', nullable: true, type: String, description: 'Channel, queue id or agent id (per groupBy); null for none.' })
+  group: string | null;
+
+  @ApiProperty({ example: 1200, description: 'Surveys sent out for contacts that ended in the period.' })
+  invited: number;
+
+  @ApiProperty({ example: 410 })
+  responses: number;
+
+  @ApiProperty({ example: 0.3417, nullable: true, type: Number })
+  responseRate: number | null;
+
+  @ApiProperty({ example: 280 })
+  promoters: number;
+
+  @ApiProperty({ example: 90 })
+  passives: number;
+
+  @ApiProperty({ example: 40 })
+  detractors: number;
+
+  @ApiProperty({ example: 58.5, nullable: true, type: Number, description: 'NPS = 100 · (promoters − detractors) / responses.' })
+  nps: number | null;
+
+  @ApiProperty({ example: 52.4, nullable: true, type: Number, description: 'NPS − 1.96 · SE, SE = 100 · sqrt((pP + pD − (pP − pD)²) / n).' })
+  npsCi95Low: number | null;
+
+  @ApiProperty({ example: 64.6, nullable: true, type: Number })
+  npsCi95High: number | null;
+
+  @ApiProperty({ example: 3.1, nullable: true, type: Number })
+  npsStandardError: number | null;
+
+  @ApiProperty({ example: 405 })
+  fcrAnswers: number;
+
+  @ApiProperty({ example: 320 })
+  fcrYes: number;
+
+  @ApiProperty({ example: 0.7901, nullable: true, type: Number, description: 'Answered "yes, solved at the first contact" / answers.' })
+  fcrRate: number | null;
+
+  @ApiProperty({ example: 0.7481, nullable: true, type: Number, description: 'Wilson 95 % interval.' })
+  fcrCi95Low: number | null;
+
+  @ApiProperty({ example: 0.8266, nullable: true, type: Number })
+  fcrCi95High: number | null;
+}
+
+export class FeedbackReportDto {
+  @ApiProperty({ example: 'Europe/Helsinki' })
+  timeZone: string;
+
+  @ApiProperty({ example: '2026-10-01' })
+  from: string;
+
+  @ApiProperty({ example: '2027-01-01' })
+  to: string;
+
+  @ApiProperty({ example: 'month' })
+  period: string;
+
+  @ApiProperty({ example: 'channel' })
+  groupBy: string;
+
+  @ApiProperty({ type: [FeedbackReportRowDto] })
+  rows: FeedbackReportRowDto[];
+
+  @ApiProperty({ type: [FeedbackReportRowDto], description: 'One row per group over the whole range.' })
+  totals: FeedbackReportRowDto[];
+}
+
+export class AuditSampleQueryDto {
+  @ApiProperty({ example: '2026-Q4' })
+  @Matches(/^\d{4}-Q[1-4]$/)
+  quarter: string;
+
+  @ApiPropertyOptional({ example: 400, minimum: 1, maximum: 100000, default: 400 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  size: number = 400;
+
+  @ApiProperty({ example: 20261122, description: 'The same seed draws the same sample from the same answers.' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 32 - 1)
+  seed: number;
+}
+
+export class SurveyQuestionDto {
+  @ApiProperty({ example: 'npsScore' })
+  key: string;
+
+  @ApiProperty({ example: 'How likely is it that you would recommend us to a friend or colleague? (0–10)' })
+  text: string;
+}
+
+export class SurveyDto {
+  @ApiProperty({ enum: ['phone', 'chat', 'email'], example: 'phone' })
+  channel: string;
+
+  @ApiProperty({ example: 'fi', nullable: true, type: String })
+  language: string | null;
+
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' })
+  expiresAt: string;
+
+  @ApiProperty({ type: [SurveyQuestionDto] })
+  questions: SurveyQuestionDto[];
+}
+
+export class SurveyAnswerDto {
+  @ApiProperty({ example: 9, minimum: 0, maximum: 10, description: 'Would you recommend us? 0–10.' })
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  npsScore: number;
+
+  @ApiProperty({ example: true, description: 'Was your matter resolved at your first contact?' })
+  @IsBoolean()
+  resolvedFirstContact: boolean;
+
+  @ApiPropertyOptional({ example: 'Friendly and quick, thank you.', maxLength: 2000, description: 'Free text: personal data may appear; never logged, removed on erasure and after the retention period.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class SurveyAnsweredDto {
+  @ApiProperty({ example: 'answered' })
+  status: string;
+
+  @ApiProperty({ example: '2026-11-22T10:05:00.000Z' })
+  answeredAt: string;
+}

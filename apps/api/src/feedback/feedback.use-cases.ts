@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Channel } from '../../../../libs/core/src/channel.js';
+import { DomainError, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { auditSample, quarterRange } from '../../../../libs/feedback/src/audit-sample.js';
+import { toCsv } from '../../../../libs/feedback/src/csv.js';
+import { retryDelaySeconds } from '../../../../libs/feedback/src/delivery.js';
+import { classifyScore, npsSummary } from '../../../../libs/feedback/src/nps.js';
+import { stratifiedSample } from '../../../../libs/feedback/src/sampling.js';
+import { proportionSummary } from '../../../../libs/feedback/src/wilson.js';
+import {
+  FeedbackRepository,
+  SURVEY_SAMPLING_LOCK_KEY,
+  type FeedbackCountsRow,
+  type FeedbackGroupBy,
+  type FeedbackPeriod,
+  type FeedbackSettings,
+  type NewSurvey,
+  type SurveyCandidate,
+} from '../../../../libs/persistence/src/repositories/feedback.repository.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FeedbackClock, FeedbackRandom } from './feedback-clock.js';
+import { SurveyInvitationGateway } from './invitation-gateway.js';
+import { hashSurveyToken, newSurveyToken, SURVEY_TOKEN_PATTERN } from './survey-token.js';
+
+/** Reports count periods on the agency's clock. */
+export const REPORT_TIME_ZONE = 'Europe/Helsinki';
+
+@Injectable()
+export class GetFeedbackSettings {
+  constructor(private readonly feedback: FeedbackRepository) {}
+  execute(): Promise<FeedbackSettings> {
+    return this.feedback.settings();
+  }
+}
+
+@Injectable()
+export class UpdateFeedbackSettings {
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly clock: FeedbackClock,
+  ) {}
+
+  async execute(patch: { rates?: Partial<Record<Channel, number>>; cooldownDays?: number; responseHours?: number; queueRates?: { queueId: string; rate: number | null }[] }): Promise<FeedbackSettings> {
+    if (patch.queueRates) patch = { ...patch, queueRates: patch.queueRates.map((q) => ({ queueId: q.queueId, rate: q.rate ?? null })) };
+    const ids = (patch.queueRates ?? []).map((q) => q.queueId);
+    const unknown = await this.feedback.unknownQueueIds(ids);
+    if (unknown.length > 0) {
+      throw unprocessable(
+        'validation.failed',
+        `unknown queue ${unknown.join(', ')}`,
+        unknown.map((id) => ({ field: `queueRates[${ids.indexOf(id)}].queueId`, rule: 'exists', message: `queue ${id} does not exist` })),
+      );
+    }
+    return this.feedback.saveSettings(patch, this.clock.now());
+  }
+}
+
+/**
+ * The sampling job: takes the ended contacts captured by the trigger, draws the stratified sample
+ * (channel × queue, each with its rate; a customer not asked again within the cooldown) and writes
+ * each survey with its outbox row in the same transaction. One instance at a time (advisory lock).
+ */
+@Injectable()
+export class SampleEndedContacts {
+  static readonly BATCH = 500;
+  private readonly logger = new Logger('SampleEndedContacts');
+
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly clock: FeedbackClock,
+    private readonly random: FeedbackRandom,
+  ) {}
+
+  async execute(now: Date = this.clock.now()): Promise<{ ran: boolean; considered: number; invited: number }> {
+    const result = await this.feedback.runExclusively(SURVEY_SAMPLING_LOCK_KEY, async () => {
+      const settings = await this.feedback.settings();
+      const queueRate = new Map(settings.queueRates.map((q) => [q.queueId, q.rate]));
+      let considered = 0;
+      let invited = 0;
+      for (let batch = 0; batch < 100; batch++) {
+        const r = await this.feedback.sampleBatch(SampleEndedContacts.BATCH, (candidates) => this.decide(candidates, settings, queueRate, now));
+        considered += r.considered;
+        invited += r.invited;
+        if (r.considered < SampleEndedContacts.BATCH) break;
+      }
+      return { considered, invited };
+    });
+    if (result && result.considered > 0) this.logger.log({ msg: 'ended contacts sampled', ...result });
+    return result ? { ran: true, ...result } : { ran: false, considered: 0, invited: 0 };
+  }
+
+  private decide(candidates: SurveyCandidate[], settings: FeedbackSettings, queueRate: Map<string, number>, now: Date): NewSurvey[] {
+    const byId = new Map(candidates.map((c) => [c.contactId, c]));
+    const lastAsked = new Map(candidates.filter((c) => c.customerId).map((c) => [c.customerId!, c.lastInvitedAt]));
+    const { sampled } = stratifiedSample({
+      candidates: candidates.map((c) => ({ id: c.contactId, customerId: c.ended && c.reachable ? c.customerId : null, stratum: `${c.channel}:${c.queueId ?? '-'}` })),
+      rateOf: (stratum) => {
+        const [channel, queueId] = stratum.split(':');
+        return queueRate.get(queueId) ?? settings.rates[channel as Channel] ?? 0;
+      },
+      lastAskedAt: (customerId) => lastAsked.get(customerId) ?? null,
+      cooldownDays: settings.cooldownDays,
+      now,
+      random: this.random.next,
+    });
+    return sampled.map((s) => {
+      const c = byId.get(s.id)!;
+      const token = newSurveyToken();
+      const invitationId = randomUUID();
+      return {
+        id: randomUUID(),
+        contactId: c.contactId,
+        customerId: c.customerId!,
+        channel: c.channel,
+        queueId: c.queueId,
+        agentId: c.agentId,
+        contactEndedAt: c.endedAt,
+        tokenHash: hashSurveyToken(token),
+        invitedAt: now,
+        expiresAt: new Date(now.getTime() + settings.responseHours * 3_600_000),
+        invitation: { id: invitationId, idempotencyKey: `survey-invitation-${invitationId}`, medium: c.channel === 'phone' ? 'sms' : 'email', token },
+      };
+    });
+  }
+}
+
+/**
+ * The delivery job: expires invitations of closed surveys, claims due ones with a lease (SKIP
+ * LOCKED, so each goes to one instance), hands them to the gateway and records the outcome fenced
+ * by the attempt number: sent (token forgotten), retry with backoff, or rejected / cancelled.
+ */
+@Injectable()
+export class DeliverSurveyInvitations {
+  static readonly LEASE_SECONDS = 60;
+  private readonly logger = new Logger('DeliverSurveyInvitations');
+
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly clock: FeedbackClock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(SurveyInvitationGateway) private readonly gateway: SurveyInvitationGateway | null,
+  ) {}
+
+  async execute(now: Date = this.clock.now(), limit = 100): Promise<{ expired: number; sent: number; retried: number; closed: number }> {
+    const out = { expired: await this.feedback.expireInvitations(now), sent: 0, retried: 0, closed: 0 };
+    if (!this.gateway) return out;
+    const base = this.config.surveyLinkBaseUrl ?? 'http://localhost:3000/v1/surveys/';
+    for (const inv of await this.feedback.claimDueInvitations(now, limit, DeliverSurveyInvitations.LEASE_SECONDS)) {
+      const recipient = inv.medium === 'sms' ? (inv.phoneNumber ? { phoneNumber: inv.phoneNumber } : null) : inv.customerRef ? { customerRef: inv.customerRef } : null;
+      if (!recipient) {
+        if (await this.feedback.closeInvitation(inv.id, inv.attempts, 'cancelled', 'no recipient (personal data erased)', this.clock.now())) out.closed++;
+        continue;
+      }
+      const result = await this.gateway
+        .deliver({ idempotencyKey: inv.idempotencyKey, invitationId: inv.id, medium: inv.medium, recipient, language: inv.language, surveyUrl: `${base}${inv.token}`, expiresAt: inv.expiresAt.toISOString() })
+        .catch((err: unknown) => ({ outcome: 'retry' as const, reason: err instanceof Error ? err.name : 'error' }));
+      const at = this.clock.now();
+      if (result.outcome === 'delivered') {
+        if (await this.feedback.markSent(inv.id, inv.attempts, this.gateway.name, at)) out.sent++;
+        else this.logger.warn({ msg: 'invitation sent after its claim was lost', invitationId: inv.id });
+      } else if (result.outcome === 'retry') {
+        const next = new Date(at.getTime() + retryDelaySeconds(inv.attempts) * 1000);
+        if (await this.feedback.scheduleRetry(inv.id, inv.attempts, next, result.reason, at)) out.retried++;
+        this.logger.warn({ msg: 'invitation delivery failed, retrying', invitationId: inv.id, attempt: inv.attempts, reason: result.reason, nextAttemptAt: next.toISOString() });
+      } else {
+        if (await this.feedback.closeInvitation(inv.id, inv.attempts, 'rejected', result.reason, at)) out.closed++;
+        this.logger.warn({ msg: 'invitation rejected by the gateway', invitationId: inv.id, reason: result.reason });
+      }
+    }
+    return out;
+  }
+}
+
+@Injectable()
+export class ListSurveyInvitations {
+  constructor(private readonly feedback: FeedbackRepository) {}
+  execute(filter: { status?: string; limit: number; offset: number }) {
+    return this.feedback.listInvitations(filter);
+  }
+}
+
+const QUESTIONS = [
+  { key: 'npsScore', text: 'How likely is it that you would recommend us to a friend or colleague? (0–10)' },
+  { key: 'resolvedFirstContact', text: 'Was your matter resolved at your first contact? (yes/no)' },
+  { key: 'comment', text: 'Anything else you would like to tell us? (optional)' },
+];
+
+/** The public survey endpoints: the token is the only key. Unknown (or malformed) → 404, expired → 410, answered → 409. */
+@Injectable()
+export class OpenSurvey {
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly clock: FeedbackClock,
+  ) {}
+
+  async execute(token: string) {
+    const s = SURVEY_TOKEN_PATTERN.test(token) ? await this.feedback.surveyByTokenHash(hashSurveyToken(token)) : null;
+    if (!s) throw new DomainError('not-found', 'survey.not_found', 'No survey has this link');
+    if (s.respondedAt) throw new DomainError('conflict', 'survey.already_answered', 'This survey has been answered already');
+    if (s.expiresAt <= this.clock.now()) throw new DomainError('gone', 'survey.expired', 'This survey has closed');
+    return { channel: s.channel, language: s.language, expiresAt: s.expiresAt, questions: QUESTIONS };
+  }
+}
+
+@Injectable()
+export class AnswerSurvey {
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly clock: FeedbackClock,
+  ) {}
+
+  async execute(token: string, a: { npsScore: number; resolvedFirstContact: boolean; comment?: string }): Promise<{ status: 'answered'; answeredAt: Date }> {
+    if (!SURVEY_TOKEN_PATTERN.test(token)) throw new DomainError('not-found', 'survey.not_found', 'No survey has this link');
+    const now = this.clock.now();
+    const comment = a.comment?.trim() ? a.comment.trim() : null;
+    const r = await this.feedback.answer(hashSurveyToken(token), { npsScore: a.npsScore, resolvedFirstContact: a.resolvedFirstContact, comment }, now);
+    if (r === 'unknown') throw new DomainError('not-found', 'survey.not_found', 'No survey has this link');
+    if (r === 'already-answered') throw new DomainError('conflict', 'survey.already_answered', 'This survey has been answered already');
+    if (r === 'expired') throw new DomainError('gone', 'survey.expired', 'This survey has closed');
+    return { status: 'answered', answeredAt: now };
+  }
+}
+
+export interface FeedbackReportRow {
+  period: string | null;
+  group: string | null;
+  invited: number;
+  responses: number;
+  responseRate: number | null;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  nps: number | null;
+  npsCi95Low: number | null;
+  npsCi95High: number | null;
+  npsStandardError: number | null;
+  fcrAnswers: number;
+  fcrYes: number;
+  fcrRate: number | null;
+  fcrCi95Low: number | null;
+  fcrCi95High: number | null;
+}
+
+const round = (x: number | null | undefined, digits: number): number | null => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+function reportRow(period: string | null, group: string | null, c: Omit<FeedbackCountsRow, 'period' | 'group'>): FeedbackReportRow {
+  const nps = npsSummary(c);
+  const fcr = proportionSummary(c.fcrYes, c.fcrAnswers);
+  return {
+    period,
+    group,
+    invited: c.invited,
+    responses: c.responses,
+    responseRate: c.invited ? round(c.responses / c.invited, 4) : null,
+    promoters: c.promoters,
+    passives: c.passives,
+    detractors: c.detractors,
+    nps: round(nps.nps, 1),
+    npsCi95Low: round(nps.ci95?.low, 1),
+    npsCi95High: round(nps.ci95?.high, 1),
+    npsStandardError: round(nps.standardError, 2),
+    fcrAnswers: c.fcrAnswers,
+    fcrYes: c.fcrYes,
+    fcrRate: round(fcr.rate, 4),
+    fcrCi95Low: round(fcr.ci95?.low, 4),
+    fcrCi95High: round(fcr.ci95?.high, 4),
+  };
+}
+
+export const REPORT_COLUMNS: (keyof FeedbackReportRow)[] = [
+  'period', 'group', 'invited', 'responses', 'responseRate', 'promoters', 'passives', 'detractors', 'nps', 'npsCi95Low', 'npsCi95High', 'npsStandardError',
+  'fcrAnswers', 'fcrYes', 'fcrRate', 'fcrCi95Low', 'fcrCi95High',
+];
+
+function addDays(localDate: string, days: number): string {
+  const d = new Date(`${localDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** NPS (95 % CI) and surveyed FCR (Wilson 95 % CI) by period and channel / queue / agent; totals over the range. */
+@Injectable()
+export class GetFeedbackReport {
+  constructor(private readonly feedback: FeedbackRepository) {}
+
+  async execute(q: { from: string; to: string; period: FeedbackPeriod; groupBy: FeedbackGroupBy; channel?: Channel; queueId?: string; agentId?: string }) {
+    if (q.to <= q.from) throw unprocessable('validation.failed', 'to must be after from', [{ field: 'to', rule: 'afterFrom', message: 'to must be a later date than from' }]);
+    if (q.period === 'day' && addDays(q.from, 400) < q.to) throw unprocessable('validation.failed', 'at most 400 days by day', [{ field: 'to', rule: 'maxRange', message: 'a report by day covers at most 400 days' }]);
+    const counts = await this.feedback.reportCounts({ ...q, timeZone: REPORT_TIME_ZONE });
+    const totals = new Map<string | null, Omit<FeedbackCountsRow, 'period' | 'group'>>();
+    for (const r of counts) {
+      const t = totals.get(r.group) ?? { invited: 0, responses: 0, promoters: 0, passives: 0, detractors: 0, fcrYes: 0, fcrAnswers: 0 };
+      for (const k of ['invited', 'responses', 'promoters', 'passives', 'detractors', 'fcrYes', 'fcrAnswers'] as const) t[k] += r[k];
+      totals.set(r.group, t);
+    }
+    return {
+      timeZone: REPORT_TIME_ZONE,
+      ...q,
+      rows: counts.map((r) => reportRow(r.period, r.group, r)),
+      totals: [...totals.entries()].map(([group, t]) => reportRow(null, group, t)),
+    };
+  }
+
+  static csv(report: { rows: FeedbackReportRow[]; totals: FeedbackReportRow[] }): string {
+    return toCsv(REPORT_COLUMNS, [...report.rows, ...report.totals.map((t) => ({ ...t, period: 'total' }))].map((r) => REPORT_COLUMNS.map((c) => r[c])));
+  }
+}
+
+const AUDIT_COLUMNS = ['sample_no', 'survey_id', 'channel', 'queue_key', 'agent_id', 'contact_ended_local', 'responded_local', 'nps_score', 'nps_class', 'resolved_first_contact'];
+
+function localTime(d: Date): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: REPORT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d).replace(' ', 'T');
+}
+
+/**
+ * The quarterly sample an outside auditor takes: a simple random sample of the quarter's answers,
+ * reproducible from the seed. Ids, channel, queue, agent, times and answers — no comment, no
+ * customer, nothing personal.
+ */
+@Injectable()
+export class ExportAuditSample {
+  constructor(private readonly feedback: FeedbackRepository) {}
+
+  async execute(q: { quarter: string; size: number; seed: number }): Promise<{ csv: string; frameSize: number; sampleSize: number }> {
+    let range: { from: string; to: string };
+    try {
+      range = quarterRange(q.quarter);
+    } catch {
+      throw unprocessable('validation.failed', 'quarter looks like 2026-Q4', [{ field: 'quarter', rule: 'quarter', message: 'quarter must look like 2026-Q4' }]);
+    }
+    const frame = await this.feedback.answeredBetween(range.from, range.to, REPORT_TIME_ZONE);
+    const sample = auditSample(frame, q.size, q.seed);
+    const csv = toCsv(
+      AUDIT_COLUMNS,
+      sample.map((s, i) => [i + 1, s.id, s.channel, s.queueKey, s.agentId, localTime(s.contactEndedAt), localTime(s.respondedAt), s.npsScore, classifyScore(s.npsScore), s.resolvedFirstContact]),
+    );
+    return { csv, frameSize: frame.length, sampleSize: sample.length };
+  }
+}
+

@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { notFound } from '../../../../libs/core/src/domain-error.js';
+import { PERSONAL_DATA_RETENTION_LOCK_KEY } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
+import { PrivacyRepository, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
+import type { Caller } from '../auth/api-key.guard.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+/** The clock of erasure and retention (tests move it). */
+@Injectable()
+export class PrivacyClock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/**
+ * Erases a customer's personal data on request: caller number and reference (customers), caller
+ * name, reference and subject (contacts), survey comments, open invitations. Scores and the links
+ * between the customer's contacts stay, so every aggregated figure is unchanged. Audited with
+ * counts only.
+ */
+@Injectable()
+export class EraseCustomerPersonalData {
+  private readonly logger = new Logger('EraseCustomerPersonalData');
+
+  constructor(
+    private readonly privacy: PrivacyRepository,
+    private readonly clock: PrivacyClock,
+  ) {}
+
+  async execute(refOrId: string, caller: Caller | undefined): Promise<ErasureCounts & { customerId: string; erasedAt: Date }> {
+    // The reference itself is personal data: it is not echoed in the error.
+    const customerId = await this.privacy.findCustomerId(refOrId);
+    if (!customerId) throw notFound('customer', '(given reference)');
+    const now = this.clock.now();
+    const counts = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
+    this.logger.log({ msg: 'customer personal data erased', customerId, ...counts });
+    return { customerId, erasedAt: now, ...counts };
+  }
+}
+
+/** Removes raw personal data older than PERSONAL_DATA_RETENTION_DAYS, daily at 03:15 Helsinki time; one instance at a time. */
+@Injectable()
+export class ApplyPersonalDataRetention {
+  private readonly logger = new Logger('ApplyPersonalDataRetention');
+
+  constructor(
+    private readonly privacy: PrivacyRepository,
+    private readonly clock: PrivacyClock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get retentionDays(): number {
+    return this.config.personalDataRetentionDays ?? 365;
+  }
+
+  async execute(now: Date = this.clock.now()): Promise<(ErasureCounts & { ran: true; cutoff: Date }) | { ran: false }> {
+    const days = this.retentionDays;
+    if (days <= 0) return { ran: false };
+    const cutoff = new Date(now.getTime() - days * 86_400_000);
+    const counts = await this.privacy.runExclusively(PERSONAL_DATA_RETENTION_LOCK_KEY, () => this.privacy.applyRetention(cutoff, days, 'system:retention', now));
+    if (!counts) return { ran: false };
+    this.logger.log({ msg: 'personal data retention applied', retentionDays: days, cutoff: cutoff.toISOString(), ...counts });
+    return { ran: true, cutoff, ...counts };
+  }
+
+  @Cron('0 15 3 * * *', { name: 'personal-data-retention', timeZone: 'Europe/Helsinki' })
+  async tick(): Promise<void> {
+    if (this.config.feedbackJobs === false) return;
+    try {
+      await this.execute();
+    } catch (err) {
+      this.logger.error({ msg: 'personal data retention failed', err: err instanceof Error ? { name: err.name, message: err.message } : String(err) });
+    }
+  }
+}

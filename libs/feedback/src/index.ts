@@ -1,0 +1,7 @@
+export * from './audit-sample.js';
+export * from './csv.js';
+export * from './delivery.js';
+export * from './nps.js';
+export * from './random.js';
+export * from './sampling.js';
+export * from './wilson.js';

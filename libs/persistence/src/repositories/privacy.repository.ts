@@ -1,0 +1,124 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { runExclusively } from '../job-lock.js';
+import { ERASED_REF_PREFIX } from './feedback.repository.js';
+
+/** What an erasure or a retention run removed (counts only: this goes to the audit log). */
+export interface ErasureCounts {
+  contacts: number;
+  surveys: number;
+  invitationsCancelled: number;
+  customers: number;
+}
+
+type Raw = Record<string, unknown>;
+
+async function run(m: EntityManager | DataSource, sql: string, params: unknown[] = []): Promise<{ rows: Raw[]; count: number }> {
+  const r = (await m.query(sql, params)) as unknown;
+  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return { rows: r[0] as Raw[], count: r[1] };
+  return { rows: r as Raw[], count: (r as Raw[]).length };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Erasure and retention of customers' personal data: the caller number and gateway reference
+ * (customers), the caller name, customer reference and subject (contacts) and free-text comments
+ * (surveys). Scores, channels, queues, agents and times stay, and so do the links between a
+ * customer's contacts (the customer row is kept with its identifiers removed), so every aggregate
+ * — NPS, FCR, repeat contacts — is the same before and after.
+ */
+export abstract class PrivacyRepository {
+  /** A customer by id or by the gateway's reference; null when there is none (or it was erased). */
+  abstract findCustomerId(refOrId: string): Promise<string | null>;
+  abstract eraseCustomer(customerId: string, actor: string, now: Date): Promise<ErasureCounts>;
+  /** Removes personal data of everything that ended (or was last seen) before `cutoff`. */
+  abstract applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts>;
+  abstract runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
+}
+
+export class TypeOrmPrivacyRepository extends PrivacyRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async findCustomerId(refOrId: string): Promise<string | null> {
+    if (refOrId.startsWith(ERASED_REF_PREFIX)) return null;
+    const { rows } = UUID.test(refOrId)
+      ? await run(this.dataSource, `SELECT id FROM customers WHERE id = $1 OR external_ref = $2`, [refOrId, refOrId])
+      : await run(this.dataSource, `SELECT id FROM customers WHERE external_ref = $1`, [refOrId]);
+    return (rows[0]?.id as string | undefined) ?? null;
+  }
+
+  eraseCustomer(customerId: string, actor: string, now: Date): Promise<ErasureCounts> {
+    return this.dataSource.transaction(async (m) => {
+      await run(m, `SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
+      const contacts = (
+        await run(
+          m,
+          `UPDATE contacts SET customer_ref = NULL, caller_name = NULL, subject = NULL
+           WHERE customer_id = $1 AND (customer_ref IS NOT NULL OR caller_name IS NOT NULL OR subject IS NOT NULL)`,
+          [customerId],
+        )
+      ).count;
+      const surveys = (await run(m, `UPDATE surveys SET comment = NULL, personal_data_erased_at = $2 WHERE customer_id = $1 AND personal_data_erased_at IS NULL`, [customerId, now])).count;
+      const invitationsCancelled = (
+        await run(
+          m,
+          `UPDATE survey_invitations i SET status = 'cancelled', token = NULL, lease_until = NULL, last_error = 'personal data erased', updated_at = $2
+           FROM surveys s WHERE s.id = i.survey_id AND s.customer_id = $1 AND i.status IN ('pending', 'sending')`,
+          [customerId, now],
+        )
+      ).count;
+      const customers = (
+        await run(m, `UPDATE customers SET phone_number = NULL, external_ref = '${ERASED_REF_PREFIX}' || id::text WHERE id = $1 AND (phone_number IS NOT NULL OR external_ref NOT LIKE '${ERASED_REF_PREFIX}%')`, [customerId])
+      ).count;
+      const counts = { contacts, surveys, invitationsCancelled, customers };
+      await run(m, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, detail) VALUES ($1, $2, 'customer.personal-data-erased', 'customer', $3, $4)`, [
+        now,
+        actor,
+        customerId,
+        JSON.stringify(counts),
+      ]);
+      return counts;
+    });
+  }
+
+  applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts> {
+    return this.dataSource.transaction(async (m) => {
+      const contacts = (
+        await run(
+          m,
+          `UPDATE contacts SET customer_ref = NULL, caller_name = NULL, subject = NULL
+           WHERE status IN ('ended', 'abandoned', 'rejected', 'failed') AND COALESCE(ended_at, arrived_at) < $1
+             AND (customer_ref IS NOT NULL OR caller_name IS NOT NULL OR subject IS NOT NULL)`,
+          [cutoff],
+        )
+      ).count;
+      const surveys = (
+        await run(m, `UPDATE surveys SET comment = NULL, personal_data_erased_at = $2 WHERE comment IS NOT NULL AND responded_at < $1`, [cutoff, now])
+      ).count;
+      const stale = `SELECT id FROM customers WHERE COALESCE(last_contact_at, created_at) < $1 AND (phone_number IS NOT NULL OR external_ref NOT LIKE '${ERASED_REF_PREFIX}%')`;
+      const invitationsCancelled = (
+        await run(
+          m,
+          `UPDATE survey_invitations i SET status = 'cancelled', token = NULL, lease_until = NULL, last_error = 'personal data retention', updated_at = $2
+           FROM surveys s WHERE s.id = i.survey_id AND i.status IN ('pending', 'sending') AND s.customer_id IN (${stale})`,
+          [cutoff, now],
+        )
+      ).count;
+      const customers = (await run(m, `UPDATE customers SET phone_number = NULL, external_ref = '${ERASED_REF_PREFIX}' || id::text WHERE id IN (${stale})`, [cutoff])).count;
+      const counts = { contacts, surveys, invitationsCancelled, customers };
+      await run(m, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, detail) VALUES ($1, $2, 'personal-data.retention', 'retention-run', $3, $4)`, [
+        now,
+        actor,
+        now.toISOString(),
+        JSON.stringify({ ...counts, retentionDays, cutoff: cutoff.toISOString() }),
+      ]);
+      return counts;
+    });
+  }
+
+  runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null> {
+    return runExclusively(this.dataSource, key, fn);
+  }
+}
