@@ -4,8 +4,13 @@
  */
 import { combination, ewmaSameSlot, levelProfile, sameSlotMean, type WeekAheadModel } from '../src/models.js';
 import { loadFpp2Calls, runFpp2Protocol } from '../src/fpp2-protocol.js';
-import { vuoroAutoTuned, vuoroDefault } from '../src/week-ahead.js';
+import { VUORO_MONTH_TURN_OPTIONS, vuoroAutoTuned, vuoroDefault } from '../src/week-ahead.js';
 import { forecastAhead } from '../src/forecast-ahead.js';
+import { calendarAdjusted, vuoroCombined, type CombinationChoice } from '../src/combine.js';
+import { dshw } from '../src/dshw.js';
+import { mstlEts } from '../src/mstl.js';
+import { prepareHistory } from '../src/forecast.js';
+import { fpp2Origins } from '../src/fpp2-protocol.js';
 import type { HistoryPoint } from '../src/forecast.js';
 import { wallTime } from '../../calendar/src/time-zone.js';
 import { DEMO_TIME_ZONE, generateDemoData } from '../../demo-data/src/generate-demo-data.js';
@@ -30,6 +35,20 @@ export function benchFiftyQueues(): string[] {
     for (const history of byQueue.values()) if (queues.length < 50) queues.push({ history, batches: demo.letterBatches });
   }
   const lines: string[] = [];
+  {
+    // the combined method (selection backtest over 8 weeks × 3 candidates inside every fit): 5 of the queues
+    const few = queues.slice(0, 5);
+    const t0 = performance.now();
+    let points = 0;
+    for (const q of few) {
+      const { volume } = prepareHistory({ history: q.history, intervalMinutes: 15 });
+      const last = volume.dates[volume.dates.length - 1];
+      const targets = [1, 2, 3, 4, 5, 6, 7].map((k) => new Date(Date.parse(`${last}T00:00Z`) + k * 86_400_000).toISOString().slice(0, 10)).filter((d) => volume.activeDows[new Date(`${d}T00:00Z`).getUTCDay()]);
+      points += vuoroCombined().forecast(volume, targets).flat().length;
+    }
+    const s = (performance.now() - t0) / 1000;
+    lines.push(`| vuoro combined (model fit + forecast only, no error model), first 5 queues | 5 | ${s.toFixed(2)} s | ${((1000 * s) / 5).toFixed(0)} ms | ${points} |`);
+  }
   for (const withEvents of [false, true]) {
     const t0 = performance.now();
     let points = 0;
@@ -54,8 +73,36 @@ export function benchMethods(): WeekAheadModel[] {
     levelProfile({ levelHalfLifeDays: 5, levelMix: [{ halfLifeDays: 100, weight: 0.3 }], profileSmoothing: 1 }, 'level×profile hl=5 + 0.3 × hl=100 level, smooth=1 (rejected)'),
     levelProfile({ profileGroup: 6, profileSmoothing: 2 }, 'level×profile, 30-min × smoothed 5-min share profile (for 5 min; at 30 min only a smoother)'),
     vuoroAutoTuned(),
+    // selected on the training weeks (−0.09 points at both resolutions there), not adopted: see week-ahead.ts
+    vuoroDefault(VUORO_MONTH_TURN_OPTIONS, 'candidate: pooled month-turn factors + month-turn shape + after-closure (not adopted)'),
     vuoroDefault(),
+    // issue 5 methods (2026-11-22): Taylor's DSHW, augurs MSTL, and selection / combination per series
+    dshw({}, 'double-seasonal Holt-Winters (Taylor 2003, AR(1) adj., one-step SSE)'),
+    calendarAdjusted(dshw({ fitDayAndWeekAhead: true }), undefined, 'DSHW, calendar-adjusted, fitted to day- and week-ahead errors'),
+    mstlEts({}, 'MSTL + AutoETS (augurs wasm)'),
+    calendarAdjusted(mstlEts(), undefined, 'MSTL + AutoETS (augurs), calendar-adjusted'),
+    combination([vuoroDefault(), calendarAdjusted(dshw({ fitDayAndWeekAhead: true }))], [0.5, 0.5], '0.5 vuoro default + 0.5 DSHW (calendar-adjusted)'),
+    recordChoices(vuoroCombined({ rule: 'inverse-wape', incumbentMargin: 0 }, 'combined: inverse training-WAPE weights of LP / DSHW / MSTL')),
+    recordChoices(vuoroCombined({ rule: 'select', incumbentMargin: 0 }, 'selected per series: lowest training WAPE of LP / DSHW / MSTL')),
+    recordChoices(vuoroCombined({}, 'vuoro combined: best of singles / pairs / inverse-WAPE, 5 % margin for the default')),
   ];
+}
+
+/** Choices of the selection models at each protocol origin (printed after the table). */
+const choiceLog: string[] = [];
+function recordChoices(model: WeekAheadModel & { lastChoice?: CombinationChoice }): WeekAheadModel {
+  return {
+    name: model.name,
+    forecast(history, targetDates) {
+      const out = model.forecast(history, targetDates);
+      const c = model.lastChoice;
+      if (c && fpp2Origins().includes(history.dates.length)) {
+        const before = c.origins.every((o) => o < history.dates.length);
+        choiceLog.push(`| ${model.name} | ${history.slotsPerDay} slots | ${history.dates.length} | ${c.origins[0]}…${c.origins[c.origins.length - 1]}${before ? '' : ' (!)'} | ${c.label} | ${c.candidateWape.map((w) => w.toFixed(2)).join(' / ')} |`);
+      }
+      return out;
+    },
+  };
 }
 
 export async function main(): Promise<void> {
@@ -74,6 +121,8 @@ export async function main(): Promise<void> {
   }
   console.log('Protocol fpp2-calls-week-ahead v1 (test weeks 30…34, expanding window)\n');
   console.log(lines.join('\n'));
+  console.log('\nChoices of the selection/combination models at each test origin (selection origins = training days; all before the forecast origin; WAPE of LP / DSHW / MSTL on them):\n');
+  console.log(['| model | series | origin (training days) | selection origins | choice | training WAPE LP / DSHW / MSTL |', '|---|---|---|---|---|---|', ...choiceLog].join('\n'));
   console.log('\nService path: fit + forecast a week ahead for 50 queues × 12 weeks of 15-minute history (forecastAhead, incl. error model and AHT)\n');
   console.log(['| variant | queues | total | per queue | points |', '|---|---|---|---|---|', ...benchFiftyQueues()].join('\n'));
 }

@@ -3,9 +3,16 @@ import { daysPerWeek, type DaySeries } from './day-series.js';
 import { MetricsAccumulator, seasonalNaiveMae, type AccuracyMetrics } from './metrics.js';
 import { sameSlotMean, type WeekAheadModel } from './models.js';
 import { vuoroAutoTuned, vuoroDefault } from './week-ahead.js';
+import { dshw } from './dshw.js';
+import { mstlEts } from './mstl.js';
 
-/** Methods a backtest (or a forecast) may name. */
-export const FORECAST_METHODS = ['vuoro-default', 'vuoro-auto', 'same-slot-mean-4', 'same-slot-mean-8', 'seasonal-naive'] as const;
+/**
+ * Methods a backtest (or a forecast) may name. `dshw-taylor`: Taylor's double-seasonal Holt-Winters
+ * (dshw.ts); `mstl-ets`: augurs MSTL + AutoETS (mstl.ts). `vuoroCombined` (combine.ts) is not
+ * offered: the selection backtest inside every fit would make one API backtest take seconds of CPU
+ * on the request thread.
+ */
+export const FORECAST_METHODS = ['vuoro-default', 'vuoro-auto', 'dshw-taylor', 'mstl-ets', 'same-slot-mean-4', 'same-slot-mean-8', 'seasonal-naive'] as const;
 export type ForecastMethodName = (typeof FORECAST_METHODS)[number];
 
 export function modelFor(name: ForecastMethodName): WeekAheadModel {
@@ -14,6 +21,10 @@ export function modelFor(name: ForecastMethodName): WeekAheadModel {
       return vuoroDefault();
     case 'vuoro-auto':
       return vuoroAutoTuned();
+    case 'dshw-taylor':
+      return dshw();
+    case 'mstl-ets':
+      return mstlEts();
     case 'same-slot-mean-4':
       return sameSlotMean(4);
     case 'same-slot-mean-8':

@@ -1,6 +1,10 @@
+import { headDays } from './day-series.js';
 import { loadFpp2Calls, runFpp2Protocol } from './fpp2-protocol.js';
-import { levelProfile, sameSlotMean } from './models.js';
-import { vuoroDefault } from './week-ahead.js';
+import { fitLevelProfile, levelProfile, sameSlotMean } from './models.js';
+import { VUORO_MONTH_TURN_OPTIONS, vuoroDefault } from './week-ahead.js';
+import { calendarAdjusted, vuoroCombined } from './combine.js';
+import { dshw } from './dshw.js';
+import { mstlEts } from './mstl.js';
 
 /**
  * Protocol fpp2-calls-week-ahead v1 on the real fpp2 `calls` data (shared data folder):
@@ -33,13 +37,53 @@ describe('protocol fpp2-calls-week-ahead v1', () => {
   });
 
   // Measured 7.78 %. The 7.73 % target is NOT met: no change chosen on the training weeks (12…29)
-  // closed it. A long-run level mixed into the EWMA level (−0.07 points on pooled training WAPE)
+  // closed it. Issue 5's DSHW / MSTL and their per-series selection or combination (combine.ts) lost
+  // to the default on the training weeks; on the test origins the selection chose the default every
+  // time (7.77 % at 5 min via half-hours). A long-run level mixed into the EWMA level (−0.07 points on pooled training WAPE)
   // won only 10 of 18 training weeks and was rejected as noise (on the test weeks it would have
-  // given 7.88 %); hierarchical 30-min × within-half-hour profiles gained < 0.01 point.
-  it('beats every published entry at 5 minutes (measured 7.78 %; the 7.73 % target is not yet met)', () => {
+  // given 7.88 %); hierarchical 30-min × within-half-hour profiles gained < 0.01 point; the
+  // month-turn candidate (VUORO_MONTH_TURN_OPTIONS, −0.09 points on the training weeks) gave 7.82 %.
+  it('beats every published entry at 5 minutes (measured 7.78 %)', () => {
     const r = runFpp2Protocol(vuoroDefault(), '5min', s5);
     expect(r.wape).toBeLessThan(7.79);
     expect(r.wape).toBeLessThan(8.59); // Prophet multiplicative, best published at 5 min
+  });
+
+  // Issue 5's methods on the protocol, 30 min (measured 2026-11-22): Taylor's DSHW 11.38 % (R dshw 18.90 %,
+  // 8.20 % with outliers cleaned), calendar-adjusted and fitted to day-/week-ahead errors 6.03 %;
+  // augurs MSTL + AutoETS 10.22 % (R STL + ETS 21.76 %). None beats the level × profile default.
+  it("runs Taylor's DSHW and augurs MSTL on the protocol, ahead of R's entries for the same methods", () => {
+    expect(runFpp2Protocol(calendarAdjusted(dshw({ fitDayAndWeekAhead: true })), '30min', s30).wape).toBeLessThan(6.1);
+    expect(runFpp2Protocol(mstlEts(), '30min', s30).wape).toBeLessThan(10.3);
+  });
+
+  it('chooses methods and weights per series from training origins only (never the week it forecasts)', () => {
+    const origin = 145; // test week 30: training weeks 1…29
+    const model = vuoroCombined();
+    const fc = model.forecast(headDays(s30, origin), s30.dates.slice(origin, origin + 5));
+    expect(fc).toHaveLength(5);
+    const c = model.lastChoice!;
+    expect(c.origins).toHaveLength(8);
+    expect(Math.max(...c.origins) + 5).toBeLessThanOrEqual(origin); // every scored selection day is a training day
+    expect(c.candidateWape).toHaveLength(3);
+  });
+
+  // The protocol's 5-minute target, asserted as such. `it.failing` keeps the miss visible without
+  // turning the suite red: this test FAILS (and must then become a plain `it`) once the target is met.
+  it.failing('meets the 5-minute target: WAPE ≤ 7.73 % (0.9 × the best published 8.59 %) — NOT MET', () => {
+    expect(runFpp2Protocol(vuoroDefault(), '5min', s5).wape).toBeLessThanOrEqual(7.73);
+  });
+
+  it('learns, from the training weeks only, the early-morning surge of month-turn days and the backlog after a closed day', () => {
+    const train = headDays(s30, 145); // weeks 1…29: the history of the first test origin
+    const fit = fitLevelProfile(train, ['2003-09-30', '2003-10-01', '2003-10-06'], VUORO_MONTH_TURN_OPTIONS);
+    expect(fit.monthTurnAdjustment[0]).toBeGreaterThan(1.05); // 07:00–07:30
+    expect(fit.monthTurnAdjustment[27]).toBeLessThan(1); // 20:30–21:00
+    expect(fit.afterClosureFactor.get('A1')).toBeGreaterThan(1.05);
+    // month-turn targets (L0, F1) get the adjusted shape, a mid-month Monday the weekday profile
+    expect(fit.targetProfiles[1][0]).toBeGreaterThan(fit.profile[3][0]);
+    expect(fit.targetProfiles[2]).toEqual(fit.profile[1]);
+    for (const p of fit.targetProfiles) expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
   });
 
   it('owes its gain to the learned month-turn effect', () => {

@@ -12,3 +12,7 @@ export * from './events.js';
 export * from './forecast-ahead.js';
 export * from './csv.js';
 export * from './backtest-horizon.js';
+export * from './nelder-mead.js';
+export * from './dshw.js';
+export * from './mstl.js';
+export * from './combine.js';

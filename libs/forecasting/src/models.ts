@@ -67,6 +67,8 @@ export interface LevelProfileOptions {
   monthEffects?: boolean;
   /** pseudo-count shrinking each month-turn factor toward 1. */
   monthShrink?: number;
+  /** shrink the month-turn factors toward their pooled mean instead of toward 1. */
+  monthShrinkToPooled?: boolean;
   /** trimmed fraction (each side) in the weekday-factor means. */
   trim?: number;
   /** half-width in days of the centred window giving the local level for month effects. */
@@ -90,18 +92,38 @@ export interface LevelProfileOptions {
   profileBand?: number;
   /** weeks of history used for the weekday factors (default: all). */
   dowWeeks?: number;
+  /** learn a factor for each of the first `afterClosureDays` active days after a closed active day
+   * (absent, or imputed as an outlier) — the backlog of the closed day — and divide it out of the
+   * history before the level and the other factors are estimated (default 0 = off). */
+  afterClosureDays?: number;
+  /** month-turn days (F1–F3, L0) get their own intraday shape: the weekday profile times a slot
+   * adjustment learned from past typical month-turn days (ratio of their shares to their weekday's
+   * profile, smoothed over ±`monthTurnProfileSmoothing` slots — default half an hour, at least 1),
+   * shrunk toward 1 with this pseudo-count of days. Undefined = off. */
+  monthTurnProfileShrink?: number;
+  monthTurnProfileSmoothing?: number;
 }
 
 export interface LevelProfileFit {
   level: number;
   dowFactor: number[];
   monthFactor: Map<string, number>;
+  /** learned factors of the active days after a closure (`A1` = first open day after it, …). */
+  afterClosureFactor: Map<string, number>;
   /** normalised intraday profile per weekday (0 = Sunday); empty array for inactive weekdays. */
   profile: number[][];
   /** forecast daily totals per target date. */
   dailyTotals: number[];
+  /** normalised intraday profile per target date (the weekday profile, adjusted on month-turn days). */
+  targetProfiles: number[][];
+  /** slot adjustment of the month-turn days' shape (empty when off). */
+  monthTurnAdjustment: number[];
   /** profile window (weeks) used per weekday. */
   profileWeeksChosen: number[];
+  /** learned calendar factor (month turn × after closure) of each history day (1 where none applies). */
+  historyCalendarFactors: number[];
+  /** learned month-turn factor of each target date. */
+  targetCalendarFactors: number[];
 }
 
 function median(a: readonly number[]): number {
@@ -191,64 +213,100 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
 
   let dowFactor = new Array<number>(7).fill(1);
   let monthFactor = new Map<string, number>();
+  let afterFactor = new Map<string, number>();
   const mf = (key: string): number => (useMonth ? (monthFactor.get(key) ?? 1) : 1);
+  // position after a closure: `A1` = first active day after one or more absent active days, …
+  const afterDays = o.afterClosureDays ?? 0;
+  const afterKeys = history.dates.map(() => '');
+  if (afterDays > 0) {
+    let since = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (history.imputed[i]) {
+        since = 0;
+        continue;
+      }
+      since++;
+      if (since <= afterDays) afterKeys[i] = `A${since}`;
+    }
+  }
+  const af = (i: number): number => (afterKeys[i] ? (afterFactor.get(afterKeys[i]) ?? 1) : 1);
   let keys: string[] = [];
   let targetKeys: string[] = [];
-  const iterations = useMonth ? 4 : 1;
+  /** calendar factor of history day i (month turn × after closure). */
+  const cal = (i: number): number => (keys.length ? mf(keys[i]) : 1) * af(i);
+  const useCalendar = useMonth || afterDays > 0;
+  const iterations = useCalendar ? 4 : 1;
+  /** ratio of each real day's total to its weekday factor × the median deseasonalised total of the ±`win` days around it. */
+  const localRatios = (x: readonly number[], keyOf: (i: number) => string, divide: (i: number) => number, lo: number, hi: number): Map<string, number[]> => {
+    const res = new Map<string, number[]>();
+    for (let i = 0; i < n; i++) {
+      const k = keyOf(i);
+      if (!real[i] || !k || !(dowFactor[dows[i]] > 0)) continue;
+      const w: number[] = [];
+      for (let j = Math.max(0, i - win); j <= Math.min(n - 1, i + win); j++) if (j !== i && real[j] && Number.isFinite(x[j])) w.push(x[j]);
+      if (w.length < 3) continue;
+      const r = T[i] / (dowFactor[dows[i]] * divide(i) * median(w));
+      const list = res.get(k) ?? [];
+      list.push(Math.min(Math.max(r, lo), hi));
+      res.set(k, list);
+    }
+    return res;
+  };
+  const shrunk = (rs: readonly number[], toward = 1): number => (rs.reduce((a, b) => a + b, 0) + mShrink * toward) / (rs.length + mShrink);
   for (let it = 0; it < iterations; it++) {
     // weekday factors: ratios to the mean of their week (blocks of P days aligned to the end)
     const ratios: number[][] = Array.from({ length: 7 }, () => []);
     for (let k = 1; k * P <= n && k <= dowWeeks; k++) {
       const b = n - P * k;
       let wm = 0;
-      for (let j = b; j < b + P; j++) wm += T[j] / (it ? mf(keys[j]) : 1);
+      for (let j = b; j < b + P; j++) wm += T[j] / cal(j);
       wm /= P;
       if (wm <= 0) continue;
-      for (let j = b; j < b + P; j++) if (real[j]) ratios[dows[j]].push(T[j] / (it ? mf(keys[j]) : 1) / wm);
+      for (let j = b; j < b + P; j++) if (real[j]) ratios[dows[j]].push(T[j] / cal(j) / wm);
     }
     dowFactor = ratios.map((r) => (r.length ? trimmedMean(r, trim) : 1));
     const act = history.activeDows.map((a, d) => (a ? dowFactor[d] : 0));
     const mean = act.reduce((x, y) => x + y, 0) / P;
     dowFactor = dowFactor.map((f, d) => (history.activeDows[d] ? f / mean : 0));
-    if (!useMonth) break;
+    if (!useCalendar) break;
     if (it === 0) {
       const maxF = Math.max(...dowFactor);
       const business = dowFactor.map((f) => f >= 0.5 * maxF);
       keys = history.dates.map((d) => monthKey(d, business));
       targetKeys = targetDates.map((d) => monthKey(d, business));
     }
-    // month-turn factors from ratios to a centred local median of deseasonalised totals
-    const x = T.map((t, i) => (dowFactor[dows[i]] > 0 ? t / (dowFactor[dows[i]] * mf(keys[i])) : Number.NaN));
-    const res = new Map<string, number[]>();
-    for (let i = 0; i < n; i++) {
-      if (!real[i] || keys[i] === 'other' || !(dowFactor[dows[i]] > 0)) continue;
-      const w: number[] = [];
-      for (let j = Math.max(0, i - win); j <= Math.min(n - 1, i + win); j++) if (j !== i && real[j] && Number.isFinite(x[j])) w.push(x[j]);
-      if (w.length < 3) continue;
-      const r = T[i] / (dowFactor[dows[i]] * median(w));
-      const list = res.get(keys[i]) ?? [];
-      list.push(Math.min(Math.max(r, 0.8), 1.25));
-      res.set(keys[i], list);
-    }
-    const next = new Map<string, number>();
-    for (const [k, rs] of res) next.set(k, (rs.reduce((a, b) => a + b, 0) + mShrink) / (rs.length + mShrink));
-    let z = 0;
-    let zn = 0;
-    for (let i = 0; i < n; i++) {
-      const v = next.get(keys[i]);
-      if (v !== undefined) {
-        z += v;
-        zn++;
+    const x = T.map((t, i) => (dowFactor[dows[i]] > 0 ? t / (dowFactor[dows[i]] * cal(i)) : Number.NaN));
+    if (useMonth) {
+      // month-turn factors from ratios to a centred local median of deseasonalised totals
+      const res = localRatios(x, (i) => (keys[i] === 'other' ? '' : keys[i]), af, 0.8, 1.25);
+      const next = new Map<string, number>();
+      // month-turn keys are shrunk toward their pooled mean (they share most of the effect), or toward 1
+      const turn = [...res].filter(([k]) => k !== 'mid').flatMap(([, rs]) => rs);
+      const pooled = o.monthShrinkToPooled && turn.length ? turn.reduce((a, b) => a + b, 0) / turn.length : 1;
+      for (const [k, rs] of res) next.set(k, shrunk(rs, k === 'mid' ? 1 : pooled));
+      let z = 0;
+      let zn = 0;
+      for (let i = 0; i < n; i++) {
+        const v = next.get(keys[i]);
+        if (v !== undefined) {
+          z += v;
+          zn++;
+        }
       }
+      z = zn ? z / zn : 1;
+      for (const k of next.keys()) next.set(k, next.get(k)! / z);
+      monthFactor = next;
     }
-    z = zn ? z / zn : 1;
-    for (const k of next.keys()) next.set(k, next.get(k)! / z);
-    monthFactor = next;
+    if (afterDays > 0) {
+      // after-closure factors: same ratios, for the first active days after a closure
+      const res = localRatios(x, (i) => afterKeys[i], (i) => mf(keys[i]), 0.67, 1.5);
+      afterFactor = new Map([...res].map(([k, rs]) => [k, shrunk(rs)]));
+    }
   }
 
   // robust EWMA of the deseasonalised daily totals (imputed days skipped)
   const x: number[] = [];
-  for (let i = 0; i < n; i++) if (real[i] && dowFactor[dows[i]] > 0) x.push(T[i] / (dowFactor[dows[i]] * mf(keys[i] ?? 'mid')));
+  for (let i = 0; i < n; i++) if (real[i] && dowFactor[dows[i]] > 0) x.push(T[i] / (dowFactor[dows[i]] * cal(i)));
   const mix = o.levelMix ?? [];
   let level = (1 - mix.reduce((acc, m) => acc + m.weight, 0)) * robustEwma(x, hl, clip, P);
   for (const m of mix) level += m.weight * robustEwma(x, m.halfLifeDays, clip, P);
@@ -339,7 +397,40 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
     profile.push(buildProfile(d, n, weeks));
   }
   const dailyTotals = targetDates.map((date, j) => level * dowFactor[dayOfWeek(date)] * mf(targetKeys[j] ?? 'mid'));
-  return { level, dowFactor, monthFactor, profile, dailyTotals, profileWeeksChosen };
+
+  // month-turn days have their own intraday shape (at a bank: more calls early in the day)
+  const isTurn = (key: string | undefined): boolean => key !== undefined && key !== 'mid' && key !== 'other';
+  let monthTurnAdjustment: number[] = [];
+  if (useMonth && o.monthTurnProfileShrink !== undefined) {
+    const num = new Array<number>(S).fill(0);
+    const den = new Array<number>(S).fill(0);
+    let days = 0;
+    for (let i = 0; i < n; i++) {
+      if (!typical[i] || T[i] <= 0 || !isTurn(keys[i]) || profile[dows[i]].length === 0) continue;
+      for (let s = 0; s < S; s++) {
+        num[s] += history.values[i][s] / T[i];
+        den[s] += profile[dows[i]][s];
+      }
+      days++;
+    }
+    if (days > 0) {
+      const bwTurn = o.monthTurnProfileSmoothing ?? Math.max(1, Math.round(30 / history.intervalMinutes));
+      const ns = smoothProfile(num, bwTurn);
+      const ds = smoothProfile(den, bwTurn);
+      const c = o.monthTurnProfileShrink;
+      monthTurnAdjustment = ns.map((v, s) => (ds[s] > 0 ? (days * (v / ds[s]) + c) / (days + c) : 1));
+    }
+  }
+  const targetProfiles = targetDates.map((date, j) => {
+    const p = profile[dayOfWeek(date)];
+    if (monthTurnAdjustment.length === 0 || !isTurn(targetKeys[j]) || p.length === 0) return p;
+    const q = p.map((v, s) => v * monthTurnAdjustment[s]);
+    const tot = dayTotal(q);
+    return tot > 0 ? q.map((v) => v / tot) : p;
+  });
+  const historyCalendarFactors = history.dates.map((_, i) => cal(i));
+  const targetCalendarFactors = targetDates.map((_, j) => mf(targetKeys[j] ?? 'mid'));
+  return { level, dowFactor, monthFactor, afterClosureFactor: afterFactor, profile, dailyTotals, targetProfiles, monthTurnAdjustment, profileWeeksChosen, historyCalendarFactors, targetCalendarFactors };
 }
 
 export function levelProfile(o: LevelProfileOptions = {}, name?: string): WeekAheadModel {
@@ -347,7 +438,7 @@ export function levelProfile(o: LevelProfileOptions = {}, name?: string): WeekAh
     name: name ?? `level × profile (${JSON.stringify(o)})`,
     forecast(history, targetDates) {
       const fit = fitLevelProfile(history, targetDates, o);
-      return targetDates.map((date, j) => fit.profile[dayOfWeek(date)].map((p) => p * fit.dailyTotals[j]));
+      return targetDates.map((_, j) => fit.targetProfiles[j].map((p) => p * fit.dailyTotals[j]));
     },
   };
 }
