@@ -3,17 +3,22 @@
  *
  * 1. pgbench's default (tpcb-like) workload on a scratch database (`pgbench -i`, then
  *    `pgbench -T 10 -c 4 -j 2`) gives the server's reference rate in this run.
- * 2. The API (dist/apps/api/src/main.js) runs as a child process on a fresh database whose name
- *    contains "bench", with 200 agents (phone 1, chat 3, email 5) in one department and phone, chat
- *    and email queues. Virtual clients loop over a mixed flow: 70 % phone (decision → answered →
+ * 2. The API (dist/apps/api/src/main.js) runs as BENCH_INSTANCES child processes (default 2, as
+ *    production runs several instances on one database; requests go round-robin, each instance
+ *    with its own pool) on a fresh database whose name contains "bench", with 200 agents (phone 1,
+ *    chat 3, email 5) in one department and phone, chat and email queues. Virtual clients loop over a mixed flow: 70 % phone (decision → answered →
  *    ended, or abandoned when queued), 20 % chat and 10 % email (hand in → accept → complete).
  * 3. Closed loop at full speed: sustained POST /v1/routing/decisions per second and p50/p99.
  *    Open loop at half of that rate: p50/p99 of the same operation.
  * Both databases are dropped at the end. Environment: BENCH_DATABASE_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (default 15), BENCH_CLIENTS (default 16),
- * BENCH_API_NODE_ARGS (extra node flags for the API process, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true.
+ * BENCH_INSTANCES (default 2), BENCH_POOL_SIZE (connections per instance, default 10),
+ * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
+ * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
+ * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
@@ -25,6 +30,8 @@ const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@1
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const AGENTS = 200;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 
 function urlFor(db: string): string {
@@ -33,8 +40,8 @@ function urlFor(db: string): string {
   return u.toString();
 }
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
+async function admin(sql: string, db?: string): Promise<void> {
+  const c = new pg.Client({ connectionString: db ? urlFor(db) : ADMIN_URL });
   await c.connect();
   try {
     await c.query(sql);
@@ -49,22 +56,44 @@ function benchName(kind: string): string {
   return name;
 }
 
-function pgbenchTps(db: string): number {
+/** pgbench's rate and the CPU it took per transaction: its backends' (sampled from /proc while they run) and pgbench's own. */
+async function pgbenchRun(db: string): Promise<{ tps: number; transactions: number; serverMs: number; clientMs: number }> {
   const u = new URL(urlFor(db));
   const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
-  execFileSync('pgbench', [...args, '-i', '-q', db], { stdio: 'pipe', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
-  const out = execFileSync('pgbench', [...args, '-T', '10', '-c', '4', '-j', '2', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
+  execFileSync('pgbench', [...args, '-i', '-q', db], { stdio: 'pipe', env });
+  const child = spawn('pgbench', [...args, '-T', '10', '-c', '4', '-j', '2', db], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr!.on('data', () => undefined);
+  // Backends exit with pgbench, taking their CPU figures along: keep the last reading of each.
+  const backends = new Map<number, number>();
+  let clientSeconds = 0;
+  const sample = (): void => {
+    for (const pid of backendPids(db)) backends.set(pid, cpuSecondsOf(pid));
+    const c = cpuSecondsOf(child.pid!);
+    if (c > 0) clientSeconds = c;
+  };
+  const timer = setInterval(sample, 100);
+  const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`pgbench exited with ${code}:\n${out}`);
   const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
-  if (!m) throw new Error(`could not read pgbench's tps from:\n${out}`);
-  return Number(m[1]);
+  const n = /number of transactions actually processed: (\d+)/.exec(out);
+  if (!m || !n) throw new Error(`could not read pgbench's tps from:\n${out}`);
+  const transactions = Number(n[1]);
+  const server = [...backends.values()].reduce((a, b) => a + b, 0);
+  return { tps: Number(m[1]), transactions, serverMs: (server * 1000) / transactions, clientMs: (clientSeconds * 1000) / transactions };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-let port = 0;
+const ports: number[] = [];
+let nextPort = 0;
 
 function call(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const port = ports[nextPort++ % ports.length];
     const req = http.request(
       { host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${key}`, ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}) } },
       (res) => {
@@ -94,20 +123,23 @@ async function ok(method: string, path: string, body?: unknown, key?: string): P
   return res.body;
 }
 
-async function startApi(dbUrl: string): Promise<ChildProcess> {
+async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/api/src/main.js')], {
-    env: { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json', DATABASE_POOL_SIZE: '20', SEED_DEMO_DATA: 'never' },
+    env: { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json', DATABASE_POOL_SIZE: String(POOL_SIZE), SEED_DEMO_DATA: 'never', MIGRATIONS_RUN: String(migrate) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let buf = '';
+    let started = false;
     child.stdout!.on('data', (c: Buffer) => {
+      if (started) return;
       buf += c.toString('utf8');
       const m = /"url":"http:\/\/[^:]+:(\d+)"/.exec(buf);
-      if (m && !port) {
-        port = Number(m[1]);
+      if (m) {
+        started = true;
+        ports.push(Number(m[1]));
         resolve(child);
       }
     });
@@ -180,6 +212,52 @@ async function flow(w: World, pick: number): Promise<number | null> {
   return null;
 }
 
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) used so far by the process `pid` (Linux /proc), 0 when unreadable. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving database `db` (their process title names it). */
+function backendPids(db: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${db} `)) pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
+
+/** CPU seconds of the PostgreSQL backends serving database `db`. */
+function postgresCpuSeconds(db: string): number {
+  return backendPids(db).reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+}
+
+/** CPU used by the API processes, PostgreSQL's backends of `db` and this load generator, robust to a shared machine's load. */
+function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs: number; clientMs: number; apiCores: number } {
+  const wall0 = performance.now();
+  const api0 = apis.reduce((sum, a) => sum + cpuSecondsOf(a.pid!), 0);
+  const pg0 = postgresCpuSeconds(db);
+  const client0 = process.cpuUsage();
+  return () => {
+    const seconds = (performance.now() - wall0) / 1000;
+    const api = apis.reduce((sum, a) => sum + cpuSecondsOf(a.pid!), 0) - api0;
+    const client = process.cpuUsage(client0);
+    return { apiMs: api * 1000, pgMs: (postgresCpuSeconds(db) - pg0) * 1000, clientMs: (client.user + client.system) / 1000, apiCores: api / seconds };
+  };
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 }
@@ -222,24 +300,38 @@ async function openLoop(w: World, seconds: number, decisionsPerSecond: number): 
 export async function main(): Promise<void> {
   const scratch = benchName('pgbench');
   const appDb = benchName('routing');
-  let api: ChildProcess | null = null;
+  const apis: ChildProcess[] = [];
   try {
     await admin(`CREATE DATABASE ${scratch}`);
-    const tps = pgbenchTps(scratch);
+    const bench = await pgbenchRun(scratch);
+    const tps = bench.tps;
     await admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
-    console.log(`pgbench (tpcb-like, -T 10 -c 4 -j 2) on the same server: ${tps.toFixed(0)} tps`);
+    console.log(
+      `pgbench (tpcb-like, -T 10 -c 4 -j 2) on the same server: ${tps.toFixed(0)} tps; CPU per transaction: PostgreSQL backends ${bench.serverMs.toFixed(3)} ms, ` +
+        `pgbench client ${bench.clientMs.toFixed(3)} ms`,
+    );
 
     await admin(`CREATE DATABASE ${appDb}`);
     if (process.env.BENCH_LOG_SLOW_MS) await admin(`ALTER DATABASE ${appDb} SET log_min_duration_statement = ${Number(process.env.BENCH_LOG_SLOW_MS)}`);
-    api = await startApi(urlFor(appDb));
+    // Per-statement CPU (user/system, getrusage) in the server log, to find what PostgreSQL spends its CPU on.
+    if (process.env.BENCH_STATEMENT_STATS === 'true') await admin(`ALTER DATABASE ${appDb} SET log_statement_stats = on`);
+    // The first instance applies the migrations, the others start on the migrated schema.
+    apis.push(await startApi(urlFor(appDb), true));
+    for (let i = 1; i < INSTANCES; i++) apis.push(await startApi(urlFor(appDb), false));
+    console.log(`API: ${INSTANCES} instance(s) on ports ${ports.join(', ')}, ${POOL_SIZE} database connections each; requests round-robin`);
     const built = performance.now();
     const w = await buildWorld();
     console.log(`(world built through the API in ${((performance.now() - built) / 1000).toFixed(1)} s)`);
     console.log(`world: ${AGENTS} agents (phone 1, chat 3, email 5), phone/chat/email queues; mix 70 % phone, 20 % chat, 10 % email`);
 
+    // pgbench -i vacuums and analyzes its tables; this server runs without autovacuum, so do the same here.
+    await admin(`VACUUM (ANALYZE)`, appDb);
     await closedLoop(w, 3, CLIENTS); // warm-up
+    await admin(`VACUUM (ANALYZE)`, appDb);
     perOperation.clear();
+    const meter = cpuMeter(apis, appDb);
     const full = await closedLoop(w, SECONDS, CLIENTS);
+    const cpu = meter();
     console.log(
       `closed loop, ${CLIENTS} clients, ${SECONDS} s: ${full.rate.toFixed(0)} decisions/s sustained (${full.flows} flows), ` +
         `POST /v1/routing/decisions p50 ${pct(full.lat, 50).toFixed(1)} ms, p99 ${pct(full.lat, 99).toFixed(1)} ms`,
@@ -250,6 +342,19 @@ export async function main(): Promise<void> {
         console.log(`  ${op}: n ${l.length}, p50 ${pct(l, 50).toFixed(1)} ms, p99 ${pct(l, 99).toFixed(1)} ms`);
       }
     }
+    const decisions = full.lat.length;
+    const perDecision = (ms: number) => (ms / decisions).toFixed(2);
+    console.log(
+      `CPU per decision (whole mix, per decision): API ${perDecision(cpu.apiMs)} ms, PostgreSQL backends ${perDecision(cpu.pgMs)} ms, ` +
+        `load generator ${perDecision(cpu.clientMs)} ms; API processes used ${cpu.apiCores.toFixed(2)} cores; machine load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
+    );
+    // On an idle machine both runs are CPU-bound on the same cores: the rates' ratio is the inverse of the CPU each unit takes.
+    const serverRatio = (bench.serverMs + bench.clientMs) / ((cpu.apiMs + cpu.pgMs) / decisions);
+    const allRatio = (bench.serverMs + bench.clientMs) / ((cpu.apiMs + cpu.pgMs + cpu.clientMs) / decisions);
+    console.log(
+      `CPU ratio (pgbench backends + client per transaction ÷ API + PostgreSQL per decision): ${serverRatio.toFixed(2)}; ` +
+        `including the load generator: ${allRatio.toFixed(2)} (the decisions/s ÷ tps to expect on an idle machine)`,
+    );
     console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);
     const half = await openLoop(w, SECONDS, full.rate / 2);
     console.log(
@@ -267,12 +372,15 @@ export async function main(): Promise<void> {
     );
   } finally {
     agent.destroy(); // close keep-alive sockets first, or the API's graceful shutdown waits for them
-    if (api && api.exitCode === null) {
-      const exited = new Promise((r) => api!.once('exit', r));
-      api.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (api.exitCode === null) api.kill('SIGKILL');
-    }
+    await Promise.all(
+      apis.map(async (api) => {
+        if (api.exitCode !== null) return;
+        const exited = new Promise((r) => api.once('exit', r));
+        api.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (api.exitCode === null) api.kill('SIGKILL');
+      }),
+    );
     if (process.env.BENCH_KEEP_DATABASE === 'true') console.log(`kept database ${appDb}`);
     else await admin(`DROP DATABASE IF EXISTS ${appDb} WITH (FORCE)`);
     await admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);

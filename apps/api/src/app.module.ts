@@ -11,6 +11,7 @@ import { DepartmentsModule } from './departments/departments.module.js';
 import { ForecastingModule } from './forecasting/forecasting.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { PlanningModule } from './planning/planning.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { SkillsModule } from './skills/skills.module.js';
 import { AgentDeskModule } from './agent-desk/agent-desk.module.js';
@@ -20,6 +21,7 @@ import { RoutingModule } from './routing/routing.module.js';
 import { StaffingModule } from './staffing/staffing.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 /** One module per feature; a new feature adds its module to FEATURES. */
 const FEATURES = [
@@ -37,8 +39,10 @@ const FEATURES = [
   AgentDeskModule,
   ContactsModule,
   QueueStatsModule,
+  ReportsModule,
   FeedbackModule,
   PrivacyModule,
+  PlanningModule,
 ];
 
 @Module({})

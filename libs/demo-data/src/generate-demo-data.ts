@@ -9,6 +9,7 @@ import type { Channel } from '../../core/src/channel.js';
 import { addDays, isoWeekday } from '../../calendar/src/local-date.js';
 import { finnishPublicHolidays } from '../../calendar/src/holidays.js';
 import { localToEpoch } from '../../calendar/src/time-zone.js';
+import { buildDemoPlan, type DemoPlan } from './demo-plan.js';
 import { SeededRandom } from './random.js';
 
 export const DEMO_TIME_ZONE = 'Europe/Helsinki';
@@ -65,6 +66,8 @@ export interface DemoData {
   history: DemoIntervalStatistic[];
   /** Facts the demo was built around, for tests and documentation. */
   facts: { firstDay: string; lastDay: string; levelShiftFrom: string; spikeDays: string[]; plannedBatch: DemoLetterBatch };
+  /** Templates, contracts, minimum staffing and the published schedules of the spike day's week (demo-plan.ts). */
+  planning: DemoPlan;
 }
 
 export interface DemoDataOptions {
@@ -265,6 +268,23 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
     { calledNumber: '+358925100300', name: 'Customer service, English', queueKey: 'phone-en' },
   ];
 
+  // The published plan of the spike day's week: a normal week (no letter uplift) at the shifted level.
+  const planning = buildDemoPlan({
+    weekStart: mondayOf(addDays(plannedBatch.sentOn, 2)),
+    timeZone: DEMO_TIME_ZONE,
+    holidays,
+    departments: DEPARTMENTS,
+    agents,
+    queues,
+    aht: AHT,
+    expected: (queueKey, date) => {
+      const q = queues.find((x) => x.key === queueKey) as DemoQueue;
+      const weekday = isoWeekday(date);
+      const daily = DAILY_VOLUME[q.channel][q.language] * (q.channel === 'email' && weekday > 5 ? 0.35 : WEEKDAY_FACTOR[weekday]) * 1.2;
+      return profiles[q.channel].map((share) => daily * share);
+    },
+  });
+
   return {
     departments: DEPARTMENTS,
     skills: SKILLS,
@@ -275,5 +295,6 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
     letterBatches,
     history,
     facts: { firstDay, lastDay, levelShiftFrom, spikeDays, plannedBatch },
+    planning,
   };
 }

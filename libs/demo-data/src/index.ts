@@ -1,2 +1,3 @@
 export * from './generate-demo-data.js';
 export * from './random.js';
+export * from './demo-plan.js';

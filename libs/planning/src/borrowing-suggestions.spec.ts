@@ -62,6 +62,18 @@ describe('borrowing suggestions', () => {
     expect(r.intervalsStillShort).toEqual([2, 3, 4, 5]);
   });
 
+  it('never lends below a department\'s minimum staff, even when its work would allow it', () => {
+    const base = input();
+    const free = suggestLoans(base);
+    expect(free.suggestions.some((s) => s.departmentId === 'legal')).toBe(true);
+    const departments = base.departments.map((d) => (d.id === 'legal' ? { ...d, minStaff: new Array(8).fill(5) } : d));
+    const kept = suggestLoans({ ...base, departments });
+    expect(kept.suggestions.filter((s) => s.departmentId === 'legal')).toEqual([]);
+    const one = suggestLoans({ ...base, departments: base.departments.map((d) => (d.id === 'legal' ? { ...d, minStaff: new Array(8).fill(4) } : d)) });
+    const legalAt = (t: number) => one.suggestions.filter((s) => s.departmentId === 'legal' && s.fromInterval <= t && t < s.toInterval).length;
+    for (let t = 0; t < 8; t++) expect(legalAt(t)).toBeLessThanOrEqual(1);
+  });
+
   it('works a backlog earliest deadline first and counts misses', () => {
     expect(runBacklog({ kind: 'backlog', arrivals: [3, 0, 0], ahtSeconds: 900, deadlineIntervals: 2, productiveShare: 1 }, [1, 1, 1], 900)).toEqual({ backlogAtEnd: 0, deadlineMisses: 1 });
   });

@@ -44,6 +44,8 @@ export interface BacklogWork {
   ahtSeconds: number;
   /** An item arriving in interval r must be finished by the end of interval r + deadlineIntervals − 1. */
   deadlineIntervals: number;
+  /** Instead, per arrival interval r, the interval by whose end its items are due (business-time deadlines on a calendar axis; non-decreasing). */
+  dueIntervals?: readonly number[];
   /** Items waiting at the start, due within `deadlineIntervals` from the start. */
   initialBacklog?: number;
   /** Share of an on-shift agent's interval spent on the backlog (default 0.85). */
@@ -52,9 +54,12 @@ export interface BacklogWork {
 
 export interface LendingDepartment {
   id: string;
-  work: ErlangWork | BacklogWork;
+  /** Its own work; absent = only `minStaff` says what it can spare (work Vuoro does not forecast). */
+  work?: ErlangWork | BacklogWork;
   /** Its employees on shift and not on a break, per interval (before any loan). */
   staff: readonly number[];
+  /** Staff it keeps whatever its work says, per interval (e.g. a department whose work is not forecast). */
+  minStaff?: readonly number[];
 }
 
 export interface BorrowingCandidate {
@@ -96,6 +101,11 @@ export interface BorrowingInput {
 export interface LenderImpact {
   departmentId: string;
   hours: number;
+  /** Its fewest staff on shift over the block before this loan (earlier loans applied), and left with it. */
+  staffOnShiftMin: number;
+  staffLeftMin: number;
+  /** The highest `minStaff` it keeps over the block (0 without one). */
+  minStaffMax: number;
   /** Queue work: lowest own projected SL over the block without and with the loan. */
   ownServiceLevelWithout?: number;
   ownServiceLevelWith?: number;
@@ -157,7 +167,7 @@ export function runBacklog(work: BacklogWork, staff: readonly number[], interval
   let misses = 0;
   for (let t = 0; t < staff.length; t++) {
     const a = work.arrivals[t] ?? 0;
-    if (a > 0) chunks.push({ items: a, due: t + work.deadlineIntervals - 1 });
+    if (a > 0) chunks.push({ items: a, due: work.dueIntervals?.[t] ?? t + work.deadlineIntervals - 1 });
     let capacity = (Math.max(0, staff[t] as number) * intervalSeconds * share) / work.ahtSeconds; // items
     while (capacity > 1e-9 && chunks.length) {
       const c = chunks[0] as { items: number; due: number };
@@ -195,11 +205,16 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
   const departments = new Map(input.departments.map((d) => [d.id, d]));
   const lent = new Map(input.departments.map((d) => [d.id, new Array<number>(n).fill(0)]));
   const ownNeeded = new Map(
-    input.departments.map((d) => [d.id, d.work.kind === 'queue' ? d.work.volumes.map((v) => agentsNeeded(v, L, (d.work as ErlangWork).ahtSeconds, (d.work as ErlangWork).target.serviceLevel, (d.work as ErlangWork).target, (d.work as ErlangWork).patienceSeconds)) : undefined]),
+    input.departments.map((d) => [d.id, d.work?.kind === 'queue' ? d.work.volumes.map((v) => agentsNeeded(v, L, (d.work as ErlangWork).ahtSeconds, (d.work as ErlangWork).target.serviceLevel, (d.work as ErlangWork).target, (d.work as ErlangWork).patienceSeconds)) : undefined]),
   );
   const staffAfter = (d: LendingDepartment, extraLoan?: { from: number; to: number }) =>
     d.staff.map((s, t) => s - ((lent.get(d.id) as number[])[t] ?? 0) - (extraLoan && t >= extraLoan.from && t < extraLoan.to ? 1 : 0));
   const canSpare = (d: LendingDepartment, from: number, to: number): boolean => {
+    if (d.minStaff) {
+      const staff = staffAfter(d);
+      for (let t = from; t < to; t++) if ((staff[t] as number) - 1 < (d.minStaff[t] ?? 0)) return false;
+    }
+    if (!d.work) return true;
     if (d.work.kind === 'queue') {
       const need = ownNeeded.get(d.id) as number[];
       const staff = staffAfter(d);
@@ -215,7 +230,7 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
     let have = 0;
     for (let t = from; t < to; t++) {
       have += Math.max(0, staff[t] as number);
-      need += d.work.kind === 'queue' ? ((ownNeeded.get(d.id) as number[])[t] as number) : ((d.work.arrivals[t] ?? 0) * d.work.ahtSeconds) / (L * (d.work.productiveShare ?? 0.85));
+      need += !d.work ? (d.minStaff?.[t] ?? 0) : d.work.kind === 'queue' ? ((ownNeeded.get(d.id) as number[])[t] as number) : ((d.work.arrivals[t] ?? 0) * d.work.ahtSeconds) / (L * (d.work.productiveShare ?? 0.85));
     }
     return have > 0 ? need / have : Infinity;
   };
@@ -284,8 +299,17 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
       slWithout = Math.min(slWithout, sl(t, base));
       slWith = Math.min(slWith, sl(t, base + 1));
     }
-    const lender: LenderImpact = { departmentId: d.id, hours: ((to - from) * L) / 3600 };
-    if (d.work.kind === 'queue') {
+    const staffBefore = staffAfter(d).slice(from, to);
+    const lender: LenderImpact = {
+      departmentId: d.id,
+      hours: ((to - from) * L) / 3600,
+      staffOnShiftMin: Math.min(...staffBefore),
+      staffLeftMin: Math.min(...staffBefore) - 1,
+      minStaffMax: Math.max(0, ...(d.minStaff ?? []).slice(from, to)),
+    };
+    if (!d.work) {
+      // Nothing forecast: the cost is the staff left against the minimum above.
+    } else if (d.work.kind === 'queue') {
       const w = d.work;
       const before = staffAfter(d);
       let a = 1;

@@ -7,3 +7,5 @@ export * from './schedule-edits.js';
 export * from './borrowing.js';
 export * from './spike-day-scenario.js';
 export * from './spike-day-suggestions.js';
+export * from './day-alternatives.js';
+export * from './fill-schedule.js';

@@ -21,7 +21,8 @@
  * need of the queue with the most late calls there (among queues whose need can still be met), and
  * suggests again, until every interval passes on every build seed, nothing changes, or `maxRounds`.
  */
-import { agentsNeeded, type BorrowingCandidate, type LoanSuggestion, suggestLoans } from './borrowing.js';
+import { agentsNeeded, type BacklogWork, type LoanSuggestion, suggestLoans } from './borrowing.js';
+import { suggestEmailDeferrals } from './day-alternatives.js';
 import { CUSTOMER_SERVICE_TEMPLATES, type DayActions, DEFAULT_MARGIN_SIGMAS, lateCallsInFailingIntervals, OPEN_FROM_INTERVAL, OPEN_INTERVALS, PHONE_QUEUES, queueToRaise, SPIKE_DAY_AHT_SECONDS, type SpikeDay } from './spike-day-scenario.js';
 
 const TARGET = { serviceLevel: 0.9, thresholdSeconds: 30 };
@@ -130,12 +131,12 @@ export function suggestDay(spike: SpikeDay, volumesIn: Record<string, readonly n
   // 2. Defer email: email-shift employees on the phones, the email desk as the lender.
   const emailTaken: { employeeId: string; departmentId: string; fromInterval: number; toInterval: number }[] = [];
   for (const q of ['phone-en', 'phone-sv', 'phone-fi']) {
-    const r = suggestLoans({
+    const r = suggestEmailDeferrals({
       start: new Date(spike.horizon.start.getTime() + OPEN_FROM_INTERVAL * L * 1000),
       intervalSeconds: L,
       queue: { id: q, departmentId: 'customer-service', language: q.slice(6), volumes: (inbound[q] as number[]).map((v, t) => v + ((callbackLoad[q] as number[])[t] as number)), ahtSeconds: SPIKE_DAY_AHT_SECONDS, target: TARGET, available: cap[q] as number[] },
-      candidates: spike.emailCandidates as BorrowingCandidate[],
-      departments: [spike.email],
+      emailAgents: spike.emailCandidates,
+      desk: { staff: spike.email.staff, work: spike.email.work as BacklogWork },
       options: { existingLoans: emailTaken, ...(options.extraNeeded?.[q] ? { extraNeeded: options.extraNeeded[q] } : {}) },
     });
     for (const s of r.suggestions) {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, isInt, max, min } from 'class-validator';
+import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import { AGENT_STATES, type AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
 import type { PresenceRow, ReservationRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { ContactKind } from '../../../../libs/persistence/src/entities/contact.entity.js';
@@ -163,3 +164,10 @@ export class AgentKeyDto {
   @ApiProperty({ example: 'vuoro_Xk3pQ9…', description: 'The secret, shown once. An agent key acts only for its agent.' })
   key: string;
 }
+
+// Quick check of the hot body (see registerBodyCheck): the decorators of CompleteContactDto, verbatim.
+const COMPLETE_KEYS = new Set(['wrapUpSeconds']);
+registerBodyCheck(
+  CompleteContactDto,
+  (b) => onlyKeys(b, COMPLETE_KEYS) && (b.wrapUpSeconds === undefined || b.wrapUpSeconds === null || (isInt(b.wrapUpSeconds) && min(b.wrapUpSeconds, 0) && max(b.wrapUpSeconds, 3600))),
+);

@@ -16,10 +16,21 @@ import { OfferDto as Offer } from './agent-desk.dto.js';
 @Injectable()
 export class AgentAccess {
   private readonly cache = new Map<string, { at: number; agentId: string | null }>();
+  /** Agents known to exist, for 5 s (an unknown id is looked up every time). */
+  private readonly known = new Map<string, number>();
   constructor(private readonly repo: RoutingRepository) {}
 
+  private async exists(agentId: string): Promise<boolean> {
+    const at = this.known.get(agentId);
+    if (at !== undefined && Date.now() - at < 5000) return true;
+    if (!(await this.repo.agentExists(agentId))) return false;
+    if (this.known.size > 10_000) this.known.clear();
+    this.known.set(agentId, Date.now());
+    return true;
+  }
+
   async check(caller: Caller | undefined, agentId: string): Promise<void> {
-    if (!(await this.repo.agentExists(agentId))) throw notFound('agent', agentId);
+    if (!(await this.exists(agentId))) throw notFound('agent', agentId);
     if (!caller || caller.role !== 'agent') return;
     let hit = this.cache.get(caller.keyId);
     if (!hit || Date.now() - hit.at > 5000) {
@@ -48,7 +59,7 @@ export class GetAgentState {
     if (p) return p;
     return {
       agentId, departmentId: '', phoneUri: null, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 },
-      load: { phone: 0, chat: 0, email: 0 }, idleSince: new Date(0), stateSince: new Date(0), wrapUpUntil: null, skills: {},
+      load: { phone: 0, chat: 0, email: 0 }, idleSince: new Date(0), stateSince: new Date(0), wrapUpUntil: null, skills: {}, loans: [],
     };
   }
 }

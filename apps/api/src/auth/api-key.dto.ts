@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ROLES, type Role } from '../../../../libs/core/src/role.js';
 import type { ApiKeyEntity } from '../../../../libs/persistence/src/entities/api-key.entity.js';
 
@@ -12,6 +12,11 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES, example: 'telephony' })
   @IsIn(ROLES)
   role: Role;
+
+  @ApiPropertyOptional({ example: '6f1c1d2a-5b7e-4f3a-9c8d-0e1f2a3b4c5d', description: 'The department the key acts for: a manager key with a department may decline only loans lent from it and sees only loans from or to it.' })
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
 }
 
 export class ApiKeyDto {
@@ -36,6 +41,9 @@ export class ApiKeyDto {
   @ApiPropertyOptional({ example: '2026-11-22T10:05:00.000Z', nullable: true, type: String })
   lastUsedAt: string | null;
 
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, description: 'The department the key acts for (null = all).' })
+  departmentId: string | null;
+
   static from(key: ApiKeyEntity): ApiKeyDto {
     return {
       id: key.id,
@@ -45,6 +53,7 @@ export class ApiKeyDto {
       createdAt: key.createdAt.toISOString(),
       revokedAt: key.revokedAt?.toISOString() ?? null,
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      departmentId: key.departmentId ?? null,
     };
   }
 }

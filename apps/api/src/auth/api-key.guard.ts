@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import type { Role } from '../../../../libs/core/src/role.js';
 import { ApiKeyRepository } from '../../../../libs/persistence/src/repositories/api-key.repository.js';
+import { ApiKeyCache } from './api-key-cache.js';
 import { hashApiKey } from './api-key-secret.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
@@ -16,6 +17,7 @@ export type AuthenticatedRequest = Request & { caller?: Caller };
 
 /**
  * Global guard: every operation needs `Authorization: Bearer <key>` unless marked @Public.
+ * Active keys are cached in-process for ApiKeyCache.TTL_MS (revocation here evicts at once).
  * An operation without @Roles is admin-only, so a forgotten decorator fails closed.
  */
 @Injectable()
@@ -25,6 +27,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyRepository,
+    private readonly cache: ApiKeyCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,7 +40,12 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) {
       throw new DomainError('unauthenticated', 'auth.missing_key', 'Send an API key as "Authorization: Bearer <key>"');
     }
-    const key = await this.apiKeys.findActiveByHash(hashApiKey(match[1]));
+    const hash = hashApiKey(match[1]);
+    let key = this.cache.get(hash);
+    if (!key) {
+      key = await this.apiKeys.findActiveByHash(hash);
+      if (key) this.cache.remember(hash, key);
+    }
     if (!key) throw new DomainError('unauthenticated', 'auth.invalid_key', 'The API key is unknown or revoked');
     request.caller = { keyId: key.id, role: key.role };
     this.touch(key.id);

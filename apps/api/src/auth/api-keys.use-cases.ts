@@ -3,15 +3,16 @@ import { notFound } from '../../../../libs/core/src/domain-error.js';
 import type { Role } from '../../../../libs/core/src/role.js';
 import type { ApiKeyEntity } from '../../../../libs/persistence/src/entities/api-key.entity.js';
 import { ApiKeyRepository } from '../../../../libs/persistence/src/repositories/api-key.repository.js';
+import { ApiKeyCache } from './api-key-cache.js';
 import { generateApiKey, hashApiKey, keyPrefix } from './api-key-secret.js';
 
 @Injectable()
 export class CreateApiKey {
   constructor(private readonly keys: ApiKeyRepository) {}
 
-  async execute(input: { name: string; role: Role }): Promise<{ key: ApiKeyEntity; secret: string }> {
+  async execute(input: { name: string; role: Role; departmentId?: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
     const secret = generateApiKey();
-    const key = await this.keys.create({ name: input.name, role: input.role, keyHash: hashApiKey(secret), keyPrefix: keyPrefix(secret) });
+    const key = await this.keys.create({ name: input.name, role: input.role, keyHash: hashApiKey(secret), keyPrefix: keyPrefix(secret), departmentId: input.departmentId ?? null });
     return { key, secret };
   }
 }
@@ -27,12 +28,16 @@ export class ListApiKeys {
 
 @Injectable()
 export class RevokeApiKey {
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly cache: ApiKeyCache,
+  ) {}
 
   async execute(id: string, now: Date): Promise<ApiKeyEntity> {
     const key = await this.keys.findById(id);
     if (!key) throw notFound('api_key', id);
     await this.keys.revoke(id, now);
+    this.cache.forget(id);
     return (await this.keys.findById(id))!;
   }
 }
@@ -40,9 +45,13 @@ export class RevokeApiKey {
 /** Makes ADMIN_API_KEY a working admin key at every start; a changed value revokes the old one. */
 @Injectable()
 export class BootstrapAdminKey {
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly cache: ApiKeyCache,
+  ) {}
 
-  execute(secret: string, now: Date): Promise<void> {
-    return this.keys.ensureBootstrapAdmin(hashApiKey(secret), keyPrefix(secret), now);
+  async execute(secret: string, now: Date): Promise<void> {
+    await this.keys.ensureBootstrapAdmin(hashApiKey(secret), keyPrefix(secret), now);
+    this.cache.clear(); // an older bootstrap key may just have been revoked
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { BootstrapAdminKey, CreateApiKey, ListApiKeys, RevokeApiKey } from './api-keys.use-cases.js';
@@ -7,6 +8,6 @@ import { BootstrapAdminKeyOnStart } from './bootstrap-admin-key.js';
 
 @Module({
   controllers: [ApiKeysController],
-  providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapAdminKey, BootstrapAdminKeyOnStart, CreateApiKey, ListApiKeys, RevokeApiKey],
+  providers: [ApiKeyCache, { provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapAdminKey, BootstrapAdminKeyOnStart, CreateApiKey, ListApiKeys, RevokeApiKey],
 })
 export class AuthModule {}

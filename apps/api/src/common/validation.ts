@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 
 /** Flattens class-validator's nested errors into `field` paths such as `skills[0].proficiency`. */
@@ -15,9 +15,45 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+type BodyCheck = (body: Record<string, unknown>) => boolean;
+const BODY_CHECKS = new Map<abstract new (...args: never[]) => unknown, BodyCheck>();
+
+/**
+ * Registers a quick check of a hot request body (the telephony and agent endpoints): a body it
+ * accepts skips class-validator's metadata walk, which costs far more than the request's own work.
+ * The check must accept only what the DTO's decorators accept — built from class-validator's own
+ * functions and the DTO's field list; anything it does not accept is validated the usual way, so
+ * errors (422 `validation.failed` naming field and rule) always come from class-validator.
+ */
+export function registerBodyCheck(dto: abstract new (...args: never[]) => unknown, check: BodyCheck): void {
+  BODY_CHECKS.set(dto, check);
+}
+
+/** The quick check registered for a DTO (for tests). */
+export function bodyCheckFor(dto: abstract new (...args: never[]) => unknown): BodyCheck | undefined {
+  return BODY_CHECKS.get(dto);
+}
+
+/** Whether `body` has only the `allowed` keys (forbidNonWhitelisted). */
+export function onlyKeys(body: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key of Object.keys(body)) if (!allowed.has(key)) return false;
+  return true;
+}
+
+class HotBodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype as (abstract new (...args: never[]) => unknown) | undefined;
+    const check = metadata.type === 'body' && metatype ? BODY_CHECKS.get(metatype) : undefined;
+    if (check && value !== null && typeof value === 'object' && !Array.isArray(value) && check(value as Record<string, unknown>)) {
+      return Object.assign(Object.create(metatype!.prototype as object) as object, value);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The one global pipe: strip nothing silently — unknown fields are errors; transform to DTO classes. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new HotBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, length } from 'class-validator';
+import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
 export class CreateContactDto {
@@ -169,3 +170,12 @@ export class ExplanationDto {
   @ApiProperty({ type: [ContactEventDto] })
   timeline: ContactEventDto[];
 }
+
+// Quick check of the hot body (see registerBodyCheck): the decorators of CreateContactDto, verbatim.
+const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'customerRef', 'language', 'subject']);
+registerBodyCheck(
+  CreateContactDto,
+  (b) =>
+    onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && isUUID(b.queueId) && isString(b.customerRef) && length(b.customerRef, 1, 200) &&
+    isIn(b.language, ['', 'fi', 'sv', 'en']) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))),
+);

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, I
 import { INVITATION_STATUSES } from '../../../../libs/persistence/src/entities/feedback.entity.js';
 import type { FeedbackSettings, InvitationRow } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import type { FeedbackReportRow } from './feedback.use-cases.js';
+import { PageQueryDto } from '../common/paging.dto.js';
 
 export class ChannelRatesDto {
   @ApiPropertyOptional({ example: 0.2, minimum: 0, maximum: 1, description: 'Share of eligible ended phone contacts invited.' })
@@ -110,26 +111,11 @@ export class FeedbackSettingsDto {
   }
 }
 
-export class InvitationQueryDto {
+export class InvitationQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: INVITATION_STATUSES, example: 'pending' })
   @IsOptional()
   @IsIn(INVITATION_STATUSES)
   status?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200, example: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 200;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
 }
 
 export class InvitationDto {

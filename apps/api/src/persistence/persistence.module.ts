@@ -20,8 +20,11 @@ import {
 import { RoutingRepository, TypeOrmRoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { ForecastingRepository, TypeOrmForecastingRepository } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository, TypeOrmLetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
+import { PlanningRepository, TypeOrmPlanningRepository } from '../../../../libs/persistence/src/repositories/planning.repository.js';
+import { LoanRepository, TypeOrmLoanRepository } from '../../../../libs/persistence/src/repositories/loan.repository.js';
 import { FeedbackRepository, TypeOrmFeedbackRepository } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import { PrivacyRepository, TypeOrmPrivacyRepository } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
+import { ReportsRepository, TypeOrmReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 const repositories = [
@@ -33,8 +36,11 @@ const repositories = [
   [FeedbackRepository, TypeOrmFeedbackRepository],
   [ForecastingRepository, TypeOrmForecastingRepository],
   [LetterBatchRepository, TypeOrmLetterBatchRepository],
+  [LoanRepository, TypeOrmLoanRepository],
+  [PlanningRepository, TypeOrmPlanningRepository],
   [PrivacyRepository, TypeOrmPrivacyRepository],
   [QueueRepository, TypeOrmQueueRepository],
+  [ReportsRepository, TypeOrmReportsRepository],
   [RoutingRepository, TypeOrmRoutingRepository],
   [SkillRepository, TypeOrmSkillRepository],
 ] as const;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, isIn, isInt, isISO8601, isString, length, max, maxLength, min } from 'class-validator';
+import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
 export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
@@ -241,3 +242,24 @@ export class RoutingSettingsDto {
     return { ...s };
   }
 }
+
+// Quick checks of the hot telephony bodies (see registerBodyCheck): the decorators above, verbatim.
+const LANGUAGES = ['', 'fi', 'sv', 'en'];
+const DECISION_KEYS = new Set(['channel', 'callId', 'callerId', 'callerName', 'calledNumber', 'language']);
+registerBodyCheck(
+  RoutingDecisionRequestDto,
+  (b) =>
+    onlyKeys(b, DECISION_KEYS) && isIn(b.channel, ['phone']) && isString(b.callId) && length(b.callId, 1, 255) && isString(b.callerId) && maxLength(b.callerId, 64) &&
+    isString(b.callerName) && maxLength(b.callerName, 200) && isString(b.calledNumber) && length(b.calledNumber, 1, 64) && isIn(b.language, LANGUAGES),
+);
+const EVENT_KEYS = new Set(['event', 'channel', 'callId', 'decisionId', 'agentId', 'leg', 'sipCode', 'hangupBy', 'durationSec', 'ts']);
+const optionalString = (v: unknown, most: number): boolean => v === undefined || v === null || (isString(v) && maxLength(v, most));
+registerBodyCheck(
+  RoutingEventDto,
+  (b) =>
+    onlyKeys(b, EVENT_KEYS) && isIn(b.event, TELEPHONY_EVENTS) && isIn(b.channel, ['phone']) && isString(b.callId) && length(b.callId, 1, 255) &&
+    optionalString(b.decisionId, 64) && optionalString(b.agentId, 64) && optionalString(b.leg, 32) && optionalString(b.hangupBy, 32) &&
+    (b.sipCode === undefined || b.sipCode === null || (isInt(b.sipCode) && min(b.sipCode, 100) && max(b.sipCode, 699))) &&
+    (b.durationSec === undefined || b.durationSec === null || (isInt(b.durationSec) && min(b.durationSec, 0))) &&
+    isISO8601(b.ts),
+);

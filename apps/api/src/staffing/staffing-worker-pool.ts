@@ -1,235 +1,40 @@
 /**
- * A small pool of worker threads for the CPU-heavy staffing operations (a simulated day, a
- * requirements horizon), so that one big what-if never blocks the event loop that also serves
- * routing decisions to the telephony system.
- *
- * - At most `workers` tasks run at once, each in its own thread; up to `maxQueued` more wait.
- *   A full queue rejects at once ({@link StaffingPoolBusyError}).
- * - Every task has a time limit counted from submission (waiting included). When it passes, a
- *   waiting task is dropped and a running one's thread is terminated (the only way to stop
- *   synchronous code) and replaced on the next task ({@link StaffingTimeoutError}).
- * - Input errors thrown in the worker come back as the libraries' own error classes
- *   (`SimulationInputError`, `StaffingInputError`), so callers map them as if run in-process.
- * - Threads start lazily, are `unref`'d (they never keep the process alive) and are terminated by
- *   {@link StaffingWorkerPool.close} (the Nest module calls it on shutdown).
- *
- * Where the worker code is. Built (`npm start`: dist/…/staffing-worker-pool.js), the entry is the
- * compiled `staffing.worker.js` next to this file. Run from the TypeScript sources (jest with
- * @swc/jest, which has no compiled file to point at), the entry is `staffing.worker.ts` and the
- * thread gets module hooks (`node:module` register) that compile TypeScript with @swc/core — the
- * dev dependency jest already uses — and map the sources' `.js` import specifiers to their `.ts`
- * files. The hooks are used only in that source mode; production never loads @swc/core.
+ * The worker-thread pool of the CPU-heavy staffing operations (a simulated day, a requirements
+ * horizon): the generic pool of `common/worker-pool.ts` with the staffing worker
+ * (`staffing.worker.ts`) and its failures mapped back to the libraries' own error classes
+ * (`SimulationInputError`, `StaffingInputError`), so callers map them as if run in-process.
  */
-import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { SimulationInputError } from '../../../../libs/simulation/src/index.js';
 import { StaffingInputError } from '../../../../libs/staffing/src/index.js';
-import type { StaffingTask, TaskResult, WorkerReply, WorkerRequest } from './staffing-worker-protocol.js';
+import { WorkerPool, WorkerPoolBusyError, WorkerTimeoutError, internalError, workerEntry as entryNextTo, type WorkerEntry, type WorkerPoolOptions } from '../common/worker-pool.js';
+import type { StaffingTask, TaskResult, WorkerFailure } from './staffing-worker-protocol.js';
 
-export interface StaffingPoolOptions {
-  /** Threads, i.e. tasks running at once (≥ 1). */
-  workers: number;
-  /** Tasks waiting for a thread before new ones are refused (≥ 0). */
-  maxQueued: number;
-  /** Default time limit of a task, milliseconds. */
-  timeoutMs: number;
+export type StaffingPoolOptions = WorkerPoolOptions;
+export { WorkerTimeoutError as StaffingTimeoutError, WorkerPoolBusyError as StaffingPoolBusyError };
+
+/** How to start a staffing worker thread from wherever this module was loaded. */
+export function workerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  return entryNextTo('staffing.worker', moduleUrl);
 }
 
-/** The task did not finish within its time limit. */
-export class StaffingTimeoutError extends Error {
-  override readonly name = 'StaffingTimeoutError';
-  constructor(readonly timeoutMs: number) {
-    super(`the task did not finish within ${timeoutMs} ms`);
-  }
-}
-
-/** Every thread is busy and the waiting line is full. */
-export class StaffingPoolBusyError extends Error {
-  override readonly name = 'StaffingPoolBusyError';
-  constructor(readonly running: number, readonly queued: number) {
-    super(`${running} staffing tasks are running and ${queued} are waiting`);
-  }
-}
-
-interface Job {
-  id: number;
-  task: StaffingTask;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  timer: NodeJS.Timeout;
-  slot?: Slot;
-}
-
-interface Slot {
-  worker: Worker;
-  job: Job | null;
-}
-
-/** How to start a worker thread from wherever this module was loaded. */
-export function workerEntry(moduleUrl: string = import.meta.url): { url: URL; options: WorkerOptions } {
-  if (!moduleUrl.endsWith('.ts')) return { url: new URL('./staffing.worker.js', moduleUrl), options: {} };
-  const swc = pathToFileURL(createRequire(moduleUrl).resolve('@swc/core')).href;
-  const hooks = `
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import swc from ${JSON.stringify(swc)};
-export async function resolve(specifier, context, next) {
-  if (specifier.endsWith('.js') && (specifier.startsWith('./') || specifier.startsWith('../')) && context.parentURL?.endsWith('.ts')) {
-    const ts = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
-    if (existsSync(fileURLToPath(ts))) return { url: ts.href, shortCircuit: true };
-  }
-  return next(specifier, context);
-}
-export async function load(url, context, next) {
-  if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
-  const filename = fileURLToPath(url);
-  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { target: 'es2022', parser: { syntax: 'typescript' }, transform: { useDefineForClassFields: false }, keepClassNames: true },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  });
-  return { format: 'module', source: code, shortCircuit: true };
-}`;
-  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
-  return { url: new URL('./staffing.worker.ts', moduleUrl), options: { execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] } };
-}
-
-export class StaffingWorkerPool {
-  private readonly slots: Slot[] = [];
-  private readonly waiting: Job[] = [];
-  private nextId = 1;
-  private closed = false;
-  private readonly entry = workerEntry();
-
-  constructor(readonly options: StaffingPoolOptions) {
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('workers must be an integer >= 1');
-    if (!Number.isInteger(options.maxQueued) || options.maxQueued < 0) throw new RangeError('maxQueued must be an integer >= 0');
-    if (!(options.timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0');
-  }
-
-  /** Threads a machine can spare for what-ifs: one core stays with the event loop, at most `cap`. */
-  static defaultWorkers(cap: number): number {
-    return Math.max(1, Math.min(cap, availableParallelism() - 1));
-  }
-
-  /** Tasks running and waiting now. */
-  get load(): { running: number; queued: number } {
-    return { running: this.slots.filter((s) => s.job !== null).length, queued: this.waiting.length };
+export class StaffingWorkerPool extends WorkerPool<StaffingTask, WorkerFailure> {
+  constructor(options: StaffingPoolOptions) {
+    super(workerEntry(), options, failure, 'staffing');
   }
 
   /** Runs the task in a worker thread; rejects on input errors, time-out, a full pool or a crash. */
-  run<T extends StaffingTask>(task: T, timeoutMs: number = this.options.timeoutMs): Promise<TaskResult<T>> {
-    if (this.closed) return Promise.reject(new Error('the staffing worker pool is closed'));
-    const { running, queued } = this.load;
-    const idle = this.slots.some((s) => s.job === null) || this.slots.length < this.options.workers;
-    if (!idle && queued >= this.options.maxQueued) return Promise.reject(new StaffingPoolBusyError(running, queued));
-    return new Promise<TaskResult<T>>((resolve, reject) => {
-      const job: Job = {
-        id: this.nextId++,
-        task,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        timer: setTimeout(() => this.expire(job, timeoutMs), timeoutMs),
-      };
-      this.waiting.push(job);
-      this.dispatch();
-    });
-  }
-
-  /** Terminates every thread and rejects what is waiting. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const job of this.waiting.splice(0)) this.settle(job, new Error('the staffing worker pool closed'));
-    const slots = this.slots.splice(0);
-    for (const slot of slots) {
-      if (slot.job) this.settle(slot.job, new Error('the staffing worker pool closed'));
-      slot.job = null;
-    }
-    await Promise.all(slots.map((s) => s.worker.terminate()));
-  }
-
-  private dispatch(): void {
-    while (this.waiting.length > 0) {
-      let slot = this.slots.find((s) => s.job === null);
-      if (!slot) {
-        if (this.slots.length >= this.options.workers) return;
-        slot = this.spawn();
-      }
-      const job = this.waiting.shift() as Job;
-      slot.job = job;
-      job.slot = slot;
-      const request: WorkerRequest = { id: job.id, task: job.task };
-      slot.worker.postMessage(request);
-    }
-  }
-
-  private spawn(): Slot {
-    const worker = new Worker(this.entry.url, this.entry.options);
-    worker.unref();
-    const slot: Slot = { worker, job: null };
-    worker.on('message', (reply: WorkerReply) => {
-      const job = slot.job;
-      if (!job || job.id !== reply.id) return;
-      slot.job = null;
-      if (reply.ok) this.settle(job, undefined, reply.result);
-      else this.settle(job, failure(reply.error));
-      this.dispatch();
-    });
-    const lost = (error: Error) => {
-      this.remove(slot);
-      if (slot.job) this.settle(slot.job, error);
-      slot.job = null;
-      if (!this.closed) this.dispatch();
-    };
-    worker.on('error', (error) => lost(error));
-    worker.on('exit', (code) => lost(new Error(`a staffing worker thread exited with code ${code}`)));
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private remove(slot: Slot): void {
-    const i = this.slots.indexOf(slot);
-    if (i >= 0) this.slots.splice(i, 1);
-  }
-
-  private expire(job: Job, timeoutMs: number): void {
-    const error = new StaffingTimeoutError(timeoutMs);
-    const at = this.waiting.indexOf(job);
-    if (at >= 0) {
-      this.waiting.splice(at, 1);
-      this.settle(job, error);
-      return;
-    }
-    const slot = job.slot;
-    if (!slot || slot.job !== job) return;
-    // Synchronous code cannot be interrupted: the thread goes, a fresh one takes the next task.
-    slot.job = null;
-    this.remove(slot);
-    this.settle(job, error);
-    void slot.worker.terminate();
-    this.dispatch();
-  }
-
-  private settle(job: Job, error: unknown, value?: unknown): void {
-    clearTimeout(job.timer);
-    if (error !== undefined) job.reject(error);
-    else job.resolve(value);
+  run<T extends StaffingTask>(task: T, timeoutMs?: number): Promise<TaskResult<T>> {
+    return this.runTask(task, timeoutMs) as Promise<TaskResult<T>>;
   }
 }
 
-function failure(error: Extract<WorkerReply, { ok: false }>['error']): Error {
+function failure(error: WorkerFailure): Error {
   switch (error.kind) {
     case 'simulation-input':
       return new SimulationInputError(error.field, error.rule);
     case 'staffing-input':
       return new StaffingInputError(error.field, error.rule);
-    case 'internal': {
-      const e = new Error(`staffing worker: ${error.name}: ${error.message}`);
-      if (error.stack) e.stack = error.stack;
-      return e;
-    }
+    case 'internal':
+      return internalError(error, 'staffing');
   }
 }

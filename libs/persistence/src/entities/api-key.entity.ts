@@ -1,5 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
 import type { Role } from '../../../core/src/role.js';
+import { DepartmentEntity } from './department.entity.js';
 
 /** An API key. Only the SHA-256 of the secret is stored; `keyPrefix` identifies it in lists and logs. */
 @Entity({ name: 'api_keys' })
@@ -30,4 +31,12 @@ export class ApiKeyEntity {
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
+
+  /** The department a manager (or supervisor) key acts for; null = every department. */
+  @Column({ name: 'department_id', type: 'uuid', nullable: true })
+  departmentId: string | null;
+
+  @ManyToOne(() => DepartmentEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'department_id', foreignKeyConstraintName: 'api_keys_department_fk' })
+  department?: Relation<DepartmentEntity>;
 }

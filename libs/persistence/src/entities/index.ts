@@ -18,6 +18,9 @@ import { EntryPointEntity } from './entry-point.entity.js';
 import { QueueRoutingSettingsEntity } from './queue-routing-settings.entity.js';
 import { ReservationEntity } from './reservation.entity.js';
 import { AuditLogEntity, LoanEntity } from './loan.entity.js';
+import { ReportAgentRollupEntity, ReportQueueRollupEntity } from './report-rollup.entity.js';
+import { ReportAgentStateEntity, ReportContactFactEntity, ReportEmailBacklogEntity, ReportFeedEntity } from './report-feed.entity.js';
+import { DepartmentPlanningSettingsEntity, EmployeeContractEntity, ScheduleEntity, ScheduleShiftEntity, ShiftTemplateEntity } from './planning.entity.js';
 import { FeedbackQueueRateEntity, FeedbackSettingsEntity, SurveyCandidateEntity, SurveyEntity, SurveyInvitationEntity } from './feedback.entity.js';
 
 export * from './agent-skill.entity.js';
@@ -40,6 +43,9 @@ export * from './entry-point.entity.js';
 export * from './queue-routing-settings.entity.js';
 export * from './reservation.entity.js';
 export * from './loan.entity.js';
+export * from './report-rollup.entity.js';
+export * from './report-feed.entity.js';
+export * from './planning.entity.js';
 export * from './feedback.entity.js';
 
 export const ENTITIES = [
@@ -67,6 +73,17 @@ export const ENTITIES = [
   ApiKeyAgentEntity,
   LoanEntity,
   AuditLogEntity,
+  ReportQueueRollupEntity,
+  ReportAgentRollupEntity,
+  ReportContactFactEntity,
+  ReportEmailBacklogEntity,
+  ReportAgentStateEntity,
+  ReportFeedEntity,
+  ShiftTemplateEntity,
+  EmployeeContractEntity,
+  ScheduleEntity,
+  ScheduleShiftEntity,
+  DepartmentPlanningSettingsEntity,
   FeedbackSettingsEntity,
   FeedbackQueueRateEntity,
   SurveyCandidateEntity,

@@ -5,7 +5,7 @@ export abstract class ApiKeyRepository {
   abstract findActiveByHash(keyHash: string): Promise<ApiKeyEntity | null>;
   abstract list(): Promise<ApiKeyEntity[]>;
   abstract findById(id: string): Promise<ApiKeyEntity | null>;
-  abstract create(key: Pick<ApiKeyEntity, 'name' | 'role' | 'keyHash' | 'keyPrefix'>): Promise<ApiKeyEntity>;
+  abstract create(key: Pick<ApiKeyEntity, 'name' | 'role' | 'keyHash' | 'keyPrefix'> & { departmentId?: string | null }): Promise<ApiKeyEntity>;
   abstract revoke(id: string, at: Date): Promise<void>;
   abstract touch(id: string, at: Date): Promise<void>;
   /** Makes `keyHash` the one active bootstrap admin key, revoking an older bootstrap key. Idempotent. */
@@ -35,7 +35,7 @@ export class TypeOrmApiKeyRepository extends ApiKeyRepository {
     return this.repo.findOneBy({ id });
   }
 
-  create(key: Pick<ApiKeyEntity, 'name' | 'role' | 'keyHash' | 'keyPrefix'>): Promise<ApiKeyEntity> {
+  create(key: Pick<ApiKeyEntity, 'name' | 'role' | 'keyHash' | 'keyPrefix'> & { departmentId?: string | null }): Promise<ApiKeyEntity> {
     return this.repo.save(this.repo.create(key));
   }
 

@@ -100,7 +100,51 @@ export class TypeOrmDemoDataRepository extends DemoDataRepository {
           ],
         );
       }
+      await insertDemoPlan(tx, data, departmentId, agentId, queueId);
       return { departments: data.departments.length, agents: data.agents.length, queues: data.queues.length, intervals: data.history.length, letterBatches: data.letterBatches.length };
     });
+  }
+}
+
+/** The published plan of the spike day's week: templates, contracts, minimum staffing, schedules and shifts. */
+async function insertDemoPlan(tx: EntityManager, data: DemoData, departmentId: Map<string, string>, agentId: Map<string, string>, queueId: Map<string, string>): Promise<void> {
+  const plan = data.planning;
+  const templateId = new Map<string, string>();
+  for (const t of plan.templates) {
+    const [row] = await tx.query(
+      `INSERT INTO shift_templates (department_id, name, earliest_start_minutes, latest_start_minutes, start_step_minutes, length_minutes, breaks, weekdays)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id`,
+      [departmentId.get(t.departmentKey), t.name, t.earliestStartMinutes, t.latestStartMinutes, t.startStepMinutes, t.lengthMinutes, JSON.stringify(t.breaks), JSON.stringify(t.weekdays)],
+    );
+    templateId.set(`${t.departmentKey}/${t.name}`, row.id);
+  }
+  await insertChunked(
+    tx,
+    'employee_contracts',
+    ['agent_id', 'max_weekly_hours', 'min_weekly_hours', 'min_shift_minutes', 'max_shift_minutes', 'min_days_off_per_week', 'min_rest_minutes', 'availability', 'time_off'],
+    plan.contracts.map((c) => [agentId.get(c.employeeNumber), c.maxWeeklyHours, c.minWeeklyHours, c.minShiftMinutes, c.maxShiftMinutes, c.minDaysOffPerWeek, c.minRestMinutes, null, '[]']),
+  );
+  await insertChunked(tx, 'department_planning_settings', ['department_id', 'min_staff_on_shift'], plan.minStaff.map((m) => [departmentId.get(m.departmentKey), JSON.stringify(m.windows)]));
+  for (const s of plan.schedules) {
+    const demands = s.demands.map((d) => ({ queueId: d.queueKey === null ? null : queueId.get(d.queueKey), channel: d.channel, required: d.required, shrinkage: 0, ...(d.forecast ? { forecast: d.forecast } : {}) }));
+    const figures = { solverStatus: 'demo greedy', patterns: 0, mipStaffHours: s.staffHours, lpStaffHours: 0, mipObjective: s.staffHours, lpObjective: null, gapToLpBound: 0, assignedStaffHours: s.staffHours, unassignedShifts: 0, timeLimitSeconds: 0, seconds: 0 };
+    const [row] = await tx.query(
+      `INSERT INTO schedules (department_id, week_start, status, time_zone, interval_minutes, demands, figures, generated_by, generated_at, published_at)
+       VALUES ($1, $2, 'published', $3, 15, $4::jsonb, $5::jsonb, 'demo data', now(), now()) RETURNING id`,
+      [departmentId.get(s.departmentKey), plan.weekStart, data.calendars[0]?.timeZone ?? 'Europe/Helsinki', JSON.stringify(demands), JSON.stringify(figures)],
+    );
+    await tx.query(
+      `INSERT INTO schedule_shifts (schedule_id, agent_id, queue_id, template_id, starts_at, ends_at, breaks)
+       SELECT $1, a, q, t, s, e, b FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[]) AS x(a, q, t, s, e, b)`,
+      [
+        row.id,
+        s.shifts.map((x) => agentId.get(x.employeeNumber)),
+        s.shifts.map((x) => (x.queueKey === null ? null : queueId.get(x.queueKey))),
+        s.shifts.map((x) => templateId.get(`${s.departmentKey}/${x.templateName}`)),
+        s.shifts.map((x) => x.startsAt.toISOString()),
+        s.shifts.map((x) => x.endsAt.toISOString()),
+        s.shifts.map((x) => JSON.stringify(x.breaks.map((b) => ({ name: b.name, paid: b.paid, startsAt: b.startsAt.toISOString(), endsAt: b.endsAt.toISOString() })))),
+      ],
+    );
   }
 }

@@ -9,5 +9,7 @@ export * from './queue.repository.js';
 export * from './routing.repository.js';
 export * from './skill.repository.js';
 export * from './demo-data.repository.js';
+export * from './planning.repository.js';
+export * from './loan.repository.js';
 export * from './feedback.repository.js';
 export * from './privacy.repository.js';

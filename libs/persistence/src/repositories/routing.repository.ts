@@ -9,8 +9,9 @@
  * - waiting contacts are claimed with FOR UPDATE SKIP LOCKED, expired offers likewise.
  * Personal data (caller number and name, subject) is stored but never returned in explanations.
  */
-import { runExclusively } from '../job-lock.js';
-import type { DataSource, EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { isEmbedded, runExclusively } from '../job-lock.js';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
@@ -50,6 +51,16 @@ export interface PresenceRow {
   stateSince: Date;
   wrapUpUntil: Date | null;
   skills: Record<string, number>;
+  /** Active loans of the agent near the decision time (only where the query asked for them). */
+  loans: LoanRow[];
+}
+
+/** An active loan of an agent to another department (queueId null = all its queues), [from, to). */
+export interface LoanRow {
+  departmentId: string;
+  queueId: string | null;
+  from: Date;
+  to: Date;
 }
 
 export interface ContactRow {
@@ -104,6 +115,46 @@ export type NewContact = Pick<
   callerName: string | null;
   calledNumber: string | null;
 };
+
+/** What `endContact` saw (under lock) and did. */
+export interface EndContactResult {
+  contactId: string;
+  status: ContactStatus;
+  kind: ContactKind;
+  reservationId: string | null;
+  agentId: string | null;
+  reservationStatus: ReservationStatus | null;
+  /**
+   * `earlier-offer`: the event named another offer than the live one; `retry`: the contact was
+   * changed by a transaction that committed while this statement waited for its lock, so its
+   * snapshot may miss that change's reservation — run it again (nothing changed in either case).
+   */
+  action: 'finish' | 'abandon' | 'none' | 'earlier-offer' | 'retry';
+  /** The released agent's state after the statement. */
+  agentState: AgentPresenceState | null;
+  /**
+   * Whether contacts wait (as the statement's snapshot saw) in the released agent's department's
+   * queues, or anywhere when the agent has an active loan: false means offerWorkTo has nothing to do
+   * (a contact queued concurrently is offered by its own routing or the next sweep).
+   */
+  mayHaveWork: boolean;
+  /** The contact after the change (null when nothing changed). */
+  contact: ContactRow | null;
+}
+
+/** What `acceptReservation` saw (under lock) and whether it applied. */
+export interface AcceptResult {
+  contactId: string;
+  status: ContactStatus;
+  reservationId: string | null;
+  agentId: string | null;
+  reservationStatus: ReservationStatus | null;
+  expiresAt: Date | null;
+  applied: boolean;
+  /** As EndContactResult's `retry`: nothing changed, run it again. */
+  stale: boolean;
+  contact: ContactRow | null;
+}
 
 export interface ReservationRow {
   id: string;
@@ -163,6 +214,40 @@ const PRESENCE_COLUMNS = `p.agent_id AS "agentId", a.department_id AS "departmen
   p.break_reason AS "breakReason", p.phone_capacity, p.chat_capacity, p.email_capacity, p.phone_load, p.chat_load, p.email_load,
   p.idle_since AS "idleSince", p.state_since AS "stateSince", p.wrap_up_until AS "wrapUpUntil"`;
 
+/**
+ * Loans read with an agent pool: 'active' loans whose window lies within a day of the decision
+ * time ($now), so that an explanation can say "outside-loan-window" for a loan that starts later
+ * today or ended earlier; whether `now` is inside the window is the policy's call (LoanWindow).
+ */
+const LOAN_NEAR = (now: string) => `l.status = 'active' AND l.starts_at < ${now}::timestamptz + interval '1 day' AND l.ends_at > ${now}::timestamptz - interval '1 day'`;
+
+/** Agents of department `dep` plus agents with a loan to it near `now` (both SQL parameters). */
+const POOL_OF = (dep: string, now: string) =>
+  `(a.department_id = ${dep}::uuid OR (${now}::timestamptz IS NOT NULL AND a.id IN (SELECT l.agent_id FROM loans l WHERE l.to_department_id = ${dep}::uuid AND ${LOAN_NEAR(now)})))`;
+
+/** The loans of agent `p` to department `dep` near `now`, as a jsonb array (null for the department's own agents). */
+const LOANS_TO = (dep: string, now: string) =>
+  `CASE WHEN a.department_id = ${dep}::uuid OR ${now}::timestamptz IS NULL THEN NULL ELSE (SELECT jsonb_agg(jsonb_build_object('departmentId', l.to_department_id, 'queueId', l.queue_id, 'from', l.starts_at, 'to', l.ends_at))
+     FROM loans l WHERE l.agent_id = p.agent_id AND l.to_department_id = ${dep}::uuid AND ${LOAN_NEAR(now)}) END`;
+
+function loansOf(raw: unknown): LoanRow[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((l: { departmentId: string; queueId: string | null; from: string | Date; to: string | Date }) => ({
+    departmentId: l.departmentId,
+    queueId: l.queueId ?? null,
+    from: new Date(l.from),
+    to: new Date(l.to),
+  }));
+}
+
+/**
+ * In one statement under READ COMMITTED, a row locked FOR UPDATE is the latest version, but other
+ * rows are read from the statement's snapshot: a contact that is offered or connected without a
+ * visible live reservation was changed by a transaction that committed while the statement waited
+ * for the contact's lock. Such a statement writes nothing and is run again.
+ */
+const STALE = `(c.status IN ('offered', 'connected') AND r.id IS NULL)`;
+
 const RESERVATION_COLUMNS = `r.id, r.contact_id AS "contactId", r.agent_id AS "agentId", r.channel, r.status, r.offered_at AS "offeredAt",
   r.expires_at AS "expiresAt", r.resolved_at AS "resolvedAt"`;
 
@@ -187,17 +272,97 @@ function presence(row: Raw): PresenceRow {
     stateSince: row.stateSince as Date,
     wrapUpUntil: (row.wrapUpUntil as Date | null) ?? null,
     skills: (row.skills as Record<string, number> | undefined) ?? {},
+    loans: loansOf(row.loans),
   };
 }
 
 const LOAD_COLUMN: Record<Channel, string> = { phone: 'phone_load', chat: 'chat_load', email: 'email_load' };
 
+/** What RoutingTx needs of a pg client or pool: a query by named (prepared) statement. */
+interface PreparedQueryable {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A stable name per SQL text, so that every routing statement is a prepared statement on each
+ * pooled connection: parsed and planned once per connection instead of on every call (planning
+ * the CTE statements cost PostgreSQL ~1 ms each, executing them ~0.2 ms).
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `vuoro_routing_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    if (statementNames.size >= 5000) statementNames.clear();
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/** A logged-in agent as the pool queries return it: [agentId, agents row version (xmin), state, break reason, capacities ×3, loads ×3, idle since, state since, wrap-up until, loans]. */
+type PoolTuple = [string, string, AgentPresenceState, string | null, number, number, number, number, number, number, string, string, string | null, unknown];
+
+/** The logged-in agents of department `dep` and those lent to it near `now`, as one json array of PoolTuples. */
+const POOL_AGENTS = (dep: string, now: string) => `(SELECT COALESCE(json_agg(json_build_array(p.agent_id, a.xmin::text, p.state, p.break_reason,
+    p.phone_capacity, p.chat_capacity, p.email_capacity, p.phone_load, p.chat_load, p.email_load, p.idle_since, p.state_since, p.wrap_up_until,
+    ${LOANS_TO(dep, now)})), '[]'::json)
+  FROM agent_presence p JOIN agents a ON a.id = p.agent_id WHERE ${POOL_OF(dep, now)} AND a.active AND p.state <> 'offline')`;
+
+/**
+ * The agents' static routing data (department, SIP URI, skills) by agent id, each with the version
+ * of its agents row (xmin: it changes with every update of the row, and the agent update writes the
+ * row and the skills in one transaction). The pool queries return the version only, so a decision
+ * reads presence rows, not 200 agents' skills; a changed agent is read again, on every instance.
+ */
+export class AgentStatics {
+  private readonly byId = new Map<string, { version: string; departmentId: string; phoneUri: string | null; skills: Record<string, number> }>();
+
+  get(agentId: string, version?: string): { departmentId: string; phoneUri: string | null; skills: Record<string, number> } | null {
+    const hit = this.byId.get(agentId);
+    return hit && (version === undefined || hit.version === version) ? hit : null;
+  }
+
+  set(agentId: string, data: { version: string; departmentId: string; phoneUri: string | null; skills: Record<string, number> }): void {
+    if (this.byId.size >= 50_000) this.byId.clear();
+    this.byId.set(agentId, data);
+  }
+}
+
 /** The operations of one routing transaction. */
 export class RoutingTx {
-  constructor(readonly manager: EntityManager) {}
+  /**
+   * `prepared`: where to send named statements (the pg pool outside a transaction); inside a
+   * transaction, the transaction's own connection; null on the embedded database (TypeORM's query).
+   */
+  constructor(
+    readonly manager: EntityManager,
+    private readonly prepared: PreparedQueryable | 'transaction' | null = null,
+    private readonly statics: AgentStatics | null = null,
+  ) {}
+
+  private connection(): PreparedQueryable | null {
+    if (this.prepared === 'transaction') {
+      return ((this.manager.queryRunner as unknown as { databaseConnection?: PreparedQueryable } | undefined)?.databaseConnection) ?? null;
+    }
+    return this.prepared;
+  }
+
+  /** One statement (prepared where possible); the rows, also for UPDATE/DELETE … RETURNING. */
+  query<T = Raw>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.q<T>(sql, params);
+  }
 
   private q<T = Raw>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.manager.query(sql, params) as Promise<T[]>;
+    const connection = this.connection();
+    if (!connection) return this.manager.query(sql, params) as Promise<T[]>;
+    return connection.query({ name: statementName(sql), text: sql, values: params }).then(
+      (result) => result.rows as T[],
+      (err: unknown) => {
+        // The same error TypeORM raises, so that the problem-details filter and retries see no difference.
+        throw new QueryFailedError(sql, params, err as Error);
+      },
+    );
   }
 
   async findContact(id: string, lock: 'none' | 'update' | 'skip-locked' = 'none'): Promise<ContactRow | null> {
@@ -256,38 +421,133 @@ export class RoutingTx {
     await this.q(`INSERT INTO contact_events (contact_id, at, type, agent_id, reservation_id, detail) VALUES ${values.join(', ')}`, params);
   }
 
-  /** Logged-in (not offline) active agents of a department, with their skills. */
-  async loggedInAgents(departmentId: string): Promise<PresenceRow[]> {
-    const rows = await this.q(
-      `SELECT ${PRESENCE_COLUMNS},
-         COALESCE((SELECT jsonb_object_agg(s.skill_key, s.proficiency) FROM agent_skills s WHERE s.agent_id = p.agent_id), '{}'::jsonb) AS skills
-       FROM agent_presence p JOIN agents a ON a.id = p.agent_id
-       WHERE a.department_id = $1 AND a.active AND p.state <> 'offline'`,
-      [departmentId],
-    );
-    return rows.map(presence);
+  /**
+   * Logged-in (not offline) active agents of a department, with their skills; with `now`, also the
+   * agents lent to the department near `now`, with those loans.
+   */
+  async loggedInAgents(departmentId: string, now: Date | null = null): Promise<PresenceRow[]> {
+    const [row] = await this.q<{ agents: PoolTuple[] | string }>(`SELECT ${POOL_AGENTS('$1', '$2')} AS agents`, [departmentId, now]);
+    return this.withStatics(row.agents);
   }
 
   /**
-   * One round trip for a phone decision: the logged-in agents of the department (as one JSON
-   * value, cheaper to parse than rows) and the caller's customer record.
+   * One round trip for a phone decision: the logged-in agents of the department and those lent to
+   * it near `now` (one json value of arrays: cheap for PostgreSQL to build and fast to parse; the
+   * agents' static data comes from AgentStatics), and the caller's customer record.
    */
-  async phoneSnapshot(departmentId: string, phoneNumber: string | null): Promise<{ agents: PresenceRow[]; customer: { id: string; lastAgentId: string | null; lastContactAt: Date | null } | null }> {
-    const [row] = await this.q<{ agents: (Omit<PresenceRow, 'idleSince' | 'stateSince' | 'wrapUpUntil'> & { idleSince: string; stateSince: string; wrapUpUntil: string | null })[]; customer: { id: string; lastAgentId: string | null; lastContactAt: string | null } | null }>(
-      `SELECT
-         (SELECT COALESCE(jsonb_agg(jsonb_build_object('agentId', p.agent_id, 'departmentId', a.department_id, 'phoneUri', a.phone_uri, 'state', p.state,
-            'breakReason', p.break_reason, 'capacity', jsonb_build_object('phone', p.phone_capacity, 'chat', p.chat_capacity, 'email', p.email_capacity),
-            'load', jsonb_build_object('phone', p.phone_load, 'chat', p.chat_load, 'email', p.email_load),
-            'idleSince', p.idle_since, 'stateSince', p.state_since, 'wrapUpUntil', p.wrap_up_until,
-            'skills', COALESCE((SELECT jsonb_object_agg(s.skill_key, s.proficiency) FROM agent_skills s WHERE s.agent_id = p.agent_id), '{}'::jsonb))), '[]'::jsonb)
-          FROM agent_presence p JOIN agents a ON a.id = p.agent_id WHERE a.department_id = $1 AND a.active AND p.state <> 'offline') AS agents,
-         (SELECT jsonb_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE c.phone_number = $2) AS customer`,
-      [departmentId, phoneNumber],
+  async phoneSnapshot(departmentId: string, phoneNumber: string | null, now: Date): Promise<{ agents: PresenceRow[]; customer: { id: string; lastAgentId: string | null; lastContactAt: Date | null } | null }> {
+    const [row] = await this.q<{ agents: PoolTuple[] | string; customer: { id: string; lastAgentId: string | null; lastContactAt: string | null } | null }>(
+      `SELECT ${POOL_AGENTS('$1', '$3')} AS agents,
+         (SELECT json_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE c.phone_number = $2) AS customer`,
+      [departmentId, phoneNumber, now],
     );
     return {
-      agents: row.agents.map((a) => ({ ...a, idleSince: new Date(a.idleSince), stateSince: new Date(a.stateSince), wrapUpUntil: a.wrapUpUntil ? new Date(a.wrapUpUntil) : null })),
+      agents: await this.withStatics(row.agents),
       customer: row.customer ? { ...row.customer, lastContactAt: row.customer.lastContactAt ? new Date(row.customer.lastContactAt) : null } : null,
     };
+  }
+
+  /**
+   * One round trip before a chat or email decision: the pool of agents (as phoneSnapshot) and the
+   * customer of the gateway's reference, if known.
+   */
+  async contactSnapshot(departmentId: string, customerRef: string, now: Date): Promise<{ agents: PresenceRow[]; customer: { id: string; lastAgentId: string | null; lastContactAt: Date | null } | null }> {
+    const [row] = await this.q<{ agents: PoolTuple[] | string; customer: { id: string; lastAgentId: string | null; lastContactAt: string | null } | null }>(
+      `SELECT ${POOL_AGENTS('$1', '$3')} AS agents,
+         (SELECT json_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE c.external_ref = $2) AS customer`,
+      [departmentId, customerRef, now],
+    );
+    return {
+      agents: await this.withStatics(row.agents),
+      customer: row.customer ? { ...row.customer, lastContactAt: row.customer.lastContactAt ? new Date(row.customer.lastContactAt) : null } : null,
+    };
+  }
+
+  /**
+   * A new chat or email in one statement (atomic on its own): creates the customer if new, takes
+   * one unit of capacity of the first free, unlocked agent of `rankedAgentIds` (SKIP LOCKED), and
+   * inserts the contact offered to it with its reservation and timeline (queued, reserved, offered).
+   * With no ranked agent free, the contact is inserted queued (timeline: queued) when `queueIfNone`,
+   * else nothing is inserted and null returned (the caller routes it the transactional way).
+   */
+  async createContactFast(d: {
+    rankedAgentIds: string[]; queueIfNone: boolean; contactId: string; channel: 'chat' | 'email'; queueId: string; decisionId: string; reservationId: string;
+    customerRef: string; language: string | null; subject: string | null; now: Date; deadline: Date; previousAgentId: string | null;
+    explanation: Record<string, unknown>; expiresAt: Date; firstChoice: string | null; reservedDetail: Record<string, unknown>;
+  }): Promise<ContactRow | null> {
+    const load = LOAD_COLUMN[d.channel];
+    const cap = `${d.channel}_capacity`;
+    const rows = await this.q<ContactRow>(
+      `WITH pick AS (
+         SELECT p.agent_id FROM agent_presence p
+         WHERE p.agent_id = ANY($1::uuid[]) AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0 AND p.${load} < p.${cap}
+         ORDER BY array_position($1::uuid[], p.agent_id) LIMIT 1 FOR UPDATE OF p SKIP LOCKED),
+       cust AS (
+         INSERT INTO customers (external_ref) VALUES ($8::text)
+         ON CONFLICT (external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref RETURNING id),
+       ins AS (
+         INSERT INTO contacts AS c (id, channel, kind, status, queue_id, call_id, decision_id, decision, customer_id, customer_ref, caller_name,
+           called_number, language, subject, arrived_at, deadline, priority_boost_seconds, previous_agent_id, excluded_agent_ids, offer_attempts,
+           agent_id, explanation)
+         SELECT $3::uuid, $4::text, 'inbound', CASE WHEN pick.agent_id IS NULL THEN 'queued' ELSE 'offered' END, $5::uuid, NULL, $6::uuid, NULL,
+           (SELECT id FROM cust), $8::text, NULL, NULL, $9::text, $10::text, $11::timestamptz, $12::timestamptz, 0, $13::uuid, '{}',
+           CASE WHEN pick.agent_id IS NULL THEN 0 ELSE 1 END, pick.agent_id,
+           CASE WHEN pick.agent_id IS NULL OR pick.agent_id = $16::uuid THEN $14::jsonb
+                ELSE $14::jsonb || jsonb_build_object('reservedInstead', pick.agent_id, 'note', 'the first choice was being taken by a concurrent decision') END
+         FROM (SELECT 1) one LEFT JOIN pick ON true
+         WHERE pick.agent_id IS NOT NULL OR $2::boolean
+         RETURNING ${CONTACT_COLUMNS}),
+       upd AS (
+         UPDATE agent_presence p SET ${load} = p.${load} + 1,
+           state = CASE WHEN p.state = 'available' THEN 'reserved' ELSE p.state END,
+           state_since = CASE WHEN p.state = 'available' THEN $11::timestamptz ELSE p.state_since END, updated_at = now()
+         FROM ins WHERE p.agent_id = ins."agentId" RETURNING p.agent_id),
+       res AS (
+         INSERT INTO reservations (id, contact_id, agent_id, channel, status, offered_at, expires_at)
+         SELECT $7::uuid, ins.id, ins."agentId", $4::text, 'offered', $11::timestamptz, $15::timestamptz FROM ins WHERE ins."agentId" IS NOT NULL RETURNING id),
+       ev AS (
+         INSERT INTO contact_events (contact_id, at, type, agent_id, reservation_id, detail)
+         SELECT ins.id, $11::timestamptz, x.type, x.agent, x.res, x.detail FROM ins CROSS JOIN LATERAL (VALUES
+           (1, 'queued', NULL::uuid, NULL::uuid, jsonb_build_object('queueId', $5::uuid::text)),
+           (2, 'reserved', ins."agentId", $7::uuid, $17::jsonb),
+           (3, 'offered', ins."agentId", $7::uuid, jsonb_build_object('expiresAt', $15::timestamptz))) AS x(n, type, agent, res, detail)
+         WHERE x.n = 1 OR ins."agentId" IS NOT NULL ORDER BY x.n
+         RETURNING 1)
+       SELECT ins.*, (SELECT count(*) FROM upd) + (SELECT count(*) FROM res) + (SELECT count(*) FROM ev) AS writes FROM ins`,
+      [d.rankedAgentIds, d.queueIfNone, d.contactId, d.channel, d.queueId, d.decisionId, d.reservationId, d.customerRef, d.language, d.subject,
+        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail],
+    );
+    const row = rows[0] as (ContactRow & { writes?: unknown }) | undefined;
+    if (!row) return null;
+    delete row.writes;
+    return row;
+  }
+
+  /** Presence tuples completed with the agents' static data, read (once per agent version) when not known. */
+  private async withStatics(raw: PoolTuple[] | string): Promise<PresenceRow[]> {
+    const tuples = (typeof raw === 'string' ? JSON.parse(raw) : raw) as PoolTuple[];
+    const statics = this.statics ?? new AgentStatics();
+    const missing = tuples.filter((t) => !statics.get(t[0], t[1])).map((t) => t[0]);
+    if (missing.length) {
+      const rows = await this.q<{ id: string; version: string; departmentId: string; phoneUri: string | null; skills: Record<string, number> | null }>(
+        `SELECT a.id, a.xmin::text AS version, a.department_id AS "departmentId", a.phone_uri AS "phoneUri",
+           (SELECT json_object_agg(s.skill_key, s.proficiency) FROM agent_skills s WHERE s.agent_id = a.id) AS skills
+         FROM agents a WHERE a.id = ANY($1::uuid[])`,
+        [missing],
+      );
+      for (const r of rows) statics.set(r.id, { version: r.version, departmentId: r.departmentId, phoneUri: r.phoneUri, skills: r.skills ?? {} });
+    }
+    const out: PresenceRow[] = [];
+    for (const t of tuples) {
+      const a = statics.get(t[0], t[1]) ?? statics.get(t[0]);
+      if (!a) continue; // deleted meanwhile
+      out.push({
+        agentId: t[0], departmentId: a.departmentId, phoneUri: a.phoneUri, state: t[2], breakReason: t[3],
+        capacity: { phone: t[4], chat: t[5], email: t[6] }, load: { phone: t[7], chat: t[8], email: t[9] },
+        idleSince: new Date(t[10]), stateSince: new Date(t[11]), wrapUpUntil: t[12] ? new Date(t[12]) : null, skills: a.skills, loans: loansOf(t[13]),
+      });
+    }
+    return out;
   }
 
   /**
@@ -345,12 +605,194 @@ export class RoutingTx {
     return rows[0] ? { agentId: rows[0].agentId, target: rows[0].target } : null;
   }
 
-  async findPresence(agentId: string, lock = false): Promise<PresenceRow | null> {
+  /** The agent's presence and skills; with `now`, also its loans (to any department) near `now`. */
+  /**
+   * One statement for the end of a contact (telephony `ended`/`abandoned`, agent `complete`), atomic
+   * on its own. Locks the contact (by call id or id), its live reservation and the agent, then:
+   * - `finish` — `ended` on a connected call, or `complete` by the agent holding the accepted
+   *   reservation: reservation completed, agent released (into wrap-up when `wrap` > 0 and nothing
+   *   else is in hand), contact ended with `reason`, timeline event `reason`;
+   * - `abandon` — `ended`/`abandoned` on a queued or offered contact that is not a callback:
+   *   reservation cancelled, agent released, contact abandoned, timeline event with `detail`;
+   * - nothing, when neither applies or `decisionId` names an earlier offer.
+   * Returns what it saw and did (the caller words "not applied" and errors), and the contact after.
+   */
+  async endContact(d: {
+    callId?: string; contactId?: string; mode: 'ended' | 'abandoned' | 'complete'; decisionId: string | null; agentId: string | null;
+    wrapOverride: number | null; defaultWrap: number; now: Date; detail: Record<string, unknown> | null;
+    /** false: `contact` stays null (the caller needs only what was seen and done). */
+    withContact?: boolean;
+  }): Promise<EndContactResult | null> {
+    const contactOut = d.withContact === false ? 'u.id' : 'u.*';
+    // The released agent's contacts left in hand, and whether it goes into wrap-up: computed on the
+    // locked (latest) presence row, as releaseAgent does.
+    const LEFT = '(ap.phone_load + ap.chat_load + ap.email_load - 1)';
+    const WRAP = `(act.action = 'finish' AND act.wrap > 0 AND ${LEFT} <= 0)`;
+    const rows = await this.q<Raw>(
+      `WITH c AS (
+         SELECT c.id, c.status, c.kind, c.channel, c.decision_id, c.queue_id FROM contacts c
+         WHERE ${d.callId !== undefined ? 'c.call_id = $1::text' : 'c.id = $1::uuid'} FOR UPDATE),
+       r AS (
+         SELECT r.id, r.agent_id, r.status FROM reservations r
+         WHERE r.contact_id = (SELECT id FROM c) AND r.status IN ('offered', 'accepted') FOR UPDATE),
+       p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
+       act AS (
+         SELECT c.id AS contact_id, c.channel, r.id AS reservation_id, r.agent_id,
+           CASE WHEN ($2 = 'ended' AND c.status = 'connected' AND r.id IS NOT NULL)
+                  OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid) THEN 'finish'
+                WHEN $2 IN ('ended', 'abandoned') AND c.status IN ('queued', 'offered') AND c.kind <> 'callback' THEN 'abandon'
+                ELSE 'none' END AS action,
+           COALESCE($5::int, rs.wrap_up_seconds, $6::int) AS wrap
+         FROM c LEFT JOIN r ON true LEFT JOIN p ON true LEFT JOIN queue_routing_settings rs ON rs.queue_id = c.queue_id
+         WHERE ($3::uuid IS NULL OR r.id IS NULL OR $3::uuid IN (r.id, c.decision_id)) AND NOT ${STALE}),
+       res AS (
+         UPDATE reservations SET status = CASE WHEN act.action = 'finish' THEN 'completed' ELSE 'cancelled' END, resolved_at = $7
+         FROM act WHERE reservations.id = act.reservation_id AND act.action <> 'none' RETURNING reservations.id),
+       pres AS (
+         UPDATE agent_presence ap SET
+           phone_load = GREATEST(ap.phone_load - (act.channel = 'phone')::int, 0),
+           chat_load = GREATEST(ap.chat_load - (act.channel = 'chat')::int, 0),
+           email_load = GREATEST(ap.email_load - (act.channel = 'email')::int, 0),
+           state = CASE WHEN ${WRAP} THEN (CASE WHEN ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN 'wrap-up' ELSE ap.state END)
+                        WHEN ap.state IN ('reserved', 'busy') THEN (CASE WHEN ${LEFT} > 0 THEN 'busy' ELSE 'available' END)
+                        ELSE ap.state END,
+           state_since = CASE WHEN ${WRAP} AND ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $7
+                              WHEN NOT ${WRAP} AND ap.state IN ('reserved', 'busy') AND ${LEFT} <= 0 THEN $7
+                              ELSE ap.state_since END,
+           wrap_up_until = CASE WHEN ${WRAP} AND ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $7 + make_interval(secs => act.wrap)
+                                ELSE ap.wrap_up_until END,
+           idle_since = CASE WHEN ${LEFT} <= 0 THEN $7 ELSE ap.idle_since END,
+           updated_at = now()
+         FROM act
+         WHERE ap.agent_id = act.agent_id AND act.action <> 'none' RETURNING ap.state),
+       upd AS (
+         UPDATE contacts c SET status = CASE WHEN act.action = 'finish' THEN 'ended' ELSE 'abandoned' END, ended_at = $7,
+           end_reason = CASE WHEN act.action = 'finish' THEN $8 ELSE 'abandoned' END, updated_at = now()
+         FROM act WHERE c.id = act.contact_id AND act.action <> 'none'
+         RETURNING ${CONTACT_COLUMNS}),
+       ev AS (
+         INSERT INTO contact_events (contact_id, at, type, agent_id, reservation_id, detail)
+         SELECT act.contact_id, $7, CASE WHEN act.action = 'finish' THEN $8 ELSE 'abandoned' END, act.agent_id, act.reservation_id,
+           CASE WHEN act.action = 'finish' THEN jsonb_build_object('wrapUpSeconds', act.wrap) ELSE $9::jsonb END
+         FROM act WHERE act.action <> 'none' RETURNING 1)
+       SELECT c.id AS "seenContactId", c.status AS "seenStatus", c.kind AS "seenKind", r.id AS "seenReservationId", r.agent_id AS "seenAgentId",
+         r.status AS "seenReservationStatus", CASE WHEN ${STALE} THEN 'retry' ELSE COALESCE(act.action, 'earlier-offer') END AS "action", (SELECT state FROM pres) AS "agentState",
+         (SELECT count(*) FROM res) + (SELECT count(*) FROM ev) AS writes,
+         (act.action IN ('finish', 'abandon') AND act.agent_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM contacts w JOIN queues wq ON wq.id = w.queue_id
+            WHERE w.status = 'queued' AND (wq.department_id = (SELECT ag.department_id FROM agents ag WHERE ag.id = act.agent_id)
+              OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = act.agent_id AND l.status = 'active')))) AS "mayHaveWork", ${contactOut}
+       FROM c LEFT JOIN r ON true LEFT JOIN act ON true LEFT JOIN upd u ON true`,
+      [d.callId ?? d.contactId, d.mode, d.decisionId, d.agentId, d.wrapOverride, d.defaultWrap, d.now, d.mode === 'complete' ? 'completed' : 'ended', d.detail],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      contactId: row.seenContactId as string,
+      status: row.seenStatus as ContactStatus,
+      kind: row.seenKind as ContactKind,
+      reservationId: (row.seenReservationId as string | null) ?? null,
+      agentId: (row.seenAgentId as string | null) ?? null,
+      reservationStatus: (row.seenReservationStatus as ReservationStatus | null) ?? null,
+      action: row.action as EndContactResult['action'],
+      agentState: (row.agentState as AgentPresenceState | null) ?? null,
+      mayHaveWork: row.mayHaveWork === true,
+      contact: row.id && d.withContact !== false ? (row as unknown as ContactRow) : null,
+    };
+  }
+
+  /**
+   * One statement for taking an offer (telephony `answered` by call id, or an agent's accept by
+   * reservation id), atomic on its own: reservation accepted, contact connected, agent busy, the
+   * customer's last agent remembered, timeline events. An agent's accept at or after the offer's
+   * expiry is not applied (`expired`: the caller handles it as a timeout).
+   */
+  async acceptReservation(d: {
+    callId?: string; reservationId?: string; agentId: string | null; decisionId: string | null; now: Date; events: { type: ContactEventType; detail: Record<string, unknown> | null }[];
+    /** The agent accepted: the 'accepted' event's detail says so (`agent … accepted contact …`, as libs/routing's resolveOffer). */
+    byAgent?: boolean;
+    /** false: `contact` stays null (the caller needs only what was seen and done). */
+    withContact?: boolean;
+  }): Promise<AcceptResult | null> {
+    const byCall = d.callId !== undefined;
+    const contactOut = d.withContact === false ? 'u.id' : 'u.*';
+    const rows = await this.q<Raw>(
+      `WITH c AS (
+         SELECT c.id, c.status, c.customer_id, c.decision_id FROM contacts c
+         WHERE ${byCall ? 'c.call_id = $1::text' : 'c.id = (SELECT r0.contact_id FROM reservations r0 WHERE r0.id = $1::uuid)'} FOR UPDATE),
+       r AS (
+         SELECT r.id, r.agent_id, r.status, r.expires_at FROM reservations r
+         WHERE ${byCall ? "r.contact_id = (SELECT id FROM c) AND r.status IN ('offered', 'accepted')" : 'r.id = $1::uuid'} FOR UPDATE),
+       p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
+       ok AS (
+         SELECT c.id AS contact_id, c.customer_id, r.id AS reservation_id, r.agent_id FROM c JOIN r ON true JOIN p ON true
+         WHERE r.status = 'offered' AND ${byCall ? "c.status = 'offered' AND $2::uuid IS NULL" : 'r.agent_id = $2::uuid AND $4::timestamptz < r.expires_at'}
+           AND ($3::uuid IS NULL OR $3::uuid IN (r.id, c.decision_id))),
+       res AS (UPDATE reservations SET status = 'accepted', resolved_at = $4 FROM ok WHERE reservations.id = ok.reservation_id RETURNING 1),
+       pres AS (
+         UPDATE agent_presence ap SET state = 'busy', state_since = CASE WHEN ap.state = 'busy' THEN ap.state_since ELSE $4 END, updated_at = now()
+         FROM ok WHERE ap.agent_id = ok.agent_id AND ap.state IN ('available', 'reserved', 'busy') RETURNING 1),
+       cust AS (UPDATE customers cu SET last_agent_id = ok.agent_id, last_contact_at = $4 FROM ok WHERE cu.id = ok.customer_id RETURNING 1),
+       upd AS (
+         UPDATE contacts c SET status = 'connected', answered_at = $4, updated_at = now() FROM ok WHERE c.id = ok.contact_id
+         RETURNING ${CONTACT_COLUMNS}),
+       ev AS (
+         INSERT INTO contact_events (contact_id, at, type, agent_id, reservation_id, detail)
+         SELECT ok.contact_id, $4, e.value->>'type', ok.agent_id, ok.reservation_id,
+           CASE WHEN $6::boolean AND e.value->>'type' = 'accepted' THEN jsonb_build_object('explanation', 'agent ' || ok.agent_id || ' accepted contact ' || ok.contact_id)
+                ELSE NULLIF(e.value->'detail', 'null'::jsonb) END
+         FROM ok CROSS JOIN LATERAL jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(value, n) ORDER BY e.n RETURNING 1)
+       SELECT c.id AS "seenContactId", c.status AS "seenStatus", r.id AS "seenReservationId", r.agent_id AS "seenAgentId", r.status AS "seenReservationStatus",
+         r.expires_at AS "seenExpiresAt", (SELECT count(*) FROM ok)::int AS applied, ${STALE} AS stale,
+         (SELECT count(*) FROM res) + (SELECT count(*) FROM pres) + (SELECT count(*) FROM cust) + (SELECT count(*) FROM ev) AS writes, ${contactOut}
+       FROM c LEFT JOIN r ON true LEFT JOIN upd u ON true`,
+      [d.callId ?? d.reservationId, d.agentId, d.decisionId, d.now, JSON.stringify(d.events), d.byAgent === true],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      contactId: row.seenContactId as string,
+      status: row.seenStatus as ContactStatus,
+      reservationId: (row.seenReservationId as string | null) ?? null,
+      agentId: (row.seenAgentId as string | null) ?? null,
+      reservationStatus: (row.seenReservationStatus as ReservationStatus | null) ?? null,
+      expiresAt: (row.seenExpiresAt as Date | null) ?? null,
+      applied: Number(row.applied) > 0,
+      stale: row.stale === true,
+      contact: row.id && d.withContact !== false ? (row as unknown as ContactRow) : null,
+    };
+  }
+
+  /**
+   * Whether an agent is routable, has room on some channel and contacts wait that it may be offered
+   * (its department's queues or those it is lent to at `now`): the cheap check before offerWorkTo's
+   * transaction. Read-only, one round trip.
+   */
+  async mayHaveWorkFor(agentId: string, now: Date): Promise<boolean> {
+    const rows = await this.q<{ ok: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM agent_presence p JOIN agents a ON a.id = p.agent_id
+         WHERE p.agent_id = $1 AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0
+           AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
+                       WHERE c.status = 'queued'
+                         AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'
+                                AND l.to_department_id = q.department_id AND (l.queue_id IS NULL OR l.queue_id = q.id) AND l.starts_at <= $2 AND l.ends_at > $2))
+                         AND ((q.channel = 'phone' AND p.phone_load < p.phone_capacity AND p.chat_load = 0)
+                           OR (q.channel = 'chat' AND p.chat_load < p.chat_capacity)
+                           OR (q.channel = 'email' AND p.email_load < p.email_capacity)))) AS ok`,
+      [agentId, now],
+    );
+    return rows[0].ok;
+  }
+
+  async findPresence(agentId: string, lock = false, now: Date | null = null): Promise<PresenceRow | null> {
     const rows = await this.q(
       `SELECT ${PRESENCE_COLUMNS},
-         COALESCE((SELECT jsonb_object_agg(s.skill_key, s.proficiency) FROM agent_skills s WHERE s.agent_id = p.agent_id), '{}'::jsonb) AS skills
+         COALESCE((SELECT jsonb_object_agg(s.skill_key, s.proficiency) FROM agent_skills s WHERE s.agent_id = p.agent_id), '{}'::jsonb) AS skills,
+         CASE WHEN $2::timestamptz IS NULL THEN NULL ELSE (SELECT jsonb_agg(jsonb_build_object('departmentId', l.to_department_id, 'queueId', l.queue_id, 'from', l.starts_at, 'to', l.ends_at))
+           FROM loans l WHERE l.agent_id = p.agent_id AND ${LOAN_NEAR('$2')}) END AS loans
        FROM agent_presence p JOIN agents a ON a.id = p.agent_id WHERE p.agent_id = $1${lock ? ' FOR UPDATE OF p' : ''}`,
-      [agentId],
+      [agentId, now],
     );
     return rows[0] ? presence(rows[0]) : null;
   }
@@ -486,6 +928,16 @@ export class RoutingTx {
     await this.q(`UPDATE reservations SET status = $2, resolved_at = $3 WHERE id = $1`, [id, status, at]);
   }
 
+  /** Whether offers have expired or wrap-ups ended by `now`: one read before the jobs' transactions. */
+  async dueWork(now: Date): Promise<{ expiredOffers: boolean; finishedWrapUps: boolean }> {
+    const [row] = await this.q<{ expiredOffers: boolean; finishedWrapUps: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM reservations r WHERE r.status = 'offered' AND r.expires_at <= $1) AS "expiredOffers",
+         EXISTS (SELECT 1 FROM agent_presence WHERE state = 'wrap-up' AND wrap_up_until IS NOT NULL AND wrap_up_until <= $1) AS "finishedWrapUps"`,
+      [now],
+    );
+    return row;
+  }
+
   /** Offers past their expiry, claimed so that one transaction handles each. */
   async expiredOffers(now: Date, limit: number): Promise<ReservationRow[]> {
     return this.q<ReservationRow>(
@@ -514,31 +966,41 @@ export class RoutingTx {
     );
   }
 
-  /** Agents with room for work while contacts of their department wait. */
-  async agentsWithRoomAndWaitingWork(limit: number): Promise<string[]> {
+  /**
+   * Agents with room for work while contacts wait in queues they may serve: their department's, or
+   * a queue they are lent to at `now` (a loan to the department, or to that queue).
+   */
+  async agentsWithRoomAndWaitingWork(limit: number, now: Date): Promise<string[]> {
     const rows = await this.q<{ agentId: string }>(
       `SELECT p.agent_id AS "agentId" FROM agent_presence p JOIN agents a ON a.id = p.agent_id
        WHERE p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0 AND a.active
          AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
-                     WHERE c.status = 'queued' AND q.department_id = a.department_id
+                     WHERE c.status = 'queued'
+                       AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'
+                              AND l.to_department_id = q.department_id AND (l.queue_id IS NULL OR l.queue_id = q.id) AND l.starts_at <= $2 AND l.ends_at > $2))
                        AND ((q.channel = 'phone' AND p.phone_load < p.phone_capacity AND p.chat_load = 0)
                          OR (q.channel = 'chat' AND p.chat_load < p.chat_capacity)
                          OR (q.channel = 'email' AND p.email_load < p.email_capacity)))
        ORDER BY p.idle_since LIMIT $1`,
-      [limit],
+      [limit, now],
     );
     return rows.map((r) => r.agentId);
   }
 
-  /** Waiting contacts of a department's queues, the most urgent `perQueue` of each queue. */
-  async waitingContacts(departmentId: string, channels: Channel[], perQueue: number): Promise<ContactRow[]> {
+  /**
+   * Waiting contacts of a department's queues, the most urgent `perQueue` of each queue; with
+   * `lentAgent`, also of the queues that agent is lent to at `lentAgent.now`.
+   */
+  async waitingContacts(departmentId: string, channels: Channel[], perQueue: number, lentAgent: { agentId: string; now: Date } | null = null): Promise<ContactRow[]> {
     if (!channels.length) return [];
     return this.q<ContactRow>(
       `SELECT ${CONTACT_COLUMNS} FROM queues q
        CROSS JOIN LATERAL (SELECT * FROM contacts c0 WHERE c0.queue_id = q.id AND c0.status = 'queued'
                            ORDER BY c0.deadline - make_interval(secs => c0.priority_boost_seconds), c0.arrived_at LIMIT $3) c
-       WHERE q.department_id = $1 AND q.channel = ANY($2)`,
-      [departmentId, channels, perQueue],
+       WHERE q.channel = ANY($2) AND (q.department_id = $1
+         OR ($4::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = $4::uuid AND l.status = 'active' AND l.to_department_id = q.department_id
+               AND (l.queue_id IS NULL OR l.queue_id = q.id) AND l.starts_at <= $5::timestamptz AND l.ends_at > $5::timestamptz)))`,
+      [departmentId, channels, perQueue, lentAgent?.agentId ?? null, lentAgent?.now ?? null],
     );
   }
 
@@ -603,9 +1065,15 @@ export abstract class RoutingRepository {
 export class TypeOrmRoutingRepository extends RoutingRepository {
   private readonly directTx: RoutingTx;
 
+  private readonly prepared: boolean;
+  private readonly statics = new AgentStatics();
+
   constructor(private readonly dataSource: DataSource) {
     super();
-    this.directTx = new RoutingTx(dataSource.manager);
+    // Named statements go straight to pg (TypeORM's query takes text only); not on the embedded database.
+    this.prepared = !isEmbedded(dataSource) && dataSource.options.type === 'postgres';
+    const pool = (): PreparedQueryable => (dataSource.driver as unknown as { master: PreparedQueryable }).master;
+    this.directTx = new RoutingTx(dataSource.manager, this.prepared ? { query: (config) => pool().query(config) } : null, this.statics);
   }
 
   get direct(): RoutingTx {
@@ -613,11 +1081,11 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
   }
 
   transaction<T>(fn: (tx: RoutingTx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => fn(new RoutingTx(manager)));
+    return this.dataSource.transaction((manager) => fn(new RoutingTx(manager, this.prepared ? 'transaction' : null, this.statics)));
   }
 
   private q<T = Raw>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(sql, params) as Promise<T[]>;
+    return this.directTx.query<T>(sql, params);
   }
 
   async queueForRouting(queueId: string): Promise<RoutingQueueRow | null> {

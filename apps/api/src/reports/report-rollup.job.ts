@@ -1,0 +1,193 @@
+/**
+ * Keeps the report roll-ups up to date from the contact timelines, incrementally:
+ * - the `contact-events` feed: events after the watermark name the contacts that changed; each
+ *   finished contact not yet counted gets its facts (libs/reports contactFacts) and its contribution
+ *   is added to the queue and agent rows of every grain; the repeat-contact check flags earlier
+ *   contacts of the same customer; open emails are kept in the backlog table;
+ * - the `agent-states` feed: agent state spans (trigger on agent_presence) add staffed and occupied
+ *   seconds to the agents' rows for occupancy.
+ * One batch is one transaction (facts, roll-ups and the watermark together), so a crash never counts
+ * a contact twice or loses one. Only the instance holding the advisory lock runs it. The job runs
+ * every REFRESH_MS; a report also brings the roll-ups up to date before it reads them.
+ */
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { advanceFeed } from '../../../../libs/reports/src/feed.js';
+import { contactFacts, isFinished, type ContactFact, type TimelineEvent } from '../../../../libs/reports/src/contact-facts.js';
+import { REPEAT_WINDOW_DAYS } from '../../../../libs/reports/src/figures.js';
+import { RollupDelta, emptyMetrics, mergeMetrics } from '../../../../libs/reports/src/rollup.js';
+import { splitSpan } from '../../../../libs/reports/src/agent-time.js';
+import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RoutingCatalog } from '../routing/routing-catalog.js';
+
+/** Advisory lock key of the report roll-up job ("vrep"). */
+export const REPORTS_JOB_LOCK = 0x76_72_65_70;
+/** Agent rows that carry staffed/occupied time (not tied to a queue) use this queue id. */
+export const NO_QUEUE = '00000000-0000-0000-0000-000000000000';
+
+export interface RefreshResult {
+  ran: boolean;
+  events: number;
+  facts: number;
+  spans: number;
+}
+
+@Injectable()
+export class RefreshReportRollups {
+  private readonly logger = new Logger('RefreshReportRollups');
+  /** Events read per batch (one transaction). */
+  batchSize = 5000;
+
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly catalog: RoutingCatalog,
+  ) {}
+
+  /** Reads the feeds up to their heads (or `maxBatches` batches each). Null-safe with several instances. */
+  async execute(maxBatches = Number.POSITIVE_INFINITY): Promise<RefreshResult> {
+    const out = await this.repo.exclusively(REPORTS_JOB_LOCK, async () => {
+      const total = { ran: true, events: 0, facts: 0, spans: 0 };
+      for (let i = 0; i < maxBatches; i++) {
+        const r = await this.repo.transaction((tx) => this.contactBatch(tx));
+        total.events += r.events;
+        total.facts += r.facts;
+        if (r.events < this.batchSize) break;
+      }
+      for (let i = 0; i < maxBatches; i++) {
+        const n = await this.repo.transaction((tx) => this.stateBatch(tx));
+        total.spans += n;
+        if (n < this.batchSize) break;
+      }
+      return total;
+    });
+    if (out && (out.facts || out.spans)) this.logger.debug?.({ msg: 'report roll-ups refreshed', ...out });
+    return out ?? { ran: false, events: 0, facts: 0, spans: 0 };
+  }
+
+  private async contactBatch(tx: ReportsTx): Promise<{ events: number; facts: number }> {
+    const now = new Date();
+    const feed = await tx.feed('contact-events');
+    const items = await tx.contactEventsAfter(feed.watermark, feed.gaps.map((g) => g.id), this.batchSize);
+    const next = advanceFeed(feed, items.map((i) => i.id), now);
+    const ids = [...new Set(items.map((i) => i.contactId))];
+    let facts = 0;
+    if (ids.length) facts = await this.applyContacts(tx, ids);
+    await tx.saveFeed('contact-events', next, now);
+    return { events: items.filter((i) => BigInt(i.id) > BigInt(feed.watermark)).length, facts };
+  }
+
+  private async applyContacts(tx: ReportsTx, ids: string[]): Promise<number> {
+    // One connection per transaction: the queries run one after another.
+    const contacts = await tx.contacts(ids);
+    const events = await tx.events(ids);
+    const existing = await tx.existingFacts(ids);
+    const byContact = new Map<string, TimelineEvent[]>();
+    for (const e of events) {
+      const list = byContact.get(e.contactId) ?? [];
+      list.push({ at: e.at, type: e.type, agentId: e.agentId, detail: { queueId: e.queueId, wrapUpSeconds: e.wrapUpSeconds } });
+      byContact.set(e.contactId, list);
+    }
+    const fresh: ContactFact[] = [];
+    const openEmails: { contactId: string; queueId: string; arrivedAt: Date; deadline: Date }[] = [];
+    const closedEmails: string[] = [];
+    for (const c of contacts) {
+      if (c.channel === 'email' && c.queueId) {
+        if (isFinished(c.status) || c.status === 'rejected') closedEmails.push(c.id);
+        else openEmails.push({ contactId: c.id, queueId: c.queueId, arrivedAt: c.arrivedAt, deadline: c.deadline });
+      }
+      if (existing.has(c.id) || !isFinished(c.status)) continue;
+      const calendar = c.channel === 'email' && c.queueId ? ((await this.catalog.queue(c.queueId))?.calendar ?? null) : null;
+      const f = contactFacts(c, byContact.get(c.id) ?? [], calendar);
+      if (f) fresh.push(f);
+    }
+    await tx.upsertBacklog(openEmails);
+    await tx.removeBacklog(closedEmails);
+
+    // Repeat contacts: for every contact not counted yet (open ones too, so an earlier contact is
+    // flagged as soon as the customer comes back, not only when the new contact ends).
+    const candidates = contacts.filter((c) => !existing.has(c.id) && c.status !== 'rejected').map((c) => c.id);
+    const repeats = candidates.length ? await tx.repeats(candidates, REPEAT_WINDOW_DAYS) : [];
+    const flags = new Map(repeats.map((r) => [r.contactId, r]));
+    const delta = new RollupDelta();
+    await tx.insertFacts(
+      fresh.map((f) => ({
+        contactId: f.contactId, channel: f.channel, queueId: f.queueId, closingAgentId: f.closingAgentId, arrivedAt: f.arrivedAt, outcome: f.outcome,
+        waitSeconds: f.waitSeconds, isRepeat: flags.get(f.contactId)?.isRepeat ?? false, hasRepeat: flags.get(f.contactId)?.hasRepeat ?? false,
+      })),
+    );
+    for (const f of fresh) delta.addFact(f, { isRepeat: flags.get(f.contactId)?.isRepeat ?? false, hasRepeat: flags.get(f.contactId)?.hasRepeat ?? false });
+    const earlier = [...new Set(repeats.flatMap((r) => r.earlierContactIds))];
+    for (const m of await tx.markRepeated(earlier)) {
+      delta.addLateRepeat({ arrivedAt: m.arrivedAt, queueId: m.queueId, closingAgentId: m.closingAgentId, answered: m.outcome === 'answered' });
+    }
+    await tx.addQueueRollups([...delta.queueRows.values()].map((r) => ({ grain: r.key.grain, periodStart: new Date(r.key.periodStart), queueId: r.key.queueId, metrics: r.metrics })));
+    await tx.addAgentRollups(
+      [...delta.agentRows.values()].map((r) => ({ grain: r.key.grain, periodStart: new Date(r.key.periodStart), queueId: r.key.queueId, agentId: r.key.agentId, metrics: r.metrics })),
+    );
+    return fresh.length;
+  }
+
+  private async stateBatch(tx: ReportsTx): Promise<number> {
+    const now = new Date();
+    const feed = await tx.feed('agent-states');
+    const spans = await tx.agentStatesAfter(feed.watermark, feed.gaps.map((g) => g.id), this.batchSize);
+    const next = advanceFeed(feed, spans.map((s) => s.id), now);
+    const rows = new Map<string, AgentRollupDelta>();
+    for (const s of spans) {
+      for (const p of splitSpan({ state: s.state, from: s.startedAt, to: s.endedAt })) {
+        const key = `${p.grain}|${p.periodStart}|${s.agentId}`;
+        let row = rows.get(key);
+        if (!row) {
+          row = { grain: p.grain as RollupGrain, periodStart: new Date(p.periodStart), agentId: s.agentId, queueId: NO_QUEUE, metrics: emptyMetrics() };
+          rows.set(key, row);
+        }
+        const m = emptyMetrics();
+        m.staffedSeconds = p.staffedSeconds;
+        m.occupiedSeconds = p.occupiedSeconds;
+        mergeMetrics(row.metrics, m);
+      }
+    }
+    await tx.addAgentRollups([...rows.values()]);
+    await tx.saveFeed('agent-states', next, now);
+    return spans.filter((s) => BigInt(s.id) > BigInt(feed.watermark)).length;
+  }
+}
+
+/**
+ * The schedule: every REFRESH_MS while ROUTING_JOBS is on (the roll-ups follow the routing engine's
+ * timeline; tests switch the routing jobs off and call RefreshReportRollups themselves).
+ */
+@Injectable()
+export class ReportRollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  static readonly REFRESH_MS = 15_000;
+  private readonly logger = new Logger('ReportRollupJob');
+  private running = false;
+
+  constructor(
+    private readonly refresh: RefreshReportRollups,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.routingJobs === false) return;
+    this.scheduler.addInterval('report-rollups', setInterval(() => void this.run(), ReportRollupJob.REFRESH_MS));
+  }
+
+  onApplicationShutdown(): void {
+    if (this.scheduler.doesExist('interval', 'report-rollups')) this.scheduler.deleteInterval('report-rollups');
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.refresh.execute();
+    } catch (err) {
+      this.logger.error({ msg: 'report roll-up refresh failed', err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+    } finally {
+      this.running = false;
+    }
+  }
+}

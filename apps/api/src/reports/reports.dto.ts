@@ -1,0 +1,211 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
+import { GRAINS, type Grain } from '../../../../libs/reports/src/periods.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const GROUPS = ['queue', 'channel', 'department', 'agent'] as const;
+export type GroupBy = (typeof GROUPS)[number];
+
+/** Which periods, which contacts, grouped how. Periods are local to Europe/Helsinki. */
+export class ReportQueryDto {
+  @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki), `YYYY-MM-DD`; moved back to the start of its period (week, month, quarter).' })
+  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  from: string;
+
+  @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive). At most 31 days after `from` for `period=interval`, at most 3 years otherwise.' })
+  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  to: string;
+
+  @ApiPropertyOptional({ example: 'month', enum: GRAINS, default: 'day', description: 'Period of each row: 15-minute interval, day, ISO week, month or quarter.' })
+  @IsOptional()
+  @IsIn(GRAINS)
+  period?: Grain;
+
+  @ApiPropertyOptional({ example: 'queue', enum: GROUPS, default: 'queue', description: 'One row per period and queue, channel, department or agent.' })
+  @IsOptional()
+  @IsIn(GROUPS)
+  groupBy?: GroupBy;
+
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this queue.' })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
+
+  @ApiPropertyOptional({ example: '6a1f0f7e-4c55-4d8e-9b1a-2f1f7d9b7c10', description: 'Only the queues of this department.' })
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
+
+  @ApiPropertyOptional({ example: 'phone', enum: CHANNELS, description: 'Only the queues of this channel.' })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+
+  @ApiPropertyOptional({ example: '3d7e1c1a-8f55-4a0e-9d3c-5b0c7a2e9f41', description: 'Only this agent (rows of groupBy=agent).' })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({ example: 'csv', enum: ['json', 'csv'], description: 'Answer as CSV (same as `Accept: text/csv`).' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class ContactReportQueryDto extends ReportQueryDto {
+  @ApiPropertyOptional({ example: 30, default: 30, description: 'Service-level threshold in seconds. Exact on histogram edges: every 5 s to 120 s, 15 s to 300 s, 60 s to 1800 s; interpolated between (then `exact` is false).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  thresholdSeconds?: number;
+
+  @ApiPropertyOptional({ example: 5, default: 5, description: 'Abandons after at most this many seconds are short abandons (reported apart).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  shortAbandonSeconds?: number;
+}
+
+export class ChatReportQueryDto extends ReportQueryDto {
+  @ApiPropertyOptional({ example: 60, default: 60, description: 'First responses within this many seconds count as within target.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  thresholdSeconds?: number;
+}
+
+export class BacklogQueryDto {
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this email queue.' })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
+
+  @ApiPropertyOptional({ example: 'csv', enum: ['json', 'csv'], description: 'Answer as CSV (same as `Accept: text/csv`).' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class ReportRowBaseDto {
+  @ApiProperty({ example: '2026-09-30T21:00:00.000Z', description: 'Start of the period (UTC instant).' })
+  periodStart: string;
+
+  @ApiProperty({ example: '2026-10', description: 'The period on the local clock of Europe/Helsinki: `2026-10-05T08:15+03:00`, `2026-10-05`, `2026-W41`, `2026-10`, `2026-Q4`.' })
+  period: string;
+
+  @ApiProperty({ example: 'queue', enum: GROUPS })
+  groupBy: string;
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Queue id, channel, department id or agent id.' })
+  group: string;
+
+  @ApiProperty({ example: 'phone-fi', description: 'Queue key, channel, department key or agent id (no personal names).' })
+  groupLabel: string;
+}
+
+export class ContactReportRowDto extends ReportRowBaseDto {
+  @ApiProperty({ example: 1200, description: 'Finished contacts that arrived in the period (agent rows: offers received).' }) offered: number;
+  @ApiProperty({ example: 1130 }) answered: number;
+  @ApiProperty({ example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
+  @ApiProperty({ example: 14, description: 'Of the abandoned, those that waited ≤ shortAbandonSeconds.' }) shortAbandoned: number;
+  @ApiProperty({ example: 9, description: 'Failed (telephony failure) contacts.' }) failed: number;
+  @ApiProperty({ example: 1030 }) answeredWithinThreshold: number;
+  @ApiProperty({ example: 20 }) abandonedWithinThreshold: number;
+  @ApiProperty({ example: 0.9115, nullable: true, type: Number, description: 'Answered within T / answered.' }) serviceLevel: number | null;
+  @ApiProperty({ example: 0.8781, nullable: true, type: Number, description: 'Asterisk SL2: (answered + abandoned within T) / (answered + abandoned).' }) serviceLevelAsterisk: number | null;
+  @ApiProperty({ example: true, description: 'False when a threshold is not a histogram edge (interpolated).' }) exact: boolean;
+  @ApiProperty({ example: 12.4, nullable: true, type: Number, description: 'Average speed of answer (s).' }) averageSpeedOfAnswerSeconds: number | null;
+  @ApiProperty({ example: 7.5, nullable: true, type: Number, description: 'Median wait of answered contacts (s), from the histogram.' }) medianWaitSeconds: number | null;
+  @ApiProperty({ example: 31.2, nullable: true, type: Number, description: '90th percentile wait of answered contacts (s), from the histogram.' }) p90WaitSeconds: number | null;
+  @ApiProperty({ example: 184, nullable: true, type: Number }) longestWaitSeconds: number | null;
+  @ApiProperty({ example: 291.6, nullable: true, type: Number }) averageHandleSeconds: number | null;
+  @ApiProperty({ example: 30, nullable: true, type: Number }) averageWrapUpSeconds: number | null;
+  @ApiProperty({ example: 0.82, nullable: true, type: Number, description: 'Agent rows without a queue filter: (reserved + busy + wrap-up) / logged-in time not on a break.' }) occupancy: number | null;
+  @ApiProperty({ example: 17 }) transfers: number;
+  @ApiProperty({ example: 4 }) callbacks: number;
+}
+
+export class ReportMetaDto {
+  @ApiProperty({ example: '2026-10-01' }) from: string;
+  @ApiProperty({ example: '2026-12-31' }) to: string;
+  @ApiProperty({ example: 'month', enum: GRAINS }) period: string;
+  @ApiProperty({ example: 'queue', enum: GROUPS }) groupBy: string;
+  @ApiProperty({ example: 'Europe/Helsinki' }) timeZone: string;
+  @ApiProperty({ example: '2026-11-22T10:15:02.000Z', nullable: true, type: String, description: 'When the roll-ups were last brought up to date.' }) asOf: string | null;
+}
+
+export class ContactReportDto extends ReportMetaDto {
+  @ApiProperty({ example: 30 }) thresholdSeconds: number;
+  @ApiProperty({ example: 5 }) shortAbandonSeconds: number;
+  @ApiProperty({ type: [ContactReportRowDto] }) rows: ContactReportRowDto[];
+}
+
+export class EmailReplyRowDto extends ReportRowBaseDto {
+  @ApiProperty({ example: 320, description: 'Emails that arrived in the period and have been replied to.' }) replied: number;
+  @ApiProperty({ example: 14400, nullable: true, type: Number, description: 'Median reply time in business seconds of the queue calendar.' }) medianReplyBusinessSeconds: number | null;
+  @ApiProperty({ example: 86400, nullable: true, type: Number }) p90ReplyBusinessSeconds: number | null;
+  @ApiProperty({ example: 30211.5, nullable: true, type: Number }) averageReplyBusinessSeconds: number | null;
+  @ApiProperty({ example: 290 }) repliedWithinDeadline: number;
+  @ApiProperty({ example: 0.9063, nullable: true, type: Number, description: 'Replied by the contact\'s deadline / replied.' }) withinDeadlineShare: number | null;
+}
+
+export class EmailReplyReportDto extends ReportMetaDto {
+  @ApiProperty({ type: [EmailReplyRowDto] }) rows: EmailReplyRowDto[];
+}
+
+export class ChatRowDto extends ReportRowBaseDto {
+  @ApiProperty({ example: 410 }) answered: number;
+  @ApiProperty({ example: 18.5, nullable: true, type: Number, description: 'Median first-response time (s): arrival to the agent taking the chat.' }) medianFirstResponseSeconds: number | null;
+  @ApiProperty({ example: 52.5, nullable: true, type: Number }) p90FirstResponseSeconds: number | null;
+  @ApiProperty({ example: 24.1, nullable: true, type: Number }) averageFirstResponseSeconds: number | null;
+  @ApiProperty({ example: 380 }) withinThreshold: number;
+  @ApiProperty({ example: 0.9268, nullable: true, type: Number }) withinThresholdShare: number | null;
+  @ApiProperty({ example: true }) exact: boolean;
+}
+
+export class ChatReportDto extends ReportMetaDto {
+  @ApiProperty({ example: 60 }) thresholdSeconds: number;
+  @ApiProperty({ type: [ChatRowDto] }) rows: ChatRowDto[];
+}
+
+export class ResolutionRowDto extends ReportRowBaseDto {
+  @ApiProperty({ example: 1130, description: 'Answered contacts (agent rows: closed by the agent).' }) handled: number;
+  @ApiProperty({ example: 141, description: 'Of them, followed by another contact of the same customer, any channel, within 7 days.' }) repeated: number;
+  @ApiProperty({ example: 0.8752, nullable: true, type: Number, description: 'First-contact resolution from data: 1 − repeated / handled.' }) firstContactResolution: number | null;
+  @ApiProperty({ example: 150, description: 'Contacts of the period that repeated an earlier contact within 7 days.' }) repeatContacts: number;
+  @ApiProperty({ example: true, description: 'True when 7 days have passed since the end of the period (the figure is final).' }) windowComplete: boolean;
+}
+
+export class ResolutionReportDto extends ReportMetaDto {
+  @ApiProperty({ example: 7 }) repeatWindowDays: number;
+  @ApiProperty({ type: [ResolutionRowDto] }) rows: ResolutionRowDto[];
+}
+
+export class BacklogBandDto {
+  @ApiProperty({ example: '1-2d', description: 'Age band (wall-clock days since arrival).' }) band: string;
+  @ApiProperty({ example: 12 }) count: number;
+  @ApiProperty({ example: 3 }) pastDeadline: number;
+}
+
+export class BacklogQueueDto {
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' }) queueId: string;
+  @ApiProperty({ example: 'email-fi' }) queueKey: string;
+  @ApiProperty({ example: 57 }) open: number;
+  @ApiProperty({ example: 9 }) pastDeadline: number;
+  @ApiProperty({ example: 523000, nullable: true, type: Number }) oldestAgeSeconds: number | null;
+  @ApiProperty({ type: [BacklogBandDto] }) bands: BacklogBandDto[];
+}
+
+export class BacklogReportDto {
+  @ApiProperty({ example: '2026-11-22T10:15:00.000Z', description: 'The instant the ages are measured at.' }) at: string;
+  @ApiProperty({ example: '2026-11-22T10:15:02.000Z', nullable: true, type: String }) asOf: string | null;
+  @ApiProperty({ type: [BacklogQueueDto] }) queues: BacklogQueueDto[];
+}

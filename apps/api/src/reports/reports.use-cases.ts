@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
+import { backlogByAge } from '../../../../libs/reports/src/backlog.js';
+import { contactFigures, firstResponseFigures, REPEAT_WINDOW_DAYS, replyFigures, resolutionFigures } from '../../../../libs/reports/src/figures.js';
+import { periodEnd, periodLabel, periodStart, REPORT_TIME_ZONE, startOfLocalDate, type Grain } from '../../../../libs/reports/src/periods.js';
+import { emptyMetrics, mergeMetrics, type RollupMetrics } from '../../../../libs/reports/src/rollup.js';
+import { ReportsRepository, type MetricsRow, type ReportQueueInfo } from '../../../../libs/persistence/src/repositories/reports.repository.js';
+import { RoutingClock } from '../routing/routing-clock.js';
+import { NO_QUEUE, RefreshReportRollups } from './report-rollup.job.js';
+import type {
+  BacklogQueryDto, BacklogReportDto, ChatReportDto, ChatReportQueryDto, ContactReportDto, ContactReportQueryDto, EmailReplyReportDto, GroupBy,
+  ReportMetaDto, ReportQueryDto, ResolutionReportDto,
+} from './reports.dto.js';
+
+export interface GroupedRow {
+  periodStart: number;
+  group: string;
+  groupLabel: string;
+  metrics: RollupMetrics;
+}
+
+/**
+ * Reads roll-up rows of one grain and sums them per period and group. Brings the roll-ups up to
+ * date first (a no-op when the job has just run; skipped while another instance holds the lock).
+ */
+@Injectable()
+export class LoadReportRows {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly refresh: RefreshReportRollups,
+  ) {}
+
+  private range(q: ReportQueryDto, grain: Grain): { from: number; to: number } {
+    const span = daysBetween(q.from, q.to);
+    const problems = [];
+    if (span < 0) problems.push({ field: 'to', rule: 'afterFrom', message: 'to must not be before from' });
+    if (grain === 'interval' && span > 31) problems.push({ field: 'to', rule: 'maxRange', message: 'at most 31 days of 15-minute intervals' });
+    if (span > 3 * 366) problems.push({ field: 'to', rule: 'maxRange', message: 'at most 3 years' });
+    if (problems.length) throw unprocessable('validation.failed', 'The report range is not valid', problems);
+    return { from: periodStart(startOfLocalDate(q.from), grain), to: startOfLocalDate(addDays(q.to, 1)) };
+  }
+
+  async execute(q: ReportQueryDto, channels?: string[]): Promise<{ meta: ReportMetaDto; rows: GroupedRow[]; grain: Grain }> {
+    const grain = q.period ?? 'day';
+    const groupBy: GroupBy = q.groupBy ?? 'queue';
+    const { from, to } = this.range(q, grain);
+    await this.refresh.execute(20);
+    const queues = await this.repo.queues();
+    const byId = new Map<string, ReportQueueInfo>(queues.map((x) => [x.id, x]));
+    const chosen = queues.filter(
+      (x) => (!q.queueId || x.id === q.queueId) && (!q.departmentId || x.departmentId === q.departmentId) && (!q.channel || x.channel === q.channel) && (!channels || channels.includes(x.channel)),
+    );
+    const filtered = Boolean(q.queueId || q.departmentId || q.channel || channels);
+    const sums = new Map<string, GroupedRow>();
+    const add = (start: Date, group: string, label: string, m: MetricsRow) => {
+      const ps = start.getTime();
+      const key = `${ps}|${group}`;
+      const row = sums.get(key) ?? { periodStart: ps, group, groupLabel: label, metrics: emptyMetrics() };
+      mergeMetrics(row.metrics, m as RollupMetrics);
+      sums.set(key, row);
+    };
+    if (groupBy === 'agent' || q.agentId) {
+      const rows = await this.repo.agentRollups({
+        grain, from: new Date(from), to: new Date(to), agentIds: q.agentId ? [q.agentId] : undefined,
+        queueIds: filtered ? chosen.map((x) => x.id) : undefined,
+      });
+      for (const r of rows) {
+        const queue = byId.get(r.queueId);
+        if (groupBy === 'agent') add(r.periodStart, r.agentId, r.agentId, r);
+        else if (queue) add(r.periodStart, ...groupOf(queue, groupBy), r);
+      }
+    } else {
+      const rows = await this.repo.queueRollups({ grain, from: new Date(from), to: new Date(to), queueIds: filtered ? chosen.map((x) => x.id) : undefined });
+      for (const r of rows) {
+        const queue = byId.get(r.queueId);
+        if (queue) add(r.periodStart, ...groupOf(queue, groupBy), r);
+      }
+    }
+    const times = await this.repo.feedTimes();
+    const rows = [...sums.values()].sort((a, b) => a.periodStart - b.periodStart || a.groupLabel.localeCompare(b.groupLabel));
+    return {
+      grain,
+      rows,
+      meta: { from: q.from, to: q.to, period: grain, groupBy, timeZone: REPORT_TIME_ZONE, asOf: times['contact-events']?.toISOString() ?? null },
+    };
+  }
+}
+
+function groupOf(queue: ReportQueueInfo, groupBy: GroupBy): [string, string] {
+  switch (groupBy) {
+    case 'channel':
+      return [queue.channel, queue.channel];
+    case 'department':
+      return [queue.departmentId, queue.departmentKey];
+    default:
+      return [queue.id, queue.key];
+  }
+}
+
+function base(r: GroupedRow, grain: Grain, groupBy: string) {
+  return { periodStart: new Date(r.periodStart).toISOString(), period: periodLabel(r.periodStart, grain), groupBy, group: r.group, groupLabel: r.groupLabel };
+}
+
+@Injectable()
+export class GetContactReport {
+  constructor(private readonly load: LoadReportRows) {}
+
+  async execute(q: ContactReportQueryDto): Promise<ContactReportDto> {
+    const { meta, rows, grain } = await this.load.execute(q);
+    const options = { thresholdSeconds: q.thresholdSeconds ?? 30, shortAbandonSeconds: q.shortAbandonSeconds ?? 5 };
+    const agentRows = meta.groupBy === 'agent';
+    const withOccupancy = agentRows && !q.queueId && !q.departmentId && !q.channel;
+    return {
+      ...meta,
+      ...options,
+      rows: rows
+        .filter((r) => !(agentRows && r.metrics.offered === 0 && r.metrics.answered === 0 && r.metrics.staffedSeconds === 0))
+        .map((r) => ({ ...base(r, grain, meta.groupBy), ...contactFigures(r.metrics, options, withOccupancy) })),
+    };
+  }
+}
+
+@Injectable()
+export class GetEmailReplyReport {
+  constructor(private readonly load: LoadReportRows) {}
+
+  async execute(q: ReportQueryDto): Promise<EmailReplyReportDto> {
+    const { meta, rows, grain } = await this.load.execute(q, ['email']);
+    return { ...meta, rows: rows.filter((r) => r.metrics.replied > 0 || r.metrics.offered > 0).map((r) => ({ ...base(r, grain, meta.groupBy), ...replyFigures(r.metrics) })) };
+  }
+}
+
+@Injectable()
+export class GetChatReport {
+  constructor(private readonly load: LoadReportRows) {}
+
+  async execute(q: ChatReportQueryDto): Promise<ChatReportDto> {
+    const { meta, rows, grain } = await this.load.execute(q, ['chat']);
+    const threshold = q.thresholdSeconds ?? 60;
+    return {
+      ...meta,
+      thresholdSeconds: threshold,
+      rows: rows.filter((r) => r.metrics.offered > 0 || r.metrics.answered > 0).map((r) => ({ ...base(r, grain, meta.groupBy), ...firstResponseFigures(r.metrics, threshold) })),
+    };
+  }
+}
+
+/**
+ * First-contact resolution from data (repeat contacts within 7 days, any channel). Exported by the
+ * module so that the surveyed FCR can be shown next to it.
+ */
+@Injectable()
+export class GetResolutionReport {
+  constructor(
+    private readonly load: LoadReportRows,
+    private readonly clock: RoutingClock,
+  ) {}
+
+  async execute(q: ReportQueryDto): Promise<ResolutionReportDto> {
+    const { meta, rows, grain } = await this.load.execute(q);
+    const now = this.clock.now().getTime();
+    return {
+      ...meta,
+      repeatWindowDays: REPEAT_WINDOW_DAYS,
+      rows: rows
+        .filter((r) => r.metrics.fcrHandled > 0 || r.metrics.repeatContacts > 0 || r.metrics.offered > 0)
+        .map((r) => ({ ...base(r, grain, meta.groupBy), ...resolutionFigures(r.metrics, periodEnd(r.periodStart, grain), now) })),
+    };
+  }
+}
+
+@Injectable()
+export class GetEmailBacklog {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly refresh: RefreshReportRollups,
+    private readonly clock: RoutingClock,
+  ) {}
+
+  async execute(q: BacklogQueryDto): Promise<BacklogReportDto> {
+    await this.refresh.execute(20);
+    const now = this.clock.now();
+    const queues = (await this.repo.queues()).filter((x) => x.channel === 'email' && (!q.queueId || x.id === q.queueId));
+    const items = await this.repo.emailBacklog(queues.map((x) => x.id));
+    const times = await this.repo.feedTimes();
+    return {
+      at: now.toISOString(),
+      asOf: times['contact-events']?.toISOString() ?? null,
+      queues: queues.map((x) => ({ queueId: x.id, queueKey: x.key, ...backlogByAge(items.filter((i) => i.queueId === x.id), now) })),
+    };
+  }
+}
+
+export { NO_QUEUE };

@@ -1,0 +1,208 @@
+/**
+ * Roll-up rows: additive figures per period (every grain from 15-minute interval to quarter) and
+ * queue, and per period, agent and queue. Every field is a sum, a count, a maximum or a histogram,
+ * so rows of a finer grain or of several queues add up to the same figures as the coarser row, and
+ * a contact's contribution can be added once when its facts are known.
+ */
+import type { AgentShare, ContactFact } from './contact-facts.js';
+import { emptyHistogram, addToHistogram, mergeHistogram, type Histogram } from './histogram.js';
+import { GRAINS, periodStart, type Grain, REPORT_TIME_ZONE } from './periods.js';
+
+export interface RollupMetrics {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  failed: number;
+  callbacks: number;
+  transfers: number;
+  answeredWaitSeconds: number;
+  longestWaitSeconds: number;
+  answeredWaitHistogram: Histogram;
+  abandonedWaitHistogram: Histogram;
+  handled: number;
+  handleSeconds: number;
+  wrapUps: number;
+  wrapUpSeconds: number;
+  replied: number;
+  replySeconds: number;
+  replyHistogram: Histogram;
+  repliedWithinDeadline: number;
+  /** Answered contacts (the base of first-contact resolution). */
+  fcrHandled: number;
+  /** Answered contacts followed by another contact of the same customer within the repeat window. */
+  fcrRepeated: number;
+  /** Contacts that came within the repeat window after an earlier contact of the same customer. */
+  repeatContacts: number;
+  /** Agent rows: seconds logged in and not on a break; seconds reserved, busy or in wrap-up. */
+  staffedSeconds: number;
+  occupiedSeconds: number;
+}
+
+export const COUNTER_FIELDS = [
+  'offered', 'answered', 'abandoned', 'failed', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
+  'fcrHandled', 'fcrRepeated', 'repeatContacts',
+] as const;
+export const SUM_FIELDS = ['answeredWaitSeconds', 'handleSeconds', 'wrapUpSeconds', 'replySeconds', 'staffedSeconds', 'occupiedSeconds'] as const;
+export const HISTOGRAM_FIELDS = ['answeredWaitHistogram', 'abandonedWaitHistogram', 'replyHistogram'] as const;
+
+export function emptyMetrics(): RollupMetrics {
+  return {
+    offered: 0, answered: 0, abandoned: 0, failed: 0, callbacks: 0, transfers: 0,
+    answeredWaitSeconds: 0, longestWaitSeconds: 0, answeredWaitHistogram: emptyHistogram(), abandonedWaitHistogram: emptyHistogram(),
+    handled: 0, handleSeconds: 0, wrapUps: 0, wrapUpSeconds: 0,
+    replied: 0, replySeconds: 0, replyHistogram: emptyHistogram(), repliedWithinDeadline: 0,
+    fcrHandled: 0, fcrRepeated: 0, repeatContacts: 0, staffedSeconds: 0, occupiedSeconds: 0,
+  };
+}
+
+export function mergeMetrics(into: RollupMetrics, other: RollupMetrics): RollupMetrics {
+  for (const f of COUNTER_FIELDS) into[f] += other[f];
+  for (const f of SUM_FIELDS) into[f] += other[f];
+  for (const f of HISTOGRAM_FIELDS) mergeHistogram(into[f], other[f]);
+  into.longestWaitSeconds = Math.max(into.longestWaitSeconds, other.longestWaitSeconds);
+  return into;
+}
+
+/** What the repeat-contact check found for a contact (see libs/reports fcr.ts). */
+export interface RepeatFlags {
+  /** Another contact of the same customer came within the window before this one. */
+  isRepeat: boolean;
+  /** Another contact of the same customer came within the window after this one. */
+  hasRepeat: boolean;
+}
+
+/** A contact's contribution to its queue's row. */
+export function queueContribution(f: ContactFact, r: RepeatFlags): RollupMetrics {
+  const m = emptyMetrics();
+  m.offered = 1;
+  m.callbacks = f.callback ? 1 : 0;
+  m.transfers = f.transfers;
+  m.longestWaitSeconds = f.waitSeconds;
+  m.repeatContacts = r.isRepeat ? 1 : 0;
+  if (f.outcome === 'answered') {
+    m.answered = 1;
+    m.answeredWaitSeconds = f.waitSeconds;
+    addToHistogram(m.answeredWaitHistogram, f.waitSeconds);
+    m.fcrHandled = 1;
+    m.fcrRepeated = r.hasRepeat ? 1 : 0;
+    if (f.handleSeconds !== null) {
+      m.handled = 1;
+      m.handleSeconds = f.handleSeconds;
+    }
+    if (f.wrapUpSeconds !== null) {
+      m.wrapUps = 1;
+      m.wrapUpSeconds = f.wrapUpSeconds;
+    }
+  } else if (f.outcome === 'abandoned') {
+    m.abandoned = 1;
+    addToHistogram(m.abandonedWaitHistogram, f.waitSeconds);
+  } else {
+    m.failed = 1;
+  }
+  if (f.replyBusinessSeconds !== null) {
+    m.replied = 1;
+    m.replySeconds = f.replyBusinessSeconds;
+    addToHistogram(m.replyHistogram, f.replyBusinessSeconds);
+    m.repliedWithinDeadline = f.replyWithinDeadline ? 1 : 0;
+  }
+  return m;
+}
+
+/**
+ * An agent's contribution: offers received, the contact answered first (with its wait), contacts
+ * abandoned while ringing at the agent, own handle and wrap-up time, transfers made; the reply and
+ * first-contact resolution go to the agent who closed the contact.
+ */
+export function agentContribution(f: ContactFact, a: AgentShare, r: RepeatFlags): RollupMetrics {
+  const m = emptyMetrics();
+  m.offered = a.offers;
+  m.abandoned = a.abandonedWhileOffered;
+  if (a.abandonedWhileOffered) addToHistogram(m.abandonedWaitHistogram, f.waitSeconds);
+  m.transfers = a.transfers;
+  m.callbacks = a.answered && f.callback ? 1 : 0;
+  if (a.answered) {
+    m.answered = 1;
+    m.answeredWaitSeconds = f.waitSeconds;
+    m.longestWaitSeconds = f.waitSeconds;
+    addToHistogram(m.answeredWaitHistogram, f.waitSeconds);
+  }
+  if (a.handleSpans) {
+    m.handled = 1;
+    m.handleSeconds = a.handleSeconds;
+  }
+  if (a.wrapUps) {
+    m.wrapUps = a.wrapUps;
+    m.wrapUpSeconds = a.wrapUpSeconds;
+  }
+  if (a.closed && f.outcome === 'answered') {
+    m.fcrHandled = 1;
+    m.fcrRepeated = r.hasRepeat ? 1 : 0;
+    if (f.replyBusinessSeconds !== null) {
+      m.replied = 1;
+      m.replySeconds = f.replyBusinessSeconds;
+      addToHistogram(m.replyHistogram, f.replyBusinessSeconds);
+      m.repliedWithinDeadline = f.replyWithinDeadline ? 1 : 0;
+    }
+  }
+  return m;
+}
+
+export interface QueueRowKey {
+  grain: Grain;
+  periodStart: number;
+  queueId: string;
+}
+
+export interface AgentRowKey extends QueueRowKey {
+  agentId: string;
+}
+
+/** Accumulates contributions per row key (one upsert per row afterwards). */
+export class RollupDelta {
+  readonly queueRows = new Map<string, { key: QueueRowKey; metrics: RollupMetrics }>();
+  readonly agentRows = new Map<string, { key: AgentRowKey; metrics: RollupMetrics }>();
+
+  constructor(private readonly timeZone = REPORT_TIME_ZONE) {}
+
+  addQueue(at: Date, queueId: string, m: RollupMetrics): void {
+    for (const grain of GRAINS) {
+      const start = periodStart(at.getTime(), grain, this.timeZone);
+      const id = `${grain}|${start}|${queueId}`;
+      const row = this.queueRows.get(id);
+      if (row) mergeMetrics(row.metrics, m);
+      else this.queueRows.set(id, { key: { grain, periodStart: start, queueId }, metrics: mergeMetrics(emptyMetrics(), m) });
+    }
+  }
+
+  addAgent(at: Date, agentId: string, queueId: string, m: RollupMetrics): void {
+    for (const grain of GRAINS) {
+      const start = periodStart(at.getTime(), grain, this.timeZone);
+      const id = `${grain}|${start}|${agentId}|${queueId}`;
+      const row = this.agentRows.get(id);
+      if (row) mergeMetrics(row.metrics, m);
+      else this.agentRows.set(id, { key: { grain, periodStart: start, agentId, queueId }, metrics: mergeMetrics(emptyMetrics(), m) });
+    }
+  }
+
+  /** A finished contact: its queue row and one row per agent who took part. */
+  addFact(f: ContactFact, r: RepeatFlags): void {
+    this.addQueue(f.arrivedAt, f.queueId, queueContribution(f, r));
+    for (const a of f.agents) this.addAgent(f.arrivedAt, a.agentId, f.queueId, agentContribution(f, a, r));
+  }
+
+  /**
+   * An earlier, already counted contact turned out to be followed by a repeat: +1 repeated on its
+   * queue row and on its closing agent's row (only answered contacts count).
+   */
+  addLateRepeat(earlier: { arrivedAt: Date; queueId: string; closingAgentId: string | null; answered: boolean }): void {
+    if (!earlier.answered) return;
+    const m = emptyMetrics();
+    m.fcrRepeated = 1;
+    this.addQueue(earlier.arrivedAt, earlier.queueId, m);
+    if (earlier.closingAgentId) this.addAgent(earlier.arrivedAt, earlier.closingAgentId, earlier.queueId, m);
+  }
+
+  get size(): number {
+    return this.queueRows.size + this.agentRows.size;
+  }
+}

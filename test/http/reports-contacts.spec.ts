@@ -1,0 +1,206 @@
+import { DataSource } from 'typeorm';
+import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
+import { RefreshReportRollups } from '../../apps/api/src/reports/report-rollup.job.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+
+/**
+ * Reports from timelines the routing engine writes, driven through the API on a mocked clock.
+ * T = Monday 2026-11-23 10:00 Helsinki (08:00 UTC); everything arrives in the 10:00–10:15 interval.
+ *
+ * Phone (by hand):  call-1 +358401111111 arrives T+0,   answered T+12  (wait 12), ended T+112 (handle 100, wrap-up 30)
+ *                   call-2 +358402222222 arrives T+5,   answered T+45  (wait 40), ended T+105 (handle 60)
+ *                   call-3               arrives T+10,  abandoned T+13 (wait 3: a short abandon)
+ *                   call-4               arrives T+20,  abandoned T+70 (wait 50)
+ *                   call-5 +358401111111 arrives T+200, answered T+208 (wait 8),  ended T+308 (handle 100) — a repeat of call-1
+ *   offered 5, answered 3, abandoned 2 (1 short), within 30 s: answered 2 (12, 8), abandoned 1 (3)
+ *   SL = 2/3 = 0.6667, Asterisk SL2 = (2 + 1)/5 = 0.6, ASA = 60/3 = 20, longest wait 50, AHT 260/3 = 86.7, wrap-up 30.
+ * Chat: customerRef +358402222222 (call-2's number) arrives T+400, taken T+415 (first response 15), completed T+475 — a repeat of call-2 on another channel.
+ * Email: mail-1 arrives T+500, taken T+520, completed T+4100 (reply 3600 s; the always-open calendar makes business = wall time; deadline 8 h);
+ *        mail-2 arrives T+510 and stays open (backlog).
+ * First-contact resolution of the phone queue: 3 answered, 2 followed by a repeat within 7 days (call-1 by call-5, call-2 by the chat) → 1 − 2/3.
+ */
+describe('reports: contact figures from routing timelines', () => {
+  const T = Date.parse('2026-11-23T08:00:00Z');
+  let t: TestApp;
+  let w: RoutingWorld;
+  let tel: [string, string];
+  let mgr: [string, string];
+  let engine: RoutingEngine;
+  let offset = 0;
+  const keys = new Map<string, string>();
+  const agentOf = new Map<string, string>();
+
+  const at = (s: number) => {
+    offset = s;
+  };
+  const decide = (callId: string, callerId: string) => t.http.post('/v1/routing/decisions').set(...tel).send(callBody(callId, { callerId }));
+  const event = (name: string, callId: string) => t.http.post('/v1/routing/events').set(...tel).send(eventBody(name, callId)).expect(200);
+  const report = (path: string, query: Record<string, string | number>) => t.http.get(`/v1/reports/${path}`).query(query).set(...mgr);
+
+  /** The agent holding an offer of the contact, and the offer id. */
+  async function offerOf(contactId: string): Promise<{ agentId: string; offerId: string }> {
+    for (const a of w.agentIds) {
+      const list = (await t.http.get(`/v1/agents/${a}/offers`).set(...bearer(keys.get(a)!)).expect(200)).body as { contactId: string; offerId: string; status: string }[];
+      const o = list.find((x) => x.contactId === contactId && x.status === 'offered');
+      if (o) return { agentId: a, offerId: o.offerId };
+    }
+    throw new Error(`no offer for ${contactId}`);
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ routingJobs: false });
+    w = await buildRoutingWorld(t, 2);
+    tel = bearer(await t.keyFor('telephony'));
+    mgr = bearer(await t.keyFor('manager'));
+    engine = t.app.get(RoutingEngine);
+    t.app.get(RoutingClock).now = () => new Date(T + offset * 1000);
+    // Event ids cross 99,999 → 100,000 while the job reads in batches of 7 (many batches, the watermark past a digit boundary).
+    await t.app.get(DataSource).query(`SELECT setval('contact_events_id_seq', 99990)`);
+    t.app.get(RefreshReportRollups).batchSize = 7;
+    for (const a of w.agentIds) {
+      keys.set(a, (await t.http.post(`/v1/agents/${a}/api-keys`).set(...bearer(t.adminKey)).send({ name: `desk ${a}` }).expect(201)).body.key);
+      await t.http.put(`/v1/agents/${a}/state`).set(...bearer(keys.get(a)!)).send({ state: 'available' }).expect(200);
+    }
+
+    at(0);
+    agentOf.set('call-1', (await decide('call-1', '+358401111111').expect(200)).body.agentId);
+    at(5);
+    agentOf.set('call-2', (await decide('call-2', '+358402222222').expect(200)).body.agentId);
+    at(10);
+    expect((await decide('call-3', '+358403333333').expect(200)).body.decision).toBe('queue');
+    at(12);
+    await event('answered', 'call-1');
+    at(13);
+    await event('abandoned', 'call-3');
+    at(20);
+    expect((await decide('call-4', '+358404444444').expect(200)).body.decision).toBe('queue');
+    at(45);
+    await event('answered', 'call-2');
+    at(70);
+    await event('abandoned', 'call-4');
+    at(105);
+    await event('ended', 'call-2');
+    at(112);
+    await event('ended', 'call-1');
+    at(150);
+    await engine.tick();
+    at(200);
+    const c5 = (await decide('call-5', '+358401111111').expect(200)).body;
+    expect(c5.decision).toBe('agent');
+    at(208);
+    await event('answered', 'call-5');
+    at(308);
+    await event('ended', 'call-5');
+    at(350);
+    await engine.tick();
+
+    at(400);
+    const chat = (await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: '+358402222222', language: 'fi' }).expect(201)).body;
+    at(415);
+    const chatOffer = await offerOf(chat.id);
+    await t.http.post(`/v1/agents/${chatOffer.agentId}/offers/${chatOffer.offerId}/accept`).set(...bearer(keys.get(chatOffer.agentId)!)).expect(200);
+    at(475);
+    await t.http.post(`/v1/agents/${chatOffer.agentId}/contacts/${chat.id}/complete`).set(...bearer(keys.get(chatOffer.agentId)!)).send({ wrapUpSeconds: 0 }).expect(200);
+
+    at(500);
+    const mail1 = (await t.http.post('/v1/contacts').set(...tel).send({ channel: 'email', queueId: w.emailQueueId, customerRef: 'mail-1', language: 'fi', subject: 'Invoice 123' }).expect(201)).body;
+    at(510);
+    await t.http.post('/v1/contacts').set(...tel).send({ channel: 'email', queueId: w.emailQueueId, customerRef: 'mail-2', language: 'fi', subject: 'Payment plan' }).expect(201);
+    at(520);
+    const mailOffer = await offerOf(mail1.id);
+    await t.http.post(`/v1/agents/${mailOffer.agentId}/offers/${mailOffer.offerId}/accept`).set(...bearer(keys.get(mailOffer.agentId)!)).expect(200);
+    at(4100);
+    await t.http.post(`/v1/agents/${mailOffer.agentId}/contacts/${mail1.id}/complete`).set(...bearer(keys.get(mailOffer.agentId)!)).send({ wrapUpSeconds: 0 }).expect(200);
+  });
+  afterAll(() => t.close());
+
+  it('gives the phone queue\'s 10:00 interval the figures worked out by hand, both service-level definitions included', async () => {
+    const res = await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'interval', queueId: w.phoneQueueId, thresholdSeconds: 30, shortAbandonSeconds: 5 }).expect(200);
+    expect(res.body).toMatchObject({ period: 'interval', groupBy: 'queue', timeZone: 'Europe/Helsinki', thresholdSeconds: 30 });
+    expect(res.body.rows).toHaveLength(1);
+    expect(res.body.rows[0]).toEqual({
+      periodStart: '2026-11-23T08:00:00.000Z', period: '2026-11-23T10:00+02:00', groupBy: 'queue', group: w.phoneQueueId, groupLabel: 'phone-fi',
+      offered: 5, answered: 3, abandoned: 2, shortAbandoned: 1, failed: 0, answeredWithinThreshold: 2, abandonedWithinThreshold: 1,
+      serviceLevel: 0.6667, serviceLevelAsterisk: 0.6, exact: true, averageSpeedOfAnswerSeconds: 20,
+      // Percentiles from the histogram, interpolated inside the bucket: median rank 1.5 of (8, 12, 40) lies in (10, 15] → 12.5 (true 12);
+      // p90 rank 2.7 lies in (35, 40] → 38.5.
+      medianWaitSeconds: 12.5, p90WaitSeconds: 38.5,
+      longestWaitSeconds: 50, averageHandleSeconds: 86.7, averageWrapUpSeconds: 30, occupancy: null, transfers: 0, callbacks: 0,
+    });
+  });
+
+  it('moves the service level with the threshold: 10 s → 1/3 answered, SL2 (1 + 1)/5', async () => {
+    const res = await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'day', queueId: w.phoneQueueId, thresholdSeconds: 10 }).expect(200);
+    expect(res.body.rows[0]).toMatchObject({ period: '2026-11-23', serviceLevel: 0.3333, serviceLevelAsterisk: 0.4, exact: true });
+  });
+
+  it('groups by channel and by agent for a day, a week, a month and a quarter', async () => {
+    for (const period of ['day', 'week', 'month', 'quarter']) {
+      const res = await report('contacts', { from: '2026-11-23', to: '2026-11-23', period, groupBy: 'channel' }).expect(200);
+      const by = Object.fromEntries(res.body.rows.map((r: { group: string; offered: number; answered: number }) => [r.group, [r.offered, r.answered]]));
+      expect({ period, by }).toEqual({ period, by: { phone: [5, 3], chat: [1, 1], email: [1, 1] } });
+    }
+    const agents = await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'day', groupBy: 'agent', channel: 'phone' }).expect(200);
+    const answered = Object.fromEntries(agents.body.rows.map((r: { group: string; answered: number }) => [r.group, r.answered]));
+    const first = agentOf.get('call-1')!;
+    const second = agentOf.get('call-2')!;
+    // call-5 comes back to call-1's agent (the customer's previous agent).
+    expect(answered).toEqual({ [first]: 2, [second]: 1 });
+    const row = agents.body.rows.find((r: { group: string }) => r.group === second);
+    expect(row).toMatchObject({ offered: 1, averageSpeedOfAnswerSeconds: 40, averageHandleSeconds: 60 });
+  });
+
+  it('reports the chat first response and the email reply in business time with the backlog', async () => {
+    const chat = await report('chat-first-response', { from: '2026-11-23', to: '2026-11-23', period: 'day', thresholdSeconds: 15 }).expect(200);
+    expect(chat.body.rows).toEqual([expect.objectContaining({ groupLabel: 'chat-fi', answered: 1, averageFirstResponseSeconds: 15, withinThreshold: 1, withinThresholdShare: 1, exact: true })]);
+    const mail = await report('email-replies', { from: '2026-11-23', to: '2026-11-23', period: 'day' }).expect(200);
+    expect(mail.body.rows).toEqual([expect.objectContaining({ groupLabel: 'email-fi', replied: 1, averageReplyBusinessSeconds: 3600, medianReplyBusinessSeconds: 3300 /* mid-bucket of (3000, 3600] */, repliedWithinDeadline: 1, withinDeadlineShare: 1 })]);
+    const backlog = await t.http.get('/v1/reports/email-backlog').set(...mgr).expect(200);
+    expect(backlog.body.queues).toEqual([expect.objectContaining({ queueId: w.emailQueueId, open: 1, pastDeadline: 0 })]);
+    expect(backlog.body.queues[0].bands[0]).toEqual({ band: '0-1d', count: 1, pastDeadline: 0 });
+  });
+
+  it('counts repeat contacts of the same customer on any channel within 7 days: first-contact resolution from data', async () => {
+    const res = await report('first-contact-resolution', { from: '2026-11-23', to: '2026-11-23', period: 'day', groupBy: 'channel' }).expect(200);
+    const by = Object.fromEntries(res.body.rows.map((r: { group: string }) => [r.group, r]));
+    expect(by.phone).toMatchObject({ handled: 3, repeated: 2, firstContactResolution: 0.3333, repeatContacts: 1, windowComplete: false });
+    expect(by.chat).toMatchObject({ handled: 1, repeated: 0, firstContactResolution: 1, repeatContacts: 1 });
+    expect(res.body.repeatWindowDays).toBe(7);
+  });
+
+  it('answers CSV for Accept: text/csv and ?format=csv, with no phone number, name or subject in it', async () => {
+    const viaAccept = await t.http.get('/v1/reports/contacts').query({ from: '2026-11-23', to: '2026-11-23', groupBy: 'queue' }).set(...mgr).set('Accept', 'text/csv').expect(200);
+    expect(viaAccept.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = viaAccept.text.trim().split('\r\n');
+    expect(lines[0].split(',').slice(0, 8)).toEqual(['periodStart', 'period', 'groupBy', 'group', 'groupLabel', 'offered', 'answered', 'abandoned']);
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.includes('phone-fi'))).toContain(',5,3,2,1,0,');
+    const viaQuery = await report('first-contact-resolution', { from: '2026-11-23', to: '2026-11-23', format: 'csv' }).expect(200);
+    expect(viaQuery.headers['content-type']).toMatch(/^text\/csv/);
+    const everything = [viaAccept.text, viaQuery.text, JSON.stringify((await report('contacts', { from: '2026-11-23', to: '2026-11-23', groupBy: 'agent' })).body)].join('\n');
+    expect(everything).not.toMatch(/\+3584|Matti|Meikäläinen|Invoice|mail-1/);
+  });
+
+  it('refuses a bad range or grouping with 422 naming the field', async () => {
+    const back = await report('contacts', { from: '2026-11-23', to: '2026-11-01' }).expect(422);
+    expect(back.body.errors).toContainEqual(expect.objectContaining({ field: 'to', rule: 'afterFrom' }));
+    const long = await report('contacts', { from: '2026-01-01', to: '2026-03-01', period: 'interval' }).expect(422);
+    expect(long.body.errors).toContainEqual(expect.objectContaining({ field: 'to', rule: 'maxRange' }));
+    const bad = await report('contacts', { from: '2026-11-23', to: '2026-11-23', groupBy: 'caller' }).expect(422);
+    expect(bad.body.errors).toContainEqual(expect.objectContaining({ field: 'groupBy' }));
+  });
+
+  it('keeps every figure when the raw contacts and customers are gone (roll-ups hold no personal data and no foreign keys to it)', async () => {
+    const before = (await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'day', groupBy: 'channel' }).expect(200)).body.rows;
+    const fcrBefore = (await report('first-contact-resolution', { from: '2026-11-23', to: '2026-11-23', period: 'day' }).expect(200)).body.rows;
+    const db = t.app.get(DataSource);
+    await db.query(`DELETE FROM reservations`);
+    await db.query(`DELETE FROM contacts`);
+    await db.query(`DELETE FROM customers`);
+    expect((await t.app.get(RefreshReportRollups).execute()).facts).toBe(0);
+    expect((await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'day', groupBy: 'channel' }).expect(200)).body.rows).toEqual(before);
+    expect((await report('first-contact-resolution', { from: '2026-11-23', to: '2026-11-23', period: 'day' }).expect(200)).body.rows).toEqual(fcrBefore);
+  });
+});

@@ -1,0 +1,28 @@
+import type { Role } from '../../../libs/core/src/role.js';
+
+export const ROLE_MATRIX: Record<string, Role[]> = {
+  'GET /v1/shift-templates': ['admin', 'supervisor', 'manager'],
+  'POST /v1/shift-templates': ['admin', 'supervisor'],
+  'GET /v1/shift-templates/{id}': ['admin', 'supervisor', 'manager'],
+  'PUT /v1/shift-templates/{id}': ['admin', 'supervisor'],
+  'DELETE /v1/shift-templates/{id}': ['admin', 'supervisor'],
+  'GET /v1/agents/{id}/contract': ['admin', 'supervisor', 'manager'],
+  'PUT /v1/agents/{id}/contract': ['admin', 'supervisor'],
+  'GET /v1/departments/{id}/planning-settings': ['admin', 'supervisor', 'manager'],
+  'PUT /v1/departments/{id}/planning-settings': ['admin', 'supervisor'],
+  'POST /v1/schedules': ['admin', 'supervisor'],
+  'GET /v1/schedules': ['admin', 'supervisor', 'manager'],
+  'GET /v1/schedules/{id}': ['admin', 'supervisor', 'manager'],
+  'POST /v1/schedules/{id}/publish': ['admin', 'supervisor'],
+  'GET /v1/schedules/{id}/coverage': ['admin', 'supervisor', 'manager'],
+  'POST /v1/schedules/{id}/shifts': ['admin', 'supervisor'],
+  'PATCH /v1/shifts/{id}': ['admin', 'supervisor'],
+  'DELETE /v1/shifts/{id}': ['admin', 'supervisor'],
+  'GET /v1/queues/{id}/borrowing-suggestions': ['admin', 'supervisor', 'manager'],
+  'POST /v1/loans': ['admin', 'supervisor'],
+  'GET /v1/loans': ['admin', 'supervisor', 'manager'],
+  'GET /v1/loans/{id}': ['admin', 'supervisor', 'manager'],
+  'POST /v1/loans/{id}/decline': ['admin', 'manager'],
+  'POST /v1/loans/{id}/cancel': ['admin', 'supervisor'],
+  'GET /v1/audit-log': ['admin', 'supervisor', 'manager'],
+};

@@ -1,0 +1,139 @@
+import { DataSource } from 'typeorm';
+import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+
+/**
+ * Loans in routing: an agent of another department lent to the queue's department is eligible only
+ * inside the loan window and only after the queue's "lent agents" widening step (default: after
+ * 75 s of waiting). Loans are inserted directly (the loans API belongs to planning).
+ */
+describe('routing: agents lent from other departments', () => {
+  let t: TestApp;
+  let w: RoutingWorld;
+  let tel: [string, string];
+  let sup: [string, string];
+  let db: DataSource;
+  let engine: RoutingEngine;
+  let clock: RoutingClock;
+  let otherDepartmentId: string;
+  let lent: string;
+  let offsetMs = 0;
+  let calls = 0;
+  const HOUR = 3600_000;
+
+  beforeAll(async () => {
+    t = await startTestApp({ routingJobs: false });
+    // The home department has one agent, never logged in: only a lent agent can answer.
+    w = await buildRoutingWorld(t, 1);
+    tel = bearer(await t.keyFor('telephony'));
+    sup = bearer(await t.keyFor('supervisor'));
+    db = t.app.get(DataSource);
+    engine = t.app.get(RoutingEngine);
+    clock = t.app.get(RoutingClock);
+    clock.now = () => new Date(Date.now() + offsetMs);
+    const admin = bearer(t.adminKey);
+    otherDepartmentId = (await t.http.post('/v1/departments').set(...admin).send({ key: 'collections', name: 'Collections', kind: 'other' }).expect(201)).body.id;
+    lent = (
+      await t.http
+        .post('/v1/agents')
+        .set(...admin)
+        .send({ employeeNumber: 'L001', displayName: 'Lent agent', departmentId: otherDepartmentId, phoneUri: 'sip:l001@pbx.example.com', capacity: { phone: 1, chat: 2, email: 3 }, skills: [{ skill: 'lang:fi', proficiency: 5 }] })
+        .expect(201)
+    ).body.id;
+    await t.http.put(`/v1/agents/${lent}/state`).set(...sup).send({ state: 'available' }).expect(200);
+  });
+  afterAll(() => t.close());
+
+  beforeEach(async () => {
+    offsetMs = 0;
+    await db.query('DELETE FROM loans');
+  });
+
+  async function loan(from: number, to: number, extra: { status?: string; queueId?: string | null } = {}): Promise<void> {
+    const now = Date.now();
+    await db.query(
+      `INSERT INTO loans (agent_id, from_department_id, to_department_id, queue_id, starts_at, ends_at, status, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'test')`,
+      [lent, otherDepartmentId, w.departmentId, extra.queueId ?? null, new Date(now + from), new Date(now + to), extra.status ?? 'active'],
+    );
+  }
+
+  /** Places a call (queued: nobody at home), lets it wait `waitSeconds`, runs the sweep, returns the call's state. */
+  async function callAndWait(waitSeconds: number) {
+    const callId = `loan-call-${++calls}`;
+    const decision = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody(callId)).expect(200)).body;
+    const atArrival = (await t.http.get(`/v1/contacts/${callId}/explanation`).set(...sup).expect(200)).body;
+    offsetMs += waitSeconds * 1000;
+    await engine.sweep();
+    const contact = (await db.query(`SELECT id, status, agent_id AS "agentId" FROM contacts WHERE call_id = $1`, [callId]))[0];
+    if (contact.status === 'queued') await engine.routeContact(contact.id, true);
+    const afterWait = (await t.http.get(`/v1/contacts/${callId}/explanation`).set(...sup).expect(200)).body;
+    return { callId, decision, atArrival, afterWait, contact };
+  }
+
+  const skipOf = (explanation: { skippedAgents: { agentId: string; reason: string }[] }) => explanation.skippedAgents.find((s) => s.agentId === lent)?.reason;
+
+  async function hangUp(callId: string): Promise<void> {
+    await t.http.post('/v1/routing/events').set(...tel).send(eventBody('abandoned', callId)).expect(200);
+    const [p] = await db.query(`SELECT state, phone_load FROM agent_presence WHERE agent_id = $1`, [lent]);
+    expect(p).toEqual({ state: 'available', phone_load: 0 });
+  }
+
+  it('offers a waiting call to the lent agent inside the window, after the lent widening step only', async () => {
+    await loan(-HOUR, HOUR);
+    const { callId, decision, atArrival, contact } = await callAndWait(80);
+    expect(decision.decision).toBe('queue');
+    expect(skipOf(atArrival)).toBe('lent-not-yet-widened');
+    expect(contact).toMatchObject({ status: 'offered', agentId: lent });
+    const why = (await t.http.get(`/v1/contacts/${callId}/explanation`).set(...sup).expect(200)).body;
+    expect(why.step).toMatchObject({ name: 'agents lent from other departments' });
+    const poll = await t.http.get(`/v1/routing/decisions/${callId}?waitSeconds=0`).set(...tel).expect(200);
+    expect(poll.body).toMatchObject({ decision: 'agent', agentId: lent, target: 'sip:l001@pbx.example.com' });
+    await hangUp(callId);
+  });
+
+  it('does not offer it before the window starts, nor once it has ended: routing reverts by itself', async () => {
+    await loan(HOUR, 2 * HOUR);
+    const early = await callAndWait(80);
+    expect(skipOf(early.atArrival)).toBe('outside-loan-window');
+    expect(skipOf(early.afterWait)).toBe('outside-loan-window');
+    expect(early.contact.status).toBe('queued');
+    await hangUp(early.callId);
+
+    // The same loan, two and a half hours later: over.
+    offsetMs = 2.5 * HOUR;
+    const late = await callAndWait(80);
+    expect(skipOf(late.afterWait)).toBe('outside-loan-window');
+    expect(late.contact.status).toBe('queued');
+    await hangUp(late.callId);
+
+    // While the window is open the same setup routes to the lent agent.
+    offsetMs = 1.5 * HOUR;
+    const inside = await callAndWait(80);
+    expect(inside.contact).toMatchObject({ status: 'offered', agentId: lent });
+    await hangUp(inside.callId);
+  });
+
+  it('ignores a declined loan', async () => {
+    await loan(-HOUR, HOUR, { status: 'declined' });
+    const { callId, afterWait, contact } = await callAndWait(80);
+    expect(contact.status).toBe('queued');
+    expect(skipOf(afterWait)).toBeUndefined(); // not in the pool at all: only the department's agents and active loans are
+    await hangUp(callId);
+  });
+
+  it('limits a loan to one queue: the lent agent gets that queue, not the department\'s others', async () => {
+    await loan(-HOUR, HOUR, { queueId: w.chatQueueId });
+    const { callId, afterWait, contact } = await callAndWait(80);
+    expect(contact.status).toBe('queued');
+    expect(skipOf(afterWait)).toBe('other-department');
+    await hangUp(callId);
+    await db.query('DELETE FROM loans');
+    await loan(-HOUR, HOUR, { queueId: w.phoneQueueId });
+    const own = await callAndWait(80);
+    expect(own.contact).toMatchObject({ status: 'offered', agentId: lent });
+    await hangUp(own.callId);
+  });
+});
