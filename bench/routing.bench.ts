@@ -10,12 +10,17 @@
  *    ended, or abandoned when queued), 20 % chat and 10 % email (hand in → accept → complete).
  * 3. Closed loop at full speed: sustained POST /v1/routing/decisions per second and p50/p99.
  *    Open loop at half of that rate: p50/p99 of the same operation.
+ * 4. CPU, which a shared machine's load does not skew as it skews rates: per decision, the API
+ *    processes' and the bench database's PostgreSQL backends' (/proc); per pgbench transaction, its
+ *    backends' and pgbench's own. Their ratio predicts decisions/s ÷ tps on an idle machine.
  * Both databases are dropped at the end. Environment: BENCH_DATABASE_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (default 15), BENCH_CLIENTS (default 16),
  * BENCH_INSTANCES (default 2), BENCH_POOL_SIZE (connections per instance, default 10),
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
- * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation).
+ * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_WITHOUT_FEATURE_TRIGGERS=true
+ * (disables the other features' triggers on agent_presence and contacts, to measure their share), BENCH_DATABASE_SETTINGS
+ * (comma-separated name=value set on the bench database, for experiments such as synchronous_commit=off).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -59,7 +64,7 @@ function benchName(kind: string): string {
 /** pgbench's rate and the CPU it took per transaction: its backends' (sampled from /proc while they run) and pgbench's own. */
 async function pgbenchRun(db: string): Promise<{ tps: number; transactions: number; serverMs: number; clientMs: number }> {
   const u = new URL(urlFor(db));
-  const args = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+  const args = ['-h', decodeURIComponent(u.hostname), '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
   execFileSync('pgbench', [...args, '-i', '-q', db], { stdio: 'pipe', env });
   const child = spawn('pgbench', [...args, '-T', '10', '-c', '4', '-j', '2', db], { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -90,7 +95,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const ports: number[] = [];
 let nextPort = 0;
 
-function call(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; body: any }> {
+function call(method: string, path: string, body?: unknown, key = ADMIN_KEY, retried = false): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const port = ports[nextPort++ % ports.length];
@@ -105,7 +110,12 @@ function call(method: string, path: string, body?: unknown, key = ADMIN_KEY): Pr
         });
       },
     );
-    req.on('error', reject);
+    // A kept-alive socket the server closed as idle just as it was reused: the request never reached
+    // the API, send it again once (Node's documented pattern for reusedSocket + ECONNRESET).
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') call(method, path, body, key, true).then(resolve, reject);
+      else reject(err);
+    });
     if (data) req.write(data);
     req.end();
   });
@@ -285,15 +295,19 @@ async function openLoop(w: World, seconds: number, decisionsPerSecond: number): 
   const flowsPerSecond = decisionsPerSecond / 0.7;
   const lat: number[] = [];
   const pending: Promise<void>[] = [];
+  let failure: unknown;
   const start = performance.now();
   const total = Math.floor(flowsPerSecond * seconds);
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / flowsPerSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(flow(w, Math.random()).then((ms) => void (ms !== null && lat.push(ms))));
+    // Caught at once (an error while later flows are still being started would otherwise be an
+    // unhandled rejection that ends the process before the databases and API processes are cleaned up).
+    pending.push(flow(w, Math.random()).then((ms) => void (ms !== null && lat.push(ms)), (err: unknown) => void (failure ??= err)));
   }
   await Promise.all(pending);
+  if (failure !== undefined) throw failure;
   return { rate: lat.length / ((performance.now() - start) / 1000), lat: lat.sort((a, b) => a - b) };
 }
 
@@ -315,6 +329,13 @@ export async function main(): Promise<void> {
     if (process.env.BENCH_LOG_SLOW_MS) await admin(`ALTER DATABASE ${appDb} SET log_min_duration_statement = ${Number(process.env.BENCH_LOG_SLOW_MS)}`);
     // Per-statement CPU (user/system, getrusage) in the server log, to find what PostgreSQL spends its CPU on.
     if (process.env.BENCH_STATEMENT_STATS === 'true') await admin(`ALTER DATABASE ${appDb} SET log_statement_stats = on`);
+    // Experiments only (the recorded runs use the server's settings), e.g. BENCH_DATABASE_SETTINGS="synchronous_commit=off".
+    for (const setting of (process.env.BENCH_DATABASE_SETTINGS ?? '').split(',').filter(Boolean)) {
+      const m = /^([a-z_]+)=([A-Za-z0-9_.]+)$/.exec(setting.trim());
+      if (!m) throw new Error(`BENCH_DATABASE_SETTINGS: cannot use "${setting}"`);
+      await admin(`ALTER DATABASE ${appDb} SET ${m[1]} = '${m[2]}'`);
+      console.log(`(bench database setting for this run: ${m[1]} = ${m[2]})`);
+    }
     // The first instance applies the migrations, the others start on the migrated schema.
     apis.push(await startApi(urlFor(appDb), true));
     for (let i = 1; i < INSTANCES; i++) apis.push(await startApi(urlFor(appDb), false));
@@ -324,10 +345,21 @@ export async function main(): Promise<void> {
     console.log(`(world built through the API in ${((performance.now() - built) / 1000).toFixed(1)} s)`);
     console.log(`world: ${AGENTS} agents (phone 1, chat 3, email 5), phone/chat/email queues; mix 70 % phone, 20 % chat, 10 % email`);
 
+    // To measure what other features' triggers on the routing tables cost (report states, survey candidates): off only on request.
+    if (process.env.BENCH_WITHOUT_FEATURE_TRIGGERS === 'true') {
+      await admin(`ALTER TABLE agent_presence DISABLE TRIGGER USER; ALTER TABLE contacts DISABLE TRIGGER USER`, appDb);
+      console.log('(triggers of other features on agent_presence and contacts disabled for this run)');
+    }
     // pgbench -i vacuums and analyzes its tables; this server runs without autovacuum, so do the same here.
     await admin(`VACUUM (ANALYZE)`, appDb);
     await closedLoop(w, 3, CLIENTS); // warm-up
     await admin(`VACUUM (ANALYZE)`, appDb);
+    // The CPU the system uses with no calls at all (scheduled jobs of every feature, metrics): a
+    // fixed cost per second that weighs less per decision the faster decisions come.
+    const idleMeter = cpuMeter(apis, appDb);
+    await new Promise((r) => setTimeout(r, 5000));
+    const idle = idleMeter();
+    const idleSeconds = 5;
     perOperation.clear();
     const meter = cpuMeter(apis, appDb);
     const full = await closedLoop(w, SECONDS, CLIENTS);
@@ -354,6 +386,12 @@ export async function main(): Promise<void> {
     console.log(
       `CPU ratio (pgbench backends + client per transaction ÷ API + PostgreSQL per decision): ${serverRatio.toFixed(2)}; ` +
         `including the load generator: ${allRatio.toFixed(2)} (the decisions/s ÷ tps to expect on an idle machine)`,
+    );
+    const backgroundMs = ((idle.apiMs + idle.pgMs) / idleSeconds) * (SECONDS / decisions);
+    const marginalRatio = (bench.serverMs + bench.clientMs) / Math.max((cpu.apiMs + cpu.pgMs) / decisions - backgroundMs, 0.001);
+    console.log(
+      `with no load the API used ${(idle.apiMs / idleSeconds).toFixed(0)} ms and PostgreSQL ${(idle.pgMs / idleSeconds).toFixed(0)} ms of CPU per second ` +
+        `(${backgroundMs.toFixed(2)} ms per decision at this rate); CPU ratio without that fixed cost: ${marginalRatio.toFixed(2)}`,
     );
     console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);
     const half = await openLoop(w, SECONDS, full.rate / 2);

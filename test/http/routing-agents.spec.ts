@@ -138,4 +138,21 @@ describe('routing: agents, chats and emails', () => {
     expect(ev.data).toMatchObject({ queueId: w.chatQueueId, waiting: 0 });
     await t.http.get(`/v1/queues/${w.chatQueueId}/stats`).set(...tel).expect(403);
   });
+
+  it('takes a chat or an email by routing attributes (channel, language, department) instead of a queue id', async () => {
+    const byAttributes = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', departmentId: w.departmentId, customerRef: 'web-attr', language: 'fi' }).expect(201);
+    expect(byAttributes.body).toMatchObject({ channel: 'chat', queueId: w.chatQueueId });
+    const mail = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'email', departmentId: w.departmentId, customerRef: 'mail-attr', language: 'fi' }).expect(201);
+    expect(mail.body.queueId).toBe(w.emailQueueId);
+    // The department has Finnish queues only, none without a language: nothing serves Swedish.
+    const swedish = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', departmentId: w.departmentId, customerRef: 'web-sv', language: 'sv' }).expect(422);
+    expect(swedish.body).toMatchObject({ code: 'validation.failed' });
+    expect(swedish.body.errors[0]).toMatchObject({ field: 'departmentId', rule: 'queueExists' });
+    const both = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, departmentId: w.departmentId, customerRef: 'x', language: 'fi' }).expect(422);
+    expect(both.body.errors[0]).toMatchObject({ field: 'departmentId', rule: 'exactlyOne' });
+    const neither = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', customerRef: 'x', language: 'fi' }).expect(422);
+    expect(neither.body.errors[0]).toMatchObject({ field: 'queueId', rule: 'exactlyOne' });
+    const badId = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', departmentId: 'not-a-uuid', customerRef: 'x', language: 'fi' }).expect(422);
+    expect(badId.body.errors[0]).toMatchObject({ field: 'departmentId', rule: 'isUuid' });
+  });
 });

@@ -136,4 +136,29 @@ describe('routing: agents lent from other departments', () => {
     expect(own.contact).toMatchObject({ status: 'offered', agentId: lent });
     await hangUp(own.callId);
   });
+
+  it('follows a loan made and declined through the loans API: routing starts inside its window and stops once declined', async () => {
+    const startsAt = new Date(Date.now() + HOUR);
+    const made = await t.http
+      .post('/v1/loans')
+      .set(...sup)
+      .send({
+        reason: 'Letter-batch spike',
+        loans: [{ agentId: lent, fromDepartmentId: otherDepartmentId, queueId: w.phoneQueueId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + HOUR).toISOString() }],
+      })
+      .expect(201);
+    const loanId: string = (Array.isArray(made.body) ? made.body : made.body.loans)[0].id;
+
+    offsetMs = 1.5 * HOUR;
+    const inside = await callAndWait(80);
+    expect(inside.contact).toMatchObject({ status: 'offered', agentId: lent });
+    await hangUp(inside.callId);
+
+    const manager = bearer(await t.keyFor('manager'));
+    await t.http.post(`/v1/loans/${loanId}/decline`).set(...manager).send({ reason: 'Month-end closing' }).expect(200);
+    offsetMs = 1.5 * HOUR;
+    const declined = await callAndWait(80);
+    expect(declined.contact.status).toBe('queued');
+    await hangUp(declined.callId);
+  });
 });

@@ -68,7 +68,7 @@ export class AgentDeskController {
   @ApiNotFoundResponse({ type: ProblemDto })
   async stream(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.access.check(caller, id);
-    await serveEventStream(req, res, 'offers', () => this.listOffers.execute(caller, id, true), () => this.engine.waitFor(`agent:${id}`, 1000));
+    await serveEventStream(req, res, 'offers', () => this.listOffers.execute(caller, id, true), (signal) => this.engine.waitFor(`agent:${id}`, 1000, signal));
   }
 
   @Post(':id/offers/:offerId/accept')

@@ -3,14 +3,15 @@ import type { Request, Response } from 'express';
 /**
  * Writes a server-sent-event stream: `next()` is asked for the current payload after each wake-up
  * (`wait`) and an event is sent when it changed; a comment line every 15 s keeps proxies from
- * closing the connection. Ends when the client goes away.
+ * closing the connection. Ends when the client goes away; `wait` gets a signal that is aborted
+ * then, so that its timer ends with the stream instead of lingering.
  */
 export async function serveEventStream(
   req: Request,
   res: Response,
   event: string,
   next: () => Promise<unknown>,
-  wait: () => Promise<void>,
+  wait: (signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream');
@@ -21,8 +22,10 @@ export async function serveEventStream(
   let open = true;
   let closed!: () => void;
   const gone = new Promise<void>((r) => (closed = r));
+  const left = new AbortController();
   req.on('close', () => {
     open = false;
+    left.abort();
     closed();
   });
   let last = '';
@@ -37,7 +40,22 @@ export async function serveEventStream(
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();
     }
-    await Promise.race([wait(), gone]);
+    if (!open) break;
+    await Promise.race([wait(left.signal), gone]);
   }
   res.end();
+}
+
+/** Resolves after `ms`, or at once when `signal` is aborted (the timer is cleared). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -8,9 +8,18 @@ export class CreateContactDto {
   @IsIn(['chat', 'email'])
   channel: 'chat' | 'email';
 
-  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The queue (of the same channel).' })
+  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'The queue (of the same channel). Give either queueId or departmentId.' })
+  @IsOptional()
   @IsUUID()
-  queueId: string;
+  queueId?: string;
+
+  @ApiPropertyOptional({
+    example: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+    description: "Routing attributes instead of queueId: the department's queue of this channel in this language (else its queue without a language).",
+  })
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
 
   @ApiProperty({ example: 'web-7f3a9c', description: "The gateway's opaque customer reference (no e-mail address or name): finds the previous agent." })
   @IsString()
@@ -172,10 +181,12 @@ export class ExplanationDto {
 }
 
 // Quick check of the hot body (see registerBodyCheck): the decorators of CreateContactDto, verbatim.
-const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'customerRef', 'language', 'subject']);
+const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'departmentId', 'customerRef', 'language', 'subject']);
+const optionalUuid = (v: unknown): boolean => v === undefined || v === null || isUUID(v);
 registerBodyCheck(
   CreateContactDto,
   (b) =>
-    onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && isUUID(b.queueId) && isString(b.customerRef) && length(b.customerRef, 1, 200) &&
+    onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && optionalUuid(b.queueId) && optionalUuid(b.departmentId) &&
+    isString(b.customerRef) && length(b.customerRef, 1, 200) &&
     isIn(b.language, ['', 'fi', 'sv', 'en']) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))),
 );

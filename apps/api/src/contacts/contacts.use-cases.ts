@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../../../../libs/core/src/domain-error.js';
+import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
@@ -7,11 +7,23 @@ import type { CreateContactDto } from './contact.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A chat or an email into its queue: named by queueId, or found by routing attributes (channel, language, department). */
 @Injectable()
 export class CreateContact {
   constructor(private readonly engine: RoutingEngine) {}
-  execute(body: CreateContactDto): Promise<ContactRow> {
-    return this.engine.createContact({ channel: body.channel, queueId: body.queueId, customerRef: body.customerRef, language: body.language, subject: body.subject });
+  async execute(body: CreateContactDto): Promise<ContactRow> {
+    if (!!body.queueId === !!body.departmentId) {
+      throw unprocessable('validation.failed', 'Name the queue or the department', [
+        { field: body.queueId ? 'departmentId' : 'queueId', rule: 'exactlyOne', message: 'give queueId or departmentId (with channel and language), not both' },
+      ]);
+    }
+    const queueId = body.queueId ?? (await this.engine.queueForAttributes(body.departmentId!, body.channel, body.language));
+    if (!queueId) {
+      throw unprocessable('validation.failed', 'No queue serves these routing attributes', [
+        { field: 'departmentId', rule: 'queueExists', message: `department ${body.departmentId} has no ${body.channel} queue for language "${body.language}"` },
+      ]);
+    }
+    return this.engine.createContact({ channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject });
   }
 }
 

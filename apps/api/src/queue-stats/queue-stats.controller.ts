@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { serveEventStream } from '../agent-desk/event-stream.js';
+import { serveEventStream, sleep } from '../agent-desk/event-stream.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { ProblemDto } from '../common/problem-details.js';
@@ -40,7 +40,7 @@ export class QueueStatsController {
         const { at: _at, ...rest } = await this.stats.execute(id);
         return rest;
       },
-      () => new Promise((r) => setTimeout(r, STREAM_INTERVAL_MS)),
+      (signal) => sleep(STREAM_INTERVAL_MS, signal),
     );
   }
 }

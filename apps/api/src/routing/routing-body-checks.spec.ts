@@ -52,7 +52,8 @@ const CASES: { dto: new () => object; valid: Record<string, unknown>; variants: 
     valid: contact,
     variants: {
       channel: ['email', 'phone', undefined],
-      queueId: ['not-a-uuid', '', undefined, '9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D'],
+      queueId: ['not-a-uuid', '', undefined, null, '9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D'],
+      departmentId: ['3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', 'nope', 7],
       customerRef: ['', 'x'.repeat(200), 'x'.repeat(201), undefined],
       language: ['en', 'xx', undefined],
       subject: [undefined, null, '', 'x'.repeat(500), 'x'.repeat(501), 4],

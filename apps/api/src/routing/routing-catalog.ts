@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Channel } from '../../../../libs/core/src/channel.js';
 import { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import type { Queue as PolicyQueue } from '../../../../libs/routing/src/index.js';
@@ -32,12 +33,14 @@ export class RoutingCatalog {
   static readonly TTL_MS = 5000;
   private readonly queues = new Map<string, { at: number; def: QueueDefinition | null }>();
   private readonly entries = new Map<string, { at: number; queueId: string | null }>();
+  private readonly attributes = new Map<string, { at: number; queueId: string | null }>();
 
   constructor(private readonly repo: RoutingRepository) {}
 
   invalidate(): void {
     this.queues.clear();
     this.entries.clear();
+    this.attributes.clear();
   }
 
   async queue(queueId: string): Promise<QueueDefinition | null> {
@@ -47,6 +50,20 @@ export class RoutingCatalog {
     const def = row ? toDefinition(row) : null;
     this.queues.set(queueId, { at: Date.now(), def });
     return def;
+  }
+
+  /**
+   * The queue of a department for a channel and language: the queue in that language, else the
+   * department's queue without a language (which takes the contact's); null when neither exists.
+   */
+  async queueIdForAttributes(departmentId: string, channel: Channel, language: string): Promise<string | null> {
+    const key = `${departmentId}|${channel}|${language}`;
+    const hit = this.attributes.get(key);
+    if (hit && Date.now() - hit.at < RoutingCatalog.TTL_MS) return hit.queueId;
+    const queueId = await this.repo.queueIdForAttributes(departmentId, channel, language || null);
+    if (this.attributes.size > 10_000) this.attributes.clear();
+    this.attributes.set(key, { at: Date.now(), queueId });
+    return queueId;
   }
 
   async queueIdFor(calledNumber: string): Promise<string | null> {

@@ -154,18 +154,21 @@ export class RoutingEngine {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Waits until `key` is signalled or `ms` pass. */
-  waitFor(key: string, ms: number): Promise<void> {
+  /** Waits until `key` is signalled, `ms` pass or `signal` is aborted (the timer is cleared then). */
+  waitFor(key: string, ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
       const set = this.waiters.get(key) ?? new Set();
       this.waiters.set(key, set);
       const done = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
         set.delete(done);
-        if (!set.size) this.waiters.delete(key);
+        if (!set.size && this.waiters.get(key) === set) this.waiters.delete(key);
         resolve();
       };
       const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
       set.add(done);
     });
   }
@@ -516,6 +519,11 @@ export class RoutingEngine {
       return row;
     }
     return this.createContactInTx(input, def, now);
+  }
+
+  /** The queue of `channel` in a department for `language` (routing attributes instead of a queue id), via the catalog. */
+  queueForAttributes(departmentId: string, channel: 'chat' | 'email', language: string): Promise<string | null> {
+    return this.catalog.queueIdForAttributes(departmentId, channel, language);
   }
 
   /** Email blending: agents who could take a waiting call or chat of the department get no email. */

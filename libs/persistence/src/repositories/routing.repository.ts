@@ -316,16 +316,20 @@ const POOL_AGENTS = (dep: string, now: string) => `(SELECT COALESCE(json_agg(jso
  * reads presence rows, not 200 agents' skills; a changed agent is read again, on every instance.
  */
 export class AgentStatics {
-  private readonly byId = new Map<string, { version: string; departmentId: string; phoneUri: string | null; skills: Record<string, number> }>();
+  /** Read again after this long even when the version is unchanged (a skills write that bypassed the agents row). */
+  static readonly MAX_AGE_MS = 60_000;
+  private readonly byId = new Map<string, { version: string; at: number; departmentId: string; phoneUri: string | null; skills: Record<string, number> }>();
 
   get(agentId: string, version?: string): { departmentId: string; phoneUri: string | null; skills: Record<string, number> } | null {
     const hit = this.byId.get(agentId);
-    return hit && (version === undefined || hit.version === version) ? hit : null;
+    if (!hit) return null;
+    if (version === undefined) return hit;
+    return hit.version === version && Date.now() - hit.at < AgentStatics.MAX_AGE_MS ? hit : null;
   }
 
   set(agentId: string, data: { version: string; departmentId: string; phoneUri: string | null; skills: Record<string, number> }): void {
     if (this.byId.size >= 50_000) this.byId.clear();
-    this.byId.set(agentId, data);
+    this.byId.set(agentId, { ...data, at: Date.now() });
   }
 }
 
@@ -1039,6 +1043,8 @@ export abstract class RoutingRepository {
   abstract get direct(): RoutingTx;
   abstract queueForRouting(queueId: string): Promise<RoutingQueueRow | null>;
   abstract queueIdForCalledNumber(calledNumber: string): Promise<string | null>;
+  /** The department's queue of `channel` in `language`, else its queue of `channel` without a language (null language: only that one). */
+  abstract queueIdForAttributes(departmentId: string, channel: Channel, language: string | null): Promise<string | null>;
   /** Finds or creates the customer of a caller number / gateway reference; returns id and last agent. */
   abstract customerByPhone(phoneNumber: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>;
   abstract customerByRef(ref: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>;
@@ -1108,6 +1114,15 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
   async queueIdForCalledNumber(calledNumber: string): Promise<string | null> {
     const rows = await this.q<{ queueId: string }>(`SELECT queue_id AS "queueId" FROM entry_points WHERE called_number = $1`, [calledNumber]);
     return rows[0]?.queueId ?? null;
+  }
+
+  async queueIdForAttributes(departmentId: string, channel: Channel, language: string | null): Promise<string | null> {
+    const rows = await this.q<{ id: string }>(
+      `SELECT q.id FROM queues q WHERE q.department_id = $1 AND q.channel = $2 AND (q.language IS NULL OR q.language = $3)
+       ORDER BY q.language IS NULL, q.key LIMIT 1`,
+      [departmentId, channel, language],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async customerByPhone(phoneNumber: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }> {
