@@ -50,7 +50,7 @@ describe('reports: contact figures from routing timelines', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
+    t = await startTestApp({ routingJobs: false, reportJobs: false });
     w = await buildRoutingWorld(t, 2);
     tel = bearer(await t.keyFor('telephony'));
     mgr = bearer(await t.keyFor('manager'));

@@ -6,7 +6,8 @@
  * 30 s therefore falls in the bucket ending at 30, so "within 30 s" (wait ≤ 30 s) is exact for every
  * threshold that is one of the edges. Between edges the count is interpolated linearly inside the
  * bucket and marked as not exact. The edges are part of the schema (the roll-up arrays have
- * `HISTOGRAM_BUCKETS` elements): changing them needs a migration that rebuilds the roll-ups.
+ * at most `HISTOGRAM_BUCKETS` elements): changing them needs a migration that rebuilds the roll-ups.
+ * Stored histograms drop their trailing empty buckets, so every reader treats a missing bucket as 0.
  */
 
 function range(from: number, to: number, step: number): number[] {
@@ -30,10 +31,15 @@ export const HISTOGRAM_EDGES: readonly number[] = Object.freeze([
 /** Buckets per histogram: one per edge plus the overflow bucket. */
 export const HISTOGRAM_BUCKETS = HISTOGRAM_EDGES.length + 1;
 
+/**
+ * Counts per bucket. A histogram holds at most HISTOGRAM_BUCKETS elements and may be shorter: the
+ * buckets past its end are empty (a roll-up row of a few short waits stays small in memory, on the
+ * wire and on disk).
+ */
 export type Histogram = number[];
 
 export function emptyHistogram(): Histogram {
-  return new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+  return [];
 }
 
 /** The bucket of a wait of `seconds` (negative waits count as 0). */
@@ -50,12 +56,16 @@ export function bucketOf(seconds: number): number {
 }
 
 export function addToHistogram(h: Histogram, seconds: number, n = 1): void {
-  h[bucketOf(seconds)] += n;
+  const b = bucketOf(seconds);
+  while (h.length <= b) h.push(0);
+  h[b] += n;
 }
 
-/** Element-wise sum into `into` (which it returns). */
+/** Element-wise sum into `into` (which it returns); `into` grows to the length of `other`. */
 export function mergeHistogram(into: Histogram, other: readonly number[]): Histogram {
-  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) into[i] += other[i] ?? 0;
+  const n = Math.min(other.length, HISTOGRAM_BUCKETS);
+  while (into.length < n) into.push(0);
+  for (let i = 0; i < n; i++) into[i] += other[i] ?? 0;
   return into;
 }
 

@@ -157,31 +157,98 @@ export interface AgentRowKey extends QueueRowKey {
   agentId: string;
 }
 
-/** Accumulates contributions per row key (one upsert per row afterwards). */
+/** A contribution's non-empty histogram buckets: [field, bucket, count] (a contact fills one or two). */
+type SparseBuckets = [(typeof HISTOGRAM_FIELDS)[number], number, number][];
+
+function sparseBuckets(m: RollupMetrics): SparseBuckets {
+  const out: SparseBuckets = [];
+  for (const f of HISTOGRAM_FIELDS) {
+    const h = m[f];
+    for (let i = 0; i < h.length; i++) if (h[i]) out.push([f, i, h[i]]);
+  }
+  return out;
+}
+
+/** mergeMetrics for one contribution, by its non-empty buckets (field by field: the hot loop of a roll-up build). */
+function addContribution(into: RollupMetrics, m: RollupMetrics, buckets: SparseBuckets): void {
+  into.offered += m.offered;
+  into.answered += m.answered;
+  into.abandoned += m.abandoned;
+  into.failed += m.failed;
+  into.callbacks += m.callbacks;
+  into.transfers += m.transfers;
+  into.handled += m.handled;
+  into.wrapUps += m.wrapUps;
+  into.replied += m.replied;
+  into.repliedWithinDeadline += m.repliedWithinDeadline;
+  into.fcrHandled += m.fcrHandled;
+  into.fcrRepeated += m.fcrRepeated;
+  into.repeatContacts += m.repeatContacts;
+  into.answeredWaitSeconds += m.answeredWaitSeconds;
+  into.handleSeconds += m.handleSeconds;
+  into.wrapUpSeconds += m.wrapUpSeconds;
+  into.replySeconds += m.replySeconds;
+  into.staffedSeconds += m.staffedSeconds;
+  into.occupiedSeconds += m.occupiedSeconds;
+  if (m.longestWaitSeconds > into.longestWaitSeconds) into.longestWaitSeconds = m.longestWaitSeconds;
+  for (const [f, i, n] of buckets) {
+    const h = into[f];
+    while (h.length <= i) h.push(0);
+    h[i] += n;
+  }
+}
+
+/**
+ * Accumulates the contributions of a batch of contacts per row key (grain, period, queue or agent
+ * and queue), so a batch is written with one multi-row upsert per table however many contacts it
+ * holds. A contribution is added to the five rows of its grains by its non-empty buckets only.
+ */
 export class RollupDelta {
   readonly queueRows = new Map<string, { key: QueueRowKey; metrics: RollupMetrics }>();
   readonly agentRows = new Map<string, { key: AgentRowKey; metrics: RollupMetrics }>();
+  /** Period starts of every grain per 15-minute interval start (every coarser period starts on one). */
+  private readonly starts = new Map<number, number[]>();
 
   constructor(private readonly timeZone = REPORT_TIME_ZONE) {}
 
-  addQueue(at: Date, queueId: string, m: RollupMetrics): void {
-    for (const grain of GRAINS) {
-      const start = periodStart(at.getTime(), grain, this.timeZone);
-      const id = `${grain}|${start}|${queueId}`;
-      const row = this.queueRows.get(id);
-      if (row) mergeMetrics(row.metrics, m);
-      else this.queueRows.set(id, { key: { grain, periodStart: start, queueId }, metrics: mergeMetrics(emptyMetrics(), m) });
+  private periodStarts(at: Date): number[] {
+    const interval = periodStart(at.getTime(), 'interval', this.timeZone);
+    let starts = this.starts.get(interval);
+    if (!starts) {
+      starts = GRAINS.map((g) => (g === 'interval' ? interval : periodStart(interval, g, this.timeZone)));
+      this.starts.set(interval, starts);
     }
+    return starts;
+  }
+
+  addQueue(at: Date, queueId: string, m: RollupMetrics): void {
+    const starts = this.periodStarts(at);
+    const buckets = sparseBuckets(m);
+    GRAINS.forEach((grain, g) => {
+      const start = starts[g];
+      const id = `${grain}|${start}|${queueId}`;
+      let row = this.queueRows.get(id);
+      if (!row) {
+        row = { key: { grain, periodStart: start, queueId }, metrics: emptyMetrics() };
+        this.queueRows.set(id, row);
+      }
+      addContribution(row.metrics, m, buckets);
+    });
   }
 
   addAgent(at: Date, agentId: string, queueId: string, m: RollupMetrics): void {
-    for (const grain of GRAINS) {
-      const start = periodStart(at.getTime(), grain, this.timeZone);
+    const starts = this.periodStarts(at);
+    const buckets = sparseBuckets(m);
+    GRAINS.forEach((grain, g) => {
+      const start = starts[g];
       const id = `${grain}|${start}|${agentId}|${queueId}`;
-      const row = this.agentRows.get(id);
-      if (row) mergeMetrics(row.metrics, m);
-      else this.agentRows.set(id, { key: { grain, periodStart: start, agentId, queueId }, metrics: mergeMetrics(emptyMetrics(), m) });
-    }
+      let row = this.agentRows.get(id);
+      if (!row) {
+        row = { key: { grain, periodStart: start, agentId, queueId }, metrics: emptyMetrics() };
+        this.agentRows.set(id, row);
+      }
+      addContribution(row.metrics, m, buckets);
+    });
   }
 
   /** A finished contact: its queue row and one row per agent who took part. */

@@ -22,6 +22,8 @@ export interface AppConfig {
   logFormat: LogFormat;
   /** Run the routing engine's scheduled jobs (offer timeouts, wrap-up ends, sweeps); default true. */
   routingJobs?: boolean;
+  /** Keep the report roll-ups up to date every 15 seconds (REPORT_JOBS); default true. */
+  reportJobs?: boolean;
   /** Run the intraday forecast check every 15 minutes (FORECAST_JOB_ENABLED). */
   forecastJobEnabled: boolean;
   /** Customer feedback: the survey sampling and invitation delivery jobs (FEEDBACK_JOBS); default true. */
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json', problems),
     routingJobs: bool(env, 'ROUTING_JOBS', true, problems),
+    reportJobs: bool(env, 'REPORT_JOBS', true, problems),
     forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),
     ...feedbackConfig(env, problems),
   };

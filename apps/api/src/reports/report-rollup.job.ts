@@ -6,8 +6,11 @@
  *   contacts of the same customer; open emails are kept in the backlog table;
  * - the `agent-states` feed: agent state spans (trigger on agent_presence) add staffed and occupied
  *   seconds to the agents' rows for occupancy.
- * One batch is one transaction (facts, roll-ups and the watermark together), so a crash never counts
- * a contact twice or loses one. Only the instance holding the advisory lock runs it. The job runs
+ * One batch (up to `batchSize` events) is one transaction (facts, roll-ups and the watermark
+ * together), so a crash never counts a contact twice or loses one. Within a batch the contributions
+ * of all its contacts are summed in memory per roll-up row (grain × period × queue, or × agent and
+ * queue: RollupDelta) and written with one multi-row upsert per table, so a backfill of a year costs
+ * about one row write per contact, not one per contact and grain. Only the instance holding the advisory lock runs it. The job runs
  * every REFRESH_MS; a report also brings the roll-ups up to date before it reads them.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
@@ -37,7 +40,7 @@ export interface RefreshResult {
 export class RefreshReportRollups {
   private readonly logger = new Logger('RefreshReportRollups');
   /** Events read per batch (one transaction). */
-  batchSize = 5000;
+  batchSize = 20_000;
 
   constructor(
     private readonly repo: ReportsRepository,
@@ -81,7 +84,7 @@ export class RefreshReportRollups {
     // One connection per transaction: the queries run one after another.
     const contacts = await tx.contacts(ids);
     const events = await tx.events(ids);
-    const existing = await tx.existingFacts(ids);
+    const existing = new Set(contacts.filter((c) => c.counted).map((c) => c.id));
     const byContact = new Map<string, TimelineEvent[]>();
     for (const e of events) {
       const list = byContact.get(e.contactId) ?? [];
@@ -155,8 +158,8 @@ export class RefreshReportRollups {
 }
 
 /**
- * The schedule: every REFRESH_MS while ROUTING_JOBS is on (the roll-ups follow the routing engine's
- * timeline; tests switch the routing jobs off and call RefreshReportRollups themselves).
+ * The schedule: every REFRESH_MS unless REPORT_JOBS is off (tests switch it off and call
+ * RefreshReportRollups themselves; a report also catches up before it reads).
  */
 @Injectable()
 export class ReportRollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -171,7 +174,7 @@ export class ReportRollupJob implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.routingJobs === false) return;
+    if (this.config.reportJobs === false) return;
     this.scheduler.addInterval('report-rollups', setInterval(() => void this.run(), ReportRollupJob.REFRESH_MS));
   }
 

@@ -259,7 +259,7 @@ export class RoutingEngine {
     let selection = selectAgentForContact(contact, queue, pool, now, ctx);
     for (let attempt = 0; attempt < MAX_RACE_RETRIES && selection.agentId !== null; attempt++) {
       const ranked = (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH);
-      const got = await tx.tryReserveFirst(ranked, queue.channel);
+      const got = await tx.tryReserveFirst(ranked, queue.channel, now);
       if (got === selection.agentId) return { selection, agentId: got, lost };
       const skipped = got ? ranked.slice(0, ranked.indexOf(got)) : ranked;
       lost.push(...skipped);
@@ -630,7 +630,7 @@ export class RoutingEngine {
             pool = pool.filter((x) => x.id !== sel.contactId);
             continue;
           }
-          if (!(await tx.tryReserveAgent(agentId, c.channel))) return null;
+          if (!(await tx.tryReserveAgent(agentId, c.channel, now))) return null;
           const def = defs.get(c.queueId!)!;
           const reservationId = randomUUID();
           await tx.updateContact(c.id, {
@@ -806,7 +806,7 @@ export class RoutingEngine {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
       }
       if (target.agentId && !(await tx.findPresence(target.agentId))) throw notFound('agent', target.agentId);
-      if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel))) {
+      if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel, now))) {
         throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
       }
       await tx.resolveReservation(r.id, 'transferred', now);

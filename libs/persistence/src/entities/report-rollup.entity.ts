@@ -1,6 +1,6 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The figures of one roll-up row (see libs/reports rollup.ts); every histogram has 89 buckets. */
+/** The figures of one roll-up row (see libs/reports rollup.ts); every histogram has up to 89 buckets (trailing empty ones are not stored). */
 export abstract class ReportMetricsColumns {
   @Column({ type: 'integer' }) offered: number;
   @Column({ type: 'integer' }) answered: number;
@@ -28,27 +28,25 @@ export abstract class ReportMetricsColumns {
 }
 
 const GRAIN_CHECK = `grain IN ('interval', 'day', 'week', 'month', 'quarter')`;
-const HISTOGRAM_CHECK = `cardinality(answered_wait_histogram) = 89 AND cardinality(abandoned_wait_histogram) = 89 AND cardinality(reply_histogram) = 89`;
+const HISTOGRAM_CHECK = `cardinality(answered_wait_histogram) <= 89 AND cardinality(abandoned_wait_histogram) <= 89 AND cardinality(reply_histogram) <= 89`;
 
-/** A queue's figures for one period of one grain. No foreign keys: figures outlive raw contacts. */
+/** A queue's figures for one period of one grain; keyed period first (reports read a period range). No foreign keys: figures outlive raw contacts. */
 @Entity({ name: 'report_queue_rollups' })
-@Index('report_queue_rollups_period_idx', ['grain', 'periodStart'])
 @Check('report_queue_rollups_grain_valid', GRAIN_CHECK)
 @Check('report_queue_rollups_histograms_valid', HISTOGRAM_CHECK)
 export class ReportQueueRollupEntity extends ReportMetricsColumns {
   @PrimaryColumn({ type: 'text' }) grain: string;
-  @PrimaryColumn({ name: 'queue_id', type: 'uuid' }) queueId: string;
   @PrimaryColumn({ name: 'period_start', type: 'timestamptz' }) periodStart: Date;
+  @PrimaryColumn({ name: 'queue_id', type: 'uuid' }) queueId: string;
 }
 
 /** An agent's figures in one queue for one period of one grain. */
 @Entity({ name: 'report_agent_rollups' })
-@Index('report_agent_rollups_period_idx', ['grain', 'periodStart'])
 @Check('report_agent_rollups_grain_valid', GRAIN_CHECK)
 @Check('report_agent_rollups_histograms_valid', HISTOGRAM_CHECK)
 export class ReportAgentRollupEntity extends ReportMetricsColumns {
   @PrimaryColumn({ type: 'text' }) grain: string;
+  @PrimaryColumn({ name: 'period_start', type: 'timestamptz' }) periodStart: Date;
   @PrimaryColumn({ name: 'agent_id', type: 'uuid' }) agentId: string;
   @PrimaryColumn({ name: 'queue_id', type: 'uuid' }) queueId: string;
-  @PrimaryColumn({ name: 'period_start', type: 'timestamptz' }) periodStart: Date;
 }

@@ -62,12 +62,19 @@ const METRIC_COLUMNS: [keyof MetricsRow, string, 'int' | 'float' | 'hist' | 'max
 ];
 
 const SELECT_METRICS = METRIC_COLUMNS.map(([prop, col]) => `r.${col} AS "${prop}"`).join(', ');
-const RECORD_TYPES = METRIC_COLUMNS.map(([, col, kind]) => `${col} ${kind === 'int' ? 'integer' : kind === 'hist' ? 'integer[]' : 'double precision'}`).join(', ');
 const INSERT_COLUMNS = METRIC_COLUMNS.map(([, col]) => col).join(', ');
+const SELECT_FROM_UNNEST = METRIC_COLUMNS.map(([, col, kind]) => (kind === 'hist' ? `x.${col}::integer[]` : `x.${col}`)).join(', ');
+const UNNEST_PARAMS = (first: number) =>
+  METRIC_COLUMNS.map(([, , kind], i) => `$${first + i}::${kind === 'int' ? 'integer' : kind === 'hist' ? 'text' : 'double precision'}[]`).join(', ');
 const UPDATE_SET = METRIC_COLUMNS.map(([, col, kind]) => {
   if (kind === 'max') return `${col} = GREATEST(r.${col}, EXCLUDED.${col})`;
-  // Most deltas leave a histogram untouched (all zeros): skip the element-wise sum for them.
-  if (kind === 'hist') return `${col} = CASE WHEN EXCLUDED.${col} = '{${new Array(89).fill(0).join(',')}}'::integer[] THEN r.${col} ELSE ARRAY(SELECT a + b FROM unnest(r.${col}, EXCLUDED.${col}) WITH ORDINALITY AS u(a, b, i) ORDER BY i) END`;
+  // Histograms are stored without trailing empty buckets (libs/reports histogram.ts), so the two
+  // arrays may differ in length: sum element-wise, a missing bucket counting 0. Most deltas leave a
+  // histogram empty and most rows hold none: skip the sum for them.
+  if (kind === 'hist') {
+    return `${col} = CASE WHEN cardinality(EXCLUDED.${col}) = 0 THEN r.${col} WHEN cardinality(r.${col}) = 0 THEN EXCLUDED.${col}
+             ELSE ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(r.${col}, EXCLUDED.${col}) WITH ORDINALITY AS u(a, b, i) ORDER BY i) END`;
+  }
   return `${col} = r.${col} + EXCLUDED.${col}`;
 }).join(',\n           ');
 
@@ -111,6 +118,8 @@ export interface ReportContactRow {
   queueId: string | null;
   arrivedAt: Date;
   deadline: Date;
+  /** Its facts are recorded (it is in the roll-ups already). */
+  counted: boolean;
 }
 
 export interface ReportEventRow {
@@ -215,9 +224,12 @@ export class ReportsTx {
     );
   }
 
+  /** The contacts `ids`, each with whether its facts are recorded already (counted). */
   contacts(ids: string[]): Promise<ReportContactRow[]> {
     return this.q<ReportContactRow>(
-      `SELECT id, channel, kind, status, queue_id AS "queueId", arrived_at AS "arrivedAt", deadline FROM contacts WHERE id = ANY($1::uuid[])`,
+      `SELECT c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.arrived_at AS "arrivedAt", c.deadline,
+         EXISTS (SELECT 1 FROM report_contact_facts f WHERE f.contact_id = c.id) AS counted
+       FROM contacts c WHERE c.id = ANY($1::uuid[])`,
       [ids],
     );
   }
@@ -230,11 +242,6 @@ export class ReportsTx {
        FROM contact_events WHERE contact_id = ANY($1::uuid[]) ORDER BY contact_id, id`,
       [ids],
     );
-  }
-
-  async existingFacts(ids: string[]): Promise<Set<string>> {
-    const rows = await this.q<{ id: string }>(`SELECT contact_id AS id FROM report_contact_facts WHERE contact_id = ANY($1::uuid[])`, [ids]);
-    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -267,11 +274,13 @@ export class ReportsTx {
     if (!facts.length) return;
     await this.q(
       `INSERT INTO report_contact_facts (contact_id, channel, queue_id, closing_agent_id, arrived_at, outcome, wait_seconds, is_repeat, has_repeat)
-       SELECT x."contactId", x.channel, x."queueId", x."closingAgentId", x."arrivedAt", x.outcome, x."waitSeconds", x."isRepeat", x."hasRepeat"
-       FROM jsonb_to_recordset($1::jsonb) AS x("contactId" uuid, channel text, "queueId" uuid, "closingAgentId" uuid, "arrivedAt" timestamptz,
-         outcome text, "waitSeconds" float8, "isRepeat" boolean, "hasRepeat" boolean)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], $7::float8[], $8::boolean[], $9::boolean[])
        ON CONFLICT (contact_id) DO NOTHING`,
-      [JSON.stringify(facts)],
+      [
+        arrayLiteral(facts.map((f) => f.contactId)), arrayLiteral(facts.map((f) => f.channel)), arrayLiteral(facts.map((f) => f.queueId)),
+        arrayLiteral(facts.map((f) => f.closingAgentId ?? 'NULL')), arrayLiteral(facts.map((f) => f.arrivedAt.toISOString())), arrayLiteral(facts.map((f) => f.outcome)),
+        arrayLiteral(facts.map((f) => f.waitSeconds)), arrayLiteral(facts.map((f) => String(f.isRepeat))), arrayLiteral(facts.map((f) => String(f.hasRepeat))),
+      ],
     );
   }
 
@@ -285,30 +294,32 @@ export class ReportsTx {
     );
   }
 
+  /** Adds the deltas to the queue rows: one multi-row upsert per 10,000 rows. */
   async addQueueRollups(rows: QueueRollupDelta[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000).map((r) => ({ grain: r.grain, queue_id: r.queueId, period_start: r.periodStart.toISOString(), ...snake(r.metrics) }));
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      const chunk = rows.slice(i, i + UPSERT_CHUNK);
       await this.q(
         `INSERT INTO report_queue_rollups AS r (grain, queue_id, period_start, ${INSERT_COLUMNS})
-         SELECT grain, queue_id, period_start, ${INSERT_COLUMNS}
-         FROM jsonb_to_recordset($1::jsonb) AS x(grain text, queue_id uuid, period_start timestamptz, ${RECORD_TYPES})
-         ON CONFLICT (grain, queue_id, period_start) DO UPDATE SET
+         SELECT x.grain, x.queue_id, x.period_start, ${SELECT_FROM_UNNEST}
+         FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], ${UNNEST_PARAMS(4)}) AS x(grain, queue_id, period_start, ${INSERT_COLUMNS})
+         ON CONFLICT (grain, period_start, queue_id) DO UPDATE SET
            ${UPDATE_SET}`,
-        [JSON.stringify(chunk)],
+        [arrayLiteral(chunk.map((r) => r.grain)), arrayLiteral(chunk.map((r) => r.queueId)), arrayLiteral(chunk.map((r) => r.periodStart.toISOString())), ...metricArrays(chunk)],
       );
     }
   }
 
+  /** Adds the deltas to the agent rows: one multi-row upsert per 10,000 rows. */
   async addAgentRollups(rows: AgentRollupDelta[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000).map((r) => ({ grain: r.grain, agent_id: r.agentId, queue_id: r.queueId, period_start: r.periodStart.toISOString(), ...snake(r.metrics) }));
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      const chunk = rows.slice(i, i + UPSERT_CHUNK);
       await this.q(
         `INSERT INTO report_agent_rollups AS r (grain, agent_id, queue_id, period_start, ${INSERT_COLUMNS})
-         SELECT grain, agent_id, queue_id, period_start, ${INSERT_COLUMNS}
-         FROM jsonb_to_recordset($1::jsonb) AS x(grain text, agent_id uuid, queue_id uuid, period_start timestamptz, ${RECORD_TYPES})
-         ON CONFLICT (grain, agent_id, queue_id, period_start) DO UPDATE SET
+         SELECT x.grain, x.agent_id, x.queue_id, x.period_start, ${SELECT_FROM_UNNEST}
+         FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[], ${UNNEST_PARAMS(5)}) AS x(grain, agent_id, queue_id, period_start, ${INSERT_COLUMNS})
+         ON CONFLICT (grain, period_start, agent_id, queue_id) DO UPDATE SET
            ${UPDATE_SET}`,
-        [JSON.stringify(chunk)],
+        [arrayLiteral(chunk.map((r) => r.grain)), arrayLiteral(chunk.map((r) => r.agentId)), arrayLiteral(chunk.map((r) => r.queueId)), arrayLiteral(chunk.map((r) => r.periodStart.toISOString())), ...metricArrays(chunk)],
       );
     }
   }
@@ -328,10 +339,30 @@ export class ReportsTx {
   }
 }
 
-function snake(m: MetricsRow): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [prop, col] of METRIC_COLUMNS) out[col] = m[prop];
-  return out;
+const UPSERT_CHUNK = 10_000;
+
+/**
+ * The metric columns of a batch as one array parameter each (unnest: no JSON to parse), histograms
+ * as array literals without trailing empty buckets ('{3,0,1}'; '{}' when empty).
+ */
+function metricArrays(rows: { metrics: MetricsRow }[]): string[] {
+  return METRIC_COLUMNS.map(([prop, , kind]) =>
+    kind === 'hist' ? arrayLiteral(rows.map((r) => `"{${trimmed(r.metrics[prop] as number[]).join(',')}}"`)) : arrayLiteral(rows.map((r) => r.metrics[prop] as number)),
+  );
+}
+
+/**
+ * A PostgreSQL array literal of values that need no quoting (numbers, uuids, ISO timestamps, keys)
+ * or are quoted already: cheaper than the driver's element-by-element escaping for large batches.
+ */
+function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.join(',')}}`;
+}
+
+function trimmed(h: readonly number[]): readonly number[] {
+  let n = h.length;
+  while (n > 0 && !h[n - 1]) n--;
+  return n === h.length ? h : h.slice(0, n);
 }
 
 export interface RollupQuery {

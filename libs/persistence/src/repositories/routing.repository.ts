@@ -806,17 +806,17 @@ export class RoutingTx {
    * routable and has room (a call in hand blocks all; a call needs no chat in hand). False when
    * another transaction took it first.
    */
-  async tryReserveAgent(agentId: string, channel: Channel): Promise<boolean> {
+  async tryReserveAgent(agentId: string, channel: Channel, at: Date): Promise<boolean> {
     const load = LOAD_COLUMN[channel];
     const cap = `${channel}_capacity`;
     const rows = await this.q(
       `UPDATE agent_presence SET ${load} = ${load} + 1,
          state = CASE WHEN state = 'available' THEN 'reserved' ELSE state END,
-         state_since = CASE WHEN state = 'available' THEN now() ELSE state_since END, updated_at = now()
+         state_since = CASE WHEN state = 'available' THEN $2::timestamptz ELSE state_since END, updated_at = now()
        WHERE agent_id = $1 AND state IN ('available', 'reserved', 'busy') AND phone_load = 0 AND ${load} < ${cap}
          ${channel === 'phone' ? 'AND chat_load = 0' : ''}
        RETURNING agent_id`,
-      [agentId],
+      [agentId, at],
     );
     return rowsOf(rows).length > 0;
   }
@@ -826,7 +826,7 @@ export class RoutingTx {
    * still has room and is not locked by a concurrent transaction (SKIP LOCKED: a decision never
    * waits behind another one for the same agent, it takes the next best). Null when none could.
    */
-  async tryReserveFirst(rankedAgentIds: string[], channel: Channel): Promise<string | null> {
+  async tryReserveFirst(rankedAgentIds: string[], channel: Channel, at: Date): Promise<string | null> {
     if (!rankedAgentIds.length) return null;
     const load = LOAD_COLUMN[channel];
     const cap = `${channel}_capacity`;
@@ -834,14 +834,14 @@ export class RoutingTx {
       await this.q(
         `UPDATE agent_presence p SET ${load} = p.${load} + 1,
            state = CASE WHEN p.state = 'available' THEN 'reserved' ELSE p.state END,
-           state_since = CASE WHEN p.state = 'available' THEN now() ELSE p.state_since END, updated_at = now()
+           state_since = CASE WHEN p.state = 'available' THEN $2::timestamptz ELSE p.state_since END, updated_at = now()
          FROM (SELECT agent_id FROM agent_presence
                WHERE agent_id = ANY($1::uuid[]) AND state IN ('available', 'reserved', 'busy') AND phone_load = 0 AND ${load} < ${cap}
                  ${channel === 'phone' ? 'AND chat_load = 0' : ''}
                ORDER BY array_position($1::uuid[], agent_id) LIMIT 1 FOR UPDATE SKIP LOCKED) pick
          WHERE p.agent_id = pick.agent_id
          RETURNING p.agent_id AS "agentId"`,
-        [rankedAgentIds],
+        [rankedAgentIds, at],
       ),
     );
     return rows[0]?.agentId ?? null;
