@@ -253,6 +253,22 @@ export class FeedbackReportRowDto implements FeedbackReportRow {
 
   @ApiProperty({ example: 0.8266, nullable: true, type: Number })
   fcrCi95High: number | null;
+
+  @ApiProperty({
+    example: 1130,
+    description:
+      'First-contact resolution from data, same period and group (GET /v1/reports/first-contact-resolution): answered contacts. By agent: contacts the agent closed. Placed by arrival (surveys by contact end).',
+  })
+  dataFcrHandled: number;
+
+  @ApiProperty({ example: 141, description: 'Of them, followed by another contact of the same customer, any channel, within 7 days.' })
+  dataFcrRepeated: number;
+
+  @ApiProperty({ example: 0.8752, nullable: true, type: Number, description: 'First-contact resolution from data: 1 − dataFcrRepeated / dataFcrHandled; null when nothing was handled. Compare with fcrRate.' })
+  dataFcrRate: number | null;
+
+  @ApiProperty({ example: true, nullable: true, type: Boolean, description: 'True when 7 days have passed since the end of the period (the data figure is final); null when the data report has no row.' })
+  dataFcrWindowComplete: boolean | null;
 }
 
 export class FeedbackReportDto {

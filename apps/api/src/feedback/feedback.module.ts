@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ReportsModule } from '../reports/reports.module.js';
 import { FeedbackClock, FeedbackRandom } from './feedback-clock.js';
 import { FeedbackJobs } from './feedback-jobs.js';
 import { FeedbackController, SurveysController } from './feedback.controller.js';
@@ -10,14 +11,17 @@ import {
   GetFeedbackReport,
   GetFeedbackSettings,
   ListSurveyInvitations,
+  LoadDataResolution,
   OpenSurvey,
   SampleEndedContacts,
   UpdateFeedbackSettings,
 } from './feedback.use-cases.js';
 import { SurveyInvitationGateway, WebhookInvitationGateway } from './invitation-gateway.js';
 
-/** Customer feedback: sampling of ended contacts, survey invitations through an outbox, public answers, NPS/FCR reports. */
+/** Customer feedback: sampling of ended contacts, survey invitations through an outbox, public answers, NPS/FCR reports (surveyed FCR next to FCR from data). */
 @Module({
+  // ReportsModule: first-contact resolution from data, shown next to the surveyed one
+  imports: [ReportsModule],
   controllers: [FeedbackController, SurveysController],
   providers: [
     FeedbackClock,
@@ -35,6 +39,7 @@ import { SurveyInvitationGateway, WebhookInvitationGateway } from './invitation-
     ListSurveyInvitations,
     OpenSurvey,
     AnswerSurvey,
+    LoadDataResolution,
     GetFeedbackReport,
     ExportAuditSample,
     FeedbackJobs,

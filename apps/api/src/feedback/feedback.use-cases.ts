@@ -18,7 +18,10 @@ import {
   type NewSurvey,
   type SurveyCandidate,
 } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
+import { periodEnd, periodStartDate, startOfLocalDate } from '../../../../libs/reports/src/periods.js';
+import { localDateOf } from '../../../../libs/calendar/src/time-zone.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { GetResolutionReport } from '../reports/reports.use-cases.js';
 import { FeedbackClock, FeedbackRandom } from './feedback-clock.js';
 import { SurveyInvitationGateway } from './invitation-gateway.js';
 import { hashSurveyToken, newSurveyToken, SURVEY_TOKEN_PATTERN } from './survey-token.js';
@@ -240,11 +243,25 @@ export interface FeedbackReportRow {
   fcrRate: number | null;
   fcrCi95Low: number | null;
   fcrCi95High: number | null;
+  /** First-contact resolution from data (no repeat contact within 7 days, any channel) for the same period and group. */
+  dataFcrHandled: number;
+  dataFcrRepeated: number;
+  dataFcrRate: number | null;
+  dataFcrWindowComplete: boolean | null;
 }
+
+/** The data figure's sums for one feedback row; `complete` is null while no data row was found. */
+interface DataFcr {
+  handled: number;
+  repeated: number;
+  complete: boolean | null;
+}
+
+const NO_DATA: DataFcr = { handled: 0, repeated: 0, complete: null };
 
 const round = (x: number | null | undefined, digits: number): number | null => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
-function reportRow(period: string | null, group: string | null, c: Omit<FeedbackCountsRow, 'period' | 'group'>): FeedbackReportRow {
+function reportRow(period: string | null, group: string | null, c: Omit<FeedbackCountsRow, 'period' | 'group'>, d: DataFcr): FeedbackReportRow {
   const nps = npsSummary(c);
   const fcr = proportionSummary(c.fcrYes, c.fcrAnswers);
   return {
@@ -265,12 +282,17 @@ function reportRow(period: string | null, group: string | null, c: Omit<Feedback
     fcrRate: round(fcr.rate, 4),
     fcrCi95Low: round(fcr.ci95?.low, 4),
     fcrCi95High: round(fcr.ci95?.high, 4),
+    dataFcrHandled: d.handled,
+    dataFcrRepeated: d.repeated,
+    // the same formula and rounding as the first-contact-resolution report
+    dataFcrRate: d.handled ? round(1 - d.repeated / d.handled, 4) : null,
+    dataFcrWindowComplete: d.complete,
   };
 }
 
 export const REPORT_COLUMNS: (keyof FeedbackReportRow)[] = [
   'period', 'group', 'invited', 'responses', 'responseRate', 'promoters', 'passives', 'detractors', 'nps', 'npsCi95Low', 'npsCi95High', 'npsStandardError',
-  'fcrAnswers', 'fcrYes', 'fcrRate', 'fcrCi95Low', 'fcrCi95High',
+  'fcrAnswers', 'fcrYes', 'fcrRate', 'fcrCi95Low', 'fcrCi95High', 'dataFcrHandled', 'dataFcrRepeated', 'dataFcrRate', 'dataFcrWindowComplete',
 ];
 
 function addDays(localDate: string, days: number): string {
@@ -279,26 +301,102 @@ function addDays(localDate: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** NPS (95 % CI) and surveyed FCR (Wilson 95 % CI) by period and channel / queue / agent; totals over the range. */
+type FeedbackReportQuery = { from: string; to: string; period: FeedbackPeriod; groupBy: FeedbackGroupBy; channel?: Channel; queueId?: string; agentId?: string };
+
+const addData = (into: DataFcr, d: { handled: number; repeated: number; windowComplete: boolean }) => {
+  into.handled += d.handled;
+  into.repeated += d.repeated;
+  into.complete = (into.complete ?? true) && d.windowComplete;
+};
+
+/**
+ * First-contact resolution from data for the feedback report's rows, read from the
+ * first-contact-resolution report (GetResolutionReport, its behaviour unchanged), keyed
+ * `period|group` as the feedback report keys them.
+ *
+ * Mapping: the groups channel, queue (id) and agent (id) are the data report's own; `none` sums its
+ * channel rows. The data report starts at the period containing `from`, so periods cut by the range
+ * (`from` or `to` inside a period) are summed from its day rows over the days in the range; whole
+ * periods are its own rows (at most ~3 years per call, its limit). Differences that remain: the data
+ * report places a contact by its arrival, surveys by the contact's end (a contact across midnight can
+ * fall in the neighbouring period); its agent is the one who closed the contact, a survey's the
+ * contact's agent.
+ */
+@Injectable()
+export class LoadDataResolution {
+  constructor(private readonly resolution: GetResolutionReport) {}
+
+  async execute(q: FeedbackReportQuery): Promise<Map<string, DataFcr>> {
+    const grain = q.period;
+    const out = new Map<string, DataFcr>();
+    const read = async (from: string, toExclusive: string, period: FeedbackPeriod) => {
+      const r = await this.resolution.execute({
+        from, to: addDays(toExclusive, -1), period, groupBy: q.groupBy === 'none' ? 'channel' : q.groupBy, channel: q.channel, queueId: q.queueId, agentId: q.agentId,
+      });
+      for (const row of r.rows) {
+        const start = periodStartDate(localDateOf(Date.parse(row.periodStart), REPORT_TIME_ZONE), grain);
+        const key = `${start}|${q.groupBy === 'none' ? '' : row.group}`;
+        const d = out.get(key) ?? { ...NO_DATA };
+        addData(d, row);
+        out.set(key, d);
+      }
+    };
+    const wholeFrom = periodStartDate(q.from, grain) === q.from ? q.from : nextPeriodStart(q.from, grain);
+    const wholeTo = periodStartDate(q.to, grain);
+    if (q.from < wholeFrom) await read(q.from, wholeFrom < q.to ? wholeFrom : q.to, 'day');
+    for (let s = wholeFrom; s < wholeTo; ) {
+      const chunkEnd = periodStartDate(addDays(s, 1000), grain);
+      const e = chunkEnd < wholeTo ? chunkEnd : wholeTo;
+      await read(s, e, grain);
+      s = e;
+    }
+    if (wholeTo < q.to && wholeTo >= wholeFrom) await read(wholeTo, q.to, 'day');
+    return out;
+  }
+}
+
+/** The first local date of the period after the one containing `date`. */
+function nextPeriodStart(date: string, grain: FeedbackPeriod): string {
+  return localDateOf(periodEnd(startOfLocalDate(periodStartDate(date, grain)), grain), REPORT_TIME_ZONE);
+}
+
+/**
+ * NPS (95 % CI) and surveyed FCR (Wilson 95 % CI) by period and channel / queue / agent; totals over
+ * the range. Each row also carries first-contact resolution from data for the same period and group.
+ */
 @Injectable()
 export class GetFeedbackReport {
-  constructor(private readonly feedback: FeedbackRepository) {}
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly dataResolution: LoadDataResolution,
+  ) {}
 
-  async execute(q: { from: string; to: string; period: FeedbackPeriod; groupBy: FeedbackGroupBy; channel?: Channel; queueId?: string; agentId?: string }) {
+  async execute(q: FeedbackReportQuery) {
     if (q.to <= q.from) throw unprocessable('validation.failed', 'to must be after from', [{ field: 'to', rule: 'afterFrom', message: 'to must be a later date than from' }]);
     if (q.period === 'day' && addDays(q.from, 400) < q.to) throw unprocessable('validation.failed', 'at most 400 days by day', [{ field: 'to', rule: 'maxRange', message: 'a report by day covers at most 400 days' }]);
     const counts = await this.feedback.reportCounts({ ...q, timeZone: REPORT_TIME_ZONE });
+    const data = await this.dataResolution.execute(q);
+    const dataOf = (period: string, group: string | null) => data.get(`${period}|${group ?? ''}`) ?? NO_DATA;
     const totals = new Map<string | null, Omit<FeedbackCountsRow, 'period' | 'group'>>();
+    const dataTotals = new Map<string | null, DataFcr>();
     for (const r of counts) {
       const t = totals.get(r.group) ?? { invited: 0, responses: 0, promoters: 0, passives: 0, detractors: 0, fcrYes: 0, fcrAnswers: 0 };
       for (const k of ['invited', 'responses', 'promoters', 'passives', 'detractors', 'fcrYes', 'fcrAnswers'] as const) t[k] += r[k];
       totals.set(r.group, t);
     }
+    // totals: the data figure of the group over the whole range, whether or not a period had surveys
+    for (const [key, d] of data) {
+      const group = key.slice(key.indexOf('|') + 1) || null;
+      if (!totals.has(group)) continue;
+      const t = dataTotals.get(group) ?? { ...NO_DATA };
+      addData(t, { handled: d.handled, repeated: d.repeated, windowComplete: d.complete ?? true });
+      dataTotals.set(group, t);
+    }
     return {
       timeZone: REPORT_TIME_ZONE,
       ...q,
-      rows: counts.map((r) => reportRow(r.period, r.group, r)),
-      totals: [...totals.entries()].map(([group, t]) => reportRow(null, group, t)),
+      rows: counts.map((r) => reportRow(r.period, r.group, r, dataOf(r.period, r.group))),
+      totals: [...totals.entries()].map(([group, t]) => reportRow(null, group, t, dataTotals.get(group) ?? NO_DATA)),
     };
   }
 
