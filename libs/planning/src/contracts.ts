@@ -4,7 +4,7 @@
  * assignment stage uses the same functions, and the specs check generated schedules with
  * {@link contractViolations}.
  */
-import { type Employee, type PlanningHorizon, type Schedule, type Shift, paidMinutes, weekdayOfDay } from './model.js';
+import { type Employee, type PlanningHorizon, type Schedule, type Shift, intervalStart, paidMinutes, weekdayOfDay } from './model.js';
 
 export const DEFAULT_MIN_REST_MINUTES = 11 * 60;
 
@@ -43,8 +43,8 @@ export function shiftProblems(employee: Employee, shift: Shift, horizon: Plannin
     if (!c.availability.some((w) => w.weekday === weekday && w.fromMinutes <= from && to <= w.toMinutes)) push('availability', `not available ${from}–${to} min on weekday ${weekday}`);
   }
   if (c.timeOff) {
-    const s = horizon.start.getTime() + shift.startInterval * horizon.intervalSeconds * 1000;
-    const e = horizon.start.getTime() + shift.endInterval * horizon.intervalSeconds * 1000;
+    const s = intervalStart(horizon, shift.startInterval).getTime();
+    const e = intervalStart(horizon, shift.endInterval).getTime();
     if (c.timeOff.some((o) => o.from.getTime() < e && s < o.to.getTime())) push('time-off', 'overlaps time off');
   }
   return problems;

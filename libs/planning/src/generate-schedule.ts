@@ -44,6 +44,7 @@ import {
   type Shift,
   type ShiftTemplate,
   PlanningInputError,
+  intervalStart,
   minutesToIntervals,
   paidMinutes,
   weekdayOfDay,
@@ -161,8 +162,8 @@ function dayAvailable(employee: Employee, horizon: PlanningHorizon, day: number)
   if (a && !a.some((w) => w.weekday === weekdayOfDay(horizon, day))) return false;
   const off = employee.contract.timeOff;
   if (off) {
-    const s = horizon.start.getTime() + day * horizon.intervalsPerDay * horizon.intervalSeconds * 1000;
-    const e = s + horizon.intervalsPerDay * horizon.intervalSeconds * 1000;
+    const s = intervalStart(horizon, day * horizon.intervalsPerDay).getTime();
+    const e = intervalStart(horizon, (day + 1) * horizon.intervalsPerDay).getTime();
     if (off.some((o) => o.from.getTime() <= s && e <= o.to.getTime())) return false;
   }
   return true;

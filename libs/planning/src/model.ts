@@ -1,10 +1,14 @@
 /**
  * Plain data of shift planning. Time is counted in intervals of a {@link PlanningHorizon}: interval
  * i covers [start + i·L, start + (i+1)·L). Day d is the intervals [d·perDay, (d+1)·perDay); the
- * horizon starts at a local midnight and days are assumed to have `intervalsPerDay` intervals (a
- * DST night is not modelled — plan such a week in UTC or accept the one-hour skew). Weeks are the
- * consecutive 7-day blocks from day 0.
+ * horizon starts at a local midnight and every day has `intervalsPerDay` wall-clock intervals. With
+ * `timeZone` set, {@link intervalStart} maps an interval to the instant its wall-clock time has in
+ * that zone, so a DST night (a 23- or 25-hour day) shifts nothing; without it intervals are uniform
+ * from `start` (UTC planning). Weeks are the consecutive 7-day blocks from day 0.
  */
+
+import { addDays } from '../../calendar/src/local-date.js';
+import { localDateOf, localToEpoch } from '../../calendar/src/time-zone.js';
 
 /** The planning window. */
 export interface PlanningHorizon {
@@ -18,6 +22,8 @@ export interface PlanningHorizon {
   intervalsPerDay: number;
   /** ISO weekday (1 = Monday … 7 = Sunday) of day 0. Default 1. */
   firstWeekday?: number;
+  /** IANA time zone of the wall-clock intervals (e.g. Europe/Helsinki); `start` is a midnight there. */
+  timeZone?: string;
 }
 
 /** A break rule of a shift template: where the break may be placed, measured from the shift start. */
@@ -146,8 +152,13 @@ export function minutesToIntervals(minutes: number, intervalSeconds: number, fie
   return Math.round(n);
 }
 
+/** The instant interval `interval` starts (it may be `horizon.intervals`, the end); DST-aware with `timeZone`. */
 export function intervalStart(horizon: PlanningHorizon, interval: number): Date {
-  return new Date(horizon.start.getTime() + interval * horizon.intervalSeconds * 1000);
+  if (!horizon.timeZone) return new Date(horizon.start.getTime() + interval * horizon.intervalSeconds * 1000);
+  const day = Math.floor(interval / horizon.intervalsPerDay);
+  const firstDay = localDateOf(horizon.start.getTime(), horizon.timeZone);
+  const minutes = ((interval - day * horizon.intervalsPerDay) * horizon.intervalSeconds) / 60;
+  return new Date(localToEpoch(addDays(firstDay, day), minutes, horizon.timeZone));
 }
 
 export function weekdayOfDay(horizon: PlanningHorizon, day: number): number {

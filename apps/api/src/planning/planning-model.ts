@@ -7,7 +7,7 @@
  */
 import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/src/time-zone.js';
-import { OWN_WORK, type ActivityDemand, type Contract, type Employee, type PlanningHorizon, type Schedule, type Shift, type ShiftTemplate } from '../../../../libs/planning/src/index.js';
+import { OWN_WORK, intervalStart, type ActivityDemand, type Contract, type Employee, type PlanningHorizon, type Schedule, type Shift, type ShiftTemplate } from '../../../../libs/planning/src/index.js';
 import type { EmployeeContractEntity, ScheduleEntity, ScheduleShiftEntity, ShiftTemplateEntity, StoredBreak, StoredDemand } from '../../../../libs/persistence/src/entities/planning.entity.js';
 import type { PlanningAgent, ShiftData } from '../../../../libs/persistence/src/repositories/planning.repository.js';
 import type { QueueEntity } from '../../../../libs/persistence/src/entities/queue.entity.js';
@@ -23,13 +23,12 @@ export class WeekClock {
     readonly weekStart: string,
     readonly timeZone: string,
   ) {
-    this.horizon = { start: new Date(localToEpoch(weekStart, 0, timeZone)), intervalSeconds: INTERVAL_MINUTES * 60, intervals: 7 * INTERVALS_PER_DAY, intervalsPerDay: INTERVALS_PER_DAY, firstWeekday: 1 };
+    this.horizon = { start: new Date(localToEpoch(weekStart, 0, timeZone)), intervalSeconds: INTERVAL_MINUTES * 60, intervals: 7 * INTERVALS_PER_DAY, intervalsPerDay: INTERVALS_PER_DAY, firstWeekday: 1, timeZone };
   }
 
   /** The instant interval `i` starts (i may be 7·96 = the end of the week). */
   instant(i: number): Date {
-    const day = Math.floor(i / INTERVALS_PER_DAY);
-    return new Date(localToEpoch(addDays(this.weekStart, day), (i - day * INTERVALS_PER_DAY) * INTERVAL_MINUTES, this.timeZone));
+    return intervalStart(this.horizon, i);
   }
 
   /** The interval an instant falls in on the local clock, and whether it lies exactly on an interval boundary. */
