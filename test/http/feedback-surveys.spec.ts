@@ -192,4 +192,20 @@ describe('feedback: sampling ended contacts, invitations through the outbox, ans
     expect(await sample.execute(w.now())).toEqual({ ran: true, considered: 1, invited: 1 });
     expect((await db.query(`SELECT count(*)::int AS n FROM surveys WHERE contact_id = $1`, [later]))[0].n).toBe(1);
   });
+
+  it('does not message a customer again who answered while the failed delivery waited for its retry', async () => {
+    await deliver.execute(w.now()); // whatever earlier tests left due goes out first
+    await w.call('fb-call-8', '+358401110008');
+    expect((await sample.execute(w.now())).invited).toBe(1);
+    gw.statuses.push(503); // the gateway says it failed, but the message went out after all
+    expect(await deliver.execute(w.now())).toMatchObject({ sent: 0, retried: 1 });
+    const failed = gw.received[gw.received.length - 1];
+    const token = (JSON.parse(failed.body).surveyUrl as string).split('/').pop()!;
+    await t.http.post(`/v1/surveys/${token}/response`).send({ npsScore: 9, resolvedFirstContact: true }).expect(201);
+    const [inv] = await db.query(`SELECT status, token FROM survey_invitations WHERE idempotency_key = $1`, [failed.headers['idempotency-key']]);
+    expect(inv).toEqual({ status: 'cancelled', token: null });
+    const before = gw.received.length;
+    expect(await deliver.execute(new Date(w.now().getTime() + 3_600_000))).toMatchObject({ sent: 0, retried: 0 });
+    expect(gw.received.length).toBe(before);
+  });
 });

@@ -392,13 +392,20 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
   }
 
   async answer(tokenHash: string, a: { npsScore: number; resolvedFirstContact: boolean; comment: string | null }, now: Date): Promise<'answered' | 'already-answered' | 'expired' | 'unknown'> {
-    const { count } = await run(
+    // An answer arriving while delivery still looks unconfirmed (the gateway failed after all)
+    // cancels the pending retry in the same statement: the customer is not messaged again.
+    const { rows } = await run(
       this.dataSource,
-      `UPDATE surveys SET responded_at = $2, nps_score = $3, resolved_first_contact = $4, comment = $5
-       WHERE token_hash = $1 AND responded_at IS NULL AND expires_at > $2`,
+      `WITH ans AS (
+         UPDATE surveys SET responded_at = $2, nps_score = $3, resolved_first_contact = $4, comment = $5
+         WHERE token_hash = $1 AND responded_at IS NULL AND expires_at > $2 RETURNING id),
+       stop AS (
+         UPDATE survey_invitations i SET status = 'cancelled', token = NULL, last_error = 'answered before delivery was confirmed', updated_at = $2
+         FROM ans WHERE i.survey_id = ans.id AND i.status = 'pending' RETURNING i.id)
+       SELECT (SELECT count(*) FROM ans)::int AS answered, (SELECT count(*) FROM stop)::int AS cancelled`,
       [tokenHash, now, a.npsScore, a.resolvedFirstContact, a.comment],
     );
-    if (count === 1) return 'answered';
+    if (Number(rows[0]?.answered) === 1) return 'answered';
     const s = await this.surveyByTokenHash(tokenHash);
     if (!s) return 'unknown';
     return s.respondedAt ? 'already-answered' : 'expired';
