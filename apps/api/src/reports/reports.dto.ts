@@ -8,8 +8,16 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const GROUPS = ['queue', 'channel', 'department', 'agent'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 
+/** Every report answers JSON or, asked so, CSV. */
+export class ReportFormatQueryDto {
+  @ApiPropertyOptional({ example: 'csv', enum: ['json', 'csv'], description: 'Answer as CSV (same as `Accept: text/csv`).' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
 /** Which periods, which contacts, grouped how. Periods are local to Europe/Helsinki. */
-export class ReportQueryDto {
+export class ReportQueryDto extends ReportFormatQueryDto {
   @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki), `YYYY-MM-DD`; moved back to the start of its period (week, month, quarter).' })
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
   from: string;
@@ -47,11 +55,6 @@ export class ReportQueryDto {
   @IsOptional()
   @IsUUID()
   agentId?: string;
-
-  @ApiPropertyOptional({ example: 'csv', enum: ['json', 'csv'], description: 'Answer as CSV (same as `Accept: text/csv`).' })
-  @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
 }
 
 export class ContactReportQueryDto extends ReportQueryDto {
@@ -82,16 +85,11 @@ export class ChatReportQueryDto extends ReportQueryDto {
   thresholdSeconds?: number;
 }
 
-export class BacklogQueryDto {
+export class BacklogQueryDto extends ReportFormatQueryDto {
   @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this email queue.' })
   @IsOptional()
   @IsUUID()
   queueId?: string;
-
-  @ApiPropertyOptional({ example: 'csv', enum: ['json', 'csv'], description: 'Answer as CSV (same as `Accept: text/csv`).' })
-  @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
 }
 
 export class ReportRowBaseDto {
