@@ -18,7 +18,7 @@
  * BENCH_INSTANCES (default 2), BENCH_POOL_SIZE (connections per instance, default 10),
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
- * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_WITHOUT_FEATURE_TRIGGERS=true
+ * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_MIX="phone,chat" (flow shares, default "0.7,0.2"; the rest email), BENCH_WITHOUT_FEATURE_TRIGGERS=true
  * (disables the other features' triggers on agent_presence and contacts, to measure their share), BENCH_DATABASE_SETTINGS
  * (comma-separated name=value set on the bench database, for experiments such as synchronous_commit=off).
  */
@@ -38,6 +38,9 @@ const AGENTS = 200;
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+/** Shares of phone and chat flows (the rest email); BENCH_MIX="phone,chat" e.g. "1,0" for calls only, to cost one channel's flow. */
+const [PHONE_SHARE, CHAT_SHARE] = (process.env.BENCH_MIX ?? '0.7,0.2').split(',').map(Number);
+if (!(PHONE_SHARE > 0 && CHAT_SHARE >= 0 && PHONE_SHARE + CHAT_SHARE <= 1)) throw new Error('BENCH_MIX: "phone,chat" shares with phone > 0 and a sum ≤ 1');
 
 function urlFor(db: string): string {
   const u = new URL(ADMIN_URL);
@@ -196,7 +199,7 @@ const ts = () => new Date().toISOString();
 /** One flow of the mix; returns the latency (ms) of its routing decision when it was a call. */
 async function flow(w: World, pick: number): Promise<number | null> {
   const n = ++seq;
-  if (pick < 0.7) {
+  if (pick < PHONE_SHARE) {
     const callId = `bench-${n}-${randomBytes(4).toString('hex')}`;
     const t0 = performance.now();
     const d = await ok('POST', '/v1/routing/decisions', { channel: 'phone', callId, callerId: `+3584${n % 5000}`, callerName: '', calledNumber: '+358201000000', language: 'fi' }, w.telephonyKey);
@@ -209,7 +212,7 @@ async function flow(w: World, pick: number): Promise<number | null> {
     }
     return ms;
   }
-  const channel = pick < 0.9 ? 'chat' : 'email';
+  const channel = pick < PHONE_SHARE + CHAT_SHARE ? 'chat' : 'email';
   const c = await ok('POST', '/v1/contacts', { channel, queueId: channel === 'chat' ? w.chatQueue : w.emailQueue, customerRef: `${channel}-${n % 3000}`, language: 'fi' }, w.telephonyKey);
   if (c.status === 'offered' && c.agentId) {
     const offers = (await ok('GET', `/v1/agents/${c.agentId}/offers`)) as { offerId: string; contactId: string; status: string }[];
@@ -292,7 +295,7 @@ async function closedLoop(w: World, seconds: number, clients: number): Promise<{
 
 /** Starts flows at a fixed rate of routing decisions per second (the mix scaled accordingly). */
 async function openLoop(w: World, seconds: number, decisionsPerSecond: number): Promise<{ rate: number; lat: number[] }> {
-  const flowsPerSecond = decisionsPerSecond / 0.7;
+  const flowsPerSecond = decisionsPerSecond / PHONE_SHARE;
   const lat: number[] = [];
   const pending: Promise<void>[] = [];
   let failure: unknown;
@@ -343,7 +346,10 @@ export async function main(): Promise<void> {
     const built = performance.now();
     const w = await buildWorld();
     console.log(`(world built through the API in ${((performance.now() - built) / 1000).toFixed(1)} s)`);
-    console.log(`world: ${AGENTS} agents (phone 1, chat 3, email 5), phone/chat/email queues; mix 70 % phone, 20 % chat, 10 % email`);
+    console.log(
+      `world: ${AGENTS} agents (phone 1, chat 3, email 5), phone/chat/email queues; mix ${Math.round(PHONE_SHARE * 100)} % phone, ${Math.round(CHAT_SHARE * 100)} % chat, ` +
+        `${Math.round((1 - PHONE_SHARE - CHAT_SHARE) * 100)} % email`,
+    );
 
     // To measure what other features' triggers on the routing tables cost (report states, survey candidates): off only on request.
     if (process.env.BENCH_WITHOUT_FEATURE_TRIGGERS === 'true') {
