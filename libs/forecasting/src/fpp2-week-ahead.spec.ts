@@ -1,7 +1,7 @@
 import { headDays } from './day-series.js';
 import { loadFpp2Calls, runFpp2Protocol } from './fpp2-protocol.js';
 import { fitLevelProfile, levelProfile, sameSlotMean } from './models.js';
-import { VUORO_MONTH_TURN_OPTIONS, vuoroDefault } from './week-ahead.js';
+import { VUORO_DEFAULT_OPTIONS, VUORO_FINE_PROFILE_OPTIONS, VUORO_MONTH_TURN_OPTIONS, vuoroDefault } from './week-ahead.js';
 import { calendarAdjusted, vuoroCombined } from './combine.js';
 import { dshw } from './dshw.js';
 import { mstlEts } from './mstl.js';
@@ -36,16 +36,24 @@ describe('protocol fpp2-calls-week-ahead v1', () => {
     expect(r.mase).toBeLessThan(0.73);
   });
 
-  // Measured 7.78 %. The 7.73 % target is NOT met: no change chosen on the training weeks (12…29)
-  // closed it. Issue 5's DSHW / MSTL and their per-series selection or combination (combine.ts) lost
+  // Measured 7.77 % (7.773; 7.782 before the pooled within-half-hour split). The 7.73 % target is NOT met: no change chosen on
+  // the training weeks (12…29) closed it. Issue 5's DSHW / MSTL and their per-series selection or combination (combine.ts) lost
   // to the default on the training weeks; on the test origins the selection chose the default every
   // time (7.77 % at 5 min via half-hours). A long-run level mixed into the EWMA level (−0.07 points on pooled training WAPE)
   // won only 10 of 18 training weeks and was rejected as noise (on the test weeks it would have
-  // given 7.88 %); hierarchical 30-min × within-half-hour profiles gained < 0.01 point; the
+  // given 7.88 %); hierarchical 30-min × per-weekday within-half-hour profiles gained < 0.01 point; the
   // month-turn candidate (VUORO_MONTH_TURN_OPTIONS, −0.09 points on the training weeks) gave 7.82 %.
-  it('beats every published entry at 5 minutes (measured 7.78 %)', () => {
+  // Adopted on training WAPE / wins (training → test, 5 min; old default 7.674 → 7.782 %): half-hour
+  // shares per weekday split by a pooled within-half-hour shape 7.645 → 7.773 % (16/18 training weeks won).
+  // Rejected on training: smoothing ±0…3 slots, local-linear smoothing, weekday profiles shrunk toward the
+  // pooled one, robust (trimmed/Huber/median) profiles; level combinations with a 10/15-day median and/or
+  // a damped trend (7.68–7.73 % with the split, worse than the split alone — though 7.55–7.70 % on the
+  // test weeks: choosing them would be choosing on test data); an equal mean of EWMA levels with
+  // half-lives 5/10/20 days (7.625 → 7.778 %, but 12/18 weeks against the split alone and worse at 30 min
+  // and on the Anonymous Bank test weeks: noise).
+  it('beats every published entry at 5 minutes (measured 7.77 %)', () => {
     const r = runFpp2Protocol(vuoroDefault(), '5min', s5);
-    expect(r.wape).toBeLessThan(7.79);
+    expect(r.wape).toBeLessThan(7.78);
     expect(r.wape).toBeLessThan(8.59); // Prophet multiplicative, best published at 5 min
   });
 
@@ -84,6 +92,22 @@ describe('protocol fpp2-calls-week-ahead v1', () => {
     expect(fit.targetProfiles[1][0]).toBeGreaterThan(fit.profile[3][0]);
     expect(fit.targetProfiles[2]).toEqual(fit.profile[1]);
     for (const p of fit.targetProfiles) expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('splits each weekday\'s half-hour shares into 5-minute slots by one shape pooled over all weekdays', () => {
+    const train = headDays(s5, 145); // weeks 1…29
+    const dates = s5.dates.slice(145, 150);
+    const o = { ...VUORO_DEFAULT_OPTIONS, ...VUORO_FINE_PROFILE_OPTIONS, profileGroup: 6 };
+    const fit = fitLevelProfile(train, dates, o);
+    const perWeekday = fitLevelProfile(train, dates, { ...o, shareAllWeekdays: false });
+    const half = (p: number[], g: number) => p.slice(6 * g, 6 * g + 6).reduce((a, b) => a + b, 0);
+    const [mon, fri] = [fit.profile[1], fit.profile[5]];
+    for (const g of [0, 10, 27]) {
+      // same half-hour shares as with per-weekday shapes, different split inside the half-hour
+      expect(half(mon, g)).toBeCloseTo(half(perWeekday.profile[1], g), 12);
+      for (let k = 6 * g; k < 6 * g + 6; k++) expect(mon[k] / half(mon, g)).toBeCloseTo(fri[k] / half(fri, g), 12);
+    }
+    expect(mon.some((v, k) => Math.abs(v - perWeekday.profile[1][k]) > 1e-6)).toBe(true);
   });
 
   it('owes its gain to the learned month-turn effect', () => {

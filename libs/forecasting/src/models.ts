@@ -81,6 +81,10 @@ export interface LevelProfileOptions {
    * `profileWeeks` weeks, split within the group by the smoothed shape of the last `shareWeeks` weeks. */
   profileGroup?: number;
   shareWeeks?: number;
+  /** with `profileGroup`: the within-group split shape is pooled over all weekdays (the last
+   * `shareWeeks` × days-per-week typical days) instead of taken from the weekday itself — the split
+   * within a half-hour hardly differs between weekdays, and pooling removes most of its Poisson noise. */
+  shareAllWeekdays?: boolean;
   /** candidate profile windows (weeks); when given, each weekday uses the one whose profiles best
    * predicted the shape of its last `profileSelectionWeeks` days (profile drift is learned per weekday). */
   profileWeeksCandidates?: readonly number[];
@@ -343,10 +347,26 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
     }
     return p;
   };
+  /** Σ of the shares of the last `weeks` × P typical days of any weekday before day `end`. */
+  const pooledShapes = new Map<number, number[]>();
+  const pooledRawProfile = (end: number, weeks: number): number[] => {
+    let p = pooledShapes.get(end);
+    if (p) return p;
+    p = new Array<number>(S).fill(0);
+    let used = 0;
+    for (let i = end - 1; i >= 0 && used < weeks * P; i--) {
+      if (!typical[i] || T[i] <= 0) continue;
+      for (let s = 0; s < S; s++) p[s] += history.values[i][s] / T[i];
+      used++;
+    }
+    pooledShapes.set(end, p);
+    return p;
+  };
   const buildProfile = (d: number, end: number, weeks: number): number[] => {
     let p = rawProfile(d, end, weeks, phl);
     if (group > 1) {
-      const shape = smoothProfile(shareWeeks === weeks && !Number.isFinite(phl) ? p : rawProfile(d, end, shareWeeks, Infinity), bw);
+      const rawShape = o.shareAllWeekdays ? pooledRawProfile(end, shareWeeks) : shareWeeks === weeks && !Number.isFinite(phl) ? p : rawProfile(d, end, shareWeeks, Infinity);
+      const shape = smoothProfile(rawShape, bw);
       const q = new Array<number>(S).fill(0);
       for (let g = 0; g < S; g += group) {
         const e = Math.min(S, g + group);
