@@ -13,6 +13,9 @@
  * 4. CPU, which a shared machine's load does not skew as it skews rates: per decision, the API
  *    processes' and the bench database's PostgreSQL backends' (/proc); per pgbench transaction, its
  *    backends' and pgbench's own. Their ratio predicts decisions/s ÷ tps on an idle machine.
+ * 5. The floor of one request with one durable write on this machine (bare node:http, node-postgres
+ *    and its backend; floorPerRequest) times the requests per decision: the best CPU ratio any
+ *    implementation without cross-request batching could reach.
  * Both databases are dropped at the end. Environment: BENCH_DATABASE_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (default 15), BENCH_CLIENTS (default 16),
  * BENCH_INSTANCES (default 2), BENCH_POOL_SIZE (connections per instance, default 10),
@@ -126,6 +129,8 @@ function call(method: string, path: string, body?: unknown, key = ADMIN_KEY, ret
 
 /** Latencies per operation (method and path with ids removed), for BENCH_DETAIL=true. */
 const perOperation = new Map<string, number[]>();
+/** Accept calls (sent with `call`, not `ok`: a lost race answers 409), counted for the requests per decision. */
+let acceptCalls = 0;
 
 async function ok(method: string, path: string, body?: unknown, key?: string): Promise<any> {
   const t0 = performance.now();
@@ -218,11 +223,62 @@ async function flow(w: World, pick: number): Promise<number | null> {
     const offers = (await ok('GET', `/v1/agents/${c.agentId}/offers`)) as { offerId: string; contactId: string; status: string }[];
     const offer = offers.find((o) => o.contactId === c.id && o.status === 'offered');
     if (offer) {
+      acceptCalls++;
       const res = await call('POST', `/v1/agents/${c.agentId}/offers/${offer.offerId}/accept`);
       if (res.status === 200) await ok('POST', `/v1/agents/${c.agentId}/contacts/${c.id}/complete`, { wrapUpSeconds: 0 });
     }
   }
   return null;
+}
+
+/**
+ * The floor of this machine for one HTTP request that makes one durable write, measured in the same
+ * run: (1) a bare node:http server (no framework) answering a small JSON body — its CPU per request;
+ * (2) the node-postgres client on one connection running `UPDATE … WHERE id = $1` (a prepared,
+ * autocommitted one-row write, the least a request that must not lose data can do) — the client's
+ * and its backend's CPU per statement. Whatever the routing code does, a request costs at least the
+ * sum; times the requests per decision, it bounds decisions/s ÷ tps without batching requests together.
+ */
+async function floorPerRequest(db: string): Promise<{ httpMs: number; pgClientMs: number; pgServerMs: number }> {
+  const n = 3000;
+  const server = spawn(process.execPath, ['-e', `require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => { const b = JSON.stringify({ ok: true, id: 'x'.repeat(36) }); r.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(b) }); r.end(b); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port: number = await new Promise((resolve) => server.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));
+  const floorAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const body = Buffer.from(JSON.stringify({ event: 'answered', channel: 'phone', callId: 'x', ts: new Date().toISOString() }));
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent: floorAgent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  for (let i = 0; i < 200; i++) await one();
+  const s0 = cpuSecondsOf(server.pid!);
+  for (let i = 0; i < n; i++) await one();
+  const httpMs = ((cpuSecondsOf(server.pid!) - s0) * 1000) / n;
+  floorAgent.destroy();
+  server.kill();
+
+  const c = new pg.Client({ connectionString: urlFor(db) });
+  await c.connect();
+  try {
+    await c.query('CREATE TABLE IF NOT EXISTS bench_floor (id int PRIMARY KEY, n bigint NOT NULL)');
+    await c.query('INSERT INTO bench_floor SELECT g, 0 FROM generate_series(1, 100) g ON CONFLICT DO NOTHING');
+    const pid = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const write = (i: number) => c.query({ name: 'bench_floor_write', text: 'UPDATE bench_floor SET n = n + 1 WHERE id = $1', values: [1 + (i % 100)] });
+    for (let i = 0; i < 200; i++) await write(i);
+    const b0 = cpuSecondsOf(pid);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await write(i);
+    const cu = process.cpuUsage(c0);
+    const pgServerMs = ((cpuSecondsOf(pid) - b0) * 1000) / n;
+    await c.query('DROP TABLE bench_floor');
+    return { httpMs, pgClientMs: (cu.user + cu.system) / 1000 / n, pgServerMs };
+  } finally {
+    await c.end();
+  }
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -367,6 +423,7 @@ export async function main(): Promise<void> {
     const idle = idleMeter();
     const idleSeconds = 5;
     perOperation.clear();
+    acceptCalls = 0;
     const meter = cpuMeter(apis, appDb);
     const full = await closedLoop(w, SECONDS, CLIENTS);
     const cpu = meter();
@@ -400,6 +457,14 @@ export async function main(): Promise<void> {
         `(${backgroundMs.toFixed(2)} ms per decision at this rate); CPU ratio without that fixed cost: ${marginalRatio.toFixed(2)}`,
     );
     console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);
+    const requests = [...perOperation.values()].reduce((sum, l) => sum + l.length, 0) + acceptCalls;
+    const floor = await floorPerRequest(appDb);
+    const floorPerDecision = (requests / decisions) * (floor.httpMs + floor.pgClientMs + floor.pgServerMs);
+    console.log(
+      `floor on this machine, per request with one durable write: bare node:http ${floor.httpMs.toFixed(3)} ms + node-postgres client ${floor.pgClientMs.toFixed(3)} ms + ` +
+        `its backend ${floor.pgServerMs.toFixed(3)} ms; × ${(requests / decisions).toFixed(2)} requests per decision = ${floorPerDecision.toFixed(2)} ms of CPU per decision, ` +
+        `so without batching requests together the CPU ratio cannot exceed ${((bench.serverMs + bench.clientMs) / floorPerDecision).toFixed(2)}`,
+    );
     const half = await openLoop(w, SECONDS, full.rate / 2);
     console.log(
       `open loop at half of that (${(full.rate / 2).toFixed(0)} decisions/s offered, ${half.rate.toFixed(0)} achieved): ` +
