@@ -15,7 +15,7 @@
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateDemoData } from '../../../libs/demo-data/src/generate-demo-data.js';
 import { closeDataSource, createDataSource, type DatabaseTarget } from '../../../libs/persistence/src/data-source.js';
 import { TypeOrmDemoDataRepository } from '../../../libs/persistence/src/repositories/demo-data.repository.js';
@@ -26,7 +26,7 @@ import { runImportHistoryCommand } from './import-history-command.js';
 
 function databaseTarget(): DatabaseTarget {
   const url = process.env.DATABASE_URL?.trim();
-  return url ? { kind: 'postgres', url, poolSize: 2 } : { kind: 'embedded', dataDir: join(process.cwd(), process.env.DATA_DIR || '.data') };
+  return url ? { kind: 'postgres', url, poolSize: 2 } : { kind: 'embedded', dataDir: resolve(process.env.DATA_DIR || '.data') };
 }
 
 function migrationSource(name: string, timestamp: number, up: string[], down: string[]): string {

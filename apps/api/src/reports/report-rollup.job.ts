@@ -23,11 +23,15 @@ import { splitSpan } from '../../../../libs/reports/src/agent-time.js';
 import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingCatalog } from '../routing/routing-catalog.js';
+import type { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
 
 /** Advisory lock key of the report roll-up job ("vrep"). */
 export const REPORTS_JOB_LOCK = 0x76_72_65_70;
 /** Agent rows that carry staffed/occupied time (not tied to a queue) use this queue id. */
 export const NO_QUEUE = '00000000-0000-0000-0000-000000000000';
+
+/** A batch met an email queue whose calendar was not read before its transaction (see emailCalendars). */
+class UnknownEmailQueue extends Error {}
 
 export interface RefreshResult {
   ran: boolean;
@@ -57,8 +61,18 @@ export class RefreshReportRollups {
     const pause = (): Promise<void> => (opts.yieldBetween ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve());
     const out = await this.repo.exclusively(REPORTS_JOB_LOCK, async () => {
       const total = { ran: true, events: 0, facts: 0, spans: 0 };
+      let calendars = await this.emailCalendars();
       for (let i = 0; i < maxBatches; i++) {
-        const r = await this.repo.transaction((tx) => this.contactBatch(tx, size));
+        let r: { events: number; facts: number };
+        try {
+          r = await this.repo.transaction((tx) => this.contactBatch(tx, size, calendars));
+        } catch (err) {
+          if (!(err instanceof UnknownEmailQueue)) throw err;
+          // An email queue created after the calendars were read: read them again and redo the batch
+          // (a queue still unknown then is counted without business hours rather than stopping the job).
+          calendars = await this.emailCalendars();
+          r = await this.repo.transaction((tx) => this.contactBatch(tx, size, calendars, false));
+        }
         total.events += r.events;
         total.facts += r.facts;
         if (r.events < size) break;
@@ -76,19 +90,30 @@ export class RefreshReportRollups {
     return out ?? { ran: false, events: 0, facts: 0, spans: 0 };
   }
 
-  private async contactBatch(tx: ReportsTx, batchSize: number): Promise<{ events: number; facts: number }> {
+  /**
+   * The business calendars of the email queues, read before a batch's transaction opens and passed
+   * in: the catalog reads through the pool, which on the embedded database (one session) would wait
+   * for the open transaction for ever.
+   */
+  private async emailCalendars(): Promise<Map<string, BusinessCalendar | null>> {
+    const out = new Map<string, BusinessCalendar | null>();
+    for (const q of await this.repo.queues()) if (q.channel === 'email') out.set(q.id, (await this.catalog.queue(q.id))?.calendar ?? null);
+    return out;
+  }
+
+  private async contactBatch(tx: ReportsTx, batchSize: number, calendars: Map<string, BusinessCalendar | null>, strict = true): Promise<{ events: number; facts: number }> {
     const now = new Date();
     const feed = await tx.feed('contact-events');
     const items = await tx.contactEventsAfter(feed.watermark, feed.gaps.map((g) => g.id), batchSize);
     const next = advanceFeed(feed, items.map((i) => i.id), now);
     const ids = [...new Set(items.map((i) => i.contactId))];
     let facts = 0;
-    if (ids.length) facts = await this.applyContacts(tx, ids);
+    if (ids.length) facts = await this.applyContacts(tx, ids, calendars, strict);
     await tx.saveFeed('contact-events', next, now);
     return { events: items.filter((i) => BigInt(i.id) > BigInt(feed.watermark)).length, facts };
   }
 
-  private async applyContacts(tx: ReportsTx, ids: string[]): Promise<number> {
+  private async applyContacts(tx: ReportsTx, ids: string[], calendars: Map<string, BusinessCalendar | null>, strict: boolean): Promise<number> {
     // One connection per transaction: the queries run one after another.
     const contacts = await tx.contacts(ids);
     const events = await tx.events(ids);
@@ -108,7 +133,8 @@ export class RefreshReportRollups {
         else openEmails.push({ contactId: c.id, queueId: c.queueId, arrivedAt: c.arrivedAt, deadline: c.deadline });
       }
       if (existing.has(c.id) || !isFinished(c.status)) continue;
-      const calendar = c.channel === 'email' && c.queueId ? ((await this.catalog.queue(c.queueId))?.calendar ?? null) : null;
+      if (strict && c.channel === 'email' && c.queueId && !calendars.has(c.queueId)) throw new UnknownEmailQueue();
+      const calendar = c.channel === 'email' && c.queueId ? (calendars.get(c.queueId) ?? null) : null;
       const f = contactFacts(c, byContact.get(c.id) ?? [], calendar);
       if (f) fresh.push(f);
     }
