@@ -9,6 +9,7 @@ import type { Channel } from '../../core/src/channel.js';
 import { addDays, isoWeekday } from '../../calendar/src/local-date.js';
 import { finnishPublicHolidays } from '../../calendar/src/holidays.js';
 import { localToEpoch } from '../../calendar/src/time-zone.js';
+import { generateContactHistory, type DemoContactHistory } from './contact-history.js';
 import { buildDemoPlan, type DemoPlan } from './demo-plan.js';
 import { SeededRandom } from './random.js';
 
@@ -68,6 +69,8 @@ export interface DemoData {
   facts: { firstDay: string; lastDay: string; levelShiftFrom: string; spikeDays: string[]; plannedBatch: DemoLetterBatch };
   /** Templates, contracts, minimum staffing and the published schedules of the spike day's week (demo-plan.ts). */
   planning: DemoPlan;
+  /** The routed contacts of the last `contactHistoryDays` days, with timelines and agent states (contact-history.ts). */
+  contactHistory: DemoContactHistory;
 }
 
 export interface DemoDataOptions {
@@ -76,6 +79,8 @@ export interface DemoDataOptions {
   today?: string;
   weeks?: number;
   customerServiceAgents?: number;
+  /** Days of routed contact history up to and including yesterday (default 7; 0 = none). */
+  contactHistoryDays?: number;
 }
 
 const FIRST_NAMES = ['Aino', 'Eino', 'Helmi', 'Väinö', 'Venla', 'Onni', 'Sofia', 'Leo', 'Emma', 'Elias', 'Ella', 'Oliver', 'Olivia', 'Juho', 'Aada', 'Lauri', 'Linnea', 'Matti', 'Kaisa', 'Mikko', 'Saara', 'Ville', 'Noora', 'Antti', 'Elsa', 'Johan', 'Ebba', 'Axel', 'Maja', 'Oskar', 'Siiri', 'Tuomas', 'Inka', 'Petra', 'Jonas', 'Hanna'];
@@ -285,6 +290,22 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
     },
   });
 
+  // Its own random stream, so that the rest of the demo is the same with or without it.
+  const contactHistory = generateContactHistory({
+    seed: (seed ^ 0x5c0_17ac) >>> 0,
+    days: Math.min(options.contactHistoryDays ?? 7, 7 * weeks),
+    today,
+    timeZone: DEMO_TIME_ZONE,
+    departmentKey: 'customer-service',
+    agents,
+    queues,
+    calendars: CALENDARS,
+    holidays,
+    entryPoints,
+    history,
+    aht: AHT,
+  });
+
   return {
     departments: DEPARTMENTS,
     skills: SKILLS,
@@ -296,5 +317,6 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
     history,
     facts: { firstDay, lastDay, levelShiftFrom, spikeDays, plannedBatch },
     planning,
+    contactHistory,
   };
 }

@@ -46,6 +46,25 @@ export class SeededRandom {
     return k - 1;
   }
 
+  /** Exponential draw with the given mean. */
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.next());
+  }
+
+  /** Log-normal draw with the given mean (not median) and log-scale spread `sigma`. */
+  logNormal(mean: number, sigma: number): number {
+    return Math.exp(Math.log(mean) - (sigma * sigma) / 2 + sigma * this.normal());
+  }
+
+  /** A version-4 UUID from the seeded stream (demo rows get ids that are the same for the same seed). */
+  uuid(): string {
+    const hex = Array.from({ length: 16 }, () => Math.floor(this.next() * 256));
+    hex[6] = (hex[6] & 0x0f) | 0x40;
+    hex[8] = (hex[8] & 0x3f) | 0x80;
+    const s = hex.map((b) => b.toString(16).padStart(2, '0')).join('');
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  }
+
   binomial(n: number, p: number): number {
     if (n <= 0) return 0;
     if (n > 60) return Math.min(n, Math.max(0, Math.round(this.normal(n * p, Math.sqrt(n * p * (1 - p))))));

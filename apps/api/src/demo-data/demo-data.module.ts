@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { SeedDemoData, SeedDemoDataOnFirstStart } from './seed-demo-data.use-case.js';
+import { RollUpDemoHistory, SeedDemoData, SeedDemoDataOnFirstStart } from './seed-demo-data.use-case.js';
 
 @Module({
-  providers: [SeedDemoData, SeedDemoDataOnFirstStart],
-  exports: [SeedDemoData],
+  providers: [SeedDemoData, RollUpDemoHistory, SeedDemoDataOnFirstStart],
+  exports: [SeedDemoData, RollUpDemoHistory],
 })
 export class DemoDataModule {}

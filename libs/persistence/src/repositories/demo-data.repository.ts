@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { DemoContactHistory } from '../../../demo-data/src/contact-history.js';
 import type { DemoData } from '../../../demo-data/src/generate-demo-data.js';
 
 export interface DemoDataSummary {
@@ -7,6 +8,8 @@ export interface DemoDataSummary {
   queues: number;
   intervals: number;
   letterBatches: number;
+  /** Routed contacts of the history (contactHistoryDays), with their timelines. */
+  contacts: number;
 }
 
 /** Advisory-lock key for loading reference data: two instances starting together seed once. */
@@ -101,7 +104,11 @@ export class TypeOrmDemoDataRepository extends DemoDataRepository {
         );
       }
       await insertDemoPlan(tx, data, departmentId, agentId, queueId);
-      return { departments: data.departments.length, agents: data.agents.length, queues: data.queues.length, intervals: data.history.length, letterBatches: data.letterBatches.length };
+      await insertContactHistory(tx, data.contactHistory, agentId, queueId);
+      return {
+        departments: data.departments.length, agents: data.agents.length, queues: data.queues.length, intervals: data.history.length, letterBatches: data.letterBatches.length,
+        contacts: data.contactHistory.contacts.length,
+      };
     });
   }
 }
@@ -147,4 +154,110 @@ async function insertDemoPlan(tx: EntityManager, data: DemoData, departmentId: M
       ],
     );
   }
+}
+
+/** Rows per multi-row INSERT of the contact history. */
+const HISTORY_CHUNK = 500;
+
+/**
+ * Multi-row INSERTs of `chunk` rows each, one array parameter per column (`unnest`): on PGlite the
+ * cost of binding thousands of scalar parameters per statement was most of the load time.
+ */
+async function insertUnnest(
+  tx: EntityManager,
+  table: string,
+  columns: [name: string, type: string][],
+  rows: unknown[][],
+  constants: Record<string, string> = {},
+  chunk = HISTORY_CHUNK,
+): Promise<void> {
+  const names = [...columns.map(([name]) => name), ...Object.keys(constants)].join(', ');
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const values = ['x.*', ...Object.values(constants)].join(', ');
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    await tx.query(`INSERT INTO ${table} (${names}) SELECT ${values} FROM unnest(${arrays}) AS x`, columns.map((_, c) => part.map((row) => row[c])));
+  }
+}
+
+/**
+ * The routed contact history: customers, contacts, reservations, timelines and the agents' state
+ * spans, in multi-row inserts of HISTORY_CHUNK rows. The generator speaks in employee numbers and
+ * queue keys; here they become ids, and the ids the engine writes into the timeline (the queue of
+ * `queued`, the agent's accept explanation) are added.
+ * - Contacts go in already finished (or, an open email, queued). The feedback trigger
+ *   (contacts_feedback_ended) fires on an UPDATE of the status only, so these week-old contacts
+ *   create no survey candidates: sampling them would send survey invitations days after the
+ *   contact (to fake numbers), which is not how the surveys work; NPS stays empty until live
+ *   contacts end.
+ * - Agent states: agent_presence is not touched (every agent starts offline); the spans its trigger
+ *   would have written go straight into report_agent_states, which the occupancy roll-up reads.
+ * The report roll-ups are not written here: the roll-up job (or the first report) builds them from
+ * these timelines with the same code as for live contacts.
+ */
+async function insertContactHistory(tx: EntityManager, h: DemoContactHistory, agentId: Map<string, string>, queueId: Map<string, string>): Promise<void> {
+  if (!h.contacts.length) return;
+  const agent = (employeeNumber: string | null): string | null => {
+    if (employeeNumber === null) return null;
+    const id = agentId.get(employeeNumber);
+    if (!id) throw new Error(`demo contact history names an unknown agent ${employeeNumber}`);
+    return id;
+  };
+  const at = (d: Date | null): string | null => (d ? d.toISOString() : null);
+  await insertUnnest(
+    tx,
+    'customers',
+    [['id', 'uuid'], ['phone_number', 'text'], ['external_ref', 'text'], ['last_agent_id', 'uuid'], ['last_contact_at', 'timestamptz']],
+    h.customers.map((c) => [c.id, c.phoneNumber, c.ref, agent(c.lastAgent), at(c.lastContactAt)]),
+  );
+  await insertUnnest(
+    tx,
+    'contacts',
+    [
+      ['id', 'uuid'], ['channel', 'text'], ['kind', 'text'], ['status', 'text'], ['queue_id', 'uuid'], ['call_id', 'text'], ['decision_id', 'uuid'], ['decision', 'jsonb'],
+      ['customer_id', 'uuid'], ['customer_ref', 'text'], ['caller_name', 'text'], ['called_number', 'text'], ['language', 'text'], ['subject', 'text'],
+      ['arrived_at', 'timestamptz'], ['deadline', 'timestamptz'], ['priority_boost_seconds', 'int'], ['previous_agent_id', 'uuid'], ['offer_attempts', 'int'],
+      ['agent_id', 'uuid'], ['answered_at', 'timestamptz'], ['ended_at', 'timestamptz'], ['end_reason', 'text'], ['explanation', 'jsonb'],
+      ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ],
+    h.contacts.map((c) => {
+      const queue = queueId.get(c.queueKey)!;
+      const d = c.decision;
+      const decision = d === null ? null
+        : d.decision === 'agent' ? { decisionId: d.decisionId, decision: 'agent', agentId: agent(d.agent), target: d.target }
+        : { decisionId: d.decisionId, decision: 'queue', queueId: queue, position: d.position, estimatedWaitSeconds: d.estimatedWaitSeconds };
+      return [
+        c.id, c.channel, c.kind, c.status, queue, c.callId, c.decisionId, decision === null ? null : JSON.stringify(decision), h.customers[c.customer].id, c.customerRef, null,
+        c.calledNumber, c.language, c.subject, at(c.arrivedAt), at(c.deadline), 0, agent(c.previousAgent), c.offerAttempts, agent(c.agent), at(c.answeredAt),
+        at(c.endedAt), c.endReason, JSON.stringify(c.explanation), at(c.arrivedAt), at(c.endedAt ?? c.arrivedAt),
+      ];
+    }),
+    { excluded_agent_ids: `'{}'::uuid[]` },
+  );
+  await insertUnnest(
+    tx,
+    'reservations',
+    [['id', 'uuid'], ['contact_id', 'uuid'], ['agent_id', 'uuid'], ['channel', 'text'], ['status', 'text'], ['offered_at', 'timestamptz'], ['expires_at', 'timestamptz'], ['resolved_at', 'timestamptz']],
+    h.contacts.flatMap((c) => c.reservations.map((r) => [r.id, c.id, agent(r.agent), r.channel, r.status, at(r.offeredAt), at(r.expiresAt), at(r.resolvedAt)])),
+  );
+  await insertUnnest(
+    tx,
+    'contact_events',
+    [['contact_id', 'uuid'], ['at', 'timestamptz'], ['type', 'text'], ['agent_id', 'uuid'], ['reservation_id', 'uuid'], ['detail', 'jsonb']],
+    h.contacts.flatMap((c) =>
+      c.events.map((e) => {
+        const agentOfEvent = agent(e.agent);
+        let detail = e.detail;
+        if (e.type === 'queued') detail = { queueId: queueId.get(c.queueKey), ...detail };
+        if (e.byAgent) detail = { explanation: `agent ${agentOfEvent} accepted contact ${c.id}` };
+        return [c.id, at(e.at), e.type, agentOfEvent, e.reservation === null ? null : c.reservations[e.reservation].id, detail === null ? null : JSON.stringify(detail)];
+      }),
+    ),
+  );
+  await insertUnnest(
+    tx,
+    'report_agent_states',
+    [['agent_id', 'uuid'], ['state', 'text'], ['started_at', 'timestamptz'], ['ended_at', 'timestamptz']],
+    h.agentStates.map((s) => [agent(s.agent), s.state, at(s.from), at(s.to)]),
+  );
 }
