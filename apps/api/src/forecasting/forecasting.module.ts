@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ForecastAlertsController } from './forecast-alerts.controller.js';
 import { ForecastsController } from './forecasts.controller.js';
-import { AcknowledgeForecastAlert, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SystemForecastClock } from './forecasting.use-cases.js';
+import { AcknowledgeForecastAlert, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SyncRoutedHistory, SystemForecastClock } from './forecasting.use-cases.js';
 import { LetterBatchesController } from './letter-batches.controller.js';
 import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches, PrepareLetterBatchData, UpdateLetterBatch } from './letter-batches.use-cases.js';
 
@@ -10,6 +10,7 @@ import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches
   controllers: [ForecastsController, LetterBatchesController, ForecastAlertsController],
   providers: [
     { provide: ForecastClock, useClass: SystemForecastClock },
+    SyncRoutedHistory,
     LoadForecastInput,
     GetQueueForecast,
     RunBacktest,

@@ -48,11 +48,47 @@ export interface QueueForecastInput {
 }
 
 /** Reads a queue's history, holidays and letter batches and turns them into forecast input on the queue's local clock. */
+/**
+ * Vuoro's own contact records as forecasting history: the interval statistics of routed contacts
+ * (ForecastingRepository.syncRoutedHistory). The intraday job brings them up to date before every
+ * check; forecasts and backtests read history at most `MAX_AGE_MS` behind the contact records.
+ */
+@Injectable()
+export class SyncRoutedHistory {
+  static readonly MAX_AGE_MS = 60_000;
+  private last: { at: number; now: number } | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(private readonly forecasting: ForecastingRepository) {}
+
+  /** Brings the routed history up to `now`; returns the interval rows written. */
+  async execute(now: Date): Promise<number> {
+    // One sync at a time per process: a second caller waits for the running one and then runs its own.
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.forecasting.syncRoutedHistory(now);
+    try {
+      const rows = await this.running;
+      this.last = { at: Date.now(), now: now.getTime() };
+      return rows;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** As `execute`, unless this process synced up to a time at or after `now` less than MAX_AGE_MS ago. */
+  async recent(now: Date): Promise<void> {
+    if (this.last && Date.now() - this.last.at < SyncRoutedHistory.MAX_AGE_MS && this.last.now >= now.getTime() - SyncRoutedHistory.MAX_AGE_MS) return;
+    await this.execute(now);
+  }
+}
+
 @Injectable()
 export class LoadForecastInput {
   constructor(
     private readonly forecasting: ForecastingRepository,
     private readonly letterBatches: LetterBatchRepository,
+    private readonly routedHistory: SyncRoutedHistory,
+    private readonly clock: ForecastClock,
   ) {}
 
   async queue(queueId: string): Promise<QueueForecastContext> {
@@ -63,6 +99,7 @@ export class LoadForecastInput {
 
   /** History before `before` (all when omitted), re-binned to `intervalMinutes` (default: the stored length). */
   async execute(queue: QueueForecastContext, opts: { intervalMinutes?: number; before?: Date; untilYear?: number } = {}): Promise<QueueForecastInput> {
+    await this.routedHistory.recent(this.clock.now());
     const rows = await this.forecasting.history(queue.id, undefined, opts.before);
     if (rows.length === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
     const stored = Math.min(...rows.map((r) => r.intervalMinutes));
@@ -187,10 +224,13 @@ export class RunIntradayCheck {
   constructor(
     private readonly load: LoadForecastInput,
     private readonly forecasting: ForecastingRepository,
+    private readonly routedHistory: SyncRoutedHistory,
   ) {}
 
   async execute(now: Date): Promise<IntradayCheckResult> {
     const result = await this.forecasting.runExclusively(INTRADAY_JOB_LOCK_KEY, async () => {
+      // Today's arrivals so far, from the contacts routed up to now.
+      await this.routedHistory.execute(now);
       const alerts: ForecastAlertEntity[] = [];
       let checked = 0;
       for (const queue of await this.forecasting.queueContexts()) {

@@ -65,6 +65,17 @@ export abstract class ForecastingRepository {
    * is called with the number of rows written so far. Returns how many rows were new.
    */
   abstract importHistory(rows: readonly ImportedInterval[], onProgress?: (written: number) => void): Promise<{ inserted: number; updated: number }>;
+  /**
+   * The interval history from Vuoro's own contact records (source `routing`): per queue and interval,
+   * the contacts that arrived before `now` (rejected calls excluded) — offered, answered, abandoned,
+   * answered by their deadline, and the average handle time (talk + wrap-up of the answered contacts
+   * that ended). Recomputes every interval from three days before the queue's latest interval of
+   * any source (all of its contacts when it has none), so outcomes that come later (an email answered
+   * the next day) are counted and a pause of the job leaves no gap. The interval length is that of
+   * the queue's existing history (15 minutes when it has none), so imported and routed history do
+   * not mix lengths. An interval that has an imported or demo row keeps it. Returns the rows written.
+   */
+  abstract syncRoutedHistory(now: Date): Promise<number>;
   abstract listAlerts(filter: AlertFilter): Promise<ForecastAlertEntity[]>;
   abstract findAlert(id: string): Promise<ForecastAlertEntity | null>;
   /** Creates the day's alert of that kind, or refreshes its figures; an acknowledged alert stays acknowledged. */
@@ -131,6 +142,41 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
       }
       return { inserted, updated: rows.length - inserted };
     });
+  }
+
+  async syncRoutedHistory(now: Date): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH q AS (
+         SELECT q.id,
+           COALESCE((SELECT s.interval_minutes FROM interval_statistics s WHERE s.queue_id = q.id ORDER BY s.interval_start DESC, s.interval_minutes LIMIT 1), 15) AS minutes,
+           (SELECT CASE WHEN max(s.interval_start) IS NULL THEN '-infinity'::timestamptz ELSE LEAST(max(s.interval_start), $1::timestamptz) - interval '3 days' END
+            FROM interval_statistics s WHERE s.queue_id = q.id) AS since
+         FROM queues q),
+       agg AS (
+         SELECT q.id AS queue_id, q.minutes,
+           date_bin(make_interval(mins => q.minutes), c.arrived_at, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS interval_start,
+           count(*)::int AS offered,
+           count(c.answered_at)::int AS answered,
+           (count(*) FILTER (WHERE c.status = 'abandoned'))::int AS abandoned,
+           (count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.answered_at <= c.deadline))::int AS within_target,
+           avg(EXTRACT(EPOCH FROM (c.ended_at - c.answered_at)) + COALESCE(w.wrap_up, 0)) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL) AS aht
+         FROM q
+         JOIN contacts c ON c.queue_id = q.id AND c.arrived_at >= q.since AND c.arrived_at < $1
+         LEFT JOIN LATERAL (
+           SELECT max((e.detail->>'wrapUpSeconds')::float8) AS wrap_up FROM contact_events e
+           WHERE e.contact_id = c.id AND jsonb_typeof(e.detail->'wrapUpSeconds') = 'number') w ON c.ended_at IS NOT NULL
+         WHERE c.status <> 'rejected'
+         GROUP BY 1, 2, 3)
+       INSERT INTO interval_statistics (queue_id, interval_minutes, interval_start, offered, answered, abandoned, answered_within_target, aht_seconds, source)
+       SELECT queue_id, minutes, interval_start, offered, answered, abandoned, within_target, CASE WHEN aht > 0 THEN round(aht::numeric, 1) END, 'routing' FROM agg
+       ON CONFLICT (queue_id, interval_minutes, interval_start) DO UPDATE
+         SET offered = EXCLUDED.offered, answered = EXCLUDED.answered, abandoned = EXCLUDED.abandoned,
+             answered_within_target = EXCLUDED.answered_within_target, aht_seconds = EXCLUDED.aht_seconds
+         WHERE interval_statistics.source = 'routing'
+       RETURNING 1`,
+      [now],
+    );
+    return rows.length;
   }
 
   listAlerts(filter: AlertFilter): Promise<ForecastAlertEntity[]> {
