@@ -1,11 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { generateDemoData } from '../../../../libs/demo-data/src/generate-demo-data.js';
 import { DemoDataRepository, type DemoDataSummary } from '../../../../libs/persistence/src/repositories/demo-data.repository.js';
-import { ReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
-import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RefreshReportRollups, type RefreshResult } from '../reports/report-rollup.job.js';
-import { RoutingCatalog } from '../routing/routing-catalog.js';
 
 @Injectable()
 export class SeedDemoData {
@@ -22,17 +19,15 @@ export class SeedDemoData {
  * before the scheduled jobs start, so that the first report answers at once (~3.5 s for the demo
  * week on PGlite). On the embedded database this is also the regression check that the roll-up reads
  * no queue outside its transaction (it would wait for its own transaction on the single session):
- * the catalog here is fresh, so every email queue is read from the database.
+ * nothing has been routed yet at start-up, so the routing catalog is empty and every email queue is
+ * read from the database.
  */
 @Injectable()
 export class RollUpDemoHistory {
-  constructor(
-    private readonly reports: ReportsRepository,
-    private readonly routing: RoutingRepository,
-  ) {}
+  constructor(private readonly refresh: RefreshReportRollups) {}
 
   execute(): Promise<RefreshResult> {
-    return new RefreshReportRollups(this.reports, new RoutingCatalog(this.routing)).execute();
+    return this.refresh.execute();
   }
 }
 

@@ -47,7 +47,6 @@ export interface QueueForecastInput {
   events: ForecastEvents;
 }
 
-/** Reads a queue's history, holidays and letter batches and turns them into forecast input on the queue's local clock. */
 /**
  * Vuoro's own contact records as forecasting history: the interval statistics of routed contacts
  * (ForecastingRepository.syncRoutedHistory). The intraday job brings them up to date before every
@@ -75,13 +74,24 @@ export class SyncRoutedHistory {
     }
   }
 
-  /** As `execute`, unless this process synced up to a time at or after `now` less than MAX_AGE_MS ago. */
+  /**
+   * As `execute`, unless this process synced up to a time at or after `now` less than MAX_AGE_MS ago.
+   * Callers that arrive while a sync runs wait for it and use it (a planning request loads many
+   * queues at once: one sync serves them all).
+   */
   async recent(now: Date): Promise<void> {
-    if (this.last && Date.now() - this.last.at < SyncRoutedHistory.MAX_AGE_MS && this.last.now >= now.getTime() - SyncRoutedHistory.MAX_AGE_MS) return;
-    await this.execute(now);
+    for (;;) {
+      if (this.last && Date.now() - this.last.at < SyncRoutedHistory.MAX_AGE_MS && this.last.now >= now.getTime() - SyncRoutedHistory.MAX_AGE_MS) return;
+      if (!this.running) {
+        await this.execute(now);
+        return;
+      }
+      await this.running.catch(() => undefined);
+    }
   }
 }
 
+/** Reads a queue's history, holidays and letter batches and turns them into forecast input on the queue's local clock. */
 @Injectable()
 export class LoadForecastInput {
   constructor(
