@@ -23,11 +23,14 @@
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
  * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_MIX="phone,chat" (flow shares, default "0.7,0.2"; the rest email), BENCH_WITHOUT_FEATURE_TRIGGERS=true
  * (disables the other features' triggers on agent_presence and contacts, to measure their share), BENCH_DATABASE_SETTINGS
- * (comma-separated name=value set on the bench database, for experiments such as synchronous_commit=off).
+ * (comma-separated name=value set on the bench database, for experiments such as synchronous_commit=off),
+ * BENCH_TARGET=ceiling (measure routing-ceiling.server.ts instead of the API: the same flows against a server
+ * that only makes each changing request durable, group-committed — the most any implementation could
+ * reach here; BENCH_CEILING_FLUSHES = group writes in flight, default 1).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +41,11 @@ const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@1
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const AGENTS = 200;
-const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
+/** `api` (the product) or `ceiling` (routing-ceiling.server.ts: the same requests answered with nothing but a group-committed durable append). */
+const TARGET = process.env.BENCH_TARGET ?? 'api';
+if (TARGET !== 'api' && TARGET !== 'ceiling') throw new Error('BENCH_TARGET: "api" or "ceiling"');
+// The ceiling server keeps its state in memory: one process, so every request of a flow finds it.
+const INSTANCES = TARGET === 'ceiling' ? 1 : Number(process.env.BENCH_INSTANCES ?? 2);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Shares of phone and chat flows (the rest email); BENCH_MIX="phone,chat" e.g. "1,0" for calls only, to cost one channel's flow. */
@@ -97,7 +104,13 @@ async function pgbenchRun(db: string): Promise<{ tps: number; transactions: numb
   return { tps: Number(m[1]), transactions, serverMs: (server * 1000) / transactions, clientMs: (clientSeconds * 1000) / transactions };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const newAgent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 256 });
+let agent = newAgent();
+/** New connections for the next phase: the API closes sockets idle for its keep-alive timeout (5 s) while the floor is measured. */
+function freshConnections(): void {
+  agent.destroy();
+  agent = newAgent();
+}
 const ports: number[] = [];
 let nextPort = 0;
 
@@ -164,6 +177,27 @@ async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> 
     child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
     setTimeout(() => reject(new Error('API did not start in 60 s')), 60_000).unref();
   });
+}
+
+/** Starts the ceiling server (see routing-ceiling.server.ts) on the bench database and a synthetic world for it. */
+async function startCeiling(dbUrl: string): Promise<{ child: ChildProcess; world: World }> {
+  const root = dirname(fileURLToPath(import.meta.url));
+  const world: World = { agents: Array.from({ length: AGENTS }, () => randomUUID()), phoneQueue: randomUUID(), chatQueue: randomUUID(), emailQueue: randomUUID(), telephonyKey: ADMIN_KEY };
+  const child = spawn(process.execPath, [join(root, 'routing-ceiling.server.js')], {
+    env: { ...process.env, DATABASE_URL: dbUrl, CEILING_KEY: ADMIN_KEY, CEILING_AGENTS: world.agents.join(','), CEILING_FLUSHES: process.env.BENCH_CEILING_FLUSHES ?? '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port: number = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      const m = /"url":"http:\/\/[^:]+:(\d+)"/.exec(buf);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`ceiling server exited with ${code}`)));
+  });
+  ports.push(port);
+  return { child, world };
 }
 
 interface World {
@@ -395,13 +429,25 @@ export async function main(): Promise<void> {
       await admin(`ALTER DATABASE ${appDb} SET ${m[1]} = '${m[2]}'`);
       console.log(`(bench database setting for this run: ${m[1]} = ${m[2]})`);
     }
-    // The first instance applies the migrations, the others start on the migrated schema.
-    apis.push(await startApi(urlFor(appDb), true));
-    for (let i = 1; i < INSTANCES; i++) apis.push(await startApi(urlFor(appDb), false));
-    console.log(`API: ${INSTANCES} instance(s) on ports ${ports.join(', ')}, ${POOL_SIZE} database connections each; requests round-robin`);
-    const built = performance.now();
-    const w = await buildWorld();
-    console.log(`(world built through the API in ${((performance.now() - built) / 1000).toFixed(1)} s)`);
+    let w: World;
+    if (TARGET === 'ceiling') {
+      const ceiling = await startCeiling(urlFor(appDb));
+      apis.push(ceiling.child);
+      w = ceiling.world;
+      console.log(
+        `CEILING, not the product: routing-ceiling.server.js (bare node:http, state in memory, no routing work; each changing request answered ` +
+          `after one row of an index-free table is committed, rows of concurrent requests grouped into one INSERT … unnest and one commit, ` +
+          `${process.env.BENCH_CEILING_FLUSHES ?? '1'} group write(s) in flight) on port ${ports[0]}`,
+      );
+    } else {
+      // The first instance applies the migrations, the others start on the migrated schema.
+      apis.push(await startApi(urlFor(appDb), true));
+      for (let i = 1; i < INSTANCES; i++) apis.push(await startApi(urlFor(appDb), false));
+      console.log(`API: ${INSTANCES} instance(s) on ports ${ports.join(', ')}, ${POOL_SIZE} database connections each; requests round-robin`);
+      const built = performance.now();
+      w = await buildWorld();
+      console.log(`(world built through the API in ${((performance.now() - built) / 1000).toFixed(1)} s)`);
+    }
     console.log(
       `world: ${AGENTS} agents (phone 1, chat 3, email 5), phone/chat/email queues; mix ${Math.round(PHONE_SHARE * 100)} % phone, ${Math.round(CHAT_SHARE * 100)} % chat, ` +
         `${Math.round((1 - PHONE_SHARE - CHAT_SHARE) * 100)} % email`,
@@ -465,6 +511,7 @@ export async function main(): Promise<void> {
         `its backend ${floor.pgServerMs.toFixed(3)} ms; × ${(requests / decisions).toFixed(2)} requests per decision = ${floorPerDecision.toFixed(2)} ms of CPU per decision, ` +
         `so without batching requests together the CPU ratio cannot exceed ${((bench.serverMs + bench.clientMs) / floorPerDecision).toFixed(2)}`,
     );
+    freshConnections();
     const half = await openLoop(w, SECONDS, full.rate / 2);
     console.log(
       `open loop at half of that (${(full.rate / 2).toFixed(0)} decisions/s offered, ${half.rate.toFixed(0)} achieved): ` +
