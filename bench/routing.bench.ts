@@ -26,7 +26,10 @@
  * (comma-separated name=value set on the bench database, for experiments such as synchronous_commit=off),
  * BENCH_TARGET=ceiling (measure routing-ceiling.server.ts instead of the API: the same flows against a server
  * that only makes each changing request durable, group-committed — the most any implementation could
- * reach here; BENCH_CEILING_FLUSHES = group writes in flight, default 1).
+ * reach here; BENCH_CEILING_FLUSHES = group writes in flight, default 1), BENCH_TARGET=batched (the same server
+ * writing the rows Vuoro's engine writes — contact, reservation, timeline, presence, customer — into the
+ * migrated schema in batches: the write path of an in-memory engine; BENCH_CEILING_LEAN=true: without reservation rows
+ * and the contact update on answer), BENCH_WITHOUT_FOREIGN_KEYS=true (experiment: drops the routing tables' foreign keys).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -43,9 +46,9 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const AGENTS = 200;
 /** `api` (the product) or `ceiling` (routing-ceiling.server.ts: the same requests answered with nothing but a group-committed durable append). */
 const TARGET = process.env.BENCH_TARGET ?? 'api';
-if (TARGET !== 'api' && TARGET !== 'ceiling') throw new Error('BENCH_TARGET: "api" or "ceiling"');
-// The ceiling server keeps its state in memory: one process, so every request of a flow finds it.
-const INSTANCES = TARGET === 'ceiling' ? 1 : Number(process.env.BENCH_INSTANCES ?? 2);
+if (TARGET !== 'api' && TARGET !== 'ceiling' && TARGET !== 'batched') throw new Error('BENCH_TARGET: "api", "ceiling" or "batched"');
+// The measurement servers keep their state in memory: one process, so every request of a flow finds it.
+const INSTANCES = TARGET === 'api' ? Number(process.env.BENCH_INSTANCES ?? 2) : 1;
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Shares of phone and chat flows (the rest email); BENCH_MIX="phone,chat" e.g. "1,0" for calls only, to cost one channel's flow. */
@@ -179,12 +182,20 @@ async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> 
   });
 }
 
-/** Starts the ceiling server (see routing-ceiling.server.ts) on the bench database and a synthetic world for it. */
-async function startCeiling(dbUrl: string): Promise<{ child: ChildProcess; world: World }> {
+/**
+ * Starts a measurement server (routing-ceiling.server.ts) on the bench database: `log` writes with a
+ * synthetic world; `rows` on a world built through the API (the rows it writes need its agents and queues).
+ */
+async function startCeiling(dbUrl: string, writes: 'log' | 'rows', built?: World): Promise<{ child: ChildProcess; world: World }> {
   const root = dirname(fileURLToPath(import.meta.url));
-  const world: World = { agents: Array.from({ length: AGENTS }, () => randomUUID()), phoneQueue: randomUUID(), chatQueue: randomUUID(), emailQueue: randomUUID(), telephonyKey: ADMIN_KEY };
+  const world: World = built
+    ? { ...built, telephonyKey: ADMIN_KEY }
+    : { agents: Array.from({ length: AGENTS }, () => randomUUID()), phoneQueue: randomUUID(), chatQueue: randomUUID(), emailQueue: randomUUID(), telephonyKey: ADMIN_KEY };
   const child = spawn(process.execPath, [join(root, 'routing-ceiling.server.js')], {
-    env: { ...process.env, DATABASE_URL: dbUrl, CEILING_KEY: ADMIN_KEY, CEILING_AGENTS: world.agents.join(','), CEILING_FLUSHES: process.env.BENCH_CEILING_FLUSHES ?? '1' },
+    env: {
+      ...process.env, DATABASE_URL: dbUrl, CEILING_KEY: ADMIN_KEY, CEILING_AGENTS: world.agents.join(','), CEILING_QUEUES: [world.phoneQueue, world.chatQueue, world.emailQueue].join(','),
+      CEILING_WRITES: writes, CEILING_FLUSHES: process.env.BENCH_CEILING_FLUSHES ?? '1', CEILING_LEAN: process.env.BENCH_CEILING_LEAN ?? 'false',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port: number = await new Promise((resolve, reject) => {
@@ -431,13 +442,31 @@ export async function main(): Promise<void> {
     }
     let w: World;
     if (TARGET === 'ceiling') {
-      const ceiling = await startCeiling(urlFor(appDb));
+      const ceiling = await startCeiling(urlFor(appDb), 'log');
       apis.push(ceiling.child);
       w = ceiling.world;
       console.log(
         `CEILING, not the product: routing-ceiling.server.js (bare node:http, state in memory, no routing work; each changing request answered ` +
           `after one row of an index-free table is committed, rows of concurrent requests grouped into one INSERT … unnest and one commit, ` +
           `${process.env.BENCH_CEILING_FLUSHES ?? '1'} group write(s) in flight) on port ${ports[0]}`,
+      );
+    } else if (TARGET === 'batched') {
+      // The API migrates the database and builds the world (agents, queues, presence rows), then makes way.
+      const api = await startApi(urlFor(appDb), true);
+      const built = await buildWorld();
+      await new Promise((r) => {
+        api.once('exit', r);
+        api.kill('SIGTERM');
+      });
+      freshConnections();
+      ports.length = 0;
+      const batched = await startCeiling(urlFor(appDb), 'rows', built);
+      apis.push(batched.child);
+      w = batched.world;
+      console.log(
+        `BATCHED WRITE PATH, not the product: routing-ceiling.server.js with CEILING_WRITES=rows (bare node:http, state in memory, longest-idle choice; ` +
+          `each request's customer, contact, reservation, timeline and presence rows written into the migrated schema, requests grouped into one ` +
+          `statement and one commit, ${process.env.BENCH_CEILING_FLUSHES ?? '1'} group write(s) in flight) on port ${ports[0]}`,
       );
     } else {
       // The first instance applies the migrations, the others start on the migrated schema.
@@ -457,6 +486,16 @@ export async function main(): Promise<void> {
     if (process.env.BENCH_WITHOUT_FEATURE_TRIGGERS === 'true') {
       await admin(`ALTER TABLE agent_presence DISABLE TRIGGER USER; ALTER TABLE contacts DISABLE TRIGGER USER`, appDb);
       console.log('(triggers of other features on agent_presence and contacts disabled for this run)');
+    }
+    // Experiment: what the foreign-key checks of the routing tables cost (each checked row locks its parent rows FOR KEY SHARE).
+    if (process.env.BENCH_WITHOUT_FOREIGN_KEYS === 'true') {
+      await admin(
+        `DO $$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN ` +
+          `('contacts', 'contact_events', 'reservations', 'agent_presence', 'customers', 'report_agent_states', 'survey_candidates') ` +
+          `LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname); END LOOP; END $$`,
+        appDb,
+      );
+      console.log('(foreign keys of the routing tables dropped for this run)');
     }
     // pgbench -i vacuums and analyzes its tables; this server runs without autovacuum, so do the same here.
     await admin(`VACUUM (ANALYZE)`, appDb);
