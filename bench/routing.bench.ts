@@ -164,6 +164,12 @@ async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> 
     env: { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json', DATABASE_POOL_SIZE: String(POOL_SIZE), SEED_DEMO_DATA: 'never', MIGRATIONS_RUN: String(migrate) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  await listening(child, 'API');
+  return child;
+}
+
+/** Waits for a started server to print its `"url"` (the API's JSON log line, or a measurement server's), and adds its port to `ports`. */
+function listening(child: ChildProcess, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let buf = '';
     let started = false;
@@ -174,11 +180,11 @@ async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> 
       if (m) {
         started = true;
         ports.push(Number(m[1]));
-        resolve(child);
+        resolve();
       }
     });
-    child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
-    setTimeout(() => reject(new Error('API did not start in 60 s')), 60_000).unref();
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+    setTimeout(() => reject(new Error(`${name} did not start in 60 s`)), 60_000).unref();
   });
 }
 
@@ -198,16 +204,7 @@ async function startCeiling(dbUrl: string, writes: 'log' | 'rows', built?: World
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port: number = await new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      const m = /"url":"http:\/\/[^:]+:(\d+)"/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`ceiling server exited with ${code}`)));
-  });
-  ports.push(port);
+  await listening(child, 'measurement server');
   return { child, world };
 }
 
