@@ -73,7 +73,7 @@ describe('privacy: erasure on request and retention keep the figures, remove the
     // audited, counts only
     const [audit] = await db.query(`SELECT actor, action, entity_type, entity_id, detail FROM audit_log WHERE action = 'customer.personal-data-erased'`);
     expect(audit).toMatchObject({ actor: expect.stringMatching(/^api-key:/), entity_type: 'customer', entity_id: erased.body.customerId, detail: { contacts: 2, surveys: 1, invitationsCancelled: 0, customers: 1 } }); // her answer already cancelled the invitation that was still open (no gateway in this app); the next test erases one with an open invitation
-    expect(JSON.stringify(audit)).not.toMatch(/anna|Virtanen|040/i);
+    expect(JSON.stringify(audit)).not.toMatch(/anna|Virtanen|040 123/i);
     // the reference no longer finds anyone
     expect((await t.http.post('/v1/customers/web-anna-77/erasure').set(...bearer(t.adminKey)).expect(404)).body.code).toBe('customer.not_found');
   });
