@@ -44,7 +44,7 @@ const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@1
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const AGENTS = 200;
-/** `api` (the product) or `ceiling` (routing-ceiling.server.ts: the same requests answered with nothing but a group-committed durable append). */
+/** `api` (the product), or a measurement server (routing-ceiling.server.ts): `ceiling` (nothing but a group-committed durable append per request) or `batched` (in memory, today's rows written in groups). */
 const TARGET = process.env.BENCH_TARGET ?? 'api';
 if (TARGET !== 'api' && TARGET !== 'ceiling' && TARGET !== 'batched') throw new Error('BENCH_TARGET: "api", "ceiling" or "batched"');
 // The measurement servers keep their state in memory: one process, so every request of a flow finds it.
@@ -186,6 +186,15 @@ function listening(child: ChildProcess, name: string): Promise<void> {
     child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
     setTimeout(() => reject(new Error(`${name} did not start in 60 s`)), 60_000).unref();
   });
+}
+
+/** Stops a server process: SIGTERM (graceful shutdown), SIGKILL if it has not exited after 10 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 /**
@@ -451,11 +460,8 @@ export async function main(): Promise<void> {
       // The API migrates the database and builds the world (agents, queues, presence rows), then makes way.
       const api = await startApi(urlFor(appDb), true);
       const built = await buildWorld();
-      await new Promise((r) => {
-        api.once('exit', r);
-        api.kill('SIGTERM');
-      });
-      freshConnections();
+      freshConnections(); // the API's graceful shutdown waits for open keep-alive sockets
+      await stop(api);
       ports.length = 0;
       const batched = await startCeiling(urlFor(appDb), 'rows', built);
       apis.push(batched.child);
@@ -564,15 +570,7 @@ export async function main(): Promise<void> {
     );
   } finally {
     agent.destroy(); // close keep-alive sockets first, or the API's graceful shutdown waits for them
-    await Promise.all(
-      apis.map(async (api) => {
-        if (api.exitCode !== null) return;
-        const exited = new Promise((r) => api.once('exit', r));
-        api.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (api.exitCode === null) api.kill('SIGKILL');
-      }),
-    );
+    await Promise.all(apis.map(stop));
     if (process.env.BENCH_KEEP_DATABASE === 'true') console.log(`kept database ${appDb}`);
     else await admin(`DROP DATABASE IF EXISTS ${appDb} WITH (FORCE)`);
     await admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
