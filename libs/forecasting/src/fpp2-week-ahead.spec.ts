@@ -36,8 +36,8 @@ describe('protocol fpp2-calls-week-ahead v1', () => {
     expect(r.mase).toBeLessThan(0.73);
   });
 
-  // Measured 7.77 % (7.773; 7.782 before the pooled within-half-hour split). The 7.73 % target is NOT met: no change chosen on
-  // the training weeks (12…29) closed it. Issue 5's DSHW / MSTL and their per-series selection or combination (combine.ts) lost
+  // Measured 7.77 % (7.771; 7.773 before the square-root-averaged shares, 7.782 before the pooled within-half-hour split).
+  // The 7.73 % target is NOT met: no change chosen on the training weeks (12…29) closed it. Issue 5's DSHW / MSTL and their per-series selection or combination (combine.ts) lost
   // to the default on the training weeks; on the test origins the selection chose the default every
   // time (7.77 % at 5 min via half-hours). A long-run level mixed into the EWMA level (−0.07 points on pooled training WAPE)
   // won only 10 of 18 training weeks and was rejected as noise (on the test weeks it would have
@@ -51,9 +51,33 @@ describe('protocol fpp2-calls-week-ahead v1', () => {
   // test weeks: choosing them would be choosing on test data); an equal mean of EWMA levels with
   // half-lives 5/10/20 days (7.625 → 7.778 %, but 12/18 weeks against the split alone and worse at 30 min
   // and on the Anonymous Bank test weeks: noise).
-  it('beats every published entry at 5 minutes (measured 7.77 %)', () => {
+  // Session 4, scored with training-selection.ts (training = pooled 5-min WAPE over weeks 12…29 and weeks won
+  // out of 18 against the then default, 7.6451 %; test = weeks 30…34 against 7.7727 %, measured only after the
+  // choice was made). ADOPTED: weekday half-hour shares from the per-slot mean of the square roots of the daily
+  // shares (`profilePower` 0.5, variance-stabilised): 7.6388 %, 12/18 → test 7.7708 % (Anonymous Bank 6 min,
+  // same path: training 40.50 → 40.30 %, 23/32; test 32.37 → 32.11 %). Power sensitivity, all winning training
+  // but not chosen (the untuned square root was taken): power 0.25 / 0.75 per slot 7.6359 (11) / 7.6419 (12)
+  // → 7.7704 / 7.7716 %; power means of half-hour shares 0.01 / 0.25 / 0.5 / 0.75: 7.6383 (12) / 7.6399 (12) /
+  // 7.6416 (13) / 7.6433 (13) → 7.7696 / 7.7701 / 7.7708 / 7.7717 %; with a first-order Poisson bias
+  // correction 7.6422 (12) → 7.7709 % (and worse on Anonymous Bank 6 min). Also winning training by a hair,
+  // not adopted: empirical-Bayes shrinkage of each 5-min share toward the ±1-slot kernel-smoothed shape
+  // (weight τ²/(τ²+v_s), v_s from the day-to-day spread) 7.6449 (10) → 7.7747 %, with the square root
+  // 7.6414 (14) → 7.7728 %. REJECTED on training: the same shrinkage toward ±2/±3-slot smoothing 7.6491 (8) /
+  // 7.6516 (8) → 7.7794 / 7.7826 %; exponential decay in the pooled within-half-hour shape, half-life
+  // 4/8/15/30 weeks 7.6495 (6) / 7.6466 (7) / 7.6456 (9) / 7.6453 (8) → 7.7757 / 7.7718 / 7.7714 / 7.7717 %;
+  // half-hour share window 8/12/15/20 weeks 7.6731 (8) / 7.6803 (8) / 7.6604 (6) / 7.6532 (2) → 7.8067 /
+  // 7.8162 / 7.8046 / 7.8034 %; within-half-hour shape window 10/15 weeks 7.6542 (3) / 7.6482 (2) → 7.7808 /
+  // 7.7758 %; per-weekday window 4/8/15/30 chosen on half-hour errors (as the 30-min model does, i.e. the
+  // 30-min profile split by the 5-min shape) 7.6465 (2) → 7.7640 %, without the 5 % tolerance 7.6638 (9) →
+  // 7.7644 %, on 5-min errors identical to the default; trimmed means of the shares (5/10/20 % of half-hour
+  // shares, 10/20 % of 5-min shares) 7.6474–7.6713 (4–8) → 7.7644–7.7722 %; level bias correction by the
+  // ratio actual/forecast of the week-ahead daily totals from the last 2/4/8 weekly origins, weight 1:
+  // 8.3444 (6) / 8.0620 (6) / 7.9012 (8) → 7.5862 / 7.8620 / 7.8915 %, weight 0.5 over 4/8: 7.7629 (7) /
+  // 7.6978 (10) → 7.7576 / 7.8242 %. The only figures under 7.73 % on the test weeks belong to candidates
+  // that lost badly on the training weeks.
+  it('beats every published entry at 5 minutes (measured 7.771 %)', () => {
     const r = runFpp2Protocol(vuoroDefault(), '5min', s5);
-    expect(r.wape).toBeLessThan(7.78);
+    expect(r.wape).toBeLessThan(7.772);
     expect(r.wape).toBeLessThan(8.59); // Prophet multiplicative, best published at 5 min
   });
 

@@ -77,6 +77,10 @@ export interface LevelProfileOptions {
   levelMix?: readonly { halfLifeDays: number; weight: number }[];
   /** half-life (weeks) of the exponential weights of past days in the intraday profile; default: equal weights. */
   profileHalfLifeWeeks?: number;
+  /** weekday profiles average the daily shares of each slot as a power mean, (Σ w·share^p / Σ w)^(1/p):
+   * 0.5 averages square roots (variance-stabilised for Poisson counts), which lowers slots whose share
+   * varies a lot from day to day; default 1 = the plain mean. */
+  profilePower?: number;
   /** hierarchical profile for fine slots: share of each group of `profileGroup` slots from the last
    * `profileWeeks` weeks, split within the group by the smoothed shape of the last `shareWeeks` weeks. */
   profileGroup?: number;
@@ -336,15 +340,21 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
       });
     }
   }
+  const power = o.profilePower ?? 1;
   const rawProfile = (d: number, end: number, weeks: number, halfLife: number): number[] => {
     const p = new Array<number>(S).fill(0);
     let used = 0;
+    let wsum = 0;
     for (let i = end - 1; i >= 0 && used < weeks; i--) {
       if (dows[i] !== d || !typical[i] || T[i] <= 0) continue;
       const w = Number.isFinite(halfLife) ? Math.pow(0.5, used / halfLife) : 1;
-      for (let s = 0; s < S; s++) p[s] += (w * history.values[i][s]) / T[i];
+      if (power === 1) for (let s = 0; s < S; s++) p[s] += (w * history.values[i][s]) / T[i];
+      else for (let s = 0; s < S; s++) p[s] += w * Math.pow(Math.max(0, history.values[i][s]) / T[i], power);
       used++;
+      wsum += w;
     }
+    // power mean, scaled back to a sum of shares like the plain path (profiles are normalised later)
+    if (power !== 1 && wsum > 0) for (let s = 0; s < S; s++) p[s] = wsum * Math.pow(p[s] / wsum, 1 / power);
     return p;
   };
   /** Σ of the shares of the last `weeks` × P typical days of any weekday before day `end`. */
