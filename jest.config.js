@@ -36,5 +36,16 @@ export default {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
+    // The HTTP specs that route contacts, again on the in-memory routing engine (ROUTING_ENGINE=memory):
+    // both engines must answer the same.
+    {
+      ...common,
+      displayName: 'routing-memory',
+      testMatch: ['<rootDir>/test/http/(routing|reports|feedback|privacy|forecast-routed)-*.spec.ts'],
+      testPathIgnorePatterns: ['/routing-memory-engine\\.spec\\.ts$'],
+      setupFiles: ['<rootDir>/test/setup/routing-memory-engine.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
   ],
 };

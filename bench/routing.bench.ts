@@ -18,6 +18,7 @@
  *    implementation without cross-request batching could reach.
  * Both databases are dropped at the end. Environment: BENCH_DATABASE_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (default 15), BENCH_CLIENTS (default 16),
+ * BENCH_ROUTING_ENGINE (the API's ROUTING_ENGINE, default database; memory runs one instance),
  * BENCH_INSTANCES (default 2), BENCH_POOL_SIZE (connections per instance, default 10),
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
@@ -47,8 +48,11 @@ const AGENTS = 200;
 /** `api` (the product), or a measurement server (routing-ceiling.server.ts): `ceiling` (nothing but a group-committed durable append per request) or `batched` (in memory, today's rows written in groups). */
 const TARGET = process.env.BENCH_TARGET ?? 'api';
 if (TARGET !== 'api' && TARGET !== 'ceiling' && TARGET !== 'batched') throw new Error('BENCH_TARGET: "api", "ceiling" or "batched"');
-// The measurement servers keep their state in memory: one process, so every request of a flow finds it.
-const INSTANCES = TARGET === 'api' ? Number(process.env.BENCH_INSTANCES ?? 2) : 1;
+/** The API's routing engine (ROUTING_ENGINE): `database` or `memory` (one owner instance: others answer 503 until requests are forwarded to the owner). */
+const ENGINE = process.env.BENCH_ROUTING_ENGINE ?? 'database';
+if (ENGINE !== 'database' && ENGINE !== 'memory') throw new Error('BENCH_ROUTING_ENGINE: "database" or "memory"');
+// The measurement servers and the memory engine keep their state in memory: one process, so every request of a flow finds it.
+const INSTANCES = TARGET === 'api' && ENGINE === 'database' ? Number(process.env.BENCH_INSTANCES ?? 2) : 1;
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Shares of phone and chat flows (the rest email); BENCH_MIX="phone,chat" e.g. "1,0" for calls only, to cost one channel's flow. */
@@ -161,7 +165,7 @@ async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> 
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/api/src/main.js')], {
-    env: { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json', DATABASE_POOL_SIZE: String(POOL_SIZE), SEED_DEMO_DATA: 'never', MIGRATIONS_RUN: String(migrate) },
+    env: { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json', DATABASE_POOL_SIZE: String(POOL_SIZE), SEED_DEMO_DATA: 'never', MIGRATIONS_RUN: String(migrate), ROUTING_ENGINE: ENGINE },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await listening(child, 'API');
@@ -475,7 +479,7 @@ export async function main(): Promise<void> {
       // The first instance applies the migrations, the others start on the migrated schema.
       apis.push(await startApi(urlFor(appDb), true));
       for (let i = 1; i < INSTANCES; i++) apis.push(await startApi(urlFor(appDb), false));
-      console.log(`API: ${INSTANCES} instance(s) on ports ${ports.join(', ')}, ${POOL_SIZE} database connections each; requests round-robin`);
+      console.log(`API (ROUTING_ENGINE=${ENGINE}): ${INSTANCES} instance(s) on ports ${ports.join(', ')}, ${POOL_SIZE} database connections each; requests round-robin`);
       const built = performance.now();
       w = await buildWorld();
       console.log(`(world built through the API in ${((performance.now() - built) / 1000).toFixed(1)} s)`);

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import { RoutingInvalidations } from '../../apps/api/src/persistence/routing-invalidations.js';
 import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
@@ -46,9 +47,14 @@ describe('routing: agents lent from other departments', () => {
   });
   afterAll(() => t.close());
 
+  // Loans written here with SQL, as the loans API would write them, and announced as it does (the
+  // in-memory engine re-reads the agent; the database engine reads loans on every decision).
+  const loansChanged = () => t.app.get(RoutingInvalidations).agentsChanged([lent]);
+
   beforeEach(async () => {
     offsetMs = 0;
     await db.query('DELETE FROM loans');
+    loansChanged();
   });
 
   async function loan(from: number, to: number, extra: { status?: string; queueId?: string | null } = {}): Promise<void> {
@@ -58,6 +64,7 @@ describe('routing: agents lent from other departments', () => {
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'test')`,
       [lent, otherDepartmentId, w.departmentId, extra.queueId ?? null, new Date(now + from), new Date(now + to), extra.status ?? 'active'],
     );
+    loansChanged();
   }
 
   /** Places a call (queued: nobody at home), lets it wait `waitSeconds`, runs the sweep, returns the call's state. */

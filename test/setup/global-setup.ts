@@ -6,5 +6,6 @@ import { randomBytes } from 'node:crypto';
  * CommonJS, so it imports nothing of the project's own.
  */
 export default async function globalSetup(): Promise<void> {
-  process.env.VUORO_TEST_RUN_ID = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  // Each jest project that uses the database runs this: they share one run (and one template).
+  process.env.VUORO_TEST_RUN_ID ??= `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 }

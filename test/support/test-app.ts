@@ -30,6 +30,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logFormat: 'json',
     // Tests call scheduled use cases directly with a fixed clock.
     forecastJobEnabled: false,
+    // The jest project `routing-memory` runs the routing specs again on the in-memory engine.
+    routingEngine: process.env.TEST_ROUTING_ENGINE === 'memory' ? 'memory' : 'database',
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@
  * Typed domain errors with stable string codes. The API maps `kind` to an HTTP status in one
  * exception filter; the code and the message reach the client as problem+json.
  */
-export type DomainErrorKind = 'not-found' | 'conflict' | 'unprocessable' | 'forbidden' | 'unauthenticated' | 'gone';
+export type DomainErrorKind = 'not-found' | 'conflict' | 'unprocessable' | 'forbidden' | 'unauthenticated' | 'gone' | 'unavailable';
 
 export interface FieldViolation {
   /** Dotted path of the offending field, e.g. `skills[0].proficiency`. */

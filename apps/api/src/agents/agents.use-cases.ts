@@ -4,6 +4,7 @@ import type { AgentEntity } from '../../../../libs/persistence/src/entities/agen
 import { AgentRepository, type AgentData, type AgentFilter } from '../../../../libs/persistence/src/repositories/agent.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { Page, PageRequest } from '../../../../libs/persistence/src/repositories/page.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 import { CheckSkillsExist } from '../skills/skills.use-cases.js';
 import type { CreateAgentDto } from './agent.dto.js';
 
@@ -60,9 +61,12 @@ export class CreateAgent {
   constructor(
     private readonly agents: AgentRepository,
     private readonly prepare: PrepareAgentData,
+    private readonly routing: RoutingInvalidations,
   ) {}
   async execute(input: CreateAgentDto): Promise<AgentEntity> {
-    return this.agents.create(await this.prepare.execute(input));
+    const agent = await this.agents.create(await this.prepare.execute(input));
+    this.routing.agentsChanged([agent.id]);
+    return agent;
   }
 }
 
@@ -71,16 +75,24 @@ export class UpdateAgent {
   constructor(
     private readonly agents: AgentRepository,
     private readonly prepare: PrepareAgentData,
+    private readonly routing: RoutingInvalidations,
   ) {}
   async execute(id: string, input: CreateAgentDto): Promise<AgentEntity> {
-    return (await this.agents.update(id, await this.prepare.execute(input))) ?? Promise.reject(notFound('agent', id));
+    const agent = await this.agents.update(id, await this.prepare.execute(input));
+    if (!agent) throw notFound('agent', id);
+    this.routing.agentsChanged([id]);
+    return agent;
   }
 }
 
 @Injectable()
 export class DeleteAgent {
-  constructor(private readonly agents: AgentRepository) {}
+  constructor(
+    private readonly agents: AgentRepository,
+    private readonly routing: RoutingInvalidations,
+  ) {}
   async execute(id: string): Promise<void> {
     if (!(await this.agents.delete(id))) throw notFound('agent', id);
+    this.routing.agentsChanged([id]);
   }
 }

@@ -19,6 +19,8 @@ function statusOf(kind: DomainErrorKind): number {
       return 401;
     case 'gone':
       return 410;
+    case 'unavailable':
+      return 503;
     default: {
       const exhaustive: never = kind;
       return exhaustive;

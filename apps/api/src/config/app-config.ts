@@ -20,6 +20,11 @@ export interface AppConfig {
   adminApiKeyIsDemoDefault: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /**
+   * ROUTING_ENGINE: `database` (default: every decision reads and locks the tables, any number of
+   * instances) or `memory` (routing state in memory in one owner instance, group-committed writes).
+   */
+  routingEngine?: 'database' | 'memory';
   /** Run the routing engine's scheduled jobs (offer timeouts, wrap-up ends, sweeps); default true. */
   routingJobs?: boolean;
   /** Keep the report roll-ups up to date every 15 seconds (REPORT_JOBS); default true. */
@@ -124,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminApiKeyIsDemoDefault,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json', problems),
+    routingEngine: oneOf(env, 'ROUTING_ENGINE', ['database', 'memory'] as const, 'database', problems),
     routingJobs: bool(env, 'ROUTING_JOBS', true, problems),
     reportJobs: bool(env, 'REPORT_JOBS', true, problems),
     forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),

@@ -26,6 +26,7 @@ import { FeedbackRepository, TypeOrmFeedbackRepository } from '../../../../libs/
 import { PrivacyRepository, TypeOrmPrivacyRepository } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import { ReportsRepository, TypeOrmReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RoutingInvalidations } from './routing-invalidations.js';
 
 const repositories = [
   [AgentRepository, TypeOrmAgentRepository],
@@ -69,8 +70,9 @@ const repositories = [
       inject: [DataSource],
       useFactory: (dataSource: DataSource) => new implementation(dataSource),
     })),
+    RoutingInvalidations,
   ],
-  exports: [DataSource, ...repositories.map(([token]) => token)],
+  exports: [DataSource, RoutingInvalidations, ...repositories.map(([token]) => token)],
 })
 export class PersistenceModule implements OnApplicationShutdown {
   constructor(

@@ -7,6 +7,7 @@ import { QueueRepository } from '../../../../libs/persistence/src/repositories/q
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
 import type { AcceptLoansDto, LoanQueryDto } from './loan.dto.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 import { PlanningClock, type Actor } from './planning-context.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
 
@@ -28,6 +29,7 @@ export class AcceptLoans {
     private readonly planning: PlanningRepository,
     private readonly queues: QueueRepository,
     private readonly clock: PlanningClock,
+    private readonly routing: RoutingInvalidations,
   ) {}
 
   async execute(actor: Actor, body: AcceptLoansDto): Promise<LoanEntity[]> {
@@ -52,7 +54,7 @@ export class AcceptLoans {
       items.push({ agentId: l.agentId, fromDepartmentId: l.fromDepartmentId, toDepartmentId: queue?.departmentId ?? '', queueId: l.queueId, startsAt, endsAt, reason: body.reason, createdBy: actor.actor });
     }
     if (v.length) throw invalid(v);
-    return this.loans.transaction(async (tx) => {
+    const created = await this.loans.transaction(async (tx) => {
       await tx.lockAgents(items.map((l) => l.agentId));
       const created: LoanEntity[] = [];
       for (const [i, item] of items.entries()) {
@@ -66,6 +68,8 @@ export class AcceptLoans {
       }
       return created;
     });
+    this.routing.agentsChanged(created.map((l) => l.agentId));
+    return created;
   }
 
   /**
@@ -119,10 +123,13 @@ export class GetLoan {
 /** Decline (manager of the lending department) or cancel (supervisor): only an active loan, with a reason, audited in the same transaction. */
 @Injectable()
 export class DecideLoan {
-  constructor(private readonly loans: LoanRepository) {}
+  constructor(
+    private readonly loans: LoanRepository,
+    private readonly routing: RoutingInvalidations,
+  ) {}
 
-  execute(actor: Actor, id: string, decision: 'declined' | 'cancelled', reason: string): Promise<LoanEntity> {
-    return this.loans.transaction(async (tx) => {
+  async execute(actor: Actor, id: string, decision: 'declined' | 'cancelled', reason: string): Promise<LoanEntity> {
+    const saved = await this.loans.transaction(async (tx) => {
       const loan = await tx.lock(id);
       if (!loan) throw notFound('loan', id);
       if (decision === 'declined' && actor.role === 'manager' && actor.departmentId && actor.departmentId !== loan.fromDepartmentId) {
@@ -133,6 +140,8 @@ export class DecideLoan {
       await tx.audit({ actor: actor.actor, action: decision === 'declined' ? 'loan.declined' : 'loan.cancelled', entityType: 'loan', entityId: id, detail: { reason, previousStatus: loan.status } });
       return saved;
     });
+    this.routing.agentsChanged([saved.agentId]);
+    return saved;
   }
 }
 

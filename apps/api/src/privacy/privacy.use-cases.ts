@@ -5,6 +5,7 @@ import { PERSONAL_DATA_RETENTION_LOCK_KEY } from '../../../../libs/persistence/s
 import { PrivacyRepository, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 
 /** The clock of erasure and retention (tests move it). */
 @Injectable()
@@ -27,6 +28,7 @@ export class EraseCustomerPersonalData {
   constructor(
     private readonly privacy: PrivacyRepository,
     private readonly clock: PrivacyClock,
+    private readonly routing: RoutingInvalidations,
   ) {}
 
   async execute(refOrId: string, caller: Caller | undefined): Promise<ErasureCounts & { customerId: string; erasedAt: Date }> {
@@ -35,6 +37,7 @@ export class EraseCustomerPersonalData {
     if (!customerId) throw notFound('customer', '(given reference)');
     const now = this.clock.now();
     const counts = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
+    this.routing.customersChanged([customerId]);
     this.logger.log({ msg: 'customer personal data erased', customerId, ...counts });
     return { customerId, erasedAt: now, ...counts };
   }
@@ -48,6 +51,7 @@ export class ApplyPersonalDataRetention {
   constructor(
     private readonly privacy: PrivacyRepository,
     private readonly clock: PrivacyClock,
+    private readonly routing: RoutingInvalidations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -61,6 +65,7 @@ export class ApplyPersonalDataRetention {
     const cutoff = new Date(now.getTime() - days * 86_400_000);
     const counts = await this.privacy.runExclusively(PERSONAL_DATA_RETENTION_LOCK_KEY, () => this.privacy.applyRetention(cutoff, days, 'system:retention', now));
     if (!counts) return { ran: false };
+    this.routing.customersChanged('all');
     this.logger.log({ msg: 'personal data retention applied', retentionDays: days, cutoff: cutoff.toISOString(), ...counts });
     return { ran: true, cutoff, ...counts };
   }

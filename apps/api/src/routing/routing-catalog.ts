@@ -35,12 +35,20 @@ export class RoutingCatalog {
   private readonly entries = new Map<string, { at: number; queueId: string | null }>();
   private readonly attributes = new Map<string, { at: number; queueId: string | null }>();
 
+  private readonly listeners = new Set<() => void>();
+
   constructor(private readonly repo: RoutingRepository) {}
 
   invalidate(): void {
     this.queues.clear();
     this.entries.clear();
     this.attributes.clear();
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` on every invalidate() (a queue, settings or entry-point change in this process). */
+  onInvalidate(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
   async queue(queueId: string): Promise<QueueDefinition | null> {

@@ -40,41 +40,9 @@ import {
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 
-export type PhoneDecision =
-  | { decisionId: string; decision: 'agent'; agentId: string; target: string }
-  | { decisionId: string; decision: 'queue'; queueId: string; position: number; estimatedWaitSeconds: number; fallbackTarget?: string; callbackOffered?: boolean }
-  | { decisionId: string; decision: 'reject'; sipCode: number; reason: string };
+import type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
 
-export interface PhoneDecisionInput {
-  callId: string;
-  callerId: string;
-  callerName: string;
-  calledNumber: string;
-  language: string;
-}
-
-export type TelephonyEventName = 'answered' | 'ended' | 'abandoned' | 'rejected' | 'agent_failed' | 'fallback_failed' | 'failed';
-
-export interface TelephonyEvent {
-  event: TelephonyEventName;
-  channel: Channel;
-  callId: string;
-  decisionId?: string;
-  agentId?: string;
-  leg?: string;
-  sipCode?: number;
-  hangupBy?: string;
-  durationSec?: number;
-  ts: string;
-}
-
-export interface NewContactInput {
-  channel: 'chat' | 'email';
-  queueId: string;
-  customerRef: string;
-  language: string;
-  subject?: string;
-}
+export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent, TelephonyEventName } from '../../../../libs/routing/src/core/types.js';
 
 /** How long a customer's last agent counts as "previous agent" (look-back window). */
 const PREVIOUS_AGENT_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
@@ -147,9 +115,9 @@ export class RoutingEngine {
   private readonly waiters = new Map<string, Set<() => void>>();
 
   constructor(
-    private readonly repo: RoutingRepository,
+    protected readonly repo: RoutingRepository,
     private readonly catalog: RoutingCatalog,
-    private readonly clock: RoutingClock,
+    protected readonly clock: RoutingClock,
   ) {}
 
   // ---------------------------------------------------------------- helpers
@@ -173,7 +141,7 @@ export class RoutingEngine {
     });
   }
 
-  private signal(...keys: (string | null | undefined)[]): void {
+  protected signal(...keys: (string | null | undefined)[]): void {
     for (const key of keys) if (key) for (const wake of [...(this.waiters.get(key) ?? [])]) wake();
   }
 

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
+import { MemoryRoutingEngine } from './memory-routing-engine.js';
 import { RoutingCatalog } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
+import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingEngine } from './routing-engine.js';
 import { RoutingJobs } from './routing-jobs.js';
 import { EntryPointsController, RoutingController, RoutingSettingsController } from './routing.controller.js';
@@ -23,7 +28,13 @@ import {
   providers: [
     RoutingClock,
     RoutingCatalog,
-    RoutingEngine,
+    // ROUTING_ENGINE picks the implementation; both answer through RoutingEngine's methods.
+    {
+      provide: RoutingEngine,
+      inject: [APP_CONFIG, RoutingRepository, RoutingCatalog, RoutingClock, DataSource, RoutingInvalidations],
+      useFactory: (config: AppConfig, repo: RoutingRepository, catalog: RoutingCatalog, clock: RoutingClock, dataSource: DataSource, invalidations: RoutingInvalidations) =>
+        config.routingEngine === 'memory' ? new MemoryRoutingEngine(repo, catalog, clock, dataSource, invalidations, config) : new RoutingEngine(repo, catalog, clock),
+    },
     RoutingJobs,
     DecideCallRoute,
     PollCallDecision,

@@ -1,0 +1,207 @@
+/**
+ * Reads the routing state back from the tables: at the owner's start, after a takeover, and after
+ * the writer failed (memory may then be ahead of the tables). One statement per table; the owner
+ * runs it while its writer is idle, so contacts, reservations and presence (which only the owner
+ * writes) agree with each other. Agents, skills and loans are edited elsewhere: a change there is
+ * picked up with `loadAgentStatics`.
+ */
+import type { Channel } from '../../../core/src/channel.js';
+import type { AgentState } from '../../../routing/src/model.js';
+import type {
+  AgentRecord,
+  ContactKind,
+  ContactRecord,
+  ContactStatus,
+  CustomerRecord,
+  LoanRecord,
+  PresenceRecord,
+  ReservationRecord,
+  ReservationStatus,
+  RoutingSnapshot,
+} from '../../../routing/src/core/types.js';
+import type { SqlSession } from './routing-writer.js';
+
+type Raw = Record<string, unknown>;
+
+/** Calls finished this long ago are still loaded by default, so that a retried decision (same call id) is answered the same. */
+export const DEFAULT_RECENT_FINISHED_MS = 10 * 60_000;
+
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
+const jsonObject = (v: unknown): Record<string, unknown> | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown>);
+/** uuid[] as the drivers return it (an array), or as PostgreSQL's text form should a driver leave it unparsed. */
+const uuids = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? v.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : []);
+
+const CONTACT_COLUMNS = `id, channel, kind, status, queue_id, call_id, decision_id, decision, customer_id, customer_ref, caller_name, called_number,
+  language, subject, arrived_at, deadline, priority_boost_seconds, previous_agent_id, excluded_agent_ids, offer_attempts, agent_id, answered_at,
+  ended_at, end_reason, explanation, created_at`;
+
+function contact(r: Raw): ContactRecord {
+  return {
+    id: r.id as string,
+    channel: r.channel as Channel,
+    kind: r.kind as ContactKind,
+    status: r.status as ContactStatus,
+    queueId: str(r.queue_id),
+    callId: str(r.call_id),
+    decisionId: r.decision_id as string,
+    decision: jsonObject(r.decision),
+    customerId: str(r.customer_id),
+    customerRef: str(r.customer_ref),
+    callerName: str(r.caller_name),
+    calledNumber: str(r.called_number),
+    language: str(r.language),
+    subject: str(r.subject),
+    arrivedAt: date(r.arrived_at),
+    deadline: date(r.deadline),
+    priorityBoostSeconds: Number(r.priority_boost_seconds),
+    previousAgentId: str(r.previous_agent_id),
+    excludedAgentIds: uuids(r.excluded_agent_ids),
+    offerAttempts: Number(r.offer_attempts),
+    agentId: str(r.agent_id),
+    answeredAt: dateOrNull(r.answered_at),
+    endedAt: dateOrNull(r.ended_at),
+    endReason: str(r.end_reason),
+    explanation: jsonObject(r.explanation),
+    createdAt: date(r.created_at),
+  };
+}
+
+const RESERVATION_COLUMNS = 'id, contact_id, agent_id, channel, status, offered_at, expires_at, resolved_at';
+
+function reservation(r: Raw): ReservationRecord {
+  return {
+    id: r.id as string,
+    contactId: r.contact_id as string,
+    agentId: r.agent_id as string,
+    channel: r.channel as Channel,
+    status: r.status as ReservationStatus,
+    offeredAt: date(r.offered_at),
+    expiresAt: date(r.expires_at),
+    resolvedAt: dateOrNull(r.resolved_at),
+  };
+}
+
+const CUSTOMER_COLUMNS = 'id, phone_number, external_ref, last_agent_id, last_contact_at';
+
+function customer(r: Raw): CustomerRecord {
+  return {
+    id: r.id as string,
+    phoneNumber: str(r.phone_number),
+    externalRef: str(r.external_ref),
+    lastAgentId: str(r.last_agent_id),
+    lastContactAt: dateOrNull(r.last_contact_at),
+  };
+}
+
+const PRESENCE_COLUMNS = `agent_id, state, break_reason, phone_capacity, chat_capacity, email_capacity, phone_load, chat_load, email_load,
+  state_since, idle_since, wrap_up_until`;
+
+function presence(r: Raw): PresenceRecord {
+  return {
+    agentId: r.agent_id as string,
+    state: r.state as AgentState,
+    breakReason: str(r.break_reason),
+    capacity: { phone: Number(r.phone_capacity), chat: Number(r.chat_capacity), email: Number(r.email_capacity) },
+    load: { phone: Number(r.phone_load), chat: Number(r.chat_load), email: Number(r.email_load) },
+    stateSince: date(r.state_since),
+    idleSince: date(r.idle_since),
+    wrapUpUntil: dateOrNull(r.wrap_up_until),
+  };
+}
+
+/**
+ * The static routing data of the given agents (all agents when `ids` is null): agents rows, skills
+ * and active loans, in agent id order. Three statements.
+ */
+async function statics(session: SqlSession, ids: string[] | null): Promise<Omit<AgentRecord, 'presence'>[]> {
+  const filter = (column: string) => (ids === null ? '' : ` AND ${column} = ANY($1::uuid[])`);
+  const params = ids === null ? [] : [ids];
+  const agents = (await session.query(
+    `SELECT id, department_id, phone_uri, active, phone_capacity, chat_capacity, email_capacity FROM agents WHERE true${filter('id')} ORDER BY id`,
+    params,
+  )) as Raw[];
+  const skills = (await session.query(`SELECT agent_id, skill_key, proficiency FROM agent_skills WHERE true${filter('agent_id')}`, params)) as Raw[];
+  // Active loans of any window: LoanRecord's consumers decide whether `now` lies inside it (and an
+  // explanation can name a loan that starts later or has just ended).
+  const loans = (await session.query(
+    `SELECT agent_id, to_department_id, queue_id, starts_at, ends_at FROM loans WHERE status = 'active'${filter('agent_id')} ORDER BY agent_id, starts_at, id`,
+    params,
+  )) as Raw[];
+  const skillsOf = new Map<string, Record<string, number>>();
+  for (const s of skills) {
+    const agentId = s.agent_id as string;
+    let map = skillsOf.get(agentId);
+    if (!map) skillsOf.set(agentId, (map = {}));
+    map[s.skill_key as string] = Number(s.proficiency);
+  }
+  const loansOf = new Map<string, LoanRecord[]>();
+  for (const l of loans) {
+    const agentId = l.agent_id as string;
+    let list = loansOf.get(agentId);
+    if (!list) loansOf.set(agentId, (list = []));
+    list.push({ departmentId: l.to_department_id as string, queueId: str(l.queue_id), from: date(l.starts_at), to: date(l.ends_at) });
+  }
+  return agents.map((a) => ({
+    agentId: a.id as string,
+    departmentId: a.department_id as string,
+    phoneUri: str(a.phone_uri),
+    active: Boolean(a.active),
+    configuredCapacity: { phone: Number(a.phone_capacity), chat: Number(a.chat_capacity), email: Number(a.email_capacity) },
+    skills: skillsOf.get(a.id as string) ?? {},
+    loans: loansOf.get(a.id as string) ?? [],
+  }));
+}
+
+/**
+ * Everything the owner keeps in memory: all agents (active or not) with their presence, the
+ * contacts not finished plus the calls finished within `recentFinishedMs` before `now` (for call-id
+ * idempotency), the live reservations and the customers of the loaded contacts.
+ */
+export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: { recentFinishedMs?: number } = {}): Promise<RoutingSnapshot> {
+  const since = new Date(now.getTime() - (opts.recentFinishedMs ?? DEFAULT_RECENT_FINISHED_MS));
+  const agentStatics = await statics(session, null);
+  const presenceRows = (await session.query(`SELECT ${PRESENCE_COLUMNS} FROM agent_presence`)) as Raw[];
+  const contactRows = (await session.query(
+    `SELECT ${CONTACT_COLUMNS} FROM contacts
+     WHERE status IN ('queued', 'offered', 'connected')
+        OR (call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz)
+     ORDER BY arrived_at, id`,
+    [since.toISOString()],
+  )) as Raw[];
+  const reservationRows = (await session.query(
+    `SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE status IN ('offered', 'accepted') ORDER BY offered_at, id`,
+  )) as Raw[];
+  const contacts = contactRows.map(contact);
+  const customerIds = [...new Set(contacts.flatMap((c) => (c.customerId ? [c.customerId] : [])))];
+  const customerRows = customerIds.length
+    ? ((await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id`, [customerIds])) as Raw[])
+    : [];
+  const presenceOf = new Map(presenceRows.map((r) => [r.agent_id as string, presence(r)]));
+  return {
+    agents: agentStatics.map((a) => ({ ...a, presence: presenceOf.get(a.agentId) ?? null })),
+    contacts,
+    reservations: reservationRows.map(reservation),
+    customers: customerRows.map(customer),
+  };
+}
+
+/** The static routing data of some agents again (after an agent, skill or loan change); unknown ids are left out. */
+export async function loadAgentStatics(session: SqlSession, agentIds: string[]): Promise<Omit<AgentRecord, 'presence'>[]> {
+  if (!agentIds.length) return [];
+  return statics(session, agentIds);
+}
+
+/** The customer with this phone number (a caller not in memory). */
+export async function fetchCustomerByPhone(session: SqlSession, phone: string): Promise<CustomerRecord | null> {
+  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE phone_number = $1`, [phone])) as Raw[];
+  return rows.length ? customer(rows[0]) : null;
+}
+
+/** The customer with this gateway reference (chat, email). */
+export async function fetchCustomerByRef(session: SqlSession, ref: string): Promise<CustomerRecord | null> {
+  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE external_ref = $1`, [ref])) as Raw[];
+  return rows.length ? customer(rows[0]) : null;
+}

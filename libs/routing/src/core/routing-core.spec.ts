@@ -1,0 +1,625 @@
+import { DomainError } from '../../../core/src/domain-error.js';
+import { RoutingState } from './routing-state.js';
+import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, world } from './core-fixtures.js';
+import type { PhoneDecision } from './types.js';
+
+/** The timeline events recorded, as [type, contact, agent, reservation] plus the detail. */
+const timeline = (events: { type: string; agentId: string | null; reservationId: string | null; detail: Record<string, unknown> | null }[]) =>
+  events.map((e) => ({ type: e.type, agentId: e.agentId, reservationId: e.reservationId, detail: e.detail }));
+
+function thrown(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('RoutingCore: phone decisions', () => {
+  it('offers a call to the longest-idle eligible agent: contact, reservation, presence, timeline, explanation', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 60 }), agentRecord('a2', { idleFor: 120 }), agentRecord('a3', { presence: presence('a3', { state: 'break', breakReason: 'lunch' }) })] });
+    const decision = core.decidePhone(call('call-1'), NOW);
+
+    // id-1 customer (new caller), id-2 contact, id-3 reservation = decision id
+    expect(decision).toEqual({ decisionId: 'id-3', decision: 'agent', agentId: 'a2', target: 'sip:a2@pbx.example' });
+    const c = state.contactByCallId('call-1')!;
+    expect(c).toMatchObject({
+      id: 'id-2', channel: 'phone', kind: 'inbound', status: 'offered', queueId: 'q-phone', decisionId: 'id-3', decision, customerId: 'id-1',
+      callerName: 'Maija Meikäläinen', calledNumber: '0800', language: 'fi', arrivedAt: NOW, deadline: at(30), offerAttempts: 1, agentId: 'a2', previousAgentId: null,
+    });
+    expect(c.explanation).toMatchObject({ rule: 'longest-idle', eligibleAgentIds: ['a2', 'a1'], eligibleCount: 2, skippedCount: 1, skippedByReason: { 'wrong-state': 1 }, decidedAt: NOW.toISOString() });
+    expect(state.reservation('id-3')).toEqual({ id: 'id-3', contactId: 'id-2', agentId: 'a2', channel: 'phone', status: 'offered', offeredAt: NOW, expiresAt: at(10), resolvedAt: null });
+    expect(state.liveReservation('id-2')?.id).toBe('id-3');
+    expect(core.presenceOf('a2')).toMatchObject({ state: 'reserved', load: { phone: 1, chat: 0, email: 0 }, stateSince: NOW, idleSince: secondsBefore(NOW, 120) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 } });
+
+    const { changes, signals } = core.takeChanges();
+    expect(timeline(changes.events)).toEqual([
+      { type: 'queued', agentId: null, reservationId: null, detail: { queueId: 'q-phone' } },
+      { type: 'reserved', agentId: 'a2', reservationId: 'id-3', detail: { rule: 'longest-idle', step: 0 } },
+      { type: 'offered', agentId: 'a2', reservationId: 'id-3', detail: { expiresAt: at(10).toISOString() } },
+    ]);
+    expect(changes.events.every((e) => e.contactId === 'id-2' && e.at === NOW)).toBe(true);
+    expect(changes.customers.get('id-1')).toEqual({ isNew: true, row: { id: 'id-1', phoneNumber: '+358401234567', externalRef: null, lastAgentId: null, lastContactAt: null } });
+    expect(changes.contacts.get('id-2')?.isNew).toBe(true);
+    expect(changes.reservations.get('id-3')?.isNew).toBe(true);
+    expect(changes.presence.get('a2')).toEqual({ isNew: false, row: core.presenceOf('a2') });
+    expect(changes.agentStates).toEqual([{ agentId: 'a2', state: 'available', startedAt: secondsBefore(NOW, 600), endedAt: NOW }]);
+    expect(signals).toEqual(['agent:a2']);
+  });
+
+  it('queues a call nobody can take: position, estimated wait, fallback target and callback offer', () => {
+    const busy = agentRecord('a1', { presence: presence('a1', { state: 'busy', load: { phone: 1, chat: 0, email: 0 } }) });
+    const { core, state } = world({ agents: [busy] });
+    const first = core.decidePhone(call('call-1'), NOW);
+    // One serving slot, none free: (1 − 0) × 300 s / 1 slot.
+    expect(first).toEqual({ decisionId: 'id-3', decision: 'queue', queueId: 'q-phone', position: 1, estimatedWaitSeconds: 300, fallbackTarget: 'sip:voicemail@pbx.example', callbackOffered: true });
+    const second = core.decidePhone(call('call-2', { callerId: '+358409999999' }), at(5));
+    expect(second).toMatchObject({ decision: 'queue', position: 2, estimatedWaitSeconds: 600 });
+    expect(state.contactByCallId('call-1')).toMatchObject({ status: 'queued', agentId: null, offerAttempts: 0, decisionId: 'id-3' });
+    expect(state.contactByCallId('call-1')!.explanation).toMatchObject({ rule: 'no-eligible-agent', skippedByReason: { 'on-call': 1 } });
+    const { changes, signals } = core.takeChanges();
+    expect(timeline(changes.events)).toEqual([
+      { type: 'queued', agentId: null, reservationId: null, detail: { queueId: 'q-phone', position: 1, estimatedWaitSeconds: 300 } },
+      { type: 'queued', agentId: null, reservationId: null, detail: { queueId: 'q-phone', position: 2, estimatedWaitSeconds: 600 } },
+    ]);
+    expect(signals).toEqual([]);
+    expect(state.waiting('q-phone').map((c) => c.callId)).toEqual(['call-1', 'call-2']);
+  });
+
+  it('with nobody logged in the estimate is position × mean handle time; no callback offer without a threshold', () => {
+    const { core } = world({ queues: [coreQueue('q-phone', { settings: { meanHandleSeconds: 200 } })] });
+    expect(core.decidePhone(call('call-1'), NOW)).toEqual({ decisionId: 'id-3', decision: 'queue', queueId: 'q-phone', position: 1, estimatedWaitSeconds: 200 });
+  });
+
+  it('is idempotent on the call id: a retried decision returns the stored one and changes nothing', () => {
+    const { core } = world({ agents: [agentRecord('a1')] });
+    const first = core.decidePhone(call('call-1'), NOW);
+    core.takeChanges();
+    expect(core.decidePhone(call('call-1'), at(1))).toEqual(first);
+    const { changes, signals } = core.takeChanges();
+    expect(changes.contacts.size + changes.reservations.size + changes.presence.size + changes.customers.size + changes.events.length).toBe(0);
+    expect(signals).toEqual([]);
+  });
+
+  it('rejects a call to a closed queue (480), an unknown number and a number of a chat queue (404), recording a rejected contact', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    expect(core.decidePhone(call('closed-1', { calledNumber: '0700' }), NOW)).toEqual({ decisionId: 'id-1', decision: 'reject', sipCode: 480, reason: 'closed' });
+    expect(state.contactByCallId('closed-1')).toMatchObject({
+      id: 'id-2', status: 'rejected', queueId: 'q-closed', endedAt: NOW, endReason: 'closed', deadline: NOW, customerId: null, callerName: null, calledNumber: '0700',
+      explanation: { decidedAt: NOW.toISOString(), summary: 'call rejected with SIP 480: closed', rule: 'closed', skippedAgents: [], skippedCount: 0 },
+    });
+    expect(core.decidePhone(call('unknown-1', { calledNumber: '0123' }), NOW)).toMatchObject({ decision: 'reject', sipCode: 404, reason: 'unknown-called-number' });
+    expect(state.contactByCallId('unknown-1')).toMatchObject({ status: 'rejected', queueId: null });
+    expect(core.decidePhone(call('chat-1', { calledNumber: '0900' }), NOW)).toMatchObject({ decision: 'reject', sipCode: 404, reason: 'not-a-phone-queue' });
+    const { changes } = core.takeChanges();
+    expect(changes.events.map((e) => [e.type, e.detail])).toEqual([
+      ['decision-rejected', { sipCode: 480, reason: 'closed' }],
+      ['decision-rejected', { sipCode: 404, reason: 'unknown-called-number' }],
+      ['decision-rejected', { sipCode: 404, reason: 'not-a-phone-queue' }],
+    ]);
+    // No customer for a rejected call, and the agent was not touched.
+    expect(changes.customers.size).toBe(0);
+    expect(core.presenceOf('a1')?.state).toBe('available');
+    // The poll answers a rejected call with its decision.
+    expect(core.currentDecision('closed-1', NOW)).toEqual({ decisionId: 'id-1', decision: 'reject', sipCode: 480, reason: 'closed' });
+  });
+
+  it('prefers the previous agent within 30 days, not after', () => {
+    const customers = [
+      { id: 'cust-recent', phoneNumber: '+358401111111', externalRef: null, lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 86400) },
+      { id: 'cust-old', phoneNumber: '+358402222222', externalRef: null, lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 31 * 86400) },
+    ];
+    const recent = world({ agents: [agentRecord('a1', { idleFor: 10 }), agentRecord('a2', { idleFor: 300 })], customers });
+    expect(recent.core.decidePhone(call('c1', { callerId: '+358401111111' }), NOW)).toMatchObject({ decision: 'agent', agentId: 'a1' });
+    expect(recent.state.contactByCallId('c1')).toMatchObject({ customerId: 'cust-recent', previousAgentId: 'a1' });
+    expect(recent.state.contactByCallId('c1')!.explanation).toMatchObject({ rule: 'previous-agent', previousAgent: { agentId: 'a1', applied: true } });
+    expect(recent.core.takeChanges().changes.customers.size).toBe(0);
+
+    const old = world({ agents: [agentRecord('a1', { idleFor: 10 }), agentRecord('a2', { idleFor: 300 })], customers });
+    expect(old.core.decidePhone(call('c2', { callerId: '+358402222222' }), NOW)).toMatchObject({ decision: 'agent', agentId: 'a2' });
+    expect(old.state.contactByCallId('c2')).toMatchObject({ customerId: 'cust-old', previousAgentId: null });
+  });
+
+  it('gives no call to an agent without a SIP URI, whatever capacity its presence row still has', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { phoneUri: null, idleFor: 500 }), agentRecord('a2', { idleFor: 10 })] });
+    expect(core.decidePhone(call('c1'), NOW)).toMatchObject({ decision: 'agent', agentId: 'a2' });
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'a1', reason: 'no-capacity' }] });
+  });
+
+  it('unknown call ids: the poll and a callback request answer not found', () => {
+    const { core } = world();
+    expect(thrown(() => core.currentDecision('nope', NOW))).toMatchObject({ kind: 'not-found', code: 'call.not_found', message: 'no routing decision for this call id' });
+    expect(thrown(() => core.requestCallback('nope', NOW))).toMatchObject({ kind: 'not-found', code: 'call.not_found' });
+    expect(core.telephonyEvent(telephony('answered', 'nope'), NOW)).toEqual({ applied: false, detail: 'unknown call id' });
+  });
+});
+
+describe('RoutingCore: a call through telephony events', () => {
+  it('answered → agent busy and customer remembered; ended → wrap-up from the queue settings; tick → available and offered the next call', () => {
+    const queues = [coreQueue('q-phone', { settings: { wrapUpSeconds: 45 } })];
+    const { core, state } = world({ agents: [agentRecord('a1')], queues });
+    const d = core.decidePhone(call('c1'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+    core.decidePhone(call('c2', { callerId: '+358409999999' }), at(1));
+    core.takeChanges();
+
+    expect(core.telephonyEvent(telephony('answered', 'c1', { decisionId: d.decisionId }), at(3))).toEqual({ applied: true, detail: 'agent busy' });
+    const c1 = state.contactByCallId('c1')!;
+    expect(c1).toMatchObject({ status: 'connected', answeredAt: at(3) });
+    expect(state.reservation(d.decisionId)).toMatchObject({ status: 'accepted', resolvedAt: at(3) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'busy', stateSince: at(3), load: { phone: 1, chat: 0, email: 0 } });
+    expect(state.customer(c1.customerId!)).toMatchObject({ lastAgentId: 'a1', lastContactAt: at(3) });
+    let taken = core.takeChanges();
+    expect(timeline(taken.changes.events)).toEqual([
+      { type: 'accepted', agentId: 'a1', reservationId: d.decisionId, detail: null },
+      { type: 'answered', agentId: 'a1', reservationId: d.decisionId, detail: { telephonyTs: '2025-03-12T08:00:05Z' } },
+    ]);
+    expect(taken.signals).toEqual([`contact:${c1.id}`, 'agent:a1']);
+    expect(core.telephonyEvent(telephony('answered', 'c1'), at(4))).toEqual({ applied: false, detail: 'contact is connected' });
+
+    expect(core.telephonyEvent(telephony('ended', 'c1', { hangupBy: 'caller', durationSec: 60 }), at(63))).toEqual({ applied: true, detail: 'agent in wrap-up' });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'ended', endedAt: at(63), endReason: 'ended' });
+    expect(state.reservation(d.decisionId)).toMatchObject({ status: 'completed', resolvedAt: at(63) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'wrap-up', stateSince: at(63), wrapUpUntil: at(108), idleSince: at(63), load: { phone: 0, chat: 0, email: 0 } });
+    taken = core.takeChanges();
+    expect(timeline(taken.changes.events)).toEqual([{ type: 'ended', agentId: 'a1', reservationId: d.decisionId, detail: { wrapUpSeconds: 45 } }]);
+    expect(core.telephonyEvent(telephony('ended', 'c1'), at(64))).toEqual({ applied: false, detail: 'contact is ended' });
+    expect(core.currentDecision('c1', at(64))).toEqual({ decisionId: d.decisionId, decision: 'reject', sipCode: 487, reason: 'contact-ended' });
+
+    expect(core.tick(at(107))).toEqual({ expired: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(108))).toEqual({ expired: 0, wrapUps: 1, swept: 0 });
+    // The wrap-up ended and the waiting call was offered in the same step.
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'reserved', stateSince: at(108), idleSince: at(108), wrapUpUntil: null, load: { phone: 1, chat: 0, email: 0 } });
+    const c2 = state.contactByCallId('c2')!;
+    expect(c2).toMatchObject({ status: 'offered', agentId: 'a1', offerAttempts: 1 });
+    expect(c2.explanation).toMatchObject({ rule: 'highest-priority', skippedContacts: [] });
+    expect(core.currentDecision('c2', at(108))).toEqual({ decisionId: state.liveReservation(c2.id)!.id, decision: 'agent', agentId: 'a1', target: 'sip:a1@pbx.example' });
+    taken = core.takeChanges();
+    expect(taken.changes.events.map((e) => [e.type, e.detail])).toEqual([
+      ['reserved', { rule: 'highest-priority', step: 0 }],
+      ['offered', { expiresAt: at(118).toISOString() }],
+    ]);
+    // wrap-up ended (wrap-up → available at 108), then available → reserved at the same instant: no zero-length span.
+    expect(taken.changes.agentStates).toEqual([{ agentId: 'a1', state: 'wrap-up', startedAt: at(63), endedAt: at(108) }]);
+  });
+
+  it('abandoned while queued: the contact is abandoned; while offered: the reservation is cancelled and the agent released', () => {
+    const { core, state } = world({ agents: [] });
+    core.decidePhone(call('c1'), NOW);
+    core.takeChanges();
+    expect(core.telephonyEvent(telephony('abandoned', 'c1'), at(20))).toEqual({ applied: true, detail: 'contact abandoned' });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'abandoned', endedAt: at(20), endReason: 'abandoned' });
+    expect(state.waiting('q-phone')).toEqual([]);
+    expect(core.currentDecision('c1', at(20))).toMatchObject({ decision: 'reject', sipCode: 487, reason: 'contact-abandoned' });
+
+    const w = world({ agents: [agentRecord('a1')] });
+    const d = w.core.decidePhone(call('c2'), NOW);
+    w.core.takeChanges();
+    expect(w.core.telephonyEvent(telephony('ended', 'c2', { hangupBy: 'caller' }), at(4))).toEqual({ applied: true, detail: 'contact abandoned, agent released' });
+    expect(w.state.reservation(d.decisionId)).toMatchObject({ status: 'cancelled', resolvedAt: at(4) });
+    expect(w.core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(4), idleSince: at(4), load: { phone: 0, chat: 0, email: 0 } });
+    const { changes, signals } = w.core.takeChanges();
+    expect(timeline(changes.events)).toEqual([{ type: 'abandoned', agentId: 'a1', reservationId: d.decisionId, detail: { hangupBy: 'caller', telephonyTs: '2025-03-12T08:00:05Z' } }]);
+    expect(changes.agentStates).toEqual([{ agentId: 'a1', state: 'reserved', startedAt: NOW, endedAt: at(4) }]);
+    expect(signals).toContain('agent:a1');
+  });
+
+  it('agent_failed: the agent becomes not-responding, the contact goes to the next agent, and the failed agent is never offered it again', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
+    const d = core.decidePhone(call('c1'), NOW);
+    expect(d).toMatchObject({ agentId: 'a1' });
+    core.takeChanges();
+    expect(core.telephonyEvent(telephony('agent_failed', 'c1', { sipCode: 486 }), at(2))).toEqual({ applied: true, detail: 'agent not-responding, contact re-routed' });
+    const c = state.contactByCallId('c1')!;
+    expect(c).toMatchObject({ status: 'offered', agentId: 'a2', excludedAgentIds: ['a1'], offerAttempts: 2, arrivedAt: NOW, decisionId: d.decisionId });
+    expect(state.reservation(d.decisionId)).toMatchObject({ status: 'failed', resolvedAt: at(2) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'not-responding', stateSince: at(2), load: { phone: 0, chat: 0, email: 0 } });
+    const next = state.liveReservation(c.id)!;
+    expect(core.currentDecision('c1', at(2))).toEqual({ decisionId: next.id, decision: 'agent', agentId: 'a2', target: 'sip:a2@pbx.example' });
+    const { changes } = core.takeChanges();
+    expect(timeline(changes.events)).toEqual([
+      { type: 'agent-failed', agentId: 'a1', reservationId: d.decisionId, detail: { why: 'telephony reported agent_failed (SIP 486)' } },
+      { type: 'requeued', agentId: null, reservationId: null, detail: { keepsArrivedAt: NOW.toISOString() } },
+      { type: 'reserved', agentId: 'a2', reservationId: next.id, detail: { rule: 'only-eligible', step: 0 } },
+      { type: 'offered', agentId: 'a2', reservationId: next.id, detail: { expiresAt: at(12).toISOString() } },
+    ]);
+    expect(changes.reservations.get(d.decisionId)).toMatchObject({ isNew: false });
+
+    // a2 rejects too; a1 declares itself available again: the contact, excluding both, waits.
+    core.rejectOffer('a2', next.id, at(3));
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'queued', excludedAgentIds: ['a1', 'a2'] });
+    core.setAgentState('a1', 'available', null, at(4));
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'queued' });
+    expect(core.presenceOf('a1')?.state).toBe('available');
+    expect(core.tick(at(5))).toEqual({ expired: 0, wrapUps: 0, swept: 0 });
+    expect(state.contactByCallId('c1')!.status).toBe('queued');
+  });
+
+  it('an event naming an earlier offer is not applied; a callback is not abandoned by the caller hanging up', () => {
+    const { core, state } = world({ agents: [] });
+    const d = core.decidePhone(call('c1'), NOW);
+    expect(core.requestCallback('c1', at(30))).toMatchObject({ kind: 'callback', status: 'queued', arrivedAt: NOW });
+    expect(core.takeChanges().changes.events.map((e) => [e.type, e.detail])).toEqual([
+      ['queued', { queueId: 'q-phone', position: 1, estimatedWaitSeconds: 300 }],
+      ['callback-requested', { keepsArrivedAt: NOW.toISOString() }],
+    ]);
+    expect(core.telephonyEvent(telephony('ended', 'c1'), at(31))).toEqual({ applied: false, detail: 'contact is queued' });
+    expect(core.requestCallback('c1', at(32)).kind).toBe('callback');
+    expect(core.takeChanges().changes.events).toEqual([]);
+
+    const w = world({ agents: [agentRecord('a1'), agentRecord('a2')] });
+    const first = w.core.decidePhone(call('c2'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+    w.core.telephonyEvent(telephony('rejected', 'c2'), at(1));
+    expect(w.core.telephonyEvent(telephony('answered', 'c2', { decisionId: 'some-other-offer' }), at(2))).toEqual({ applied: false, detail: 'event of an earlier offer' });
+    // The contact's own decision id still names it (its first offer's reservation).
+    expect(w.core.telephonyEvent(telephony('answered', 'c2', { decisionId: first.decisionId }), at(2))).toEqual({ applied: true, detail: 'agent busy' });
+    expect(d.decision).toBe('queue');
+    expect(state.contactByCallId('c1')!.kind).toBe('callback');
+  });
+
+  it('failed: the contact fails and its agent is released', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const d = core.decidePhone(call('c1'), NOW);
+    core.takeChanges();
+    expect(core.telephonyEvent(telephony('fallback_failed', 'c1', { sipCode: 503 }), at(1))).toEqual({ applied: true, detail: 'contact failed' });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'failed', endedAt: at(1), endReason: 'fallback_failed' });
+    expect(state.reservation(d.decisionId)?.status).toBe('cancelled');
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 } });
+    expect(core.telephonyEvent(telephony('failed', 'c1'), at(2))).toEqual({ applied: false, detail: 'contact is failed' });
+  });
+
+  it('an offer times out at the tick: reservation expired, agent not-responding, contact re-queued keeping its place and routed again', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
+    const d = core.decidePhone(call('c1'), NOW);
+    core.takeChanges();
+    expect(core.tick(at(9.999))).toEqual({ expired: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(10))).toEqual({ expired: 1, wrapUps: 0, swept: 0 });
+    expect(state.reservation(d.decisionId)).toMatchObject({ status: 'expired', resolvedAt: at(10) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'not-responding', stateSince: at(10) });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'a2', arrivedAt: NOW, excludedAgentIds: ['a1'] });
+    const { changes } = core.takeChanges();
+    expect(changes.events.slice(0, 2).map((e) => [e.type, e.agentId, e.detail])).toEqual([
+      ['timeout', 'a1', { why: 'agent a1 did not answer the offer of contact id-2 within its timeout; agent not-responding, contact back in queue keeping its place' }],
+      ['requeued', null, { keepsArrivedAt: NOW.toISOString() }],
+    ]);
+    expect(changes.events.slice(2).map((e) => [e.type, e.agentId])).toEqual([['reserved', 'a2'], ['offered', 'a2']]);
+  });
+});
+
+describe('RoutingCore: agents accepting, completing and transferring', () => {
+  it('accept before expiry connects; accept at expiry applies the timeout, routes on and throws offer.expired', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
+    const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'fi' }, NOW);
+    const r = state.liveReservation(chat.id)!;
+    expect(r).toMatchObject({ agentId: 'a1', expiresAt: at(20) });
+    const accepted = core.acceptOffer('a1', r.id, at(19));
+    expect(accepted).toMatchObject({ status: 'connected', answeredAt: at(19) });
+    expect(core.takeChanges().changes.events.at(-1)).toMatchObject({ type: 'accepted', agentId: 'a1', detail: { explanation: `agent a1 accepted contact ${chat.id}` } });
+
+    const late = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-2', language: 'fi' }, at(30));
+    const r2 = state.liveReservation(late.id)!;
+    expect(r2.agentId).toBe('a2');
+    core.takeChanges();
+    const err = thrown(() => core.acceptOffer('a2', r2.id, at(50)));
+    expect(err).toMatchObject({ kind: 'conflict', code: 'offer.expired', message: `offer ${r2.id} expired before it was accepted; the contact went to the next agent` });
+    expect(state.reservation(r2.id)?.status).toBe('expired');
+    expect(core.presenceOf('a2')?.state).toBe('not-responding');
+    // a1 has a chat of three: the contact went to it.
+    expect(state.contact(late.id)).toMatchObject({ status: 'offered', agentId: 'a1', excludedAgentIds: ['a2'] });
+    const { changes } = core.takeChanges();
+    expect(changes.events[0]).toMatchObject({ type: 'timeout', detail: { why: expect.stringContaining('(accepted too late)') } });
+
+    expect(thrown(() => core.acceptOffer('a1', r2.id, at(51)))).toMatchObject({ kind: 'not-found', code: 'offer.not_found' });
+    expect(thrown(() => core.acceptOffer('a2', r2.id, at(51)))).toMatchObject({ kind: 'conflict', code: 'offer.not_open', message: `offer ${r2.id} is expired` });
+    expect(thrown(() => core.rejectOffer('a2', 'nope', at(51)))).toMatchObject({ kind: 'not-found', code: 'offer.not_found' });
+  });
+
+  it('complete: wrap-up seconds given by the agent, errors for a contact not in hand or not accepted', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'fi' }, NOW);
+    const r = state.liveReservation(chat.id)!;
+    expect(thrown(() => core.complete('a1', chat.id, undefined, at(1)))).toMatchObject({ kind: 'conflict', code: 'contact.not_accepted' });
+    expect(thrown(() => core.complete('a2', chat.id, undefined, at(1)))).toMatchObject({ kind: 'not-found', code: 'contact.not_found' });
+    expect(thrown(() => core.complete('a1', 'nope', undefined, at(1)))).toMatchObject({ kind: 'not-found', code: 'contact.not_found', message: 'contact nope does not exist' });
+    core.acceptOffer('a1', r.id, at(2));
+    const done = core.complete('a1', chat.id, 10, at(100));
+    expect(done).toMatchObject({ status: 'ended', endReason: 'completed', endedAt: at(100) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'wrap-up', wrapUpUntil: at(110) });
+    expect(core.takeChanges().changes.events.at(-1)).toMatchObject({ type: 'completed', agentId: 'a1', reservationId: r.id, detail: { wrapUpSeconds: 10 } });
+    // Without wrap-up the agent is available at once.
+    core.tick(at(110));
+    const chat2 = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-2', language: 'fi' }, at(111));
+    core.acceptOffer('a1', state.liveReservation(chat2.id)!.id, at(112));
+    core.complete('a1', chat2.id, 0, at(120));
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(120), wrapUpUntil: null });
+  });
+
+  it('transfer to an agent: the old reservation transferred, the agent released, a new offer (rule transfer)', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
+    const d = core.decidePhone(call('c1'), NOW);
+    core.telephonyEvent(telephony('answered', 'c1'), at(2));
+    const c = state.contactByCallId('c1')!;
+    core.takeChanges();
+    expect(thrown(() => core.transfer('a1', c.id, { agentId: 'a2', queueId: 'q-phone' }, at(3)))).toMatchObject({ kind: 'unprocessable', code: 'validation.failed', violations: [{ field: 'agentId', rule: 'exactlyOne' }] });
+    expect(thrown(() => core.transfer('a2', c.id, { agentId: 'a1' }, at(3)))).toMatchObject({ kind: 'conflict', code: 'contact.not_in_hand' });
+    expect(thrown(() => core.transfer('a1', c.id, { queueId: 'q-chat' }, at(3)))).toMatchObject({ kind: 'unprocessable', violations: [{ field: 'queueId', rule: 'channel', message: 'queue q-chat is a chat queue' }] });
+    expect(thrown(() => core.transfer('a1', c.id, { agentId: 'ghost' }, at(3)))).toMatchObject({ kind: 'not-found', code: 'agent.not_found' });
+
+    const moved = core.transfer('a1', c.id, { agentId: 'a2' }, at(60));
+    expect(moved).toMatchObject({ status: 'offered', agentId: 'a2', offerAttempts: 2, answeredAt: at(2) });
+    expect(state.reservation(d.decisionId)).toMatchObject({ status: 'transferred', resolvedAt: at(60) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(60), load: { phone: 0, chat: 0, email: 0 } });
+    expect(core.presenceOf('a2')).toMatchObject({ state: 'reserved', load: { phone: 1, chat: 0, email: 0 } });
+    const r2 = state.liveReservation(c.id)!;
+    const { changes, signals } = core.takeChanges();
+    expect(timeline(changes.events)).toEqual([
+      { type: 'transferred', agentId: 'a1', reservationId: d.decisionId, detail: { toAgentId: 'a2', toQueueId: null } },
+      { type: 'reserved', agentId: 'a2', reservationId: r2.id, detail: { rule: 'transfer', step: null } },
+      { type: 'offered', agentId: 'a2', reservationId: r2.id, detail: { expiresAt: at(70).toISOString() } },
+    ]);
+    expect(signals).toEqual(expect.arrayContaining(['agent:a1', 'agent:a2', `contact:${c.id}`]));
+    // a2 now has a call reserved: a second transfer to it is refused.
+    expect(thrown(() => core.transfer('a2', c.id, { agentId: 'a2' }, at(61)))).toMatchObject({ kind: 'conflict', code: 'contact.not_in_hand' });
+  });
+
+  it('transfer to a queue: the contact is queued there anew (arrival now, exclusions cleared) and routed', () => {
+    const skilled = { 'lang:fi': 5, 'topic:payments': 4 };
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300, skills: skilled }), agentRecord('a2', { idleFor: 10, presence: presence('a2', { state: 'break', breakReason: 'coffee' }) })] });
+    const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'sv' }, NOW);
+    // q-chat takes the contact's language (sv): nobody speaks it, the chat waits.
+    expect(state.contact(chat.id)).toMatchObject({ status: 'queued', language: 'sv' });
+    expect(state.contact(chat.id)!.explanation).toMatchObject({ rule: 'no-eligible-agent', skippedByReason: { 'missing-skill': 1, 'wrong-state': 1 } });
+    const fi = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-2', language: 'fi' }, at(1));
+    const r = state.liveReservation(fi.id)!;
+    core.acceptOffer('a1', r.id, at(2));
+    core.setAgentState('a2', 'available', null, at(3));
+    core.takeChanges();
+    const moved = core.transfer('a1', fi.id, { queueId: 'q-chat-2' }, at(40));
+    // a2 (idle since 3) and a1 (released, idle since 40, still a sv chat... none in hand) — a2 is the longest idle.
+    expect(moved).toMatchObject({ queueId: 'q-chat-2', arrivedAt: at(40), deadline: at(100), excludedAgentIds: [], status: 'offered', agentId: 'a2' });
+    const { changes } = core.takeChanges();
+    expect(changes.events.slice(0, 2).map((e) => [e.type, e.detail])).toEqual([
+      ['transferred', { toAgentId: null, toQueueId: 'q-chat-2' }],
+      ['queued', { queueId: 'q-chat-2', transferredFrom: 'q-chat' }],
+    ]);
+    expect(changes.events.slice(2).map((e) => [e.type, e.agentId])).toEqual([['reserved', 'a2'], ['offered', 'a2']]);
+  });
+});
+
+describe('RoutingCore: chat, email and capacity across channels', () => {
+  it('chats up to the chat capacity; an agent on a call gets no chat; an agent with a chat gets no call', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { presence: presence('a1', { capacity: { phone: 1, chat: 2, email: 0 } }) })] });
+    const ids = [1, 2, 3].map((i) => core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: `ref-${i}`, language: 'fi' }, at(i)).id);
+    expect(ids.map((id) => state.contact(id)!.status)).toEqual(['offered', 'offered', 'queued']);
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'reserved', load: { phone: 0, chat: 2, email: 0 } });
+    expect(state.contact(ids[2])!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'a1', reason: 'no-capacity', detail: 'chat load 2/2' }] });
+    expect(core.decidePhone(call('c1'), at(4))).toMatchObject({ decision: 'queue' });
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'a1', reason: 'chat-in-progress' }] });
+
+    const w = world({ agents: [agentRecord('a1')] });
+    w.core.decidePhone(call('c1'), NOW);
+    const chat = w.core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'fi' }, at(1));
+    expect(chat.status).toBe('queued');
+    expect(chat.explanation).toMatchObject({ skippedAgents: [{ agentId: 'a1', reason: 'on-call' }] });
+  });
+
+  it('a new customer reference creates the customer; a known one is reused with its previous agent', () => {
+    const customers = [{ id: 'cust-1', phoneNumber: null, externalRef: 'ref-known', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 3600) }];
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 1 }), agentRecord('a2', { idleFor: 900 })], customers });
+    const known = core.createContact({ channel: 'email', queueId: 'q-email', customerRef: 'ref-known', language: 'fi', subject: 'Invoice' }, NOW);
+    expect(known).toMatchObject({ customerId: 'cust-1', customerRef: 'ref-known', previousAgentId: 'a1', agentId: 'a1', subject: 'Invoice', callId: null, decision: null });
+    const fresh = core.createContact({ channel: 'email', queueId: 'q-email', customerRef: 'ref-new', language: 'fi' }, NOW);
+    const created = state.customerByRef('ref-new')!;
+    expect(fresh.customerId).toBe(created.id);
+    expect(core.takeChanges().changes.customers.get(created.id)).toEqual({ isNew: true, row: { id: created.id, phoneNumber: null, externalRef: 'ref-new', lastAgentId: null, lastContactAt: null } });
+    expect(thrown(() => core.createContact({ channel: 'chat', queueId: 'q-email', customerRef: 'x', language: 'fi' }, NOW))).toMatchObject({
+      kind: 'unprocessable', code: 'validation.failed', message: 'The queue serves another channel', violations: [{ field: 'queueId', rule: 'channel', message: 'queue q-email is a email queue' }],
+    });
+    expect(thrown(() => core.createContact({ channel: 'chat', queueId: 'q-none', customerRef: 'x', language: 'fi' }, NOW))).toMatchObject({ kind: 'not-found', code: 'queue.not_found' });
+  });
+
+  it('email blending and widening over waiting time: a call past its blending threshold keeps the agent who could take it; the tick offers it the call at 15 s', () => {
+    const novice = agentRecord('novice', { skills: { 'lang:fi': 5, 'topic:payments': 2 } });
+    // Emails need only Finnish; calls need payments ≥ 3 (≥ 2 after 15 s).
+    const { core, state } = world({ agents: [novice], queues: [coreQueue('q-phone'), coreQueue('q-email', { channel: 'email', requiredSkills: [] })] });
+    expect(core.decidePhone(call('c1'), NOW)).toMatchObject({ decision: 'queue' });
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'novice', reason: 'low-proficiency' }] });
+    // At 14 s the novice is not yet eligible for the call: nothing to sweep, and an email goes to it.
+    expect(core.tick(at(14))).toEqual({ expired: 0, wrapUps: 0, swept: 0 });
+    const early = core.createContact({ channel: 'email', queueId: 'q-email', customerRef: 'ref-1', language: 'fi' }, at(14));
+    expect(early).toMatchObject({ status: 'offered', agentId: 'novice' });
+    core.acceptOffer('novice', state.liveReservation(early.id)!.id, at(14.5));
+    // At 16 s the call (waited past the phone threshold of 10 s) could go to the novice (step 1): the email is kept from it.
+    const late = core.createContact({ channel: 'email', queueId: 'q-email', customerRef: 'ref-2', language: 'fi' }, at(16));
+    expect(late.status).toBe('queued');
+    expect(late.explanation).toMatchObject({ skippedAgents: [{ agentId: 'novice', reason: 'email-blending', detail: `could take phone contact ${state.contactByCallId('c1')!.id} waiting 16 s` }] });
+    core.takeChanges();
+    expect(core.tick(at(16))).toEqual({ expired: 0, wrapUps: 0, swept: 1 });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'novice' });
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ rule: 'highest-priority', step: { index: 1, name: 'proficiency ≥ 2 is enough' } });
+    expect(core.takeChanges().changes.events.map((e) => [e.type, e.detail])).toEqual([
+      ['reserved', { rule: 'highest-priority', step: 1 }],
+      ['offered', { expiresAt: at(26).toISOString() }],
+    ]);
+  });
+
+  it('a lent agent joins after the widening delay (75 s), only inside its loan window', () => {
+    const inside = agentRecord('lent', {
+      departmentId: 'billing',
+      skills: { 'lang:fi': 5 },
+      loans: [{ departmentId: 'collections', queueId: null, from: secondsBefore(NOW, 3600), to: at(3600) }],
+    });
+    const { core, state } = world({ agents: [inside] });
+    core.decidePhone(call('c1'), NOW);
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'lent', reason: 'lent-not-yet-widened' }] });
+    expect(core.tick(at(74))).toMatchObject({ swept: 0 });
+    expect(core.tick(at(75))).toMatchObject({ swept: 1 });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'lent' });
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ step: { index: 3, name: 'agents lent from other departments' } });
+
+    // A loan that ended an hour ago: the agent is in the pool (near), skipped as outside its window, never offered.
+    const over = agentRecord('lent', { departmentId: 'billing', skills: { 'lang:fi': 5 }, loans: [{ departmentId: 'collections', queueId: null, from: secondsBefore(NOW, 7200), to: secondsBefore(NOW, 3600) }] });
+    const w = world({ agents: [over] });
+    w.core.decidePhone(call('c2'), NOW);
+    expect(w.state.contactByCallId('c2')!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'lent', reason: 'outside-loan-window' }] });
+    expect(w.core.tick(at(200))).toMatchObject({ swept: 0 });
+    expect(w.state.contactByCallId('c2')!.status).toBe('queued');
+    // A loan of another day is not even in the pool.
+    const far = agentRecord('lent', { departmentId: 'billing', skills: { 'lang:fi': 5 }, loans: [{ departmentId: 'collections', queueId: null, from: at(3 * 86400), to: at(4 * 86400) }] });
+    const f = world({ agents: [far] });
+    f.core.decidePhone(call('c3'), NOW);
+    expect(f.state.contactByCallId('c3')!.explanation).toMatchObject({ skippedAgents: [], skippedCount: 0 });
+  });
+
+  it('a callback keeps its place: it is offered before a call that arrived after it', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { presence: presence('a1', { state: 'break', breakReason: 'lunch' }) })] });
+    core.decidePhone(call('early'), NOW);
+    core.requestCallback('early', at(20));
+    core.decidePhone(call('late', { callerId: '+358409999999' }), at(30));
+    expect(core.queuePosition('late', at(31))).toMatchObject({ decision: 'queue', position: 2 });
+    core.setAgentState('a1', 'available', null, at(40));
+    expect(state.contactByCallId('early')).toMatchObject({ status: 'offered', agentId: 'a1', kind: 'callback' });
+    expect(state.contactByCallId('late')!.status).toBe('queued');
+    expect(core.queuePosition('late', at(41))).toMatchObject({ decision: 'queue', position: 1, decisionId: state.contactByCallId('late')!.decisionId });
+  });
+});
+
+describe('RoutingCore: agent state', () => {
+  it('logs in an agent without presence from its configuration (no phone capacity without a SIP URI); errors as the engine', () => {
+    const { core } = world({ agents: [agentRecord('a1', { presence: null, phoneUri: null, configuredCapacity: { phone: 1, chat: 2, email: 4 } })] });
+    expect(thrown(() => core.setAgentState('ghost', 'available', null, NOW))).toMatchObject({ kind: 'not-found', code: 'agent.not_found' });
+    expect(thrown(() => core.setAgentState('a1', 'break', null, NOW))).toMatchObject({ kind: 'unprocessable', violations: [{ field: 'reason', rule: 'required', message: 'reason is required for state break' }] });
+    const p = core.setAgentState('a1', 'break', 'lunch', NOW);
+    expect(p).toEqual({ agentId: 'a1', state: 'break', breakReason: 'lunch', capacity: { phone: 0, chat: 2, email: 4 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: NOW, idleSince: NOW, wrapUpUntil: null });
+    const { changes } = core.takeChanges();
+    expect(changes.presence.get('a1')?.isNew).toBe(true);
+    expect(changes.agentStates).toEqual([]);
+    core.setAgentState('a1', 'available', null, at(600));
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', breakReason: null, stateSince: at(600), idleSince: at(600) });
+    expect(core.takeChanges().changes.agentStates).toEqual([{ agentId: 'a1', state: 'break', startedAt: NOW, endedAt: at(600) }]);
+  });
+
+  it('offline with contacts in hand is refused; available with work in hand is busy; capacity never below the load', () => {
+    const { core } = world({ agents: [agentRecord('a1', { configuredCapacity: { phone: 1, chat: 1, email: 1 } })] });
+    core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
+    core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r2', language: 'fi' }, NOW);
+    expect(thrown(() => core.setAgentState('a1', 'offline', null, at(1)))).toMatchObject({ kind: 'conflict', code: 'agent.has_contacts' });
+    const p = core.setAgentState('a1', 'available', null, at(2));
+    expect(p).toMatchObject({ state: 'busy', stateSince: at(2), capacity: { phone: 1, chat: 2, email: 1 }, load: { phone: 0, chat: 2, email: 0 } });
+  });
+});
+
+describe('RoutingCore: atomicity and change sets', () => {
+  it('an operation that throws half-way leaves every record and the recorded changes as they were', () => {
+    const { core, state, catalog } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
+    const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'fi' }, NOW);
+    const r = state.liveReservation(chat.id)!;
+    core.acceptOffer('a1', r.id, at(1));
+    core.takeChanges();
+    const before = { contact: state.contact(chat.id), reservation: state.reservation(r.id), a1: state.agent('a1'), a2: state.agent('a2') };
+    // The contact's queue vanished from the catalog: the transfer fails after reserving a2 and releasing a1.
+    catalog.queues.delete('q-chat');
+    expect(thrown(() => core.transfer('a1', chat.id, { agentId: 'a2' }, at(5)))).toMatchObject({ kind: 'not-found', code: 'queue.not_found' });
+    expect(state.contact(chat.id)).toBe(before.contact);
+    expect(state.reservation(r.id)).toBe(before.reservation);
+    expect(state.agent('a1')).toBe(before.a1);
+    expect(state.agent('a2')).toBe(before.a2);
+    expect(state.liveReservation(chat.id)).toBe(before.reservation);
+    expect(state.liveReservationsOf('a2')).toEqual([]);
+    const { changes, signals } = core.takeChanges();
+    expect([changes.contacts.size, changes.reservations.size, changes.presence.size, changes.events.length, changes.agentStates.length, signals.length]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('a failed decision undoes the customer it created and its waiting-list entry', () => {
+    const { core, state, catalog } = world({ agents: [] });
+    // A calendar that throws on the business-time deadline: the decision fails after the customer was made.
+    const broken = coreQueue('q-phone', {});
+    catalog.queues.set('q-phone', { ...broken, policy: { ...broken.policy, serviceTarget: { percent: 90, seconds: 30, basis: 'business' } }, calendar: { ...broken.calendar, isOpen: () => true, addBusinessSeconds: () => { throw new RangeError('calendar broken'); }, businessSecondsBetween: () => 0 } });
+    expect(() => core.decidePhone(call('c1'), NOW)).toThrow('calendar broken');
+    expect(state.customerByPhone('+358401234567')).toBeUndefined();
+    expect(state.contactByCallId('c1')).toBeUndefined();
+    expect(state.waiting('q-phone')).toEqual([]);
+    expect(core.takeChanges().changes.customers.size).toBe(0);
+  });
+
+  it('takeChanges merges one take: a row inserted then updated is one insert of its last version; the next take updates', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'fi' }, NOW);
+    const r = state.liveReservation(chat.id)!;
+    core.acceptOffer('a1', r.id, at(1));
+    let { changes } = core.takeChanges();
+    expect(changes.contacts.size).toBe(1);
+    expect(changes.contacts.get(chat.id)).toEqual({ isNew: true, row: state.contact(chat.id) });
+    expect(changes.contacts.get(chat.id)!.row.status).toBe('connected');
+    expect(changes.reservations.get(r.id)).toMatchObject({ isNew: true, row: { status: 'accepted' } });
+    expect(changes.customers.get(chat.customerId!)).toMatchObject({ isNew: true, row: { lastAgentId: 'a1', lastContactAt: at(1) } });
+    expect(changes.events.map((e) => e.type)).toEqual(['queued', 'reserved', 'offered', 'accepted']);
+    // available → reserved at NOW, reserved → busy at 1 s: two spans.
+    expect(changes.agentStates).toEqual([
+      { agentId: 'a1', state: 'available', startedAt: secondsBefore(NOW, 600), endedAt: NOW },
+      { agentId: 'a1', state: 'reserved', startedAt: NOW, endedAt: at(1) },
+    ]);
+
+    core.complete('a1', chat.id, undefined, at(61));
+    ({ changes } = core.takeChanges());
+    expect(changes.contacts.get(chat.id)).toMatchObject({ isNew: false, row: { status: 'ended' } });
+    expect(changes.presence.get('a1')).toMatchObject({ isNew: false, row: { state: 'wrap-up', wrapUpUntil: at(91) } });
+    expect(changes.agentStates).toEqual([{ agentId: 'a1', state: 'busy', startedAt: at(1), endedAt: at(61) }]);
+    // Rows handed out are versions: later changes do not alter them.
+    const handed = changes.presence.get('a1')!.row;
+    core.tick(at(91));
+    expect(handed.state).toBe('wrap-up');
+    expect(core.presenceOf('a1')?.state).toBe('available');
+  });
+});
+
+describe('RoutingState', () => {
+  it('rebuilds the indexes from a snapshot; prune forgets finished contacts but keeps their call decisions', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const d = core.decidePhone(call('c1'), NOW);
+    core.decidePhone(call('c2', { callerId: '+358409999999' }), at(1));
+    core.telephonyEvent(telephony('answered', 'c1'), at(2));
+    core.takeChanges();
+
+    const again = RoutingState.from({
+      agents: [...state.agents()],
+      contacts: [state.contactByCallId('c1')!, state.contactByCallId('c2')!],
+      reservations: [state.reservation(d.decisionId)!],
+      customers: [state.customerByPhone('+358401234567')!, state.customerByPhone('+358409999999')!],
+    });
+    expect(again.liveReservation(state.contactByCallId('c1')!.id)?.id).toBe(d.decisionId);
+    expect(again.liveReservationsOf('a1').map((r) => r.id)).toEqual([d.decisionId]);
+    expect(again.waiting('q-phone').map((c) => c.callId)).toEqual(['c2']);
+    expect(again.contactByCallId('c2')?.id).toBe(state.contactByCallId('c2')!.id);
+
+    core.telephonyEvent(telephony('ended', 'c1'), at(60));
+    core.takeChanges();
+    expect(state.prune(at(60 + 600), 600_000)).toBe(0);
+    expect(state.prune(at(60 + 601), 600_000)).toBe(1);
+    expect(state.contactByCallId('c1')).toBeUndefined();
+    expect(state.reservation(d.decisionId)).toBeUndefined();
+    // A retried decision and a late event are answered as the tables would, and change nothing.
+    expect(core.decidePhone(call('c1'), at(700))).toEqual(d);
+    expect(core.telephonyEvent(telephony('ended', 'c1'), at(700))).toEqual({ applied: false, detail: 'contact is ended' });
+    expect(core.currentDecision('c1', at(700))).toEqual({ decisionId: d.decisionId, decision: 'reject', sipCode: 487, reason: 'contact-ended' });
+    expect(core.takeChanges().changes.contacts.size).toBe(0);
+  });
+
+  it('keeps the static data of an agent apart from its presence, and mirrors a deleted agent', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    core.decidePhone(call('c1'), NOW);
+    const p = state.agent('a1')!.presence;
+    const { presence: _p, ...statics } = agentRecord('a1', { skills: { 'lang:fi': 1 }, departmentId: 'billing' });
+    state.putAgentStatics(statics);
+    expect(state.agent('a1')).toMatchObject({ departmentId: 'billing', skills: { 'lang:fi': 1 } });
+    expect(state.agent('a1')!.presence).toBe(p);
+    expect([...state.agentsOfDepartment('collections')]).toEqual([]);
+    state.removeAgent('a1');
+    expect(state.agent('a1')).toBeUndefined();
+    expect(state.contactByCallId('c1')).toMatchObject({ agentId: null, status: 'offered' });
+    expect(state.liveReservation(state.contactByCallId('c1')!.id)).toBeUndefined();
+  });
+});
+

@@ -1,0 +1,1062 @@
+/**
+ * The routing core: the live routing engine's state machine (apps/api/src/routing/routing-engine.ts
+ * with the SQL of routing.repository.ts) over the in-memory RoutingState instead of PostgreSQL.
+ * Synchronous and framework-free; the clock is each method's `now`. Decisions are the policy's
+ * (libs/routing), made on the same facts the engine loads, and every state transition is the one
+ * the engine's statements make, so contacts, reservations, presence, timelines and explanations
+ * come out as the engine stores them.
+ *
+ * Each public method is one atomic operation: it either returns, with its row changes, timeline
+ * events, agent state spans and wake-up keys recorded for `takeChanges()`, or throws having changed
+ * nothing (RoutingState's undo journal puts back every replaced version). The one exception is the
+ * engine's own: an agent accepting an offer that has expired gets conflict `offer.expired` AFTER the
+ * expiry was applied (the engine commits it, then throws) — takeChanges() then holds it.
+ *
+ * There are no races in memory: the engine's lost-race paths (SKIP LOCKED reservations falling
+ * through to the next ranked agent, `lostRaces`, `reservedInstead`, stale statements run again)
+ * never happen, so the policy's first choice is always the agent reserved.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '../../../core/src/channel.js';
+import { conflict, DomainError, notFound, unprocessable } from '../../../core/src/domain-error.js';
+import { capacityProblem } from '../eligibility.js';
+import { estimateWaitDetails } from '../estimate-wait.js';
+import type { Explanation } from '../explanation.js';
+import { DEFAULT_ROUTING_CONFIG, ROUTABLE_STATES, type Agent, type AgentState, type Contact, type Queue, type RoutingContext } from '../model.js';
+import { resolveOffer, type Offer } from '../offers.js';
+import { contactDeadline } from '../priority.js';
+import { selectAgentForContact, selectContactForAgent } from '../routing-policy.js';
+import { RoutingState, isFinished, type FinishedCall } from './routing-state.js';
+import {
+  emptyChangeSet,
+  mergeChangeSets,
+  type AgentRecord,
+  type ChangeSet,
+  type ContactEventType,
+  type ContactRecord,
+  type CoreCatalog,
+  type CoreQueue,
+  type CustomerRecord,
+  type LoanRecord,
+  type NewContactInput,
+  type PhoneDecision,
+  type PhoneDecisionInput,
+  type PresenceRecord,
+  type ReservationRecord,
+  type ReservationStatus,
+  type TelephonyEvent,
+} from './types.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** How long a customer's last agent counts as "previous agent" (the engine's look-back window). */
+export const PREVIOUS_AGENT_LOOKBACK_MS = 30 * DAY_MS;
+/** The wrap-up of a queue without routing settings (DEFAULT_SETTINGS of routing-catalog.ts, endContact's default). */
+const DEFAULT_WRAP_UP_SECONDS = 30;
+/** Languages a queue without its own language serves (policy queue ids `<queueId>#<language>`). */
+const QUEUE_LANGUAGES = ['fi', 'sv', 'en'] as const;
+const CHANNELS: readonly Channel[] = ['phone', 'chat', 'email'];
+/** The engine's batch sizes: queued contacts read per queue, rounds of offerWorkTo, jobs per tick. */
+const WAITING_PER_QUEUE = 20;
+const OFFER_ROUNDS = 12;
+const EXPIRE_BATCH = 200;
+const WRAP_UP_BATCH = 200;
+const SWEEP_AGENTS = 50;
+/** Presence states from which a release with a new state (wrap-up, not-responding) takes it. */
+const WORKING_STATES: ReadonlySet<AgentState> = new Set(['available', 'reserved', 'busy', 'wrap-up']);
+
+export interface RoutingCoreOptions {
+  /** Ids of new rows (contacts, reservations, decisions, customers); crypto.randomUUID by default. */
+  newId?: () => string;
+  previousAgentLookbackMs?: number;
+}
+
+/** The explanation as stored: ids, rules and counts (at most 50 skipped agents listed) — the engine's storedExplanation. */
+export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const skippedByReason: Record<string, number> = {};
+  for (const s of e.skippedAgents) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
+  return {
+    decidedAt: now.toISOString(),
+    summary: e.summary,
+    rule: e.rule,
+    step: e.step ? { index: e.step.index, name: e.step.name, afterSeconds: e.step.afterSeconds, requirements: e.step.requirements } : null,
+    waitedSeconds: e.waitedSeconds ?? null,
+    priority: e.priority
+      ? { urgencySeconds: e.priority.urgencySeconds, timeToBreachSeconds: e.priority.timeToBreachSeconds, deadline: e.priority.deadline.toISOString(), basis: e.priority.basis }
+      : null,
+    eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, 20),
+    eligibleCount: e.eligibleAgentIds?.length ?? 0,
+    skippedAgents: e.skippedAgents.slice(0, 50),
+    skippedCount: e.skippedAgents.length,
+    skippedByReason,
+    previousAgent: e.previousAgent ?? null,
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------- policy views of the records
+
+function policyQueueIds(queueId: string): string[] {
+  return [queueId, ...QUEUE_LANGUAGES.map((l) => `${queueId}#${l}`)];
+}
+
+/** The policy queue for a contact: a queue without a language takes the contact's (default fi). */
+function policyQueue(q: CoreQueue, language: string | null): Queue {
+  if (q.language) return q.policy;
+  const lang = language || 'fi';
+  return { ...q.policy, id: `${q.id}#${lang}`, language: lang };
+}
+
+function routingContext(queues: Iterable<CoreQueue>, extra: Partial<RoutingContext> = {}): RoutingContext {
+  const calendars: Record<string, CoreQueue['calendar']> = {};
+  for (const q of queues) {
+    calendars[q.id] = q.calendar;
+    if (!q.language) for (const l of QUEUE_LANGUAGES) calendars[`${q.id}#${l}`] = q.calendar;
+  }
+  return { calendars, ...extra };
+}
+
+function policyContact(c: ContactRecord, policyQueueId: string): Contact {
+  return {
+    id: c.id,
+    channel: c.channel,
+    queueId: policyQueueId,
+    arrivedAt: c.arrivedAt,
+    customerRef: c.customerId ?? c.id,
+    ...(c.previousAgentId ? { previousAgentId: c.previousAgentId } : {}),
+    deadline: c.deadline,
+    priorityBoostSeconds: c.priorityBoostSeconds,
+    excludedAgentIds: c.excludedAgentIds,
+    offerAttempts: c.offerAttempts,
+  };
+}
+
+/** The SQL LOAN_NEAR window: a loan overlapping [now − 1 day, now + 1 day] (the policy decides whether now is inside). */
+function loanNear(l: LoanRecord, now: Date): boolean {
+  return l.from.getTime() < now.getTime() + DAY_MS && l.to.getTime() > now.getTime() - DAY_MS;
+}
+
+/** A loan that lets the agent serve queue `q` at `now` (waitingContacts, agentsWithRoomAndWaitingWork). */
+function loanCoversNow(l: LoanRecord, q: CoreQueue, now: Date): boolean {
+  return l.departmentId === q.departmentId && (l.queueId === null || l.queueId === q.id) && l.from.getTime() <= now.getTime() && l.to.getTime() > now.getTime();
+}
+
+function toAgent(a: AgentRecord, p: PresenceRecord, loans: readonly LoanRecord[]): Agent {
+  return {
+    id: a.agentId,
+    departmentId: a.departmentId,
+    state: p.state,
+    ...(p.breakReason ? { breakReason: p.breakReason } : {}),
+    skills: a.skills,
+    // An agent without a SIP URI cannot take calls, whatever capacity its presence row still has.
+    capacity: a.phoneUri !== null ? p.capacity : { ...p.capacity, phone: 0 },
+    load: p.load,
+    idleSince: p.idleSince,
+    ...(loans.length
+      ? { lentTo: loans.map((l) => ({ departmentId: l.departmentId, from: l.from, to: l.to, ...(l.queueId ? { queueIds: policyQueueIds(l.queueId) } : {}) })) }
+      : {}),
+  };
+}
+
+function offerTimeoutSeconds(q: CoreQueue): number {
+  return q.settings.offerTimeoutSeconds ?? DEFAULT_ROUTING_CONFIG.offerTimeoutSeconds[q.channel];
+}
+
+function offerOf(r: ReservationRecord, queueId: string): Offer {
+  return { contactId: r.contactId, agentId: r.agentId, queueId, channel: r.channel, offeredAt: r.offeredAt, expiresAt: r.expiresAt };
+}
+
+function telephonyDetail(ev: TelephonyEvent): Record<string, unknown> {
+  return {
+    ...(ev.sipCode !== undefined ? { sipCode: ev.sipCode } : {}),
+    ...(ev.hangupBy ? { hangupBy: ev.hangupBy } : {}),
+    ...(ev.durationSec !== undefined ? { durationSec: ev.durationSec } : {}),
+    ...(ev.leg ? { leg: ev.leg } : {}),
+    telephonyTs: ev.ts,
+  };
+}
+
+const callNotFound = (): DomainError => new DomainError('not-found', 'call.not_found', 'no routing decision for this call id');
+
+// ---------------------------------------------------------------- presence transitions (the repository's UPDATEs)
+
+function totalLoad(p: PresenceRecord): number {
+  return p.load.phone + p.load.chat + p.load.email;
+}
+
+function isRoutable(state: AgentState): boolean {
+  return ROUTABLE_STATES.includes(state);
+}
+
+/** tryReserveAgent's condition: routable, no call in hand, room on the channel, no chat in hand for a call (and a SIP URI). */
+function canReserve(a: AgentRecord, p: PresenceRecord, channel: Channel): boolean {
+  if (!isRoutable(p.state) || p.load.phone !== 0 || p.load[channel] >= p.capacity[channel]) return false;
+  return channel !== 'phone' || (p.load.chat === 0 && a.phoneUri !== null);
+}
+
+/** One more contact on `channel`; an available agent becomes reserved. */
+function withReserved(p: PresenceRecord, channel: Channel, at: Date): PresenceRecord {
+  const wasAvailable = p.state === 'available';
+  return {
+    ...p,
+    load: { ...p.load, [channel]: p.load[channel] + 1 },
+    state: wasAvailable ? 'reserved' : p.state,
+    stateSince: wasAvailable ? at : p.stateSince,
+  };
+}
+
+/**
+ * releaseAgent: one contact less on `channel`. Without `setState` a reserved or busy agent becomes
+ * busy (other work in hand) or available; with it, a working agent takes that state (wrap-up,
+ * not-responding) while break, offline and not-responding keep theirs.
+ */
+function withReleased(p: PresenceRecord, channel: Channel, at: Date, setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): PresenceRecord {
+  const left = totalLoad(p) - 1;
+  const load = { ...p.load, [channel]: Math.max(p.load[channel] - 1, 0) };
+  const idleSince = left <= 0 ? at : p.idleSince;
+  if (setState) {
+    const working = WORKING_STATES.has(p.state);
+    return {
+      ...p,
+      load,
+      state: working ? setState : p.state,
+      stateSince: working ? at : p.stateSince,
+      wrapUpUntil: working ? wrapUpUntil : p.wrapUpUntil,
+      idleSince,
+    };
+  }
+  const holding = p.state === 'reserved' || p.state === 'busy';
+  return {
+    ...p,
+    load,
+    state: holding ? (left > 0 ? 'busy' : 'available') : p.state,
+    stateSince: holding && left <= 0 ? at : p.stateSince,
+    idleSince,
+  };
+}
+
+interface Operation {
+  changes: ChangeSet;
+  signals: string[];
+}
+
+export class RoutingCore {
+  private readonly newId: () => string;
+  private readonly lookbackMs: number;
+  private pending: ChangeSet = emptyChangeSet();
+  private pendingSignals: string[] = [];
+  /** The running operation's changes (merged into `pending` when it returns). */
+  private op: Operation | null = null;
+
+  constructor(
+    readonly state: RoutingState,
+    private readonly catalog: CoreCatalog,
+    opts: RoutingCoreOptions = {},
+  ) {
+    this.newId = opts.newId ?? randomUUID;
+    this.lookbackMs = opts.previousAgentLookbackMs ?? PREVIOUS_AGENT_LOOKBACK_MS;
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /**
+   * Everything recorded since the last call, in operation order: each changed row in its latest
+   * version (isNew when inserted since the last take), the timeline events, the presence state
+   * spans, and the wake-up keys (each once).
+   */
+  takeChanges(): { changes: ChangeSet; signals: string[] } {
+    const out = { changes: this.pending, signals: [...new Set(this.pendingSignals)] };
+    this.pending = emptyChangeSet();
+    this.pendingSignals = [];
+    return out;
+  }
+
+  presenceOf(agentId: string): PresenceRecord | null {
+    return this.state.agent(agentId)?.presence ?? null;
+  }
+
+  /** Runs one operation: its changes are kept when it returns, undone when it throws. */
+  private atomically<T>(fn: () => T): T {
+    if (this.op) return fn();
+    this.state.begin();
+    const op: Operation = { changes: emptyChangeSet(), signals: [] };
+    this.op = op;
+    try {
+      const out = fn();
+      this.state.commit();
+      mergeChangeSets(this.pending, op.changes);
+      this.pendingSignals.push(...op.signals);
+      return out;
+    } catch (err) {
+      this.state.rollback();
+      throw err;
+    } finally {
+      this.op = null;
+    }
+  }
+
+  private get changes(): ChangeSet {
+    if (!this.op) throw new Error('RoutingCore: a change outside an operation');
+    return this.op.changes;
+  }
+
+  private note<T>(map: Map<string, { row: T; isNew: boolean }>, id: string, row: T, isNew: boolean): void {
+    const before = map.get(id);
+    map.set(id, { row, isNew: before ? before.isNew : isNew });
+  }
+
+  private saveContact(row: ContactRecord, isNew = false): ContactRecord {
+    this.state.putContact(row);
+    this.note(this.changes.contacts, row.id, row, isNew);
+    return row;
+  }
+
+  private patchContact(c: ContactRecord, patch: Partial<ContactRecord>): ContactRecord {
+    return this.saveContact({ ...c, ...patch });
+  }
+
+  private saveReservation(row: ReservationRecord, isNew = false): ReservationRecord {
+    this.state.putReservation(row);
+    this.note(this.changes.reservations, row.id, row, isNew);
+    return row;
+  }
+
+  private resolveReservation(r: ReservationRecord, status: ReservationStatus, at: Date): void {
+    this.saveReservation({ ...r, status, resolvedAt: at });
+  }
+
+  /** An update of the presence row; a state change that moves stateSince forward ends a state span (report_log_agent_state). */
+  private savePresence(row: PresenceRecord, isNew = false): void {
+    const before = this.state.agent(row.agentId)?.presence;
+    if (before && !isNew && row.state !== before.state && row.stateSince.getTime() > before.stateSince.getTime()) {
+      this.changes.agentStates.push({ agentId: row.agentId, state: before.state, startedAt: before.stateSince, endedAt: row.stateSince });
+    }
+    this.state.putPresence(row);
+    this.note(this.changes.presence, row.agentId, row, isNew);
+  }
+
+  private saveCustomer(row: CustomerRecord, isNew = false): CustomerRecord {
+    this.state.putCustomer(row);
+    this.note(this.changes.customers, row.id, row, isNew);
+    return row;
+  }
+
+  private event(contactId: string, at: Date, type: ContactEventType, agentId: string | null = null, reservationId: string | null = null, detail: Record<string, unknown> | null = null): void {
+    this.changes.events.push({ contactId, at, type, agentId, reservationId, detail });
+  }
+
+  private signal(...keys: (string | null | undefined | false)[]): void {
+    for (const key of keys) if (key) this.op!.signals.push(key);
+  }
+
+  // ---------------------------------------------------------------- facts the engine loads
+
+  /** loggedInAgents / the pool of phoneSnapshot and contactSnapshot: active, not offline agents of the department and those lent to it near `now`. */
+  private pool(departmentId: string, now: Date): Agent[] {
+    const out: Agent[] = [];
+    for (const a of this.state.agentsOfDepartment(departmentId)) {
+      if (a.active && a.presence && a.presence.state !== 'offline') out.push(toAgent(a, a.presence, []));
+    }
+    for (const a of this.state.agentsLentTo(departmentId)) {
+      if (!a.active || !a.presence || a.presence.state === 'offline') continue;
+      const loans = a.loans.filter((l) => l.departmentId === departmentId && loanNear(l, now));
+      if (loans.length) out.push(toAgent(a, a.presence, loans));
+    }
+    return out;
+  }
+
+  private previousAgentOf(customer: CustomerRecord | null | undefined, now: Date): string | null {
+    return customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < this.lookbackMs ? customer.lastAgentId : null;
+  }
+
+  private queueOf(queueId: string): CoreQueue {
+    const q = this.catalog.queue(queueId);
+    if (!q) throw notFound('queue', queueId);
+    return q;
+  }
+
+  /** Email blending: the department's waiting calls and chats (the 20 most urgent of each queue) in the context. */
+  private blendingContext(q: CoreQueue): RoutingContext {
+    const queues: CoreQueue[] = [];
+    const waiting: Contact[] = [];
+    const policyQueues: Queue[] = [];
+    for (const queueId of this.state.waitingQueueIds()) {
+      const wq = this.catalog.queue(queueId);
+      if (!wq || wq.departmentId !== q.departmentId || (wq.channel !== 'phone' && wq.channel !== 'chat')) continue;
+      queues.push(wq);
+      for (const w of this.state.waiting(queueId, WAITING_PER_QUEUE)) {
+        const pq = policyQueue(wq, w.language);
+        waiting.push(policyContact(w, pq.id));
+        policyQueues.push(pq);
+      }
+    }
+    return routingContext([q, ...queues], { waitingContacts: waiting, queues: policyQueues });
+  }
+
+  private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext): PhoneDecision {
+    const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: q.settings.meanHandleSeconds }, now, ctx);
+    // Nobody logged in who could serve the queue: position × mean handle time as a rough figure.
+    const seconds = est.seconds ?? position * q.settings.meanHandleSeconds;
+    return {
+      decisionId,
+      decision: 'queue',
+      queueId: q.id,
+      position,
+      estimatedWaitSeconds: Math.round(seconds),
+      ...(q.settings.fallbackTarget ? { fallbackTarget: q.settings.fallbackTarget } : {}),
+      ...(q.settings.callbackThresholdSeconds !== null ? { callbackOffered: seconds > q.settings.callbackThresholdSeconds } : {}),
+    };
+  }
+
+  // ---------------------------------------------------------------- shared steps
+
+  /** Takes one unit of the agent's capacity (the caller checked canReserve). */
+  private reserveAgent(agentId: string, channel: Channel, now: Date): void {
+    const p = this.state.agent(agentId)!.presence!;
+    this.savePresence(withReserved(p, channel, now));
+  }
+
+  private releaseAgent(agentId: string, channel: Channel, now: Date, setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): void {
+    const p = this.state.agent(agentId)?.presence;
+    if (p) this.savePresence(withReleased(p, channel, now, setState, wrapUpUntil));
+  }
+
+  /** The reservation of an offer and its timeline (reserved, offered). */
+  private recordOffer(a: { contactId: string; reservationId: string; agentId: string; channel: Channel; now: Date; timeoutSeconds: number; step?: number; rule?: string }): void {
+    const expiresAt = new Date(a.now.getTime() + a.timeoutSeconds * 1000);
+    this.saveReservation({ id: a.reservationId, contactId: a.contactId, agentId: a.agentId, channel: a.channel, status: 'offered', offeredAt: a.now, expiresAt, resolvedAt: null }, true);
+    this.event(a.contactId, a.now, 'reserved', a.agentId, a.reservationId, { rule: a.rule ?? null, step: a.step ?? null });
+    this.event(a.contactId, a.now, 'offered', a.agentId, a.reservationId, { expiresAt: expiresAt.toISOString() });
+  }
+
+  /** An offer taken (agent accept or telephony answered): reservation accepted, contact connected, agent busy, customer's last agent remembered. */
+  private accept(c: ContactRecord, r: ReservationRecord, now: Date): ContactRecord {
+    this.resolveReservation(r, 'accepted', now);
+    const p = this.state.agent(r.agentId)?.presence;
+    if (p && isRoutable(p.state)) this.savePresence({ ...p, state: 'busy', stateSince: p.state === 'busy' ? p.stateSince : now });
+    const customer = c.customerId ? this.state.customer(c.customerId) : undefined;
+    if (customer) this.saveCustomer({ ...customer, lastAgentId: r.agentId, lastContactAt: now });
+    return this.patchContact(c, { status: 'connected', answeredAt: now });
+  }
+
+  /**
+   * A rejected, timed-out or failed offer: the contact goes back to its queue keeping its place,
+   * with the agent excluded from it; the agent becomes not-responding.
+   */
+  private applyFailedOffer(c: ContactRecord, r: ReservationRecord, now: Date, kind: 'rejected' | 'timeout' | 'agent-failed', why: string): void {
+    this.resolveReservation(r, kind === 'rejected' ? 'rejected' : kind === 'timeout' ? 'expired' : 'failed', now);
+    this.releaseAgent(r.agentId, c.channel, now, 'not-responding');
+    const excluded = c.excludedAgentIds.includes(r.agentId) ? c.excludedAgentIds : [...c.excludedAgentIds, r.agentId];
+    this.patchContact(c, { status: 'queued', agentId: null, excludedAgentIds: excluded });
+    this.event(c.id, now, kind, r.agentId, r.id, { why });
+    this.event(c.id, now, 'requeued', null, null, { keepsArrivedAt: c.arrivedAt.toISOString() });
+  }
+
+  private afterRequeue(r: ReservationRecord, now: Date): void {
+    this.routeContact(r.contactId, now);
+    this.signal(`agent:${r.agentId}`, `contact:${r.contactId}`);
+  }
+
+  /** Ends a contact in hand: reservation completed, agent released (into wrap-up when nothing else is in hand). */
+  private finish(c: ContactRecord, r: ReservationRecord, now: Date, wrapUpSeconds: number | undefined, reason: 'completed' | 'ended'): ContactRecord {
+    const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
+    const wrap = wrapUpSeconds ?? q?.settings.wrapUpSeconds ?? DEFAULT_WRAP_UP_SECONDS;
+    const p = this.state.agent(r.agentId)?.presence;
+    const othersInHand = p ? totalLoad(p) - 1 : 0;
+    this.resolveReservation(r, 'completed', now);
+    if (wrap > 0 && othersInHand <= 0) this.releaseAgent(r.agentId, c.channel, now, 'wrap-up', new Date(now.getTime() + wrap * 1000));
+    else this.releaseAgent(r.agentId, c.channel, now);
+    const ended = this.patchContact(c, { status: 'ended', endedAt: now, endReason: reason });
+    this.event(c.id, now, reason, r.agentId, r.id, { wrapUpSeconds: wrap });
+    return ended;
+  }
+
+  /** A queued or offered contact the caller left: reservation cancelled and agent released, then offered other work. */
+  private abandon(c: ContactRecord, r: ReservationRecord | undefined, now: Date, detail: Record<string, unknown>): { applied: boolean; detail: string } {
+    if (r) {
+      this.resolveReservation(r, 'cancelled', now);
+      this.releaseAgent(r.agentId, c.channel, now);
+    }
+    this.patchContact(c, { status: 'abandoned', endedAt: now, endReason: 'abandoned' });
+    this.event(c.id, now, 'abandoned', r?.agentId ?? null, r?.id ?? null, detail);
+    if (r) this.offerWorkTo(r.agentId, now);
+    this.signal(`contact:${c.id}`, r && `agent:${r.agentId}`);
+    return { applied: true, detail: r ? 'contact abandoned, agent released' : 'contact abandoned' };
+  }
+
+  /** routeContact: offers a waiting contact to its best agent, if any (a miss is recorded in the explanation). */
+  private routeContact(contactId: string, now: Date): string | null {
+    const c = this.state.contact(contactId);
+    if (!c || c.status !== 'queued' || !c.queueId) return null;
+    // The engine throws here (after its own commit); a queue gone from the catalog leaves the contact waiting instead.
+    const q = this.catalog.queue(c.queueId);
+    if (!q) return null;
+    const queue = policyQueue(q, c.language);
+    const ctx = q.channel === 'email' ? this.blendingContext(q) : routingContext([q]);
+    const sel = selectAgentForContact(policyContact(c, queue.id), queue, this.pool(q.departmentId, now), now, ctx);
+    const explanation = storedExplanation(sel.explanation, now);
+    if (sel.agentId === null) {
+      this.patchContact(c, { explanation });
+      return null;
+    }
+    const reservationId = this.newId();
+    this.reserveAgent(sel.agentId, c.channel, now);
+    this.patchContact(c, { status: 'offered', agentId: sel.agentId, offerAttempts: c.offerAttempts + 1, explanation });
+    this.recordOffer({ contactId: c.id, reservationId, agentId: sel.agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: sel.rule });
+    this.signal(`contact:${c.id}`, `agent:${sel.agentId}`);
+    return sel.agentId;
+  }
+
+  /** offerWorkTo: fills an agent's free capacity with the most urgent waiting contacts it may take. */
+  private offerWorkTo(agentId: string, now: Date): number {
+    let offered = 0;
+    for (let round = 0; round < OFFER_ROUNDS; round++) {
+      const a = this.state.agent(agentId);
+      const p = a?.presence;
+      if (!a || !p || !isRoutable(p.state)) break;
+      const agent = toAgent(a, p, a.loans.filter((l) => loanNear(l, now)));
+      const channels = CHANNELS.filter((ch) => agent.capacity[ch] > 0 && !capacityProblem(agent, ch));
+      const queues = new Map<string, Queue>();
+      const coreQueues = new Map<string, CoreQueue>();
+      const contacts: Contact[] = [];
+      for (const queueId of this.state.waitingQueueIds()) {
+        const q = this.catalog.queue(queueId);
+        if (!q || !channels.includes(q.channel)) continue;
+        if (q.departmentId !== a.departmentId && !a.loans.some((l) => loanCoversNow(l, q, now))) continue;
+        coreQueues.set(q.id, q);
+        for (const w of this.state.waiting(queueId, WAITING_PER_QUEUE)) {
+          const pq = policyQueue(q, w.language);
+          queues.set(pq.id, pq);
+          contacts.push(policyContact(w, pq.id));
+        }
+      }
+      if (!contacts.length) break;
+      const sel = selectContactForAgent(agent, contacts, queues, now, routingContext(coreQueues.values()));
+      if (sel.contactId === null) break;
+      const c = this.state.contact(sel.contactId)!;
+      if (!canReserve(a, p, c.channel)) break;
+      const q = coreQueues.get(c.queueId!)!;
+      const reservationId = this.newId();
+      this.reserveAgent(agentId, c.channel, now);
+      this.patchContact(c, {
+        status: 'offered',
+        agentId,
+        offerAttempts: c.offerAttempts + 1,
+        explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50) }),
+      });
+      this.recordOffer({ contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: 'highest-priority' });
+      this.signal(`contact:${c.id}`, `agent:${agentId}`);
+      offered++;
+    }
+    return offered;
+  }
+
+  // ---------------------------------------------------------------- telephony: decisions
+
+  /** `POST /v1/routing/decisions`: idempotent on the SIP Call-ID. */
+  decidePhone(input: PhoneDecisionInput, now: Date): PhoneDecision {
+    return this.atomically(() => {
+      const known = this.state.contactByCallId(input.callId)?.decision ?? this.state.finishedCall(input.callId)?.decision;
+      if (known) return known as PhoneDecision;
+      const queueId = this.catalog.queueIdForCalledNumber(input.calledNumber);
+      const q = queueId ? this.catalog.queue(queueId) : undefined;
+      if (!q) return this.rejectCall(input, null, now, 404, 'unknown-called-number');
+      if (q.channel !== 'phone') return this.rejectCall(input, q.id, now, 404, 'not-a-phone-queue');
+      if (!q.calendar.isOpen(now)) return this.rejectCall(input, q.id, now, 480, 'closed');
+
+      let customer = input.callerId ? this.state.customerByPhone(input.callerId) : undefined;
+      const previousAgentId = this.previousAgentOf(customer, now);
+      if (!customer && input.callerId) {
+        customer = this.saveCustomer({ id: this.newId(), phoneNumber: input.callerId, externalRef: null, lastAgentId: null, lastContactAt: null }, true);
+      }
+      const queue = policyQueue(q, input.language);
+      const ctx = routingContext([q]);
+      const contactId = this.newId();
+      const contact: Contact = { id: contactId, channel: 'phone', queueId: queue.id, arrivedAt: now, customerRef: customer?.id ?? contactId, ...(previousAgentId ? { previousAgentId } : {}) };
+      contact.deadline = contactDeadline(contact, queue, ctx);
+      const agents = this.pool(q.departmentId, now);
+      const sel = selectAgentForContact(contact, queue, agents, now, ctx);
+      let decision: PhoneDecision;
+      if (sel.agentId !== null) {
+        const reservationId = this.newId();
+        decision = { decisionId: reservationId, decision: 'agent', agentId: sel.agentId, target: this.state.agent(sel.agentId)!.phoneUri! };
+      } else {
+        const position = this.state.countWaitingArrivedBy(q.id, now) + 1;
+        decision = this.queueDecision(q, queue, this.newId(), position, agents, now, ctx);
+      }
+      this.saveContact(
+        {
+          id: contactId,
+          channel: 'phone',
+          kind: 'inbound',
+          status: sel.agentId !== null ? 'offered' : 'queued',
+          queueId: q.id,
+          callId: input.callId,
+          decisionId: decision.decisionId,
+          decision: decision as unknown as Record<string, unknown>,
+          customerId: customer?.id ?? null,
+          customerRef: null,
+          callerName: input.callerName || null,
+          calledNumber: input.calledNumber,
+          language: input.language || q.language,
+          subject: null,
+          arrivedAt: now,
+          deadline: contact.deadline,
+          priorityBoostSeconds: 0,
+          previousAgentId,
+          excludedAgentIds: [],
+          offerAttempts: sel.agentId !== null ? 1 : 0,
+          agentId: sel.agentId,
+          answeredAt: null,
+          endedAt: null,
+          endReason: null,
+          explanation: storedExplanation(sel.explanation, now),
+          createdAt: now,
+        },
+        true,
+      );
+      if (sel.agentId !== null) {
+        this.event(contactId, now, 'queued', null, null, { queueId: q.id });
+        this.reserveAgent(sel.agentId, 'phone', now);
+        this.recordOffer({ contactId, reservationId: decision.decisionId, agentId: sel.agentId, channel: 'phone', now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: sel.rule });
+        this.signal(`agent:${sel.agentId}`);
+      } else if (decision.decision === 'queue') {
+        this.event(contactId, now, 'queued', null, null, { queueId: q.id, position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds });
+      }
+      return decision;
+    });
+  }
+
+  private rejectCall(input: PhoneDecisionInput, queueId: string | null, now: Date, sipCode: number, reason: string): PhoneDecision {
+    const decision: PhoneDecision = { decisionId: this.newId(), decision: 'reject', sipCode, reason };
+    const contactId = this.newId();
+    this.saveContact(
+      {
+        id: contactId,
+        channel: 'phone',
+        kind: 'inbound',
+        status: 'rejected',
+        queueId,
+        callId: input.callId,
+        decisionId: decision.decisionId,
+        decision: decision as unknown as Record<string, unknown>,
+        customerId: null,
+        customerRef: null,
+        callerName: null,
+        calledNumber: input.calledNumber,
+        language: input.language || null,
+        subject: null,
+        arrivedAt: now,
+        deadline: now,
+        priorityBoostSeconds: 0,
+        previousAgentId: null,
+        excludedAgentIds: [],
+        offerAttempts: 0,
+        agentId: null,
+        answeredAt: null,
+        endedAt: now,
+        endReason: reason,
+        explanation: { decidedAt: now.toISOString(), summary: `call rejected with SIP ${sipCode}: ${reason}`, rule: reason, skippedAgents: [], skippedCount: 0 },
+        createdAt: now,
+      },
+      true,
+    );
+    this.event(contactId, now, 'decision-rejected', null, null, { sipCode, reason });
+    return decision;
+  }
+
+  /** The call's current decision: an agent once one is reserved, the end of a finished call, else 'pending'. */
+  currentDecision(callId: string, _now: Date): PhoneDecision | 'pending' {
+    const c = this.state.contactByCallId(callId);
+    if (!c) {
+      const finished = this.state.finishedCall(callId);
+      if (!finished) throw callNotFound();
+      return this.finishedDecision(finished);
+    }
+    if (c.status === 'rejected') return c.decision as unknown as PhoneDecision;
+    if (c.status === 'ended' || c.status === 'abandoned' || c.status === 'failed') {
+      return { decisionId: c.decisionId, decision: 'reject', sipCode: 487, reason: `contact-${c.status}` };
+    }
+    const live = this.state.liveReservation(c.id);
+    if (live) return { decisionId: live.id, decision: 'agent', agentId: live.agentId, target: this.state.agent(live.agentId)?.phoneUri ?? '' };
+    return 'pending';
+  }
+
+  private finishedDecision(f: FinishedCall): PhoneDecision {
+    if (f.status === 'rejected' && f.decision) return f.decision;
+    return { decisionId: f.decisionId, decision: 'reject', sipCode: 487, reason: `contact-${f.status}` };
+  }
+
+  /** The long poll's answer when its wait is over: the current decision, or position and estimated wait. */
+  queuePosition(callId: string, now: Date): PhoneDecision {
+    const current = this.currentDecision(callId, now);
+    if (current !== 'pending') return current;
+    const c = this.state.contactByCallId(callId)!;
+    const q = this.queueOf(c.queueId!);
+    const queue = policyQueue(q, c.language);
+    const position = this.state.countWaitingArrivedBy(q.id, c.arrivedAt);
+    return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]));
+  }
+
+  // ---------------------------------------------------------------- chat and email
+
+  /** `POST /v1/contacts`: offered to the best agent at once, or queued. */
+  createContact(input: NewContactInput, now: Date): ContactRecord {
+    return this.atomically(() => {
+      const q = this.queueOf(input.queueId);
+      if (q.channel !== input.channel) {
+        throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${q.id} is a ${q.channel} queue` }]);
+      }
+      const known = this.state.customerByRef(input.customerRef);
+      const previousAgentId = this.previousAgentOf(known, now);
+      const queue = policyQueue(q, input.language);
+      const id = this.newId();
+      const ctx = q.channel === 'email' ? this.blendingContext(q) : routingContext([q]);
+      const contact: Contact = {
+        id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: known?.id ?? id, ...(previousAgentId ? { previousAgentId } : {}),
+        priorityBoostSeconds: 0, excludedAgentIds: [], offerAttempts: 0,
+      };
+      contact.deadline = contactDeadline(contact, queue, ctx);
+      const sel = selectAgentForContact(contact, queue, this.pool(q.departmentId, now), now, ctx);
+      const decisionId = this.newId();
+      const reservationId = this.newId();
+      const customer = known ?? this.saveCustomer({ id: this.newId(), phoneNumber: null, externalRef: input.customerRef, lastAgentId: null, lastContactAt: null }, true);
+      this.saveContact(
+        {
+          id,
+          channel: input.channel,
+          kind: 'inbound',
+          status: sel.agentId !== null ? 'offered' : 'queued',
+          queueId: q.id,
+          callId: null,
+          decisionId,
+          decision: null,
+          customerId: customer.id,
+          customerRef: input.customerRef,
+          callerName: null,
+          calledNumber: null,
+          language: input.language || q.language,
+          subject: input.subject ?? null,
+          arrivedAt: now,
+          deadline: contact.deadline,
+          priorityBoostSeconds: 0,
+          previousAgentId,
+          excludedAgentIds: [],
+          offerAttempts: sel.agentId !== null ? 1 : 0,
+          agentId: sel.agentId,
+          answeredAt: null,
+          endedAt: null,
+          endReason: null,
+          explanation: storedExplanation(sel.explanation, now),
+          createdAt: now,
+        },
+        true,
+      );
+      this.event(id, now, 'queued', null, null, { queueId: q.id });
+      if (sel.agentId !== null) {
+        this.reserveAgent(sel.agentId, input.channel, now);
+        this.recordOffer({ contactId: id, reservationId, agentId: sel.agentId, channel: input.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: sel.rule });
+        this.signal(`contact:${id}`, `agent:${sel.agentId}`);
+      }
+      return this.state.contact(id)!;
+    });
+  }
+
+  // ---------------------------------------------------------------- offers (agents)
+
+  /** An agent accepts an offer; an expired offer is resolved as a timeout (and re-routed) before conflict `offer.expired`. */
+  acceptOffer(agentId: string, reservationId: string, now: Date): ContactRecord {
+    const out = this.atomically((): { contact: ContactRecord } | { expired: true } => {
+      const { c, r } = this.offerOfAgent(agentId, reservationId);
+      if (now.getTime() < r.expiresAt.getTime()) {
+        const contact = this.accept(c, r, now);
+        this.event(c.id, now, 'accepted', agentId, r.id, { explanation: `agent ${agentId} accepted contact ${c.id}` });
+        this.signal(`contact:${c.id}`, `agent:${agentId}`);
+        return { contact };
+      }
+      const q = this.queueOf(c.queueId!);
+      const queue = policyQueue(q, c.language);
+      const a = this.state.agent(agentId)!;
+      const why = a.presence ? resolveOffer(offerOf(r, queue.id), 'accepted', toAgent(a, a.presence, []), policyContact(c, queue.id), now).explanation : 'offer timed out';
+      this.applyFailedOffer(c, r, now, 'timeout', why);
+      this.afterRequeue(r, now);
+      return { expired: true };
+    });
+    if ('expired' in out) throw conflict('offer.expired', `offer ${reservationId} expired before it was accepted; the contact went to the next agent`);
+    return out.contact;
+  }
+
+  rejectOffer(agentId: string, reservationId: string, now: Date): void {
+    this.atomically(() => {
+      const { c, r } = this.offerOfAgent(agentId, reservationId);
+      this.applyFailedOffer(c, r, now, 'rejected', `agent ${agentId} rejected contact ${c.id}`);
+      this.afterRequeue(r, now);
+    });
+  }
+
+  /** lockOffer and the open-offer check of acceptOffer / rejectOffer. */
+  private offerOfAgent(agentId: string, reservationId: string): { c: ContactRecord; r: ReservationRecord } {
+    const r = this.state.reservation(reservationId);
+    const c = r && this.state.contact(r.contactId);
+    if (!r || r.agentId !== agentId || !c) throw notFound('offer', reservationId);
+    if (r.status !== 'offered') throw conflict('offer.not_open', `offer ${reservationId} is ${r.status}`);
+    return { c, r };
+  }
+
+  /** The agent completes a contact in hand; the agent goes into wrap-up (or is offered work when there is none). */
+  complete(agentId: string, contactId: string, wrapUpSeconds: number | undefined, now: Date): ContactRecord {
+    return this.atomically(() => {
+      const c = this.state.contact(contactId);
+      if (!c) throw notFound('contact', contactId);
+      const r = this.state.liveReservation(c.id);
+      if (!r || r.agentId !== agentId) throw notFound('contact', contactId);
+      if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
+      const ended = this.finish(c, r, now, wrapUpSeconds, 'completed');
+      this.offerWorkTo(agentId, now);
+      this.signal(`agent:${agentId}`, `contact:${contactId}`);
+      return ended;
+    });
+  }
+
+  transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }, now: Date): ContactRecord {
+    if (!!target.agentId === !!target.queueId) {
+      throw unprocessable('validation.failed', 'Name exactly one transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId or queueId, not both' }]);
+    }
+    return this.atomically(() => {
+      const toQueue = target.queueId ? this.queueOf(target.queueId) : null;
+      const c = this.state.contact(contactId);
+      if (!c) throw notFound('contact', contactId);
+      const r = this.state.liveReservation(c.id);
+      if (!r || r.agentId !== agentId || r.status !== 'accepted') throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
+      if (toQueue && toQueue.channel !== c.channel) {
+        throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.id} is a ${toQueue.channel} queue` }]);
+      }
+      if (target.agentId) {
+        const to = this.state.agent(target.agentId);
+        if (!to?.presence) throw notFound('agent', target.agentId);
+        if (!canReserve(to, to.presence, c.channel)) throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
+        this.reserveAgent(target.agentId, c.channel, now);
+      }
+      this.resolveReservation(r, 'transferred', now);
+      this.releaseAgent(agentId, c.channel, now);
+      this.event(c.id, now, 'transferred', agentId, r.id, { toAgentId: target.agentId ?? null, toQueueId: target.queueId ?? null });
+      if (target.agentId) {
+        const q = this.queueOf(c.queueId!);
+        this.patchContact(c, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1 });
+        this.recordOffer({ contactId: c.id, reservationId: this.newId(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), rule: 'transfer' });
+      } else {
+        const q = policyQueue(toQueue!, c.language);
+        const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, routingContext([toQueue!]));
+        this.patchContact(c, { status: 'queued', agentId: null, queueId: toQueue!.id, arrivedAt: now, deadline, excludedAgentIds: [] });
+        this.event(c.id, now, 'queued', null, null, { queueId: toQueue!.id, transferredFrom: c.queueId });
+        this.routeContact(c.id, now);
+      }
+      this.offerWorkTo(agentId, now);
+      this.signal(`agent:${agentId}`, target.agentId && `agent:${target.agentId}`, `contact:${contactId}`);
+      return this.state.contact(contactId)!;
+    });
+  }
+
+  // ---------------------------------------------------------------- agent state
+
+  /** The agent's declared state; capacity is refreshed from the agent's configuration (never below the load in hand). */
+  setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, now: Date): PresenceRecord {
+    return this.atomically(() => {
+      const a = this.state.agent(agentId);
+      if (!a) throw notFound('agent', agentId);
+      if (state === 'break' && !reason) {
+        throw unprocessable('validation.failed', 'A break needs a reason', [{ field: 'reason', rule: 'required', message: 'reason is required for state break' }]);
+      }
+      const p = a.presence;
+      if (state === 'offline' && p && totalLoad(p) > 0) {
+        throw conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`);
+      }
+      const breakReason = state === 'break' ? reason : null;
+      const configured = { phone: a.phoneUri === null ? 0 : a.configuredCapacity.phone, chat: a.configuredCapacity.chat, email: a.configuredCapacity.email };
+      if (!p) {
+        this.savePresence(
+          { agentId, state, breakReason, capacity: configured, load: { phone: 0, chat: 0, email: 0 }, stateSince: now, idleSince: now, wrapUpUntil: null },
+          true,
+        );
+      } else {
+        this.savePresence({
+          ...p,
+          // Declared available with work in hand: busy. stateSince compares with the declared state, as the SQL does.
+          state: state === 'available' && totalLoad(p) > 0 ? 'busy' : state,
+          breakReason,
+          capacity: {
+            phone: Math.max(configured.phone, p.load.phone),
+            chat: Math.max(configured.chat, p.load.chat),
+            email: Math.max(configured.email, p.load.email),
+          },
+          stateSince: p.state === state ? p.stateSince : now,
+          idleSince: state === 'available' && p.state !== 'available' ? now : p.idleSince,
+          wrapUpUntil: null,
+        });
+      }
+      if (state === 'available') this.offerWorkTo(agentId, now);
+      this.signal(`agent:${agentId}`);
+      return this.state.agent(agentId)!.presence!;
+    });
+  }
+
+  // ---------------------------------------------------------------- telephony events
+
+  /** `POST /v1/routing/events`: unknown calls, duplicates and events of an earlier offer are answered, not applied. */
+  telephonyEvent(ev: TelephonyEvent, now: Date): { applied: boolean; detail: string } {
+    return this.atomically(() => {
+      const c = this.state.contactByCallId(ev.callId);
+      if (!c) {
+        const finished = this.state.finishedCall(ev.callId);
+        return finished ? { applied: false, detail: `contact is ${finished.status}` } : { applied: false, detail: 'unknown call id' };
+      }
+      const r = this.state.liveReservation(c.id);
+      const ofThisOffer = !ev.decisionId || !r || ev.decisionId === r.id || ev.decisionId === c.decisionId;
+      const open = c.status === 'queued' || c.status === 'offered';
+      const detail = telephonyDetail(ev);
+      if (!ofThisOffer) return { applied: false, detail: 'event of an earlier offer' };
+      switch (ev.event) {
+        case 'answered': {
+          if (c.status !== 'offered' || !r || r.status !== 'offered') break;
+          this.accept(c, r, now);
+          this.event(c.id, now, 'accepted', r.agentId, r.id, null);
+          this.event(c.id, now, 'answered', r.agentId, r.id, detail);
+          this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
+          return { applied: true, detail: 'agent busy' };
+        }
+        case 'ended': {
+          if (c.status === 'connected' && r) {
+            this.finish(c, r, now, undefined, 'ended');
+            this.offerWorkTo(r.agentId, now);
+            this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
+            return { applied: true, detail: 'agent in wrap-up' };
+          }
+          if (open && c.kind !== 'callback') return this.abandon(c, r, now, detail);
+          break;
+        }
+        case 'abandoned': {
+          if (open && c.kind !== 'callback') return this.abandon(c, r, now, detail);
+          break;
+        }
+        case 'rejected':
+        case 'agent_failed': {
+          if (c.status !== 'offered' || !r || r.status !== 'offered') break;
+          this.applyFailedOffer(c, r, now, ev.event === 'rejected' ? 'rejected' : 'agent-failed', `telephony reported ${ev.event}${ev.sipCode ? ` (SIP ${ev.sipCode})` : ''}`);
+          this.routeContact(c.id, now);
+          this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
+          return { applied: true, detail: 'agent not-responding, contact re-routed' };
+        }
+        case 'fallback_failed':
+        case 'failed': {
+          if (isFinished(c.status)) break;
+          if (r) {
+            this.resolveReservation(r, 'cancelled', now);
+            this.releaseAgent(r.agentId, c.channel, now);
+          }
+          this.patchContact(c, { status: 'failed', endedAt: now, endReason: ev.event });
+          this.event(c.id, now, 'failed', r?.agentId ?? null, r?.id ?? null, detail);
+          if (r) this.offerWorkTo(r.agentId, now);
+          this.signal(`contact:${c.id}`, r && `agent:${r.agentId}`);
+          return { applied: true, detail: 'contact failed' };
+        }
+        default:
+          return { applied: false, detail: 'unknown event' };
+      }
+      this.signal(`contact:${c.id}`, r && `agent:${r.agentId}`);
+      return { applied: false, detail: `contact is ${c.status}` };
+    });
+  }
+
+  /** A waiting caller asked to be called back: the contact keeps its place and is routed in its turn. */
+  requestCallback(callId: string, now: Date): ContactRecord {
+    return this.atomically(() => {
+      const c = this.state.contactByCallId(callId);
+      if (!c) {
+        const finished = this.state.finishedCall(callId);
+        if (!finished) throw callNotFound();
+        throw conflict('contact.not_waiting', `the call is ${finished.status}, not waiting`);
+      }
+      if (c.kind === 'callback') return c;
+      if (c.status !== 'queued') throw conflict('contact.not_waiting', `the call is ${c.status}, not waiting`);
+      const row = this.patchContact(c, { kind: 'callback' });
+      this.event(c.id, now, 'callback-requested', null, null, { keepsArrivedAt: c.arrivedAt.toISOString() });
+      return row;
+    });
+  }
+
+  // ---------------------------------------------------------------- scheduled work
+
+  /** One scheduler tick: offers past their timeout, wrap-ups over, then the sweep (widening over waiting time happens here). */
+  tick(now: Date): { expired: number; wrapUps: number; swept: number } {
+    return this.atomically(() => {
+      const expired = this.expireOffers(now);
+      const wrapUps = this.endWrapUps(now);
+      const swept = this.sweep(now);
+      return { expired, wrapUps, swept };
+    });
+  }
+
+  /** Offers past their timeout: agent not-responding, contact back in its queue, then routed again. */
+  private expireOffers(now: Date): number {
+    const due = [...this.state.openOffers()]
+      .filter((r) => r.expiresAt.getTime() <= now.getTime())
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1))
+      .slice(0, EXPIRE_BATCH);
+    const done: ReservationRecord[] = [];
+    for (const r of due) {
+      const c = this.state.contact(r.contactId);
+      if (!c) continue;
+      const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
+      const queueId = q ? policyQueue(q, c.language).id : (c.queueId ?? '');
+      const a = this.state.agent(r.agentId);
+      const why = a?.presence ? resolveOffer(offerOf(r, queueId), 'timeout', toAgent(a, a.presence, []), policyContact(c, queueId), now).explanation : 'offer timed out';
+      this.applyFailedOffer(c, r, now, 'timeout', why);
+      done.push(r);
+    }
+    for (const r of done) this.afterRequeue(r, now);
+    return done.length;
+  }
+
+  private endWrapUps(now: Date): number {
+    const due: PresenceRecord[] = [];
+    for (const a of this.state.agents()) {
+      const p = a.presence;
+      if (p && p.state === 'wrap-up' && p.wrapUpUntil && p.wrapUpUntil.getTime() <= now.getTime()) due.push(p);
+    }
+    due.sort((a, b) => a.wrapUpUntil!.getTime() - b.wrapUpUntil!.getTime() || (a.agentId < b.agentId ? -1 : 1));
+    const ids = due.slice(0, WRAP_UP_BATCH).map((p) => p.agentId);
+    for (const id of ids) {
+      const p = this.state.agent(id)!.presence!;
+      this.savePresence({ ...p, state: totalLoad(p) > 0 ? 'busy' : 'available', stateSince: now, idleSince: now, wrapUpUntil: null });
+    }
+    for (const id of ids) {
+      this.offerWorkTo(id, now);
+      this.signal(`agent:${id}`);
+    }
+    return ids.length;
+  }
+
+  /** agentsWithRoomAndWaitingWork (longest idle first), each offered work. */
+  private sweep(now: Date): number {
+    const waitingQueues: CoreQueue[] = [];
+    for (const queueId of this.state.waitingQueueIds()) {
+      const q = this.catalog.queue(queueId);
+      if (q) waitingQueues.push(q);
+    }
+    if (!waitingQueues.length) return 0;
+    const candidates: AgentRecord[] = [];
+    for (const a of this.state.agents()) {
+      const p = a.presence;
+      if (!a.active || !p || !isRoutable(p.state) || p.load.phone !== 0) continue;
+      const hasWork = waitingQueues.some(
+        (q) =>
+          (q.departmentId === a.departmentId || a.loans.some((l) => loanCoversNow(l, q, now))) &&
+          (q.channel === 'phone' ? p.load.phone < p.capacity.phone && p.load.chat === 0 : p.load[q.channel] < p.capacity[q.channel]),
+      );
+      if (hasWork) candidates.push(a);
+    }
+    candidates.sort((a, b) => a.presence!.idleSince.getTime() - b.presence!.idleSince.getTime() || (a.agentId < b.agentId ? -1 : 1));
+    let n = 0;
+    for (const a of candidates.slice(0, SWEEP_AGENTS)) n += this.offerWorkTo(a.agentId, now);
+    return n;
+  }
+}

@@ -1,0 +1,427 @@
+/**
+ * The in-memory routing state of the owner process: the records of types.ts with the indexes the
+ * core's decisions need, so that no decision scans all contacts or all reservations.
+ *
+ * Records are immutable values: a change puts a new version in place of the old one (the core
+ * builds it with a spread). So a change set can hold the row versions themselves, and undoing an
+ * operation is putting the old versions back. While the core runs an operation, `begin()` opens a
+ * journal of the versions replaced; `rollback()` restores them (indexes included), `commit()`
+ * forgets them. The maintenance methods (addCustomer, putAgentStatics, removeAgent, prune, …) are
+ * not changes of the routing state: the adapter calls them between operations to mirror the
+ * tables, and they are neither journaled nor recorded.
+ */
+import type {
+  AgentRecord,
+  ContactRecord,
+  ContactStatus,
+  CustomerRecord,
+  PhoneDecision,
+  PresenceRecord,
+  ReservationRecord,
+  RoutingSnapshot,
+} from './types.js';
+
+/** What is kept of a forgotten (pruned) call: enough to answer a retried decision or a late event. */
+export interface FinishedCall {
+  contactId: string;
+  decisionId: string;
+  decision: PhoneDecision | null;
+  status: ContactStatus;
+  kind: ContactRecord['kind'];
+}
+
+const FINISHED: ReadonlySet<ContactStatus> = new Set(['ended', 'abandoned', 'rejected', 'failed']);
+
+export function isFinished(status: ContactStatus): boolean {
+  return FINISHED.has(status);
+}
+
+function isLive(r: ReservationRecord): boolean {
+  return r.status === 'offered' || r.status === 'accepted';
+}
+
+/** One waiting contact in its queue's order: the order of the SQL `waitingContacts` (deadline − boost, then arrival). */
+interface WaitingEntry {
+  id: string;
+  key: number;
+  arrived: number;
+}
+
+function waitingEntry(c: ContactRecord): WaitingEntry {
+  return { id: c.id, key: c.deadline.getTime() - c.priorityBoostSeconds * 1000, arrived: c.arrivedAt.getTime() };
+}
+
+function compareEntries(a: WaitingEntry, b: WaitingEntry): number {
+  if (a.key !== b.key) return a.key - b.key;
+  if (a.arrived !== b.arrived) return a.arrived - b.arrived;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The queued contacts of one stored queue, kept sorted (binary insertion: cheap top-N reads). */
+class WaitingList {
+  readonly entries: WaitingEntry[] = [];
+
+  private lowerBound(e: WaitingEntry): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEntries(this.entries[mid], e) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(c: ContactRecord): void {
+    const e = waitingEntry(c);
+    this.entries.splice(this.lowerBound(e), 0, e);
+  }
+
+  remove(c: ContactRecord): void {
+    const i = this.lowerBound(waitingEntry(c));
+    if (i < this.entries.length && this.entries[i].id === c.id) this.entries.splice(i, 1);
+  }
+}
+
+function isWaiting(c: ContactRecord | undefined): c is ContactRecord & { queueId: string } {
+  return !!c && c.status === 'queued' && c.queueId !== null;
+}
+
+function sameWaitingPlace(a: ContactRecord & { queueId: string }, b: ContactRecord & { queueId: string }): boolean {
+  return (
+    a.queueId === b.queueId &&
+    a.deadline.getTime() === b.deadline.getTime() &&
+    a.priorityBoostSeconds === b.priorityBoostSeconds &&
+    a.arrivedAt.getTime() === b.arrivedAt.getTime()
+  );
+}
+
+export class RoutingState {
+  /** How many forgotten calls keep their decision for call-id idempotency. */
+  static readonly MAX_FINISHED_CALLS = 200_000;
+
+  private readonly agentsById = new Map<string, AgentRecord>();
+  private readonly agentsByDepartment = new Map<string, Set<string>>();
+  /** Borrowing department → agents with an active loan to it (any window). */
+  private readonly agentsLentToDepartment = new Map<string, Set<string>>();
+  private readonly contactsById = new Map<string, ContactRecord>();
+  private readonly contactIdByCallId = new Map<string, string>();
+  private readonly reservationsById = new Map<string, ReservationRecord>();
+  private readonly liveByContact = new Map<string, string>();
+  private readonly liveByAgent = new Map<string, Set<string>>();
+  /** Reservations in status 'offered' (the offers a tick may expire). */
+  private readonly openOfferIds = new Set<string>();
+  private readonly waitingByQueue = new Map<string, WaitingList>();
+  private readonly customersById = new Map<string, CustomerRecord>();
+  private readonly customerIdByPhone = new Map<string, string>();
+  private readonly customerIdByRef = new Map<string, string>();
+  private readonly finishedCalls = new Map<string, FinishedCall>();
+  /** Undo steps of the running operation, null outside one. */
+  private journal: (() => void)[] | null = null;
+
+  static from(snapshot: RoutingSnapshot): RoutingState {
+    const s = new RoutingState();
+    for (const a of snapshot.agents) s.setAgent(a.agentId, a);
+    for (const c of snapshot.customers) s.setCustomer(c.id, c);
+    for (const c of snapshot.contacts) s.setContact(c.id, c);
+    for (const r of snapshot.reservations) s.setReservation(r.id, r);
+    return s;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  agent(id: string): AgentRecord | undefined {
+    return this.agentsById.get(id);
+  }
+
+  agents(): IterableIterator<AgentRecord> {
+    return this.agentsById.values();
+  }
+
+  /** The agents whose home department is `departmentId`. */
+  *agentsOfDepartment(departmentId: string): IterableIterator<AgentRecord> {
+    for (const id of this.agentsByDepartment.get(departmentId) ?? []) yield this.agentsById.get(id)!;
+  }
+
+  /** The agents of other departments with an active loan (any window) to `departmentId`. */
+  *agentsLentTo(departmentId: string): IterableIterator<AgentRecord> {
+    for (const id of this.agentsLentToDepartment.get(departmentId) ?? []) {
+      const a = this.agentsById.get(id)!;
+      if (a.departmentId !== departmentId) yield a;
+    }
+  }
+
+  contact(id: string): ContactRecord | undefined {
+    return this.contactsById.get(id);
+  }
+
+  contacts(): IterableIterator<ContactRecord> {
+    return this.contactsById.values();
+  }
+
+  contactByCallId(callId: string): ContactRecord | undefined {
+    const id = this.contactIdByCallId.get(callId);
+    return id === undefined ? undefined : this.contactsById.get(id);
+  }
+
+  /** A call whose contact was pruned: its decision and last status. */
+  finishedCall(callId: string): FinishedCall | undefined {
+    return this.finishedCalls.get(callId);
+  }
+
+  reservation(id: string): ReservationRecord | undefined {
+    return this.reservationsById.get(id);
+  }
+
+  /** The contact's offered or accepted reservation. */
+  liveReservation(contactId: string): ReservationRecord | undefined {
+    const id = this.liveByContact.get(contactId);
+    return id === undefined ? undefined : this.reservationsById.get(id);
+  }
+
+  /** The agent's offered and accepted reservations, in offer order. */
+  liveReservationsOf(agentId: string): ReservationRecord[] {
+    const out: ReservationRecord[] = [];
+    for (const id of this.liveByAgent.get(agentId) ?? []) out.push(this.reservationsById.get(id)!);
+    return out.sort((a, b) => a.offeredAt.getTime() - b.offeredAt.getTime());
+  }
+
+  /** Reservations in status 'offered'. */
+  *openOffers(): IterableIterator<ReservationRecord> {
+    for (const id of this.openOfferIds) yield this.reservationsById.get(id)!;
+  }
+
+  /** Stored queue ids with at least one queued contact. */
+  waitingQueueIds(): IterableIterator<string> {
+    return this.waitingByQueue.keys();
+  }
+
+  /** The first `limit` queued contacts of a queue, most urgent first (deadline − boost, then arrival). */
+  waiting(queueId: string, limit = Infinity): ContactRecord[] {
+    const list = this.waitingByQueue.get(queueId);
+    if (!list) return [];
+    const n = Math.min(limit, list.entries.length);
+    const out: ContactRecord[] = [];
+    for (let i = 0; i < n; i++) out.push(this.contactsById.get(list.entries[i].id)!);
+    return out;
+  }
+
+  /** Queued contacts of a queue that arrived at or before `at` (the SQL countWaitingAhead). */
+  countWaitingArrivedBy(queueId: string, at: Date): number {
+    const list = this.waitingByQueue.get(queueId);
+    if (!list) return 0;
+    const t = at.getTime();
+    let n = 0;
+    for (const e of list.entries) if (e.arrived <= t) n++;
+    return n;
+  }
+
+  customer(id: string): CustomerRecord | undefined {
+    return this.customersById.get(id);
+  }
+
+  customerByPhone(phone: string): CustomerRecord | undefined {
+    const id = this.customerIdByPhone.get(phone);
+    return id === undefined ? undefined : this.customersById.get(id);
+  }
+
+  customerByRef(ref: string): CustomerRecord | undefined {
+    const id = this.customerIdByRef.get(ref);
+    return id === undefined ? undefined : this.customersById.get(id);
+  }
+
+  // ---------------------------------------------------------------- changes (journaled; used by RoutingCore)
+
+  /** Opens the undo journal of one operation. */
+  begin(): void {
+    if (this.journal) throw new Error('RoutingState: an operation is already running');
+    this.journal = [];
+  }
+
+  commit(): void {
+    this.journal = null;
+  }
+
+  /** Puts back every version the operation replaced, newest first. */
+  rollback(): void {
+    const journal = this.journal;
+    this.journal = null;
+    if (!journal) return;
+    for (let i = journal.length - 1; i >= 0; i--) journal[i]();
+  }
+
+  putContact(row: ContactRecord): void {
+    const old = this.contactsById.get(row.id);
+    this.journal?.push(() => this.setContact(row.id, old));
+    this.setContact(row.id, row);
+  }
+
+  putReservation(row: ReservationRecord): void {
+    const old = this.reservationsById.get(row.id);
+    this.journal?.push(() => this.setReservation(row.id, old));
+    this.setReservation(row.id, row);
+  }
+
+  /** Replaces the agent's presence (the agent record gets a new version with it). */
+  putPresence(row: PresenceRecord): void {
+    const old = this.agentsById.get(row.agentId);
+    if (!old) throw new Error(`RoutingState: no agent ${row.agentId}`);
+    this.journal?.push(() => this.setAgent(row.agentId, old));
+    this.setAgent(row.agentId, { ...old, presence: row });
+  }
+
+  putCustomer(row: CustomerRecord): void {
+    const old = this.customersById.get(row.id);
+    this.journal?.push(() => this.setCustomer(row.id, old));
+    this.setCustomer(row.id, row);
+  }
+
+  // ---------------------------------------------------------------- maintenance (mirrors the tables; not changes)
+
+  /** A customer read from the table (the core looks customers up synchronously). */
+  addCustomer(c: CustomerRecord): void {
+    this.setCustomer(c.id, c);
+  }
+
+  /** Erased customers: a later contact from the same number or reference starts a new customer. */
+  customerIds(): IterableIterator<string> {
+    return this.customersById.keys();
+  }
+
+  forgetCustomers(ids: Iterable<string>): void {
+    for (const id of ids) this.setCustomer(id, undefined);
+  }
+
+  /** An agent's static data read again (agent, skills or loans changed); the presence in memory stays. */
+  putAgentStatics(a: Omit<AgentRecord, 'presence'> & { presence?: unknown }): void {
+    const { presence: _ignored, ...statics } = a;
+    const old = this.agentsById.get(a.agentId);
+    this.setAgent(a.agentId, { ...statics, presence: old?.presence ?? null });
+  }
+
+  /**
+   * A deleted agent, as the tables' foreign keys have it: its presence and reservations are gone
+   * (ON DELETE CASCADE) and contacts and customers no longer name it (ON DELETE SET NULL).
+   */
+  removeAgent(id: string): void {
+    if (!this.agentsById.has(id)) return;
+    for (const r of [...this.reservationsById.values()]) if (r.agentId === id) this.setReservation(r.id, undefined);
+    for (const c of [...this.contactsById.values()]) {
+      if (c.agentId === id || c.previousAgentId === id) {
+        this.setContact(c.id, { ...c, agentId: c.agentId === id ? null : c.agentId, previousAgentId: c.previousAgentId === id ? null : c.previousAgentId });
+      }
+    }
+    for (const c of [...this.customersById.values()]) if (c.lastAgentId === id) this.setCustomer(c.id, { ...c, lastAgentId: null });
+    this.setAgent(id, undefined);
+  }
+
+  /**
+   * Forgets finished contacts (ended, abandoned, rejected, failed) that ended more than
+   * `keepFinishedMs` before `now`, and their resolved reservations. A forgotten call keeps its
+   * decision and last status (the last MAX_FINISHED_CALLS call ids) so that a retried decision or a
+   * late telephony event is still answered as the tables would. Returns the contacts forgotten.
+   */
+  prune(now: Date, keepFinishedMs: number): number {
+    const cutoff = now.getTime() - keepFinishedMs;
+    const gone = new Set<string>();
+    for (const c of this.contactsById.values()) {
+      if (!isFinished(c.status) || !c.endedAt || c.endedAt.getTime() >= cutoff) continue;
+      gone.add(c.id);
+      if (c.callId !== null) {
+        this.finishedCalls.delete(c.callId);
+        this.finishedCalls.set(c.callId, { contactId: c.id, decisionId: c.decisionId, decision: c.decision as PhoneDecision | null, status: c.status, kind: c.kind });
+      }
+    }
+    if (!gone.size) return 0;
+    for (const id of gone) this.setContact(id, undefined);
+    for (const r of [...this.reservationsById.values()]) if (gone.has(r.contactId) && !isLive(r)) this.setReservation(r.id, undefined);
+    while (this.finishedCalls.size > RoutingState.MAX_FINISHED_CALLS) this.finishedCalls.delete(this.finishedCalls.keys().next().value!);
+    return gone.size;
+  }
+
+  // ---------------------------------------------------------------- raw puts with index upkeep
+
+  private setAgent(id: string, next: AgentRecord | undefined): void {
+    const prev = this.agentsById.get(id);
+    const staticsChanged = !prev || !next || prev.departmentId !== next.departmentId || prev.loans !== next.loans;
+    if (prev && staticsChanged) {
+      this.agentsByDepartment.get(prev.departmentId)?.delete(id);
+      for (const l of prev.loans) this.agentsLentToDepartment.get(l.departmentId)?.delete(id);
+    }
+    if (!next) {
+      this.agentsById.delete(id);
+      return;
+    }
+    this.agentsById.set(id, next);
+    if (staticsChanged) {
+      addTo(this.agentsByDepartment, next.departmentId, id);
+      for (const l of next.loans) addTo(this.agentsLentToDepartment, l.departmentId, id);
+    }
+  }
+
+  private setContact(id: string, next: ContactRecord | undefined): void {
+    const prev = this.contactsById.get(id);
+    if (prev?.callId != null && prev.callId !== next?.callId && this.contactIdByCallId.get(prev.callId) === id) this.contactIdByCallId.delete(prev.callId);
+    const wasWaiting = isWaiting(prev);
+    const willWait = isWaiting(next);
+    const moves = !(wasWaiting && willWait && sameWaitingPlace(prev, next));
+    if (wasWaiting && moves) {
+      const list = this.waitingByQueue.get(prev.queueId);
+      if (list) {
+        list.remove(prev);
+        if (!list.entries.length) this.waitingByQueue.delete(prev.queueId);
+      }
+    }
+    if (!next) {
+      this.contactsById.delete(id);
+      return;
+    }
+    this.contactsById.set(id, next);
+    if (next.callId !== null) this.contactIdByCallId.set(next.callId, id);
+    if (willWait && moves) {
+      let list = this.waitingByQueue.get(next.queueId);
+      if (!list) this.waitingByQueue.set(next.queueId, (list = new WaitingList()));
+      list.add(next);
+    }
+  }
+
+  private setReservation(id: string, next: ReservationRecord | undefined): void {
+    const prev = this.reservationsById.get(id);
+    if (prev && isLive(prev)) {
+      if (this.liveByContact.get(prev.contactId) === id) this.liveByContact.delete(prev.contactId);
+      const set = this.liveByAgent.get(prev.agentId);
+      set?.delete(id);
+      if (set && !set.size) this.liveByAgent.delete(prev.agentId);
+    }
+    this.openOfferIds.delete(id);
+    if (!next) {
+      this.reservationsById.delete(id);
+      return;
+    }
+    this.reservationsById.set(id, next);
+    if (isLive(next)) {
+      this.liveByContact.set(next.contactId, id);
+      addTo(this.liveByAgent, next.agentId, id);
+    }
+    if (next.status === 'offered') this.openOfferIds.add(id);
+  }
+
+  private setCustomer(id: string, next: CustomerRecord | undefined): void {
+    const prev = this.customersById.get(id);
+    if (prev?.phoneNumber != null && this.customerIdByPhone.get(prev.phoneNumber) === id) this.customerIdByPhone.delete(prev.phoneNumber);
+    if (prev?.externalRef != null && this.customerIdByRef.get(prev.externalRef) === id) this.customerIdByRef.delete(prev.externalRef);
+    if (!next) {
+      this.customersById.delete(id);
+      return;
+    }
+    this.customersById.set(id, next);
+    if (next.phoneNumber !== null) this.customerIdByPhone.set(next.phoneNumber, id);
+    if (next.externalRef !== null) this.customerIdByRef.set(next.externalRef, id);
+  }
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(id);
+}

@@ -1,0 +1,258 @@
+/**
+ * The in-memory routing core's data: what one owner process keeps of the live routing state, and
+ * the row changes it hands to the writer. Plain data mirroring the stored rows (contacts,
+ * reservations, agent_presence, customers, contact_events), so that the writer stores a change
+ * without translating it and the loader rebuilds the state from the tables after a restart or a
+ * takeover. No I/O here: the core changes these records synchronously and records what changed.
+ */
+import type { Channel } from '../../../core/src/channel.js';
+import type { AgentState, BusinessClock, Queue } from '../model.js';
+
+export type ContactStatus = 'queued' | 'offered' | 'connected' | 'ended' | 'abandoned' | 'rejected' | 'failed';
+export type ContactKind = 'inbound' | 'callback';
+export type ReservationStatus = 'offered' | 'accepted' | 'completed' | 'rejected' | 'expired' | 'cancelled' | 'failed' | 'transferred';
+export type ContactEventType =
+  | 'queued'
+  | 'reserved'
+  | 'offered'
+  | 'accepted'
+  | 'rejected'
+  | 'timeout'
+  | 'answered'
+  | 'ended'
+  | 'abandoned'
+  | 'failed'
+  | 'agent-failed'
+  | 'requeued'
+  | 'transferred'
+  | 'callback-requested'
+  | 'completed'
+  | 'decision-rejected';
+
+/** A queue's routing settings (queue_routing_settings, or the defaults). */
+export interface CoreQueueSettings {
+  wrapUpSeconds: number;
+  offerTimeoutSeconds: number | null;
+  callbackThresholdSeconds: number | null;
+  fallbackTarget: string | null;
+  meanHandleSeconds: number;
+}
+
+/** A stored queue as the core routes it: the policy's queue, its business calendar and settings. */
+export interface CoreQueue {
+  id: string;
+  departmentId: string;
+  channel: Channel;
+  /** null: the queue takes each contact's language (policy queue id `<id>#<language>`). */
+  language: string | null;
+  policy: Queue;
+  calendar: BusinessClock & { isOpen(at: Date): boolean };
+  settings: CoreQueueSettings;
+}
+
+/** Queue definitions and entry points, looked up synchronously (the owner keeps them loaded). */
+export interface CoreCatalog {
+  queue(queueId: string): CoreQueue | undefined;
+  /** The queue an entry point (called number) maps to. */
+  queueIdForCalledNumber(calledNumber: string): string | undefined;
+}
+
+/** An active loan of an agent to another department (queueId null = all its queues), [from, to). */
+export interface LoanRecord {
+  departmentId: string;
+  queueId: string | null;
+  from: Date;
+  to: Date;
+}
+
+/** The agent_presence row of an agent who has logged in at least once. */
+export interface PresenceRecord {
+  agentId: string;
+  state: AgentState;
+  breakReason: string | null;
+  capacity: Record<Channel, number>;
+  load: Record<Channel, number>;
+  stateSince: Date;
+  idleSince: Date;
+  wrapUpUntil: Date | null;
+}
+
+/** An agent: the static routing data (agents, agent_skills, loans rows) and its presence. */
+export interface AgentRecord {
+  agentId: string;
+  departmentId: string;
+  phoneUri: string | null;
+  active: boolean;
+  /** The agent's configured capacities (agents row); presence takes them on a declared state change. */
+  configuredCapacity: Record<Channel, number>;
+  skills: Record<string, number>;
+  /** The agent's active loans (status 'active'), any window. */
+  loans: LoanRecord[];
+  /** null: never logged in (no agent_presence row yet). */
+  presence: PresenceRecord | null;
+}
+
+/** A contacts row (personal data included: it is stored, never logged nor explained). */
+export interface ContactRecord {
+  id: string;
+  channel: Channel;
+  kind: ContactKind;
+  status: ContactStatus;
+  queueId: string | null;
+  callId: string | null;
+  decisionId: string;
+  decision: Record<string, unknown> | null;
+  customerId: string | null;
+  customerRef: string | null;
+  callerName: string | null;
+  calledNumber: string | null;
+  language: string | null;
+  subject: string | null;
+  arrivedAt: Date;
+  deadline: Date;
+  priorityBoostSeconds: number;
+  previousAgentId: string | null;
+  excludedAgentIds: string[];
+  offerAttempts: number;
+  agentId: string | null;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  endReason: string | null;
+  explanation: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+export interface ReservationRecord {
+  id: string;
+  contactId: string;
+  agentId: string;
+  channel: Channel;
+  status: ReservationStatus;
+  offeredAt: Date;
+  expiresAt: Date;
+  resolvedAt: Date | null;
+}
+
+/** A customers row: found by the caller's number (phone) or the gateway's reference (chat, email). */
+export interface CustomerRecord {
+  id: string;
+  phoneNumber: string | null;
+  externalRef: string | null;
+  lastAgentId: string | null;
+  lastContactAt: Date | null;
+}
+
+/** One contact_events row (the id is the table's sequence). */
+export interface EventRecord {
+  contactId: string;
+  at: Date;
+  type: ContactEventType;
+  agentId: string | null;
+  reservationId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/**
+ * The rows one or more core operations changed: each changed row as it is now (insert when
+ * `isNew`, else update of the whole row) and the timeline rows appended, in order. The writer
+ * stores a change set in one statement and one commit; the core merges the change sets of
+ * consecutive operations (a row inserted and then updated before the write stays one insert).
+ */
+export interface ChangeSet {
+  contacts: Map<string, { row: ContactRecord; isNew: boolean }>;
+  reservations: Map<string, { row: ReservationRecord; isNew: boolean }>;
+  /** Keyed by agent id. */
+  presence: Map<string, { row: PresenceRecord; isNew: boolean }>;
+  customers: Map<string, { row: CustomerRecord; isNew: boolean }>;
+  events: EventRecord[];
+  /**
+   * Each presence state that ended (report_agent_states rows): recorded by the core at every state
+   * change, because a change set keeps only a row's last version and a trigger on the stored row
+   * would see one merged change.
+   */
+  agentStates: AgentStateSpan[];
+}
+
+/** A state an agent was in over [startedAt, endedAt). */
+export interface AgentStateSpan {
+  agentId: string;
+  state: AgentState;
+  startedAt: Date;
+  endedAt: Date;
+}
+
+export function emptyChangeSet(): ChangeSet {
+  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), events: [], agentStates: [] };
+}
+
+export function isEmptyChangeSet(c: ChangeSet): boolean {
+  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.events.length && !c.agentStates.length;
+}
+
+/**
+ * Appends `later` to `into` (both in operation order): a row keeps `isNew` from its first change
+ * and the version of its last, so a row inserted and then updated before the write stays one insert.
+ */
+export function mergeChangeSets(into: ChangeSet, later: ChangeSet): ChangeSet {
+  const mergeMap = <T>(a: Map<string, { row: T; isNew: boolean }>, b: Map<string, { row: T; isNew: boolean }>): void => {
+    for (const [id, change] of b) {
+      const before = a.get(id);
+      a.set(id, { row: change.row, isNew: before ? before.isNew : change.isNew });
+    }
+  };
+  mergeMap(into.contacts, later.contacts);
+  mergeMap(into.reservations, later.reservations);
+  mergeMap(into.presence, later.presence);
+  mergeMap(into.customers, later.customers);
+  into.events.push(...later.events);
+  into.agentStates.push(...later.agentStates);
+  return into;
+}
+
+/** `POST /v1/routing/decisions` (telephony contract): exactly one of agent, queue or reject. */
+export type PhoneDecision =
+  | { decisionId: string; decision: 'agent'; agentId: string; target: string }
+  | { decisionId: string; decision: 'queue'; queueId: string; position: number; estimatedWaitSeconds: number; fallbackTarget?: string; callbackOffered?: boolean }
+  | { decisionId: string; decision: 'reject'; sipCode: number; reason: string };
+
+export interface PhoneDecisionInput {
+  callId: string;
+  callerId: string;
+  callerName: string;
+  calledNumber: string;
+  language: string;
+}
+
+export type TelephonyEventName = 'answered' | 'ended' | 'abandoned' | 'rejected' | 'agent_failed' | 'fallback_failed' | 'failed';
+
+export interface TelephonyEvent {
+  event: TelephonyEventName;
+  channel: Channel;
+  callId: string;
+  decisionId?: string;
+  agentId?: string;
+  leg?: string;
+  sipCode?: number;
+  hangupBy?: string;
+  durationSec?: number;
+  ts: string;
+}
+
+export interface NewContactInput {
+  channel: 'chat' | 'email';
+  queueId: string;
+  customerRef: string;
+  language: string;
+  subject?: string;
+}
+
+/** What the loader reads from the tables to rebuild the state (see RoutingState). */
+export interface RoutingSnapshot {
+  agents: AgentRecord[];
+  /** Contacts not finished (queued, offered, connected), and recent finished calls (for call-id idempotency). */
+  contacts: ContactRecord[];
+  /** Live reservations (offered, accepted). */
+  reservations: ReservationRecord[];
+  /** Customers worth keeping at hand (e.g. those of the loaded contacts); others are fetched on demand. */
+  customers: CustomerRecord[];
+}

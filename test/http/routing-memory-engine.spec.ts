@@ -1,0 +1,137 @@
+/**
+ * ROUTING_ENGINE=memory against real PostgreSQL: what only the in-memory engine has to prove —
+ * the state survives a restart (it is rebuilt from the tables), one instance owns the routing
+ * state while another answers 503 and takes over when the owner stops, concurrent requests are
+ * committed in groups with nothing lost, and a failed group write leaves nothing half-written and
+ * the engine working. The routing behaviour itself is the same specs as the database engine's
+ * (the jest project `routing-memory` runs them on this engine).
+ */
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../apps/api/src/create-app.js';
+import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+
+describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
+  let db: { name: string; url: string };
+  let w: RoutingWorld;
+  let tel: [string, string];
+  let sup: [string, string];
+  const open: NestExpressApplication[] = [];
+
+  const start = async (): Promise<NestExpressApplication> => {
+    const app = await createApp(testConfig({ database: { kind: 'postgres', url: db.url, poolSize: 5 }, routingJobs: false, routingEngine: 'memory' }));
+    open.push(app);
+    return app;
+  };
+  const stop = async (app: NestExpressApplication): Promise<void> => {
+    open.splice(open.indexOf(app), 1);
+    await app.close();
+  };
+  const http = (app: NestExpressApplication) => request(app.getHttpServer());
+  const tables = (app: NestExpressApplication) => app.get(DataSource);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const app = await start();
+    const keys = new Map<string, string>();
+    const t = {
+      http: http(app),
+      adminKey: TEST_ADMIN_KEY,
+      async keyFor(role: string): Promise<string> {
+        if (!keys.has(role)) keys.set(role, (await http(app).post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: `test ${role}`, role }).expect(201)).body.key);
+        return keys.get(role)!;
+      },
+    } as unknown as TestApp;
+    w = await buildRoutingWorld(t, 3, { capacity: { phone: 1, chat: 2, email: 2 } });
+    tel = bearer(await t.keyFor('telephony'));
+    sup = bearer(await t.keyFor('supervisor'));
+  });
+
+  afterAll(async () => {
+    for (const app of [...open]) await app.close();
+    await dropTestDatabase(db.name);
+  });
+
+  it('rebuilds its state from the tables after a restart: a waiting call keeps its place and is routed', async () => {
+    let app = open[0];
+    await http(app).put(`/v1/agents/${w.agentIds[0]}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    const first = (await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('restart-1')).expect(200)).body;
+    expect(first).toMatchObject({ decision: 'agent', agentId: w.agentIds[0] });
+    const waiting = (await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('restart-2')).expect(200)).body;
+    expect(waiting).toMatchObject({ decision: 'queue', position: 1 });
+
+    await stop(app);
+    app = await start();
+    // The reserved agent, the offered call and the waiting call are as they were.
+    expect((await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('restart-1')).expect(200)).body).toEqual(first);
+    expect((await http(app).get('/v1/routing/decisions/restart-2?waitSeconds=0').set(...tel).expect(200)).body).toMatchObject({ decision: 'queue', position: 1 });
+    expect((await http(app).get(`/v1/agents/${w.agentIds[0]}/state`).set(...sup).expect(200)).body.state).toBe('reserved');
+
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('answered', 'restart-1')).expect(200);
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('ended', 'restart-1')).expect(200);
+    await http(app).put(`/v1/agents/${w.agentIds[1]}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    const routed = (await http(app).get('/v1/routing/decisions/restart-2?waitSeconds=1').set(...tel).expect(200)).body;
+    expect(routed).toMatchObject({ decision: 'agent', agentId: w.agentIds[1] });
+    const [row] = await tables(app).query(`SELECT status, agent_id AS "agentId" FROM contacts WHERE call_id = 'restart-2'`);
+    expect(row).toEqual({ status: 'offered', agentId: w.agentIds[1] });
+  });
+
+  it('lets one instance own the routing state: another answers 503 and takes over when the owner stops', async () => {
+    const owner = open[0];
+    const other = await start();
+    const refused = await http(other).post('/v1/routing/decisions').set(...tel).send(callBody('owner-1')).expect(503);
+    expect(refused.body.code).toBe('routing.not_owner');
+    // Nothing of the refused request was stored.
+    expect(await tables(owner).query(`SELECT id FROM contacts WHERE call_id = 'owner-1'`)).toEqual([]);
+
+    await stop(owner);
+    const taken = (await http(other).post('/v1/routing/decisions').set(...tel).send(callBody('owner-1')).expect(200)).body;
+    expect(['agent', 'queue']).toContain(taken.decision);
+    const [{ n }] = await tables(other).query(`SELECT count(*)::int AS n FROM contacts WHERE call_id = 'owner-1'`);
+    expect(n).toBe(1);
+  });
+
+  it('commits concurrent requests in groups: every acknowledged decision and event is in the tables', async () => {
+    const app = open[0];
+    const loads = `SELECT agent_id, phone_load, state FROM agent_presence ORDER BY agent_id`;
+    const before = await tables(app).query(loads);
+    const calls = Array.from({ length: 40 }, (_, i) => `group-${i}`);
+    const answers = await Promise.all(calls.map((id) => http(app).post('/v1/routing/decisions').set(...tel).send(callBody(id, { callerId: `+3584000${id.slice(6)}` }))));
+    for (const a of answers) expect(a.status).toBe(200);
+    await Promise.all(calls.map((id) => http(app).post('/v1/routing/events').set(...tel).send(eventBody('abandoned', id)).expect(200)));
+    const rows = (await tables(app).query(
+      `SELECT c.call_id AS "callId", c.status, array_agg(e.type ORDER BY e.id) AS events FROM contacts c JOIN contact_events e ON e.contact_id = c.id
+       WHERE c.call_id LIKE 'group-%' GROUP BY c.call_id, c.status`,
+    )) as { callId: string; status: string; events: string[] }[];
+    expect(rows).toHaveLength(40);
+    for (const r of rows) {
+      expect(r.status).toBe('abandoned');
+      expect(r.events[0]).toBe('queued');
+      expect(r.events[r.events.length - 1]).toBe('abandoned');
+    }
+    // Every agent that was offered one of them has its capacity back.
+    expect((await tables(app).query(loads)).map((r: { phone_load: number }) => r.phone_load)).toEqual(before.map((r: { phone_load: number }) => r.phone_load));
+  });
+
+  it('leaves nothing half-written when a group write fails, and works again once the tables accept writes', async () => {
+    const app = open[0];
+    const ds = tables(app);
+    // Make every timeline insert fail, as a full disk or a broken constraint would.
+    await ds.query(`ALTER TABLE contact_events ADD CONSTRAINT test_refuse_events CHECK (type = 'none') NOT VALID`);
+    try {
+      const failed = await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('broken-1'));
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await ds.query(`ALTER TABLE contact_events DROP CONSTRAINT test_refuse_events`);
+    }
+    expect(await ds.query(`SELECT id FROM contacts WHERE call_id = 'broken-1'`)).toEqual([]);
+    // The retried call is decided afresh on the reloaded state and stored whole.
+    const retried = (await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('broken-1')).expect(200)).body;
+    expect(['agent', 'queue']).toContain(retried.decision);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM contact_events e JOIN contacts c ON c.id = e.contact_id WHERE c.call_id = 'broken-1'`);
+    expect(n).toBeGreaterThanOrEqual(1);
+  });
+});
