@@ -32,14 +32,13 @@ import {
   type Agent,
   type AgentSelection,
   type Contact,
-  type Explanation,
   type Offer,
   type Queue,
   type RoutingContext,
 } from '../../../../libs/routing/src/index.js';
+import { storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
-
 import type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
 
 export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent, TelephonyEventName } from '../../../../libs/routing/src/core/types.js';
@@ -80,28 +79,6 @@ function toAgent(p: PresenceRow): Agent {
   };
 }
 
-/** The explanation as stored: ids, rules and counts (at most 50 skipped agents listed). */
-export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const skippedByReason: Record<string, number> = {};
-  for (const s of e.skippedAgents) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
-  return {
-    decidedAt: now.toISOString(),
-    summary: e.summary,
-    rule: e.rule,
-    step: e.step ? { index: e.step.index, name: e.step.name, afterSeconds: e.step.afterSeconds, requirements: e.step.requirements } : null,
-    waitedSeconds: e.waitedSeconds ?? null,
-    priority: e.priority
-      ? { urgencySeconds: e.priority.urgencySeconds, timeToBreachSeconds: e.priority.timeToBreachSeconds, deadline: e.priority.deadline.toISOString(), basis: e.priority.basis }
-      : null,
-    eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, 20),
-    eligibleCount: e.eligibleAgentIds?.length ?? 0,
-    skippedAgents: e.skippedAgents.slice(0, 50),
-    skippedCount: e.skippedAgents.length,
-    skippedByReason,
-    previousAgent: e.previousAgent ?? null,
-    ...extra,
-  };
-}
 
 function isRetryable(err: unknown): boolean {
   const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
