@@ -94,6 +94,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   /** Agents whose static data changed in this process since the last refresh ('all' after a catalog change). */
   private staleAgents = new Set<string>();
   private staleCatalog = false;
+  private refreshing: Promise<void> | null = null;
   private closed = false;
   private readonly unsubscribe: () => void;
 
@@ -127,10 +128,12 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
         if (this.owner === starting) this.owner = null;
       });
     }
-    const o = await this.owner;
+    const loaded = this.owner;
+    const o = await loaded;
     if (o.broken) {
-      // Let the failed group and those queued behind it settle, then load again.
-      if (this.owner) {
+      // Let the failed group and those queued behind it settle, then load again — once, however
+      // many requests found the state broken.
+      if (this.owner === loaded) {
         const reloading = this.reload(o);
         this.owner = reloading;
         reloading.catch(() => {
@@ -139,7 +142,11 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       }
       return this.current();
     }
-    if (this.staleCatalog || this.staleAgents.size || Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS) await this.refresh(o);
+    if (this.staleCatalog || this.staleAgents.size || Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS) {
+      // Concurrent requests share one refresh instead of each reading queues and agents again.
+      this.refreshing ??= this.refresh(o).finally(() => (this.refreshing = null));
+      await this.refreshing;
+    }
     return o;
   }
 
