@@ -16,6 +16,7 @@ import type { Channel } from '../../../core/src/channel.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
 import type { ReservationStatus } from '../entities/reservation.entity.js';
+import type { ContactRecord, LoanRecord } from '../../../routing/src/core/types.js';
 
 export interface RoutingQueueRow {
   id: string;
@@ -56,39 +57,10 @@ export interface PresenceRow {
 }
 
 /** An active loan of an agent to another department (queueId null = all its queues), [from, to). */
-export interface LoanRow {
-  departmentId: string;
-  queueId: string | null;
-  from: Date;
-  to: Date;
-}
+export type LoanRow = LoanRecord;
 
-export interface ContactRow {
-  id: string;
-  channel: Channel;
-  kind: ContactKind;
-  status: ContactStatus;
-  queueId: string | null;
-  callId: string | null;
-  decisionId: string;
-  decision: Record<string, unknown> | null;
-  customerId: string | null;
-  customerRef: string | null;
-  language: string | null;
-  subject: string | null;
-  arrivedAt: Date;
-  deadline: Date;
-  priorityBoostSeconds: number;
-  previousAgentId: string | null;
-  excludedAgentIds: string[];
-  offerAttempts: number;
-  agentId: string | null;
-  answeredAt: Date | null;
-  endedAt: Date | null;
-  endReason: string | null;
-  explanation: Record<string, unknown> | null;
-  createdAt: Date;
-}
+/** A contacts row as the engine reads it: the in-memory engine's record without the caller's personal data. */
+export type ContactRow = Omit<ContactRecord, 'callerName' | 'calledNumber'>;
 
 /** What a new contact is inserted with: the row's own fields (the rest take their defaults) plus the caller's personal data, stored on the contact and never logged. */
 export type NewContact = Pick<
