@@ -18,8 +18,8 @@
  *    implementation without cross-request batching could reach.
  * Both databases are dropped at the end. Environment: BENCH_DATABASE_ADMIN_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (default 15), BENCH_CLIENTS (default 16),
- * BENCH_ROUTING_ENGINE (the API's ROUTING_ENGINE, default database; memory runs one instance),
- * BENCH_INSTANCES (default 2), BENCH_POOL_SIZE (connections per instance, default 10),
+ * BENCH_ROUTING_ENGINE (the API's ROUTING_ENGINE, default database; memory runs one instance unless BENCH_INSTANCES says more),
+ * BENCH_INSTANCES (default 2 with the database engine, 1 with memory), BENCH_POOL_SIZE (connections per instance, default 10),
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
  * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_MIX="phone,chat" (flow shares, default "0.7,0.2"; the rest email), BENCH_WITHOUT_FEATURE_TRIGGERS=true
@@ -48,11 +48,12 @@ const AGENTS = 200;
 /** `api` (the product), or a measurement server (routing-ceiling.server.ts): `ceiling` (nothing but a group-committed durable append per request) or `batched` (in memory, today's rows written in groups). */
 const TARGET = process.env.BENCH_TARGET ?? 'api';
 if (TARGET !== 'api' && TARGET !== 'ceiling' && TARGET !== 'batched') throw new Error('BENCH_TARGET: "api", "ceiling" or "batched"');
-/** The API's routing engine (ROUTING_ENGINE): `database` or `memory` (one owner instance: others answer 503 until requests are forwarded to the owner). */
+/** The API's routing engine (ROUTING_ENGINE): `database` or `memory` (one owner instance; the others forward routing operations to it). */
 const ENGINE = process.env.BENCH_ROUTING_ENGINE ?? 'database';
 if (ENGINE !== 'database' && ENGINE !== 'memory') throw new Error('BENCH_ROUTING_ENGINE: "database" or "memory"');
-// The measurement servers and the memory engine keep their state in memory: one process, so every request of a flow finds it.
-const INSTANCES = TARGET === 'api' && ENGINE === 'database' ? Number(process.env.BENCH_INSTANCES ?? 2) : 1;
+// The measurement servers keep their state in memory: one process, so every request of a flow finds it. The memory
+// engine runs one instance unless BENCH_INSTANCES asks for more (the others forward to the owner).
+const INSTANCES = TARGET === 'api' ? Number(process.env.BENCH_INSTANCES ?? (ENGINE === 'database' ? 2 : 1)) : 1;
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Shares of phone and chat flows (the rest email); BENCH_MIX="phone,chat" e.g. "1,0" for calls only, to cost one channel's flow. */
@@ -445,7 +446,7 @@ export async function main(): Promise<void> {
     if (process.env.BENCH_STATEMENT_STATS === 'true') await admin(`ALTER DATABASE ${appDb} SET log_statement_stats = on`);
     // Experiments only (the recorded runs use the server's settings), e.g. BENCH_DATABASE_SETTINGS="synchronous_commit=off".
     for (const setting of (process.env.BENCH_DATABASE_SETTINGS ?? '').split(',').filter(Boolean)) {
-      const m = /^([a-z_]+)=([A-Za-z0-9_.]+)$/.exec(setting.trim());
+      const m = /^([a-z_.]+)=([A-Za-z0-9_.]+)$/.exec(setting.trim());
       if (!m) throw new Error(`BENCH_DATABASE_SETTINGS: cannot use "${setting}"`);
       await admin(`ALTER DATABASE ${appDb} SET ${m[1]} = '${m[2]}'`);
       console.log(`(bench database setting for this run: ${m[1]} = ${m[2]})`);

@@ -7,9 +7,11 @@
  * (the jest project `routing-memory` runs them on this engine).
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { ROUTING_OWNER_LOCK } from '../../apps/api/src/routing/memory-routing-engine.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
@@ -88,7 +90,15 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     expect(await tables(owner).query(`SELECT id FROM contacts WHERE call_id = 'owner-1'`)).toEqual([]);
 
     await stop(owner);
+    // A stopped owner's lock is freed a moment after its connection closes (the server process
+    // exits in its own time): hold it 700 ms longer from elsewhere, and the request still waits
+    // for it instead of answering 503.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock($1)', [ROUTING_OWNER_LOCK]);
+    const release = new Promise((r) => setTimeout(r, 700)).then(() => holder.end());
     const taken = (await http(other).post('/v1/routing/decisions').set(...tel).send(callBody('owner-1')).expect(200)).body;
+    await release;
     expect(['agent', 'queue']).toContain(taken.decision);
     const [{ n }] = await tables(other).query(`SELECT count(*)::int AS n FROM contacts WHERE call_id = 'owner-1'`);
     expect(n).toBe(1);

@@ -3,12 +3,13 @@
  * over capacity: three applications (3 × createApp on the same test database, routing jobs on in
  * all three) receive concurrent decisions (each call retried on another instance), chats, emails,
  * telephony events and state changes; then the invariants are checked in the database.
+ * The instances listen on ports of their own, so that with ROUTING_ENGINE=memory (jest project
+ * routing-memory) the two that do not own the routing state forward to the one that does.
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../apps/api/src/create-app.js';
-import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
+import { bearer, startListeningApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from './routing-world.js';
 
@@ -25,13 +26,18 @@ describe('routing: three instances on one database', () => {
   let sup: [string, string];
   let ds: DataSource;
 
-  const http = (i: number) => request(apps[i % apps.length].getHttpServer());
+  const urls: string[] = [];
+  const http = (i: number) => request(urls[i % urls.length]);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     // One after the other: each start makes sure the bootstrap admin key exists.
-    for (let i = 0; i < 3; i++) apps.push(await createApp(testConfig({ database: { kind: 'postgres', url: db.url, poolSize: 6 }, routingJobs: true })));
-    const first = request(apps[0].getHttpServer());
+    for (let i = 0; i < 3; i++) {
+      const { app, url } = await startListeningApp(db.url, { routingJobs: true });
+      apps.push(app);
+      urls.push(url);
+    }
+    const first = request(urls[0]);
     const keys = new Map<string, string>();
     const t = {
       http: first,

@@ -62,4 +62,11 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
   };
 }
 
+/** One more API instance on an existing test database, listening on a port of its own (several instances: forwarding needs real addresses). */
+export async function startListeningApp(databaseUrl: string, overrides: Partial<AppConfig> = {}): Promise<{ app: NestExpressApplication; url: string }> {
+  const app = await createApp(testConfig({ database: { kind: 'postgres', url: databaseUrl, poolSize: 6 }, ...overrides }));
+  await app.listen(0, '127.0.0.1');
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
 export const bearer = (key: string): [string, string] => ['Authorization', `Bearer ${key}`];

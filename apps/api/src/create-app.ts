@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig, LogLevel } from './config/app-config.js';
+import { installHotPath } from './http/hot-path.js';
+import { HOT_ROUTES } from './http/hot-routes.js';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -40,5 +42,6 @@ export async function createApp(config: AppConfig, logger = createLogger(config)
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   await app.init();
+  installHotPath(app, HOT_ROUTES);
   return app;
 }

@@ -66,10 +66,11 @@ export class GetAgentState {
 
 @Injectable()
 export class ListOffers {
-  constructor(private readonly access: AgentAccess, private readonly repo: RoutingRepository) {}
+  constructor(private readonly access: AgentAccess, private readonly engine: RoutingEngine) {}
   async execute(caller: Caller | undefined, agentId: string, checked = false): Promise<OfferDto[]> {
     if (!checked) await this.access.check(caller, agentId);
-    return (await this.repo.reservationsOfAgent(agentId)).map(Offer.from);
+    // The engine answers: the in-memory one from its state (no query per poll or stream wake-up).
+    return (await this.engine.offersOfAgent(agentId)).map(Offer.from);
   }
 }
 

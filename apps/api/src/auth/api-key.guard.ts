@@ -3,15 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import type { Role } from '../../../../libs/core/src/role.js';
-import { ApiKeyRepository } from '../../../../libs/persistence/src/repositories/api-key.repository.js';
-import { ApiKeyCache } from './api-key-cache.js';
-import { hashApiKey } from './api-key-secret.js';
+import { ApiKeyAuthenticator, mayCall, type Caller } from './api-key-authenticator.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
-export interface Caller {
-  keyId: string;
-  role: Role;
-}
+export type { Caller } from './api-key-authenticator.js';
 
 export type AuthenticatedRequest = Request & { caller?: Caller };
 
@@ -22,12 +17,9 @@ export type AuthenticatedRequest = Request & { caller?: Caller };
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private lastTouched = new Map<string, number>();
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeyRepository,
-    private readonly cache: ApiKeyCache,
+    private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,31 +27,9 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) {
-      throw new DomainError('unauthenticated', 'auth.missing_key', 'Send an API key as "Authorization: Bearer <key>"');
-    }
-    const hash = hashApiKey(match[1]);
-    let key = this.cache.get(hash);
-    if (!key) {
-      key = await this.apiKeys.findActiveByHash(hash);
-      if (key) this.cache.remember(hash, key);
-    }
-    if (!key) throw new DomainError('unauthenticated', 'auth.invalid_key', 'The API key is unknown or revoked');
-    request.caller = { keyId: key.id, role: key.role };
-    this.touch(key.id);
-
-    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
-    if (key.role === 'admin' || allowed.includes(key.role)) return true;
-    throw new DomainError('forbidden', 'auth.forbidden', `The role "${key.role}" may not call this operation`);
-  }
-
-  /** Records last use at most once a minute per key, without holding up the request. */
-  private touch(id: string): void {
-    const now = Date.now();
-    if (now - (this.lastTouched.get(id) ?? 0) < 60_000) return;
-    this.lastTouched.set(id, now);
-    this.apiKeys.touch(id, new Date(now)).catch(() => undefined);
+    const caller = await this.authenticator.authenticate(request.headers.authorization);
+    request.caller = caller;
+    if (mayCall(caller, this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [])) return true;
+    throw new DomainError('forbidden', 'auth.forbidden', `The role "${caller.role}" may not call this operation`);
   }
 }

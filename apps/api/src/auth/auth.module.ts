@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeysController } from './api-keys.controller.js';
@@ -8,6 +9,7 @@ import { BootstrapAdminKeyOnStart } from './bootstrap-admin-key.js';
 
 @Module({
   controllers: [ApiKeysController],
-  providers: [ApiKeyCache, { provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapAdminKey, BootstrapAdminKeyOnStart, CreateApiKey, ListApiKeys, RevokeApiKey],
+  providers: [ApiKeyCache, ApiKeyAuthenticator, { provide: APP_GUARD, useClass: ApiKeyGuard }, BootstrapAdminKey, BootstrapAdminKeyOnStart, CreateApiKey, ListApiKeys, RevokeApiKey],
+  exports: [ApiKeyAuthenticator],
 })
 export class AuthModule {}

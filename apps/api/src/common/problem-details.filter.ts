@@ -54,9 +54,35 @@ function fromDatabase(error: QueryFailedError, instance: string): ProblemDto | n
 }
 
 /**
- * Every error leaves as RFC 9457 problem+json. Unexpected errors answer 500 with only an error id;
- * the id, the error and its stack go to the log.
+ * The problem+json body of any error: domain errors and HTTP errors with their 4xx, constraint
+ * violations mapped to the rule they broke; anything else is a 500 with only an error id, and the
+ * id, the error and its stack go to the log. Shared by the filter and the hot path.
  */
+export function problemFor(exception: unknown, instance: string, logger: Pick<Logger, 'error'>): ProblemDto {
+  if (exception instanceof DomainError) {
+    return problem(statusOf(exception.kind), exception.code, exception.message, {
+      instance,
+      ...(exception.violations.length ? { errors: exception.violations } : {}),
+    });
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const res = exception.getResponse();
+    const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
+    const detail = Array.isArray(message) ? message.join('; ') : message;
+    const code = status === 404 ? 'route.not_found' : status === 413 ? 'request.too_large' : status === 400 ? 'request.malformed' : `http.${status}`;
+    if (status < 500) return problem(status, code, detail, { instance });
+  }
+  if (exception instanceof QueryFailedError) {
+    const mapped = fromDatabase(exception, instance);
+    if (mapped) return mapped;
+  }
+  const errorId = randomUUID();
+  logger.error({ msg: 'unhandled error', errorId, path: instance, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) });
+  return problem(500, 'internal', 'An unexpected error occurred. Quote the error id when reporting it.', { instance, errorId });
+}
+
+/** Every error leaves as RFC 9457 problem+json (problemFor). */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
@@ -66,32 +92,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const instance = request.originalUrl?.split('?')[0] ?? request.url;
-    const body = this.toProblem(exception, instance);
+    const body = problemFor(exception, instance, this.logger);
     if (response.headersSent) return;
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
-  }
-
-  private toProblem(exception: unknown, instance: string): ProblemDto {
-    if (exception instanceof DomainError) {
-      return problem(statusOf(exception.kind), exception.code, exception.message, {
-        instance,
-        ...(exception.violations.length ? { errors: exception.violations } : {}),
-      });
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const res = exception.getResponse();
-      const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
-      const detail = Array.isArray(message) ? message.join('; ') : message;
-      const code = status === 404 ? 'route.not_found' : status === 413 ? 'request.too_large' : status === 400 ? 'request.malformed' : `http.${status}`;
-      if (status < 500) return problem(status, code, detail, { instance });
-    }
-    if (exception instanceof QueryFailedError) {
-      const mapped = fromDatabase(exception, instance);
-      if (mapped) return mapped;
-    }
-    const errorId = randomUUID();
-    this.logger.error({ msg: 'unhandled error', errorId, path: instance, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) });
-    return problem(500, 'internal', 'An unexpected error occurred. Quote the error id when reporting it.', { instance, errorId });
   }
 }

@@ -25,6 +25,12 @@ export interface AppConfig {
    * instances) or `memory` (routing state in memory in one owner instance, group-committed writes).
    */
   routingEngine?: 'database' | 'memory';
+  /**
+   * ROUTING_ADVERTISE_URL: the base URL at which the other instances reach this one when it owns
+   * the routing state (ROUTING_ENGINE=memory), e.g. `http://api-2.internal:3000`. Default: the
+   * address the server listens on (with the host name when it listens on every interface).
+   */
+  routingAdvertiseUrl?: string | null;
   /** Run the routing engine's scheduled jobs (offer timeouts, wrap-up ends, sweeps); default true. */
   routingJobs?: boolean;
   /** Keep the report roll-ups up to date every 15 seconds (REPORT_JOBS); default true. */
@@ -39,6 +45,13 @@ export interface AppConfig {
   surveyLinkBaseUrl?: string;
   /** Days after which raw personal data is removed (PERSONAL_DATA_RETENTION_DAYS; 0 = off); default 365. */
   personalDataRetentionDays?: number;
+}
+
+function advertiseUrl(env: NodeJS.ProcessEnv, problems: string[]): string | null {
+  const url = env.ROUTING_ADVERTISE_URL?.trim();
+  if (!url) return null;
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url)) problems.push('ROUTING_ADVERTISE_URL must be an http:// or https:// URL');
+  return url.replace(/\/+$/, '');
 }
 
 /** The admin key used when an embedded demo starts without ADMIN_API_KEY. Documented in README. */
@@ -130,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json', problems),
     routingEngine: oneOf(env, 'ROUTING_ENGINE', ['database', 'memory'] as const, 'database', problems),
+    routingAdvertiseUrl: advertiseUrl(env, problems),
     routingJobs: bool(env, 'ROUTING_JOBS', true, problems),
     reportJobs: bool(env, 'REPORT_JOBS', true, problems),
     forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),

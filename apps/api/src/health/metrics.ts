@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** One Prometheus registry per application instance (tests start several in one process). */
 @Injectable()
@@ -11,6 +11,13 @@ export class MetricsRegistry {
     help: 'HTTP request duration by method, route and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  /** Requests of the hot routes (apps/api/src/http/hot-path.ts): served there, or passed on to Express and Nest (uncached key, invalid input …). */
+  readonly hotPath = new Counter({
+    name: 'vuoro_hot_path_requests_total',
+    help: 'Requests of the hot routes by route and outcome (served on the hot path, or passed on to the Nest pipeline)',
+    labelNames: ['route', 'outcome'] as const,
     registers: [this.registry],
   });
 

@@ -7,40 +7,60 @@
  * the owner rebuilds its state from the tables.
  *
  * - Ownership: a session advisory lock (ROUTING_OWNER_LOCK) held on the writer's own connection.
- *   Only the holder routes; while another instance holds it, this one answers 503 (forwarding to
- *   the owner is not built yet, so run one API instance with this engine). If the writer's
- *   connection is lost the lock goes with it and the next request takes it again (or finds that
- *   another instance did).
+ *   Only the holder routes. It publishes its address and a fresh secret (table routing_owner); every
+ *   other instance forwards the routing operations to it (routing-forwarding.ts) and answers with
+ *   its result. When the owner cannot be reached, an instance tries to take the lock itself (it is
+ *   free once the owner's connection is gone), else answers 503 `routing.not_owner`.
  * - A failed group write leaves memory ahead of the tables: the requests of that group and of every
  *   later one fail, and the state is loaded again from the tables before the next operation.
  * - Queues, entry points and agents' static data (skills, SIP URI, capacities, loans) are re-read
  *   every REFRESH_MS, at once after a change made in this process (RoutingInvalidations,
  *   RoutingCatalog.invalidate), and agents changed elsewhere within REFRESH_MS.
- * Reads that other features make (explanations, offers, queue stats, reports) go to the tables,
- * which hold every change a response has acknowledged.
+ * - Customers are read on first use; concurrent lookups of callers not in memory share one query
+ *   (KeyBatcher).
+ * Reads that other features make (explanations, queue stats, reports) go to the tables, which hold
+ * every change a response has acknowledged. An agent's offers are answered from memory while this
+ * instance holds a sound state (offersOfAgent), else from the tables.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import { isEmbedded } from '../../../../libs/persistence/src/job-lock.js';
 import { RoutingRepository, type ContactRow, type PresenceRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence/src/routing-store/routing-writer.js';
-import { fetchCustomerByPhone, fetchCustomerByRef, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
+import { fetchCustomersByPhones, fetchCustomersByRefs, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
+import { publishOwner, readOwner, type OwnerAddress } from '../../../../libs/persistence/src/routing-store/routing-owner.js';
 import { pgClientSession, typeormSession } from '../../../../libs/persistence/src/routing-store/sql-session.js';
 import { RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
-import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue } from '../../../../libs/routing/src/core/types.js';
+import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue, type CustomerRecord } from '../../../../libs/routing/src/core/types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingInvalidations, type RoutingInvalidation } from '../persistence/routing-invalidations.js';
 import { RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
-import { RoutingEngine, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from './routing-engine.js';
+import { KeyBatcher } from './key-batcher.js';
+import { forwardToOwner, OwnerUnreachable, secretMatches, type ForwardedOp } from './routing-forwarding.js';
+import { RoutingEngine, type AgentOfferRow, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from './routing-engine.js';
 
 /** Advisory lock key of the routing owner ("vrow"). */
 export const ROUTING_OWNER_LOCK = 0x76_72_6f_77;
 
 /** How long finished contacts stay in memory (a retried or late telephony request still finds them). */
 const KEEP_FINISHED_MS = 10 * 60_000;
+/** After finding another owner, how long an instance forwards before it tries the lock again. */
+const NOT_OWNER_RETRY_MS = 1000;
+/** How long a non-owner trusts the owner's address it read. */
+const OWNER_ADDRESS_TTL_MS = 1000;
+/** How long a request waits for a new owner's address (it publishes once its state is loaded). */
+const OWNER_WAIT_MS = 2000;
+/** A forwarded operation's time limit (a long poll: its wait plus this). */
+const FORWARD_TIMEOUT_MS = 5000;
+
+const notOwner = (): DomainError => new DomainError('unavailable', 'routing.not_owner', 'another API instance owns the routing state and could not be reached; retry');
+const isNotOwner = (err: unknown): boolean => err instanceof DomainError && err.code === 'routing.not_owner';
 
 /** The owner's loaded state and its writer (replaced as a whole when the state is reloaded). */
 interface Owner {
@@ -53,6 +73,10 @@ interface Owner {
   refreshedAt: number;
   /** Set when a group write failed: the next operation reloads. */
   broken: boolean;
+  /** What forwarded requests must carry (published with the address). */
+  secret: string;
+  /** The address last published (null: not known yet, published again once it is). */
+  publishedUrl: string | null;
 }
 
 /** The queues and entry points the core looks up synchronously, refreshed by the owner. */
@@ -77,6 +101,18 @@ function contactRow(c: ContactRecord): ContactRow {
   return { ...row, excludedAgentIds: [...c.excludedAgentIds] };
 }
 
+/** An agent's live reservations with their contacts, as RoutingRepository.reservationsOfAgent answers them. */
+function offerRows(state: RoutingState, agentId: string): AgentOfferRow[] {
+  const rows: AgentOfferRow[] = [];
+  for (const r of state.liveReservationsOf(agentId)) {
+    const c = state.contact(r.contactId);
+    // The SQL joins contacts; a live reservation's contact is always loaded, but never answer half a row.
+    if (!c) continue;
+    rows.push({ ...r, queueId: c.queueId, kind: c.kind, subject: c.subject, callerName: c.callerName, customerRef: c.customerRef });
+  }
+  return rows;
+}
+
 function presenceRow(a: AgentRecord): PresenceRow {
   const p = a.presence!;
   return {
@@ -85,6 +121,8 @@ function presenceRow(a: AgentRecord): PresenceRow {
     skills: { ...a.skills }, loans: [],
   };
 }
+
+type LocalOps = MemoryRoutingEngine['local'];
 
 @Injectable()
 export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationShutdown {
@@ -96,7 +134,15 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   private staleCatalog = false;
   private refreshing: Promise<void> | null = null;
   private closed = false;
+  /** Callers and references not in memory: concurrent misses share one query. */
+  private readonly customersByPhone = new KeyBatcher<CustomerRecord>((phones) => fetchCustomersByPhones(this.pool(), phones), (c) => c.phoneNumber);
+  private readonly customersByRef = new KeyBatcher<CustomerRecord>((refs) => fetchCustomersByRefs(this.pool(), refs), (c) => c.externalRef);
   private readonly unsubscribe: () => void;
+  /** This process, as published in routing_owner. */
+  private readonly instanceId = randomUUID();
+  /** Until then another instance is known to own the state: forward without trying the lock. */
+  private notOwnerUntil = 0;
+  private ownerAddress: { address: OwnerAddress | null; at: number } | null = null;
 
   constructor(
     repo: RoutingRepository,
@@ -105,9 +151,16 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     private readonly dataSource: DataSource,
     invalidations: RoutingInvalidations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly adapterHost?: HttpAdapterHost,
   ) {
     super(repo, queues, clock);
-    this.unsubscribe = invalidations.subscribe((change) => this.invalidated(change));
+    const unsubscribe = invalidations.subscribe((change) => this.invalidated(change));
+    // An owner that took over before the server listened (the first tick) publishes its address once it does.
+    const listening = adapterHost?.listen$.subscribe(() => void this.republish());
+    this.unsubscribe = () => {
+      unsubscribe();
+      listening?.unsubscribe();
+    };
     queues.onInvalidate(() => (this.staleCatalog = true));
   }
 
@@ -121,6 +174,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   /** The loaded owner, taking ownership and loading the state first when needed. */
   private async current(): Promise<Owner> {
     if (this.closed) throw new DomainError('conflict', 'routing.shutting_down', 'the routing engine is shutting down');
+    if (!this.owner && Date.now() < this.notOwnerUntil) throw notOwner();
     if (!this.owner) {
       const starting = this.start();
       this.owner = starting;
@@ -161,7 +215,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [ROUTING_OWNER_LOCK])) as { locked: boolean }[];
       if (!locked) {
         await runner.release();
-        throw new DomainError('unavailable', 'routing.not_owner', 'another API instance owns the routing state (ROUTING_ENGINE=memory routes on one instance); retry on it');
+        this.notOwnerUntil = Date.now() + NOT_OWNER_RETRY_MS;
+        throw notOwner();
       }
       session = pgClientSession(client);
     }
@@ -179,8 +234,9 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     await writer.prepare();
     const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS });
     const catalog = new MemoryCatalog();
-    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false };
+    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null };
     await this.refresh(owner, true);
+    await this.publish(owner);
     this.log.log({ msg: 'routing state loaded', agents: snapshot.agents.length, contacts: snapshot.contacts.length, reservations: snapshot.reservations.length, ms: Date.now() - started });
     return owner;
   }
@@ -222,6 +278,104 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     for (const id of gone) o.core.state.removeAgent(id);
   }
 
+  /** Where the other instances reach this one: ROUTING_ADVERTISE_URL, else the address the server listens on. */
+  private advertisedUrl(): string | null {
+    if (this.config.routingAdvertiseUrl) return this.config.routingAdvertiseUrl;
+    const address = (this.adapterHost?.httpAdapter?.getHttpServer() as import('node:http').Server | undefined)?.address?.();
+    if (!address || typeof address === 'string') return null;
+    const host = address.address === '0.0.0.0' || address.address === '::' ? hostname() : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Records this instance as the owner with its address and secret (the other instances forward there). */
+  private async publish(o: Owner): Promise<void> {
+    const url = this.advertisedUrl();
+    await publishOwner(this.pool(), { instanceId: this.instanceId, url, secret: o.secret });
+    o.publishedUrl = url;
+    this.log.log({ msg: 'routing owner published', url });
+  }
+
+  /** The loaded owner if this instance has one (never starts loading it). */
+  private async settled(): Promise<Owner | null> {
+    return this.owner ? this.owner.catch(() => null) : null;
+  }
+
+  private async republish(): Promise<void> {
+    const o = await this.settled();
+    if (o && !this.closed && o.publishedUrl !== this.advertisedUrl()) await this.publish(o).catch((err: unknown) => this.log.warn({ msg: 'could not publish the routing owner', err: String(err) }));
+  }
+
+  /** Whether a forwarded request carries this owner's secret. */
+  async acceptsForwardSecret(secret: string | undefined): Promise<boolean> {
+    const o = await this.settled();
+    return o !== null && secretMatches(o.secret, secret);
+  }
+
+  /** The address of the instance that owns the state (read from routing_owner, cached briefly); null when unknown or this one. */
+  private async remoteOwner(fresh: boolean): Promise<(OwnerAddress & { url: string }) | null> {
+    if (fresh || !this.ownerAddress || Date.now() - this.ownerAddress.at > OWNER_ADDRESS_TTL_MS) {
+      this.ownerAddress = { address: await readOwner(this.pool()), at: Date.now() };
+    }
+    const a = this.ownerAddress.address;
+    return a && a.url && a.instanceId !== this.instanceId ? { ...a, url: a.url } : null;
+  }
+
+  /**
+   * The owner to forward to, other than `failed` (one that could not be reached), or null when
+   * none has published its address by `deadline` or by the time this instance may try the lock
+   * again (an owner that has just taken the lock publishes its address only once its state is
+   * loaded; an owner that has just stopped frees the lock a moment after its connection closes).
+   */
+  private async ownerToForwardTo(fresh: boolean, failed: string | null, deadline: number): Promise<(OwnerAddress & { url: string }) | null> {
+    const until = Math.min(deadline, Math.max(this.notOwnerUntil, Date.now() + 50));
+    for (let read = 0; ; read++) {
+      const owner = await this.remoteOwner(fresh || read > 0);
+      if (owner && owner.instanceId !== failed) return owner;
+      if (Date.now() >= until) return null;
+      await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
+    }
+  }
+
+  /**
+   * Runs an operation here when this instance owns the state, else on the owner. Until the owner
+   * is found (within OWNER_WAIT_MS), try the lock again whenever its back-off ends and read the
+   * owner's address in between. When the owner cannot be reached before the operation was sent,
+   * try again: take the lock if it is free now, or forward to a new owner's address. An operation
+   * that may have reached the owner (no answer in time) is not sent twice: 503.
+   */
+  private async owned<K extends keyof LocalOps>(op: K, args: Parameters<LocalOps[K]>): Promise<Awaited<ReturnType<LocalOps[K]>>> {
+    let failed: string | null = null;
+    const deadline = Date.now() + OWNER_WAIT_MS;
+    for (let forwards = 0, reads = 0; forwards < 3; reads++) {
+      try {
+        return (await this.serveForwarded(op, args)) as Awaited<ReturnType<LocalOps[K]>>;
+      } catch (err) {
+        if (!isNotOwner(err)) throw err;
+      }
+      const owner = await this.ownerToForwardTo(reads > 0, failed, deadline);
+      if (!owner) {
+        if (Date.now() < deadline) continue;
+        break;
+      }
+      forwards++;
+      try {
+        return (await forwardToOwner(owner, op, args, FORWARD_TIMEOUT_MS + (op === 'pollPhoneDecision' ? Number(args[1]) * 1000 : 0))) as Awaited<ReturnType<LocalOps[K]>>;
+      } catch (err) {
+        if (!(err instanceof OwnerUnreachable)) throw err;
+        this.log.warn({ msg: 'routing owner unreachable', op, url: owner.url, reason: err.message, retry: err.retryable });
+        if (!err.retryable) break;
+        failed = owner.instanceId;
+        this.notOwnerUntil = 0;
+      }
+    }
+    throw notOwner();
+  }
+
+  /** Runs an operation here, never forwarded (routing.not_owner if this is not the owner): `owned`'s first try, and what another instance forwarded. */
+  serveForwarded(op: ForwardedOp, args: unknown[]): Promise<unknown> {
+    return (this.local[op] as (...a: unknown[]) => Promise<unknown>)(...args);
+  }
+
   private invalidated(change: RoutingInvalidation): void {
     if (change.kind === 'agents') {
       for (const id of change.agentIds) this.staleAgents.add(id);
@@ -229,8 +383,16 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     }
     // Erased customers: forget them (a later contact from the same number starts a new customer,
     // as the tables now say) — the owner never writes a customer's number or reference back.
+    // An erasure also blanks the caller's name, reference and subject on the customer's contacts
+    // (the writer stores those columns on insert only): the loaded ones follow, so offers and
+    // contacts answered from memory say what the tables say. Retention ('all') blanks only
+    // contacts finished long before anything kept in memory.
+    const customerIds = change.customerIds;
     void this.owner
-      ?.then((o) => o.core.state.forgetCustomers(change.customerIds === 'all' ? [...o.core.state.customerIds()] : change.customerIds))
+      ?.then((o) => {
+        o.core.state.forgetCustomers(customerIds === 'all' ? [...o.core.state.customerIds()] : customerIds);
+        if (customerIds !== 'all') o.core.state.erasePersonalDataOf(customerIds);
+      })
       .catch(() => undefined);
   }
 
@@ -266,17 +428,42 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return result as T;
   }
 
-  /** Customers are loaded on first use: a caller or reference not in memory is looked up in the table. */
+  /**
+   * Customers are loaded on first use: a caller or reference not in memory is looked up in the
+   * table (batched with the concurrent misses), and added only if still absent when it arrives.
+   */
   private async customerByPhone(o: Owner, phone: string): Promise<void> {
     if (!phone || o.core.state.customerByPhone(phone)) return;
-    const c = await fetchCustomerByPhone(this.pool(), phone);
+    const c = await this.customersByPhone.load(phone);
     if (c && !o.core.state.customerByPhone(phone) && !o.core.state.customer(c.id)) o.core.state.addCustomer(c);
   }
 
   private async customerByRef(o: Owner, ref: string): Promise<void> {
     if (!ref || o.core.state.customerByRef(ref)) return;
-    const c = await fetchCustomerByRef(this.pool(), ref);
+    const c = await this.customersByRef.load(ref);
     if (c && !o.core.state.customerByRef(ref) && !o.core.state.customer(c.id)) o.core.state.addCustomer(c);
+  }
+
+  /**
+   * Agents created on another instance reach the owner with the next refresh (REFRESH_MS); an
+   * operation naming one before that reads it from the tables first.
+   */
+  private async agentsKnown(o: Owner, agentIds: string[]): Promise<void> {
+    const missing = agentIds.filter((id) => !o.core.state.agent(id));
+    if (!missing.length) return;
+    for (const a of await loadAgentStatics(this.pool(), missing)) if (!o.core.state.agent(a.agentId)) o.core.state.putAgentStatics(a);
+  }
+
+  /**
+   * The owner's state when it can answer a read as the tables would: loaded and not broken (memory
+   * then may hold changes the tables refused). Never starts, reloads or refreshes it: a read is not
+   * a reason to take ownership.
+   */
+  private async soundState(): Promise<RoutingState | null> {
+    const owner = this.owner;
+    if (this.closed || !owner) return null;
+    const o = await owner.catch(() => null);
+    return o && !o.broken && this.owner === owner ? o.core.state : null;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -293,56 +480,93 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   // ---------------------------------------------------------------- the engine's operations
 
-  override decidePhone(input: PhoneDecisionInput): Promise<PhoneDecision> {
-    return this.run((core, now) => core.decidePhone(input, now), (o) => this.customerByPhone(o, input.callerId));
+  /**
+   * From memory, without a query, when the state is sound — and the agent was not changed here
+   * since the last refresh (deleted, its reservations went with it in the tables). The tables otherwise.
+   */
+  override async offersOfAgent(agentId: string): Promise<AgentOfferRow[]> {
+    const state = await this.soundState();
+    return state && !this.staleAgents.has(agentId) ? offerRows(state, agentId) : super.offersOfAgent(agentId);
   }
 
-  override async pollPhoneDecision(callId: string, waitSeconds: number): Promise<PhoneDecision> {
-    const until = Date.now() + waitSeconds * 1000;
-    for (;;) {
+  /** The operations as this instance runs them when it owns the state (`owned` forwards them otherwise). */
+  private readonly local = {
+    decidePhone: (input: PhoneDecisionInput): Promise<PhoneDecision> => this.run((core, now) => core.decidePhone(input, now), (o) => this.customerByPhone(o, input.callerId)),
+    pollPhoneDecision: async (callId: string, waitSeconds: number): Promise<PhoneDecision> => {
+      const until = Date.now() + waitSeconds * 1000;
+      for (;;) {
+        const o = await this.current();
+        if (!o.core.state.contactByCallId(callId)) return super.pollPhoneDecision(callId, Math.max(0, (until - Date.now()) / 1000));
+        const current = o.core.currentDecision(callId, this.clock.now());
+        if (current !== 'pending') return current;
+        const left = until - Date.now();
+        if (left <= 0) return o.core.queuePosition(callId, this.clock.now());
+        await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
+      }
+    },
+    createContact: async (input: NewContactInput): Promise<ContactRow> => contactRow(await this.run((core, now) => core.createContact(input, now), (o) => this.customerByRef(o, input.customerRef))),
+    acceptOffer: async (agentId: string, reservationId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.acceptOffer(agentId, reservationId, now))),
+    rejectOffer: async (agentId: string, reservationId: string): Promise<void> => {
+      await this.run((core, now) => core.rejectOffer(agentId, reservationId, now));
+    },
+    complete: async (agentId: string, contactId: string, wrapUpSeconds: number | undefined): Promise<ContactRow> => contactRow(await this.run((core, now) => core.complete(agentId, contactId, wrapUpSeconds, now))),
+    transfer: async (agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> =>
+      contactRow(await this.run((core, now) => core.transfer(agentId, contactId, target, now), (o) => this.agentsKnown(o, target.agentId ? [target.agentId] : []))),
+    setAgentState: (agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> =>
+      this.run(
+        (core, now) => {
+          core.setAgentState(agentId, state, reason, now);
+          return presenceRow(core.state.agent(agentId)!);
+        },
+        (o) => this.agentsKnown(o, [agentId]),
+      ),
+    telephonyEvent: (ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> => this.run((core, now) => core.telephonyEvent(ev, now)),
+    requestCallback: async (callId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.requestCallback(callId, now))),
+    routeContact: async (contactId: string): Promise<string | null> => {
+      await this.tick();
       const o = await this.current();
-      if (!o.core.state.contactByCallId(callId)) return super.pollPhoneDecision(callId, Math.max(0, (until - Date.now()) / 1000));
-      const current = o.core.currentDecision(callId, this.clock.now());
-      if (current !== 'pending') return current;
-      const left = until - Date.now();
-      if (left <= 0) return o.core.queuePosition(callId, this.clock.now());
-      await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
-    }
+      return o.core.state.contact(contactId)?.agentId ?? null;
+    },
+  } satisfies Record<ForwardedOp, (...args: never[]) => Promise<unknown>>;
+
+  override decidePhone(input: PhoneDecisionInput): Promise<PhoneDecision> {
+    return this.owned('decidePhone', [input]);
   }
 
-  override async createContact(input: NewContactInput): Promise<ContactRow> {
-    return contactRow(await this.run((core, now) => core.createContact(input, now), (o) => this.customerByRef(o, input.customerRef)));
+  override pollPhoneDecision(callId: string, waitSeconds: number): Promise<PhoneDecision> {
+    return this.owned('pollPhoneDecision', [callId, waitSeconds]);
   }
 
-  override async acceptOffer(agentId: string, reservationId: string): Promise<ContactRow> {
-    return contactRow(await this.run((core, now) => core.acceptOffer(agentId, reservationId, now)));
+  override createContact(input: NewContactInput): Promise<ContactRow> {
+    return this.owned('createContact', [input]);
   }
 
-  override async rejectOffer(agentId: string, reservationId: string): Promise<void> {
-    await this.run((core, now) => core.rejectOffer(agentId, reservationId, now));
+  override acceptOffer(agentId: string, reservationId: string): Promise<ContactRow> {
+    return this.owned('acceptOffer', [agentId, reservationId]);
   }
 
-  override async complete(agentId: string, contactId: string, wrapUpSeconds: number | undefined): Promise<ContactRow> {
-    return contactRow(await this.run((core, now) => core.complete(agentId, contactId, wrapUpSeconds, now)));
+  override rejectOffer(agentId: string, reservationId: string): Promise<void> {
+    return this.owned('rejectOffer', [agentId, reservationId]);
   }
 
-  override async transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> {
-    return contactRow(await this.run((core, now) => core.transfer(agentId, contactId, target, now)));
+  override complete(agentId: string, contactId: string, wrapUpSeconds: number | undefined): Promise<ContactRow> {
+    return this.owned('complete', [agentId, contactId, wrapUpSeconds]);
   }
 
-  override async setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> {
-    return this.run((core, now) => {
-      core.setAgentState(agentId, state, reason, now);
-      return presenceRow(core.state.agent(agentId)!);
-    });
+  override transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> {
+    return this.owned('transfer', [agentId, contactId, target]);
+  }
+
+  override setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> {
+    return this.owned('setAgentState', [agentId, state, reason]);
   }
 
   override telephonyEvent(ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {
-    return this.run((core, now) => core.telephonyEvent(ev, now));
+    return this.owned('telephonyEvent', [ev]);
   }
 
-  override async requestCallback(callId: string): Promise<ContactRow> {
-    return contactRow(await this.run((core, now) => core.requestCallback(callId, now)));
+  override requestCallback(callId: string): Promise<ContactRow> {
+    return this.owned('requestCallback', [callId]);
   }
 
   /** Offer timeouts, wrap-up ends and the sweep, on the owner only; finished contacts are then forgotten. */
@@ -363,9 +587,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return (await this.tick()).swept;
   }
 
-  override async routeContact(contactId: string): Promise<string | null> {
-    await this.tick();
-    const o = await this.current();
-    return o.core.state.contact(contactId)?.agentId ?? null;
+  override routeContact(contactId: string): Promise<string | null> {
+    return this.owned('routeContact', [contactId]);
   }
 }

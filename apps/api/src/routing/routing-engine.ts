@@ -43,6 +43,9 @@ import type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent
 
 export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent, TelephonyEventName } from '../../../../libs/routing/src/core/types.js';
 
+/** An agent's offered or accepted reservation with its contact's queue, kind, subject, caller name and reference. */
+export type AgentOfferRow = Awaited<ReturnType<RoutingRepository['reservationsOfAgent']>>[number];
+
 /** How long a customer's last agent counts as "previous agent" (look-back window). */
 const PREVIOUS_AGENT_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 const MAX_RACE_RETRIES = 5;
@@ -423,6 +426,11 @@ export class RoutingEngine {
       }
       await this.waitFor(`contact:${c.id}`, Math.min(left, 250));
     }
+  }
+
+  /** The agent's offered and accepted reservations, in offer order (the agent desk's offers list and stream). */
+  offersOfAgent(agentId: string): Promise<AgentOfferRow[]> {
+    return this.repo.reservationsOfAgent(agentId);
   }
 
   // ---------------------------------------------------------------- chat and email

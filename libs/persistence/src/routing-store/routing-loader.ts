@@ -194,14 +194,32 @@ export async function loadAgentStatics(session: SqlSession, agentIds: string[]):
   return statics(session, agentIds);
 }
 
-/** The customer with this phone number (a caller not in memory). */
-export async function fetchCustomerByPhone(session: SqlSession, phone: string): Promise<CustomerRecord | null> {
-  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE phone_number = $1`, [phone])) as Raw[];
-  return rows.length ? customer(rows[0]) : null;
+/**
+ * The customers with these phone numbers (callers not in memory), in one statement however many
+ * are asked; numbers without a customer are left out. The numbers are unique in the table
+ * (customers_phone_number_unique), so there is at most one row per number.
+ */
+export async function fetchCustomersByPhones(session: SqlSession, phones: string[]): Promise<CustomerRecord[]> {
+  const keys = [...new Set(phones)];
+  if (!keys.length) return [];
+  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE phone_number = ANY($1::text[]) ORDER BY id`, [keys])) as Raw[];
+  return rows.map(customer);
 }
 
-/** The customer with this gateway reference (chat, email). */
+/** The customers with these gateway references (chat, email), as `fetchCustomersByPhones` (customers_external_ref_unique). */
+export async function fetchCustomersByRefs(session: SqlSession, refs: string[]): Promise<CustomerRecord[]> {
+  const keys = [...new Set(refs)];
+  if (!keys.length) return [];
+  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE external_ref = ANY($1::text[]) ORDER BY id`, [keys])) as Raw[];
+  return rows.map(customer);
+}
+
+/** The customer with this phone number (the routing-store spec reads customers back with it). */
+export async function fetchCustomerByPhone(session: SqlSession, phone: string): Promise<CustomerRecord | null> {
+  return (await fetchCustomersByPhones(session, [phone]))[0] ?? null;
+}
+
+/** The customer with this gateway reference (the routing-store spec reads customers back with it). */
 export async function fetchCustomerByRef(session: SqlSession, ref: string): Promise<CustomerRecord | null> {
-  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE external_ref = $1`, [ref])) as Raw[];
-  return rows.length ? customer(rows[0]) : null;
+  return (await fetchCustomersByRefs(session, [ref]))[0] ?? null;
 }

@@ -71,6 +71,37 @@ export interface RoutingCoreOptions {
 }
 
 /** The explanation as stored: ids, rules and counts (at most 50 skipped agents listed) — the engine's storedExplanation. */
+/** Reasons that say only that the agent was busy or away at that moment (not a rule that kept them out). */
+const AVAILABILITY_REASONS: ReadonlySet<string> = new Set(['on-call', 'no-capacity', 'wrong-state', 'chat-in-progress']);
+/** Agents named per availability reason, and in all for the rule reasons (skills, department, loans, exclusion). */
+const NAMED_PER_AVAILABILITY_REASON = 5;
+const NAMED_FOR_RULES = 20;
+const NAMED_ELIGIBLE = 10;
+
+/**
+ * The skipped agents a stored explanation names: every reason is counted (skippedByReason), but in
+ * a busy centre most agents are skipped only for being on a call — naming fifty of them adds ~5 KB to
+ * every contact row and says nothing the count does not. So a few per availability reason, and up
+ * to NAMED_FOR_RULES agents kept out by a rule, which is what a supervisor asks about.
+ */
+function namedSkipped(skipped: Explanation['skippedAgents']): Explanation['skippedAgents'] {
+  const perReason = new Map<string, number>();
+  let rules = 0;
+  const out: Explanation['skippedAgents'] = [];
+  for (const s of skipped) {
+    if (AVAILABILITY_REASONS.has(s.reason)) {
+      const n = perReason.get(s.reason) ?? 0;
+      if (n >= NAMED_PER_AVAILABILITY_REASON) continue;
+      perReason.set(s.reason, n + 1);
+    } else {
+      if (rules >= NAMED_FOR_RULES) continue;
+      rules++;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const skippedByReason: Record<string, number> = {};
   for (const s of e.skippedAgents) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
@@ -83,9 +114,9 @@ export function storedExplanation(e: Explanation, now: Date, extra: Record<strin
     priority: e.priority
       ? { urgencySeconds: e.priority.urgencySeconds, timeToBreachSeconds: e.priority.timeToBreachSeconds, deadline: e.priority.deadline.toISOString(), basis: e.priority.basis }
       : null,
-    eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, 20),
+    eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, NAMED_ELIGIBLE),
     eligibleCount: e.eligibleAgentIds?.length ?? 0,
-    skippedAgents: e.skippedAgents.slice(0, 50),
+    skippedAgents: namedSkipped(e.skippedAgents),
     skippedCount: e.skippedAgents.length,
     skippedByReason,
     previousAgent: e.previousAgent ?? null,

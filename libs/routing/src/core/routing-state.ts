@@ -292,6 +292,24 @@ export class RoutingState {
     for (const id of ids) this.setCustomer(id, undefined);
   }
 
+  /**
+   * An erasure blanked the caller's name, reference and subject on these customers' contacts in
+   * the table: the loaded contacts follow (new versions; nothing routing uses changes). Returns
+   * how many changed. Scans the loaded contacts: erasures are rare.
+   */
+  erasePersonalDataOf(customerIds: Iterable<string>): number {
+    const ids = new Set(customerIds);
+    if (!ids.size) return 0;
+    let n = 0;
+    for (const c of [...this.contactsById.values()]) {
+      if (c.customerId === null || !ids.has(c.customerId)) continue;
+      if (c.customerRef === null && c.callerName === null && c.subject === null) continue;
+      this.setContact(c.id, { ...c, customerRef: null, callerName: null, subject: null });
+      n++;
+    }
+    return n;
+  }
+
   /** An agent's static data read again (agent, skills or loans changed); the presence in memory stays. */
   putAgentStatics(a: Omit<AgentRecord, 'presence'> & { presence?: unknown }): void {
     const { presence: _ignored, ...statics } = a;

@@ -1,0 +1,77 @@
+/**
+ * ROUTING_ENGINE=memory on several instances: the instance holding the routing lock publishes its
+ * address; the others forward routing operations to it (apps/api/src/routing/routing-forwarding.ts).
+ */
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { decodeWire, encodeWire } from '../../apps/api/src/routing/routing-forwarding.js';
+import { bearer, startListeningApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { buildRoutingWorld, callBody, type RoutingWorld } from './routing-world.js';
+
+describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
+  let db: { name: string; url: string };
+  const apps: (NestExpressApplication | null)[] = [];
+  const urls: string[] = [];
+  let w: RoutingWorld;
+  let tel: [string, string];
+  let ds: DataSource;
+  let first: unknown;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    for (let i = 0; i < 2; i++) {
+      const { app, url } = await startListeningApp(db.url, { routingEngine: 'memory', routingJobs: false });
+      apps.push(app);
+      urls.push(url);
+    }
+    const t = { http: request(urls[0]), adminKey: TEST_ADMIN_KEY, keyFor: async () => TEST_ADMIN_KEY } as unknown as TestApp;
+    w = await buildRoutingWorld(t, 2);
+    tel = bearer((await request(urls[0]).post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: 'tel', role: 'telephony' }).expect(201)).body.key);
+    ds = apps[0]!.get(DataSource);
+    // Instance 0 takes the lock with the first routing operation.
+    for (const id of w.agentIds) await request(urls[0]).put(`/v1/agents/${id}/state`).set(...bearer(TEST_ADMIN_KEY)).send({ state: 'available' }).expect(200);
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app?.close();
+    await dropTestDatabase(db.name);
+  });
+
+  it('keeps dates as dates on the wire', () => {
+    const value = { at: new Date('2026-11-22T10:00:00.000Z'), list: [{ d: new Date(0) }], plain: { $date: 1 }, n: null };
+    expect(decodeWire(encodeWire(value))).toEqual(value);
+  });
+
+  it('publishes the owner and answers a decision sent to the other instance as the owner would', async () => {
+    const [owner] = await ds.query('SELECT url FROM routing_owner');
+    expect(owner.url).toBe(urls[0]);
+    const viaOther = await request(urls[1]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-1')).expect(200);
+    expect(viaOther.body).toMatchObject({ decision: 'agent', target: expect.stringMatching(/^sip:/) });
+    const viaOwner = await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-1')).expect(200);
+    expect(viaOwner.body).toEqual(viaOther.body);
+    first = viaOther.body;
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM contacts WHERE call_id = 'fw-1'`);
+    expect(n).toBe(1);
+    // Domain errors come back as they are: an unknown call cannot ask for a callback.
+    const missing = await request(urls[1]).post('/v1/routing/callbacks').set(...tel).send({ callId: 'fw-unknown' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toMatch(/not_found/);
+  });
+
+  it('refuses forwarded operations without the owner secret', async () => {
+    const res = await request(urls[0]).post('/internal/routing/decidePhone').send({ args: [callBody('fw-2')] }).expect(403);
+    expect(res.body.code).toBe('routing.forward_secret');
+    await request(urls[0]).post('/internal/routing/dropTables').set('x-vuoro-routing-secret', 'x'.repeat(32)).send({ args: [] }).expect(404);
+  });
+
+  it('lets another instance take over when the owner stops, with the waiting state intact', async () => {
+    await apps[0]!.close();
+    apps[0] = null;
+    const res = await request(urls[1]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-1')).expect(200);
+    expect(res.body).toEqual(first);
+    const [owner] = await apps[1]!.get(DataSource).query('SELECT url FROM routing_owner');
+    expect(owner.url).toBe(urls[1]);
+  });
+});
