@@ -1,5 +1,5 @@
 import { loadAnonymousBank, loadFpp2Calls, fpp2Origins } from './fpp2-protocol.js';
-import { anonymousBankTrainingOrigins, compareOnOrigins, fpp2TrainingOrigins, weeklyWape } from './training-selection.js';
+import { anonymousBankTrainingOrigins, compareOnOrigins, fpp2TrainingOrigins, signTestMajority, weeklyWape } from './training-selection.js';
 import { VUORO_DEFAULT_OPTIONS, VUORO_FINE_PROFILE_OPTIONS, vuoroDefault } from './week-ahead.js';
 import { sameSlotMean } from './models.js';
 import { lastWeekOrigins } from './backtest.js';
@@ -30,6 +30,12 @@ describe('choosing changes to the default on training origins only', () => {
   // Adopted (session 4): the 5-min weekday shares averaged as square roots (`profilePower` 0.5).
   // Measured: fpp2 5 min, training weeks 12…29, 7.6451 → 7.6388 %, 12 of 18 weeks won; Anonymous Bank
   // 6 min (which takes the same ≤ 10-min path), its 32 training weeks, 40.504 → 40.301 %, 23 of 32.
+  it('asks a candidate out of a broad search for a sign-test majority: 13 of the 18 fpp2 training weeks', () => {
+    expect(signTestMajority(18)).toBe(13); // P(X ≥ 13) = 0.048, P(X ≥ 12) = 0.119
+    expect(signTestMajority(32)).toBe(22); // P(X ≥ 22) = 0.025, P(X ≥ 21) = 0.055
+    expect(signTestMajority(5)).toBe(5); // P(X = 5) = 0.031
+  });
+
   it('the square-root-averaged 5-min profile beat the plain mean on the training weeks', () => {
     const plain = vuoroDefault(VUORO_DEFAULT_OPTIONS, 'default with plain-mean 5-min profiles', { ...VUORO_FINE_PROFILE_OPTIONS, profilePower: 1 });
     const s5 = loadFpp2Calls('5min');

@@ -6,7 +6,9 @@ import type { WeekAheadModel } from './models.js';
  * Scoring of candidate models on TRAINING origins only, the rule by which a change to Vuoro's default
  * is chosen: a candidate must beat the incumbent on the pooled WAPE of the training weeks AND win a
  * majority of those weeks. Test weeks are looked at only after that choice (and reported whatever
- * they say).
+ * they say). A candidate picked as the best of a broad search needs more than a bare majority, since
+ * the best of many candidates with no real effect wins one by chance: a sign-test majority of the
+ * 18 fpp2 training weeks (≥ 13, one-sided p < 0.05; `signTestMajority`).
  */
 
 /** fpp2 protocol training origins: weeks 12…29 forecast from weeks 1…w−1 (origins 55…140 days); the
@@ -72,4 +74,17 @@ export function anonymousBankTrainingOrigins(series: DaySeries, testWeeks = 10, 
   const out: number[] = [];
   for (let k = testWeeks + trainingWeeks; k > testWeeks; k--) if (n - k * P > 0) out.push(n - k * P);
   return out;
+}
+
+/** The fewest weeks of `weeks` a candidate must win for a one-sided sign test at `alpha` (a candidate chosen out of a broad search). */
+export function signTestMajority(weeks: number, alpha = 0.05): number {
+  // P(X ≥ k) for X ~ Binomial(weeks, 1/2), from the top down.
+  let tail = 0;
+  let choose = 1;
+  for (let k = weeks; k >= 0; k--) {
+    if (k < weeks) choose = (choose * (k + 1)) / (weeks - k);
+    tail += choose / 2 ** weeks;
+    if (tail > alpha) return k + 1;
+  }
+  return 0;
 }
