@@ -149,8 +149,9 @@ export class ContactEventEntity {
   @Column({ name: 'contact_id', type: 'uuid' })
   contactId: string;
 
-  @ManyToOne(() => ContactEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'contact_id', foreignKeyConstraintName: 'contact_events_contact_fk' })
+  // Enforced by statement-level triggers (SetBasedWriterChecks1795480000000), not a row-level foreign key.
+  @ManyToOne(() => ContactEntity, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'contact_id' })
   contact?: Relation<ContactEntity>;
 
   @Column({ type: 'timestamptz' })

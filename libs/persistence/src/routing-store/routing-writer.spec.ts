@@ -301,7 +301,7 @@ describe('routing store on PostgreSQL', () => {
     expect(snapshot.reservations.find((r) => r.id === reservation.id)).toBeUndefined();
     expect(snapshot.customers).toContainEqual(lastAgent);
     expect(await fetchCustomerByPhone(session, '+358401234567')).toEqual(lastAgent);
-    // The update to 'ended' is captured by the feedback trigger as before.
+    // The update to 'ended' is captured by the writer's own statement (the trigger is off for its session).
     expect(await raw('SELECT ended_at FROM survey_candidates WHERE contact_id = $1', [contact.id])).toEqual([{ ended_at: t2 }]);
     expect(await raw('SELECT type FROM contact_events WHERE contact_id = $1 ORDER BY id', [contact.id])).toEqual(
       ['queued', 'reserved', 'offered', 'answered', 'ended', 'completed'].map((type) => ({ type })),
@@ -349,6 +349,34 @@ describe('routing store on PostgreSQL', () => {
     );
     const ids = [endedChat.id, abandoned.id, rejected.id];
     expect(await raw('SELECT contact_id, ended_at FROM survey_candidates WHERE contact_id = ANY($1::uuid[])', [ids])).toEqual([{ contact_id: endedChat.id, ended_at: endedAt }]);
+  });
+
+  it('records the survey candidate of a contact a group ended once: not again when a later group updates it still ended', async () => {
+    const writer = new GroupCommitWriter(session);
+    await writer.prepare();
+    const endedAt = new Date(Date.now() - 1_000);
+    const chat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'chat-ref-2', status: 'connected', agentId: w.aino, answeredAt: endedAt });
+    const other = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'chat-ref-3', status: 'connected', agentId: w.aino, answeredAt: endedAt });
+    await writer.write(changeSet({ contacts: [[chat, true], [other, true]] }));
+    const ended = { ...chat, status: 'ended' as const, endedAt, endReason: 'ended' };
+    await writer.write(changeSet({ contacts: [[ended, false], [{ ...other, status: 'abandoned' as const, endedAt, endReason: 'abandoned' }, false]] }));
+    const candidates = () => raw('SELECT contact_id, ended_at FROM survey_candidates WHERE contact_id = ANY($1::uuid[])', [[chat.id, other.id]]);
+    expect(await candidates()).toEqual([{ contact_id: chat.id, ended_at: endedAt }]);
+    // Once the candidate has been handled (deleted), a later update of the ended contact adds none.
+    await raw('DELETE FROM survey_candidates WHERE contact_id = $1', [chat.id]);
+    await writer.write(changeSet({ contacts: [[{ ...ended, offerAttempts: 2 }, false]] }));
+    expect(await candidates()).toEqual([]);
+  });
+
+  it('refuses a group with an event of a contact that does not exist, whole', async () => {
+    const writer = new GroupCommitWriter(session);
+    await writer.prepare();
+    const good = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'ev-good' });
+    const missing = randomUUID();
+    const err = await writer.write(changeSet({ contacts: [[good, true]], events: [event(good.id, 'queued'), event(missing, 'queued')] })).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/contact_events_contact_fk/);
+    expect(await raw('SELECT id FROM contacts WHERE id = $1', [good.id])).toEqual([]);
+    writer.reset();
   });
 
   it('leaves the span to the core while the writer setting is on, and to the trigger when it is off', async () => {

@@ -219,8 +219,12 @@ function insertPart<R>(
   };
 }
 
-/** An UPDATE part: the whole row by key (columns written on insert only excepted). */
-function updatePart<R>(name: string, full: TableSpec<R>, rows: R[]): Part {
+/**
+ * An UPDATE part: the whole row by key (columns written on insert only excepted). `returning` may
+ * name the updated row's columns as `t.…` and, with `previous`, the row as it was before the
+ * statement as `o.…` (the same table joined again reads the statement's snapshot).
+ */
+function updatePart<R>(name: string, full: TableSpec<R>, rows: R[], opts: { returning?: string; previous?: boolean } = {}): Part {
   const spec = { ...full, columns: full.columns.filter((c) => !c.insertOnly) };
   return {
     name,
@@ -229,10 +233,27 @@ function updatePart<R>(name: string, full: TableSpec<R>, rows: R[]): Part {
       const s = source(spec, first, false);
       const sets = spec.columns.filter((c) => c.name !== spec.key).map((c) => `${c.name} = ${s.value(c)}`);
       if (spec.touch) sets.push('updated_at = now()');
+      const previous = opts.previous ? { from: `, ${spec.table} o`, where: ` AND o.${spec.key} = x.${spec.key}` } : { from: '', where: '' };
       return `${name} AS (UPDATE ${spec.table} t SET ${sets.join(', ')}
-    FROM ${s.from} WHERE t.${spec.key} = x.${spec.key}
-    RETURNING 1)`;
+    FROM ${s.from}${previous.from} WHERE t.${spec.key} = x.${spec.key}${previous.where}
+    RETURNING ${opts.returning ?? '1'})`;
     },
+  };
+}
+
+/**
+ * Survey candidates (feedback) of the contacts a part `source` ended: what the trigger
+ * contacts_feedback_ended does for other writers, once per group instead of once per row (the
+ * trigger is off for the writer's session, SetBasedWriterChecks1795480000000). `ended` selects the
+ * rows of `source` that became ended.
+ */
+function surveyCandidatesPart(name: string, source: string, ended: string): Part {
+  return {
+    name,
+    params: [],
+    sql: () => `${name} AS (INSERT INTO survey_candidates (contact_id, ended_at)
+    SELECT id, COALESCE(ended_at, now()) FROM ${source} WHERE ${ended}
+    ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`,
   };
 }
 
@@ -260,18 +281,13 @@ export function changeSetStatement(c: ChangeSet): { sql: string; params: unknown
   if (customers.updates.length) parts.push(updatePart('cu_upd', CUSTOMERS, customers.updates));
   if (contacts.inserts.length) {
     parts.push(insertPart('co_ins', CONTACTS, contacts.inserts, { returning: 'id, status, ended_at' }));
-    // The feedback trigger (contacts_feedback_ended) sees updates only: a contact inserted already
-    // ended (a rejected call that ended, or one ended within the same group) is captured here, as
-    // the trigger would have (its ended time, else now).
-    parts.push({
-      name: 'sc',
-      params: [],
-      sql: () => `sc AS (INSERT INTO survey_candidates (contact_id, ended_at)
-    SELECT id, COALESCE(ended_at, now()) FROM co_ins WHERE status = 'ended'
-    ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`,
-    });
+    // A contact inserted already ended (a rejected call that ended, or one ended within the group).
+    parts.push(surveyCandidatesPart('sc', 'co_ins', `status = 'ended'`));
   }
-  if (contacts.updates.length) parts.push(updatePart('co_upd', CONTACTS, contacts.updates));
+  if (contacts.updates.length) {
+    parts.push(updatePart('co_upd', CONTACTS, contacts.updates, { returning: 't.id, t.status, t.ended_at, o.status AS previous_status', previous: true }));
+    parts.push(surveyCandidatesPart('sc_upd', 'co_upd', `status = 'ended' AND previous_status IS DISTINCT FROM 'ended'`));
+  }
   if (reservations.updates.length) parts.push(updatePart('re_upd', RESERVATIONS, reservations.updates));
   if (reservations.inserts.length) {
     // reservations_one_live_per_contact is a unique index, checked row by row as the insert runs,
