@@ -230,7 +230,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   private async load(session: SqlSession, runner: QueryRunner | null): Promise<Owner> {
     const started = Date.now();
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: runner !== null });
     await writer.prepare();
     const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS });
     const catalog = new MemoryCatalog();

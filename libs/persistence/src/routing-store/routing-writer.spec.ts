@@ -187,7 +187,7 @@ describe('routing store on PostgreSQL', () => {
 
   it('stores a new contact with its customer, reservation, presence, timeline and spans, then its updates, and loads them back field by field', async () => {
     const groups: GroupInfo[] = [];
-    const writer = new GroupCommitWriter(session, { onGroup: (g) => groups.push(g) });
+    const writer = new GroupCommitWriter(session, { onGroup: (g) => groups.push(g), dedicatedSession: true });
     await writer.prepare();
     const t0 = new Date(Date.now() - 5_000);
     const t1 = new Date(t0.getTime() + 1_000);
@@ -311,7 +311,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('never writes personal data back on an update (privacy erasure may have cleared it since the owner loaded the row)', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const customer: CustomerRecord = { id: randomUUID(), phoneNumber: '+358409999999', externalRef: 'crm-77', lastAgentId: null, lastContactAt: null };
     const contact = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerId: customer.id, customerRef: 'crm-77', subject: 'Velka', callerName: null });
@@ -332,7 +332,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('records a survey candidate for a contact inserted already ended, and none for other finished ones', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const endedAt = new Date(Date.now() - 1_000);
     const endedChat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'chat-ref-1', status: 'ended', agentId: w.bertil, answeredAt: endedAt, endedAt, endReason: 'ended' });
@@ -352,7 +352,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('records the survey candidate of a contact a group ended once: not again when a later group updates it still ended', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const endedAt = new Date(Date.now() - 1_000);
     const chat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'chat-ref-2', status: 'connected', agentId: w.aino, answeredAt: endedAt });
@@ -369,7 +369,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('refuses a group with an event of a contact that does not exist, whole', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const good = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'ev-good' });
     const missing = randomUUID();
@@ -380,7 +380,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('leaves the span to the core while the writer setting is on, and to the trigger when it is off', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const before = (await raw<{ n: number }>('SELECT count(*)::int AS n FROM report_agent_states WHERE agent_id = $1', [w.bertil]))[0].n;
     const t1 = new Date(Date.now() - 2_000);
@@ -404,7 +404,7 @@ describe('routing store on PostgreSQL', () => {
     await session.query(`SET vuoro.routing_writer = 'off'`);
     try {
       const t3 = new Date();
-      await new GroupCommitWriter(session).write(changeSet({ presence: [[presenceRecord(w.bertil, { state: 'offline', capacity: { phone: 0, chat: 2, email: 4 }, stateSince: t3, idleSince: t3 }), false]] }));
+      await new GroupCommitWriter(session, { dedicatedSession: true }).write(changeSet({ presence: [[presenceRecord(w.bertil, { state: 'offline', capacity: { phone: 0, chat: 2, email: 4 }, stateSince: t3, idleSince: t3 }), false]] }));
       expect((await raw('SELECT state FROM report_agent_states WHERE agent_id = $1 AND ended_at = $2', [w.bertil, t3])).map((r) => r.state)).toEqual(['available']);
     } finally {
       await writer.prepare();
@@ -412,7 +412,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('skips zero-length spans instead of failing the group', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const at = new Date();
     await writer.write(changeSet({ agentStates: [{ agentId: w.carita, state: 'reserved', startedAt: at, endedAt: at }, { agentId: w.carita, state: 'busy', startedAt: new Date(at.getTime() - 1_000), endedAt: at }] }));
@@ -420,7 +420,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('expires an offer and offers the contact again within one group (the live-reservation index holds)', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const now = new Date();
     const chat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'chat-ref-2', status: 'offered', agentId: w.aino });
@@ -435,9 +435,38 @@ describe('routing store on PostgreSQL', () => {
     expect(snapshot.contacts.find((c) => c.id === chat.id)).toEqual(reoffered);
   });
 
+
+  it("sends a contact's explanation and decision again only when they changed, and keeps the stored ones otherwise", async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    // The core's records as they are (changeSet() clones them): the writer recognises the very objects it stored.
+    const of = (row: ContactRecord, isNew: boolean): ChangeSet => {
+      const c = emptyChangeSet();
+      c.contacts.set(row.id, { row, isNew });
+      return c;
+    };
+    const explanation = { summary: 'longest idle', skippedAgents: [w.bertil] };
+    const chat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'keep-ref', status: 'offered', agentId: w.aino, explanation, decision: { d: 1 } });
+    await writer.write(of(chat, true));
+    const stored = async () => (await raw<{ explanation: unknown; decision: unknown }>('SELECT explanation, decision FROM contacts WHERE id = $1', [chat.id]))[0];
+
+    // Same objects: the update carries flags, not the documents, and the row keeps them.
+    const accepted = { ...chat, status: 'connected' as const };
+    expect(JSON.stringify(changeSetStatement(of(accepted, false)).params)).not.toContain('longest idle');
+    await writer.write(of(accepted, false));
+    expect(await stored()).toEqual({ explanation, decision: { d: 1 } });
+
+    // A new object (even one with the same content) is sent; null is written as null.
+    const rerouted = { ...accepted, explanation: { summary: 'rerouted' }, decision: null };
+    expect(JSON.stringify(changeSetStatement(of(rerouted, false)).params)).toContain('rerouted');
+    await writer.write(of(rerouted, false));
+    expect(await stored()).toEqual({ explanation: { summary: 'rerouted' }, decision: null });
+    expect((await loadRoutingSnapshot(session, new Date())).contacts.find((c) => c.id === chat.id)).toEqual(rerouted);
+  });
+
   it('groups concurrent writes: fewer statements than writes, all resolved, events in arrival order', async () => {
     const groups: GroupInfo[] = [];
-    const writer = new GroupCommitWriter(session, { onGroup: (g) => groups.push(g) });
+    const writer = new GroupCommitWriter(session, { onGroup: (g) => groups.push(g), dedicatedSession: true });
     await writer.prepare();
     const contacts = Array.from({ length: 50 }, (_, i) =>
       contactRecord({ channel: 'email', queueId: w.chatQueue, customerRef: `mail-${i}-${randomUUID()}`, arrivedAt: new Date(Date.now() + i) }),
@@ -459,7 +488,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('fails a whole group atomically and refuses every later write until reset', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const good = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'good' });
     const customer: CustomerRecord = { id: randomUUID(), phoneNumber: null, externalRef: `ref-${randomUUID()}`, lastAgentId: null, lastContactAt: null };
@@ -497,7 +526,7 @@ describe('routing store on PostgreSQL', () => {
   });
 
   it('loads all agents with skills, active loans and presence, and recent finished calls only', async () => {
-    const writer = new GroupCommitWriter(session);
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     const now = new Date();
     const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -533,6 +562,29 @@ describe('routing store on PostgreSQL', () => {
     expect(await fetchCustomerByPhone(session, '+358000000000')).toBeNull();
   });
 
+  it('plans its statements once per shape, as nested loops over the keys, on its own connection only', async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    const show = async (c: pg.Client, name: string) => (await c.query(`SHOW ${name}`)).rows[0][name];
+    expect([await show(writerClient, 'plan_cache_mode'), await show(writerClient, 'enable_hashjoin'), await show(writerClient, 'enable_seqscan')]).toEqual(['force_generic_plan', 'off', 'off']);
+    // A group's contact update, planned generically, finds the rows by the primary key.
+    const c = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'plan-ref' });
+    await writer.write(changeSet({ contacts: [[c, true]] }));
+    const { sql, params } = changeSetStatement(changeSet({ contacts: [[{ ...c, status: 'offered' }, false]] }));
+    await writerClient.query(`PREPARE plan_check AS ${sql}`);
+    try {
+      const plan = (await writerClient.query(`EXPLAIN (FORMAT JSON) EXECUTE plan_check(${params.map((_, i) => `$${i + 1}`).join(', ')})`.replace(/\$\d+/g, (m) => `'${String(params[Number(m.slice(1)) - 1]).replace(/'/g, "''")}'`))).rows[0]['QUERY PLAN'];
+      const text = JSON.stringify(plan);
+      expect(text).toContain('contacts_pkey');
+      expect(text).not.toContain('Hash Join');
+      expect(text).not.toContain('"Seq Scan"');
+    } finally {
+      await writerClient.query('DEALLOCATE plan_check');
+    }
+    // Another session (the service's pool) keeps PostgreSQL's defaults.
+    expect(await show(rawClient, 'enable_hashjoin')).toBe('on');
+  });
+
   it('keeps one statement text per shape', () => {
     const c = contactRecord({ channel: 'chat', queueId: w.chatQueue });
     const a = changeSetStatement(changeSet({ contacts: [[c, true]], events: [event(c.id, 'queued')] }));
@@ -540,7 +592,7 @@ describe('routing store on PostgreSQL', () => {
     const d = changeSetStatement(changeSet({ contacts: [[c, true]], events: [event(c.id, 'queued'), event(c.id, 'offered')] }));
     expect(d.sql).toBe(a.sql);
     expect(b.sql).not.toBe(a.sql);
-    expect(a.params).toHaveLength(26 + 6);
+    expect(a.params).toHaveLength(2); // one JSON array per part
     expect(changeSetStatement(emptyChangeSet()).params).toEqual([]);
   });
 });

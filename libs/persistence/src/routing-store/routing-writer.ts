@@ -5,9 +5,9 @@
  * commit (autocommit) answers a whole group of requests. BENCHMARKS.md, "Session 4: the ceiling",
  * measured why: the per-group statement is what costs, and it amortises over the group.
  *
- * The statement is a chain of data-modifying CTEs over `unnest` of array parameters, one CTE per
- * non-empty part (customers, contacts, reservations, presence inserted or updated, events, state
- * spans, survey candidates). Its text depends only on which parts are present, so a connection can
+ * The statement is a chain of data-modifying CTEs, each over its rows sent as one JSON array
+ * parameter (jsonb_to_recordset), one CTE per non-empty part (customers, contacts, reservations,
+ * presence inserted or updated, events, state spans, survey candidates). Its text depends only on which parts are present, so a connection can
  * keep one prepared statement per shape. Foreign keys hold: PostgreSQL checks them (and runs AFTER
  * triggers) when the whole statement has run, so CTE order does not matter for them.
  */
@@ -31,169 +31,185 @@ export interface SqlSession {
   query(sql: string, params?: unknown[]): Promise<unknown[]>;
 }
 
-/** One column of an unnest part: the array's element type, how the element becomes the column's value, and where it comes from. */
+/**
+ * One column of a part: the SQL column, the record property its value comes from (the rows travel
+ * as one JSON array, read back with jsonb_to_recordset: one native JSON.stringify instead of an
+ * escaped text array per column — the escaping was ~5 % of the API's CPU under load, bench:routing),
+ * and that property's SQL type.
+ */
 interface Column<R> {
   name: string;
-  /** The array parameter's element type (`uuid` → `$n::uuid[]`). */
+  key: keyof R & string;
   type: string;
-  /** The element's cast to the column type, when the array cannot carry it (jsonb and uuid[] travel as text). */
-  cast?: string;
+  /** The value's SQL when it is not the property itself (a field of a nested object). */
+  value?: string;
   /**
    * Written on insert only. Personal data is: routing never changes it, and privacy erasure may
-   * have cleared it since the owner loaded the row, so an update must not write it back.
+   * have cleared it since the owner loaded the row, so an update must not write it back (nor send it).
    */
   insertOnly?: boolean;
-  value: (row: R) => unknown;
+  /**
+   * A JSON document (a contact's decision and explanation, up to ~1 KB) that most updates do not
+   * change: an update sends a flag instead when the stored row already holds this very object
+   * (`stored`), and the column keeps its value.
+   */
+  keep?: boolean;
 }
 
 interface TableSpec<R> {
   table: string;
   key: string;
+  /** The property holding the key. */
+  keyProp: keyof R & string;
   /** The table has updated_at, set to now() by an update. */
   touch: boolean;
   columns: Column<R>[];
 }
 
-const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
-
-/**
- * Timestamps travel as ISO text: the same for both drivers, and independent of which JavaScript
- * realm made the Date (PGlite's serializer checks `instanceof Date`, which a Date from another
- * realm, e.g. structuredClone under a test runner's VM, fails).
- */
-const iso = (d: Date | null): string | null => (d === null || d === undefined ? null : d.toISOString());
-
-/** A uuid[] value as one array literal, so that a list of them fits one text[] parameter (PostgreSQL arrays of arrays must be rectangular). */
-const uuidArrayLiteral = (ids: string[]): string => `{${ids.join(',')}}`;
-
 const CUSTOMERS: TableSpec<CustomerRecord> = {
   table: 'customers',
   key: 'id',
+  keyProp: 'id',
   touch: false,
   columns: [
-    { name: 'id', type: 'uuid', value: (r) => r.id },
-    { name: 'phone_number', type: 'text', insertOnly: true, value: (r) => r.phoneNumber },
-    { name: 'external_ref', type: 'text', insertOnly: true, value: (r) => r.externalRef },
-    { name: 'last_agent_id', type: 'uuid', value: (r) => r.lastAgentId },
-    { name: 'last_contact_at', type: 'timestamptz', value: (r) => iso(r.lastContactAt) },
+    { name: 'id', key: 'id', type: 'uuid' },
+    { name: 'phone_number', key: 'phoneNumber', type: 'text', insertOnly: true },
+    { name: 'external_ref', key: 'externalRef', type: 'text', insertOnly: true },
+    { name: 'last_agent_id', key: 'lastAgentId', type: 'uuid' },
+    { name: 'last_contact_at', key: 'lastContactAt', type: 'timestamptz' },
   ],
 };
 
 const CONTACTS: TableSpec<ContactRecord> = {
   table: 'contacts',
   key: 'id',
+  keyProp: 'id',
   touch: true,
   columns: [
-    { name: 'id', type: 'uuid', value: (r) => r.id },
-    { name: 'channel', type: 'text', value: (r) => r.channel },
-    { name: 'kind', type: 'text', value: (r) => r.kind },
-    { name: 'status', type: 'text', value: (r) => r.status },
-    { name: 'queue_id', type: 'uuid', value: (r) => r.queueId },
-    { name: 'call_id', type: 'text', value: (r) => r.callId },
-    { name: 'decision_id', type: 'uuid', value: (r) => r.decisionId },
-    { name: 'decision', type: 'text', cast: 'jsonb', value: (r) => json(r.decision) },
-    { name: 'customer_id', type: 'uuid', value: (r) => r.customerId },
-    { name: 'customer_ref', type: 'text', insertOnly: true, value: (r) => r.customerRef },
-    { name: 'caller_name', type: 'text', insertOnly: true, value: (r) => r.callerName },
-    { name: 'called_number', type: 'text', insertOnly: true, value: (r) => r.calledNumber },
-    { name: 'language', type: 'text', value: (r) => r.language },
-    { name: 'subject', type: 'text', insertOnly: true, value: (r) => r.subject },
-    { name: 'arrived_at', type: 'timestamptz', value: (r) => iso(r.arrivedAt) },
-    { name: 'deadline', type: 'timestamptz', value: (r) => iso(r.deadline) },
-    { name: 'priority_boost_seconds', type: 'int4', value: (r) => r.priorityBoostSeconds },
-    { name: 'previous_agent_id', type: 'uuid', value: (r) => r.previousAgentId },
-    { name: 'excluded_agent_ids', type: 'text', cast: 'uuid[]', value: (r) => uuidArrayLiteral(r.excludedAgentIds) },
-    { name: 'offer_attempts', type: 'int4', value: (r) => r.offerAttempts },
-    { name: 'agent_id', type: 'uuid', value: (r) => r.agentId },
-    { name: 'answered_at', type: 'timestamptz', value: (r) => iso(r.answeredAt) },
-    { name: 'ended_at', type: 'timestamptz', value: (r) => iso(r.endedAt) },
-    { name: 'end_reason', type: 'text', value: (r) => r.endReason },
-    { name: 'explanation', type: 'text', cast: 'jsonb', value: (r) => json(r.explanation) },
-    { name: 'created_at', type: 'timestamptz', insertOnly: true, value: (r) => iso(r.createdAt) },
+    { name: 'id', key: 'id', type: 'uuid' },
+    { name: 'channel', key: 'channel', type: 'text' },
+    { name: 'kind', key: 'kind', type: 'text' },
+    { name: 'status', key: 'status', type: 'text' },
+    { name: 'queue_id', key: 'queueId', type: 'uuid' },
+    { name: 'call_id', key: 'callId', type: 'text' },
+    { name: 'decision_id', key: 'decisionId', type: 'uuid' },
+    { name: 'decision', key: 'decision', type: 'jsonb', keep: true },
+    { name: 'customer_id', key: 'customerId', type: 'uuid' },
+    { name: 'customer_ref', key: 'customerRef', type: 'text', insertOnly: true },
+    { name: 'caller_name', key: 'callerName', type: 'text', insertOnly: true },
+    { name: 'called_number', key: 'calledNumber', type: 'text', insertOnly: true },
+    { name: 'language', key: 'language', type: 'text' },
+    { name: 'subject', key: 'subject', type: 'text', insertOnly: true },
+    { name: 'arrived_at', key: 'arrivedAt', type: 'timestamptz' },
+    { name: 'deadline', key: 'deadline', type: 'timestamptz' },
+    { name: 'priority_boost_seconds', key: 'priorityBoostSeconds', type: 'int4' },
+    { name: 'previous_agent_id', key: 'previousAgentId', type: 'uuid' },
+    { name: 'excluded_agent_ids', key: 'excludedAgentIds', type: 'uuid[]' },
+    { name: 'offer_attempts', key: 'offerAttempts', type: 'int4' },
+    { name: 'agent_id', key: 'agentId', type: 'uuid' },
+    { name: 'answered_at', key: 'answeredAt', type: 'timestamptz' },
+    { name: 'ended_at', key: 'endedAt', type: 'timestamptz' },
+    { name: 'end_reason', key: 'endReason', type: 'text' },
+    { name: 'explanation', key: 'explanation', type: 'jsonb', keep: true },
+    { name: 'created_at', key: 'createdAt', type: 'timestamptz', insertOnly: true },
   ],
 };
 
 const RESERVATIONS: TableSpec<ReservationRecord> = {
   table: 'reservations',
   key: 'id',
+  keyProp: 'id',
   touch: false,
   columns: [
-    { name: 'id', type: 'uuid', value: (r) => r.id },
-    { name: 'contact_id', type: 'uuid', value: (r) => r.contactId },
-    { name: 'agent_id', type: 'uuid', value: (r) => r.agentId },
-    { name: 'channel', type: 'text', value: (r) => r.channel },
-    { name: 'status', type: 'text', value: (r) => r.status },
-    { name: 'offered_at', type: 'timestamptz', value: (r) => iso(r.offeredAt) },
-    { name: 'expires_at', type: 'timestamptz', value: (r) => iso(r.expiresAt) },
-    { name: 'resolved_at', type: 'timestamptz', value: (r) => iso(r.resolvedAt) },
+    { name: 'id', key: 'id', type: 'uuid' },
+    { name: 'contact_id', key: 'contactId', type: 'uuid' },
+    { name: 'agent_id', key: 'agentId', type: 'uuid' },
+    { name: 'channel', key: 'channel', type: 'text' },
+    { name: 'status', key: 'status', type: 'text' },
+    { name: 'offered_at', key: 'offeredAt', type: 'timestamptz' },
+    { name: 'expires_at', key: 'expiresAt', type: 'timestamptz' },
+    { name: 'resolved_at', key: 'resolvedAt', type: 'timestamptz' },
   ],
 };
 
 const PRESENCE: TableSpec<PresenceRecord> = {
   table: 'agent_presence',
   key: 'agent_id',
+  keyProp: 'agentId',
   touch: true,
   columns: [
-    { name: 'agent_id', type: 'uuid', value: (r) => r.agentId },
-    { name: 'state', type: 'text', value: (r) => r.state },
-    { name: 'break_reason', type: 'text', value: (r) => r.breakReason },
-    { name: 'phone_capacity', type: 'int2', value: (r) => r.capacity.phone },
-    { name: 'chat_capacity', type: 'int2', value: (r) => r.capacity.chat },
-    { name: 'email_capacity', type: 'int2', value: (r) => r.capacity.email },
-    { name: 'phone_load', type: 'int2', value: (r) => r.load.phone },
-    { name: 'chat_load', type: 'int2', value: (r) => r.load.chat },
-    { name: 'email_load', type: 'int2', value: (r) => r.load.email },
-    { name: 'state_since', type: 'timestamptz', value: (r) => iso(r.stateSince) },
-    { name: 'idle_since', type: 'timestamptz', value: (r) => iso(r.idleSince) },
-    { name: 'wrap_up_until', type: 'timestamptz', value: (r) => iso(r.wrapUpUntil) },
+    { name: 'agent_id', key: 'agentId', type: 'uuid' },
+    { name: 'state', key: 'state', type: 'text' },
+    { name: 'break_reason', key: 'breakReason', type: 'text' },
+    { name: 'phone_capacity', key: 'capacity', type: 'jsonb', value: `(x."capacity"->>'phone')::int2` },
+    { name: 'chat_capacity', key: 'capacity', type: 'jsonb', value: `(x."capacity"->>'chat')::int2` },
+    { name: 'email_capacity', key: 'capacity', type: 'jsonb', value: `(x."capacity"->>'email')::int2` },
+    { name: 'phone_load', key: 'load', type: 'jsonb', value: `(x."load"->>'phone')::int2` },
+    { name: 'chat_load', key: 'load', type: 'jsonb', value: `(x."load"->>'chat')::int2` },
+    { name: 'email_load', key: 'load', type: 'jsonb', value: `(x."load"->>'email')::int2` },
+    { name: 'state_since', key: 'stateSince', type: 'timestamptz' },
+    { name: 'idle_since', key: 'idleSince', type: 'timestamptz' },
+    { name: 'wrap_up_until', key: 'wrapUpUntil', type: 'timestamptz' },
   ],
 };
 
 const EVENTS: TableSpec<EventRecord> = {
   table: 'contact_events',
   key: 'id',
+  keyProp: 'contactId',
   touch: false,
   columns: [
-    { name: 'contact_id', type: 'uuid', value: (r) => r.contactId },
-    { name: 'at', type: 'timestamptz', value: (r) => iso(r.at) },
-    { name: 'type', type: 'text', value: (r) => r.type },
-    { name: 'agent_id', type: 'uuid', value: (r) => r.agentId },
-    { name: 'reservation_id', type: 'uuid', value: (r) => r.reservationId },
-    { name: 'detail', type: 'text', cast: 'jsonb', value: (r) => json(r.detail) },
+    { name: 'contact_id', key: 'contactId', type: 'uuid' },
+    { name: 'at', key: 'at', type: 'timestamptz' },
+    { name: 'type', key: 'type', type: 'text' },
+    { name: 'agent_id', key: 'agentId', type: 'uuid' },
+    { name: 'reservation_id', key: 'reservationId', type: 'uuid' },
+    { name: 'detail', key: 'detail', type: 'jsonb' },
   ],
 };
 
 const SPANS: TableSpec<AgentStateSpan> = {
   table: 'report_agent_states',
   key: 'id',
+  keyProp: 'agentId',
   touch: false,
   columns: [
-    { name: 'agent_id', type: 'uuid', value: (r) => r.agentId },
-    { name: 'state', type: 'text', value: (r) => r.state },
-    { name: 'started_at', type: 'timestamptz', value: (r) => iso(r.startedAt) },
-    { name: 'ended_at', type: 'timestamptz', value: (r) => iso(r.endedAt) },
+    { name: 'agent_id', key: 'agentId', type: 'uuid' },
+    { name: 'state', key: 'state', type: 'text' },
+    { name: 'started_at', key: 'startedAt', type: 'timestamptz' },
+    { name: 'ended_at', key: 'endedAt', type: 'timestamptz' },
   ],
 };
 
-/** One CTE of the statement: its text given the number of its first parameter, and its parameters (one array per column). */
+/**
+ * The JSON documents (`keep` columns) the tables hold, by object: the contact whose stored row has
+ * this very object. Records are replaced, never changed in place, so an update whose row still
+ * holds the object need not send it again. Marked once the group that wrote it has committed; after
+ * a failed group the owner reloads its state, and the reloaded objects are not in here.
+ */
+const stored = new WeakMap<object, string>();
+
+/** One CTE of the statement: its text given the number of its parameter, and its parameter (the rows as one JSON array). */
 interface Part {
   name: string;
-  params: unknown[][];
-  sql: (first: number) => string;
+  param: string | null;
+  sql: (n: number) => string;
 }
 
-function source<R>(spec: TableSpec<R>, first: number, ordered: boolean): { from: string; value: (c: Column<R>) => string } {
-  const arrays = spec.columns.map((c, i) => `$${first + i}::${c.type}[]`).join(', ');
-  const names = spec.columns.map((c) => c.name).join(', ');
-  return {
-    from: ordered ? `unnest(${arrays}) WITH ORDINALITY AS x(${names}, n)` : `unnest(${arrays}) AS x(${names})`,
-    value: (c) => (c.cast ? `x.${c.name}::${c.cast}` : `x.${c.name}`),
-  };
+/** The recordset of a part's rows: `x`, one column per property (each once), and `n` (array order) when `ordered`. */
+function source<R>(columns: Column<R>[], n: number, ordered: boolean, forUpdate = false): string {
+  const props: [string, string][] = [...new Map(columns.map((c) => [c.key as string, c.type])).entries()];
+  if (forUpdate) for (const c of columns) if (c.keep) props.push([keptFlag(c), 'boolean']);
+  const defs = props.map(([k, t]) => `"${k}" ${t}`).join(', ');
+  return ordered
+    ? `ROWS FROM (jsonb_to_recordset($${n}::jsonb) AS (${defs})) WITH ORDINALITY AS x(${props.map(([k]) => `"${k}"`).join(', ')}, n)`
+    : `jsonb_to_recordset($${n}::jsonb) AS x(${defs})`;
 }
 
-function paramsOf<R>(spec: TableSpec<R>, rows: R[]): unknown[][] {
-  return spec.columns.map((c) => rows.map((r) => c.value(r)));
-}
+const valueOf = <R>(c: Column<R>): string => c.value ?? `x."${c.key}"`;
+
+/** The property an update row carries (true) instead of a `keep` column's document the stored row already holds. */
+const keptFlag = <R>(c: Column<R>): string => `${c.key}$kept`;
 
 /**
  * An INSERT part. `ordered`: rows are inserted in array order, so a serial key (contact_events,
@@ -208,37 +224,61 @@ function insertPart<R>(
 ): Part {
   return {
     name,
-    params: paramsOf(spec, rows),
-    sql: (first) => {
-      const s = source(spec, first, opts.ordered ?? false);
+    param: JSON.stringify(rows),
+    sql: (n) => {
       const conditions = [opts.where, opts.after ? `(SELECT count(*) FROM ${opts.after}) >= 0` : undefined].filter(Boolean);
-      return `${name} AS (INSERT INTO ${spec.table} (${spec.columns.map((c) => c.name).join(', ')})
-    SELECT ${spec.columns.map(s.value).join(', ')} FROM ${s.from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}${opts.ordered ? ' ORDER BY x.n' : ''}
+      const columns = [...new Set(spec.columns.map((c) => c.name))];
+      return `${name} AS (INSERT INTO ${spec.table} (${columns.join(', ')})
+    SELECT ${spec.columns.map(valueOf).join(', ')} FROM ${source(spec.columns, n, opts.ordered ?? false)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}${opts.ordered ? ' ORDER BY x.n' : ''}
     RETURNING ${opts.returning ?? '1'})`;
     },
   };
 }
 
+/** A row as an update sends it: without the insert-only properties, and with a flag instead of each document the stored row already holds. */
+function updateRow<R>(spec: TableSpec<R>, row: R): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const id = row[spec.keyProp] as unknown as string;
+  for (const c of spec.columns) {
+    if (c.insertOnly) continue;
+    const v = row[c.key] as unknown;
+    if (c.keep && v !== null && typeof v === 'object' && stored.get(v) === id) out[keptFlag(c)] = true;
+    else out[c.key] = v;
+  }
+  return out;
+}
+
 /**
- * An UPDATE part: the whole row by key (columns written on insert only excepted). `returning` may
- * name the updated row's columns as `t.…` and, with `previous`, the row as it was before the
- * statement as `o.…` (the same table joined again reads the statement's snapshot).
+ * An UPDATE part: the whole row by key (columns written on insert only excepted; a `keep` column
+ * flagged as stored keeps its value). `returning` may name the updated row's columns as `t.…` and, with
+ * `previous`, the row as it was before the statement as `o.…` (the same table joined again reads
+ * the statement's snapshot).
  */
-function updatePart<R>(name: string, full: TableSpec<R>, rows: R[], opts: { returning?: string; previous?: boolean } = {}): Part {
-  const spec = { ...full, columns: full.columns.filter((c) => !c.insertOnly) };
+function updatePart<R>(name: string, spec: TableSpec<R>, rows: R[], opts: { returning?: string; previous?: boolean } = {}): Part {
+  const columns = spec.columns.filter((c) => !c.insertOnly);
   return {
     name,
-    params: paramsOf(spec, rows),
-    sql: (first) => {
-      const s = source(spec, first, false);
-      const sets = spec.columns.filter((c) => c.name !== spec.key).map((c) => `${c.name} = ${s.value(c)}`);
+    param: JSON.stringify(rows.map((r) => updateRow(spec, r))),
+    sql: (n) => {
+      const sets = columns.filter((c) => c.name !== spec.key).map((c) => `${c.name} = ${c.keep ? `CASE WHEN x."${keptFlag(c)}" THEN t.${c.name} ELSE ${valueOf(c)} END` : valueOf(c)}`);
       if (spec.touch) sets.push('updated_at = now()');
-      const previous = opts.previous ? { from: `, ${spec.table} o`, where: ` AND o.${spec.key} = x.${spec.key}` } : { from: '', where: '' };
+      const previous = opts.previous ? { from: `, ${spec.table} o`, where: ` AND o.${spec.key} = x."${spec.keyProp}"` } : { from: '', where: '' };
       return `${name} AS (UPDATE ${spec.table} t SET ${sets.join(', ')}
-    FROM ${s.from}${previous.from} WHERE t.${spec.key} = x.${spec.key}${previous.where}
+    FROM ${source(columns, n, false, true)}${previous.from} WHERE t.${spec.key} = x."${spec.keyProp}"${previous.where}
     RETURNING ${opts.returning ?? '1'})`;
     },
   };
+}
+
+/** Marks the documents of the contacts a committed group wrote as stored (see `stored`). */
+function markStored(contacts: ChangeSet['contacts']): void {
+  for (const { row } of contacts.values()) {
+    for (const c of CONTACTS.columns) {
+      if (!c.keep) continue;
+      const v = row[c.key] as unknown;
+      if (v !== null && typeof v === 'object') stored.set(v, row.id);
+    }
+  }
 }
 
 /**
@@ -250,7 +290,7 @@ function updatePart<R>(name: string, full: TableSpec<R>, rows: R[], opts: { retu
 function surveyCandidatesPart(name: string, source: string, ended: string): Part {
   return {
     name,
-    params: [],
+    param: null,
     sql: () => `${name} AS (INSERT INTO survey_candidates (contact_id, ended_at)
     SELECT id, COALESCE(ended_at, now()) FROM ${source} WHERE ${ended}
     ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`,
@@ -302,22 +342,18 @@ export function changeSetStatement(c: ChangeSet): { sql: string; params: unknown
   if (c.events.length) parts.push(insertPart('ev', EVENTS, c.events, { ordered: true }));
   // Zero-length spans are skipped, as the trigger skips them (report_agent_states_span_valid would
   // reject them, and with them the whole group): the core may change a state twice in one millisecond.
-  if (c.agentStates.length) parts.push(insertPart('st', SPANS, c.agentStates, { ordered: true, where: 'x.ended_at > x.started_at' }));
+  if (c.agentStates.length) parts.push(insertPart('st', SPANS, c.agentStates, { ordered: true, where: 'x."endedAt" > x."startedAt"' }));
 
   if (!parts.length) return { sql: 'SELECT 0 AS n', params: [] };
   const shape = parts.map((p) => p.name).join(',');
   let sql = statementTexts.get(shape);
   if (sql === undefined) {
     let next = 1;
-    const ctes = parts.map((p) => {
-      const text = p.sql(next);
-      next += p.params.length;
-      return text;
-    });
+    const ctes = parts.map((p) => p.sql(p.param === null ? 0 : next++));
     sql = `WITH\n  ${ctes.join(',\n  ')}\nSELECT (${parts.map((p) => `(SELECT count(*) FROM ${p.name})`).join(' + ')})::int AS n`;
     statementTexts.set(shape, sql);
   }
-  return { sql, params: parts.flatMap((p) => p.params) };
+  return { sql, params: parts.flatMap((p) => (p.param === null ? [] : [p.param])) };
 }
 
 interface Pending {
@@ -352,16 +388,30 @@ export class GroupCommitWriter {
 
   constructor(
     private readonly session: SqlSession,
-    private readonly opts: { onGroup?: (info: GroupInfo) => void } = {},
+    private readonly opts: {
+      onGroup?: (info: GroupInfo) => void;
+      /** The session is the writer's own connection (not the embedded database's one session, shared by the whole service). */
+      dedicatedSession?: boolean;
+    } = {},
   ) {}
 
-  /** Turns the report trigger's span logging off for this session: the writer inserts the core's spans itself. */
+  /**
+   * Session settings: the report trigger's span logging off (the writer inserts the core's spans
+   * itself), and on a dedicated connection the plans of its statements. Every part joins its rows
+   * to a table by primary key, which a nested loop over the key's index does best at any size; the
+   * planner cannot see how many rows a JSON array holds (it assumes 100) and then hashes whole
+   * tables. Join methods other than nested loops and sequential scans off, the one generic plan per
+   * statement shape is always that, so planning each group (~0.3–0.7 ms) is not needed either —
+   * PostgreSQL CPU per group 8.5–9 → 5.3–5.5 ms (BENCHMARKS.md, Routing, session 8). The embedded
+   * database's one session serves the whole service, so its planner is left alone (and it has no
+   * prepared statements to reuse).
+   */
   async prepare(): Promise<void> {
     await this.session.query(`SET vuoro.routing_writer = 'on'`);
-    // A generic plan cannot see how many rows each unnest array holds and joins the updates by
-    // scanning whole tables; planning each group for its arrays costs ~0.3 ms and measured faster
-    // (bench:routing, memory engine: 201 → 312 decisions/s).
-    await this.session.query(`SET plan_cache_mode = force_custom_plan`);
+    if (!this.opts.dedicatedSession) return;
+    for (const setting of ['plan_cache_mode = force_generic_plan', 'enable_hashjoin = off', 'enable_mergejoin = off', 'enable_seqscan = off']) {
+      await this.session.query(`SET ${setting}`);
+    }
   }
 
   /** Resolves when a group containing `c` has committed; rejects if that group (or an earlier one since the last reset) failed. */
@@ -406,6 +456,7 @@ export class GroupCommitWriter {
           rows = Number(result[0]?.n ?? 0);
         }
         const ms = performance.now() - started;
+        markStored(merged.contacts);
         for (const p of group) p.resolve();
         try {
           this.opts.onGroup?.({ changeSets: group.length, rows, ms });
