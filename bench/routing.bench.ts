@@ -8,6 +8,8 @@
  *    with its own pool) on a fresh database whose name contains "bench", with 200 agents (phone 1,
  *    chat 3, email 5) in one department and phone, chat and email queues. Virtual clients loop over a mixed flow: 70 % phone (decision → answered →
  *    ended, or abandoned when queued), 20 % chat and 10 % email (hand in → accept → complete).
+ *    The load generator is bench/lean-http-client.ts (kept-alive connections, about half node:http's CPU
+ *    per request): it shares the two cores with the API and PostgreSQL.
  * 3. Closed loop at full speed: sustained POST /v1/routing/decisions per second and p50/p99.
  *    Open loop at half of that rate: p50/p99 of the same operation.
  * 4. CPU, which a shared machine's load does not skew as it skews rates: per decision, the API
@@ -40,6 +42,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { LeanHttpClient } from './lean-http-client.js';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -112,40 +115,27 @@ async function pgbenchRun(db: string): Promise<{ tps: number; transactions: numb
   return { tps: Number(m[1]), transactions, serverMs: (server * 1000) / transactions, clientMs: (clientSeconds * 1000) / transactions };
 }
 
-const newAgent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 256 });
-let agent = newAgent();
+let client = new LeanHttpClient();
 /** New connections for the next phase: the API closes sockets idle for its keep-alive timeout (5 s) while the floor is measured. */
 function freshConnections(): void {
-  agent.destroy();
-  agent = newAgent();
+  client.destroy();
+  client = new LeanHttpClient();
 }
 const ports: number[] = [];
 let nextPort = 0;
 
-function call(method: string, path: string, body?: unknown, key = ADMIN_KEY, retried = false): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const port = ports[nextPort++ % ports.length];
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${key}`, ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-        });
-      },
-    );
+async function call(method: string, path: string, body?: unknown, key = ADMIN_KEY, retried = false): Promise<{ status: number; body: any }> {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const port = ports[nextPort++ % ports.length];
+  try {
+    const res = await client.request(port, method, path, { Authorization: `Bearer ${key}`, ...(data ? { 'Content-Type': 'application/json' } : {}) }, data);
+    return { status: res.status, body: res.body ? JSON.parse(res.body) : null };
+  } catch (err) {
     // A kept-alive socket the server closed as idle just as it was reused: the request never reached
-    // the API, send it again once (Node's documented pattern for reusedSocket + ECONNRESET).
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') call(method, path, body, key, true).then(resolve, reject);
-      else reject(err);
-    });
-    if (data) req.write(data);
-    req.end();
-  });
+    // the API (no byte of an answer came), send it again once.
+    if (!retried && (err as { reusedSocket?: boolean }).reusedSocket) return call(method, path, body, key, true);
+    throw err;
+  }
 }
 
 /** Latencies per operation (method and path with ids removed), for BENCH_DETAIL=true. */
@@ -574,7 +564,7 @@ export async function main(): Promise<void> {
         `p50 ${pct(quarter.lat, 50).toFixed(1)} ms, p99 ${pct(quarter.lat, 99).toFixed(1)} ms`,
     );
   } finally {
-    agent.destroy(); // close keep-alive sockets first, or the API's graceful shutdown waits for them
+    client.destroy(); // close keep-alive sockets first, or the API's graceful shutdown waits for them
     await Promise.all(apis.map(stop));
     if (process.env.BENCH_KEEP_DATABASE === 'true') console.log(`kept database ${appDb}`);
     else await admin(`DROP DATABASE IF EXISTS ${appDb} WITH (FORCE)`);
