@@ -159,6 +159,8 @@ export function evaluateAgent(
   queue: Queue,
   now: Date,
   steps: readonly StepInfo[],
+  /** The contact's wait and its active steps, when the caller evaluates many agents for one contact. */
+  pre?: { waited: number; active: readonly StepInfo[] },
 ): AgentEvaluation {
   if (contact.excludedAgentIds?.includes(agent.id)) {
     return { eligible: false, reason: 'excluded', detail: 'rejected or did not answer an earlier offer of this contact' };
@@ -174,8 +176,8 @@ export function evaluateAgent(
   if (!home && loan === 'outside') {
     return { eligible: false, reason: 'outside-loan-window', detail: `lent to ${queue.departmentId}, but not at this time` };
   }
-  const waited = waitedSeconds(contact, now);
-  const active = activeSteps(steps, waited);
+  const waited = pre?.waited ?? waitedSeconds(contact, now);
+  const active = pre?.active ?? activeSteps(steps, waited);
   let last: { reason: SkipReason; detail: string } | null = null;
   for (const step of active) {
     if (!home && step.agents !== 'department-and-lent') {

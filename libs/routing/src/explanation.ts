@@ -19,8 +19,10 @@ export interface Explanation {
   /** Priority of the contact concerned. */
   priority?: PriorityInfo;
   waitedSeconds?: number;
-  /** Eligible agents in rank order (the first was chosen). */
+  /** The best-ranked eligible agents, best first (the first was chosen; at most RANKED_AGENTS_NAMED). */
   eligibleAgentIds?: string[];
+  /** How many agents were eligible in all. */
+  eligibleCount?: number;
   /** Every agent not eligible, with the reason. */
   skippedAgents: SkippedAgent[];
   /** selectContactForAgent: every waiting contact the agent may not take, with the reason. */

@@ -32,6 +32,7 @@ export type { AgentSelection, Assignment, ContactSelection } from './routing-pol
 export {
   assignBatch,
   blendingThresholdSeconds,
+  RANKED_AGENTS_NAMED,
   selectAgentForContact,
   selectContactForAgent,
   withReservation,

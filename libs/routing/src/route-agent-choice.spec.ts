@@ -1,4 +1,4 @@
-import { selectAgentForContact } from './index.js';
+import { RANKED_AGENTS_NAMED, selectAgentForContact } from './index.js';
 import { NOW, agent, contact, queue, secondsBefore } from './spec-fixtures.js';
 
 const phone = queue('q-phone', { channel: 'phone', previousAgentPreferenceSeconds: 20 });
@@ -73,5 +73,30 @@ describe('choosing among eligible agents', () => {
     const b = selectAgentForContact(c, phone, agents, NOW);
     expect(a).toEqual(b);
     expect(JSON.stringify(agents)).toBe(snapshot);
+  });
+});
+
+describe('naming the best-ranked of many eligible agents', () => {
+  it('names the first RANKED_AGENTS_NAMED of the full ranking, best first, and counts them all', () => {
+    // 60 agents in a scrambled order, with ties on load and idle time broken by occupancy and id.
+    const agents = Array.from({ length: 60 }, (_, i) => {
+      const k = (i * 37) % 60;
+      return agent(`a-${String(k).padStart(2, '0')}`, {
+        idleSince: secondsBefore(NOW, 600 - 10 * Math.floor(k / 4)),
+        load: { phone: 0, chat: k % 3 === 0 ? 1 : 0, email: 0 },
+        capacity: { phone: 0, chat: 3, email: k % 2 === 0 ? 5 : 2 },
+      });
+    });
+    const sel = selectAgentForContact(contact('c', chat, 0), chat, agents, NOW);
+    const fullRanking = [...agents]
+      .sort((a, b) => {
+        const load = (x: typeof a) => x.load.phone + x.load.chat + x.load.email;
+        const occ = (x: typeof a) => load(x) / (x.capacity.phone + x.capacity.chat + x.capacity.email);
+        return load(a) - load(b) || a.idleSince.getTime() - b.idleSince.getTime() || occ(a) - occ(b) || (a.id < b.id ? -1 : 1);
+      })
+      .map((a) => a.id);
+    expect(sel.explanation.eligibleAgentIds).toEqual(fullRanking.slice(0, RANKED_AGENTS_NAMED));
+    expect(sel.explanation.eligibleCount).toBe(60);
+    expect(sel.agentId).toBe(fullRanking[0]);
   });
 });

@@ -3,7 +3,7 @@
  * inputs are never mutated; the clock is the `now` argument.
  */
 import type { AgentEvaluation, SkippedAgent, StepInfo } from './eligibility.js';
-import { evaluateAgent, queueSteps } from './eligibility.js';
+import { activeSteps, evaluateAgent, queueSteps } from './eligibility.js';
 import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
 import { queueMap, resolveConfig, waitedSeconds } from './model.js';
@@ -49,6 +49,33 @@ interface Candidate {
   step: StepInfo;
   lent: boolean;
   previous: boolean;
+  /** The ranking's keys, read once per candidate rather than at every comparison. */
+  load: number;
+  idle: number;
+  occupancy: number;
+}
+
+/**
+ * How many of the best-ranked eligible agents a selection names, best first: enough for every
+ * consumer (the stored explanation names 10, a reservation attempt falls through at most 16). The
+ * rest are counted. Keeping only these (one comparison for most agents) instead of sorting every
+ * eligible agent was ~8 % of the API's CPU per routing decision with 200 agents (bench:routing).
+ */
+export const RANKED_AGENTS_NAMED = 16;
+
+function candidate(agent: Agent, step: StepInfo, lent: boolean, previous: boolean): Candidate {
+  return { agent, step, lent, previous, load: totalLoad(agent), idle: agent.idleSince.getTime(), occupancy: occupancyOf(agent) };
+}
+
+/** Inserts `c` into `top` (ranked best first, at most `max` long), dropping the last when full. */
+function keepRanked(top: Candidate[], c: Candidate, max: number): void {
+  if (top.length === max) {
+    if (compareCandidates(c, top[max - 1]) >= 0) return;
+    top.pop();
+  }
+  let i = top.length;
+  while (i > 0 && compareCandidates(c, top[i - 1]) < 0) i--;
+  top.splice(i, 0, c);
 }
 
 function totalLoad(a: Agent): number {
@@ -69,12 +96,9 @@ function occupancyOf(a: Agent): number {
 function compareCandidates(a: Candidate, b: Candidate): number {
   if (a.previous !== b.previous) return a.previous ? -1 : 1;
   if (a.step.index !== b.step.index) return a.step.index - b.step.index;
-  const l = totalLoad(a.agent) - totalLoad(b.agent);
-  if (l !== 0) return l;
-  const idle = a.agent.idleSince.getTime() - b.agent.idleSince.getTime();
-  if (idle !== 0) return idle;
-  const o = occupancyOf(a.agent) - occupancyOf(b.agent);
-  if (o !== 0) return o;
+  if (a.load !== b.load) return a.load - b.load;
+  if (a.idle !== b.idle) return a.idle - b.idle;
+  if (a.occupancy !== b.occupancy) return a.occupancy - b.occupancy;
   return a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0;
 }
 
@@ -110,7 +134,10 @@ function blendingSkip(agent: Agent, blocker: Prioritised, now: Date): SkippedAge
 
 interface Choice {
   best: Candidate | null;
+  /** The best RANKED_AGENTS_NAMED eligible agents, best first. */
   ranked: Candidate[];
+  /** All eligible agents. */
+  eligibleCount: number;
   skipped: SkippedAgent[];
   previousAgent?: Explanation['previousAgent'];
 }
@@ -128,10 +155,13 @@ function chooseAgent(
   const prefSeconds = queue.previousAgentPreferenceSeconds ?? config.previousAgentPreferenceSeconds[queue.channel];
   const preferPrevious = contact.previousAgentId !== undefined && waited < prefSeconds;
   const ranked: Candidate[] = [];
+  let eligibleCount = 0;
   const skipped: SkippedAgent[] = [];
   let previousEval: AgentEvaluation | 'blending' | undefined;
+  const stepsOfQueue = steps.of(queue);
+  const pre = { waited, active: activeSteps(stepsOfQueue, waited) };
   for (const agent of agents) {
-    const ev = evaluateAgent(agent, contact, queue, now, steps.of(queue));
+    const ev = evaluateAgent(agent, contact, queue, now, stepsOfQueue, pre);
     if (!ev.eligible) {
       skipped.push({ agentId: agent.id, reason: ev.reason, detail: ev.detail });
       if (agent.id === contact.previousAgentId) previousEval = ev;
@@ -144,9 +174,9 @@ function chooseAgent(
       continue;
     }
     if (agent.id === contact.previousAgentId) previousEval = ev;
-    ranked.push({ agent, step: ev.step, lent: ev.lent, previous: preferPrevious && agent.id === contact.previousAgentId });
+    eligibleCount++;
+    keepRanked(ranked, candidate(agent, ev.step, ev.lent, preferPrevious && agent.id === contact.previousAgentId), RANKED_AGENTS_NAMED);
   }
-  ranked.sort(compareCandidates);
   let previousAgent: Explanation['previousAgent'];
   if (contact.previousAgentId !== undefined) {
     const id = contact.previousAgentId;
@@ -162,7 +192,7 @@ function chooseAgent(
     }
     previousAgent = { agentId: id, applied, detail };
   }
-  return { best: ranked[0] ?? null, ranked, skipped, previousAgent };
+  return { best: ranked[0] ?? null, ranked, eligibleCount, skipped, previousAgent };
 }
 
 /**
@@ -174,9 +204,9 @@ function decidingRule(ranked: readonly Candidate[]): AgentChoiceRule {
   if (a.previous) return 'previous-agent';
   if (!b) return 'only-eligible';
   if (a.step.index !== b.step.index) return 'narrowest-step';
-  if (totalLoad(a.agent) !== totalLoad(b.agent)) return 'fewest-in-hand';
-  if (a.agent.idleSince.getTime() !== b.agent.idleSince.getTime()) return 'longest-idle';
-  if (occupancyOf(a.agent) !== occupancyOf(b.agent)) return 'lowest-occupancy';
+  if (a.load !== b.load) return 'fewest-in-hand';
+  if (a.idle !== b.idle) return 'longest-idle';
+  if (a.occupancy !== b.occupancy) return 'lowest-occupancy';
   return 'agent-id';
 }
 
@@ -185,6 +215,7 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
     priority,
     waitedSeconds: waited,
     eligibleAgentIds: choice.ranked.map((c) => c.agent.id),
+    eligibleCount: choice.eligibleCount,
     skippedAgents: choice.skipped,
     ...(choice.previousAgent ? { previousAgent: choice.previousAgent } : {}),
   };

@@ -115,7 +115,7 @@ export function storedExplanation(e: Explanation, now: Date, extra: Record<strin
       ? { urgencySeconds: e.priority.urgencySeconds, timeToBreachSeconds: e.priority.timeToBreachSeconds, deadline: e.priority.deadline.toISOString(), basis: e.priority.basis }
       : null,
     eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, NAMED_ELIGIBLE),
-    eligibleCount: e.eligibleAgentIds?.length ?? 0,
+    eligibleCount: e.eligibleCount ?? e.eligibleAgentIds?.length ?? 0,
     skippedAgents: namedSkipped(e.skippedAgents),
     skippedCount: e.skippedAgents.length,
     skippedByReason,
@@ -277,6 +277,8 @@ export class RoutingCore {
   private pendingSignals: string[] = [];
   /** The running operation's changes (merged into `pending` when it returns). */
   private op: Operation | null = null;
+  /** The policy's views of agents by record version (homeView). */
+  private readonly homeViews = new WeakMap<AgentRecord, Agent>();
 
   constructor(
     readonly state: RoutingState,
@@ -385,7 +387,7 @@ export class RoutingCore {
   private pool(departmentId: string, now: Date): Agent[] {
     const out: Agent[] = [];
     for (const a of this.state.agentsOfDepartment(departmentId)) {
-      if (a.active && a.presence && a.presence.state !== 'offline') out.push(toAgent(a, a.presence, []));
+      if (a.active && a.presence && a.presence.state !== 'offline') out.push(this.homeView(a, a.presence));
     }
     for (const a of this.state.agentsLentTo(departmentId)) {
       if (!a.active || !a.presence || a.presence.state === 'offline') continue;
@@ -584,6 +586,20 @@ export class RoutingCore {
   // ---------------------------------------------------------------- telephony: decisions
 
   /** `POST /v1/routing/decisions`: idempotent on the SIP Call-ID. */
+  /**
+   * The policy's view of an agent in its home department, made once per version of the agent's
+   * record: records are replaced, never changed, and most of the 200 agents a decision looks at
+   * have not changed since the previous one.
+   */
+  private homeView(a: AgentRecord, presence: PresenceRecord): Agent {
+    let view = this.homeViews.get(a);
+    if (!view) {
+      view = toAgent(a, presence, []);
+      this.homeViews.set(a, view);
+    }
+    return view;
+  }
+
   decidePhone(input: PhoneDecisionInput, now: Date): PhoneDecision {
     return this.atomically(() => {
       const known = this.state.contactByCallId(input.callId)?.decision ?? this.state.finishedCall(input.callId)?.decision;

@@ -139,8 +139,11 @@ export class RoutingState {
   }
 
   /** The agents whose home department is `departmentId`. */
-  *agentsOfDepartment(departmentId: string): IterableIterator<AgentRecord> {
-    for (const id of this.agentsByDepartment.get(departmentId) ?? []) yield this.agentsById.get(id)!;
+  agentsOfDepartment(departmentId: string): AgentRecord[] {
+    const out: AgentRecord[] = [];
+    // A plain loop, not a generator: every routing decision walks the department's agents.
+    for (const id of this.agentsByDepartment.get(departmentId) ?? []) out.push(this.agentsById.get(id)!);
+    return out;
   }
 
   /** The agents of other departments with an active loan (any window) to `departmentId`. */
