@@ -59,7 +59,7 @@ interface Column<R> {
 interface TableSpec<R> {
   table: string;
   key: string;
-  /** The property holding the key. */
+  /** The property holding the key (read only for the tables the writer updates). */
   keyProp: keyof R & string;
   /** The table has updated_at, set to now() by an update. */
   touch: boolean;
@@ -227,8 +227,7 @@ function insertPart<R>(
     param: JSON.stringify(rows.map((r) => jsonRow(spec, r, false))),
     sql: (n) => {
       const conditions = [opts.where, opts.after ? `(SELECT count(*) FROM ${opts.after}) >= 0` : undefined].filter(Boolean);
-      const columns = [...new Set(spec.columns.map((c) => c.name))];
-      return `${name} AS (INSERT INTO ${spec.table} (${columns.join(', ')})
+      return `${name} AS (INSERT INTO ${spec.table} (${spec.columns.map((c) => c.name).join(', ')})
     SELECT ${spec.columns.map(valueOf).join(', ')} FROM ${source(spec.columns, n, opts.ordered ?? false)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}${opts.ordered ? ' ORDER BY x.n' : ''}
     RETURNING ${opts.returning ?? '1'})`;
     },
