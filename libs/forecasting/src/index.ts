@@ -16,3 +16,4 @@ export * from './nelder-mead.js';
 export * from './dshw.js';
 export * from './mstl.js';
 export * from './combine.js';
+export * from './daily-regression.js';
