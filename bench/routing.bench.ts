@@ -23,6 +23,9 @@
  * BENCH_ROUTING_ENGINE (the API's ROUTING_ENGINE, default database; memory runs one instance unless BENCH_INSTANCES says more),
  * BENCH_INSTANCES (default 2 with the database engine, 1 with memory), BENCH_POOL_SIZE (connections per instance, default 10),
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
+ * BENCH_QUICK=true (A/B runs: no pgbench reference, no floor, no second open loop; the closed loop with its CPU per decision, and the
+ * open loop only when BENCH_OPEN_RATE is set),
+ * BENCH_OPEN_RATE (decisions/s offered in the open loop instead of half the closed loop's rate, to compare builds at equal load),
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
  * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_MIX="phone,chat" (flow shares, default "0.7,0.2"; the rest email), BENCH_WITHOUT_FEATURE_TRIGGERS=true
  * (disables the other features' triggers on agent_presence and contacts, to measure their share), BENCH_DATABASE_SETTINGS
@@ -58,6 +61,9 @@ if (ENGINE !== 'database' && ENGINE !== 'memory') throw new Error('BENCH_ROUTING
 // engine runs one instance unless BENCH_INSTANCES asks for more (the others forward to the owner).
 const INSTANCES = TARGET === 'api' ? Number(process.env.BENCH_INSTANCES ?? (ENGINE === 'database' ? 2 : 1)) : 1;
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
+const QUICK = process.env.BENCH_QUICK === 'true';
+const OPEN_RATE = process.env.BENCH_OPEN_RATE ? Number(process.env.BENCH_OPEN_RATE) : undefined;
+if (OPEN_RATE !== undefined && !(OPEN_RATE > 0)) throw new Error('BENCH_OPEN_RATE: decisions per second, > 0');
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 /** Shares of phone and chat flows (the rest email); BENCH_MIX="phone,chat" e.g. "1,0" for calls only, to cost one channel's flow. */
 const [PHONE_SHARE, CHAT_SHARE] = (process.env.BENCH_MIX ?? '0.7,0.2').split(',').map(Number);
@@ -422,10 +428,10 @@ export async function main(): Promise<void> {
   const apis: ChildProcess[] = [];
   try {
     await admin(`CREATE DATABASE ${scratch}`);
-    const bench = await pgbenchRun(scratch);
+    const bench = QUICK ? { tps: NaN, transactions: 0, serverMs: NaN, clientMs: NaN } : await pgbenchRun(scratch);
     const tps = bench.tps;
     await admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
-    console.log(
+    if (!QUICK) console.log(
       `pgbench (tpcb-like, -T 10 -c 4 -j 2) on the same server: ${tps.toFixed(0)} tps; CPU per transaction: PostgreSQL backends ${bench.serverMs.toFixed(3)} ms, ` +
         `pgbench client ${bench.clientMs.toFixed(3)} ms`,
     );
@@ -539,6 +545,13 @@ export async function main(): Promise<void> {
       `with no load the API used ${(idle.apiMs / idleSeconds).toFixed(0)} ms and PostgreSQL ${(idle.pgMs / idleSeconds).toFixed(0)} ms of CPU per second ` +
         `(${backgroundMs.toFixed(2)} ms per decision at this rate); CPU ratio without that fixed cost: ${marginalRatio.toFixed(2)}`,
     );
+    if (QUICK) {
+      if (OPEN_RATE === undefined) return;
+      freshConnections();
+      const open = await openLoop(w, SECONDS, OPEN_RATE);
+      console.log(`open loop at BENCH_OPEN_RATE (${OPEN_RATE} decisions/s offered, ${open.rate.toFixed(0)} achieved): p50 ${pct(open.lat, 50).toFixed(1)} ms, p99 ${pct(open.lat, 99).toFixed(1)} ms`);
+      return;
+    }
     console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);
     const requests = [...perOperation.values()].reduce((sum, l) => sum + l.length, 0) + acceptCalls;
     const floor = await floorPerRequest(appDb);
@@ -549,9 +562,10 @@ export async function main(): Promise<void> {
         `so without batching requests together the CPU ratio cannot exceed ${((bench.serverMs + bench.clientMs) / floorPerDecision).toFixed(2)}`,
     );
     freshConnections();
-    const half = await openLoop(w, SECONDS, full.rate / 2);
+    const offered = OPEN_RATE ?? full.rate / 2;
+    const half = await openLoop(w, SECONDS, offered);
     console.log(
-      `open loop at half of that (${(full.rate / 2).toFixed(0)} decisions/s offered, ${half.rate.toFixed(0)} achieved): ` +
+      `open loop at ${OPEN_RATE ? 'BENCH_OPEN_RATE' : 'half of that'} (${offered.toFixed(0)} decisions/s offered, ${half.rate.toFixed(0)} achieved): ` +
         `p50 ${pct(half.lat, 50).toFixed(1)} ms, p99 ${pct(half.lat, 99).toFixed(1)} ms (target p99 ≤ 20 ms)`,
     );
     if (tps / 4 > full.rate) {
