@@ -1,5 +1,5 @@
 import { dayOfWeek, monthPositionKey } from './calendar.js';
-import { dayTotal, type DaySeries } from './day-series.js';
+import { afterClosureKeys, dayTotal, type DaySeries } from './day-series.js';
 import type { WeekAheadModel } from './models.js';
 
 /**
@@ -161,17 +161,7 @@ export function fitDailyRegression(history: DaySeries, targetDates: readonly str
   });
 
   // days after a closure: `A1` = first active day after one or more imputed days, …
-  const afterKeys = history.dates.map(() => '');
-  let since = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (history.imputed[i]) {
-      since = 0;
-      continue;
-    }
-    since++;
-    if (since <= afterDays) afterKeys[i] = `A${since}`;
-  }
-  const sinceAtEnd = history.imputed[n - 1] ? 0 : since;
+  const { keys: afterKeys, sinceLast: sinceAtEnd } = afterClosureKeys(history.imputed, afterDays);
 
   // parameter layout: levels | weekday effects | pooled turn effect per episode | key deviations | after-closure effects
   const E = Math.max(1, episodes.length);

@@ -113,3 +113,22 @@ export function dayTotal(values: readonly number[]): number {
   for (const v of values) t += v;
   return t;
 }
+
+/**
+ * Each day's position after a closure: `A1` for the first active day after one or more closed
+ * (imputed) days, `A2` for the next, … up to `afterDays` (other days ''); and how many days the last
+ * one is after the last closure (0 when it is closed itself, Infinity when there was none).
+ */
+export function afterClosureKeys(imputed: readonly boolean[], afterDays: number): { keys: string[]; sinceLast: number } {
+  const keys = imputed.map(() => '');
+  let since = Infinity;
+  for (let i = 0; i < imputed.length; i++) {
+    if (imputed[i]) {
+      since = 0;
+      continue;
+    }
+    since++;
+    if (since <= afterDays) keys[i] = `A${since}`;
+  }
+  return { keys, sinceLast: since };
+}

@@ -1,5 +1,5 @@
 import { dayOfWeek, monthPositionKey } from './calendar.js';
-import { dayTotal, daysPerWeek, type DaySeries } from './day-series.js';
+import { afterClosureKeys, dayTotal, daysPerWeek, type DaySeries } from './day-series.js';
 
 /** A week-ahead model: from a history, forecast every slot of each target date. */
 export interface WeekAheadModel {
@@ -225,18 +225,7 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
   const mf = (key: string): number => (useMonth ? (monthFactor.get(key) ?? 1) : 1);
   // position after a closure: `A1` = first active day after one or more absent active days, …
   const afterDays = o.afterClosureDays ?? 0;
-  const afterKeys = history.dates.map(() => '');
-  if (afterDays > 0) {
-    let since = Infinity;
-    for (let i = 0; i < n; i++) {
-      if (history.imputed[i]) {
-        since = 0;
-        continue;
-      }
-      since++;
-      if (since <= afterDays) afterKeys[i] = `A${since}`;
-    }
-  }
+  const afterKeys = afterClosureKeys(history.imputed, afterDays).keys;
   const af = (i: number): number => (afterKeys[i] ? (afterFactor.get(afterKeys[i]) ?? 1) : 1);
   let keys: string[] = [];
   let targetKeys: string[] = [];
