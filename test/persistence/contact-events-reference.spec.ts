@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { insertChatQueue } from '../support/fixtures.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 
 describe('contact_events refer to contacts (statement-level check)', () => {
@@ -31,16 +32,7 @@ describe('contact_events refer to contacts (statement-level check)', () => {
     b = new pg.Client({ connectionString: db.url });
     await a.connect();
     await b.connect();
-    const department = randomUUID();
-    const calendar = randomUUID();
-    queueId = randomUUID();
-    await a.query(`INSERT INTO departments (id, key, name, kind) VALUES ($1, 'cs', 'Customer service', 'customer-service')`, [department]);
-    await a.query(`INSERT INTO business_calendars (id, key, name, time_zone, opening_hours) VALUES ($1, 'always', 'Always', 'Europe/Helsinki', '[]')`, [calendar]);
-    await a.query(
-      `INSERT INTO queues (id, key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
-       VALUES ($1, 'chat', 'Chat', $2, 'chat', NULL, $3, 80, 60, 'elapsed')`,
-      [queueId, department, calendar],
-    );
+    queueId = await insertChatQueue((sql, params) => a.query(sql, params));
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { insertChatQueue } from '../support/fixtures.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 
 describe('contact explanations are stored out of line', () => {
@@ -26,16 +27,7 @@ describe('contact explanations are stored out of line', () => {
     db = await createTestDatabase();
     c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const department = randomUUID();
-    const calendar = randomUUID();
-    queueId = randomUUID();
-    await c.query(`INSERT INTO departments (id, key, name, kind) VALUES ($1, 'cs', 'Customer service', 'customer-service')`, [department]);
-    await c.query(`INSERT INTO business_calendars (id, key, name, time_zone, opening_hours) VALUES ($1, 'always', 'Always', 'Europe/Helsinki', '[]')`, [calendar]);
-    await c.query(
-      `INSERT INTO queues (id, key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
-       VALUES ($1, 'chat', 'Chat', $2, 'chat', NULL, $3, 80, 60, 'elapsed')`,
-      [queueId, department, calendar],
-    );
+    queueId = await insertChatQueue((sql, params) => c.query(sql, params));
     toast = (await c.query(`SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE relname = 'contacts'`)).rows[0].t;
   });
 

@@ -1,5 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { TestApp } from './test-app.js';
 import { bearer } from './test-app.js';
+
+/** A department, an always-open calendar and a chat queue inserted with plain SQL (for specs of the tables themselves); the queue's id. */
+export async function insertChatQueue(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<string> {
+  const department = randomUUID();
+  const calendar = randomUUID();
+  const queueId = randomUUID();
+  await query(`INSERT INTO departments (id, key, name, kind) VALUES ($1, 'cs', 'Customer service', 'customer-service')`, [department]);
+  await query(`INSERT INTO business_calendars (id, key, name, time_zone, opening_hours) VALUES ($1, 'always', 'Always', 'Europe/Helsinki', '[]')`, [calendar]);
+  await query(
+    `INSERT INTO queues (id, key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
+     VALUES ($1, 'chat', 'Chat', $2, 'chat', NULL, $3, 80, 60, 'elapsed')`,
+    [queueId, department, calendar],
+  );
+  return queueId;
+}
 
 /** Reference data created through the API, as a new user would in Swagger UI. */
 export async function createReferenceData(t: TestApp): Promise<{ departmentId: string; calendarId: string; queueId: string }> {
