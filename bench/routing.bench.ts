@@ -545,22 +545,18 @@ export async function main(): Promise<void> {
       `with no load the API used ${(idle.apiMs / idleSeconds).toFixed(0)} ms and PostgreSQL ${(idle.pgMs / idleSeconds).toFixed(0)} ms of CPU per second ` +
         `(${backgroundMs.toFixed(2)} ms per decision at this rate); CPU ratio without that fixed cost: ${marginalRatio.toFixed(2)}`,
     );
-    if (QUICK) {
-      if (OPEN_RATE === undefined) return;
-      freshConnections();
-      const open = await openLoop(w, SECONDS, OPEN_RATE);
-      console.log(`open loop at BENCH_OPEN_RATE (${OPEN_RATE} decisions/s offered, ${open.rate.toFixed(0)} achieved): p50 ${pct(open.lat, 50).toFixed(1)} ms, p99 ${pct(open.lat, 99).toFixed(1)} ms`);
-      return;
+    if (QUICK && OPEN_RATE === undefined) return;
+    if (!QUICK) {
+      console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);
+      const requests = [...perOperation.values()].reduce((sum, l) => sum + l.length, 0) + acceptCalls;
+      const floor = await floorPerRequest(appDb);
+      const floorPerDecision = (requests / decisions) * (floor.httpMs + floor.pgClientMs + floor.pgServerMs);
+      console.log(
+        `floor on this machine, per request with one durable write: bare node:http ${floor.httpMs.toFixed(3)} ms + node-postgres client ${floor.pgClientMs.toFixed(3)} ms + ` +
+          `its backend ${floor.pgServerMs.toFixed(3)} ms; × ${(requests / decisions).toFixed(2)} requests per decision = ${floorPerDecision.toFixed(2)} ms of CPU per decision, ` +
+          `so without batching requests together the CPU ratio cannot exceed ${((bench.serverMs + bench.clientMs) / floorPerDecision).toFixed(2)}`,
+      );
     }
-    console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);
-    const requests = [...perOperation.values()].reduce((sum, l) => sum + l.length, 0) + acceptCalls;
-    const floor = await floorPerRequest(appDb);
-    const floorPerDecision = (requests / decisions) * (floor.httpMs + floor.pgClientMs + floor.pgServerMs);
-    console.log(
-      `floor on this machine, per request with one durable write: bare node:http ${floor.httpMs.toFixed(3)} ms + node-postgres client ${floor.pgClientMs.toFixed(3)} ms + ` +
-        `its backend ${floor.pgServerMs.toFixed(3)} ms; × ${(requests / decisions).toFixed(2)} requests per decision = ${floorPerDecision.toFixed(2)} ms of CPU per decision, ` +
-        `so without batching requests together the CPU ratio cannot exceed ${((bench.serverMs + bench.clientMs) / floorPerDecision).toFixed(2)}`,
-    );
     freshConnections();
     const offered = OPEN_RATE ?? full.rate / 2;
     const half = await openLoop(w, SECONDS, offered);
@@ -568,6 +564,7 @@ export async function main(): Promise<void> {
       `open loop at ${OPEN_RATE ? 'BENCH_OPEN_RATE' : 'half of that'} (${offered.toFixed(0)} decisions/s offered, ${half.rate.toFixed(0)} achieved): ` +
         `p50 ${pct(half.lat, 50).toFixed(1)} ms, p99 ${pct(half.lat, 99).toFixed(1)} ms (target p99 ≤ 20 ms)`,
     );
+    if (QUICK) return;
     if (tps / 4 > full.rate) {
       console.log(`open loop at half of the target rate (0.25 × pgbench = ${(tps / 4).toFixed(0)} decisions/s): not attempted, above the sustained rate`);
       return;
