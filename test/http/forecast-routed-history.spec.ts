@@ -3,6 +3,7 @@ import { localToEpoch } from '../../libs/calendar/src/time-zone.js';
 import { ForecastingRepository } from '../../libs/persistence/src/repositories/forecasting.repository.js';
 import { ForecastClock, RunIntradayCheck, SyncRoutedHistory } from '../../apps/api/src/forecasting/forecasting.use-cases.js';
 import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 
@@ -122,5 +123,21 @@ describe('forecasting history from routed contacts', () => {
     expect(alert!.observed).toBeGreaterThan(alert!.expected * 1.4);
     expect(alert!.observed).toBeLessThanOrEqual(56);
     expect(new Date(alert!.startedAt).getTime()).toBeGreaterThanOrEqual(localToEpoch(TODAY, 9 * 60, TZ));
+  });
+
+  it('stores no handle time for an interval whose calls lasted under 0.05 s, instead of failing the sync (the column holds 0.1 s steps, > 0)', async () => {
+    await t.http.put(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...bearer(t.adminKey)).send({ wrapUpSeconds: 0, meanHandleSeconds: 180, callbackThresholdSeconds: 120 }).expect(200);
+    const eleven = localToEpoch(TODAY, 11 * 60, TZ);
+    now = eleven;
+    await t.app.get(RoutingEngine).tick(); // the wrap-ups of the morning's calls end (routing jobs are off here)
+    expect((await decide('instant-1').expect(200)).body.decision).toBe('agent');
+    now = eleven + 10;
+    await event('answered', 'instant-1');
+    now = eleven + 50; // 40 ms of talk: rounds to 0.0 s
+    await event('ended', 'instant-1');
+    now = eleven + 60_000;
+    await t.app.get(SyncRoutedHistory).execute(new Date(now));
+    const r = await rows(w.phoneQueueId, new Date(eleven).toISOString(), new Date(now).toISOString());
+    expect(r).toEqual([expect.objectContaining({ offered: 1, answered: 1, aht: null, source: 'routing' })]);
   });
 });

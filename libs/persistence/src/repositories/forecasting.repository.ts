@@ -168,7 +168,7 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
          WHERE c.status <> 'rejected'
          GROUP BY 1, 2, 3)
        INSERT INTO interval_statistics (queue_id, interval_minutes, interval_start, offered, answered, abandoned, answered_within_target, aht_seconds, source)
-       SELECT queue_id, minutes, interval_start, offered, answered, abandoned, within_target, CASE WHEN aht > 0 THEN round(aht::numeric, 1) END, 'routing' FROM agg
+       SELECT queue_id, minutes, interval_start, offered, answered, abandoned, within_target, CASE WHEN round(aht::numeric, 1) > 0 THEN round(aht::numeric, 1) END, 'routing' FROM agg
        ON CONFLICT (queue_id, interval_minutes, interval_start) DO UPDATE
          SET offered = EXCLUDED.offered, answered = EXCLUDED.answered, abandoned = EXCLUDED.abandoned,
              answered_within_target = EXCLUDED.answered_within_target, aht_seconds = EXCLUDED.aht_seconds
