@@ -113,6 +113,10 @@ describe('reports: contact figures from routing timelines', () => {
     await t.http.post(`/v1/agents/${mailOffer.agentId}/offers/${mailOffer.offerId}/accept`).set(...bearer(keys.get(mailOffer.agentId)!)).expect(200);
     at(4100);
     await t.http.post(`/v1/agents/${mailOffer.agentId}/contacts/${mail1.id}/complete`).set(...bearer(keys.get(mailOffer.agentId)!)).send({ wrapUpSeconds: 0 }).expect(200);
+    // The roll-ups are built the way the scheduled job builds them (batches that yield to the event
+    // loop); every figure below was worked out by hand, and a report's own catch-up finds nothing left.
+    const scheduled = await t.app.get(RefreshReportRollups).execute(Number.POSITIVE_INFINITY, { batchSize: 7, yieldBetween: true });
+    expect(scheduled.facts).toBe(7); // every contact but mail-2, still open
   });
   afterAll(() => t.close());
 

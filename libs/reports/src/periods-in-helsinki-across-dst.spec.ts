@@ -47,4 +47,33 @@ describe('report periods in Europe/Helsinki', () => {
     expect(splitSpan({ state: 'break', from: new Date(0), to: new Date(60_000) })).toEqual([]);
     expect(splitSpan({ state: 'available', from: new Date(0), to: new Date(60_000) }).every((p) => p.occupiedSeconds === 0)).toBe(true);
   });
+
+  it('answers the same when instants jump between periods, grains and time zones (the last period is remembered)', () => {
+    // Fresh answers from the calendar for each instant, compared with answers given in an order that
+    // alternates between cached and uncached periods: across the autumn night, a month turn and a
+    // year turn, in two time zones.
+    const instants = ['2026-10-24T20:59:59Z', '2026-10-25T00:30:00Z', '2026-10-31T21:59:59Z', '2026-10-31T22:00:00Z', '2026-12-31T21:59:59Z', '2026-12-31T22:00:00Z'].map(at);
+    const expected = (t: number, grain: 'day' | 'week' | 'month' | 'quarter', tz: string) => {
+      const local = new Date(t + (tz === 'UTC' ? 0 : Date.parse(new Date(t).toLocaleString('sv-SE', { timeZone: tz }).replace(' ', 'T') + 'Z') - t));
+      return local.toISOString().slice(0, 10);
+    };
+    for (const tz of ['Europe/Helsinki', 'UTC']) {
+      for (const grain of ['day', 'week', 'month', 'quarter'] as const) {
+        for (const t of [...instants, ...instants.slice().reverse(), ...instants]) {
+          const start = periodStart(t, grain, tz);
+          const end = periodEnd(start, grain, tz);
+          expect(start).toBeLessThanOrEqual(t);
+          expect(end).toBeGreaterThan(t);
+          // The period starts at a local midnight on or before the instant's local date.
+          expect(periodLabel(start, 'day', tz) <= expected(t, grain, tz)).toBe(true);
+          expect(periodStart(end - 1, grain, tz)).toBe(start);
+          expect(periodStart(end, grain, tz)).toBe(end);
+        }
+      }
+    }
+    expect(periodLabel(periodStart(at('2026-10-31T22:00:00Z'), 'month'), 'month')).toBe('2026-11');
+    expect(periodLabel(periodStart(at('2026-10-31T21:59:59Z'), 'month'), 'month')).toBe('2026-10');
+    expect(periodLabel(periodStart(at('2026-10-31T21:59:59Z'), 'month', 'UTC'), 'month', 'UTC')).toBe('2026-10');
+    expect(periodLabel(periodStart(at('2026-10-31T22:00:00Z'), 'month', 'UTC'), 'month', 'UTC')).toBe('2026-10');
+  });
 });

@@ -49,6 +49,23 @@ function nextStartDate(startDate: string, grain: Exclude<Grain, 'interval'>): st
   }
 }
 
+/**
+ * The last period found per grain and time zone: the roll-up job asks for the day, week, month and
+ * quarter of thousands of instants that mostly fall in the same periods, and each answer from the
+ * calendar (local date, its period's first date, back to an instant) costs several string parses.
+ */
+const lastPeriod = new Map<string, { start: number; end: number }>();
+
+function calendarPeriod(epochMs: number, grain: Exclude<Grain, 'interval'>, timeZone: string): { start: number; end: number } {
+  const key = `${grain}|${timeZone}`;
+  const hit = lastPeriod.get(key);
+  if (hit && hit.start <= epochMs && epochMs < hit.end) return hit;
+  const startDate = periodStartDate(localDateOf(epochMs, timeZone), grain);
+  const period = { start: localToEpoch(startDate, 0, timeZone), end: localToEpoch(nextStartDate(startDate, grain), 0, timeZone) };
+  lastPeriod.set(key, period);
+  return period;
+}
+
 /** The start instant (epoch ms) of the period of `grain` that contains `epochMs`. */
 export function periodStart(epochMs: number, grain: Grain, timeZone = REPORT_TIME_ZONE): number {
   if (grain === 'interval') {
@@ -56,12 +73,14 @@ export function periodStart(epochMs: number, grain: Grain, timeZone = REPORT_TIM
     const floored = local - (((local % INTERVAL_MS) + INTERVAL_MS) % INTERVAL_MS);
     return floored - offsetMs(epochMs, timeZone);
   }
-  return localToEpoch(periodStartDate(localDateOf(epochMs, timeZone), grain), 0, timeZone);
+  return calendarPeriod(epochMs, grain, timeZone).start;
 }
 
 /** The end (exclusive) of the period of `grain` that starts at `startMs`. */
 export function periodEnd(startMs: number, grain: Grain, timeZone = REPORT_TIME_ZONE): number {
   if (grain === 'interval') return startMs + INTERVAL_MS;
+  const hit = lastPeriod.get(`${grain}|${timeZone}`);
+  if (hit && hit.start === startMs) return hit.end;
   return localToEpoch(nextStartDate(localDateOf(startMs, timeZone), grain), 0, timeZone);
 }
 

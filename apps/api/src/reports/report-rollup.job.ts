@@ -18,7 +18,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { advanceFeed } from '../../../../libs/reports/src/feed.js';
 import { contactFacts, isFinished, type ContactFact, type TimelineEvent } from '../../../../libs/reports/src/contact-facts.js';
 import { REPEAT_WINDOW_DAYS } from '../../../../libs/reports/src/figures.js';
-import { RollupDelta, emptyMetrics, mergeMetrics } from '../../../../libs/reports/src/rollup.js';
+import { RollupDelta, emptyMetrics } from '../../../../libs/reports/src/rollup.js';
 import { splitSpan } from '../../../../libs/reports/src/agent-time.js';
 import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -29,6 +29,33 @@ import type { BusinessCalendar } from '../../../../libs/calendar/src/business-ca
 export const REPORTS_JOB_LOCK = 0x76_72_65_70;
 /** Agent rows that carry staffed/occupied time (not tied to a queue) use this queue id. */
 export const NO_QUEUE = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The roll-up's JavaScript yields to the event loop after this many milliseconds when its caller asks
+ * for yields (the scheduled job): a batch's transaction stays open across the yields, but no routing
+ * request waits behind more than this much of the roll-up's own work.
+ */
+const SLICE_MS = 3;
+
+/** Yields to the event loop once the current slice of synchronous work is used up (`due()` is awaited once per item). */
+class Slicer {
+  private last = performance.now();
+
+  constructor(private readonly enabled: boolean) {}
+
+  async due(): Promise<void> {
+    if (!this.enabled || performance.now() - this.last < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+  }
+
+  /** Yields now (between batches). */
+  async now(): Promise<void> {
+    if (!this.enabled) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+  }
+}
 
 /** A batch met an email queue whose calendar was not read before its transaction (see emailCalendars). */
 class UnknownEmailQueue extends Error {}
@@ -58,31 +85,31 @@ export class RefreshReportRollups {
    */
   async execute(maxBatches = Number.POSITIVE_INFINITY, opts: { batchSize?: number; yieldBetween?: boolean } = {}): Promise<RefreshResult> {
     const size = opts.batchSize ?? this.batchSize;
-    const pause = (): Promise<void> => (opts.yieldBetween ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve());
+    const slicer = new Slicer(opts.yieldBetween === true);
     const out = await this.repo.exclusively(REPORTS_JOB_LOCK, async () => {
       const total = { ran: true, events: 0, facts: 0, spans: 0 };
       let calendars = await this.emailCalendars();
       for (let i = 0; i < maxBatches; i++) {
         let r: { events: number; facts: number };
         try {
-          r = await this.repo.transaction((tx) => this.contactBatch(tx, size, calendars));
+          r = await this.repo.transaction((tx) => this.contactBatch(tx, size, calendars, slicer));
         } catch (err) {
           if (!(err instanceof UnknownEmailQueue)) throw err;
           // An email queue created after the calendars were read: read them again and redo the batch
           // (a queue still unknown then is counted without business hours rather than stopping the job).
           calendars = await this.emailCalendars();
-          r = await this.repo.transaction((tx) => this.contactBatch(tx, size, calendars, false));
+          r = await this.repo.transaction((tx) => this.contactBatch(tx, size, calendars, slicer, false));
         }
         total.events += r.events;
         total.facts += r.facts;
         if (r.events < size) break;
-        await pause();
+        await slicer.now();
       }
       for (let i = 0; i < maxBatches; i++) {
-        const n = await this.repo.transaction((tx) => this.stateBatch(tx, size));
+        const n = await this.repo.transaction((tx) => this.stateBatch(tx, size, slicer));
         total.spans += n;
         if (n < size) break;
-        await pause();
+        await slicer.now();
       }
       return total;
     });
@@ -101,23 +128,37 @@ export class RefreshReportRollups {
     return out;
   }
 
-  private async contactBatch(tx: ReportsTx, batchSize: number, calendars: Map<string, BusinessCalendar | null>, strict = true): Promise<{ events: number; facts: number }> {
+  private async contactBatch(
+    tx: ReportsTx,
+    batchSize: number,
+    calendars: Map<string, BusinessCalendar | null>,
+    slicer: Slicer,
+    strict = true,
+  ): Promise<{ events: number; facts: number }> {
     const now = new Date();
     const feed = await tx.feed('contact-events');
     const items = await tx.contactEventsAfter(feed.watermark, feed.gaps.map((g) => g.id), batchSize);
     const next = advanceFeed(feed, items.map((i) => i.id), now);
     const ids = [...new Set(items.map((i) => i.contactId))];
     let facts = 0;
-    if (ids.length) facts = await this.applyContacts(tx, ids, calendars, strict);
+    if (ids.length) facts = await this.applyContacts(tx, ids, calendars, slicer, strict);
     await tx.saveFeed('contact-events', next, now);
     return { events: items.filter((i) => BigInt(i.id) > BigInt(feed.watermark)).length, facts };
   }
 
-  private async applyContacts(tx: ReportsTx, ids: string[], calendars: Map<string, BusinessCalendar | null>, strict: boolean): Promise<number> {
+  private async applyContacts(
+    tx: ReportsTx,
+    ids: string[],
+    calendars: Map<string, BusinessCalendar | null>,
+    slicer: Slicer,
+    strict: boolean,
+  ): Promise<number> {
     // One connection per transaction: the queries run one after another.
     const contacts = await tx.contacts(ids);
-    const events = await tx.events(ids);
     const existing = new Set(contacts.filter((c) => c.counted).map((c) => c.id));
+    // Only the contacts counted now need their timelines: most contacts a batch names are still open
+    // (their other events come in later batches), and a counted one is never counted again.
+    const events = await tx.events(contacts.filter((c) => !c.counted && isFinished(c.status)).map((c) => c.id));
     const byContact = new Map<string, TimelineEvent[]>();
     for (const e of events) {
       const list = byContact.get(e.contactId) ?? [];
@@ -127,7 +168,9 @@ export class RefreshReportRollups {
     const fresh: ContactFact[] = [];
     const openEmails: { contactId: string; queueId: string; arrivedAt: Date; deadline: Date }[] = [];
     const closedEmails: string[] = [];
-    for (const c of contacts) {
+    for (let i = 0; i < contacts.length; i++) {
+      await slicer.due();
+      const c = contacts[i];
       if (c.channel === 'email' && c.queueId) {
         if (isFinished(c.status) || c.status === 'rejected') closedEmails.push(c.id);
         else openEmails.push({ contactId: c.id, queueId: c.queueId, arrivedAt: c.arrivedAt, deadline: c.deadline });
@@ -153,7 +196,11 @@ export class RefreshReportRollups {
         waitSeconds: f.waitSeconds, isRepeat: flags.get(f.contactId)?.isRepeat ?? false, hasRepeat: flags.get(f.contactId)?.hasRepeat ?? false,
       })),
     );
-    for (const f of fresh) delta.addFact(f, { isRepeat: flags.get(f.contactId)?.isRepeat ?? false, hasRepeat: flags.get(f.contactId)?.hasRepeat ?? false });
+    for (let i = 0; i < fresh.length; i++) {
+      await slicer.due();
+      const f = fresh[i];
+      delta.addFact(f, { isRepeat: flags.get(f.contactId)?.isRepeat ?? false, hasRepeat: flags.get(f.contactId)?.hasRepeat ?? false });
+    }
     const earlier = [...new Set(repeats.flatMap((r) => r.earlierContactIds))];
     for (const m of await tx.markRepeated(earlier)) {
       delta.addLateRepeat({ arrivedAt: m.arrivedAt, queueId: m.queueId, closingAgentId: m.closingAgentId, answered: m.outcome === 'answered' });
@@ -165,13 +212,15 @@ export class RefreshReportRollups {
     return fresh.length;
   }
 
-  private async stateBatch(tx: ReportsTx, batchSize: number): Promise<number> {
+  private async stateBatch(tx: ReportsTx, batchSize: number, slicer: Slicer): Promise<number> {
     const now = new Date();
     const feed = await tx.feed('agent-states');
     const spans = await tx.agentStatesAfter(feed.watermark, feed.gaps.map((g) => g.id), batchSize);
     const next = advanceFeed(feed, spans.map((s) => s.id), now);
     const rows = new Map<string, AgentRollupDelta>();
-    for (const s of spans) {
+    for (let i = 0; i < spans.length; i++) {
+      await slicer.due();
+      const s = spans[i];
       for (const p of splitSpan({ state: s.state, from: s.startedAt, to: s.endedAt })) {
         const key = `${p.grain}|${p.periodStart}|${s.agentId}`;
         let row = rows.get(key);
@@ -179,10 +228,8 @@ export class RefreshReportRollups {
           row = { grain: p.grain as RollupGrain, periodStart: new Date(p.periodStart), agentId: s.agentId, queueId: NO_QUEUE, metrics: emptyMetrics() };
           rows.set(key, row);
         }
-        const m = emptyMetrics();
-        m.staffedSeconds = p.staffedSeconds;
-        m.occupiedSeconds = p.occupiedSeconds;
-        mergeMetrics(row.metrics, m);
+        row.metrics.staffedSeconds += p.staffedSeconds;
+        row.metrics.occupiedSeconds += p.occupiedSeconds;
       }
     }
     await tx.addAgentRollups([...rows.values()]);
@@ -199,13 +246,14 @@ export class RefreshReportRollups {
 export class ReportRollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
   static readonly REFRESH_MS = 5_000;
   /**
-   * Events per batch of a scheduled run. The roll-up's JavaScript runs on the API's event loop: a
-   * batch of 20,000 events held it for ~200 ms, which was the p99 of routing decisions at half load
-   * (bench:routing). Small batches with a yield between them keep each hold to a few ms: at half
-   * load the decisions' p99 was 37–43 ms with 500-event batches and 27 ms with 100 (25–28 ms with the
-   * job off).
+   * Events (and agent-state spans) per batch of a scheduled run: one transaction, and one upsert of
+   * each roll-up row the batch touches. Batches of 100 re-wrote the same day, week, month and
+   * quarter rows ~50 times as often as batches of 5,000, and the job fell behind the load
+   * (bench:routing, 64 clients: it needed 6–10 s after a 10 s loop to catch up, ~2.5 ms of CPU per
+   * decision; with 5,000 under 1 s and ~0.4 ms). The roll-up's JavaScript yields to the event loop
+   * every few milliseconds within a batch (Slicer), so a large batch does not hold routing requests.
    */
-  static readonly STEP_EVENTS = 100;
+  static readonly STEP_EVENTS = 5_000;
   private readonly logger = new Logger('ReportRollupJob');
   private running = false;
 

@@ -236,6 +236,7 @@ export class ReportsTx {
 
   /** The timelines of `ids`, without the personal or free-text parts of the event details. */
   events(ids: string[]): Promise<ReportEventRow[]> {
+    if (!ids.length) return Promise.resolve([]);
     return this.q<ReportEventRow>(
       `SELECT contact_id AS "contactId", at, type, agent_id AS "agentId", detail->>'queueId' AS "queueId",
          CASE WHEN jsonb_typeof(detail->'wrapUpSeconds') = 'number' THEN (detail->>'wrapUpSeconds')::float8 END AS "wrapUpSeconds"
