@@ -25,6 +25,7 @@
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
  * BENCH_QUICK=true (A/B runs: no pgbench reference, no floor, no second open loop; the closed loop with its CPU per decision, and the
  * open loop only when BENCH_OPEN_RATE is set),
+ * BENCH_LATENCY_LOG=<file> (each open-loop decision's start and latency, one line each),
  * BENCH_OPEN_RATE (decisions/s offered in the open loop instead of half the closed loop's rate, to compare builds at equal load),
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
  * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_MIX="phone,chat" (flow shares, default "0.7,0.2"; the rest email), BENCH_WITHOUT_FEATURE_TRIGGERS=true
@@ -38,7 +39,7 @@
  * and the contact update on answer), BENCH_WITHOUT_FOREIGN_KEYS=true (experiment: drops the routing tables' foreign keys).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
@@ -433,6 +434,7 @@ async function closedLoop(w: World, seconds: number, clients: number): Promise<{
 async function openLoop(w: World, seconds: number, decisionsPerSecond: number): Promise<{ rate: number; lat: number[] }> {
   const flowsPerSecond = decisionsPerSecond / PHONE_SHARE;
   const lat: number[] = [];
+  const timeline: [number, number][] = [];
   const pending: Promise<void>[] = [];
   let failure: unknown;
   const start = performance.now();
@@ -443,10 +445,22 @@ async function openLoop(w: World, seconds: number, decisionsPerSecond: number): 
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // Caught at once (an error while later flows are still being started would otherwise be an
     // unhandled rejection that ends the process before the databases and API processes are cleaned up).
-    pending.push(flow(w, Math.random()).then((ms) => void (ms !== null && lat.push(ms)), (err: unknown) => void (failure ??= err)));
+    const startedAt = performance.now() - start;
+    pending.push(
+      flow(w, Math.random()).then(
+        (ms) => {
+          if (ms === null) return;
+          lat.push(ms);
+          timeline.push([startedAt, ms]);
+        },
+        (err: unknown) => void (failure ??= err),
+      ),
+    );
   }
   await Promise.all(pending);
   if (failure !== undefined) throw failure;
+  // BENCH_LATENCY_LOG=<file>: each decision's start (ms into the open loop) and latency, to see whether the tail comes in bursts.
+  if (process.env.BENCH_LATENCY_LOG) writeFileSync(process.env.BENCH_LATENCY_LOG, `# open loop started at ${new Date(Date.now() - (performance.now() - start)).toISOString()}\n` + timeline.map(([t, ms]) => `${t.toFixed(1)} ${ms.toFixed(2)}`).join('\n') + '\n');
   return { rate: lat.length / ((performance.now() - start) / 1000), lat: lat.sort((a, b) => a - b) };
 }
 
@@ -535,6 +549,12 @@ export async function main(): Promise<void> {
     await admin(`VACUUM (ANALYZE)`, appDb);
     // The warm-up's timelines are rolled up before measuring, so the closed loop does not pay for them.
     if (TARGET === 'api' && REPORT_JOBS && (await reportsCaughtUp(appDb, 120)) === null) console.log('(the report roll-ups had not caught up with the warm-up after 120 s)');
+    // The set-up (two CREATE DATABASE, migrations, the world, the warm-up) leaves ~100 MB of dirty
+    // pages in the OS cache; the kernel writes pages back 30 s after they were dirtied, in one burst,
+    // and PostgreSQL's WAL flushes wait behind it: a 150-300 ms stall of every decision in flight,
+    // which had landed in the open loop of every run. Written out here, before anything is measured.
+    await admin('CHECKPOINT');
+    execFileSync('sync');
     // The CPU the system uses with no calls at all (scheduled jobs of every feature, metrics): a
     // fixed cost per second that weighs less per decision the faster decisions come.
     const idleMeter = cpuMeter(apis, appDb);
