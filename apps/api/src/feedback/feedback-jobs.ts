@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { IntervalJob } from '../common/interval-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliverSurveyInvitations, SampleEndedContacts } from './feedback.use-cases.js';
 
@@ -9,37 +10,28 @@ import { DeliverSurveyInvitations, SampleEndedContacts } from './feedback.use-ca
  * FEEDBACK_JOBS=false (tests call the use cases with their own clock).
  */
 @Injectable()
-export class FeedbackJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FeedbackJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   static readonly INTERVAL_MS = 15_000;
-  private readonly logger = new Logger('FeedbackJobs');
-  private running = false;
+  private readonly job: IntervalJob;
 
   constructor(
-    private readonly sample: SampleEndedContacts,
-    private readonly deliver: DeliverSurveyInvitations,
-    private readonly scheduler: SchedulerRegistry,
+    sample: SampleEndedContacts,
+    deliver: DeliverSurveyInvitations,
+    scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.job = new IntervalJob(scheduler, 'feedback-tick', new Logger('FeedbackJobs'), async () => {
+      await sample.execute();
+      await deliver.execute();
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.feedbackJobs === false) return;
-    this.scheduler.addInterval('feedback-tick', setInterval(() => void this.run(), FeedbackJobs.INTERVAL_MS));
+    if (this.config.feedbackJobs !== false) this.job.start(FeedbackJobs.INTERVAL_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'feedback-tick')) this.scheduler.deleteInterval('feedback-tick');
-  }
-
-  private async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.sample.execute();
-      await this.deliver.execute();
-    } catch (err) {
-      this.logger.error({ msg: 'feedback tick failed', err: err instanceof Error ? { name: err.name, message: err.message } : String(err) });
-    } finally {
-      this.running = false;
-    }
+  /** Before the database closes: no new tick, and the one in flight finishes. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

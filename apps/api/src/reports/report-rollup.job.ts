@@ -13,7 +13,7 @@
  * about one row write per contact, not one per contact and grain. Only the instance holding the advisory lock runs it. The job runs
  * every REFRESH_MS; a report also brings the roll-ups up to date before it reads them.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { advanceFeed } from '../../../../libs/reports/src/feed.js';
 import { contactFacts, isFinished, type ContactFact, type TimelineEvent } from '../../../../libs/reports/src/contact-facts.js';
@@ -21,6 +21,7 @@ import { REPEAT_WINDOW_DAYS } from '../../../../libs/reports/src/figures.js';
 import { RollupDelta, emptyMetrics } from '../../../../libs/reports/src/rollup.js';
 import { splitSpan } from '../../../../libs/reports/src/agent-time.js';
 import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
+import { IntervalJob } from '../common/interval-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingCatalog } from '../routing/routing-catalog.js';
 import type { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
@@ -81,9 +82,10 @@ export class RefreshReportRollups {
   /**
    * Reads the feeds up to their heads (or `maxBatches` batches each). Null-safe with several instances.
    * `batchSize` (default `this.batchSize`) bounds the events of one batch; `yieldBetween` lets the
-   * event loop serve requests between batches (the scheduled job: see ReportRollupJob.STEP_EVENTS).
+   * event loop serve requests between batches and within them (the scheduled job: see
+   * ReportRollupJob.STEP_EVENTS); `stop` ends the run after the batch in flight (shutdown).
    */
-  async execute(maxBatches = Number.POSITIVE_INFINITY, opts: { batchSize?: number; yieldBetween?: boolean } = {}): Promise<RefreshResult> {
+  async execute(maxBatches = Number.POSITIVE_INFINITY, opts: { batchSize?: number; yieldBetween?: boolean; stop?: () => boolean } = {}): Promise<RefreshResult> {
     const size = opts.batchSize ?? this.batchSize;
     const slicer = new Slicer(opts.yieldBetween === true);
     const out = await this.repo.exclusively(REPORTS_JOB_LOCK, async () => {
@@ -102,13 +104,13 @@ export class RefreshReportRollups {
         }
         total.events += r.events;
         total.facts += r.facts;
-        if (r.events < size) break;
+        if (r.events < size || opts.stop?.()) break;
         await slicer.now();
       }
       for (let i = 0; i < maxBatches; i++) {
         const n = await this.repo.transaction((tx) => this.stateBatch(tx, size, slicer));
         total.spans += n;
-        if (n < size) break;
+        if (n < size || opts.stop?.()) break;
         await slicer.now();
       }
       return total;
@@ -244,7 +246,7 @@ export class RefreshReportRollups {
  * up before it reads).
  */
 @Injectable()
-export class ReportRollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /**
    * Every second: the same work in five times smaller bursts than every 5 s (at 270 decisions/s a
    * 5-second run held ~0.3 s of the API's and ~0.3 s of PostgreSQL's CPU at once, which showed in the
@@ -261,33 +263,24 @@ export class ReportRollupJob implements OnApplicationBootstrap, OnApplicationShu
    * every few milliseconds within a batch (Slicer), so a large batch does not hold routing requests.
    */
   static readonly STEP_EVENTS = 5_000;
-  private readonly logger = new Logger('ReportRollupJob');
-  private running = false;
+  private readonly job: IntervalJob;
 
   constructor(
     private readonly refresh: RefreshReportRollups,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.job = new IntervalJob(scheduler, 'report-rollups', new Logger('ReportRollupJob'), (job) =>
+      this.refresh.execute(Number.POSITIVE_INFINITY, { batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize), yieldBetween: true, stop: () => job.stopping }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.reportJobs === false) return;
-    this.scheduler.addInterval('report-rollups', setInterval(() => void this.run(), ReportRollupJob.REFRESH_MS));
+    if (this.config.reportJobs !== false) this.job.start(ReportRollupJob.REFRESH_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'report-rollups')) this.scheduler.deleteInterval('report-rollups');
-  }
-
-  private async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.refresh.execute(Number.POSITIVE_INFINITY, { batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize), yieldBetween: true });
-    } catch (err) {
-      this.logger.error({ msg: 'report roll-up refresh failed', err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
-    } finally {
-      this.running = false;
-    }
+  /** Before the database closes: no new run, and the batch in flight commits. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { IntervalJob } from '../common/interval-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingEngine } from './routing-engine.js';
 
@@ -11,35 +12,24 @@ import { RoutingEngine } from './routing-engine.js';
  * Switched off with ROUTING_JOBS=false (tests drive `RoutingEngine.tick` with their own clock).
  */
 @Injectable()
-export class RoutingJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RoutingJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   static readonly INTERVAL_MS = 1000;
-  private readonly logger = new Logger('RoutingJobs');
-  private running = false;
+  private readonly job: IntervalJob;
 
   constructor(
-    private readonly engine: RoutingEngine,
-    private readonly scheduler: SchedulerRegistry,
+    engine: RoutingEngine,
+    scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.job = new IntervalJob(scheduler, 'routing-tick', new Logger('RoutingJobs'), () => engine.tick());
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.routingJobs === false) return;
-    this.scheduler.addInterval('routing-tick', setInterval(() => void this.run(), RoutingJobs.INTERVAL_MS));
+    if (this.config.routingJobs !== false) this.job.start(RoutingJobs.INTERVAL_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', 'routing-tick')) this.scheduler.deleteInterval('routing-tick');
-  }
-
-  private async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.engine.tick();
-    } catch (err) {
-      this.logger.error({ msg: 'routing tick failed', err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
-    } finally {
-      this.running = false;
-    }
+  /** Before the database closes: no new tick, and the one in flight finishes. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }
