@@ -257,12 +257,13 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
   /**
    * Events (and agent-state spans) per batch of a scheduled run: one transaction, and one upsert of
    * each roll-up row the batch touches. Batches of 100 re-wrote the same day, week, month and
-   * quarter rows ~50 times as often as batches of 5,000, and the job fell behind the load
-   * (bench:routing, 64 clients: it needed 6–10 s after a 10 s loop to catch up, ~2.5 ms of CPU per
-   * decision; with 5,000 under 1 s and ~0.4 ms). The roll-up's JavaScript yields to the event loop
-   * every few milliseconds within a batch (Slicer), so a large batch does not hold routing requests.
+   * quarter rows many times over, and the job fell behind the load (bench:routing, 64 clients: it
+   * needed 6-10 s after a 10 s loop to catch up, ~2.5 ms of CPU per decision). With 1,000 it keeps up
+   * (under 1 s) at ~0.4 ms. Larger batches (5,000) cost no less in alternated runs and made the
+   * open loop's p99 at 200 decisions/s worse (50-97 ms against 25-79 ms): each batch's statements
+   * take a core at once. The JavaScript of a batch yields to requests every few milliseconds (Slicer).
    */
-  static readonly STEP_EVENTS = 5_000;
+  static readonly STEP_EVENTS = 1_000;
   private readonly job: IntervalJob;
 
   constructor(
