@@ -259,7 +259,7 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
    * each roll-up row the batch touches. Batches of 100 re-wrote the same day, week, month and
    * quarter rows many times over, and the job fell behind the load (bench:routing, 64 clients: it
    * needed 6-10 s after a 10 s loop to catch up, ~2.5 ms of CPU per decision). With 1,000 it keeps up
-   * (under 1 s) at ~0.4 ms. Larger batches (5,000) cost no less in alternated runs and made the
+   * (under 1 s) at ~0.5-0.8 ms per decision. Larger batches (5,000) cost no less in alternated runs and made the
    * open loop's p99 at 200 decisions/s worse (50-97 ms against 25-79 ms): each batch's statements
    * take a core at once. The JavaScript of a batch yields to requests every few milliseconds (Slicer).
    */
