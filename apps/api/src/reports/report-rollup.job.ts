@@ -45,9 +45,7 @@ class Slicer {
   constructor(private readonly enabled: boolean) {}
 
   async due(): Promise<void> {
-    if (!this.enabled || performance.now() - this.last < SLICE_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.last = performance.now();
+    if (this.enabled && performance.now() - this.last >= SLICE_MS) await this.now();
   }
 
   /** Yields now (between batches). */
