@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { DeliverSurveyInvitations, SampleEndedContacts } from '../../apps/api/src/feedback/feedback.use-cases.js';
+import { FeedbackRepository } from '../../libs/persistence/src/repositories/feedback.repository.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { buildFeedbackWorld, type FeedbackWorld } from './feedback-world.js';
 
@@ -207,5 +208,25 @@ describe('feedback: sampling ended contacts, invitations through the outbox, ans
     const before = gw.received.length;
     expect(await deliver.execute(new Date(w.now().getTime() + 3_600_000))).toMatchObject({ sent: 0, retried: 0 });
     expect(gw.received.length).toBe(before);
+  });
+
+  it('takes the candidates oldest first, a batch at a time, and each once across concurrent batches', async () => {
+    await sample.execute(w.now()); // whatever earlier tests left
+    const repo = t.app.get(FeedbackRepository);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await w.call(`fb-order-${i}`, `+35840222000${i}`));
+    // ended in the reverse order of their creation, one minute apart
+    for (const [i, id] of ids.entries()) await db.query(`UPDATE survey_candidates SET ended_at = $2 WHERE contact_id = $1`, [id, new Date(w.now().getTime() - i * 60_000)]);
+    const oldestFirst = [...ids].reverse();
+    const take = async (limit: number) => {
+      let seen: string[] = [];
+      await repo.sampleBatch(limit, (candidates) => ((seen = candidates.map((c) => c.contactId)), []));
+      return seen;
+    };
+    expect(await take(2)).toEqual(oldestFirst.slice(0, 2));
+    expect(await take(2)).toEqual(oldestFirst.slice(2, 4));
+    const [a, b] = await Promise.all([take(2), take(2)]);
+    expect([...a, ...b].sort()).toEqual(oldestFirst.slice(4).sort());
+    expect(await db.query(`SELECT count(*)::int AS n FROM survey_candidates`)).toEqual([{ n: 0 }]);
   });
 });

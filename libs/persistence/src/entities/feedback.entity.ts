@@ -57,6 +57,7 @@ export class FeedbackQueueRateEntity {
 
 /** An ended contact not yet sampled; written by the trigger contacts_feedback_ended, consumed by the sampling job. */
 @Entity({ name: 'survey_candidates' })
+@Index('survey_candidates_ended_idx', ['endedAt', 'contactId'])
 export class SurveyCandidateEntity {
   @PrimaryColumn({ name: 'contact_id', type: 'uuid' })
   contactId: string;

@@ -209,15 +209,21 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
     return this.dataSource.transaction(async (m) => {
       const { rows } = await run(
         m,
-        `SELECT sc.contact_id, sc.ended_at, c.channel, c.queue_id, c.agent_id, c.customer_id, (c.status = 'ended' AND c.agent_id IS NOT NULL) AS ended,
+        // The candidates first (through survey_candidates_ended_idx), then only their contacts by key:
+        // joining before the limit read every contact ever routed, per batch.
+        `WITH sc AS (
+           SELECT contact_id, ended_at FROM survey_candidates
+           ORDER BY ended_at, contact_id
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED
+         )
+         SELECT sc.contact_id, sc.ended_at, c.channel, c.queue_id, c.agent_id, c.customer_id, (c.status = 'ended' AND c.agent_id IS NOT NULL) AS ended,
            (cu.phone_number IS NOT NULL OR (cu.external_ref IS NOT NULL AND cu.external_ref NOT LIKE '${ERASED_REF_PREFIX}%')) AS reachable,
            (SELECT max(s.invited_at) FROM surveys s WHERE s.customer_id = c.customer_id) AS last_invited_at
-         FROM survey_candidates sc
+         FROM sc
          JOIN contacts c ON c.id = sc.contact_id
          LEFT JOIN customers cu ON cu.id = c.customer_id
-         ORDER BY sc.ended_at, sc.contact_id
-         LIMIT $1
-         FOR UPDATE OF sc SKIP LOCKED`,
+         ORDER BY sc.ended_at, sc.contact_id`,
         [limit],
       );
       if (rows.length === 0) return { considered: 0, invited: 0 };
