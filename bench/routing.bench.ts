@@ -39,7 +39,7 @@
  * and the contact update on answer), BENCH_WITHOUT_FOREIGN_KEYS=true (experiment: drops the routing tables' foreign keys).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
@@ -166,6 +166,8 @@ async function startApi(dbUrl: string, migrate: boolean): Promise<ChildProcess> 
     env: { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: ADMIN_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json', DATABASE_POOL_SIZE: String(POOL_SIZE), SEED_DEMO_DATA: 'never', MIGRATIONS_RUN: String(migrate), ROUTING_ENGINE: ENGINE },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // BENCH_API_LOG=<file>: the API's JSON log, to line up its jobs with the latency log.
+  if (process.env.BENCH_API_LOG) child.stdout!.pipe(createWriteStream(process.env.BENCH_API_LOG, { flags: 'a' }));
   await listening(child, 'API');
   return child;
 }

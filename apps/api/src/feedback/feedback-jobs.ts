@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliverSurveyInvitations, SampleEndedContacts } from './feedback.use-cases.js';
 
 /**
- * Every 15 seconds: sample the contacts that ended (one instance at a time, advisory lock), then
+ * Every 15 seconds: sample the contacts that ended (one instance at a time, advisory lock; paced, so a
+ * backlog does not take a core in one burst), then
  * deliver due invitations (every instance may; SKIP LOCKED hands each to one). Off with
  * FEEDBACK_JOBS=false (tests call the use cases with their own clock).
  */
@@ -20,8 +21,8 @@ export class FeedbackJobs implements OnApplicationBootstrap, BeforeApplicationSh
     scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.job = new IntervalJob(scheduler, 'feedback-tick', new Logger('FeedbackJobs'), async () => {
-      await sample.execute();
+    this.job = new IntervalJob(scheduler, 'feedback-tick', new Logger('FeedbackJobs'), async (job) => {
+      await sample.execute(undefined, { pace: true, stopping: () => job.stopping });
       await deliver.execute();
     });
   }
