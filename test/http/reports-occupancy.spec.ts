@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
 import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { RefreshReportRollups } from '../../apps/api/src/reports/report-rollup.job.js';
-import { periodEnd, periodStart } from '../../libs/reports/src/periods.js';
+import { periodEnd, periodLabel, periodStart } from '../../libs/reports/src/periods.js';
 import { localDateOf } from '../../libs/calendar/src/time-zone.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { buildRoutingWorld, type RoutingWorld } from '../routing/routing-world.js';
@@ -134,6 +134,18 @@ describe('reports: occupancy from agent states and handled contacts', () => {
     if (days.length === 1) expect(got[days[0]]).toBe(0.22);
     // The agent handled both chats that day.
     expect(res.body.rows.reduce((n: number, r: { answered: number }) => n + r.answered, 0)).toBe(2);
+  });
+
+  it("adds the agent's weeks, months and quarters up from the stored day rows", async () => {
+    const first = localDateOf(T - 1200_000, 'Europe/Helsinki');
+    const last = localDateOf(T + 600_000, 'Europe/Helsinki');
+    for (const period of ['week', 'month', 'quarter'] as const) {
+      const res = await t.http.get('/v1/reports/contacts').query({ from: first, to: last, period, groupBy: 'agent', agentId: agent }).set(...mgr).expect(200);
+      const rows = res.body.rows as { periodStart: string; period: string; answered: number; occupancy: number | null }[];
+      expect(rows.reduce((n, r) => n + r.answered, 0)).toBe(2);
+      // 330 s occupied of 1,500 s staffed, in one period unless the scenario straddles its boundary
+      if (periodStart(T - 1200_000, period) === periodStart(T + 600_000, period)) expect(rows).toEqual([expect.objectContaining({ periodStart: new Date(periodStart(T, period)).toISOString(), period: periodLabel(periodStart(T, period), period), answered: 2, occupancy: 0.22 })]);
+    }
   });
 
   it('leaves occupancy out when the agent rows are filtered by queue (state time belongs to no queue)', async () => {

@@ -20,8 +20,8 @@ export interface PeriodTime {
   occupiedSeconds: number;
 }
 
-/** The staffed and occupied seconds of one span in every period of every grain it overlaps. */
-export function splitSpan(span: StateSpan, timeZone = REPORT_TIME_ZONE): PeriodTime[] {
+/** The staffed and occupied seconds of one span in every period of every grain (of `grains`) it overlaps. */
+export function splitSpan(span: StateSpan, timeZone = REPORT_TIME_ZONE, grains: readonly Grain[] = GRAINS): PeriodTime[] {
   const staffed = (STAFFED_STATES as readonly string[]).includes(span.state);
   if (!staffed) return [];
   const occupied = (OCCUPIED_STATES as readonly string[]).includes(span.state);
@@ -29,7 +29,7 @@ export function splitSpan(span: StateSpan, timeZone = REPORT_TIME_ZONE): PeriodT
   const to = span.to.getTime();
   const out: PeriodTime[] = [];
   if (to <= from) return out;
-  for (const grain of GRAINS) {
+  for (const grain of grains) {
     for (let s = periodStart(from, grain, timeZone); s < to; ) {
       const e = periodEnd(s, grain, timeZone);
       const secs = (Math.min(e, to) - Math.max(s, from)) / 1000;

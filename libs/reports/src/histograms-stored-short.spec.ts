@@ -42,7 +42,7 @@ describe('histograms kept only up to their last non-empty bucket', () => {
     expect(month.answeredWaitHistogram.length).toBeLessThan(HISTOGRAM_BUCKETS);
   });
 
-  it('adds every figure of a contribution to the rows of all five grains', () => {
+  it('adds every figure of a contribution to the rows of all its grains: five for a queue, interval and day for an agent', () => {
     const m = emptyMetrics();
     [...COUNTER_FIELDS, ...SUM_FIELDS].forEach((f, i) => {
       m[f] = i + 1;
@@ -50,9 +50,12 @@ describe('histograms kept only up to their last non-empty bucket', () => {
     m.longestWaitSeconds = 77;
     addToHistogram(m.replyHistogram, 4000);
     const delta = new RollupDelta();
-    delta.addAgent(new Date('2026-11-23T08:00:00Z'), 'agent', 'queue', m);
-    delta.addAgent(new Date('2026-11-23T08:01:00Z'), 'agent', 'queue', m);
-    expect(delta.agentRows.size).toBe(5);
-    for (const row of delta.agentRows.values()) expect(row.metrics).toEqual({ ...mergeMetrics(mergeMetrics(emptyMetrics(), m), m), longestWaitSeconds: 77 });
+    for (const at of ['2026-11-23T08:00:00Z', '2026-11-23T08:01:00Z']) {
+      delta.addAgent(new Date(at), 'agent', 'queue', m);
+      delta.addQueue(new Date(at), 'queue', m);
+    }
+    expect([...delta.queueRows.values()].map((r) => r.key.grain)).toEqual(['interval', 'day', 'week', 'month', 'quarter']);
+    expect([...delta.agentRows.values()].map((r) => r.key.grain)).toEqual(['interval', 'day']);
+    for (const row of [...delta.queueRows.values(), ...delta.agentRows.values()]) expect(row.metrics).toEqual({ ...mergeMetrics(mergeMetrics(emptyMetrics(), m), m), longestWaitSeconds: 77 });
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { AgentShare, ContactFact } from './contact-facts.js';
 import { emptyHistogram, addToHistogram, mergeHistogram, type Histogram } from './histogram.js';
-import { GRAINS, periodStart, type Grain, REPORT_TIME_ZONE } from './periods.js';
+import { AGENT_ROLLUP_GRAINS, GRAINS, periodStart, type Grain, REPORT_TIME_ZONE } from './periods.js';
 
 export interface RollupMetrics {
   offered: number;
@@ -201,7 +201,8 @@ function addContribution(into: RollupMetrics, m: RollupMetrics, buckets: SparseB
 /**
  * Accumulates the contributions of a batch of contacts per row key (grain, period, queue or agent
  * and queue), so a batch is written with one multi-row upsert per table however many contacts it
- * holds. A contribution is added to the five rows of its grains by its non-empty buckets only.
+ * holds. A contribution is added to the rows of its grains (five for a queue; interval and day for an
+ * agent, see AGENT_ROLLUP_GRAINS) by its non-empty buckets only.
  */
 export class RollupDelta {
   readonly queueRows = new Map<string, { key: QueueRowKey; metrics: RollupMetrics }>();
@@ -239,8 +240,8 @@ export class RollupDelta {
   addAgent(at: Date, agentId: string, queueId: string, m: RollupMetrics): void {
     const starts = this.periodStarts(at);
     const buckets = sparseBuckets(m);
-    GRAINS.forEach((grain, g) => {
-      const start = starts[g];
+    AGENT_ROLLUP_GRAINS.forEach((grain) => {
+      const start = starts[GRAINS.indexOf(grain)];
       const id = `${grain}|${start}|${agentId}|${queueId}`;
       let row = this.agentRows.get(id);
       if (!row) {

@@ -33,7 +33,7 @@ export interface AppConfig {
   routingAdvertiseUrl?: string | null;
   /** Run the routing engine's scheduled jobs (offer timeouts, wrap-up ends, sweeps); default true. */
   routingJobs?: boolean;
-  /** Keep the report roll-ups up to date every 15 seconds (REPORT_JOBS); default true. */
+  /** Keep the report roll-ups up to date every second (REPORT_JOBS); default true. */
   reportJobs?: boolean;
   /** Run the intraday forecast check every 15 minutes (FORECAST_JOB_ENABLED). */
   forecastJobEnabled: boolean;

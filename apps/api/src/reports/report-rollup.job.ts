@@ -20,6 +20,7 @@ import { contactFacts, isFinished, type ContactFact, type TimelineEvent } from '
 import { REPEAT_WINDOW_DAYS } from '../../../../libs/reports/src/figures.js';
 import { RollupDelta, emptyMetrics } from '../../../../libs/reports/src/rollup.js';
 import { splitSpan } from '../../../../libs/reports/src/agent-time.js';
+import { AGENT_ROLLUP_GRAINS, REPORT_TIME_ZONE } from '../../../../libs/reports/src/periods.js';
 import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { IntervalJob } from '../common/interval-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -221,7 +222,7 @@ export class RefreshReportRollups {
     for (let i = 0; i < spans.length; i++) {
       await slicer.due();
       const s = spans[i];
-      for (const p of splitSpan({ state: s.state, from: s.startedAt, to: s.endedAt })) {
+      for (const p of splitSpan({ state: s.state, from: s.startedAt, to: s.endedAt }, REPORT_TIME_ZONE, AGENT_ROLLUP_GRAINS)) {
         const key = `${p.grain}|${p.periodStart}|${s.agentId}`;
         let row = rows.get(key);
         if (!row) {

@@ -3,7 +3,7 @@ import { unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
 import { backlogByAge } from '../../../../libs/reports/src/backlog.js';
 import { contactFigures, firstResponseFigures, REPEAT_WINDOW_DAYS, replyFigures, resolutionFigures } from '../../../../libs/reports/src/figures.js';
-import { periodEnd, periodLabel, periodStart, REPORT_TIME_ZONE, startOfLocalDate, type Grain } from '../../../../libs/reports/src/periods.js';
+import { agentRollupSource, periodEnd, periodLabel, periodStart, REPORT_TIME_ZONE, startOfLocalDate, type Grain } from '../../../../libs/reports/src/periods.js';
 import { emptyMetrics, mergeMetrics, type RollupMetrics } from '../../../../libs/reports/src/rollup.js';
 import { ReportsRepository, type MetricsRow, type ReportQueueInfo } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { RoutingClock } from '../routing/routing-clock.js';
@@ -61,14 +61,17 @@ export class LoadReportRows {
       sums.set(key, row);
     };
     if (groupBy === 'agent' || q.agentId) {
+      // Agents' weeks, months and quarters are added up from their day rows (AGENT_ROLLUP_GRAINS).
+      const source = agentRollupSource(grain);
       const rows = await this.repo.agentRollups({
-        grain, from: new Date(from), to: new Date(to), agentIds: q.agentId ? [q.agentId] : undefined,
+        grain: source, from: new Date(from), to: new Date(to), agentIds: q.agentId ? [q.agentId] : undefined,
         queueIds: filtered ? chosen.map((x) => x.id) : undefined,
       });
       for (const r of rows) {
         const queue = byId.get(r.queueId);
-        if (groupBy === 'agent') add(r.periodStart, r.agentId, r.agentId, r);
-        else if (queue) add(r.periodStart, ...groupOf(queue, groupBy), r);
+        const start = source === grain ? r.periodStart : new Date(periodStart(r.periodStart.getTime(), grain));
+        if (groupBy === 'agent') add(start, r.agentId, r.agentId, r);
+        else if (queue) add(start, ...groupOf(queue, groupBy), r);
       }
     } else {
       const rows = await this.repo.queueRollups({ grain, from: new Date(from), to: new Date(to), queueIds: filtered ? chosen.map((x) => x.id) : undefined });
