@@ -198,6 +198,9 @@ function addContribution(into: RollupMetrics, m: RollupMetrics, buckets: SparseB
   }
 }
 
+/** Where each stored agent grain's period start is in `RollupDelta`'s per-interval starts (one per grain of GRAINS). */
+const AGENT_GRAIN_INDEX = AGENT_ROLLUP_GRAINS.map((g) => GRAINS.indexOf(g));
+
 /**
  * Accumulates the contributions of a batch of contacts per row key (grain, period, queue or agent
  * and queue), so a batch is written with one multi-row upsert per table however many contacts it
@@ -240,8 +243,8 @@ export class RollupDelta {
   addAgent(at: Date, agentId: string, queueId: string, m: RollupMetrics): void {
     const starts = this.periodStarts(at);
     const buckets = sparseBuckets(m);
-    AGENT_ROLLUP_GRAINS.forEach((grain) => {
-      const start = starts[GRAINS.indexOf(grain)];
+    AGENT_ROLLUP_GRAINS.forEach((grain, g) => {
+      const start = starts[AGENT_GRAIN_INDEX[g]];
       const id = `${grain}|${start}|${agentId}|${queueId}`;
       let row = this.agentRows.get(id);
       if (!row) {

@@ -93,7 +93,7 @@ export class SampleEndedContacts {
       const queueRate = new Map(settings.queueRates.map((q) => [q.queueId, q.rate]));
       let considered = 0;
       let invited = 0;
-      for (; batches < 100; ) {
+      while (batches < 100) {
         const t0 = performance.now();
         const r = await this.feedback.sampleBatch(SampleEndedContacts.BATCH, (candidates) => this.decide(candidates, settings, queueRate, now));
         batches++;
