@@ -8,7 +8,7 @@
  *    (1 in 17), chat and email completed; customers repeat (FCR).
  * 3. The roll-ups are built by the production job (RefreshReportRollups, the same code the API runs)
  *    from contact_events after the watermark, and the build is timed.
- * 4. Report use cases timed (median of 5 runs each): a year by month per queue, a quarter by agent,
+ * 4. Report use cases timed (median of 5 runs each): a year by month per queue, a quarter by agent, a year by month by agent,
  *    a day by 15-minute interval per queue, the year by month as CSV, first-contact resolution by
  *    month. Next to them, in the same run: `SELECT count(*) FROM contacts` and the year-by-month
  *    figures computed by scanning contacts (what the roll-ups avoid).
@@ -155,6 +155,8 @@ async function main(): Promise<void> {
     const resolution = new GetResolutionReport(load, clock);
     const yearByMonth = () => contacts.execute({ from: '2025-11-24', to: '2026-11-23', period: 'month', groupBy: 'queue', thresholdSeconds: 30, shortAbandonSeconds: 5 });
     const quarterByAgent = () => contacts.execute({ from: '2026-07-01', to: '2026-09-30', period: 'quarter', groupBy: 'agent' });
+    // Agents' months are added up from their day rows (AGENT_ROLLUP_GRAINS): a year of them is the most such a report reads.
+    const yearByMonthByAgent = () => contacts.execute({ from: '2025-11-24', to: '2026-11-23', period: 'month', groupBy: 'agent' });
     const dayByInterval = () => contacts.execute({ from: '2026-03-16', to: '2026-03-16', period: 'interval', groupBy: 'queue' });
     const yearCsv = async () => {
       const r = await yearByMonth();
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
     const figures = {
       yearByMonth: await median(yearByMonth),
       quarterByAgent: await median(quarterByAgent),
+      yearByMonthByAgent: await median(yearByMonthByAgent),
       dayByInterval: await median(dayByInterval),
       yearCsv: await median(yearCsv),
       fcrByMonth: await median(fcrByMonth),
@@ -179,10 +182,16 @@ async function main(): Promise<void> {
         FROM contacts GROUP BY 1, 2`),
       3,
     );
-    const rowsOf = { yearByMonth: check.rows.length, quarterByAgent: (await quarterByAgent()).rows.length, dayByInterval: (await dayByInterval()).rows.length };
+    const rowsOf = {
+      yearByMonth: check.rows.length,
+      quarterByAgent: (await quarterByAgent()).rows.length,
+      yearByMonthByAgent: (await yearByMonthByAgent()).rows.length,
+      dayByInterval: (await dayByInterval()).rows.length,
+    };
     console.log('\nreport (use case, incl. the incremental catch-up)         median of 5');
     console.log(`  year by month per queue (${rowsOf.yearByMonth} rows)                     ${ms(figures.yearByMonth)}`);
     console.log(`  quarter by agent (${rowsOf.quarterByAgent} rows)                          ${ms(figures.quarterByAgent)}`);
+    console.log(`  year by month by agent (${rowsOf.yearByMonthByAgent} rows)                   ${ms(figures.yearByMonthByAgent)}`);
     console.log(`  a day by 15-minute interval per queue (${rowsOf.dayByInterval} rows)       ${ms(figures.dayByInterval)}`);
     console.log(`  year by month per queue as CSV                            ${ms(figures.yearCsv)}`);
     console.log(`  first-contact resolution, year by month per channel       ${ms(figures.fcrByMonth)}`);

@@ -11,7 +11,7 @@ import { RoutingOwner1795470000000 } from './1795470000000-routing-owner.js';
 import { SetBasedWriterChecks1795480000000 } from './1795480000000-set-based-writer-checks.js';
 import { ContactExplanationOutOfLine1795490000000 } from './1795490000000-contact-explanation-out-of-line.js';
 import { SurveyCandidatesOrder1795500000000 } from './1795500000000-survey-candidates-order.js';
-import { AgentRollupsDayGrains1795510000000 } from './1795510000000-agent-rollups-day-grains.js';
+import { AgentRollupsFewerGrains1795510000000 } from './1795510000000-agent-rollups-fewer-grains.js';
 
 /** Every migration, oldest first. A new migration file is added here as well. */
-export const MIGRATIONS = [InitialSchema1795305600000, RoutingEngine1795347945365, Forecasting1795392000000, Loans1795430000000, Planning1795440000000, Reports1795450000000, Feedback1795455000000, ReportRollupKeys1795456000000, RoutingWriter1795460000000, RoutingOwner1795470000000, SetBasedWriterChecks1795480000000, ContactExplanationOutOfLine1795490000000, SurveyCandidatesOrder1795500000000, AgentRollupsDayGrains1795510000000];
+export const MIGRATIONS = [InitialSchema1795305600000, RoutingEngine1795347945365, Forecasting1795392000000, Loans1795430000000, Planning1795440000000, Reports1795450000000, Feedback1795455000000, ReportRollupKeys1795456000000, RoutingWriter1795460000000, RoutingOwner1795470000000, SetBasedWriterChecks1795480000000, ContactExplanationOutOfLine1795490000000, SurveyCandidatesOrder1795500000000, AgentRollupsFewerGrains1795510000000];

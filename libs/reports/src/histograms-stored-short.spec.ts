@@ -42,7 +42,7 @@ describe('histograms kept only up to their last non-empty bucket', () => {
     expect(month.answeredWaitHistogram.length).toBeLessThan(HISTOGRAM_BUCKETS);
   });
 
-  it('adds every figure of a contribution to the rows of all its grains: five for a queue, interval and day for an agent', () => {
+  it('adds every figure of a contribution to the rows of all its grains: five for a queue, interval, day and month for an agent', () => {
     const m = emptyMetrics();
     [...COUNTER_FIELDS, ...SUM_FIELDS].forEach((f, i) => {
       m[f] = i + 1;
@@ -55,7 +55,7 @@ describe('histograms kept only up to their last non-empty bucket', () => {
       delta.addQueue(new Date(at), 'queue', m);
     }
     expect([...delta.queueRows.values()].map((r) => r.key.grain)).toEqual(['interval', 'day', 'week', 'month', 'quarter']);
-    expect([...delta.agentRows.values()].map((r) => r.key.grain)).toEqual(['interval', 'day']);
+    expect([...delta.agentRows.values()].map((r) => r.key.grain)).toEqual(['interval', 'day', 'month']);
     for (const row of [...delta.queueRows.values(), ...delta.agentRows.values()]) expect(row.metrics).toEqual({ ...mergeMetrics(mergeMetrics(emptyMetrics(), m), m), longestWaitSeconds: 77 });
   });
 });

@@ -204,8 +204,8 @@ const AGENT_GRAIN_INDEX = AGENT_ROLLUP_GRAINS.map((g) => GRAINS.indexOf(g));
 /**
  * Accumulates the contributions of a batch of contacts per row key (grain, period, queue or agent
  * and queue), so a batch is written with one multi-row upsert per table however many contacts it
- * holds. A contribution is added to the rows of its grains (five for a queue; interval and day for an
- * agent, see AGENT_ROLLUP_GRAINS) by its non-empty buckets only.
+ * holds. A contribution is added to the rows of its grains (five for a queue; interval, day and month
+ * for an agent, see AGENT_ROLLUP_GRAINS) by its non-empty buckets only.
  */
 export class RollupDelta {
   readonly queueRows = new Map<string, { key: QueueRowKey; metrics: RollupMetrics }>();

@@ -61,7 +61,7 @@ export class LoadReportRows {
       sums.set(key, row);
     };
     if (groupBy === 'agent' || q.agentId) {
-      // Agents' weeks, months and quarters are added up from their day rows (AGENT_ROLLUP_GRAINS).
+      // Agents' weeks are added up from their day rows, their quarters from their months (AGENT_ROLLUP_GRAINS).
       const source = agentRollupSource(grain);
       const rows = await this.repo.agentRollups({
         grain: source, from: new Date(from), to: new Date(to), agentIds: q.agentId ? [q.agentId] : undefined,

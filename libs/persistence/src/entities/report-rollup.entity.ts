@@ -40,9 +40,9 @@ export class ReportQueueRollupEntity extends ReportMetricsColumns {
   @PrimaryColumn({ name: 'queue_id', type: 'uuid' }) queueId: string;
 }
 
-/** An agent's figures in one queue for one 15-minute interval or day (weeks, months and quarters are added up from the days when read). */
+/** An agent's figures in one queue for one 15-minute interval, day or month (weeks are added up from the days when read, quarters from the months). */
 @Entity({ name: 'report_agent_rollups' })
-@Check('report_agent_rollups_grain_valid', `grain IN ('interval', 'day')`)
+@Check('report_agent_rollups_grain_valid', `grain IN ('interval', 'day', 'month')`)
 @Check('report_agent_rollups_histograms_valid', HISTOGRAM_CHECK)
 export class ReportAgentRollupEntity extends ReportMetricsColumns {
   @PrimaryColumn({ type: 'text' }) grain: string;

@@ -2,10 +2,10 @@ import { DataSource } from 'typeorm';
 import { openTestDataSource } from '../support/test-database.js';
 
 /**
- * Agent roll-ups are stored for intervals and days only (migration AgentRollupsDayGrains); its down
- * migration rebuilds the week, month and quarter rows of the earlier schema from the day rows.
+ * Agent roll-ups are stored for intervals, days and months (migration AgentRollupsFewerGrains); its
+ * down migration rebuilds the week and quarter rows of the earlier schema from the day rows.
  */
-describe('migration AgentRollupsDayGrains', () => {
+describe('migration AgentRollupsFewerGrains', () => {
   let ds: DataSource;
   let close: () => Promise<void>;
   const agent = '00000000-0000-4000-8000-0000000000a1';
@@ -25,9 +25,9 @@ describe('migration AgentRollupsDayGrains', () => {
       [agent, queue, start, m.offered, m.longest, m.answered, m.reply, m.staffed, grain],
     );
 
-  it('keeps interval and day rows only, and its down migration adds the weeks, months and quarters up from the days', async () => {
+  it('keeps interval, day and month rows only, and its down migration adds the weeks and quarters up from the days', async () => {
     const [last] = await ds.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
-    expect(last.name).toBe('AgentRollupsDayGrains1795510000000');
+    expect(last.name).toBe('AgentRollupsFewerGrains1795510000000');
     await expect(insertRow('week', '2026-03-22T22:00:00Z', { offered: 1, longest: 1, answered: [], reply: [], staffed: 0 })).rejects.toThrow(/report_agent_rollups_grain_valid/);
 
     // Sunday 29 and Monday 30 March 2026 (Helsinki): two ISO weeks, one month; 1 April: the next quarter.
@@ -40,11 +40,9 @@ describe('migration AgentRollupsDayGrains', () => {
     const rows = (await ds.query(
       `SELECT grain, to_char(period_start AT TIME ZONE 'Europe/Helsinki', 'YYYY-MM-DD HH24:MI') AS start, offered, answered, longest_wait_seconds AS longest,
          answered_wait_seconds AS wait, answered_wait_histogram AS hist, reply_histogram AS reply, staffed_seconds AS staffed
-       FROM report_agent_rollups WHERE grain <> 'day' ORDER BY grain, period_start`,
+       FROM report_agent_rollups WHERE grain IN ('week', 'quarter') ORDER BY grain, period_start`,
     )) as unknown[];
     expect(rows).toEqual([
-      { grain: 'month', start: '2026-03-01 00:00', offered: 9, answered: 9, longest: 40, wait: 4.5, hist: [1, 5, 2], reply: [1, 0, 3], staffed: 600 },
-      { grain: 'month', start: '2026-04-01 00:00', offered: 5, answered: 5, longest: 9, wait: 1.5, hist: [1], reply: [], staffed: 400 },
       { grain: 'quarter', start: '2026-01-01 00:00', offered: 9, answered: 9, longest: 40, wait: 4.5, hist: [1, 5, 2], reply: [1, 0, 3], staffed: 600 },
       { grain: 'quarter', start: '2026-04-01 00:00', offered: 5, answered: 5, longest: 9, wait: 1.5, hist: [1], reply: [], staffed: 400 },
       { grain: 'week', start: '2026-03-23 00:00', offered: 2, answered: 2, longest: 40, wait: 1.5, hist: [1, 0, 2], reply: [], staffed: 100 },
@@ -53,5 +51,6 @@ describe('migration AgentRollupsDayGrains', () => {
 
     await ds.runMigrations({ transaction: 'each' });
     expect(await ds.query(`SELECT grain, count(*)::int AS n FROM report_agent_rollups GROUP BY grain`)).toEqual([{ grain: 'day', n: 4 }]);
+    await insertRow('month', '2026-02-28T22:00:00Z', { offered: 9, longest: 40, answered: [1, 5, 2], reply: [1, 0, 3], staffed: 600 }); // allowed
   });
 });
