@@ -25,7 +25,7 @@
  * BENCH_API_NODE_ARGS (extra node flags for the API processes, e.g. `--cpu-prof`), BENCH_KEEP_DATABASE=true,
  * BENCH_QUICK=true (A/B runs: no pgbench reference, no floor, no second open loop; the closed loop with its CPU per decision, and the
  * open loop only when BENCH_OPEN_RATE is set),
- * BENCH_LATENCY_LOG=<file> (each open-loop decision's start and latency, one line each),
+ * BENCH_LATENCY_LOG=<file> (each open-loop decision's start and latency, one line each), BENCH_API_LOG=<file> (the API's JSON log),
  * BENCH_OPEN_RATE (decisions/s offered in the open loop instead of half the closed loop's rate, to compare builds at equal load),
  * BENCH_LOG_SLOW_MS (log_min_duration_statement of the bench database), BENCH_STATEMENT_STATS=true (log_statement_stats:
  * each statement's CPU in the server log), BENCH_DETAIL=true (latency per operation), BENCH_MIX="phone,chat" (flow shares, default "0.7,0.2"; the rest email), BENCH_WITHOUT_FEATURE_TRIGGERS=true
