@@ -136,7 +136,7 @@ describe('reports: occupancy from agent states and handled contacts', () => {
     expect(res.body.rows.reduce((n: number, r: { answered: number }) => n + r.answered, 0)).toBe(2);
   });
 
-  it("adds the agent's weeks, months and quarters up from the stored day rows", async () => {
+  it("gives the agent's weeks (added up from day rows), months and quarters (added up from month rows)", async () => {
     const first = localDateOf(T - 1200_000, 'Europe/Helsinki');
     const last = localDateOf(T + 600_000, 'Europe/Helsinki');
     for (const period of ['week', 'month', 'quarter'] as const) {
@@ -146,6 +146,22 @@ describe('reports: occupancy from agent states and handled contacts', () => {
       // 330 s occupied of 1,500 s staffed, in one period unless the scenario straddles its boundary
       if (periodStart(T - 1200_000, period) === periodStart(T + 600_000, period)) expect(rows).toEqual([expect.objectContaining({ periodStart: new Date(periodStart(T, period)).toISOString(), period: periodLabel(periodStart(T, period), period), answered: 2, occupancy: 0.22 })]);
     }
+  });
+
+  it('leaves the agent-state feed to a later run when asked (the scheduled job reads it every 10 s); the next full run counts it', async () => {
+    const refresh = t.app.get(RefreshReportRollups);
+    await refresh.execute();
+    at(700);
+    await state('available');
+    at(800);
+    await state('offline');
+    const pending = async () =>
+      (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM report_agent_states WHERE id > (SELECT watermark FROM report_feeds WHERE name = 'agent-states')`))[0].n as number;
+    expect(await pending()).toBeGreaterThan(0);
+    expect(await refresh.execute(Number.POSITIVE_INFINITY, { states: false })).toMatchObject({ ran: true, spans: 0 });
+    expect(await pending()).toBeGreaterThan(0);
+    expect((await refresh.execute(Number.POSITIVE_INFINITY, { states: { batchSize: 20_000 } })).spans).toBeGreaterThan(0);
+    expect(await pending()).toBe(0);
   });
 
   it('leaves occupancy out when the agent rows are filtered by queue (state time belongs to no queue)', async () => {

@@ -82,9 +82,13 @@ export class RefreshReportRollups {
    * Reads the feeds up to their heads (or `maxBatches` batches each). Null-safe with several instances.
    * `batchSize` (default `this.batchSize`) bounds the events of one batch; `yieldBetween` lets the
    * event loop serve requests between batches and within them (the scheduled job: see
-   * ReportRollupJob.STEP_EVENTS); `stop` ends the run after the batch in flight (shutdown).
+   * ReportRollupJob.STEP_EVENTS); `stop` ends the run after the batch in flight (shutdown); `states`:
+   * false leaves the agent-state feed for a later run, or gives its batch size.
    */
-  async execute(maxBatches = Number.POSITIVE_INFINITY, opts: { batchSize?: number; yieldBetween?: boolean; stop?: () => boolean } = {}): Promise<RefreshResult> {
+  async execute(
+    maxBatches = Number.POSITIVE_INFINITY,
+    opts: { batchSize?: number; yieldBetween?: boolean; stop?: () => boolean; states?: false | { batchSize: number } } = {},
+  ): Promise<RefreshResult> {
     const size = opts.batchSize ?? this.batchSize;
     const slicer = new Slicer(opts.yieldBetween === true);
     const out = await this.repo.exclusively(REPORTS_JOB_LOCK, async () => {
@@ -106,10 +110,11 @@ export class RefreshReportRollups {
         if (r.events < size || opts.stop?.()) break;
         await slicer.now();
       }
-      for (let i = 0; i < maxBatches; i++) {
-        const n = await this.repo.transaction((tx) => this.stateBatch(tx, size, slicer));
+      const stateSize = opts.states === false ? 0 : (opts.states?.batchSize ?? size);
+      for (let i = 0; stateSize > 0 && i < maxBatches; i++) {
+        const n = await this.repo.transaction((tx) => this.stateBatch(tx, stateSize, slicer));
         total.spans += n;
-        if (n < size || opts.stop?.()) break;
+        if (n < stateSize || opts.stop?.()) break;
         await slicer.now();
       }
       return total;
@@ -263,6 +268,15 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
    * take a core at once. The JavaScript of a batch yields to requests every few milliseconds (Slicer).
    */
   static readonly STEP_EVENTS = 1_000;
+  /**
+   * The agent-state feed (staffed and occupied time) every 10 s, in batches of up to 20,000 spans:
+   * under load every agent changes state every few seconds, so each state batch re-wrote nearly
+   * every agent's interval, day and month rows whatever its size. A report still brings both feeds
+   * up to date before it reads.
+   */
+  static readonly STATES_EVERY_MS = 10_000;
+  static readonly STATE_STEP_SPANS = 20_000;
+  private statesAt = 0;
   private readonly job: IntervalJob;
 
   constructor(
@@ -270,9 +284,16 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
     scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.job = new IntervalJob(scheduler, 'report-rollups', new Logger('ReportRollupJob'), (job) =>
-      this.refresh.execute(Number.POSITIVE_INFINITY, { batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize), yieldBetween: true, stop: () => job.stopping }),
-    );
+    this.job = new IntervalJob(scheduler, 'report-rollups', new Logger('ReportRollupJob'), async (job) => {
+      const states = Date.now() - this.statesAt >= ReportRollupJob.STATES_EVERY_MS;
+      if (states) this.statesAt = Date.now();
+      return this.refresh.execute(Number.POSITIVE_INFINITY, {
+        batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize),
+        yieldBetween: true,
+        stop: () => job.stopping,
+        states: states && { batchSize: ReportRollupJob.STATE_STEP_SPANS },
+      });
+    });
   }
 
   onApplicationBootstrap(): void {
