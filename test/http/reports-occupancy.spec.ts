@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
 import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
-import { RefreshReportRollups } from '../../apps/api/src/reports/report-rollup.job.js';
+import { RefreshReportRollups, REPORTS_JOB_LOCK } from '../../apps/api/src/reports/report-rollup.job.js';
 import { periodEnd, periodLabel, periodStart } from '../../libs/reports/src/periods.js';
 import { localDateOf } from '../../libs/calendar/src/time-zone.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
@@ -162,6 +162,31 @@ describe('reports: occupancy from agent states and handled contacts', () => {
     expect(await pending()).toBeGreaterThan(0);
     expect((await refresh.execute(Number.POSITIVE_INFINITY, { states: { batchSize: 20_000 } })).spans).toBeGreaterThan(0);
     expect(await pending()).toBe(0);
+  });
+
+  it('waits for a roll-up run in flight (lock held elsewhere) before it reads, then catches up itself', async () => {
+    const db = t.app.get(DataSource);
+    const pending = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM report_agent_states WHERE id > (SELECT watermark FROM report_feeds WHERE name = 'agent-states')`))[0].n as number;
+    at(900);
+    await state('available');
+    at(1000);
+    await state('offline');
+    expect(await pending()).toBeGreaterThan(0);
+    const job = db.createQueryRunner(); // stands for the scheduled job of another instance, mid-run
+    await job.connect();
+    try {
+      await job.query('SELECT pg_advisory_lock($1)', [REPORTS_JOB_LOCK]);
+      const day = localDateOf(T, 'Europe/Helsinki');
+      const report = t.http.get('/v1/reports/contacts').query({ from: day, to: day, period: 'day', groupBy: 'agent', agentId: agent }).set(...mgr).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await pending()).toBeGreaterThan(0); // the report is waiting, not reading stale figures
+      await job.query('SELECT pg_advisory_unlock($1)', [REPORTS_JOB_LOCK]);
+      expect((await report).status).toBe(200);
+      expect(await pending()).toBe(0);
+    } finally {
+      await job.release();
+    }
   });
 
   it('leaves occupancy out when the agent rows are filtered by queue (state time belongs to no queue)', async () => {

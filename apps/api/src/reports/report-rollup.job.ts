@@ -124,6 +124,22 @@ export class RefreshReportRollups {
   }
 
   /**
+   * A report's catch-up before it reads: the feeds brought up to date (at most `maxBatches` batches
+   * each). When the scheduled job (here or on another instance) holds the lock, its run may not have
+   * committed what the report must show, so this waits for the run to end (polling; no connection is
+   * held while waiting, so waiting reports cannot starve the job of the pool) and then catches up
+   * itself. After `waitMs` the report reads what is there.
+   */
+  async catchUp(maxBatches = 20, waitMs = 10_000): Promise<RefreshResult> {
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      const r = await this.execute(maxBatches);
+      if (r.ran || performance.now() >= deadline) return r;
+      await new Promise<void>((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /**
    * The business calendars of the email queues, read before a batch's transaction opens and passed
    * in: the catalog reads through the pool, which on the embedded database (one session) would wait
    * for the open transaction for ever.

@@ -45,7 +45,7 @@ export class LoadReportRows {
     const grain = q.period ?? 'day';
     const groupBy: GroupBy = q.groupBy ?? 'queue';
     const { from, to } = this.range(q, grain);
-    await this.refresh.execute(20);
+    await this.refresh.catchUp();
     const queues = await this.repo.queues();
     const byId = new Map<string, ReportQueueInfo>(queues.map((x) => [x.id, x]));
     const chosen = queues.filter(
@@ -182,7 +182,7 @@ export class GetEmailBacklog {
   ) {}
 
   async execute(q: BacklogQueryDto): Promise<BacklogReportDto> {
-    await this.refresh.execute(20);
+    await this.refresh.catchUp();
     const now = this.clock.now();
     const queues = (await this.repo.queues()).filter((x) => x.channel === 'email' && (!q.queueId || x.id === q.queueId));
     const items = await this.repo.emailBacklog(queues.map((x) => x.id));
