@@ -2,16 +2,19 @@
  * Keeps the report roll-ups up to date from the contact timelines, incrementally:
  * - the `contact-events` feed: events after the watermark name the contacts that changed; each
  *   finished contact not yet counted gets its facts (libs/reports contactFacts) and its contribution
- *   is added to the queue and agent rows of every grain; the repeat-contact check flags earlier
+ *   is added to the queue rows of every grain and to the agent rows of AGENT_ROLLUP_GRAINS (an agent's
+ *   weeks and quarters are added up when read); the repeat-contact check flags earlier
  *   contacts of the same customer; open emails are kept in the backlog table;
- * - the `agent-states` feed: agent state spans (trigger on agent_presence) add staffed and occupied
+ * - the `agent-states` feed: agent state spans (written by the routing writer, or by the trigger on
+ *   agent_presence for other writers) add staffed and occupied
  *   seconds to the agents' rows for occupancy.
  * One batch (up to `batchSize` events) is one transaction (facts, roll-ups and the watermark
  * together), so a crash never counts a contact twice or loses one. Within a batch the contributions
  * of all its contacts are summed in memory per roll-up row (grain × period × queue, or × agent and
  * queue: RollupDelta) and written with one multi-row upsert per table, so a backfill of a year costs
- * about one row write per contact, not one per contact and grain. Only the instance holding the advisory lock runs it. The job runs
- * every REFRESH_MS; a report also brings the roll-ups up to date before it reads them.
+ * about one row write per contact, not one per contact and grain. Only the instance holding the advisory lock runs it. The job reads
+ * the contact feed every REFRESH_MS and the agent-state feed every STATES_EVERY_MS; a report also brings both up to date
+ * before it reads them (waiting for a run in flight: catchUp).
  */
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -275,7 +278,7 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
    */
   static readonly REFRESH_MS = 1_000;
   /**
-   * Events (and agent-state spans) per batch of a scheduled run: one transaction, and one upsert of
+   * Events per batch of a scheduled run: one transaction, and one upsert of
    * each roll-up row the batch touches. Batches of 100 re-wrote the same day, week, month and
    * quarter rows many times over, and the job fell behind the load (bench:routing, 64 clients: it
    * needed 6-10 s after a 10 s loop to catch up, ~2.5 ms of CPU per decision). With 1,000 it keeps up
@@ -301,8 +304,9 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.job = new IntervalJob(scheduler, 'report-rollups', new Logger('ReportRollupJob'), async (job) => {
-      const states = Date.now() - this.statesAt >= ReportRollupJob.STATES_EVERY_MS;
-      if (states) this.statesAt = Date.now();
+      const now = Date.now();
+      const states = now - this.statesAt >= ReportRollupJob.STATES_EVERY_MS;
+      if (states) this.statesAt = now;
       return this.refresh.execute(Number.POSITIVE_INFINITY, {
         batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize),
         yieldBetween: true,
