@@ -36,7 +36,11 @@
  * reach here; BENCH_CEILING_FLUSHES = group writes in flight, default 1), BENCH_TARGET=batched (the same server
  * writing the rows Vuoro's engine writes — contact, reservation, timeline, presence, customer — into the
  * migrated schema in batches: the write path of an in-memory engine; BENCH_CEILING_LEAN=true: without reservation rows
- * and the contact update on answer), BENCH_WITHOUT_FOREIGN_KEYS=true (experiment: drops the routing tables' foreign keys).
+ * and the contact update on answer), BENCH_WITHOUT_FOREIGN_KEYS=true (experiment: drops the routing tables' foreign keys),
+ * BENCH_SQL (experiment: SQL run on the bench database once the world is built, e.g. a schema variant), BENCH_WAL_RANGE=true
+ * (prints the closed loop's WAL positions, for `pg_waldump --stats=record -s … -e …`; keep the segments with wal_keep_size).
+ * Every run prints the WAL written per decision (closed loop and the roll-ups' catch-up): a count of the rows and index
+ * entries written, steady where CPU times move with the machine's load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -389,6 +393,27 @@ function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs
   };
 }
 
+/** The server's current write-ahead log position (server-wide: nothing else writes during a bench). */
+async function walPosition(db: string): Promise<string> {
+  const c = new pg.Client({ connectionString: urlFor(db) });
+  await c.connect();
+  try {
+    return (await c.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
+  } finally {
+    await c.end();
+  }
+}
+
+async function walBytesSince(db: string, from: string): Promise<number> {
+  const c = new pg.Client({ connectionString: urlFor(db) });
+  await c.connect();
+  try {
+    return Number((await c.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS bytes', [from])).rows[0].bytes);
+  } finally {
+    await c.end();
+  }
+}
+
 /** The report roll-up job runs in the API unless REPORT_JOBS=false (it is passed on to the API processes). */
 const REPORT_JOBS = process.env.REPORT_JOBS !== 'false';
 
@@ -556,6 +581,11 @@ export async function main(): Promise<void> {
       );
       console.log('(foreign keys of the routing tables dropped for this run)');
     }
+    // Experiment: SQL run on the bench database once the world is built (e.g. a schema variant).
+    if (process.env.BENCH_SQL) {
+      await admin(process.env.BENCH_SQL, appDb);
+      console.log(`(experiment SQL on the bench database: ${process.env.BENCH_SQL})`);
+    }
     // pgbench -i vacuums and analyzes its tables; this server runs without autovacuum, so do the same here.
     await admin(`VACUUM (ANALYZE)`, appDb);
     await closedLoop(w, 3, CLIENTS); // warm-up
@@ -576,6 +606,7 @@ export async function main(): Promise<void> {
     const idleSeconds = 5;
     perOperation.clear();
     acceptCalls = 0;
+    const wal0 = await walPosition(appDb);
     const meter = cpuMeter(apis, appDb);
     const full = await closedLoop(w, SECONDS, CLIENTS);
     const cpu = meter();
@@ -621,6 +652,9 @@ export async function main(): Promise<void> {
               `API ${perDecision(cpu.apiMs + d.apiMs)} ms, PostgreSQL backends ${perDecision(cpu.pgMs + d.pgMs)} ms`,
       );
     }
+    // The write-ahead log the loop produced (with the roll-ups' catch-up): a count of the work written, steady where CPU times are not.
+    if (process.env.BENCH_WAL_RANGE === 'true') console.log(`WAL range ${wal0} ${(await walPosition(appDb))}`);
+    console.log(`WAL per decision: ${((await walBytesSince(appDb, wal0)) / decisions / 1024).toFixed(1)} KiB`);
     if (QUICK && OPEN_RATE === undefined) return;
     if (!QUICK) {
       console.log(`ratio decisions/s ÷ pgbench tps: ${(full.rate / tps).toFixed(2)} (target ≥ 0.5)`);

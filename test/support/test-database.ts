@@ -79,6 +79,17 @@ export async function createTestDatabase(): Promise<{ name: string; url: string 
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
+  // TypeORM keys a generated column's expression (typeorm_metadata) by the database's name: the clone's rows
+  // still name the template, and the schema diff of the migrations spec would not find them.
+  const clone = new pg.Client({ connectionString: urlFor(name) });
+  await clone.connect();
+  try {
+    await clone.query(
+      `DO $$ BEGIN IF to_regclass('typeorm_metadata') IS NOT NULL THEN UPDATE typeorm_metadata SET database = current_database(); END IF; END $$`,
+    );
+  } finally {
+    await clone.end();
+  }
   return { name, url: urlFor(name) };
 }
 

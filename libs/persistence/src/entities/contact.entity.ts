@@ -15,7 +15,7 @@ export type ContactKind = 'inbound' | 'callback';
  */
 @Entity({ name: 'contacts' })
 @Unique('contacts_call_id_unique', ['callId'])
-@Index('contacts_waiting_idx', ['queueId', 'arrivedAt'], { where: `status = 'queued'` })
+@Index('contacts_waiting_idx', ['queueId', 'arrivedAt'], { where: `waiting` })
 @Index('contacts_queue_arrived_idx', ['queueId', 'arrivedAt'])
 @Index('contacts_customer_idx', ['customerId'])
 @Check('contacts_kind_valid', `kind IN ('inbound', 'callback')`)
@@ -39,6 +39,15 @@ export class ContactEntity {
 
   @Column({ type: 'text' })
   status: ContactStatus;
+
+  /**
+   * `status = 'queued'`, computed by PostgreSQL. contacts_waiting_idx is partial on this column, not on
+   * `status`: a column in an index predicate makes every update that changes it a non-HOT update
+   * (a new entry in each of the table's indexes), and the answer and end of a contact change
+   * `status` but not `waiting` (migration ContactsHotUpdates).
+   */
+  @Column({ type: 'boolean', generatedType: 'STORED', asExpression: `status = 'queued'`, insert: false, update: false })
+  readonly waiting?: boolean;
 
   @Column({ name: 'queue_id', type: 'uuid', nullable: true })
   queueId: string | null;

@@ -656,7 +656,7 @@ export class RoutingTx {
          (SELECT count(*) FROM res) + (SELECT count(*) FROM ev) AS writes,
          (act.action IN ('finish', 'abandon') AND act.agent_id IS NOT NULL AND EXISTS (
             SELECT 1 FROM contacts w JOIN queues wq ON wq.id = w.queue_id
-            WHERE w.status = 'queued' AND (wq.department_id = (SELECT ag.department_id FROM agents ag WHERE ag.id = act.agent_id)
+            WHERE w.waiting AND (wq.department_id = (SELECT ag.department_id FROM agents ag WHERE ag.id = act.agent_id)
               OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = act.agent_id AND l.status = 'active')))) AS "mayHaveWork", ${contactOut}
        FROM c LEFT JOIN r ON true LEFT JOIN act ON true LEFT JOIN upd u ON true`,
       [d.callId ?? d.contactId, d.mode, d.decisionId, d.agentId, d.wrapOverride, d.defaultWrap, d.now, d.mode === 'complete' ? 'completed' : 'ended', d.detail],
@@ -750,7 +750,7 @@ export class RoutingTx {
          SELECT 1 FROM agent_presence p JOIN agents a ON a.id = p.agent_id
          WHERE p.agent_id = $1 AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0
            AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
-                       WHERE c.status = 'queued'
+                       WHERE c.waiting
                          AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'
                                 AND l.to_department_id = q.department_id AND (l.queue_id IS NULL OR l.queue_id = q.id) AND l.starts_at <= $2 AND l.ends_at > $2))
                          AND ((q.channel = 'phone' AND p.phone_load < p.phone_capacity AND p.chat_load = 0)
@@ -951,7 +951,7 @@ export class RoutingTx {
       `SELECT p.agent_id AS "agentId" FROM agent_presence p JOIN agents a ON a.id = p.agent_id
        WHERE p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0 AND a.active
          AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
-                     WHERE c.status = 'queued'
+                     WHERE c.waiting
                        AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'
                               AND l.to_department_id = q.department_id AND (l.queue_id IS NULL OR l.queue_id = q.id) AND l.starts_at <= $2 AND l.ends_at > $2))
                        AND ((q.channel = 'phone' AND p.phone_load < p.phone_capacity AND p.chat_load = 0)
@@ -971,7 +971,7 @@ export class RoutingTx {
     if (!channels.length) return [];
     return this.q<ContactRow>(
       `SELECT ${CONTACT_COLUMNS} FROM queues q
-       CROSS JOIN LATERAL (SELECT * FROM contacts c0 WHERE c0.queue_id = q.id AND c0.status = 'queued'
+       CROSS JOIN LATERAL (SELECT * FROM contacts c0 WHERE c0.queue_id = q.id AND c0.waiting
                            ORDER BY c0.deadline - make_interval(secs => c0.priority_boost_seconds), c0.arrived_at LIMIT $3) c
        WHERE q.channel = ANY($2) AND (q.department_id = $1
          OR ($4::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = $4::uuid AND l.status = 'active' AND l.to_department_id = q.department_id
@@ -983,14 +983,14 @@ export class RoutingTx {
   /** Waiting contacts of one queue in arrival order (for position in line). */
   async waitingInQueue(queueId: string, limit: number): Promise<ContactRow[]> {
     return this.q<ContactRow>(
-      `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.queue_id = $1 AND c.status = 'queued' ORDER BY c.arrived_at LIMIT $2`,
+      `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.queue_id = $1 AND c.waiting ORDER BY c.arrived_at LIMIT $2`,
       [queueId, limit],
     );
   }
 
   async countWaitingAhead(queueId: string, arrivedAt: Date): Promise<number> {
     const rows = await this.q<{ n: number }>(
-      `SELECT count(*)::int AS n FROM contacts c WHERE c.queue_id = $1 AND c.status = 'queued' AND c.arrived_at <= $2`,
+      `SELECT count(*)::int AS n FROM contacts c WHERE c.queue_id = $1 AND c.waiting AND c.arrived_at <= $2`,
       [queueId, arrivedAt],
     );
     return rows[0].n;
@@ -1156,13 +1156,13 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
 
   async queueStats(queueId: string, since: Date): Promise<QueueStatsRow> {
     const rows = await this.q<QueueStatsRow>(
-      `SELECT count(*) FILTER (WHERE status = 'queued')::int AS waiting,
-         min(arrived_at) FILTER (WHERE status = 'queued') AS "oldestArrivedAt",
+      `SELECT count(*) FILTER (WHERE waiting)::int AS waiting,
+         min(arrived_at) FILTER (WHERE waiting) AS "oldestArrivedAt",
          count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS "answeredToday",
          count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "answeredWithinTargetToday",
          count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned')::int AS "abandonedToday",
          count(*) FILTER (WHERE arrived_at >= $2)::int AS "offeredToday"
-       FROM contacts WHERE queue_id = $1 AND (status = 'queued' OR arrived_at >= $2)`,
+       FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)`,
       [queueId, since],
     );
     return rows[0];

@@ -464,6 +464,38 @@ describe('routing store on PostgreSQL', () => {
     expect((await loadRoutingSnapshot(session, new Date())).contacts.find((c) => c.id === chat.id)).toEqual(rerouted);
   });
 
+  it('answers and ends a contact with heap-only updates: no new index entries (only entering or leaving the queue changes an indexed column)', async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    const of = (row: ContactRecord, isNew: boolean): ChangeSet => {
+      const c = emptyChangeSet();
+      c.contacts.set(row.id, { row, isNew });
+      return c;
+    };
+    const t0 = new Date(Date.now() - 5_000);
+    const queued = contactRecord({ channel: 'phone', queueId: w.phoneQueue, status: 'queued', callId: `hot-${randomUUID()}` });
+    const hotUpdates = async () =>
+      ((await writerClient.query(`SELECT pg_stat_get_xact_tuples_hot_updated('contacts'::regclass)::int AS n`)).rows[0] as { n: number }).n;
+    // One transaction around the writer's statements: this session's counters (which also hold its earlier,
+    // not yet reported, transactions) are not reported while it is open, so their differences tell which updates were HOT.
+    await writerClient.query('BEGIN');
+    try {
+      await writer.write(of(queued, true));
+      const before = await hotUpdates();
+      const offered = { ...queued, status: 'offered' as const, agentId: w.aino, offerAttempts: 1 };
+      await writer.write(of(offered, false)); // leaves the queue: a new entry in the waiting index
+      expect((await hotUpdates()) - before).toBe(0);
+      const connected = { ...offered, status: 'connected' as const, answeredAt: new Date(t0.getTime() + 1_000) };
+      await writer.write(of(connected, false));
+      const ended = { ...connected, status: 'ended' as const, endedAt: new Date(t0.getTime() + 2_000), endReason: 'ended' };
+      await writer.write(of(ended, false));
+      expect((await hotUpdates()) - before).toBe(2);
+      expect(await raw('SELECT 1 FROM contacts WHERE id = $1', [queued.id])).toEqual([]); // not committed yet
+    } finally {
+      await writerClient.query('ROLLBACK');
+    }
+  });
+
   it('groups concurrent writes: fewer statements than writes, all resolved, events in arrival order', async () => {
     const groups: GroupInfo[] = [];
     const writer = new GroupCommitWriter(session, { onGroup: (g) => groups.push(g), dedicatedSession: true });
