@@ -276,17 +276,21 @@ export class RoutingEngine {
     const ctx = this.context([def]);
     const contactId = randomUUID();
     const contact: Contact = { id: contactId, channel: 'phone', queueId: queue.id, arrivedAt: now, customerRef: customer?.id ?? contactId, ...(previousAgentId ? { previousAgentId } : {}) };
-    contact.deadline = contactDeadline(contact, queue, ctx);
+    const deadline = contactDeadline(contact, queue, ctx);
+    contact.deadline = deadline;
     const selection = selectAgentForContact(contact, queue, snap.agents.map(toAgent), now, ctx);
     if (selection.agentId === null) return null;
     const reservationId = randomUUID();
-    const got = await this.repo.direct.decidePhoneFast({
+    // Again on a deadlock (seen once in three-instances.spec under a full test run: the same call sent to two
+    // instances at once, next to events and state changes): the statement is atomic, so a deadlock leaves nothing
+    // written, and run again it reserves an agent or finds the call id known (null: the slow path answers).
+    const got = await this.retrying(() => this.repo.direct.decidePhoneFast({
       rankedAgentIds: (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH),
       contactId, queueId: def.row.id, callId: input.callId, reservationId, customerId: customer?.id ?? null, phoneNumber: input.callerId || null,
-      callerName: input.callerName || null, calledNumber: input.calledNumber, language: input.language || def.row.language, now, deadline: contact.deadline,
+      callerName: input.callerName || null, calledNumber: input.calledNumber, language: input.language || def.row.language, now, deadline,
       previousAgentId, explanation: storedExplanation(selection.explanation, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
       firstChoice: selection.agentId, reservedDetail: { rule: selection.rule, step: selection.step.index },
-    });
+    }));
     if (!got) return null;
     this.signal(`agent:${got.agentId}`);
     return { decisionId: reservationId, decision: 'agent', agentId: got.agentId, target: got.target };
