@@ -148,6 +148,13 @@ function changeSet(parts: {
   return c;
 }
 
+/** A change set of one contact row, the record itself (not a clone, unlike changeSet()). */
+function contactChange(row: ContactRecord, isNew: boolean): ChangeSet {
+  const c = emptyChangeSet();
+  c.contacts.set(row.id, { row, isNew });
+  return c;
+}
+
 const event = (contactId: string, type: EventRecord['type'], over: Partial<EventRecord> = {}): EventRecord => ({
   contactId,
   at: new Date(),
@@ -440,11 +447,7 @@ describe('routing store on PostgreSQL', () => {
     const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
     // The core's records as they are (changeSet() clones them): the writer recognises the very objects it stored.
-    const of = (row: ContactRecord, isNew: boolean): ChangeSet => {
-      const c = emptyChangeSet();
-      c.contacts.set(row.id, { row, isNew });
-      return c;
-    };
+    const of = contactChange;
     const explanation = { summary: 'longest idle', skippedAgents: [w.bertil] };
     const chat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'keep-ref', status: 'offered', agentId: w.aino, explanation, decision: { d: 1 } });
     await writer.write(of(chat, true));
@@ -467,11 +470,7 @@ describe('routing store on PostgreSQL', () => {
   it('answers and ends a contact with heap-only updates: no new index entries (only entering or leaving the queue changes an indexed column)', async () => {
     const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
-    const of = (row: ContactRecord, isNew: boolean): ChangeSet => {
-      const c = emptyChangeSet();
-      c.contacts.set(row.id, { row, isNew });
-      return c;
-    };
+    const of = contactChange;
     const t0 = new Date(Date.now() - 5_000);
     const queued = contactRecord({ channel: 'phone', queueId: w.phoneQueue, status: 'queued', callId: `hot-${randomUUID()}` });
     const hotUpdates = async () =>
