@@ -90,6 +90,17 @@ async function admin(sql: string, db?: string): Promise<void> {
   }
 }
 
+/** One statement on its own connection to the bench database `db`: its rows. */
+async function rowsOf<T>(db: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: urlFor(db) });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
 function benchName(kind: string): string {
   const name = `vuoro_bench_${kind}_${randomBytes(3).toString('hex')}`;
   if (!/bench/.test(name) || !/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
@@ -395,23 +406,11 @@ function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs
 
 /** The server's current write-ahead log position (server-wide: nothing else writes during a bench). */
 async function walPosition(db: string): Promise<string> {
-  const c = new pg.Client({ connectionString: urlFor(db) });
-  await c.connect();
-  try {
-    return (await c.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
-  } finally {
-    await c.end();
-  }
+  return (await rowsOf<{ lsn: string }>(db, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0].lsn;
 }
 
 async function walBytesSince(db: string, from: string): Promise<number> {
-  const c = new pg.Client({ connectionString: urlFor(db) });
-  await c.connect();
-  try {
-    return Number((await c.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS bytes', [from])).rows[0].bytes);
-  } finally {
-    await c.end();
-  }
+  return Number((await rowsOf<{ bytes: string }>(db, 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS bytes', [from]))[0].bytes);
 }
 
 /** The report roll-up job runs in the API unless REPORT_JOBS=false (it is passed on to the API processes). */
@@ -423,17 +422,12 @@ const REPORT_JOBS = process.env.REPORT_JOBS !== 'false';
  * so its CPU is counted with the service's while it polls (count(*) over a backlog took ~15 ms a call).
  */
 async function reportBacklog(db: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: urlFor(db) });
-  await c.connect();
-  try {
-    const r = await c.query(
-      `SELECT EXISTS (SELECT 1 FROM contact_events WHERE id > COALESCE((SELECT watermark FROM report_feeds WHERE name = 'contact-events'), 0))
-           OR EXISTS (SELECT 1 FROM report_agent_states WHERE id > COALESCE((SELECT watermark FROM report_feeds WHERE name = 'agent-states'), 0)) AS left`,
-    );
-    return r.rows[0].left === true;
-  } finally {
-    await c.end();
-  }
+  const rows = await rowsOf<{ left: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM contact_events WHERE id > COALESCE((SELECT watermark FROM report_feeds WHERE name = 'contact-events'), 0))
+         OR EXISTS (SELECT 1 FROM report_agent_states WHERE id > COALESCE((SELECT watermark FROM report_feeds WHERE name = 'agent-states'), 0)) AS left`,
+  );
+  return rows[0].left === true;
 }
 
 /** Waits until the report roll-up job has read everything written so far (or `limitSeconds` pass); the seconds it took, or null at the limit. */
