@@ -2,8 +2,9 @@
  * ROUTING_ENGINE=memory against real PostgreSQL: what only the in-memory engine has to prove —
  * the state survives a restart (it is rebuilt from the tables), one instance owns the routing
  * state while another answers 503 and takes over when the owner stops, concurrent requests are
- * committed in groups with nothing lost, and a failed group write leaves nothing half-written and
- * the engine working. The routing behaviour itself is the same specs as the database engine's
+ * committed in groups with nothing lost, a failed group write leaves nothing half-written and
+ * the engine working, and the catalog changes other instances make are read without holding
+ * decisions up. The routing behaviour itself is the same specs as the database engine's
  * (the jest project `routing-memory` runs them on this engine).
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,7 +12,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/create-app.js';
-import { ROUTING_OWNER_LOCK } from '../../apps/api/src/routing/memory-routing-engine.js';
+import { MemoryRoutingEngine, ROUTING_OWNER_LOCK } from '../../apps/api/src/routing/memory-routing-engine.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
@@ -143,5 +144,42 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     expect(['agent', 'queue']).toContain(retried.decision);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM contact_events e JOIN contacts c ON c.id = e.contact_id WHERE c.call_id = 'broken-1'`);
     expect(n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads what other instances changed in the background: decisions do not wait for that read', async () => {
+    const app = open[0];
+    const ds = tables(app);
+    const refreshMs = MemoryRoutingEngine.REFRESH_MS;
+    // Another instance adds an entry point; its transaction holds the table while the owner's
+    // periodic read of the catalog comes due and waits for it.
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      (MemoryRoutingEngine as unknown as { REFRESH_MS: number }).REFRESH_MS = 100;
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE entry_points IN ACCESS EXCLUSIVE MODE');
+      await other.query(`INSERT INTO entry_points (called_number, name, queue_id) VALUES ('+358209999999', 'New number', $1)`, [w.phoneQueueId]);
+      await new Promise((r) => setTimeout(r, 200));
+      // The first decision starts the read (which now waits for the lock), the second comes while it waits.
+      for (const id of ['background-1', 'background-2']) {
+        const res = await http(app).post('/v1/routing/decisions').set(...tel).send(callBody(id)).timeout(3000);
+        expect(res.status).toBe(200);
+      }
+      const [{ waiting }] = (await ds.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE relation = 'entry_points'::regclass AND NOT granted`)) as { waiting: number }[];
+      expect(waiting).toBeGreaterThan(0);
+      const before = (await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('background-3', { calledNumber: '+358209999999' })).expect(200)).body;
+      expect(before.decision).toBe('reject');
+      await other.query('COMMIT');
+      // Once the read has the new number, a call to it reaches the queue.
+      let after: { decision: string } = before;
+      for (let i = 0; i < 50 && after.decision === 'reject'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = (await http(app).post('/v1/routing/decisions').set(...tel).send(callBody(`background-4-${i}`, { calledNumber: '+358209999999' })).expect(200)).body;
+      }
+      expect(['agent', 'queue']).toContain(after.decision);
+    } finally {
+      (MemoryRoutingEngine as unknown as { REFRESH_MS: number }).REFRESH_MS = refreshMs;
+      await other.end();
+    }
   });
 });

@@ -196,12 +196,24 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       }
       return this.current();
     }
-    if (this.staleCatalog || this.staleAgents.size || Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS) {
-      // Concurrent requests share one refresh instead of each reading queues and agents again.
-      this.refreshing ??= this.refresh(o).finally(() => (this.refreshing = null));
-      await this.refreshing;
+    // A change made in this process is seen by the next operation: wait for a refresh that reads it
+    // (one begun before the change may have read the old rows, so wait for it and look again).
+    // Concurrent requests share one refresh instead of each reading queues and agents again.
+    while (this.staleCatalog || this.staleAgents.size) await (this.refreshing ?? this.startRefresh(o));
+    // Changes made elsewhere apply within REFRESH_MS: that refresh runs beside the operations, which
+    // meanwhile route on what was read before instead of all stalling until queues and agents are read.
+    if (!this.refreshing && Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS) {
+      this.startRefresh(o).catch((err: unknown) => this.log.warn({ msg: 'routing catalog refresh failed', err: String(err) }));
     }
     return o;
+  }
+
+  private startRefresh(o: Owner): Promise<void> {
+    const refreshing = this.refresh(o).finally(() => {
+      if (this.refreshing === refreshing) this.refreshing = null;
+    });
+    this.refreshing = refreshing;
+    return refreshing;
   }
 
   private async start(): Promise<Owner> {
