@@ -30,6 +30,10 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logFormat: 'json',
     // Tests call scheduled use cases directly with a fixed clock.
     forecastJobEnabled: false,
+    // The report roll-ups run in the API's thread, as on the embedded database (starting a worker
+    // thread from the TypeScript sources compiles its imports again); report-rollup-thread.spec.ts
+    // covers the thread.
+    reportJobsThread: false,
     // The jest project `routing-memory` runs the routing specs again on the in-memory engine.
     routingEngine: process.env.TEST_ROUTING_ENGINE === 'memory' ? 'memory' : 'database',
     ...overrides,

@@ -17,9 +17,9 @@
  * Where the worker code is. Built (`npm start`: dist/…), the entry is the compiled `<name>.js` next
  * to the calling module. Run from the TypeScript sources (jest with @swc/jest, which has no
  * compiled file to point at), the entry is `<name>.ts` and the thread gets module hooks
- * (`node:module` register) that compile TypeScript with @swc/core — the dev dependency jest already
- * uses — and map the sources' `.js` import specifiers to their `.ts` files. The hooks are used only
- * in that source mode; production never loads @swc/core.
+ * (`node:module` register) that compile TypeScript with @swc/core as jest does (decorators with
+ * their metadata, which TypeORM's entities need) and map the sources' `.js` import specifiers to
+ * their `.ts` files. The hooks are used only in that source mode; production never loads @swc/core.
  */
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -111,7 +111,7 @@ export async function load(url, context, next) {
   const filename = fileURLToPath(url);
   const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
     filename,
-    jsc: { target: 'es2022', parser: { syntax: 'typescript' }, transform: { useDefineForClassFields: false }, keepClassNames: true },
+    jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, keepClassNames: true },
     module: { type: 'es6' },
     sourceMaps: 'inline',
   });

@@ -35,6 +35,12 @@ export interface AppConfig {
   routingJobs?: boolean;
   /** Keep the report roll-ups up to date every second (REPORT_JOBS); default true. */
   reportJobs?: boolean;
+  /**
+   * On a PostgreSQL server, run that job in a worker thread with its own two connections
+   * (REPORT_JOBS_THREAD); default true. Off, or on the embedded database, it runs in the thread that
+   * serves requests.
+   */
+  reportJobsThread?: boolean;
   /** Run the intraday forecast check every 15 minutes (FORECAST_JOB_ENABLED). */
   forecastJobEnabled: boolean;
   /** Customer feedback: the survey sampling and invitation delivery jobs (FEEDBACK_JOBS); default true. */
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     routingAdvertiseUrl: advertiseUrl(env, problems),
     routingJobs: bool(env, 'ROUTING_JOBS', true, problems),
     reportJobs: bool(env, 'REPORT_JOBS', true, problems),
+    reportJobsThread: bool(env, 'REPORT_JOBS_THREAD', true, problems),
     forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),
     ...feedbackConfig(env, problems),
   };

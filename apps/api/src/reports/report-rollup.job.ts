@@ -28,6 +28,7 @@ import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGr
 import { IntervalJob } from '../common/interval-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingCatalog } from '../routing/routing-catalog.js';
+import { ReportRollupThread } from './report-rollup-thread.js';
 import type { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
 
 /** Advisory lock key of the report roll-up job ("vrep"). */
@@ -37,8 +38,10 @@ export const NO_QUEUE = '00000000-0000-0000-0000-000000000000';
 
 /**
  * The roll-up's JavaScript yields to the event loop after this many milliseconds when its caller asks
- * for yields (the scheduled job): a batch's transaction stays open across the yields, but no routing
- * request waits behind more than this much of the roll-up's own work.
+ * for yields (the scheduled job in the API's own thread, on the embedded database): a batch's
+ * transaction stays open across the yields, but no routing request waits behind more than this much
+ * of the roll-up's own work at a time. Each request still waited behind a slice at nearly every step
+ * (read, route, commit, answer), which is why on a PostgreSQL server the job has a thread of its own.
  */
 const SLICE_MS = 3;
 
@@ -264,9 +267,38 @@ export class RefreshReportRollups {
 }
 
 /**
- * The schedule: every REFRESH_MS in batches of up to STEP_EVENTS whose JavaScript yields every few milliseconds,
- * unless REPORT_JOBS is off (tests switch it off and call RefreshReportRollups themselves; a report also catches
- * up before it reads).
+ * One scheduled run: the contact feed up to its head in batches of STEP_EVENTS, and the agent-state
+ * feed when STATES_EVERY_MS has passed since it was last read. The same in the API's own thread and
+ * in the roll-up's worker thread (report-rollup.worker.ts).
+ */
+export class RollupSchedule {
+  private statesAt = 0;
+
+  constructor(
+    private readonly refresh: RefreshReportRollups,
+    /** Yield to the event loop within batches: in the thread that also serves requests. */
+    private readonly yieldBetween: boolean,
+  ) {}
+
+  run(stop: () => boolean): Promise<RefreshResult> {
+    const now = Date.now();
+    const states = now - this.statesAt >= ReportRollupJob.STATES_EVERY_MS;
+    if (states) this.statesAt = now;
+    return this.refresh.execute(Number.POSITIVE_INFINITY, {
+      batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize),
+      yieldBetween: this.yieldBetween,
+      stop,
+      states: states && { batchSize: ReportRollupJob.STATE_STEP_SPANS },
+    });
+  }
+}
+
+/**
+ * The schedule: every REFRESH_MS, unless REPORT_JOBS is off (tests switch it off and call
+ * RefreshReportRollups themselves; a report also catches up before it reads). On a PostgreSQL server
+ * the job runs in a worker thread of its own (ReportRollupThread) unless REPORT_JOBS_THREAD is off;
+ * on the embedded database (one in-process session) it runs here, its JavaScript yielding every few
+ * milliseconds.
  */
 @Injectable()
 export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -284,7 +316,7 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
    * needed 6-10 s after a 10 s loop to catch up, ~2.5 ms of CPU per decision). With 1,000 it keeps up
    * (under 1 s) at ~0.5-0.8 ms per decision. Larger batches (5,000) cost no less in alternated runs and made the
    * open loop's p99 at 200 decisions/s worse (50-97 ms against 25-79 ms): each batch's statements
-   * take a core at once. The JavaScript of a batch yields to requests every few milliseconds (Slicer).
+   * take a core at once.
    */
   static readonly STEP_EVENTS = 1_000;
   /**
@@ -295,33 +327,29 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
    */
   static readonly STATES_EVERY_MS = 10_000;
   static readonly STATE_STEP_SPANS = 20_000;
-  private statesAt = 0;
   private readonly job: IntervalJob;
+  private thread: ReportRollupThread | null = null;
 
   constructor(
-    private readonly refresh: RefreshReportRollups,
+    refresh: RefreshReportRollups,
     scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.job = new IntervalJob(scheduler, 'report-rollups', new Logger('ReportRollupJob'), async (job) => {
-      const now = Date.now();
-      const states = now - this.statesAt >= ReportRollupJob.STATES_EVERY_MS;
-      if (states) this.statesAt = now;
-      return this.refresh.execute(Number.POSITIVE_INFINITY, {
-        batchSize: Math.min(ReportRollupJob.STEP_EVENTS, this.refresh.batchSize),
-        yieldBetween: true,
-        stop: () => job.stopping,
-        states: states && { batchSize: ReportRollupJob.STATE_STEP_SPANS },
-      });
-    });
+    const schedule = new RollupSchedule(refresh, true);
+    this.job = new IntervalJob(scheduler, 'report-rollups', new Logger('ReportRollupJob'), (job) => schedule.run(() => job.stopping));
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.reportJobs !== false) this.job.start(ReportRollupJob.REFRESH_MS);
+    if (this.config.reportJobs === false) return;
+    const db = this.config.database;
+    if (db.kind === 'postgres' && this.config.reportJobsThread !== false) {
+      this.thread = new ReportRollupThread(db.url, ReportRollupJob.REFRESH_MS);
+      this.thread.start();
+    } else this.job.start(ReportRollupJob.REFRESH_MS);
   }
 
   /** Before the database closes: no new run, and the batch in flight commits. */
   beforeApplicationShutdown(): Promise<void> {
-    return this.job.stop();
+    return this.thread ? this.thread.stop() : this.job.stop();
   }
 }
