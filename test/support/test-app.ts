@@ -40,10 +40,10 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   };
 }
 
-/** The real application module on a fresh PostgreSQL database with the migrations applied. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+/** The real application module on a fresh PostgreSQL database with the migrations applied (`pool`: its connection pool's size and wait). */
+export async function startTestApp(overrides: Partial<AppConfig> = {}, pool: { poolSize?: number; poolWaitMs?: number } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const app = await createApp(testConfig({ database: { kind: 'postgres', url: db.url, poolSize: 5 }, ...overrides }));
+  const app = await createApp(testConfig({ database: { kind: 'postgres', url: db.url, poolSize: 5, ...pool }, ...overrides }));
   const server = app.getHttpServer();
   const keys = new Map<Role, string>();
   return {

@@ -4,8 +4,20 @@ import { ENTITIES } from './entities/index.js';
 import { closePGlite, pgliteDriverModule } from './pglite-driver.js';
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; poolWaitMs?: number }
   | { kind: 'embedded'; dataDir: string };
+
+/**
+ * How long a query waits by default for a free pooled connection before it fails (pg's
+ * connectionTimeoutMillis; DATABASE_POOL_WAIT_MS; the API answers 503 `database.busy`). Without it a pool whose connections all wait for one more
+ * would hang for ever; with it such a wait ends, is logged, and the pool recovers.
+ */
+export const POOL_WAIT_MS = 10_000;
+
+/** pg's error when no pooled connection became free within POOL_WAIT_MS (or a new one could not be opened in time). */
+export function isPoolWaitTimeout(err: unknown): boolean {
+  return err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message);
+}
 
 /**
  * The one way to open Vuoro's database: a PostgreSQL server (`DATABASE_URL`) or the embedded
@@ -24,7 +36,7 @@ export function createDataSource(target: DatabaseTarget, logging: LoggerOptions 
   };
   const options: DataSourceOptions =
     target.kind === 'postgres'
-      ? { ...common, url: target.url, poolSize: target.poolSize ?? 10, applicationName: 'vuoro' }
+      ? { ...common, url: target.url, poolSize: target.poolSize ?? 10, applicationName: 'vuoro', connectTimeoutMS: target.poolWaitMs ?? POOL_WAIT_MS }
       : { ...common, driver: pgliteDriverModule(target.dataDir), database: 'postgres', poolSize: 1 };
   return new DataSource(options);
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorKind } from '../../../../libs/core/src/domain-error.js';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDto } from './problem-details.js';
+import { isPoolWaitTimeout } from '../../../../libs/persistence/src/data-source.js';
 
 function statusOf(kind: DomainErrorKind): number {
   switch (kind) {
@@ -76,6 +77,10 @@ export function problemFor(exception: unknown, instance: string, logger: Pick<Lo
   if (exception instanceof QueryFailedError) {
     const mapped = fromDatabase(exception, instance);
     if (mapped) return mapped;
+  }
+  if (isPoolWaitTimeout(exception)) {
+    logger.error({ msg: 'no database connection became free in time (DATABASE_POOL_WAIT_MS)', path: instance });
+    return problem(503, 'database.busy', 'No database connection became free in time; retry shortly.', { instance });
   }
   const errorId = randomUUID();
   logger.error({ msg: 'unhandled error', errorId, path: instance, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) });

@@ -13,7 +13,9 @@ describe('configuration', () => {
   it('uses PostgreSQL from DATABASE_URL and then requires a real admin key', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/vuoro' })).toThrow(/ADMIN_API_KEY is required/);
     const config = loadConfig({ DATABASE_URL: 'postgres://db/vuoro', ADMIN_API_KEY: 'a'.repeat(32), DATABASE_POOL_SIZE: '20' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/vuoro', poolSize: 20 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/vuoro', poolSize: 20, poolWaitMs: 10_000 });
+    const tuned = loadConfig({ DATABASE_URL: 'postgres://db/vuoro', ADMIN_API_KEY: 'a'.repeat(32), DATABASE_POOL_WAIT_MS: '2500' });
+    expect(tuned.database).toEqual({ kind: 'postgres', url: 'postgres://db/vuoro', poolSize: 10, poolWaitMs: 2500 });
     expect(config.seedDemoData).toBe('never');
   });
 
@@ -26,5 +28,11 @@ describe('configuration', () => {
       const problems = (err as ConfigError).problems.join('\n');
       for (const name of ['PORT', 'MIGRATIONS_RUN', 'LOG_FORMAT', 'DATABASE_URL', 'ADMIN_API_KEY']) expect(problems).toContain(name);
     }
+  });
+
+  it('needs a pool of at least 2 connections and a pool wait of at least 100 ms', () => {
+    const postgres = { DATABASE_URL: 'postgres://db/vuoro', ADMIN_API_KEY: 'a'.repeat(32) };
+    expect(() => loadConfig({ ...postgres, DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE must be an integer from 2 to 200/);
+    expect(() => loadConfig({ ...postgres, DATABASE_POOL_WAIT_MS: '0' })).toThrow(/DATABASE_POOL_WAIT_MS must be an integer from 100 to 600000/);
   });
 });

@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable and the rule.
  */
 import { resolve } from 'node:path';
+import { POOL_WAIT_MS } from '../../../../libs/persistence/src/data-source.js';
 
 export type LogFormat = 'json' | 'pretty';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -11,7 +12,7 @@ export interface AppConfig {
   nodeEnv: string;
   host: string;
   port: number;
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
+  database: { kind: 'postgres'; url: string; poolSize: number; poolWaitMs?: number } | { kind: 'embedded'; dataDir: string };
   runMigrations: boolean;
   /** `auto`: load the demo data when the database has no departments yet (the embedded default). */
   seedDemoData: 'auto' | 'never';
@@ -121,7 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
   const database: AppConfig['database'] = databaseUrl
-    ? { kind: 'postgres', url: databaseUrl, poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200, problems) }
+    ? // At least 2: a scheduled job holds one connection for its advisory lock while it works on another.
+      {
+        kind: 'postgres',
+        url: databaseUrl,
+        poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 2, 200, problems),
+        poolWaitMs: int(env, 'DATABASE_POOL_WAIT_MS', POOL_WAIT_MS, 100, 600_000, problems),
+      }
     : { kind: 'embedded', dataDir: resolve(env.DATA_DIR || './.data') };
 
   let adminApiKey = env.ADMIN_API_KEY ?? '';

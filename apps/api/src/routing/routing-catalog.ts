@@ -51,10 +51,17 @@ export class RoutingCatalog {
     this.listeners.add(listener);
   }
 
-  async queue(queueId: string): Promise<QueueDefinition | null> {
+  /**
+   * A queue's definition. Inside a transaction pass it as `via`: a missing or expired entry is then
+   * read on the transaction's own connection. Read through the pool, every transaction that waits
+   * for it holds a connection, and once all of them do, none is left for the read (under load with
+   * the catalog's entries expiring every TTL_MS: the pool deadlocked for good; on the embedded
+   * database, with its one session, at the first expiry).
+   */
+  async queue(queueId: string, via?: Pick<RoutingRepository, 'queueForRouting'>): Promise<QueueDefinition | null> {
     const hit = this.queues.get(queueId);
     if (hit && Date.now() - hit.at < RoutingCatalog.TTL_MS) return hit.def;
-    const row = await this.repo.queueForRouting(queueId);
+    const row = await (via ?? this.repo).queueForRouting(queueId);
     const def = row ? toDefinition(row) : null;
     this.queues.set(queueId, { at: Date.now(), def });
     return def;

@@ -148,8 +148,9 @@ export class RoutingEngine {
     }
   }
 
-  private async definition(queueId: string): Promise<QueueDefinition> {
-    const def = await this.catalog.queue(queueId);
+  /** A queue's definition; `tx`: the transaction it is read in, if any (see RoutingCatalog.queue). */
+  private async definition(queueId: string, tx?: RoutingTx): Promise<QueueDefinition> {
+    const def = await this.catalog.queue(queueId, tx);
     if (!def) throw notFound('queue', queueId);
     return def;
   }
@@ -486,7 +487,7 @@ export class RoutingEngine {
   /** Email blending: agents who could take a waiting call or chat of the department get no email. */
   private async blendingContext(def: QueueDefinition, tx: RoutingTx = this.repo.direct): Promise<RoutingContext> {
     const waiting = await tx.waitingContacts(def.row.departmentId, ['phone', 'chat'], 20);
-    const defs = await this.definitions(waiting);
+    const defs = await this.definitions(waiting, tx);
     const known = waiting.filter((w) => defs.has(w.queueId!));
     return this.context([def, ...defs.values()], {
       waitingContacts: known.map((w) => this.policyContact(w, this.policyQueue(defs.get(w.queueId!)!, w.language))),
@@ -521,7 +522,7 @@ export class RoutingEngine {
     const result = await this.tx(async (tx) => {
       const c = await tx.findContact(contactId, 'skip-locked');
       if (!c || c.status !== 'queued' || !c.queueId) return null;
-      const def = await this.definition(c.queueId);
+      const def = await this.definition(c.queueId, tx);
       const queue = this.policyQueue(def, c.language);
       const agents = (await tx.loggedInAgents(def.row.departmentId, now)).map(toAgent);
       const ctx = def.row.channel === 'email' ? await this.blendingContext(def, tx) : this.context([def]);
@@ -546,10 +547,10 @@ export class RoutingEngine {
     return result;
   }
 
-  private async definitions(contacts: ContactRow[]): Promise<Map<string, QueueDefinition>> {
+  private async definitions(contacts: ContactRow[], tx?: RoutingTx): Promise<Map<string, QueueDefinition>> {
     const defs = new Map<string, QueueDefinition>();
     for (const id of new Set(contacts.map((c) => c.queueId!))) {
-      const def = await this.catalog.queue(id);
+      const def = await this.catalog.queue(id, tx);
       if (def) defs.set(id, def);
     }
     return defs;
@@ -569,7 +570,7 @@ export class RoutingEngine {
         const channels = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityProblem(agent, ch));
         const rows = await tx.waitingContacts(p.departmentId, [...channels], 20, p.loans.length ? { agentId, now } : null);
         if (!rows.length) return null;
-        const defs = await this.definitions(rows);
+        const defs = await this.definitions(rows, tx);
         const usable = rows.filter((r) => defs.has(r.queueId!));
         const queues = new Map<string, Queue>();
         const contacts = usable.map((r) => {
@@ -646,7 +647,7 @@ export class RoutingEngine {
     const outcome = await this.tx(async (tx) => {
       const { c, r, p } = await this.lockOffer(tx, agentId, reservationId);
       if (r.status !== 'offered') throw conflict('offer.not_open', `offer ${reservationId} is ${r.status}`);
-      const def = await this.definition(c.queueId!);
+      const def = await this.definition(c.queueId!, tx);
       const queue = this.policyQueue(def, c.language);
       const out = resolveOffer(this.offerOf(r, queue.id), 'accepted', toAgent(p), this.policyContact(c, queue), now);
       if (out.result === 'timeout') {
@@ -734,7 +735,7 @@ export class RoutingEngine {
 
   /** Ends a contact in hand: reservation completed, agent released into wrap-up when nothing else is in hand. */
   private async finish(tx: RoutingTx, c: ContactRow, reservationId: string, agentId: string, now: Date, wrapUpSeconds: number | undefined, reason: string): Promise<void> {
-    const def = await this.definition(c.queueId!);
+    const def = await this.definition(c.queueId!, tx);
     const wrap = wrapUpSeconds ?? def.settings.wrapUpSeconds;
     const p = await tx.findPresence(agentId, true);
     const othersInHand = p ? p.load.phone + p.load.chat + p.load.email - 1 : 0;
@@ -770,7 +771,7 @@ export class RoutingEngine {
       await tx.releaseAgent(agentId, c.channel, now);
       const events: NewContactEvent[] = [{ contactId: c.id, at: now, type: 'transferred', agentId, reservationId: r.id, detail: { toAgentId: target.agentId ?? null, toQueueId: target.queueId ?? null } }];
       if (target.agentId) {
-        const def = await this.definition(c.queueId!);
+        const def = await this.definition(c.queueId!, tx);
         await tx.updateContact(c.id, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1 });
         events.push(...(await this.recordOffer(tx, { contactId: c.id, reservationId: randomUUID(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), rule: 'transfer' })));
       } else {
@@ -951,7 +952,7 @@ export class RoutingEngine {
       for (const r of expired) {
         const c = await tx.findContact(r.contactId, 'update');
         if (!c) continue;
-        const def = await this.definition(c.queueId!);
+        const def = await this.definition(c.queueId!, tx);
         const p = await tx.findPresence(r.agentId, true);
         const queue = this.policyQueue(def, c.language);
         const out = p ? resolveOffer(this.offerOf(r, queue.id), 'timeout', toAgent(p), this.policyContact(c, queue), now) : null;

@@ -341,6 +341,28 @@ export class RoutingTx {
     );
   }
 
+  /**
+   * A queue's routing definition (policy, calendar, settings). The routing catalog reads it on the
+   * connection of the transaction that needs it: read through the pool, a transaction waiting for it
+   * would hold its connection while every other connection might be held the same way.
+   */
+  async queueForRouting(queueId: string): Promise<RoutingQueueRow | null> {
+    const rows = await this.q<RoutingQueueRow & { targetPercent: string }>(
+      `SELECT q.id, q.key, q.department_id AS "departmentId", q.channel, q.language, q.target_percent AS "targetPercent",
+         q.target_seconds AS "targetSeconds", q.target_basis AS "targetBasis",
+         COALESCE((SELECT jsonb_agg(jsonb_build_object('skill', s.skill_key, 'minProficiency', s.min_proficiency)) FROM queue_skills s WHERE s.queue_id = q.id), '[]'::jsonb) AS "requiredSkills",
+         jsonb_build_object('timeZone', bc.time_zone, 'holidayRegion', bc.holiday_region, 'openingHours', bc.opening_hours,
+           'closures', COALESCE((SELECT jsonb_agg(cc.date::text) FROM calendar_closures cc WHERE cc.calendar_id = bc.id), '[]'::jsonb)) AS calendar,
+         CASE WHEN rs.queue_id IS NULL THEN NULL ELSE jsonb_build_object('wrapUpSeconds', rs.wrap_up_seconds, 'offerTimeoutSeconds', rs.offer_timeout_seconds,
+           'callbackThresholdSeconds', rs.callback_threshold_seconds, 'fallbackTarget', rs.fallback_target, 'meanHandleSeconds', rs.mean_handle_seconds) END AS settings
+       FROM queues q JOIN business_calendars bc ON bc.id = q.calendar_id LEFT JOIN queue_routing_settings rs ON rs.queue_id = q.id
+       WHERE q.id = $1`,
+      [queueId],
+    );
+    const r = rows[0];
+    return r ? { ...r, targetPercent: Number(r.targetPercent) } : null;
+  }
+
   async findContact(id: string, lock: 'none' | 'update' | 'skip-locked' = 'none'): Promise<ContactRow | null> {
     const suffix = lock === 'update' ? ' FOR UPDATE OF c' : lock === 'skip-locked' ? ' FOR UPDATE OF c SKIP LOCKED' : '';
     const rows = await this.q<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1${suffix}`, [id]);
@@ -1066,21 +1088,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
     return this.directTx.query<T>(sql, params);
   }
 
-  async queueForRouting(queueId: string): Promise<RoutingQueueRow | null> {
-    const rows = await this.q<RoutingQueueRow & { targetPercent: string }>(
-      `SELECT q.id, q.key, q.department_id AS "departmentId", q.channel, q.language, q.target_percent AS "targetPercent",
-         q.target_seconds AS "targetSeconds", q.target_basis AS "targetBasis",
-         COALESCE((SELECT jsonb_agg(jsonb_build_object('skill', s.skill_key, 'minProficiency', s.min_proficiency)) FROM queue_skills s WHERE s.queue_id = q.id), '[]'::jsonb) AS "requiredSkills",
-         jsonb_build_object('timeZone', bc.time_zone, 'holidayRegion', bc.holiday_region, 'openingHours', bc.opening_hours,
-           'closures', COALESCE((SELECT jsonb_agg(cc.date::text) FROM calendar_closures cc WHERE cc.calendar_id = bc.id), '[]'::jsonb)) AS calendar,
-         CASE WHEN rs.queue_id IS NULL THEN NULL ELSE jsonb_build_object('wrapUpSeconds', rs.wrap_up_seconds, 'offerTimeoutSeconds', rs.offer_timeout_seconds,
-           'callbackThresholdSeconds', rs.callback_threshold_seconds, 'fallbackTarget', rs.fallback_target, 'meanHandleSeconds', rs.mean_handle_seconds) END AS settings
-       FROM queues q JOIN business_calendars bc ON bc.id = q.calendar_id LEFT JOIN queue_routing_settings rs ON rs.queue_id = q.id
-       WHERE q.id = $1`,
-      [queueId],
-    );
-    const r = rows[0];
-    return r ? { ...r, targetPercent: Number(r.targetPercent) } : null;
+  queueForRouting(queueId: string): Promise<RoutingQueueRow | null> {
+    return this.directTx.queueForRouting(queueId);
   }
 
   async queueIdForCalledNumber(calledNumber: string): Promise<string | null> {
