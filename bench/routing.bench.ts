@@ -391,7 +391,7 @@ function postgresCpuSince(db: string, before: Map<number, number>): number {
 }
 
 /** CPU used by the API processes, PostgreSQL's backends of `db` and this load generator, robust to a shared machine's load. */
-function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs: number; clientMs: number; apiCores: number } {
+function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs: number; clientMs: number; apiCores: number; pgMsOf: (pids: number[]) => number } {
   const wall0 = performance.now();
   const api0 = apis.reduce((sum, a) => sum + cpuSecondsOf(a.pid!), 0);
   const pg0 = postgresCpuByPid(db);
@@ -400,8 +400,18 @@ function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs
     const seconds = (performance.now() - wall0) / 1000;
     const api = apis.reduce((sum, a) => sum + cpuSecondsOf(a.pid!), 0) - api0;
     const client = process.cpuUsage(client0);
-    return { apiMs: api * 1000, pgMs: postgresCpuSince(db, pg0) * 1000, clientMs: (client.user + client.system) / 1000, apiCores: api / seconds };
+    const pgNow = postgresCpuByPid(db);
+    return {
+      apiMs: api * 1000, pgMs: postgresCpuSince(db, pg0) * 1000, clientMs: (client.user + client.system) / 1000, apiCores: api / seconds,
+      /** The part of pgMs that these backends used (those that lived through the whole measurement). */
+      pgMsOf: (pids) => pids.reduce((sum, pid) => sum + (pg0.has(pid) && pgNow.has(pid) ? pgNow.get(pid)! - pg0.get(pid)! : 0), 0) * 1000,
+    };
   };
+}
+
+/** The backends of the report roll-up thread (their application_name), whose CPU the closed loop's figures show apart. */
+async function rollupBackends(db: string): Promise<number[]> {
+  return (await rowsOf<{ pid: number }>(db, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'vuoro-report-rollups'`)).map((r) => r.pid);
 }
 
 /** The server's current write-ahead log position (server-wide: nothing else writes during a bench). */
@@ -620,6 +630,8 @@ export async function main(): Promise<void> {
       `CPU per decision (whole mix, per decision): API ${perDecision(cpu.apiMs)} ms, PostgreSQL backends ${perDecision(cpu.pgMs)} ms, ` +
         `load generator ${perDecision(cpu.clientMs)} ms; API processes used ${cpu.apiCores.toFixed(2)} cores; machine load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
     );
+    const rollupPids = TARGET === 'api' ? await rollupBackends(appDb) : [];
+    if (rollupPids.length) console.log(`  of the PostgreSQL backends' CPU, the report roll-up thread's ${rollupPids.length} connections: ${perDecision(cpu.pgMsOf(rollupPids))} ms per decision`);
     // On an idle machine both runs are CPU-bound on the same cores: the rates' ratio is the inverse of the CPU each unit takes.
     const serverRatio = (bench.serverMs + bench.clientMs) / ((cpu.apiMs + cpu.pgMs) / decisions);
     const allRatio = (bench.serverMs + bench.clientMs) / ((cpu.apiMs + cpu.pgMs + cpu.clientMs) / decisions);

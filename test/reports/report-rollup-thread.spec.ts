@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
@@ -9,7 +10,7 @@ import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../ro
 /**
  * The report roll-up job in its own worker thread (the default on a PostgreSQL server; the other
  * specs run it in the API's thread or call it themselves): finished contacts reach the roll-ups with
- * no help from the test, the job survives its connections being cut, shutdown ends the thread and
+ * no help from the test, under a connection name of its own and at the lowest CPU priority, the job survives its connections being cut, shutdown ends the thread and
  * closes its connections, and a thread that cannot start is started again.
  */
 describe('reports: the roll-up job in a worker thread', () => {
@@ -61,6 +62,19 @@ describe('reports: the roll-up job in a worker thread', () => {
     expect(await factsReach(1)).toBe(1);
     const [queueRow] = (await db.query(`SELECT answered FROM report_queue_rollups WHERE grain = 'day' AND queue_id = $1`, [w.phoneQueueId])) as { answered: number }[];
     expect(queueRow?.answered).toBe(1);
+  });
+
+  it('connects under an application name of its own, and runs at the lowest CPU priority (Linux)', async () => {
+    const apps = (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'vuoro-report-rollups'`)) as { n: number }[];
+    expect(apps[0].n).toBeGreaterThan(0);
+    if (process.platform !== 'linux') return;
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value: only the roll-up thread has 19.
+    const nice = readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(nice.filter((n) => n === 19)).toHaveLength(1);
+    expect(nice.filter((n) => n === 0).length).toBeGreaterThan(1);
   });
 
   it('goes on after its database connections are cut', async () => {

@@ -4,7 +4,7 @@ import { ENTITIES } from './entities/index.js';
 import { closePGlite, pgliteDriverModule } from './pglite-driver.js';
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number; poolWaitMs?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; poolWaitMs?: number; applicationName?: string }
   | { kind: 'embedded'; dataDir: string };
 
 /**
@@ -36,7 +36,7 @@ export function createDataSource(target: DatabaseTarget, logging: LoggerOptions 
   };
   const options: DataSourceOptions =
     target.kind === 'postgres'
-      ? { ...common, url: target.url, poolSize: target.poolSize ?? 10, applicationName: 'vuoro', connectTimeoutMS: target.poolWaitMs ?? POOL_WAIT_MS }
+      ? { ...common, url: target.url, poolSize: target.poolSize ?? 10, applicationName: target.applicationName ?? 'vuoro', connectTimeoutMS: target.poolWaitMs ?? POOL_WAIT_MS }
       : { ...common, driver: pgliteDriverModule(target.dataDir), database: 'postgres', poolSize: 1 };
   return new DataSource(options);
 }

@@ -22,6 +22,9 @@ export interface ReportRollupWorkerData {
   refreshMs: number;
 }
 
+/** The application_name of the thread's connections (pg_stat_activity). */
+export const ROLLUP_APPLICATION_NAME = 'vuoro-report-rollups';
+
 export type ReportRollupWorkerMessage = { type: 'log'; level: LogLevel; context: string; message: unknown };
 
 /** How long shutdown waits for the batch in flight before it terminates the thread. */

@@ -6,12 +6,14 @@
  */
 import 'reflect-metadata';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDataSource } from '../../../../libs/persistence/src/data-source.js';
 import { TypeOrmReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { TypeOrmRoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingCatalog } from '../routing/routing-catalog.js';
-import type { ReportRollupWorkerData, ReportRollupWorkerMessage } from './report-rollup-thread.js';
+import { ROLLUP_APPLICATION_NAME, type ReportRollupWorkerData, type ReportRollupWorkerMessage } from './report-rollup-thread.js';
 import { RefreshReportRollups, RollupSchedule } from './report-rollup.job.js';
 
 const port = parentPort;
@@ -42,6 +44,22 @@ Logger.overrideLogger(new ParentLogger());
 
 const data = workerData as ReportRollupWorkerData;
 const logger = new Logger('ReportRollupJob');
+
+/**
+ * This thread's CPU priority lowered to the least (nice 19), so that when routing and the roll-ups
+ * both want a core, routing gets it: the roll-ups are behind-the-load work and a report catches up
+ * before it reads. On Linux a thread's id is accepted where setpriority takes a process id, and
+ * /proc/thread-self names it; elsewhere the thread keeps the process's priority.
+ */
+function lowerOwnPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_LOW);
+  } catch {
+    // not Linux, or not allowed: run at the process's priority
+  }
+}
+lowerOwnPriority();
 let stopping = false;
 let wake: (() => void) | null = null;
 port.on('message', (m: { type: string }) => {
@@ -50,7 +68,8 @@ port.on('message', (m: { type: string }) => {
   wake?.();
 });
 
-const dataSource = createDataSource({ kind: 'postgres', url: data.databaseUrl, poolSize: 2 });
+// Its own application name: pg_stat_activity (and bench:routing's CPU split) tells its connections from the API's.
+const dataSource = createDataSource({ kind: 'postgres', url: data.databaseUrl, poolSize: 2, applicationName: ROLLUP_APPLICATION_NAME });
 try {
   await dataSource.initialize();
   const catalog = new RoutingCatalog(new TypeOrmRoutingRepository(dataSource));
