@@ -383,10 +383,10 @@ function postgresCpuByPid(db: string): Map<number, number> {
   return new Map(backendPids(db).map((pid) => [pid, cpuSecondsOf(pid)]));
 }
 
-/** CPU seconds the backends of `db` used since `before` (a backend that exited meanwhile is left out, never counted negative). */
-function postgresCpuSince(db: string, before: Map<number, number>): number {
+/** CPU seconds the backends in `now` used since `before`, in all or only `pids` (a backend that exited meanwhile is left out, one that started meanwhile counts from 0, never negative). */
+function postgresCpuBetween(before: Map<number, number>, now: Map<number, number>, pids?: number[]): number {
   let sum = 0;
-  for (const [pid, seconds] of postgresCpuByPid(db)) sum += seconds - (before.get(pid) ?? 0);
+  for (const pid of pids ?? now.keys()) if (now.has(pid)) sum += now.get(pid)! - (before.get(pid) ?? 0);
   return sum;
 }
 
@@ -402,9 +402,9 @@ function cpuMeter(apis: ChildProcess[], db: string): () => { apiMs: number; pgMs
     const client = process.cpuUsage(client0);
     const pgNow = postgresCpuByPid(db);
     return {
-      apiMs: api * 1000, pgMs: postgresCpuSince(db, pg0) * 1000, clientMs: (client.user + client.system) / 1000, apiCores: api / seconds,
+      apiMs: api * 1000, pgMs: postgresCpuBetween(pg0, pgNow) * 1000, clientMs: (client.user + client.system) / 1000, apiCores: api / seconds,
       /** The part of pgMs that these backends used (those that lived through the whole measurement). */
-      pgMsOf: (pids) => pids.reduce((sum, pid) => sum + (pg0.has(pid) && pgNow.has(pid) ? pgNow.get(pid)! - pg0.get(pid)! : 0), 0) * 1000,
+      pgMsOf: (pids) => postgresCpuBetween(pg0, pgNow, pids.filter((pid) => pg0.has(pid))) * 1000,
     };
   };
 }

@@ -9,8 +9,9 @@ export type DatabaseTarget =
 
 /**
  * How long a query waits by default for a free pooled connection before it fails (pg's
- * connectionTimeoutMillis; DATABASE_POOL_WAIT_MS; the API answers 503 `database.busy`). Without it a pool whose connections all wait for one more
- * would hang for ever; with it such a wait ends, is logged, and the pool recovers.
+ * connectionTimeoutMillis; DATABASE_POOL_WAIT_MS; the API answers 503 `database.busy`). Without it,
+ * a pool whose connections all wait for one more would hang for ever; with it such a wait ends, is
+ * logged, and the pool recovers.
  */
 export const POOL_WAIT_MS = 10_000;
 
