@@ -224,12 +224,17 @@ export class ReportsTx {
     );
   }
 
-  /** The contacts `ids`, each with whether its facts are recorded already (counted). */
+  /**
+   * The contacts `ids`, each with whether its facts are recorded already (counted). The facts are
+   * read by key for `ids` only: written as a plain EXISTS, the planner hashed the whole facts table
+   * for every batch (a sequential scan that grows with every contact ever counted).
+   */
   contacts(ids: string[]): Promise<ReportContactRow[]> {
     return this.q<ReportContactRow>(
       `SELECT c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.arrived_at AS "arrivedAt", c.deadline,
-         EXISTS (SELECT 1 FROM report_contact_facts f WHERE f.contact_id = c.id) AS counted
-       FROM contacts c WHERE c.id = ANY($1::uuid[])`,
+         f.contact_id IS NOT NULL AS counted
+       FROM contacts c LEFT JOIN report_contact_facts f ON f.contact_id = c.id AND f.contact_id = ANY($1::uuid[])
+       WHERE c.id = ANY($1::uuid[])`,
       [ids],
     );
   }
@@ -249,13 +254,17 @@ export class ReportsTx {
    * For each contact: was there another contact of the same customer within `windowDays` before it,
    * or after it, on any channel? The customer is matched by phone number or external reference (a
    * chat or email gateway that passes the caller's number as the reference links the channels).
-   * Reads the personal columns inside the database only; nothing personal leaves this query.
+   * Reads the personal columns inside the database only; nothing personal leaves this query. Each
+   * contact's customer is read by key, once (a join let the planner hash the whole customers table
+   * for every batch; not materialised, the lookup was copied into the peer join's condition); a
+   * contact without one has no identity and so no peers.
    */
   repeats(ids: string[], windowDays: number): Promise<RepeatLookup[]> {
     return this.q<RepeatLookup>(
-      `WITH cur AS (
-         SELECT c.id, c.arrived_at AS at, COALESCE(cu.phone_number, cu.external_ref) AS ident
-         FROM contacts c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ANY($1::uuid[])),
+      `WITH cur AS MATERIALIZED (
+         SELECT c.id, c.arrived_at AS at,
+           (SELECT COALESCE(cu.phone_number, cu.external_ref) FROM customers cu WHERE cu.id = c.customer_id) AS ident
+         FROM contacts c WHERE c.id = ANY($1::uuid[])),
        peer AS (
          SELECT cur.id AS cur_id, cur.at, p.id AS peer_id, p.arrived_at AS peer_at
          FROM cur
