@@ -14,10 +14,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { createDataSource, closeDataSource } from '../../libs/persistence/src/data-source.js';
 import { buildProgram, type BuiltProgram } from '../support/build-program.js';
-import { bearer, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
+import { bearer, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from './routing-world.js';
-import request from 'supertest';
+import { buildRoutingWorld, callBody, eventBody, testAppAt, type RoutingWorld } from './routing-world.js';
 
 const AGENTS = 8;
 const CALLS = 48;
@@ -88,16 +87,8 @@ describe('routing: the owner process is killed under load (ROUTING_ENGINE=memory
     program = buildProgram('apps/api/src/main.ts', 'api');
     owner = await startApi(program.main, db.url);
     survivor = await startApi(program.main, db.url);
-    const keys = new Map<string, string>();
-    const first = request(owner.url);
-    const t = {
-      http: first,
-      adminKey: TEST_ADMIN_KEY,
-      async keyFor(role: string): Promise<string> {
-        if (!keys.has(role)) keys.set(role, (await first.post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: `test ${role}`, role }).expect(201)).body.key);
-        return keys.get(role)!;
-      },
-    } as unknown as TestApp;
+    const t = testAppAt(owner.url);
+    const first = t.http;
     w = await buildRoutingWorld(t, AGENTS, { capacity: { phone: 1, chat: 2, email: 2 } });
     // No wrap-up: an agent whose call ended takes the next one at once, so calls are served on both sides of the crash.
     await first.put(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...bearer(TEST_ADMIN_KEY)).send({ wrapUpSeconds: 0, meanHandleSeconds: 180 }).expect(200);

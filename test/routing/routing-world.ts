@@ -2,7 +2,8 @@
  * A small contact centre built through the API for routing tests: skills, one department, an
  * always-open calendar, phone/chat/email queues in Finnish, an entry point, and agents.
  */
-import { bearer, type TestApp } from '../support/test-app.js';
+import request from 'supertest';
+import { bearer, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
 
 export const CALLED_NUMBER = '+358201234567';
 
@@ -13,6 +14,23 @@ export interface RoutingWorld {
   chatQueueId: string;
   emailQueueId: string;
   agentIds: string[];
+}
+
+/**
+ * The instance at `url` (a listening app, or an API process) as the TestApp the world is built
+ * through: supertest on it, the test admin key, and one API key per role, made on first use.
+ */
+export function testAppAt(url: string): TestApp {
+  const keys = new Map<string, string>();
+  const http = request(url);
+  return {
+    http,
+    adminKey: TEST_ADMIN_KEY,
+    async keyFor(role: string): Promise<string> {
+      if (!keys.has(role)) keys.set(role, (await http.post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: `test ${role}`, role }).expect(201)).body.key);
+      return keys.get(role)!;
+    },
+  } as unknown as TestApp;
 }
 
 export async function buildRoutingWorld(t: TestApp, agents: number, opts: { capacity?: { phone: number; chat: number; email: number }; suffix?: string } = {}): Promise<RoutingWorld> {

@@ -9,9 +9,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, startListeningApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
+import { bearer, startListeningApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from './routing-world.js';
+import { buildRoutingWorld, callBody, eventBody, testAppAt, type RoutingWorld } from './routing-world.js';
 
 const AGENTS = 12;
 const CALLS = 45;
@@ -37,16 +37,7 @@ describe('routing: three instances on one database', () => {
       apps.push(app);
       urls.push(url);
     }
-    const first = request(urls[0]);
-    const keys = new Map<string, string>();
-    const t = {
-      http: first,
-      adminKey: TEST_ADMIN_KEY,
-      async keyFor(role: string): Promise<string> {
-        if (!keys.has(role)) keys.set(role, (await first.post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: `test ${role}`, role }).expect(201)).body.key);
-        return keys.get(role)!;
-      },
-    } as unknown as TestApp;
+    const t = testAppAt(urls[0]);
     w = await buildRoutingWorld(t, AGENTS, { capacity: { phone: 1, chat: 2, email: 2 } });
     tel = bearer(await t.keyFor('telephony'));
     sup = bearer(await t.keyFor('supervisor'));
