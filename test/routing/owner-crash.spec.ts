@@ -47,7 +47,11 @@ function startApi(main: string, databaseUrl: string): Promise<Api> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the API did not start in 60 s:\n${out}`)), 60_000);
+    // A process that does not start is killed: left running, it would keep jest from ending.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the API did not start in 60 s:\n${out}`));
+    }, 60_000);
     const seen = (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
