@@ -11,11 +11,9 @@
  * is one contact, and no contact is assigned twice nor any agent over capacity.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DataSource } from 'typeorm';
-import { createDataSource, closeDataSource } from '../../libs/persistence/src/data-source.js';
 import { buildProgram, type BuiltProgram } from '../support/build-program.js';
 import { bearer, TEST_ADMIN_KEY } from '../support/test-app.js';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { openTestDataSource } from '../support/test-database.js';
 import { buildRoutingWorld, callBody, eventBody, testAppAt, type RoutingWorld } from './routing-world.js';
 
 const AGENTS = 8;
@@ -25,6 +23,8 @@ interface Api {
   child: ChildProcess;
   url: string;
 }
+
+const alive = (api: Api): boolean => api.child.exitCode === null && api.child.signalCode === null;
 
 /** Starts the built API on the test database and resolves with its address once it listens. */
 function startApi(main: string, databaseUrl: string): Promise<Api> {
@@ -78,47 +78,41 @@ async function post(url: string, path: string, key: string, body: unknown): Prom
 }
 
 describe('routing: the owner process is killed under load (ROUTING_ENGINE=memory)', () => {
-  let db: { name: string; url: string };
+  let db: Awaited<ReturnType<typeof openTestDataSource>>;
   let program: BuiltProgram;
   let owner: Api;
   let survivor: Api;
-  let ds: DataSource;
   let w: RoutingWorld;
   let telephony: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await openTestDataSource();
     program = buildProgram('apps/api/src/main.ts', 'api');
     owner = await startApi(program.main, db.url);
     survivor = await startApi(program.main, db.url);
     const t = testAppAt(owner.url);
-    const first = t.http;
     w = await buildRoutingWorld(t, AGENTS, { capacity: { phone: 1, chat: 2, email: 2 } });
     // No wrap-up: an agent whose call ended takes the next one at once, so calls are served on both sides of the crash.
-    await first.put(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...bearer(TEST_ADMIN_KEY)).send({ wrapUpSeconds: 0, meanHandleSeconds: 180 }).expect(200);
+    await t.http.put(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...bearer(TEST_ADMIN_KEY)).send({ wrapUpSeconds: 0, meanHandleSeconds: 180 }).expect(200);
     telephony = await t.keyFor('telephony');
     const supervisor = bearer(await t.keyFor('supervisor'));
     // The first routing operation makes the instance it reaches the owner: send them all to `owner`.
-    for (const id of w.agentIds) await first.put(`/v1/agents/${id}/state`).set(...supervisor).send({ state: 'available' }).expect(200);
-    const target = { kind: 'postgres' as const, url: db.url, poolSize: 2 };
-    ds = createDataSource(target);
-    await ds.initialize();
+    for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...supervisor).send({ state: 'available' }).expect(200);
   }, 240_000);
 
   afterAll(async () => {
-    for (const api of [owner, survivor]) if (api && api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGKILL');
-    if (ds) await closeDataSource(ds, { kind: 'postgres', url: db.url, poolSize: 2 });
+    for (const api of [owner, survivor]) if (api && alive(api)) api.child.kill('SIGKILL');
     program?.remove();
-    if (db) await dropTestDatabase(db.name);
+    await db?.close();
   });
 
   it('keeps every acknowledged decision and event, and every invariant, when the owner dies mid-load', async () => {
-    const [{ url: published }] = (await ds.query('SELECT url FROM routing_owner')) as { url: string }[];
+    const [{ url: published }] = (await db.dataSource.query('SELECT url FROM routing_owner')) as { url: string }[];
     expect(published).toBe(owner.url);
 
     let killedAt = Number.POSITIVE_INFINITY;
     let acknowledged = 0;
-    const instances = () => (owner.child.exitCode === null && owner.child.signalCode === null ? [owner.url, survivor.url] : [survivor.url]);
+    const instances = () => (alive(owner) ? [owner.url, survivor.url] : [survivor.url]);
     /** Sends a request until an instance answers it with a 2xx: first to `first`, then to whichever is alive, for up to 30 s. */
     const send = async (first: number, path: string, body: unknown): Promise<{ body: any; at: number }> => {
       const deadline = Date.now() + 30_000;
@@ -169,14 +163,14 @@ describe('routing: the owner process is killed under load (ROUTING_ENGINE=memory
       killedAt = Date.now();
     })();
     await Promise.all([...Array.from({ length: CALLS }, (_, n) => flow(n)), kill]);
-    await new Promise((r) => owner.child.exitCode !== null || owner.child.signalCode !== null ? r(null) : owner.child.once('exit', r));
+    await new Promise((r) => (alive(owner) ? owner.child.once('exit', r) : r(null)));
 
     // The crash happened in the middle of the load: some calls were decided before it, some after.
     const before = calls.filter((c) => c.decidedAt < killedAt);
     expect(before.length).toBeGreaterThanOrEqual(CALLS / 3);
     expect(calls.length - before.length).toBeGreaterThan(0);
     // The survivor owns the routing state now.
-    const [{ url: now }] = (await ds.query('SELECT url FROM routing_owner')) as { url: string }[];
+    const [{ url: now }] = (await db.dataSource.query('SELECT url FROM routing_owner')) as { url: string }[];
     expect(now).toBe(survivor.url);
 
     // A retried call gets the decision it got before, whichever process gave it.
@@ -187,7 +181,7 @@ describe('routing: the owner process is killed under load (ROUTING_ENGINE=memory
     }
 
     // Each call is one contact, and every acknowledged event took effect.
-    const rows = (await ds.query(`SELECT call_id, status, answered_at FROM contacts WHERE channel = 'phone'`)) as { call_id: string; status: string; answered_at: Date | null }[];
+    const rows = (await db.dataSource.query(`SELECT call_id, status, answered_at FROM contacts WHERE channel = 'phone'`)) as { call_id: string; status: string; answered_at: Date | null }[];
     expect(rows).toHaveLength(CALLS);
     const byCall = new Map(rows.map((r) => [r.call_id, r]));
     for (const c of calls) {
@@ -202,15 +196,15 @@ describe('routing: the owner process is killed under load (ROUTING_ENGINE=memory
     expect(served.some((c) => c.decidedAt < killedAt) && served.some((c) => c.decidedAt > killedAt)).toBe(true);
 
     // No contact assigned twice, no reservation left live on a finished contact, no agent over capacity.
-    const doubles = await ds.query(`SELECT contact_id FROM reservations WHERE status IN ('offered', 'accepted') GROUP BY contact_id HAVING count(*) > 1`);
+    const doubles = await db.dataSource.query(`SELECT contact_id FROM reservations WHERE status IN ('offered', 'accepted') GROUP BY contact_id HAVING count(*) > 1`);
     expect(doubles).toEqual([]);
-    const mismatched = await ds.query(`
+    const mismatched = await db.dataSource.query(`
       SELECT c.id, c.status FROM contacts c
       LEFT JOIN reservations r ON r.contact_id = c.id AND r.status IN ('offered', 'accepted')
       WHERE (c.status IN ('offered', 'connected') AND (r.id IS NULL OR r.agent_id IS DISTINCT FROM c.agent_id))
          OR (c.status NOT IN ('offered', 'connected') AND r.id IS NOT NULL)`);
     expect(mismatched).toEqual([]);
-    const agents = (await ds.query(`
+    const agents = (await db.dataSource.query(`
       SELECT p.agent_id, p.phone_load, p.phone_capacity, count(r.id) FILTER (WHERE r.channel = 'phone')::int AS phone_live
       FROM agent_presence p LEFT JOIN reservations r ON r.agent_id = p.agent_id AND r.status IN ('offered', 'accepted')
       GROUP BY p.agent_id`)) as { agent_id: string; phone_load: number; phone_capacity: number; phone_live: number }[];
@@ -220,7 +214,7 @@ describe('routing: the owner process is killed under load (ROUTING_ENGINE=memory
       expect(a.phone_load).toBeLessThanOrEqual(a.phone_capacity);
     }
     // Every contact's timeline starts with its routing.
-    const [{ bare }] = await ds.query(`SELECT count(*)::int AS bare FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM contact_events e WHERE e.contact_id = c.id AND e.type IN ('queued', 'decision-rejected'))`);
+    const [{ bare }] = await db.dataSource.query(`SELECT count(*)::int AS bare FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM contact_events e WHERE e.contact_id = c.id AND e.type IN ('queued', 'decision-rejected'))`);
     expect(bare).toBe(0);
   }, 120_000);
 });

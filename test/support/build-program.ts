@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const REPO = resolve(process.cwd());
+const REPO = resolve(process.cwd());
 
 export interface BuiltProgram {
   dir: string;

@@ -98,14 +98,15 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-/** A TypeORM data source on a fresh migrated test database; `close()` also drops the database. */
-export async function openTestDataSource(): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
+/** A TypeORM data source on a fresh migrated test database (`url`: for other processes); `close()` also drops the database. */
+export async function openTestDataSource(): Promise<{ dataSource: DataSource; url: string; close(): Promise<void> }> {
   const db = await createTestDatabase();
   const target = { kind: 'postgres' as const, url: db.url };
   const dataSource = createDataSource(target);
   await dataSource.initialize();
   return {
     dataSource,
+    url: db.url,
     async close() {
       await closeDataSource(dataSource, target);
       await dropTestDatabase(db.name);
