@@ -20,6 +20,8 @@ import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../ro
  * Email: mail-1 arrives T+500, taken T+520, completed T+4100 (reply 3600 s; the always-open calendar makes business = wall time; deadline 8 h);
  *        mail-2 arrives T+510 and stays open (backlog).
  * First-contact resolution of the phone queue: 3 answered, 2 followed by a repeat within 7 days (call-1 by call-5, call-2 by the chat) → 1 − 2/3.
+ * The roll-ups run once after call-1…call-4 and once at the end, so both repeats are found after the
+ * contact they repeat was counted.
  */
 describe('reports: contact figures from routing timelines', () => {
   const T = Date.parse('2026-11-23T08:00:00Z');
@@ -86,6 +88,9 @@ describe('reports: contact figures from routing timelines', () => {
     await event('ended', 'call-1');
     at(150);
     await engine.tick();
+    // A scheduled run before the repeats arrive: call-1 and call-2 are counted now, and their repeats
+    // (call-5, the chat) find them counted in a later run — the late-repeat path of the roll-ups.
+    expect((await t.app.get(RefreshReportRollups).execute(Number.POSITIVE_INFINITY, { batchSize: 7, yieldBetween: true })).facts).toBe(4);
     at(200);
     const c5 = (await decide('call-5', '+358401111111').expect(200)).body;
     expect(c5.decision).toBe('agent');
@@ -116,7 +121,7 @@ describe('reports: contact figures from routing timelines', () => {
     // The roll-ups are built the way the scheduled job builds them (batches that yield to the event
     // loop); every figure below was worked out by hand, and a report's own catch-up finds nothing left.
     const scheduled = await t.app.get(RefreshReportRollups).execute(Number.POSITIVE_INFINITY, { batchSize: 7, yieldBetween: true });
-    expect(scheduled.facts).toBe(7); // every contact but mail-2, still open
+    expect(scheduled.facts).toBe(3); // call-5, the chat and mail-1 (mail-2 is still open)
   });
   afterAll(() => t.close());
 

@@ -294,12 +294,18 @@ export class ReportsTx {
     );
   }
 
-  /** Flags earlier facts as followed by a repeat; returns those that were not flagged yet. */
+  /**
+   * Flags earlier facts as followed by a repeat; returns those that were not flagged yet. The UPDATE
+   * sits in a CTE: for a statement whose command is UPDATE or DELETE, TypeORM's `query` answers
+   * `[rows, rowCount]` instead of the rows, and the roll-up then added no late repeat at all.
+   */
   markRepeated(contactIds: string[]): Promise<MarkedFact[]> {
     if (!contactIds.length) return Promise.resolve([]);
     return this.q<MarkedFact>(
-      `UPDATE report_contact_facts SET has_repeat = true WHERE contact_id = ANY($1::uuid[]) AND NOT has_repeat
-       RETURNING contact_id AS "contactId", queue_id AS "queueId", closing_agent_id AS "closingAgentId", arrived_at AS "arrivedAt", outcome`,
+      `WITH marked AS (
+         UPDATE report_contact_facts SET has_repeat = true WHERE contact_id = ANY($1::uuid[]) AND NOT has_repeat
+         RETURNING contact_id AS "contactId", queue_id AS "queueId", closing_agent_id AS "closingAgentId", arrived_at AS "arrivedAt", outcome)
+       SELECT * FROM marked`,
       [contactIds],
     );
   }
