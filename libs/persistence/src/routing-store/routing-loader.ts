@@ -156,20 +156,47 @@ async function statics(session: SqlSession, ids: string[] | null): Promise<Omit<
 }
 
 /**
+ * A call that finished within the recent window is looked for among the calls that arrived at most
+ * this long before the window (a day: longer calls do not happen; one that did would only lose its
+ * retried-decision answer after a takeover).
+ */
+const LONGEST_CALL_MS = 24 * 3_600_000;
+
+/**
  * Everything the owner keeps in memory: all agents (active or not) with their presence, the
  * contacts not finished plus the calls finished within `recentFinishedMs` before `now` (for call-id
  * idempotency), the live reservations and the customers of the loaded contacts.
+ *
+ * The contacts are found through small indexes, never by reading every contact ever handled (a
+ * takeover read all of them, ~1 s per million on this machine, while calls waited): a waiting
+ * contact through `contacts_waiting_idx`; an offered or connected one through its live reservation
+ * (`reservations_one_live_per_contact`: neither engine keeps one without the other, and the
+ * database engine's STALE check relies on it too); a recently finished call among the calls of the
+ * last day (`contacts_queue_arrived_idx`). Neither `status` nor `ended_at` is indexed on contacts,
+ * so that answering and ending a call stay HOT updates.
  */
 export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: { recentFinishedMs?: number } = {}): Promise<RoutingSnapshot> {
   const since = new Date(now.getTime() - (opts.recentFinishedMs ?? DEFAULT_RECENT_FINISHED_MS));
   const agentStatics = await statics(session, null);
   const presenceRows = (await session.query(`SELECT ${PRESENCE_COLUMNS} FROM agent_presence`)) as Raw[];
   const contactRows = (await session.query(
-    `SELECT ${CONTACT_COLUMNS} FROM contacts
-     WHERE status IN ('queued', 'offered', 'connected')
-        OR (call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz)
+    `WITH found AS (
+       SELECT id FROM contacts WHERE waiting
+       UNION
+       SELECT contact_id FROM reservations WHERE status IN ('offered', 'accepted')
+       UNION
+       SELECT id FROM contacts
+       WHERE queue_id = ANY(ARRAY(SELECT id FROM queues)) AND arrived_at >= $2::timestamptz
+         AND call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz
+       UNION
+       SELECT id FROM contacts
+       WHERE queue_id IS NULL AND arrived_at >= $2::timestamptz AND call_id IS NOT NULL AND status = 'rejected' AND ended_at >= $1::timestamptz)
+     SELECT ${CONTACT_COLUMNS} FROM contacts
+     WHERE id IN (SELECT id FROM found)
+       AND (status IN ('queued', 'offered', 'connected')
+         OR (call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz))
      ORDER BY arrived_at, id`,
-    [since.toISOString()],
+    [since.toISOString(), new Date(since.getTime() - LONGEST_CALL_MS).toISOString()],
   )) as Raw[];
   const reservationRows = (await session.query(
     `SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE status IN ('offered', 'accepted') ORDER BY offered_at, id`,

@@ -451,6 +451,11 @@ describe('routing store on PostgreSQL', () => {
     const explanation = { summary: 'longest idle', skippedAgents: [w.bertil] };
     const chat = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'keep-ref', status: 'offered', agentId: w.aino, explanation, decision: { d: 1 } });
     await writer.write(of(chat, true));
+    // Its live reservation, as the core keeps one with every offered or connected contact (the snapshot finds those contacts through it).
+    const now = new Date();
+    await writer.write(
+      changeSet({ reservations: [[{ id: randomUUID(), contactId: chat.id, agentId: w.aino, channel: 'chat', status: 'offered', offeredAt: now, expiresAt: new Date(now.getTime() + 10_000), resolvedAt: null }, true]] }),
+    );
     const stored = async () => (await raw<{ explanation: unknown; decision: unknown }>('SELECT explanation, decision FROM contacts WHERE id = $1', [chat.id]))[0];
 
     // Same objects: the update carries flags, not the documents, and the row keeps them.
