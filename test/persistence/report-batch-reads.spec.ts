@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ReportsTx } from '../../libs/persistence/src/repositories/reports.repository.js';
 import { insertChatQueue } from '../support/fixtures.js';
+import { seqScansOf } from '../support/seq-scans.js';
 import { openTestDataSource } from '../support/test-database.js';
 
 /**
@@ -54,24 +55,8 @@ describe('report roll-up batch reads on a large history', () => {
   });
   afterAll(() => close());
 
-  /**
-   * Runs `fn` in a transaction and returns the sequential scans it made of `tables`: the backend's
-   * not yet reported statistics (pg_stat_xact_user_tables, which may still hold earlier
-   * transactions' counts) read before and after it.
-   */
-  async function scansOf<T>(tables: string[], fn: (tx: ReportsTx) => Promise<T>): Promise<{ result: T; scans: Record<string, number> }> {
-    return ds.transaction(async (m) => {
-      const read = async () =>
-        new Map(((await m.query(`SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname = ANY($1)`, [tables])) as { relname: string; seq_scan: string }[]).map((r) => [r.relname, Number(r.seq_scan)]));
-      const before = await read();
-      const result = await fn(new ReportsTx(m));
-      const after = await read();
-      return { result, scans: Object.fromEntries(tables.map((t) => [t, (after.get(t) ?? 0) - (before.get(t) ?? 0)])) };
-    });
-  }
-
   it('tells counted contacts from new ones by key, without scanning the facts table', async () => {
-    const { result, scans } = await scansOf(['report_contact_facts', 'contacts'], (tx) => tx.contacts(batch));
+    const { result, scans } = await seqScansOf(ds, ['report_contact_facts', 'contacts'], (m) => new ReportsTx(m).contacts(batch));
     expect(result).toHaveLength(300);
     const counted = new Map(result.map((c) => [c.id, c.counted]));
     expect(batch.slice(0, 100).every((id) => counted.get(id) === true)).toBe(true);
@@ -80,7 +65,7 @@ describe('report roll-up batch reads on a large history', () => {
   });
 
   it('finds each contact\'s earlier contact of the same customer within 7 days, reading customers by key', async () => {
-    const { result, scans } = await scansOf(['customers', 'contacts'], (tx) => tx.repeats(batch, 7));
+    const { result, scans } = await seqScansOf(ds, ['customers', 'contacts'], (m) => new ReportsTx(m).repeats(batch, 7));
     expect(result).toHaveLength(300);
     for (const r of result) {
       expect(r.isRepeat).toBe(true);

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { loadRoutingSnapshot } from '../../libs/persistence/src/routing-store/routing-loader.js';
-import { pgClientSession } from '../../libs/persistence/src/routing-store/sql-session.js';
+import { typeormSession } from '../../libs/persistence/src/routing-store/sql-session.js';
 import { insertChatQueue } from '../support/fixtures.js';
+import { seqScansOf } from '../support/seq-scans.js';
 import { openTestDataSource } from '../support/test-database.js';
 
 /**
@@ -16,7 +16,6 @@ import { openTestDataSource } from '../support/test-database.js';
  */
 describe('routing snapshot: the contacts an owner loads, found by index', () => {
   let ds: DataSource;
-  let url: string;
   let close: () => Promise<void>;
   const NOW = new Date();
   const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
@@ -33,7 +32,7 @@ describe('routing snapshot: the contacts an owner loads, found by index', () => 
   };
 
   beforeAll(async () => {
-    ({ dataSource: ds, url, close } = await openTestDataSource());
+    ({ dataSource: ds, close } = await openTestDataSource());
     const q = (sql: string, params: unknown[] = []) => ds.query(sql, params);
     const chatQueue = await insertChatQueue(q);
     const [{ department_id: department, calendar_id: calendar }] = await q(`SELECT department_id, calendar_id FROM queues WHERE id = $1`, [chatQueue]);
@@ -88,27 +87,11 @@ describe('routing snapshot: the contacts an owner loads, found by index', () => 
   });
   afterAll(() => close());
 
-  /** The snapshot on one connection, in one transaction, with the sequential scans it made of contacts and reservations. */
-  async function snapshotWithScans() {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query('BEGIN');
-      const scans = async () =>
-        new Map(
-          ((await client.query(`SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('contacts', 'reservations')`)).rows as { relname: string; seq_scan: string }[]).map(
-            (r) => [r.relname, Number(r.seq_scan)],
-          ),
-        );
-      const before = await scans();
-      const snapshot = await loadRoutingSnapshot(pgClientSession(client), NOW);
-      const after = await scans();
-      await client.query('ROLLBACK');
-      return { snapshot, scans: Object.fromEntries(['contacts', 'reservations'].map((t) => [t, (after.get(t) ?? 0) - (before.get(t) ?? 0)])) };
-    } finally {
-      await client.end();
-    }
-  }
+  /** The snapshot in one transaction, with the sequential scans it made of contacts and reservations. */
+  const snapshotWithScans = async () => {
+    const { result: snapshot, scans } = await seqScansOf(ds, ['contacts', 'reservations'], (m) => loadRoutingSnapshot(typeormSession(m), NOW));
+    return { snapshot, scans };
+  };
 
   it('loads exactly the open contacts and the calls finished in the last 10 minutes, however old the open ones are', async () => {
     const { snapshot } = await snapshotWithScans();
