@@ -7,6 +7,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
 import { runExclusively } from '../job-lock.js';
+import { rowsOf } from '../query-rows.js';
 
 /** The additive figures of a roll-up row, as libs/reports' RollupMetrics. */
 export interface MetricsRow {
@@ -188,8 +189,8 @@ export type FeedName = 'contact-events' | 'agent-states';
 export class ReportsTx {
   constructor(private readonly m: EntityManager) {}
 
-  private q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.m.query(sql, params) as Promise<T[]>;
+  private async q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return rowsOf<T>(await this.m.query(sql, params));
   }
 
   async feed(name: FeedName): Promise<FeedState> {
@@ -295,9 +296,9 @@ export class ReportsTx {
   }
 
   /**
-   * Flags earlier facts as followed by a repeat; returns those that were not flagged yet. The UPDATE
-   * sits in a CTE: for a statement whose command is UPDATE or DELETE, TypeORM's `query` answers
-   * `[rows, rowCount]` instead of the rows, and the roll-up then added no late repeat at all.
+   * Flags earlier facts as followed by a repeat; returns those that were not flagged yet. For an
+   * UPDATE, TypeORM's `query` answers `[rows, rowCount]` instead of the rows (the roll-up then added
+   * no late repeat at all): the UPDATE sits in a CTE, and `q` unwraps that answer besides (rowsOf).
    */
   markRepeated(contactIds: string[]): Promise<MarkedFact[]> {
     if (!contactIds.length) return Promise.resolve([]);

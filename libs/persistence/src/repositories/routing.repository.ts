@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isEmbedded, runExclusively } from '../job-lock.js';
+import { rowsOf } from '../query-rows.js';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
@@ -225,11 +226,6 @@ const RESERVATION_COLUMNS = `r.id, r.contact_id AS "contactId", r.agent_id AS "a
 
 type Raw = Record<string, unknown>;
 
-/** TypeORM answers UPDATE/DELETE with `[rows, rowCount]` and other commands with the rows. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
 
 function presence(row: Raw): PresenceRow {
   return {

@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SqlSession } from './routing-writer.js';
+import { rowsOf } from '../query-rows.js';
 
 /** What is used of a node-postgres Client: a query by named (prepared) statement, or a plain one. */
 interface PgClientLike {
@@ -44,10 +45,7 @@ export function pgClientSession(client: PgClientLike): SqlSession {
 export function typeormSession(queryable: { query(sql: string, params?: unknown[]): Promise<unknown> }): SqlSession {
   return {
     async query(sql, params) {
-      const result = await queryable.query(sql, params);
-      // TypeORM answers UPDATE/DELETE with [rows, rowCount] and other commands with the rows.
-      if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as unknown[];
-      return Array.isArray(result) ? result : [];
+      return rowsOf<unknown>(await queryable.query(sql, params));
     },
   };
 }
