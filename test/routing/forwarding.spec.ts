@@ -66,6 +66,47 @@ describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
     await request(urls[0]).post('/internal/routing/dropTables').set('x-vuoro-routing-secret', 'x'.repeat(32)).send({ args: [] }).expect(404);
   });
 
+  // Changes committed on the other instance reach the owner before they are answered: no operation
+  // routes on what was loaded before them (the owner's own refresh of queues and agents comes only
+  // every REFRESH_MS, and it never reads loaded customers again).
+  it('stops offering calls to an agent deactivated on another instance at once', async () => {
+    // fw-1 holds one agent (phone capacity 1); the other one is free.
+    const [{ agent_id: busy }] = await ds.query(`SELECT agent_id FROM contacts WHERE call_id = 'fw-1'`);
+    const free = w.agentIds.find((id) => id !== busy)!;
+    const agent = await request(urls[1]).get(`/v1/agents/${free}`).set(...bearer(TEST_ADMIN_KEY)).expect(200);
+    const { id: _id, createdAt: _c, updatedAt: _u, ...body } = agent.body as Record<string, unknown>;
+    await request(urls[1]).put(`/v1/agents/${free}`).set(...bearer(TEST_ADMIN_KEY)).send({ ...body, active: false }).expect(200);
+    const res = await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-inactive', { callerId: '+358405550001' })).expect(200);
+    expect(res.body).toMatchObject({ decision: 'queue' });
+  });
+
+  it('forgets a customer erased on another instance at once: the number starts a new customer', async () => {
+    const caller = '+358409876543';
+    await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-erase-1', { callerId: caller })).expect(200);
+    const [{ customer_id: erased }] = await ds.query(`SELECT customer_id FROM contacts WHERE call_id = 'fw-erase-1'`);
+    expect(erased).toEqual(expect.any(String));
+    await request(urls[1]).post(`/v1/customers/${erased}/erasure`).set(...bearer(TEST_ADMIN_KEY)).expect(200);
+    await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-erase-2', { callerId: caller })).expect(200);
+    const [{ customer_id: next }] = await ds.query(`SELECT customer_id FROM contacts WHERE call_id = 'fw-erase-2'`);
+    expect(next).not.toBe(erased);
+    const rows = await ds.query(`SELECT id, phone_number AS phone FROM customers WHERE id = ANY($1::uuid[]) ORDER BY phone NULLS FIRST`, [[erased, next]]);
+    expect(rows).toEqual([
+      { id: erased, phone: null },
+      { id: next, phone: caller },
+    ]);
+  });
+
+  it('routes by an entry point created on another instance at once', async () => {
+    const number = '+358209990001';
+    const before = await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-ep-1', { calledNumber: number })).expect(200);
+    expect(before.body).toMatchObject({ decision: 'reject', sipCode: 404 });
+    await request(urls[1]).post('/v1/entry-points').set(...bearer(TEST_ADMIN_KEY)).send({ calledNumber: number, name: 'New number', queueId: w.phoneQueueId }).expect(201);
+    const after = await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-ep-2', { calledNumber: number })).expect(200);
+    expect(after.body.decision).not.toBe('reject');
+    const [{ queue_id }] = await ds.query(`SELECT queue_id FROM contacts WHERE call_id = 'fw-ep-2'`);
+    expect(queue_id).toBe(w.phoneQueueId);
+  });
+
   it('lets another instance take over when the owner stops, with the waiting state intact', async () => {
     await apps[0]!.close();
     apps[0] = null;

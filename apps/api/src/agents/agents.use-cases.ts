@@ -65,7 +65,7 @@ export class CreateAgent {
   ) {}
   async execute(input: CreateAgentDto): Promise<AgentEntity> {
     const agent = await this.agents.create(await this.prepare.execute(input));
-    this.routing.agentsChanged([agent.id]);
+    await this.routing.agentsChanged([agent.id]);
     return agent;
   }
 }
@@ -80,7 +80,7 @@ export class UpdateAgent {
   async execute(id: string, input: CreateAgentDto): Promise<AgentEntity> {
     const agent = await this.agents.update(id, await this.prepare.execute(input));
     if (!agent) throw notFound('agent', id);
-    this.routing.agentsChanged([id]);
+    await this.routing.agentsChanged([id]);
     return agent;
   }
 }
@@ -93,6 +93,6 @@ export class DeleteAgent {
   ) {}
   async execute(id: string): Promise<void> {
     if (!(await this.agents.delete(id))) throw notFound('agent', id);
-    this.routing.agentsChanged([id]);
+    await this.routing.agentsChanged([id]);
   }
 }

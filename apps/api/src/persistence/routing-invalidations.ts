@@ -1,30 +1,32 @@
 /**
  * Changes other features make to what the in-memory routing engine (ROUTING_ENGINE=memory) keeps
- * loaded: agents (department, SIP URI, capacities, skills, active), loans, and erased customers.
- * Published in this process after the change is committed; the engine re-reads what changed.
- * Changes made by other instances reach the owner by its periodic refresh (RoutingOwner.REFRESH_MS).
- * With the database engine nobody listens and publishing costs nothing.
+ * loaded: agents (department, SIP URI, capacities, skills, active), loans, and erased customers
+ * (queues, settings and entry points go through RoutingCatalog.invalidate). Published after the
+ * change is committed; the engine re-reads what changed — on the owner itself, or, when the change
+ * was made on another instance, after that instance has told the owner (MemoryRoutingEngine
+ * forwards it). `await` the publication: an erasure is answered once the owner has forgotten the
+ * customer too. With the database engine nobody listens and publishing costs nothing.
  */
-/** customerIds 'all': any customer may have changed (the retention job). */
-export type RoutingInvalidation = { kind: 'agents'; agentIds: string[] } | { kind: 'customers'; customerIds: string[] | 'all' };
+/** customerIds 'all': any customer may have changed (the retention job). 'catalog': queues, settings or entry points. */
+export type RoutingInvalidation = { kind: 'agents'; agentIds: string[] } | { kind: 'customers'; customerIds: string[] | 'all' } | { kind: 'catalog' };
 
 export class RoutingInvalidations {
-  private readonly listeners = new Set<(change: RoutingInvalidation) => void>();
+  private readonly listeners = new Set<(change: RoutingInvalidation) => void | Promise<void>>();
 
-  agentsChanged(agentIds: string[]): void {
-    this.publish({ kind: 'agents', agentIds });
+  agentsChanged(agentIds: string[]): Promise<void> {
+    return this.publish({ kind: 'agents', agentIds });
   }
 
-  customersChanged(customerIds: string[] | 'all'): void {
-    this.publish({ kind: 'customers', customerIds });
+  customersChanged(customerIds: string[] | 'all'): Promise<void> {
+    return this.publish({ kind: 'customers', customerIds });
   }
 
-  subscribe(listener: (change: RoutingInvalidation) => void): () => void {
+  subscribe(listener: (change: RoutingInvalidation) => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private publish(change: RoutingInvalidation): void {
-    for (const listener of this.listeners) listener(change);
+  private async publish(change: RoutingInvalidation): Promise<void> {
+    await Promise.all([...this.listeners].map((listener) => listener(change)));
   }
 }

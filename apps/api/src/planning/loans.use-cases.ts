@@ -68,7 +68,7 @@ export class AcceptLoans {
       }
       return created;
     });
-    this.routing.agentsChanged(created.map((l) => l.agentId));
+    await this.routing.agentsChanged(created.map((l) => l.agentId));
     return created;
   }
 
@@ -140,7 +140,7 @@ export class DecideLoan {
       await tx.audit({ actor: actor.actor, action: decision === 'declined' ? 'loan.declined' : 'loan.cancelled', entityType: 'loan', entityId: id, detail: { reason, previousStatus: loan.status } });
       return saved;
     });
-    this.routing.agentsChanged([saved.agentId]);
+    await this.routing.agentsChanged([saved.agentId]);
     return saved;
   }
 }

@@ -37,7 +37,7 @@ export class EraseCustomerPersonalData {
     if (!customerId) throw notFound('customer', '(given reference)');
     const now = this.clock.now();
     const counts = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
-    this.routing.customersChanged([customerId]);
+    await this.routing.customersChanged([customerId]);
     this.logger.log({ msg: 'customer personal data erased', customerId, ...counts });
     return { customerId, erasedAt: now, ...counts };
   }
@@ -65,7 +65,7 @@ export class ApplyPersonalDataRetention {
     const cutoff = new Date(now.getTime() - days * 86_400_000);
     const counts = await this.privacy.runExclusively(PERSONAL_DATA_RETENTION_LOCK_KEY, () => this.privacy.applyRetention(cutoff, days, 'system:retention', now));
     if (!counts) return { ran: false };
-    this.routing.customersChanged('all');
+    await this.routing.customersChanged('all');
     this.logger.log({ msg: 'personal data retention applied', retentionDays: days, cutoff: cutoff.toISOString(), ...counts });
     return { ran: true, cutoff, ...counts };
   }

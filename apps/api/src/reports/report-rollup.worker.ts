@@ -77,7 +77,7 @@ try {
   while (!stopping) {
     const started = Date.now();
     // Queue changes are made in other threads: read the email queues' calendars afresh each run.
-    catalog.invalidate();
+    await catalog.invalidate();
     try {
       await schedule.run(() => stopping);
     } catch (err) {

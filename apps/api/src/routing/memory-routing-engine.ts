@@ -31,7 +31,7 @@ import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import { isEmbedded } from '../../../../libs/persistence/src/job-lock.js';
 import { RoutingRepository, type ContactRow, type PresenceRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence/src/routing-store/routing-writer.js';
-import { fetchCustomersByPhones, fetchCustomersByRefs, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
+import { fetchCustomersByIds, fetchCustomersByPhones, fetchCustomersByRefs, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
 import { publishOwner, readOwner, type OwnerAddress } from '../../../../libs/persistence/src/routing-store/routing-owner.js';
 import { pgClientSession, typeormSession } from '../../../../libs/persistence/src/routing-store/sql-session.js';
 import { RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
@@ -132,6 +132,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   /** Agents whose static data changed in this process since the last refresh ('all' after a catalog change). */
   private staleAgents = new Set<string>();
   private staleCatalog = false;
+  /** Set while this instance's own refresh clears the catalog cache (not a change to tell anyone of). */
+  private refreshingCatalog = false;
+  /** Bumped whenever customers are forgotten: a lookup that was in flight across a bump is made again (it may have read a row the erasure changed). */
+  private customerEpoch = 0;
   private refreshing: Promise<void> | null = null;
   private closed = false;
   /** Callers and references not in memory: concurrent misses share one query. */
@@ -161,7 +165,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       unsubscribe();
       listening?.unsubscribe();
     };
-    queues.onInvalidate(() => (this.staleCatalog = true));
+    queues.onInvalidate(() => (this.refreshingCatalog ? undefined : this.invalidated({ kind: 'catalog' })));
   }
 
   // ---------------------------------------------------------------- ownership and state
@@ -249,6 +253,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null };
     await this.refresh(owner, true);
     await this.publish(owner);
+    await this.recheckCustomers(owner);
     this.log.log({ msg: 'routing state loaded', agents: snapshot.agents.length, contacts: snapshot.contacts.length, reservations: snapshot.reservations.length, ms: Date.now() - started });
     return owner;
   }
@@ -266,7 +271,9 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     this.staleCatalog = false;
     this.staleAgents = new Set();
     if (full) {
-      this.queues.invalidate();
+      this.refreshingCatalog = true;
+      void this.queues.invalidate();
+      this.refreshingCatalog = false;
       this.staleCatalog = false;
       const ids = (await this.dataSource.query('SELECT id FROM queues')) as { id: string }[];
       const queues = new Map<string, CoreQueue>();
@@ -388,24 +395,71 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return (this.local[op] as (...a: unknown[]) => Promise<unknown>)(...args);
   }
 
-  private invalidated(change: RoutingInvalidation): void {
-    if (change.kind === 'agents') {
-      for (const id of change.agentIds) this.staleAgents.add(id);
+  /**
+   * A change committed in this process (or forwarded by another instance): applied to the state
+   * when this instance owns it, else told to the owner, so that it applies at once wherever it was
+   * made. Resolves once done; a change the owner could not be told of is logged, and the owner's
+   * periodic refresh picks up agents and the catalog within REFRESH_MS.
+   */
+  private async invalidated(change: RoutingInvalidation): Promise<void> {
+    // Marked at once: the next operation in this process waits for the re-read (current()).
+    if (change.kind === 'agents') for (const id of change.agentIds) this.staleAgents.add(id);
+    else if (change.kind === 'catalog') this.staleCatalog = true;
+    else this.customerEpoch++;
+    const o = await this.settled();
+    if (o) {
+      if (change.kind === 'customers') this.forgetCustomers(o, change.customerIds);
       return;
     }
-    // Erased customers: forget them (a later contact from the same number starts a new customer,
-    // as the tables now say) — the owner never writes a customer's number or reference back.
-    // An erasure also blanks the caller's name, reference and subject on the customer's contacts
-    // (the writer stores those columns on insert only): the loaded ones follow, so offers and
-    // contacts answered from memory say what the tables say. Retention ('all') blanks only
-    // contacts finished long before anything kept in memory.
-    const customerIds = change.customerIds;
-    void this.owner
-      ?.then((o) => {
-        o.core.state.forgetCustomers(customerIds === 'all' ? [...o.core.state.customerIds()] : customerIds);
-        if (customerIds !== 'all') o.core.state.erasePersonalDataOf(customerIds);
-      })
-      .catch(() => undefined);
+    if (!this.closed) await this.tellOwner(change);
+  }
+
+  /**
+   * Erased customers: forget them (a later contact from the same number starts a new customer, as
+   * the tables now say) — the owner never writes a customer's number or reference back. An erasure
+   * also blanks the caller's name, reference and subject on the customer's contacts (the writer
+   * stores those columns on insert only): the loaded ones follow, so offers and contacts answered
+   * from memory say what the tables say. Retention ('all') blanks only contacts finished long
+   * before anything kept in memory.
+   */
+  private forgetCustomers(o: Owner, customerIds: string[] | 'all'): void {
+    this.customerEpoch++;
+    o.core.state.forgetCustomers(customerIds === 'all' ? [...o.core.state.customerIds()] : customerIds);
+    if (customerIds !== 'all') o.core.state.erasePersonalDataOf(customerIds);
+  }
+
+  /**
+   * The customers loaded with the snapshot, read again once this owner has published its address:
+   * an erasure committed while the state was loading told the previous owner, or nobody. Those
+   * whose number or reference the tables no longer hold are forgotten; an erasure committed after
+   * the publication is told to this owner.
+   */
+  private async recheckCustomers(o: Owner): Promise<void> {
+    const loaded = [...o.core.state.customerIds()].map((id) => o.core.state.customer(id)!).filter(Boolean);
+    if (!loaded.length) return;
+    const current = new Map((await fetchCustomersByIds(this.pool(), loaded.map((c) => c.id))).map((c) => [c.id, c]));
+    const changed = loaded.filter((c) => {
+      const now = current.get(c.id);
+      return !now || now.phoneNumber !== c.phoneNumber || now.externalRef !== c.externalRef;
+    });
+    if (changed.length) this.forgetCustomers(o, changed.map((c) => c.id));
+  }
+
+  /** A change made here, told to the owner on another instance (when none is published, whoever takes over reads the tables). Idempotent, so sent again on any failure. */
+  private async tellOwner(change: RoutingInvalidation): Promise<void> {
+    let last: unknown = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 100 * attempt));
+      try {
+        const owner = await this.remoteOwner(true);
+        if (!owner) return;
+        await forwardToOwner(owner, 'invalidate', [change], FORWARD_TIMEOUT_MS);
+        return;
+      } catch (err) {
+        last = err;
+      }
+    }
+    this.log.warn({ msg: 'could not tell the routing owner of a change', kind: change.kind, err: last instanceof Error ? last.message : String(last) });
   }
 
   /**
@@ -446,14 +500,23 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    */
   private async customerByPhone(o: Owner, phone: string): Promise<void> {
     if (!phone || o.core.state.customerByPhone(phone)) return;
-    const c = await this.customersByPhone.load(phone);
+    const c = await this.lookUp(this.customersByPhone, phone);
     if (c && !o.core.state.customerByPhone(phone) && !o.core.state.customer(c.id)) o.core.state.addCustomer(c);
   }
 
   private async customerByRef(o: Owner, ref: string): Promise<void> {
     if (!ref || o.core.state.customerByRef(ref)) return;
-    const c = await this.customersByRef.load(ref);
+    const c = await this.lookUp(this.customersByRef, ref);
     if (c && !o.core.state.customerByRef(ref) && !o.core.state.customer(c.id)) o.core.state.addCustomer(c);
+  }
+
+  /** A customer read from the table, read again if customers were forgotten (an erasure) while the read was in flight. */
+  private async lookUp(batcher: KeyBatcher<CustomerRecord>, key: string): Promise<CustomerRecord | null> {
+    for (;;) {
+      const epoch = this.customerEpoch;
+      const c = await batcher.load(key);
+      if (epoch === this.customerEpoch) return c;
+    }
   }
 
   /**
@@ -503,6 +566,12 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   /** The operations as this instance runs them when it owns the state (`owned` forwards them otherwise). */
   private readonly local = {
+    /** A change committed on another instance (tellOwner); never takes ownership for it. */
+    invalidate: async (change: RoutingInvalidation): Promise<null> => {
+      if (!(await this.settled())) throw notOwner();
+      await this.invalidated(change);
+      return null;
+    },
     decidePhone: (input: PhoneDecisionInput): Promise<PhoneDecision> => this.run((core, now) => core.decidePhone(input, now), (o) => this.customerByPhone(o, input.callerId)),
     pollPhoneDecision: async (callId: string, waitSeconds: number): Promise<PhoneDecision> => {
       const until = Date.now() + waitSeconds * 1000;

@@ -35,19 +35,20 @@ export class RoutingCatalog {
   private readonly entries = new Map<string, { at: number; queueId: string | null }>();
   private readonly attributes = new Map<string, { at: number; queueId: string | null }>();
 
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<() => void | Promise<void>>();
 
   constructor(private readonly repo: RoutingRepository) {}
 
-  invalidate(): void {
+  /** Forgets every entry; resolves once the listeners have (the in-memory engine tells its owner on another instance). */
+  async invalidate(): Promise<void> {
     this.queues.clear();
     this.entries.clear();
     this.attributes.clear();
-    for (const listener of this.listeners) listener();
+    await Promise.all([...this.listeners].map((listener) => listener()));
   }
 
   /** Calls `listener` on every invalidate() (a queue, settings or entry-point change in this process). */
-  onInvalidate(listener: () => void): void {
+  onInvalidate(listener: () => void | Promise<void>): void {
     this.listeners.add(listener);
   }
 

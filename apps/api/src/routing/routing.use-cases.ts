@@ -70,7 +70,7 @@ export class SaveEntryPoint {
     if (id && !(await this.repo.findEntryPoint(id))) throw notFound('entry_point', id);
     await checkQueue(this.repo, body.queueId);
     const saved = await this.repo.saveEntryPoint(id, { calledNumber: body.calledNumber, name: body.name, queueId: body.queueId });
-    this.catalog.invalidate();
+    await this.catalog.invalidate();
     return saved ?? Promise.reject(notFound('entry_point', id ?? ''));
   }
 }
@@ -83,7 +83,7 @@ export class DeleteEntryPoint {
   ) {}
   async execute(id: string): Promise<void> {
     if (!(await this.repo.deleteEntryPoint(id))) throw notFound('entry_point', id);
-    this.catalog.invalidate();
+    await this.catalog.invalidate();
   }
 }
 
@@ -113,7 +113,7 @@ export class PutRoutingSettings {
       meanHandleSeconds: body.meanHandleSeconds,
     };
     await this.repo.saveSettings(queueId, settings);
-    this.catalog.invalidate();
+    await this.catalog.invalidate();
     return settings;
   }
 }

@@ -221,24 +221,31 @@ export async function loadAgentStatics(session: SqlSession, agentIds: string[]):
   return statics(session, agentIds);
 }
 
-/**
- * The customers with these phone numbers (callers not in memory), in one statement however many
- * are asked; numbers without a customer are left out. The numbers are unique in the table
- * (customers_phone_number_unique), so there is at most one row per number.
- */
-export async function fetchCustomersByPhones(session: SqlSession, phones: string[]): Promise<CustomerRecord[]> {
-  const keys = [...new Set(phones)];
-  if (!keys.length) return [];
-  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE phone_number = ANY($1::text[]) ORDER BY id`, [keys])) as Raw[];
+/** The customers whose `column` is one of `keys`, in one statement however many are asked; keys without a customer are left out. */
+async function fetchCustomersBy(session: SqlSession, column: 'id' | 'phone_number' | 'external_ref', keys: string[]): Promise<CustomerRecord[]> {
+  const unique = [...new Set(keys)];
+  if (!unique.length) return [];
+  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ${column} = ANY($1::${column === 'id' ? 'uuid' : 'text'}[]) ORDER BY id`, [unique])) as Raw[];
   return rows.map(customer);
 }
 
+/**
+ * The customers with these phone numbers (callers not in memory); numbers without a customer are
+ * left out. The numbers are unique in the table (customers_phone_number_unique), so there is at most
+ * one row per number.
+ */
+export function fetchCustomersByPhones(session: SqlSession, phones: string[]): Promise<CustomerRecord[]> {
+  return fetchCustomersBy(session, 'phone_number', phones);
+}
+
 /** The customers with these gateway references (chat, email), as `fetchCustomersByPhones` (customers_external_ref_unique). */
-export async function fetchCustomersByRefs(session: SqlSession, refs: string[]): Promise<CustomerRecord[]> {
-  const keys = [...new Set(refs)];
-  if (!keys.length) return [];
-  const rows = (await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE external_ref = ANY($1::text[]) ORDER BY id`, [keys])) as Raw[];
-  return rows.map(customer);
+export function fetchCustomersByRefs(session: SqlSession, refs: string[]): Promise<CustomerRecord[]> {
+  return fetchCustomersBy(session, 'external_ref', refs);
+}
+
+/** The customers with these ids (the owner reads its snapshot's customers again after publishing itself). */
+export function fetchCustomersByIds(session: SqlSession, ids: string[]): Promise<CustomerRecord[]> {
+  return fetchCustomersBy(session, 'id', ids);
 }
 
 /** The customer with this phone number (the routing-store spec reads customers back with it). */
