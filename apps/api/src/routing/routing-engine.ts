@@ -39,7 +39,7 @@ import {
 import { storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
-import type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
+import { eventConcernsLiveOffer, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
 
 export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent, TelephonyEventName } from '../../../../libs/routing/src/core/types.js';
 
@@ -823,7 +823,7 @@ export class RoutingEngine {
       for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
         if (ev.event === 'answered') {
           const out = await this.retrying(() =>
-            this.repo.direct.acceptReservation({ callId: ev.callId, agentId: null, decisionId: ev.decisionId ?? null, now, events: [{ type: 'accepted', detail: null }, { type: 'answered', detail }], withContact: false }),
+            this.repo.direct.acceptReservation({ callId: ev.callId, agentId: ev.agentId ?? null, decisionId: ev.decisionId ?? null, now, events: [{ type: 'accepted', detail: null }, { type: 'answered', detail }], withContact: false }),
           );
           if (!out) return { applied: false, detail: 'unknown call id' };
           if (out.stale) continue;
@@ -856,7 +856,7 @@ export class RoutingEngine {
       const c = await tx.findContactByCallId(ev.callId, 'update');
       if (!c) return { applied: false, detail: 'unknown call id' };
       const r = await tx.liveReservation(c.id, true);
-      if (ev.decisionId && r && ev.decisionId !== r.id && ev.decisionId !== c.decisionId) return { applied: false, detail: 'event of an earlier offer' };
+      if (!eventConcernsLiveOffer(ev, r, c)) return { applied: false, detail: 'event of an earlier offer' };
       const open = c.status === 'queued' || c.status === 'offered';
       after.signal.push(`contact:${c.id}`);
       if (r) after.signal.push(`agent:${r.agentId}`);

@@ -101,13 +101,17 @@ export class RoutingEventDto {
   @Length(1, 255)
   callId: string;
 
-  @ApiPropertyOptional({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', description: 'The decision the event refers to; an event of an earlier offer is ignored.' })
+  @ApiPropertyOptional({
+    example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00',
+    description:
+      "The decision the event refers to: the agent decision (or the long poll's) for the offer the event is about. answered, rejected and agent_failed of an earlier offer are ignored (the call's first decision id names an earlier offer once the call has been offered to another agent, unless the call was queued first); ended, abandoned, failed and fallback_failed apply to the call with any of its decision ids.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   decisionId?: string;
 
-  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'The agent whose leg the event is about; answered, rejected and agent_failed naming another agent than the live offer\'s are ignored.' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -712,7 +712,7 @@ export class RoutingTx {
     const contactOut = d.withContact === false ? 'u.id' : 'u.*';
     const rows = await this.q<Raw>(
       `WITH c AS (
-         SELECT c.id, c.status, c.customer_id, c.decision_id FROM contacts c
+         SELECT c.id, c.status, c.customer_id, c.decision_id, c.decision FROM contacts c
          WHERE ${byCall ? 'c.call_id = $1::text' : 'c.id = (SELECT r0.contact_id FROM reservations r0 WHERE r0.id = $1::uuid)'} FOR UPDATE),
        r AS (
          SELECT r.id, r.agent_id, r.status, r.expires_at FROM reservations r
@@ -720,8 +720,10 @@ export class RoutingTx {
        p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
        ok AS (
          SELECT c.id AS contact_id, c.customer_id, r.id AS reservation_id, r.agent_id FROM c JOIN r ON true JOIN p ON true
-         WHERE r.status = 'offered' AND ${byCall ? "c.status = 'offered' AND $2::uuid IS NULL" : 'r.agent_id = $2::uuid AND $4::timestamptz < r.expires_at'}
-           AND ($3::uuid IS NULL OR $3::uuid IN (r.id, c.decision_id))),
+         WHERE r.status = 'offered' AND ${byCall ? "c.status = 'offered' AND ($2::uuid IS NULL OR r.agent_id = $2::uuid)" : 'r.agent_id = $2::uuid AND $4::timestamptz < r.expires_at'}
+           -- The offer's own id, or the call's first decision id when that was not an agent decision
+           -- (then it named an earlier offer): libs/routing eventConcernsLiveOffer.
+           AND ($3::uuid IS NULL OR $3::uuid = r.id OR ($3::uuid = c.decision_id AND c.decision->>'decision' IS DISTINCT FROM 'agent'))),
        res AS (UPDATE reservations SET status = 'accepted', resolved_at = $4 FROM ok WHERE reservations.id = ok.reservation_id RETURNING 1),
        pres AS (
          UPDATE agent_presence ap SET state = 'busy', state_since = CASE WHEN ap.state = 'busy' THEN ap.state_since ELSE $4 END, updated_at = now()

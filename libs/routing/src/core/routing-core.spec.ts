@@ -253,8 +253,13 @@ describe('RoutingCore: a call through telephony events', () => {
     const first = w.core.decidePhone(call('c2'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
     w.core.telephonyEvent(telephony('rejected', 'c2'), at(1));
     expect(w.core.telephonyEvent(telephony('answered', 'c2', { decisionId: 'some-other-offer' }), at(2))).toEqual({ applied: false, detail: 'event of an earlier offer' });
-    // The contact's own decision id still names it (its first offer's reservation).
-    expect(w.core.telephonyEvent(telephony('answered', 'c2', { decisionId: first.decisionId }), at(2))).toEqual({ applied: true, detail: 'agent busy' });
+    // The call went straight to an agent, so its own decision id is the first offer's: after the
+    // re-route it names an earlier offer, and so does the live offer's id with the first agent.
+    expect(w.core.telephonyEvent(telephony('answered', 'c2', { decisionId: first.decisionId }), at(2))).toEqual({ applied: false, detail: 'event of an earlier offer' });
+    const live = w.state.liveReservation(w.state.contactByCallId('c2')!.id)!;
+    expect(live.agentId).not.toBe(first.agentId);
+    expect(w.core.telephonyEvent(telephony('agent_failed', 'c2', { decisionId: live.id, agentId: first.agentId }), at(2))).toEqual({ applied: false, detail: 'event of an earlier offer' });
+    expect(w.core.telephonyEvent(telephony('answered', 'c2', { decisionId: live.id, agentId: live.agentId }), at(2))).toEqual({ applied: true, detail: 'agent busy' });
     expect(d.decision).toBe('queue');
     expect(state.contactByCallId('c1')!.kind).toBe('callback');
   });

@@ -29,6 +29,7 @@ import { selectAgentForContact, selectContactForAgent } from '../routing-policy.
 import { RoutingState, isFinished, type FinishedCall } from './routing-state.js';
 import {
   emptyChangeSet,
+  eventConcernsLiveOffer,
   mergeChangeSets,
   type AgentRecord,
   type ChangeSet,
@@ -957,7 +958,7 @@ export class RoutingCore {
         return finished ? { applied: false, detail: `contact is ${finished.status}` } : { applied: false, detail: 'unknown call id' };
       }
       const r = this.state.liveReservation(c.id);
-      const ofThisOffer = !ev.decisionId || !r || ev.decisionId === r.id || ev.decisionId === c.decisionId;
+      const ofThisOffer = eventConcernsLiveOffer(ev, r ?? null, c);
       const open = c.status === 'queued' || c.status === 'offered';
       const detail = telephonyDetail(ev);
       if (!ofThisOffer) return { applied: false, detail: 'event of an earlier offer' };

@@ -225,6 +225,29 @@ export interface PhoneDecisionInput {
 
 export type TelephonyEventName = 'answered' | 'ended' | 'abandoned' | 'rejected' | 'agent_failed' | 'fallback_failed' | 'failed';
 
+/**
+ * Whether a telephony event concerns the call's live offer (`live`: its reservation, null when the
+ * call has none). Events of the agent's leg — answered, rejected, agent_failed — must name that
+ * offer, when they name one: by its id (what the decision or the long poll answered), or by the
+ * call's first decision id when that was a queue decision (the proxy may keep it), and by the
+ * offer's agent. So a late or repeated event of an earlier offer — whose id is the call's first
+ * decision id when the call went straight to an agent — never answers, rejects or fails the offer
+ * made to the next agent. Events of the caller's leg — ended, abandoned, failed, fallback_failed —
+ * concern the call whichever of its decision ids they carry.
+ */
+export function eventConcernsLiveOffer(
+  ev: Pick<TelephonyEvent, 'event' | 'decisionId' | 'agentId'>,
+  live: { id: string; agentId: string } | null,
+  call: { decisionId: string; decision: Record<string, unknown> | null },
+): boolean {
+  if (!live) return true;
+  if (ev.event === 'answered' || ev.event === 'rejected' || ev.event === 'agent_failed') {
+    const byId = !ev.decisionId || ev.decisionId === live.id || (ev.decisionId === call.decisionId && call.decision?.decision !== 'agent');
+    return byId && (!ev.agentId || ev.agentId === live.agentId);
+  }
+  return !ev.decisionId || ev.decisionId === live.id || ev.decisionId === call.decisionId;
+}
+
 export interface TelephonyEvent {
   event: TelephonyEventName;
   channel: Channel;
