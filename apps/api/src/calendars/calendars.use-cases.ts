@@ -4,6 +4,7 @@ import type { BusinessCalendarEntity } from '../../../../libs/persistence/src/en
 import { BusinessCalendarRepository, type BusinessCalendarData } from '../../../../libs/persistence/src/repositories/business-calendar.repository.js';
 import { BusinessCalendar } from '../../../../libs/calendar/src/business-calendar.js';
 import { holidaysFor } from '../../../../libs/calendar/src/holidays.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 import type { CalendarYearDto, CreateCalendarDto } from './calendar.dto.js';
 
 function toData(input: CreateCalendarDto): BusinessCalendarData {
@@ -53,9 +54,15 @@ export class CreateCalendar {
 
 @Injectable()
 export class UpdateCalendar {
-  constructor(private readonly calendars: BusinessCalendarRepository) {}
+  constructor(
+    private readonly calendars: BusinessCalendarRepository,
+    private readonly routing: RoutingInvalidations,
+  ) {}
   async execute(id: string, input: CreateCalendarDto): Promise<BusinessCalendarEntity> {
-    return (await this.calendars.update(id, toData(input))) ?? Promise.reject(notFound('calendar', id));
+    const calendar = await this.calendars.update(id, toData(input));
+    if (!calendar) throw notFound('calendar', id);
+    await this.routing.catalogChanged();
+    return calendar;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Changes other features make to what the in-memory routing engine (ROUTING_ENGINE=memory) keeps
- * loaded: agents (department, SIP URI, capacities, skills, active), loans, and erased customers
- * (queues, settings and entry points go through RoutingCatalog.invalidate). Published after the
+ * loaded: agents (department, SIP URI, capacities, skills, active), loans, erased customers, and
+ * queues and calendars (RoutingCatalog listens; routing settings and entry points call its
+ * invalidate directly). Published after the
  * change is committed; the engine re-reads what changed — on the owner itself, or, when the change
  * was made on another instance, after that instance has told the owner (MemoryRoutingEngine
  * forwards it). `await` the publication: an erasure is answered once the owner has forgotten the
@@ -19,6 +20,11 @@ export class RoutingInvalidations {
 
   customersChanged(customerIds: string[] | 'all'): Promise<void> {
     return this.publish({ kind: 'customers', customerIds });
+  }
+
+  /** A queue or calendar changed: RoutingCatalog forgets what it cached (and the in-memory engine re-reads it). */
+  catalogChanged(): Promise<void> {
+    return this.publish({ kind: 'catalog' });
   }
 
   subscribe(listener: (change: RoutingInvalidation) => void | Promise<void>): () => void {

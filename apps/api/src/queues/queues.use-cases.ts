@@ -4,6 +4,7 @@ import type { QueueEntity } from '../../../../libs/persistence/src/entities/queu
 import { BusinessCalendarRepository } from '../../../../libs/persistence/src/repositories/business-calendar.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import { QueueRepository, type QueueData, type QueueFilter } from '../../../../libs/persistence/src/repositories/queue.repository.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 import { CheckSkillsExist } from '../skills/skills.use-cases.js';
 import { DEFAULT_TARGETS, type CreateQueueDto } from './queue.dto.js';
 
@@ -65,9 +66,12 @@ export class CreateQueue {
   constructor(
     private readonly queues: QueueRepository,
     private readonly prepare: PrepareQueueData,
+    private readonly routing: RoutingInvalidations,
   ) {}
   async execute(input: CreateQueueDto): Promise<QueueEntity> {
-    return this.queues.create(await this.prepare.execute(input));
+    const queue = await this.queues.create(await this.prepare.execute(input));
+    await this.routing.catalogChanged();
+    return queue;
   }
 }
 
@@ -76,16 +80,24 @@ export class UpdateQueue {
   constructor(
     private readonly queues: QueueRepository,
     private readonly prepare: PrepareQueueData,
+    private readonly routing: RoutingInvalidations,
   ) {}
   async execute(id: string, input: CreateQueueDto): Promise<QueueEntity> {
-    return (await this.queues.update(id, await this.prepare.execute(input))) ?? Promise.reject(notFound('queue', id));
+    const queue = await this.queues.update(id, await this.prepare.execute(input));
+    if (!queue) throw notFound('queue', id);
+    await this.routing.catalogChanged();
+    return queue;
   }
 }
 
 @Injectable()
 export class DeleteQueue {
-  constructor(private readonly queues: QueueRepository) {}
+  constructor(
+    private readonly queues: QueueRepository,
+    private readonly routing: RoutingInvalidations,
+  ) {}
   async execute(id: string): Promise<void> {
     if (!(await this.queues.delete(id))) throw notFound('queue', id);
+    await this.routing.catalogChanged();
   }
 }

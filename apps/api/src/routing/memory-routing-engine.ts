@@ -158,7 +158,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     private readonly adapterHost?: HttpAdapterHost,
   ) {
     super(repo, queues, clock);
-    const unsubscribe = invalidations.subscribe((change) => this.invalidated(change));
+    // Catalog changes arrive through RoutingCatalog's invalidate (below), which they also go through.
+    const unsubscribe = invalidations.subscribe((change) => (change.kind === 'catalog' ? undefined : this.invalidated(change)));
     // An owner that took over before the server listened (the first tick) publishes its address once it does.
     const listening = adapterHost?.listen$.subscribe(() => void this.republish());
     this.unsubscribe = () => {

@@ -4,6 +4,7 @@ import { BusinessCalendar } from '../../../../libs/calendar/src/business-calenda
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import type { Queue as PolicyQueue } from '../../../../libs/routing/src/index.js';
 import { RoutingRepository, type RoutingQueueRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 
 export interface QueueSettings {
   wrapUpSeconds: number;
@@ -37,7 +38,12 @@ export class RoutingCatalog {
 
   private readonly listeners = new Set<() => void | Promise<void>>();
 
-  constructor(private readonly repo: RoutingRepository) {}
+  constructor(
+    private readonly repo: RoutingRepository,
+    invalidations?: RoutingInvalidations,
+  ) {
+    invalidations?.subscribe((change) => (change.kind === 'catalog' ? this.invalidate() : undefined));
+  }
 
   /** Forgets every entry; resolves once the listeners have (the in-memory engine tells its owner on another instance). */
   async invalidate(): Promise<void> {
