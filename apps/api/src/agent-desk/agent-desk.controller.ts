@@ -10,7 +10,7 @@ import { RoutingEngine } from '../routing/routing-engine.js';
 import { AgentKeyDto, AgentPresenceDto, CompleteContactDto, CreateAgentKeyDto, HandledContactDto, OfferDto, SetAgentStateDto, TransferContactDto } from './agent-desk.dto.js';
 import { AcceptOffer, AgentAccess, CompleteContact, CreateAgentKey, GetAgentState, ListOffers, RejectOffer, SetAgentState, TransferContact } from './agent-desk.use-cases.js';
 import { CurrentCaller } from './caller.decorator.js';
-import { serveEventStream } from './event-stream.js';
+import { EventStreams } from './event-stream.js';
 
 const handled = (c: ContactRow): HandledContactDto => ({ contactId: c.id, status: c.status, agentId: c.agentId, queueId: c.queueId });
 
@@ -19,6 +19,7 @@ const handled = (c: ContactRow): HandledContactDto => ({ contactId: c.id, status
 @Controller('v1/agents')
 export class AgentDeskController {
   constructor(
+    private readonly streams: EventStreams,
     private readonly setState: SetAgentState,
     private readonly getState: GetAgentState,
     private readonly listOffers: ListOffers,
@@ -68,7 +69,7 @@ export class AgentDeskController {
   @ApiNotFoundResponse({ type: ProblemDto })
   async stream(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.access.check(caller, id);
-    await serveEventStream(req, res, 'offers', () => this.listOffers.execute(caller, id, true), (signal) => this.engine.waitFor(`agent:${id}`, 1000, signal));
+    await this.streams.serve(req, res, 'offers', () => this.listOffers.execute(caller, id, true), (signal) => this.engine.waitFor(`agent:${id}`, 1000, signal));
   }
 
   @Post(':id/offers/:offerId/accept')

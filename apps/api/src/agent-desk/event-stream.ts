@@ -1,49 +1,63 @@
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
 /**
- * Writes a server-sent-event stream: `next()` is asked for the current payload after each wake-up
+ * Writes server-sent-event streams: `next()` is asked for the current payload after each wake-up
  * (`wait`) and an event is sent when it changed; a comment line every 15 s keeps proxies from
- * closing the connection. Ends when the client goes away; `wait` gets a signal that is aborted
- * then, so that its timer ends with the stream instead of lingering.
+ * closing the connection. A stream ends when the client goes away, or when the application shuts
+ * down: the HTTP server's close waits for every open response, so a wallboard or agent desktop
+ * left connected kept a stopping process alive (serving, its jobs running) until it was killed.
+ * Clients reconnect (EventSource does so by itself) to whichever instance serves next. `wait` gets
+ * a signal that is aborted when the stream ends, so that its timer ends with it.
  */
-export async function serveEventStream(
-  req: Request,
-  res: Response,
-  event: string,
-  next: () => Promise<unknown>,
-  wait: (signal: AbortSignal) => Promise<void>,
-): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/event-stream');
-  res.setHeader('Cache-Control', 'no-cache, no-transform');
-  res.setHeader('Connection', 'keep-alive');
-  res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
-  let open = true;
-  let closed!: () => void;
-  const gone = new Promise<void>((r) => (closed = r));
-  const left = new AbortController();
-  req.on('close', () => {
-    open = false;
-    left.abort();
-    closed();
-  });
-  let last = '';
-  let lastWrite = Date.now();
-  while (open) {
-    const data = JSON.stringify(await next());
-    if (data !== last) {
-      res.write(`event: ${event}\ndata: ${data}\n\n`);
-      last = data;
-      lastWrite = Date.now();
-    } else if (Date.now() - lastWrite > 15000) {
-      res.write(': keep-alive\n\n');
-      lastWrite = Date.now();
-    }
-    if (!open) break;
-    await Promise.race([wait(left.signal), gone]);
+@Injectable()
+export class EventStreams implements BeforeApplicationShutdown {
+  private readonly open = new Set<() => void>();
+
+  /** Ends every open stream (before the HTTP server closes). */
+  beforeApplicationShutdown(): void {
+    for (const end of [...this.open]) end();
   }
-  res.end();
+
+  async serve(req: Request, res: Response, event: string, next: () => Promise<unknown>, wait: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    let open = true;
+    let closed!: () => void;
+    const gone = new Promise<void>((r) => (closed = r));
+    const left = new AbortController();
+    const end = (): void => {
+      open = false;
+      left.abort();
+      closed();
+    };
+    req.on('close', end);
+    this.open.add(end);
+    try {
+      let last = '';
+      let lastWrite = Date.now();
+      while (open) {
+        const data = JSON.stringify(await next());
+        if (!open) break;
+        if (data !== last) {
+          res.write(`event: ${event}\ndata: ${data}\n\n`);
+          last = data;
+          lastWrite = Date.now();
+        } else if (Date.now() - lastWrite > 15000) {
+          res.write(': keep-alive\n\n');
+          lastWrite = Date.now();
+        }
+        await Promise.race([wait(left.signal), gone]);
+      }
+    } finally {
+      this.open.delete(end);
+      res.end();
+    }
+  }
 }
 
 /** Resolves after `ms`, or at once when `signal` is aborted (the timer is cleared). */

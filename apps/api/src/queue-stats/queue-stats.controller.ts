@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { serveEventStream, sleep } from '../agent-desk/event-stream.js';
+import { EventStreams, sleep } from '../agent-desk/event-stream.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { ProblemDto } from '../common/problem-details.js';
@@ -13,7 +13,10 @@ const STREAM_INTERVAL_MS = 2000;
 @ApiTags('queue statistics')
 @Controller('v1/queues')
 export class QueueStatsController {
-  constructor(private readonly stats: GetQueueStats) {}
+  constructor(
+    private readonly stats: GetQueueStats,
+    private readonly streams: EventStreams,
+  ) {}
 
   @Get(':id/stats')
   @Roles('supervisor', 'manager')
@@ -32,7 +35,7 @@ export class QueueStatsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   async stream(@Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.stats.execute(id);
-    await serveEventStream(
+    await this.streams.serve(
       req,
       res,
       'stats',

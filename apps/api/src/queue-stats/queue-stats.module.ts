@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RoutingModule } from '../routing/routing.module.js';
+import { EventStreams } from '../agent-desk/event-stream.js';
 import { QueueStatsController } from './queue-stats.controller.js';
 import { GetQueueStats } from './queue-stats.use-cases.js';
 
@@ -7,6 +8,6 @@ import { GetQueueStats } from './queue-stats.use-cases.js';
 @Module({
   imports: [RoutingModule],
   controllers: [QueueStatsController],
-  providers: [GetQueueStats],
+  providers: [EventStreams, GetQueueStats],
 })
 export class QueueStatsModule {}
