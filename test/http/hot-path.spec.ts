@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AgentDeskController } from '../../apps/api/src/agent-desk/agent-desk.controller.js';
 import { compileHotRoute } from '../../apps/api/src/http/hot-path.js';
 import { RoutingController } from '../../apps/api/src/routing/routing.controller.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import { bearer, type TestApp } from '../support/test-app.js';
+import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 /**
  * The hot path (apps/api/src/http/hot-path.ts) serves the per-contact operations ahead of Express and
@@ -17,11 +17,7 @@ describe('HTTP hot path', () => {
   let sup: [string, string];
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
-    w = await buildRoutingWorld(t, 2);
-    tel = bearer(await t.keyFor('telephony'));
-    sup = bearer(await t.keyFor('supervisor'));
-    for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    ({ t, w, tel, sup } = await startRoutingTestApp(2));
   });
   afterAll(() => t.close());
 

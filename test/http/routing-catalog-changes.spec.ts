@@ -4,8 +4,8 @@
  * are told of them before the change is answered. Found by an audit: on the in-memory engine a
  * chat handed in to a queue created a moment before got 404 "queue does not exist" for ~5 s.
  */
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { buildRoutingWorld, callBody, type RoutingWorld } from '../routing/routing-world.js';
+import { bearer, type TestApp } from '../support/test-app.js';
+import { callBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 describe('routing: queue and calendar changes apply at once', () => {
   let t: TestApp;
@@ -14,11 +14,8 @@ describe('routing: queue and calendar changes apply at once', () => {
   let tel: [string, string];
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
-    w = await buildRoutingWorld(t, 1);
+    ({ t, w, tel } = await startRoutingTestApp(1));
     admin = bearer(t.adminKey);
-    tel = bearer(await t.keyFor('telephony'));
-    await t.http.put(`/v1/agents/${w.agentIds[0]}/state`).set(...admin).send({ state: 'available' }).expect(200);
   });
   afterAll(() => t.close());
 

@@ -6,8 +6,8 @@
  * `agent_failed` of the first offer made the second agent not-responding and an `answered` of the
  * first offer connected the call to an agent whose phone never rang to an answer.
  */
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import type { TestApp } from '../support/test-app.js';
+import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 describe('routing: events of an earlier offer', () => {
   let t: TestApp;
@@ -16,11 +16,7 @@ describe('routing: events of an earlier offer', () => {
   let sup: [string, string];
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
-    w = await buildRoutingWorld(t, 3);
-    tel = bearer(await t.keyFor('telephony'));
-    sup = bearer(await t.keyFor('supervisor'));
-    for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    ({ t, w, tel, sup } = await startRoutingTestApp(3));
   });
   afterAll(() => t.close());
 

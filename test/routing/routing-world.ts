@@ -3,7 +3,7 @@
  * always-open calendar, phone/chat/email queues in Finnish, an entry point, and agents.
  */
 import request from 'supertest';
-import { bearer, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
+import { bearer, startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
 
 export const CALLED_NUMBER = '+358201234567';
 
@@ -78,6 +78,16 @@ export async function buildRoutingWorld(t: TestApp, agents: number, opts: { capa
     agentIds.push(res.body.id);
   }
   return { departmentId: department.body.id, calendarId: calendar.body.id, phoneQueueId, chatQueueId, emailQueueId, agentIds };
+}
+
+/** A test app (routing jobs off) with a routing world of `agents` agents, all available, and telephony and supervisor keys. */
+export async function startRoutingTestApp(agents: number): Promise<{ t: TestApp; w: RoutingWorld; tel: [string, string]; sup: [string, string] }> {
+  const t = await startTestApp({ routingJobs: false });
+  const w = await buildRoutingWorld(t, agents);
+  const tel = bearer(await t.keyFor('telephony'));
+  const sup = bearer(await t.keyFor('supervisor'));
+  for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...sup).send({ state: 'available' }).expect(200);
+  return { t, w, tel, sup };
 }
 
 export function callBody(callId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {

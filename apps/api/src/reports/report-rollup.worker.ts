@@ -77,7 +77,7 @@ try {
   while (!stopping) {
     const started = Date.now();
     // Queue changes are made in other threads: read the email queues' calendars afresh each run.
-    await catalog.invalidate();
+    catalog.forget();
     try {
       await schedule.run(() => stopping);
     } catch (err) {

@@ -132,8 +132,6 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   /** Agents whose static data changed in this process since the last refresh ('all' after a catalog change). */
   private staleAgents = new Set<string>();
   private staleCatalog = false;
-  /** Set while this instance's own refresh clears the catalog cache (not a change to tell anyone of). */
-  private refreshingCatalog = false;
   /** Bumped whenever customers are forgotten: a lookup that was in flight across a bump is made again (it may have read a row the erasure changed). */
   private customerEpoch = 0;
   private refreshing: Promise<void> | null = null;
@@ -166,7 +164,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       unsubscribe();
       listening?.unsubscribe();
     };
-    queues.onInvalidate(() => (this.refreshingCatalog ? undefined : this.invalidated({ kind: 'catalog' })));
+    queues.onInvalidate(() => this.invalidated({ kind: 'catalog' }));
   }
 
   // ---------------------------------------------------------------- ownership and state
@@ -272,10 +270,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     this.staleCatalog = false;
     this.staleAgents = new Set();
     if (full) {
-      this.refreshingCatalog = true;
-      void this.queues.invalidate();
-      this.refreshingCatalog = false;
-      this.staleCatalog = false;
+      this.queues.forget();
       const ids = (await this.dataSource.query('SELECT id FROM queues')) as { id: string }[];
       const queues = new Map<string, CoreQueue>();
       for (const { id } of ids) {
@@ -406,7 +401,6 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     // Marked at once: the next operation in this process waits for the re-read (current()).
     if (change.kind === 'agents') for (const id of change.agentIds) this.staleAgents.add(id);
     else if (change.kind === 'catalog') this.staleCatalog = true;
-    else this.customerEpoch++;
     const o = await this.settled();
     if (o) {
       if (change.kind === 'customers') this.forgetCustomers(o, change.customerIds);
@@ -436,7 +430,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    * the publication is told to this owner.
    */
   private async recheckCustomers(o: Owner): Promise<void> {
-    const loaded = [...o.core.state.customerIds()].map((id) => o.core.state.customer(id)!).filter(Boolean);
+    const loaded = [...o.core.state.customerIds()].flatMap((id) => o.core.state.customer(id) ?? []);
     if (!loaded.length) return;
     const current = new Map((await fetchCustomersByIds(this.pool(), loaded.map((c) => c.id))).map((c) => [c.id, c]));
     const changed = loaded.filter((c) => {

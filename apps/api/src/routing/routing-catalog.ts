@@ -45,11 +45,16 @@ export class RoutingCatalog {
     invalidations?.subscribe((change) => (change.kind === 'catalog' ? this.invalidate() : undefined));
   }
 
-  /** Forgets every entry; resolves once the listeners have (the in-memory engine tells its owner on another instance). */
-  async invalidate(): Promise<void> {
+  /** Forgets every cached entry (a reader that wants the tables as they are now; nothing changed). */
+  forget(): void {
     this.queues.clear();
     this.entries.clear();
     this.attributes.clear();
+  }
+
+  /** A change to queues, calendars, settings or entry points: forgets every entry and resolves once the listeners have (the in-memory engine tells its owner on another instance). */
+  async invalidate(): Promise<void> {
+    this.forget();
     await Promise.all([...this.listeners].map((listener) => listener()));
   }
 
