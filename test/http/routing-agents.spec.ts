@@ -107,8 +107,9 @@ describe('routing: agents, chats and emails', () => {
     const moved = await t.http.post(`/v1/agents/${b}/contacts/${offerB.contactId}/transfer`).set(...bearer(keyB)).send({ queueId: w.emailQueueId }).expect(422);
     expect(moved.body.errors[0]).toMatchObject({ field: 'queueId', rule: 'channel' });
     const toSelfQueue = await t.http.post(`/v1/agents/${b}/contacts/${offerB.contactId}/transfer`).set(...bearer(keyB)).send({ queueId: w.chatQueueId }).expect(200);
-    // B has room again and is the only agent: the transferred chat comes back to B as a new offer.
-    expect(toSelfQueue.body).toMatchObject({ status: 'offered', agentId: b });
+    // B has room again and is the only agent, but it sent the chat away: it waits for another agent.
+    expect(toSelfQueue.body).toMatchObject({ status: 'queued', agentId: null });
+    expect((await offers(b, keyB)).filter((o: { contactId: string }) => o.contactId === offerB.contactId)).toEqual([]);
   });
 
   it('routes an email like a chat (never claimed by hand) with a business-time deadline', async () => {

@@ -317,6 +317,9 @@ export function selectContactForAgent(
         step: ev.step,
         priority: p.priority,
         waitedSeconds: waitedSeconds(p.contact, now),
+        // The decision was this agent's: it came free and took the most urgent contact it may take.
+        eligibleAgentIds: [agent.id],
+        eligibleCount: 1,
         skippedAgents: [],
         skippedContacts,
       },

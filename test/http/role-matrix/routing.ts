@@ -23,8 +23,8 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'POST /v1/agents/{id}/contacts/{contactId}/transfer': ['admin', 'agent'],
   'POST /v1/agents/{id}/api-keys': ['admin'],
   'POST /v1/contacts': ['admin', 'telephony'],
-  'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager'],
-  'GET /v1/contacts/{id}/explanation': ['admin', 'supervisor', 'manager'],
+  'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager', 'agent'],
+  'GET /v1/contacts/{id}/explanation': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/queues/{id}/stats': ['admin', 'supervisor', 'manager'],
   'GET /v1/queues/{id}/stats/stream': ['admin', 'supervisor', 'manager'],
 };

@@ -9,7 +9,7 @@ import { ProblemDto } from '../common/problem-details.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
 import { AgentKeyDto, AgentPresenceDto, CompleteContactDto, CreateAgentKeyDto, HandledContactDto, OfferDto, SetAgentStateDto, TransferContactDto } from './agent-desk.dto.js';
 import { AcceptOffer, AgentAccess, CompleteContact, CreateAgentKey, GetAgentState, ListOffers, RejectOffer, SetAgentState, TransferContact } from './agent-desk.use-cases.js';
-import { CurrentCaller } from './caller.decorator.js';
+import { CurrentCaller } from '../auth/caller.decorator.js';
 import { EventStreams } from './event-stream.js';
 
 const handled = (c: ContactRow): HandledContactDto => ({ contactId: c.id, status: c.status, agentId: c.agentId, queueId: c.queueId });
@@ -97,7 +97,10 @@ export class AgentDeskController {
   @Post(':id/contacts/:contactId/complete')
   @HttpCode(200)
   @Roles('agent')
-  @ApiOperation({ summary: 'Finish a contact in hand, with wrap-up' })
+  @ApiOperation({
+    summary: 'Finish a contact in hand, with wrap-up',
+    description: '409 contact.not_in_hand when the contact is not in this agent\'s hands (ended already, or another agent\'s); 409 contact.not_accepted while it is only offered.',
+  })
   @ApiOkResponse({ type: HandledContactDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
@@ -114,7 +117,13 @@ export class AgentDeskController {
   @Post(':id/contacts/:contactId/transfer')
   @HttpCode(200)
   @Roles('agent')
-  @ApiOperation({ summary: 'Transfer a contact in hand to another agent or to a queue' })
+  @ApiOperation({
+    summary: 'Transfer a contact in hand to another agent or to a queue',
+    description:
+      'To an agent: offered to that agent at once (404 agent.not_found when there is no such agent; 409 agent.unavailable when it cannot take the contact now — not logged in, on a break, at capacity; 422 when agentId is the agent holding it). ' +
+      'To a queue of the same channel: a new segment there — the contact arrives now with that queue\'s deadline and counts as answered there only when one of its agents takes it; the transferring agent is not offered it again. ' +
+      'The queue it came from still counts the answer in its statistics for the day.',
+  })
   @ApiOkResponse({ type: HandledContactDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })

@@ -60,9 +60,13 @@ export class AgentsController {
   @Delete(':id')
   @Roles('supervisor')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an agent' })
+  @ApiOperation({
+    summary: 'Delete an agent',
+    description: 'Refused with 409 agent.has_contacts while the agent holds contacts in hand or offered (as going offline is). To keep the history, deactivate instead (PUT with active: false).',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
   async delete(@Param('id', uuidParam()) id: string): Promise<void> {
     await this.deleteAgent.execute(id);
   }

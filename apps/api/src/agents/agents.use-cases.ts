@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { conflict, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import type { AgentEntity } from '../../../../libs/persistence/src/entities/agent.entity.js';
 import { AgentRepository, type AgentData, type AgentFilter } from '../../../../libs/persistence/src/repositories/agent.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { Page, PageRequest } from '../../../../libs/persistence/src/repositories/page.js';
 import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
+import { RoutingEngine } from '../routing/routing-engine.js';
 import { CheckSkillsExist } from '../skills/skills.use-cases.js';
 import type { CreateAgentDto } from './agent.dto.js';
 
@@ -89,10 +90,20 @@ export class UpdateAgent {
 export class DeleteAgent {
   constructor(
     private readonly agents: AgentRepository,
+    private readonly engine: RoutingEngine,
     private readonly routing: RoutingInvalidations,
   ) {}
+  /**
+   * An agent holding contacts (in hand or offered) is not deleted: the delete would take its offers
+   * with it and strand their contacts. Routing takes the agent offline first, so that no new offer
+   * reaches it (409 agent.has_contacts when it holds any), then the row goes in one transaction that
+   * checks again.
+   */
   async execute(id: string): Promise<void> {
-    if (!(await this.agents.delete(id))) throw notFound('agent', id);
+    await this.engine.setAgentState(id, 'offline', null);
+    const outcome = await this.agents.delete(id);
+    if (outcome === 'not-found') throw notFound('agent', id);
+    if (outcome === 'has-contacts') throw conflict('agent.has_contacts', `agent ${id} still has contacts in hand or offered; finish them first`);
     await this.routing.agentsChanged([id]);
   }
 }

@@ -136,6 +136,17 @@ export class SkippedAgentDto {
   detail: string;
 }
 
+export class SkippedContactDto {
+  @ApiProperty({ example: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b' })
+  contactId: string;
+
+  @ApiProperty({ example: 'missing-skill' })
+  reason: string;
+
+  @ApiProperty({ example: 'lang:sv 0 < 3' })
+  detail: string;
+}
+
 export class ExplanationDto {
   @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
   contactId: string;
@@ -161,7 +172,11 @@ export class ExplanationDto {
   @ApiProperty({ example: { urgencySeconds: 26.8, timeToBreachSeconds: 26.8, deadline: '2026-11-22T10:00:30.000Z', basis: 'elapsed' }, nullable: true, type: Object })
   priority: Record<string, unknown> | null;
 
-  @ApiProperty({ example: ['0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11'], type: [String], description: 'Eligible agents in rank order (first 20).' })
+  @ApiProperty({
+    example: ['0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11'],
+    type: [String],
+    description: 'Eligible agents in rank order (first 20). For rule highest-priority — an agent came free and took the most urgent waiting contact it may take — only that agent.',
+  })
   eligibleAgentIds: string[];
 
   @ApiProperty({ type: [SkippedAgentDto], description: 'Logged-in agents of the department not eligible, with the reason (first 50).' })
@@ -175,6 +190,9 @@ export class ExplanationDto {
 
   @ApiProperty({ example: { agentId: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', applied: true, detail: 'preferred for the first 20 s of the wait' }, nullable: true, type: Object })
   previousAgent: Record<string, unknown> | null;
+
+  @ApiProperty({ type: [SkippedContactDto], description: 'Rule highest-priority: the more urgent waiting contacts that agent could not take, and why (first 50); empty otherwise.' })
+  skippedContacts: SkippedContactDto[];
 
   @ApiProperty({ type: [ContactEventDto] })
   timeline: ContactEventDto[];

@@ -1,9 +1,13 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Caller } from '../auth/api-key.guard.js';
+import { CurrentCaller } from '../auth/caller.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';
 import { ContactDto, ContactEventDto, CreateContactDto, ExplanationDto } from './contact.dto.js';
 import { CreateContact, FindContact } from './contacts.use-cases.js';
+
+const OWN_CONTACTS = 'An agent key reads only the contacts its agent was offered or handled (403 auth.not_own_contact otherwise).';
 
 @ApiTags('contacts')
 @Controller('v1/contacts')
@@ -24,22 +28,24 @@ export class ContactsController {
   }
 
   @Get(':id')
-  @Roles('supervisor', 'manager')
-  @ApiOperation({ summary: 'A contact and its timeline (by id, or a phone contact by its callId)' })
+  @Roles('supervisor', 'manager', 'agent')
+  @ApiOperation({ summary: 'A contact and its timeline (by id, or a phone contact by its callId)', description: OWN_CONTACTS })
   @ApiOkResponse({ type: ContactDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  async get(@Param('id') id: string): Promise<ContactDto> {
-    const { contact, events } = await this.find.execute(id);
+  @ApiForbiddenResponse({ type: ProblemDto })
+  async get(@CurrentCaller() caller: Caller | undefined, @Param('id') id: string): Promise<ContactDto> {
+    const { contact, events } = await this.find.execute(id, caller);
     return ContactDto.from(contact, events);
   }
 
   @Get(':id/explanation')
-  @Roles('supervisor', 'manager')
-  @ApiOperation({ summary: 'Why the contact was routed as it was: rule, widening step, skipped agents and why (by id or callId)' })
+  @Roles('supervisor', 'manager', 'agent')
+  @ApiOperation({ summary: 'Why the contact was routed as it was: rule, widening step, skipped agents and why (by id or callId)', description: OWN_CONTACTS })
   @ApiOkResponse({ type: ExplanationDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  async explanation(@Param('id') id: string): Promise<ExplanationDto> {
-    const { contact, events } = await this.find.execute(id);
+  @ApiForbiddenResponse({ type: ProblemDto })
+  async explanation(@CurrentCaller() caller: Caller | undefined, @Param('id') id: string): Promise<ExplanationDto> {
+    const { contact, events } = await this.find.execute(id, caller);
     const e = (contact.explanation ?? {}) as Record<string, unknown>;
     return {
       contactId: contact.id,
@@ -55,6 +61,7 @@ export class ContactsController {
       skippedCount: (e.skippedCount as number | undefined) ?? 0,
       skippedByReason: (e.skippedByReason as Record<string, number> | undefined) ?? {},
       previousAgent: (e.previousAgent as Record<string, unknown> | null | undefined) ?? null,
+      skippedContacts: (e.skippedContacts as ExplanationDto['skippedContacts'] | undefined) ?? [],
       timeline: events.map(ContactEventDto.from),
     };
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import type { Caller } from '../auth/api-key.guard.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
 import type { CreateContactDto } from './contact.dto.js';
 
@@ -31,9 +32,16 @@ export class CreateContact {
 @Injectable()
 export class FindContact {
   constructor(private readonly repo: RoutingRepository) {}
-  async execute(idOrCallId: string): Promise<{ contact: ContactRow; events: ContactEventRow[] }> {
+  /** An agent-role caller reads only contacts its agent was offered or handled (its timeline names the agent). */
+  async execute(idOrCallId: string, caller?: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[] }> {
     const contact = (UUID.test(idOrCallId) ? await this.repo.direct.findContact(idOrCallId) : null) ?? (await this.repo.direct.findContactByCallId(idOrCallId));
     if (!contact) throw notFound('contact', idOrCallId);
-    return { contact, events: await this.repo.contactEvents(contact.id) };
+    const events = await this.repo.contactEvents(contact.id);
+    if (caller?.role === 'agent') {
+      const agentId = await this.repo.agentForApiKey(caller.keyId);
+      const own = agentId !== null && (contact.agentId === agentId || events.some((e) => e.agentId === agentId));
+      if (!own) throw new DomainError('forbidden', 'auth.not_own_contact', 'An agent key may read only contacts offered to or handled by its own agent');
+    }
+    return { contact, events };
   }
 }

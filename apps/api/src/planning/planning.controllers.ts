@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentCaller } from '../agent-desk/caller.decorator.js';
+import { CurrentCaller } from '../auth/caller.decorator.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentCaller } from '../agent-desk/caller.decorator.js';
+import { CurrentCaller } from '../auth/caller.decorator.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';

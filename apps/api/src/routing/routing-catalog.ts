@@ -4,17 +4,12 @@ import { BusinessCalendar } from '../../../../libs/calendar/src/business-calenda
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import type { Queue as PolicyQueue } from '../../../../libs/routing/src/index.js';
 import { RoutingRepository, type RoutingQueueRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { DEFAULT_QUEUE_SETTINGS, withPolicySettings, type CoreQueueSettings } from '../../../../libs/routing/src/core/types.js';
 import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 
-export interface QueueSettings {
-  wrapUpSeconds: number;
-  offerTimeoutSeconds: number | null;
-  callbackThresholdSeconds: number | null;
-  fallbackTarget: string | null;
-  meanHandleSeconds: number;
-}
+export type QueueSettings = CoreQueueSettings;
 
-export const DEFAULT_SETTINGS: QueueSettings = { wrapUpSeconds: 30, offerTimeoutSeconds: null, callbackThresholdSeconds: null, fallbackTarget: null, meanHandleSeconds: 300 };
+export const DEFAULT_SETTINGS: QueueSettings = DEFAULT_QUEUE_SETTINGS;
 
 /** A queue as the engine uses it: the policy's queue, its business calendar and routing settings. */
 export interface QueueDefinition {
@@ -114,14 +109,18 @@ function toDefinition(row: RoutingQueueRow): QueueDefinition {
     openingHours: row.calendar.openingHours as ConstructorParameters<typeof BusinessCalendar>[0]['openingHours'],
     closedDates: [...holidays, ...row.calendar.closures],
   });
-  const policy: PolicyQueue = {
-    id: row.id,
-    departmentId: row.departmentId,
-    channel: row.channel,
-    requiredSkills: row.requiredSkills,
-    // A queue without a language takes the contact's language (see RoutingEngine.policyQueueFor).
-    language: row.language ?? '',
-    serviceTarget: { percent: row.targetPercent, seconds: row.targetSeconds, basis: row.targetBasis },
-  };
-  return { row, policy, calendar, settings: row.settings ?? DEFAULT_SETTINGS };
+  const settings = row.settings ?? DEFAULT_SETTINGS;
+  const policy: PolicyQueue = withPolicySettings(
+    {
+      id: row.id,
+      departmentId: row.departmentId,
+      channel: row.channel,
+      requiredSkills: row.requiredSkills,
+      // A queue without a language takes the contact's language (see RoutingEngine.policyQueueFor).
+      language: row.language ?? '',
+      serviceTarget: { percent: row.targetPercent, seconds: row.targetSeconds, basis: row.targetBasis },
+    },
+    settings,
+  );
+  return { row, policy, calendar, settings };
 }

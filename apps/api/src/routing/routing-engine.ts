@@ -39,7 +39,7 @@ import {
 import { storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
-import { eventConcernsLiveOffer, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
+import { eventConcernsLiveOffer, previousAgentOf, queueTransfer, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
 
 export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent, TelephonyEventName } from '../../../../libs/routing/src/core/types.js';
 
@@ -47,7 +47,6 @@ export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent
 export type AgentOfferRow = Awaited<ReturnType<RoutingRepository['reservationsOfAgent']>>[number];
 
 /** How long a customer's last agent counts as "previous agent" (look-back window). */
-const PREVIOUS_AGENT_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 const MAX_RACE_RETRIES = 5;
 /** How many of the policy's ranked agents one reservation attempt may fall through. */
 const RESERVE_BATCH = 16;
@@ -271,8 +270,7 @@ export class RoutingEngine {
   private async decidePhoneFast(input: PhoneDecisionInput, def: QueueDefinition, now: Date): Promise<PhoneDecision | null> {
     const snap = await this.repo.direct.phoneSnapshot(def.row.departmentId, input.callerId || null, now);
     const customer = snap.customer;
-    const previousAgentId =
-      customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const ctx = this.context([def]);
     const contactId = randomUUID();
@@ -302,8 +300,7 @@ export class RoutingEngine {
     const known = await this.repo.direct.findContactByCallId(input.callId);
     if (known?.decision) return known.decision as PhoneDecision;
     const customer = input.callerId ? await this.repo.customerByPhone(input.callerId) : null;
-    const previousAgentId =
-      customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const ctx = this.context([def]);
     const contactId = randomUUID();
@@ -454,8 +451,7 @@ export class RoutingEngine {
     const now = this.clock.now();
     const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now);
     const customer = snap.customer;
-    const previousAgentId =
-      customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const id = randomUUID();
     const ctx = def.row.channel === 'email' ? await this.blendingContext(def) : this.context([def]);
@@ -497,8 +493,7 @@ export class RoutingEngine {
 
   private async createContactInTx(input: NewContactInput, def: QueueDefinition, now: Date): Promise<ContactRow> {
     const customer = await this.repo.customerByRef(input.customerRef);
-    const previousAgentId =
-      customer.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < PREVIOUS_AGENT_LOOKBACK_MS ? customer.lastAgentId : null;
+    const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const id = randomUUID();
     const deadline = contactDeadline({ id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: customer.id }, queue, this.context([def]));
@@ -724,7 +719,8 @@ export class RoutingEngine {
       const c = await tx.findContact(contactId, 'update');
       if (!c) throw notFound('contact', contactId);
       const r = await tx.liveReservation(c.id, true);
-      if (!r || r.agentId !== agentId) throw notFound('contact', contactId);
+      // Ended already, or in another agent's hands (a repeated complete is a conflict, not a missing contact).
+      if (!r || r.agentId !== agentId) throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
       if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
       await this.finish(tx, c, r.id, agentId, now, wrapUpSeconds, 'completed');
     });
@@ -763,7 +759,8 @@ export class RoutingEngine {
       if (toQueue && toQueue.row.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
       }
-      if (target.agentId && !(await tx.findPresence(target.agentId))) throw notFound('agent', target.agentId);
+      if (target.agentId === agentId) throw unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]);
+      if (target.agentId && !(await this.repo.agentExists(target.agentId))) throw notFound('agent', target.agentId);
       if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel, now))) {
         throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
       }
@@ -777,8 +774,9 @@ export class RoutingEngine {
       } else {
         const q = this.policyQueue(toQueue!, c.language);
         const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, this.context([toQueue!]));
-        await tx.updateContact(c.id, { status: 'queued', agentId: null, queueId: toQueue!.row.id, arrivedAt: now, deadline, excludedAgentIds: [] });
-        events.push({ contactId: c.id, at: now, type: 'queued', detail: { queueId: toQueue!.row.id, transferredFrom: c.queueId } });
+        const moved = queueTransfer(c, agentId, toQueue!.row.id, deadline, now);
+        await tx.updateContact(c.id, moved.patch);
+        events.push({ contactId: c.id, at: now, type: 'queued', detail: moved.queuedDetail });
       }
       await tx.addEvents(events);
       return target.agentId ? 'agent' : 'queue';

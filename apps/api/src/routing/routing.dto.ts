@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, isIn, isInt, isISO8601, isString, length, max, maxLength, min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isISO8601, isString, length, max, maxLength, min } from 'class-validator';
 import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
@@ -212,6 +212,42 @@ export class EntryPointDto {
   }
 }
 
+export class WideningStepDto {
+  @ApiProperty({ example: 15, minimum: 0, maximum: 86400, description: 'Seconds of waiting (elapsed) after which this step applies; steps are cumulative and strictly ascending.' })
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  afterSeconds: number;
+
+  @ApiProperty({ enum: ['queue-skills', 'language-only'], example: 'queue-skills', description: "'queue-skills': every requirement of the queue; 'language-only': only its language." })
+  @IsIn(['queue-skills', 'language-only'])
+  skills: 'queue-skills' | 'language-only';
+
+  @ApiProperty({ enum: ['department', 'department-and-lent'], example: 'department', description: "'department-and-lent': also agents lent to the queue's department, inside their loan." })
+  @IsIn(['department', 'department-and-lent'])
+  agents: 'department' | 'department-and-lent';
+
+  @ApiPropertyOptional({ example: 2, minimum: 1, maximum: 5, description: 'Requirement levels become at most this.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  minProficiency?: number;
+
+  @ApiPropertyOptional({ example: 1, minimum: 0, maximum: 4, description: 'Requirement levels are lowered by this much (never below 1), before minProficiency.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(4)
+  minProficiencyDelta?: number;
+
+  @ApiPropertyOptional({ example: 'proficiency 2 is enough', maxLength: 80, description: 'Label in explanations.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  name?: string;
+}
+
 export class RoutingSettingsDto {
   @ApiProperty({ example: 30, minimum: 0, maximum: 3600, description: 'Wrap-up after a contact ends, seconds.' })
   @IsInt()
@@ -241,6 +277,68 @@ export class RoutingSettingsDto {
   @IsInt()
   @Min(1)
   meanHandleSeconds: number;
+
+  @ApiPropertyOptional({
+    type: [WideningStepDto],
+    nullable: true,
+    maxItems: 10,
+    example: [
+      { afterSeconds: 15, skills: 'queue-skills', agents: 'department', minProficiency: 2, name: 'proficiency 2 is enough' },
+      { afterSeconds: 45, skills: 'language-only', agents: 'department', minProficiency: 2, name: 'any agent with the language' },
+      { afterSeconds: 75, skills: 'language-only', agents: 'department-and-lent', minProficiency: 2, name: 'lent agents too' },
+    ],
+    description:
+      'Who becomes eligible as a contact waits, step by step (cumulative; before the first step only department agents meeting every requirement). ' +
+      'null = the default steps (after 15 s proficiency 2 is enough; after 45 s any department agent with the language; lentAgentDelaySeconds later, lent agents too); [] = no widening.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => WideningStepDto)
+  wideningSteps?: WideningStepDto[] | null;
+
+  @ApiPropertyOptional({ example: 30, nullable: true, type: Number, minimum: 0, maximum: 86400, description: 'Default steps only: seconds after the language-only step (45 s) before lent agents join. null = 30.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  lentAgentDelaySeconds?: number | null;
+
+  @ApiPropertyOptional({
+    example: 20,
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 604800,
+    description: "Seconds of a contact's wait during which the customer's previous agent is preferred while available. null = channel default (phone 20, chat 30, email 4 h); 0 = no preference.",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(604800)
+  previousAgentPreferenceSeconds?: number | null;
+
+  @ApiPropertyOptional({ example: 30, nullable: true, type: Number, minimum: 1, maximum: 365, description: "How many days back the customer's last agent (any channel) counts as its previous agent. null = 30." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  previousAgentLookbackDays?: number | null;
+
+  @ApiPropertyOptional({
+    example: 10,
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 86400,
+    description: 'Phone and chat queues: once a contact has waited this long, agents who could take it get no emails (blending). null = channel default (phone 10, chat 20 s).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  emailBlendingThresholdSeconds?: number | null;
 
   static from(s: RoutingSettingsRow): RoutingSettingsDto {
     return { ...s };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import type { ContactRow, EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import type { WideningStep } from '../../../../libs/routing/src/model.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { DEFAULT_SETTINGS, RoutingCatalog } from './routing-catalog.js';
 import { RoutingEngine, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from './routing-engine.js';
@@ -105,12 +106,25 @@ export class PutRoutingSettings {
   ) {}
   async execute(queueId: string, body: RoutingSettingsDto): Promise<RoutingSettingsRow> {
     if (!(await this.repo.queueForRouting(queueId))) throw notFound('queue', queueId);
+    const steps = body.wideningSteps ?? null;
+    const unordered = (steps ?? []).findIndex((step, i) => i > 0 && step.afterSeconds <= steps![i - 1].afterSeconds);
+    if (unordered > 0) {
+      throw unprocessable('validation.failed', 'Widening steps must come in order of waiting time', [
+        { field: `wideningSteps[${unordered}].afterSeconds`, rule: 'ascending', message: `afterSeconds must be greater than the previous step's (${steps![unordered - 1].afterSeconds})` },
+      ]);
+    }
     const settings: RoutingSettingsRow = {
       wrapUpSeconds: body.wrapUpSeconds,
       offerTimeoutSeconds: body.offerTimeoutSeconds ?? null,
       callbackThresholdSeconds: body.callbackThresholdSeconds ?? null,
       fallbackTarget: body.fallbackTarget ?? null,
       meanHandleSeconds: body.meanHandleSeconds,
+      // Only the fields a step has (class-transformer leaves absent ones undefined).
+      wideningSteps: steps && steps.map((st) => Object.fromEntries(Object.entries({ ...st }).filter(([, v]) => v !== undefined)) as unknown as WideningStep),
+      lentAgentDelaySeconds: body.lentAgentDelaySeconds ?? null,
+      previousAgentPreferenceSeconds: body.previousAgentPreferenceSeconds ?? null,
+      previousAgentLookbackDays: body.previousAgentLookbackDays ?? null,
+      emailBlendingThresholdSeconds: body.emailBlendingThresholdSeconds ?? null,
     };
     await this.repo.saveSettings(queueId, settings);
     await this.catalog.invalidate();

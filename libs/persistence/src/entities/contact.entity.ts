@@ -146,6 +146,7 @@ export type ContactEventType = (typeof CONTACT_EVENT_TYPES)[number];
 /** The timeline of a contact: the source of reports and forecasting history. Append-only. */
 @Entity({ name: 'contact_events' })
 @Index('contact_events_contact_idx', ['contactId', 'id'])
+@Index('contact_events_transferred_idx', ['at'], { where: `type = 'queued' AND detail ->> 'transferredFrom' IS NOT NULL` })
 @Check(
   'contact_events_type_valid',
   `type IN ('queued', 'reserved', 'offered', 'accepted', 'rejected', 'timeout', 'answered',

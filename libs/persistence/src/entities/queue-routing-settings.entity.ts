@@ -8,6 +8,11 @@ import { QueueEntity } from './queue.entity.js';
 @Check('queue_routing_settings_callback_threshold_positive', `callback_threshold_seconds IS NULL OR callback_threshold_seconds > 0`)
 @Check('queue_routing_settings_fallback_sip', `fallback_target IS NULL OR fallback_target ~ '^sips?:[^@[:space:]]+@[^[:space:]]+$'`)
 @Check('queue_routing_settings_mean_handle_positive', `mean_handle_seconds > 0`)
+@Check('queue_routing_settings_widening_array', `widening_steps IS NULL OR jsonb_typeof(widening_steps) = 'array'`)
+@Check('queue_routing_settings_lent_delay_range', `lent_agent_delay_seconds IS NULL OR lent_agent_delay_seconds BETWEEN 0 AND 86400`)
+@Check('queue_routing_settings_previous_agent_range', `previous_agent_preference_seconds IS NULL OR previous_agent_preference_seconds BETWEEN 0 AND 604800`)
+@Check('queue_routing_settings_lookback_range', `previous_agent_lookback_days IS NULL OR previous_agent_lookback_days BETWEEN 1 AND 365`)
+@Check('queue_routing_settings_blending_range', `email_blending_threshold_seconds IS NULL OR email_blending_threshold_seconds BETWEEN 0 AND 86400`)
 export class QueueRoutingSettingsEntity {
   @PrimaryColumn({ name: 'queue_id', type: 'uuid' })
   queueId: string;
@@ -30,6 +35,22 @@ export class QueueRoutingSettingsEntity {
 
   @Column({ name: 'mean_handle_seconds', type: 'integer' })
   meanHandleSeconds: number;
+
+  /** libs/routing WideningStep[]; null = the default steps, [] = no widening. */
+  @Column({ name: 'widening_steps', type: 'jsonb', nullable: true })
+  wideningSteps: unknown[] | null;
+
+  @Column({ name: 'lent_agent_delay_seconds', type: 'integer', nullable: true })
+  lentAgentDelaySeconds: number | null;
+
+  @Column({ name: 'previous_agent_preference_seconds', type: 'integer', nullable: true })
+  previousAgentPreferenceSeconds: number | null;
+
+  @Column({ name: 'previous_agent_lookback_days', type: 'integer', nullable: true })
+  previousAgentLookbackDays: number | null;
+
+  @Column({ name: 'email_blending_threshold_seconds', type: 'integer', nullable: true })
+  emailBlendingThresholdSeconds: number | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

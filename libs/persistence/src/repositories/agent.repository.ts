@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AgentSkillEntity } from '../entities/agent-skill.entity.js';
 import { AgentEntity } from '../entities/agent.entity.js';
+import { rowsOf } from '../query-rows.js';
 import type { Page, PageRequest } from './page.js';
 
 export interface AgentFilter {
@@ -28,7 +29,12 @@ export abstract class AgentRepository {
   abstract create(data: AgentData): Promise<AgentEntity>;
   /** Replaces the agent's fields and skills in one transaction. */
   abstract update(id: string, data: AgentData): Promise<AgentEntity | null>;
-  abstract delete(id: string): Promise<boolean>;
+  /**
+   * Deletes the agent and everything that only describes it (skills, presence, contract, keys),
+   * unless it holds contacts in hand or offered: its presence row is locked first, as routing locks
+   * it before an offer, so no offer can slip in between the check and the delete.
+   */
+  abstract delete(id: string): Promise<'deleted' | 'not-found' | 'has-contacts'>;
 }
 
 export class TypeOrmAgentRepository extends AgentRepository {
@@ -75,8 +81,14 @@ export class TypeOrmAgentRepository extends AgentRepository {
     return updated ? this.findById(id) : null;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(AgentEntity).delete({ id });
-    return (result.affected ?? 0) > 0;
+  async delete(id: string): Promise<'deleted' | 'not-found' | 'has-contacts'> {
+    return this.dataSource.transaction(async (m) => {
+      const held = rowsOf<{ load: number }>(
+        await m.query(`SELECT phone_load + chat_load + email_load AS load FROM agent_presence WHERE agent_id = $1 FOR UPDATE`, [id]),
+      );
+      if (held.length > 0 && Number(held[0].load) > 0) return 'has-contacts';
+      const gone = rowsOf<{ id: string }>(await m.query(`DELETE FROM agents WHERE id = $1 RETURNING id`, [id]));
+      return gone.length > 0 ? 'deleted' : 'not-found';
+    });
   }
 }

@@ -17,7 +17,7 @@ import type { Channel } from '../../../core/src/channel.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
 import type { ReservationStatus } from '../entities/reservation.entity.js';
-import type { ContactRecord, LoanRecord } from '../../../routing/src/core/types.js';
+import type { ContactRecord, CoreQueueSettings, LoanRecord } from '../../../routing/src/core/types.js';
 
 export interface RoutingQueueRow {
   id: string;
@@ -33,13 +33,7 @@ export interface RoutingQueueRow {
   settings: RoutingSettingsRow | null;
 }
 
-export interface RoutingSettingsRow {
-  wrapUpSeconds: number;
-  offerTimeoutSeconds: number | null;
-  callbackThresholdSeconds: number | null;
-  fallbackTarget: string | null;
-  meanHandleSeconds: number;
-}
+export type RoutingSettingsRow = CoreQueueSettings;
 
 export interface PresenceRow {
   agentId: string;
@@ -283,6 +277,15 @@ const POOL_AGENTS = (dep: string, now: string) => `(SELECT COALESCE(json_agg(jso
  * row and the skills in one transaction). The pool queries return the version only, so a decision
  * reads presence rows, not 200 agents' skills; a changed agent is read again, on every instance.
  */
+/**
+ * The working state of an agent (`agentSql`) with contacts left: busy with one accepted, reserved
+ * while all are still offers (libs/routing's heldState). `exceptSql` names a reservation the same
+ * statement resolves, which its snapshot still sees live.
+ */
+function heldStateSql(agentSql: string, exceptSql = 'NULL::uuid'): string {
+  return `(CASE WHEN EXISTS (SELECT 1 FROM reservations h WHERE h.agent_id = ${agentSql} AND h.status = 'accepted' AND h.id IS DISTINCT FROM ${exceptSql}) THEN 'busy' ELSE 'reserved' END)`;
+}
+
 export class AgentStatics {
   /** Read again after this long even when the version is unchanged (a skills write that bypassed the agents row). */
   static readonly MAX_AGE_MS = 60_000;
@@ -350,7 +353,10 @@ export class RoutingTx {
          jsonb_build_object('timeZone', bc.time_zone, 'holidayRegion', bc.holiday_region, 'openingHours', bc.opening_hours,
            'closures', COALESCE((SELECT jsonb_agg(cc.date::text) FROM calendar_closures cc WHERE cc.calendar_id = bc.id), '[]'::jsonb)) AS calendar,
          CASE WHEN rs.queue_id IS NULL THEN NULL ELSE jsonb_build_object('wrapUpSeconds', rs.wrap_up_seconds, 'offerTimeoutSeconds', rs.offer_timeout_seconds,
-           'callbackThresholdSeconds', rs.callback_threshold_seconds, 'fallbackTarget', rs.fallback_target, 'meanHandleSeconds', rs.mean_handle_seconds) END AS settings
+           'callbackThresholdSeconds', rs.callback_threshold_seconds, 'fallbackTarget', rs.fallback_target, 'meanHandleSeconds', rs.mean_handle_seconds,
+           'wideningSteps', rs.widening_steps, 'lentAgentDelaySeconds', rs.lent_agent_delay_seconds,
+           'previousAgentPreferenceSeconds', rs.previous_agent_preference_seconds, 'previousAgentLookbackDays', rs.previous_agent_lookback_days,
+           'emailBlendingThresholdSeconds', rs.email_blending_threshold_seconds) END AS settings
        FROM queues q JOIN business_calendars bc ON bc.id = q.calendar_id LEFT JOIN queue_routing_settings rs ON rs.queue_id = q.id
        WHERE q.id = $1`,
       [queueId],
@@ -622,6 +628,7 @@ export class RoutingTx {
     // locked (latest) presence row, as releaseAgent does.
     const LEFT = '(ap.phone_load + ap.chat_load + ap.email_load - 1)';
     const WRAP = `(act.action = 'finish' AND act.wrap > 0 AND ${LEFT} <= 0)`;
+    const NEXT = `(CASE WHEN ${LEFT} > 0 THEN ${heldStateSql('act.agent_id', 'act.reservation_id')} ELSE 'available' END)`;
     const rows = await this.q<Raw>(
       `WITH c AS (
          SELECT c.id, c.status, c.kind, c.channel, c.decision_id, c.queue_id FROM contacts c
@@ -648,10 +655,10 @@ export class RoutingTx {
            chat_load = GREATEST(ap.chat_load - (act.channel = 'chat')::int, 0),
            email_load = GREATEST(ap.email_load - (act.channel = 'email')::int, 0),
            state = CASE WHEN ${WRAP} THEN (CASE WHEN ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN 'wrap-up' ELSE ap.state END)
-                        WHEN ap.state IN ('reserved', 'busy') THEN (CASE WHEN ${LEFT} > 0 THEN 'busy' ELSE 'available' END)
+                        WHEN ap.state IN ('reserved', 'busy') THEN ${NEXT}
                         ELSE ap.state END,
            state_since = CASE WHEN ${WRAP} AND ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $7
-                              WHEN NOT ${WRAP} AND ap.state IN ('reserved', 'busy') AND ${LEFT} <= 0 THEN $7
+                              WHEN NOT ${WRAP} AND ap.state IN ('reserved', 'busy') AND ap.state <> ${NEXT} THEN $7
                               ELSE ap.state_since END,
            wrap_up_until = CASE WHEN ${WRAP} AND ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $7 + make_interval(secs => act.wrap)
                                 ELSE ap.wrap_up_until END,
@@ -859,10 +866,11 @@ export class RoutingTx {
       );
       return;
     }
+    const next = `(CASE WHEN ${total} > 0 THEN ${heldStateSql('$1::uuid')} ELSE 'available' END)`;
     await this.q(
       `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0),
-         state = CASE WHEN state IN ('reserved', 'busy') THEN (CASE WHEN ${total} > 0 THEN 'busy' ELSE 'available' END) ELSE state END,
-         state_since = CASE WHEN state IN ('reserved', 'busy') AND ${total} <= 0 THEN $2 ELSE state_since END,
+         state = CASE WHEN state IN ('reserved', 'busy') THEN ${next} ELSE state END,
+         state_since = CASE WHEN state IN ('reserved', 'busy') AND state <> ${next} THEN $2 ELSE state_since END,
          idle_since = CASE WHEN ${total} <= 0 THEN $2 ELSE idle_since END, updated_at = now()
        WHERE agent_id = $1`,
       [agentId, at],
@@ -880,20 +888,22 @@ export class RoutingTx {
 
   /** Sets the declared state, refreshing capacity from the agent (never below the load in hand). */
   async setState(agentId: string, state: AgentPresenceState, breakReason: string | null, at: Date): Promise<PresenceRow | null> {
+    // Declared available with work in hand: busy, or reserved while it is only offered.
+    const next = `(CASE WHEN EXCLUDED.state = 'available' AND agent_presence.phone_load + agent_presence.chat_load + agent_presence.email_load > 0
+                        THEN ${heldStateSql('$1::uuid')} ELSE EXCLUDED.state END)`;
     await this.q(
       `INSERT INTO agent_presence (agent_id, state, break_reason, phone_capacity, chat_capacity, email_capacity, phone_load, chat_load,
          email_load, state_since, idle_since, wrap_up_until)
        SELECT a.id, $2, $3, CASE WHEN a.phone_uri IS NULL THEN 0 ELSE a.phone_capacity END, a.chat_capacity, a.email_capacity, 0, 0, 0, $4, $4, NULL
        FROM agents a WHERE a.id = $1
        ON CONFLICT (agent_id) DO UPDATE SET
-         state = CASE WHEN EXCLUDED.state = 'available' AND agent_presence.phone_load + agent_presence.chat_load + agent_presence.email_load > 0
-                      THEN 'busy' ELSE EXCLUDED.state END,
+         state = ${next},
          break_reason = EXCLUDED.break_reason,
          phone_capacity = GREATEST(EXCLUDED.phone_capacity, agent_presence.phone_load),
          chat_capacity = GREATEST(EXCLUDED.chat_capacity, agent_presence.chat_load),
          email_capacity = GREATEST(EXCLUDED.email_capacity, agent_presence.email_load),
-         state_since = CASE WHEN agent_presence.state = EXCLUDED.state THEN agent_presence.state_since ELSE EXCLUDED.state_since END,
-         idle_since = CASE WHEN EXCLUDED.state = 'available' AND agent_presence.state <> 'available' THEN EXCLUDED.idle_since ELSE agent_presence.idle_since END,
+         state_since = CASE WHEN agent_presence.state = ${next} THEN agent_presence.state_since ELSE EXCLUDED.state_since END,
+         idle_since = CASE WHEN EXCLUDED.state = 'available' AND agent_presence.state NOT IN ('available', 'reserved', 'busy') THEN EXCLUDED.idle_since ELSE agent_presence.idle_since END,
          wrap_up_until = NULL, updated_at = now()`,
       [agentId, state, breakReason, at],
     );
@@ -955,7 +965,7 @@ export class RoutingTx {
 
   async endWrapUp(agentId: string, at: Date): Promise<void> {
     await this.q(
-      `UPDATE agent_presence SET state = CASE WHEN phone_load + chat_load + email_load > 0 THEN 'busy' ELSE 'available' END,
+      `UPDATE agent_presence SET state = CASE WHEN phone_load + chat_load + email_load > 0 THEN ${heldStateSql('$1::uuid')} ELSE 'available' END,
          state_since = $2, idle_since = $2, wrap_up_until = NULL, updated_at = now()
        WHERE agent_id = $1 AND state = 'wrap-up'`,
       [agentId, at],
@@ -1161,15 +1171,30 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
     return (await this.q(`SELECT 1 FROM agents WHERE id = $1`, [agentId])).length > 0;
   }
 
+  /**
+   * The queue's contacts waiting now and arrived since `since`, plus the segments answered here
+   * today and then transferred by their agent to another queue (the contact row has moved on; the
+   * 'queued' event of its next segment says where it came from: libs/routing queueTransfer).
+   */
   async queueStats(queueId: string, since: Date): Promise<QueueStatsRow> {
     const rows = await this.q<QueueStatsRow>(
-      `SELECT count(*) FILTER (WHERE waiting)::int AS waiting,
-         min(arrived_at) FILTER (WHERE waiting) AS "oldestArrivedAt",
-         count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS "answeredToday",
-         count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "answeredWithinTargetToday",
-         count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned')::int AS "abandonedToday",
-         count(*) FILTER (WHERE arrived_at >= $2)::int AS "offeredToday"
-       FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)`,
+      `WITH here AS (
+         SELECT count(*) FILTER (WHERE waiting)::int AS waiting,
+           min(arrived_at) FILTER (WHERE waiting) AS "oldestArrivedAt",
+           count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS answered,
+           count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "inTarget",
+           count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned')::int AS abandoned,
+           count(*) FILTER (WHERE arrived_at >= $2)::int AS offered
+         FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)),
+       moved AS (
+         SELECT count(*)::int AS answered, count(*) FILTER (WHERE (e.detail ->> 'fromAnsweredInTarget')::boolean)::int AS "inTarget"
+         FROM contact_events e
+         WHERE e.type = 'queued' AND e.detail ->> 'transferredFrom' IS NOT NULL AND e.at >= $2
+           AND e.detail ->> 'transferredFrom' = $1::text AND (e.detail ->> 'fromArrivedAt')::timestamptz >= $2)
+       SELECT here.waiting, here."oldestArrivedAt", here.answered + moved.answered AS "answeredToday",
+         here."inTarget" + moved."inTarget" AS "answeredWithinTargetToday", here.abandoned AS "abandonedToday",
+         here.offered + moved.answered AS "offeredToday"
+       FROM here, moved`,
       [queueId, since],
     );
     return rows[0];
@@ -1211,12 +1236,20 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
 
   async saveSettings(queueId: string, s: RoutingSettingsRow): Promise<void> {
     await this.q(
-      `INSERT INTO queue_routing_settings (queue_id, wrap_up_seconds, offer_timeout_seconds, callback_threshold_seconds, fallback_target, mean_handle_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO queue_routing_settings (queue_id, wrap_up_seconds, offer_timeout_seconds, callback_threshold_seconds, fallback_target, mean_handle_seconds,
+         widening_steps, lent_agent_delay_seconds, previous_agent_preference_seconds, previous_agent_lookback_days, email_blending_threshold_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
        ON CONFLICT (queue_id) DO UPDATE SET wrap_up_seconds = EXCLUDED.wrap_up_seconds, offer_timeout_seconds = EXCLUDED.offer_timeout_seconds,
          callback_threshold_seconds = EXCLUDED.callback_threshold_seconds, fallback_target = EXCLUDED.fallback_target,
-         mean_handle_seconds = EXCLUDED.mean_handle_seconds, updated_at = now()`,
-      [queueId, s.wrapUpSeconds, s.offerTimeoutSeconds, s.callbackThresholdSeconds, s.fallbackTarget, s.meanHandleSeconds],
+         mean_handle_seconds = EXCLUDED.mean_handle_seconds, widening_steps = EXCLUDED.widening_steps,
+         lent_agent_delay_seconds = EXCLUDED.lent_agent_delay_seconds, previous_agent_preference_seconds = EXCLUDED.previous_agent_preference_seconds,
+         previous_agent_lookback_days = EXCLUDED.previous_agent_lookback_days, email_blending_threshold_seconds = EXCLUDED.email_blending_threshold_seconds,
+         updated_at = now()`,
+      [
+        queueId, s.wrapUpSeconds, s.offerTimeoutSeconds, s.callbackThresholdSeconds, s.fallbackTarget, s.meanHandleSeconds,
+        s.wideningSteps === null ? null : JSON.stringify(s.wideningSteps), s.lentAgentDelaySeconds, s.previousAgentPreferenceSeconds,
+        s.previousAgentLookbackDays, s.emailBlendingThresholdSeconds,
+      ],
     );
   }
 

@@ -4,6 +4,7 @@ import type { Channel } from '../../../core/src/channel.js';
 import { NOW, secondsBefore } from '../spec-fixtures.js';
 import { RoutingCore } from './routing-core.js';
 import { RoutingState } from './routing-state.js';
+import { DEFAULT_QUEUE_SETTINGS, withPolicySettings } from './types.js';
 import type {
   AgentRecord,
   ContactRecord,
@@ -31,8 +32,6 @@ export const OFFICE = new BusinessCalendar({ timeZone: 'Europe/Helsinki', openin
 /** Open on Sundays only: closed at NOW. */
 export const SUNDAYS = new BusinessCalendar({ timeZone: 'Europe/Helsinki', openingHours: [{ weekday: 7, open: '08:00', close: '18:00' }], closedDates: [] });
 
-export const DEFAULT_QUEUE_SETTINGS: CoreQueueSettings = { wrapUpSeconds: 30, offerTimeoutSeconds: null, callbackThresholdSeconds: null, fallbackTarget: null, meanHandleSeconds: 300 };
-
 /** A stored queue as the adapter builds it (see toDefinition in routing-catalog.ts). */
 export function coreQueue(
   id: string,
@@ -42,21 +41,25 @@ export function coreQueue(
   const departmentId = over.departmentId ?? 'collections';
   const language = over.language === undefined ? 'fi' : over.language;
   const seconds = channel === 'phone' ? 30 : channel === 'chat' ? 60 : 8 * 3600;
+  const settings = { ...DEFAULT_QUEUE_SETTINGS, ...over.settings };
   return {
     id,
     departmentId,
     channel,
     language,
-    policy: {
-      id,
-      departmentId,
-      channel,
-      requiredSkills: over.requiredSkills ?? [{ skill: 'topic:payments', minProficiency: 3 }],
-      language: language ?? '',
-      serviceTarget: { percent: 90, seconds, basis: 'elapsed' },
-    },
+    policy: withPolicySettings(
+      {
+        id,
+        departmentId,
+        channel,
+        requiredSkills: over.requiredSkills ?? [{ skill: 'topic:payments', minProficiency: 3 }],
+        language: language ?? '',
+        serviceTarget: { percent: 90, seconds, basis: 'elapsed' },
+      },
+      settings,
+    ),
     calendar: over.calendar ?? OFFICE,
-    settings: { ...DEFAULT_QUEUE_SETTINGS, ...over.settings },
+    settings,
   };
 }
 

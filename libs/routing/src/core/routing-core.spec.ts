@@ -1,7 +1,7 @@
 import { DomainError } from '../../../core/src/domain-error.js';
 import { RoutingState } from './routing-state.js';
 import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, world } from './core-fixtures.js';
-import type { PhoneDecision } from './types.js';
+import type { CoreQueueSettings, PhoneDecision } from './types.js';
 
 /** The timeline events recorded, as [type, contact, agent, reservation] plus the detail. */
 const timeline = (events: { type: string; agentId: string | null; reservationId: string | null; detail: Record<string, unknown> | null }[]) =>
@@ -121,6 +121,21 @@ describe('RoutingCore: phone decisions', () => {
     const old = world({ agents: [agentRecord('a1', { idleFor: 10 }), agentRecord('a2', { idleFor: 300 })], customers });
     expect(old.core.decidePhone(call('c2', { callerId: '+358402222222' }), NOW)).toMatchObject({ decision: 'agent', agentId: 'a2' });
     expect(old.state.contactByCallId('c2')).toMatchObject({ customerId: 'cust-old', previousAgentId: null });
+  });
+
+  it("a queue's look-back and preference settings decide whether the previous agent counts", () => {
+    const customers = [{ id: 'cust-2d', phoneNumber: '+358403333333', externalRef: null, lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 2 * 86400) }];
+    const agents = () => [agentRecord('a1', { idleFor: 10 }), agentRecord('a2', { idleFor: 300 })];
+    const withSettings = (settings: Partial<CoreQueueSettings>) => world({ agents: agents(), customers, queues: [coreQueue('q-phone', { settings })] });
+    const oneDay = withSettings({ previousAgentLookbackDays: 1 });
+    expect(oneDay.core.decidePhone(call('lb-1', { callerId: '+358403333333' }), NOW)).toMatchObject({ decision: 'agent', agentId: 'a2' });
+    expect(oneDay.state.contactByCallId('lb-1')).toMatchObject({ previousAgentId: null });
+    const week = withSettings({ previousAgentLookbackDays: 7 });
+    expect(week.core.decidePhone(call('lb-2', { callerId: '+358403333333' }), NOW)).toMatchObject({ decision: 'agent', agentId: 'a1' });
+    // Counted, but no longer preferred: a preference of 0 s leaves the longest-idle agent.
+    const noPreference = withSettings({ previousAgentPreferenceSeconds: 0 });
+    expect(noPreference.core.decidePhone(call('lb-3', { callerId: '+358403333333' }), NOW)).toMatchObject({ decision: 'agent', agentId: 'a2' });
+    expect(noPreference.state.contactByCallId('lb-3')).toMatchObject({ previousAgentId: 'a1' });
   });
 
   it('gives no call to an agent without a SIP URI, whatever capacity its presence row still has', () => {
@@ -326,7 +341,7 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'fi' }, NOW);
     const r = state.liveReservation(chat.id)!;
     expect(thrown(() => core.complete('a1', chat.id, undefined, at(1)))).toMatchObject({ kind: 'conflict', code: 'contact.not_accepted' });
-    expect(thrown(() => core.complete('a2', chat.id, undefined, at(1)))).toMatchObject({ kind: 'not-found', code: 'contact.not_found' });
+    expect(thrown(() => core.complete('a2', chat.id, undefined, at(1)))).toMatchObject({ kind: 'conflict', code: 'contact.not_in_hand' });
     expect(thrown(() => core.complete('a1', 'nope', undefined, at(1)))).toMatchObject({ kind: 'not-found', code: 'contact.not_found', message: 'contact nope does not exist' });
     core.acceptOffer('a1', r.id, at(2));
     const done = core.complete('a1', chat.id, 10, at(100));
@@ -369,7 +384,7 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     expect(thrown(() => core.transfer('a2', c.id, { agentId: 'a2' }, at(61)))).toMatchObject({ kind: 'conflict', code: 'contact.not_in_hand' });
   });
 
-  it('transfer to a queue: the contact is queued there anew (arrival now, exclusions cleared) and routed', () => {
+  it('transfer to a queue: the contact is queued there anew (arrival now, not answered, only the sender excluded) and routed', () => {
     const skilled = { 'lang:fi': 5, 'topic:payments': 4 };
     const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300, skills: skilled }), agentRecord('a2', { idleFor: 10, presence: presence('a2', { state: 'break', breakReason: 'coffee' }) })] });
     const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'ref-1', language: 'sv' }, NOW);
@@ -382,12 +397,13 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     core.setAgentState('a2', 'available', null, at(3));
     core.takeChanges();
     const moved = core.transfer('a1', fi.id, { queueId: 'q-chat-2' }, at(40));
-    // a2 (idle since 3) and a1 (released, idle since 40, still a sv chat... none in hand) — a2 is the longest idle.
-    expect(moved).toMatchObject({ queueId: 'q-chat-2', arrivedAt: at(40), deadline: at(100), excludedAgentIds: [], status: 'offered', agentId: 'a2' });
+    // a1 sent it away and is excluded; a2 takes it. The new segment is not answered until a2 accepts.
+    expect(moved).toMatchObject({ queueId: 'q-chat-2', arrivedAt: at(40), deadline: at(100), answeredAt: null, excludedAgentIds: ['a1'], status: 'offered', agentId: 'a2' });
     const { changes } = core.takeChanges();
     expect(changes.events.slice(0, 2).map((e) => [e.type, e.detail])).toEqual([
       ['transferred', { toAgentId: null, toQueueId: 'q-chat-2' }],
-      ['queued', { queueId: 'q-chat-2', transferredFrom: 'q-chat' }],
+      // The old segment: arrived at 1 s, answered at 2 s, inside its 60 s target.
+      ['queued', { queueId: 'q-chat-2', transferredFrom: 'q-chat', fromArrivedAt: at(1).toISOString(), fromAnsweredInTarget: true }],
     ]);
     expect(changes.events.slice(2).map((e) => [e.type, e.agentId])).toEqual([['reserved', 'a2'], ['offered', 'a2']]);
   });
@@ -506,13 +522,28 @@ describe('RoutingCore: agent state', () => {
     expect(core.takeChanges().changes.agentStates).toEqual([{ agentId: 'a1', state: 'break', startedAt: NOW, endedAt: at(600) }]);
   });
 
-  it('offline with contacts in hand is refused; available with work in hand is busy; capacity never below the load', () => {
-    const { core } = world({ agents: [agentRecord('a1', { configuredCapacity: { phone: 1, chat: 1, email: 1 } })] });
-    core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
+  it('offline with contacts in hand is refused; available with work in hand is busy, with offers only reserved; capacity never below the load', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { configuredCapacity: { phone: 1, chat: 1, email: 1 } })] });
+    const first = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
     core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r2', language: 'fi' }, NOW);
     expect(thrown(() => core.setAgentState('a1', 'offline', null, at(1)))).toMatchObject({ kind: 'conflict', code: 'agent.has_contacts' });
-    const p = core.setAgentState('a1', 'available', null, at(2));
-    expect(p).toMatchObject({ state: 'busy', stateSince: at(2), capacity: { phone: 1, chat: 2, email: 1 }, load: { phone: 0, chat: 2, email: 0 } });
+    // Both chats are still offers: the agent stays reserved (not on a contact), its clocks untouched.
+    const idleSince = core.presenceOf('a1')!.idleSince;
+    let p = core.setAgentState('a1', 'available', null, at(2));
+    expect(p).toMatchObject({ state: 'reserved', stateSince: NOW, idleSince, capacity: { phone: 1, chat: 2, email: 1 }, load: { phone: 0, chat: 2, email: 0 } });
+    core.acceptOffer('a1', state.liveReservation(first.id)!.id, at(3));
+    p = core.setAgentState('a1', 'available', null, at(4));
+    expect(p).toMatchObject({ state: 'busy', stateSince: at(3), load: { phone: 0, chat: 2, email: 0 } });
+  });
+
+  it('an agent whose last accepted contact ends with offers still open is reserved, not busy', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { configuredCapacity: { phone: 0, chat: 2, email: 0 } })] });
+    const first = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
+    core.acceptOffer('a1', state.liveReservation(first.id)!.id, at(1));
+    core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r2', language: 'fi' }, at(2));
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'busy', load: { chat: 2 } });
+    core.complete('a1', first.id, 0, at(5));
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'reserved', stateSince: at(5), load: { chat: 1 } });
   });
 });
 

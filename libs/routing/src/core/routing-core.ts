@@ -30,6 +30,8 @@ import { RoutingState, isFinished, type FinishedCall } from './routing-state.js'
 import {
   emptyChangeSet,
   eventConcernsLiveOffer,
+  previousAgentOf,
+  queueTransfer,
   mergeChangeSets,
   type AgentRecord,
   type ChangeSet,
@@ -48,11 +50,9 @@ import {
   type TelephonyEvent,
 } from './types.js';
 
-const DAY_MS = 24 * 3600 * 1000;
-/** How long a customer's last agent counts as "previous agent" (the engine's look-back window). */
-export const PREVIOUS_AGENT_LOOKBACK_MS = 30 * DAY_MS;
 /** The wrap-up of a queue without routing settings (DEFAULT_SETTINGS of routing-catalog.ts, endContact's default). */
 const DEFAULT_WRAP_UP_SECONDS = 30;
+const DAY_MS = 24 * 3600 * 1000;
 /** Languages a queue without its own language serves (policy queue ids `<queueId>#<language>`). */
 const QUEUE_LANGUAGES = ['fi', 'sv', 'en'] as const;
 const CHANNELS: readonly Channel[] = ['phone', 'chat', 'email'];
@@ -68,7 +68,6 @@ const WORKING_STATES: ReadonlySet<AgentState> = new Set(['available', 'reserved'
 export interface RoutingCoreOptions {
   /** Ids of new rows (contacts, reservations, decisions, customers); crypto.randomUUID by default. */
   newId?: () => string;
-  previousAgentLookbackMs?: number;
 }
 
 /** The explanation as stored: ids, rules and counts (at most 50 skipped agents listed) — the engine's storedExplanation. */
@@ -238,10 +237,10 @@ function withReserved(p: PresenceRecord, channel: Channel, at: Date): PresenceRe
 
 /**
  * releaseAgent: one contact less on `channel`. Without `setState` a reserved or busy agent becomes
- * busy (other work in hand) or available; with it, a working agent takes that state (wrap-up,
- * not-responding) while break, offline and not-responding keep theirs.
+ * `held` (busy with a contact in hand, reserved with offers only) or available; with it, a working
+ * agent takes that state (wrap-up, not-responding) while break, offline and not-responding keep theirs.
  */
-function withReleased(p: PresenceRecord, channel: Channel, at: Date, setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): PresenceRecord {
+function withReleased(p: PresenceRecord, channel: Channel, at: Date, held: 'busy' | 'reserved', setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): PresenceRecord {
   const left = totalLoad(p) - 1;
   const load = { ...p.load, [channel]: Math.max(p.load[channel] - 1, 0) };
   const idleSince = left <= 0 ? at : p.idleSince;
@@ -257,11 +256,12 @@ function withReleased(p: PresenceRecord, channel: Channel, at: Date, setState?: 
     };
   }
   const holding = p.state === 'reserved' || p.state === 'busy';
+  const next = left > 0 ? held : 'available';
   return {
     ...p,
     load,
-    state: holding ? (left > 0 ? 'busy' : 'available') : p.state,
-    stateSince: holding && left <= 0 ? at : p.stateSince,
+    state: holding ? next : p.state,
+    stateSince: holding && next !== p.state ? at : p.stateSince,
     idleSince,
   };
 }
@@ -273,7 +273,6 @@ interface Operation {
 
 export class RoutingCore {
   private readonly newId: () => string;
-  private readonly lookbackMs: number;
   private pending: ChangeSet = emptyChangeSet();
   private pendingSignals: string[] = [];
   /** The running operation's changes (merged into `pending` when it returns). */
@@ -287,7 +286,6 @@ export class RoutingCore {
     opts: RoutingCoreOptions = {},
   ) {
     this.newId = opts.newId ?? randomUUID;
-    this.lookbackMs = opts.previousAgentLookbackMs ?? PREVIOUS_AGENT_LOOKBACK_MS;
   }
 
   // ---------------------------------------------------------------- changes
@@ -398,10 +396,6 @@ export class RoutingCore {
     return out;
   }
 
-  private previousAgentOf(customer: CustomerRecord | null | undefined, now: Date): string | null {
-    return customer?.lastAgentId && customer.lastContactAt && now.getTime() - customer.lastContactAt.getTime() < this.lookbackMs ? customer.lastAgentId : null;
-  }
-
   private queueOf(queueId: string): CoreQueue {
     const q = this.catalog.queue(queueId);
     if (!q) throw notFound('queue', queueId);
@@ -451,7 +445,12 @@ export class RoutingCore {
 
   private releaseAgent(agentId: string, channel: Channel, now: Date, setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): void {
     const p = this.state.agent(agentId)?.presence;
-    if (p) this.savePresence(withReleased(p, channel, now, setState, wrapUpUntil));
+    if (p) this.savePresence(withReleased(p, channel, now, this.heldState(agentId), setState, wrapUpUntil));
+  }
+
+  /** The working state of an agent with contacts left: busy with one accepted, reserved while all are offers (call after resolving the released one). */
+  private heldState(agentId: string): 'busy' | 'reserved' {
+    return this.state.holdsAccepted(agentId) ? 'busy' : 'reserved';
   }
 
   /** The reservation of an offer and its timeline (reserved, offered). */
@@ -612,7 +611,7 @@ export class RoutingCore {
       if (!q.calendar.isOpen(now)) return this.rejectCall(input, q.id, now, 480, 'closed');
 
       let customer = input.callerId ? this.state.customerByPhone(input.callerId) : undefined;
-      const previousAgentId = this.previousAgentOf(customer, now);
+      const previousAgentId = previousAgentOf(customer, q.settings, now);
       if (!customer && input.callerId) {
         customer = this.saveCustomer({ id: this.newId(), phoneNumber: input.callerId, externalRef: null, lastAgentId: null, lastContactAt: null }, true);
       }
@@ -755,7 +754,7 @@ export class RoutingCore {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${q.id} is a ${q.channel} queue` }]);
       }
       const known = this.state.customerByRef(input.customerRef);
-      const previousAgentId = this.previousAgentOf(known, now);
+      const previousAgentId = previousAgentOf(known, q.settings, now);
       const queue = policyQueue(q, input.language);
       const id = this.newId();
       const ctx = q.channel === 'email' ? this.blendingContext(q) : routingContext([q]);
@@ -856,7 +855,8 @@ export class RoutingCore {
       const c = this.state.contact(contactId);
       if (!c) throw notFound('contact', contactId);
       const r = this.state.liveReservation(c.id);
-      if (!r || r.agentId !== agentId) throw notFound('contact', contactId);
+      // Ended already, or in another agent's hands (a repeated complete is a conflict, not a missing contact).
+      if (!r || r.agentId !== agentId) throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
       if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
       const ended = this.finish(c, r, now, wrapUpSeconds, 'completed');
       this.offerWorkTo(agentId, now);
@@ -879,9 +879,10 @@ export class RoutingCore {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.id} is a ${toQueue.channel} queue` }]);
       }
       if (target.agentId) {
+        if (target.agentId === agentId) throw unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]);
         const to = this.state.agent(target.agentId);
-        if (!to?.presence) throw notFound('agent', target.agentId);
-        if (!canReserve(to, to.presence, c.channel)) throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
+        if (!to) throw notFound('agent', target.agentId);
+        if (!to.presence || !canReserve(to, to.presence, c.channel)) throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
         this.reserveAgent(target.agentId, c.channel, now);
       }
       this.resolveReservation(r, 'transferred', now);
@@ -894,8 +895,9 @@ export class RoutingCore {
       } else {
         const q = policyQueue(toQueue!, c.language);
         const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, routingContext([toQueue!]));
-        this.patchContact(c, { status: 'queued', agentId: null, queueId: toQueue!.id, arrivedAt: now, deadline, excludedAgentIds: [] });
-        this.event(c.id, now, 'queued', null, null, { queueId: toQueue!.id, transferredFrom: c.queueId });
+        const moved = queueTransfer(c, agentId, toQueue!.id, deadline, now);
+        this.patchContact(c, moved.patch);
+        this.event(c.id, now, 'queued', null, null, moved.queuedDetail);
         this.routeContact(c.id, now);
       }
       this.offerWorkTo(agentId, now);
@@ -926,18 +928,20 @@ export class RoutingCore {
           true,
         );
       } else {
+        // Declared available with work in hand: busy, or reserved while it is only offered.
+        const next = state === 'available' && totalLoad(p) > 0 ? this.heldState(agentId) : state;
         this.savePresence({
           ...p,
-          // Declared available with work in hand: busy. stateSince compares with the declared state, as the SQL does.
-          state: state === 'available' && totalLoad(p) > 0 ? 'busy' : state,
+          state: next,
           breakReason,
           capacity: {
             phone: Math.max(configured.phone, p.load.phone),
             chat: Math.max(configured.chat, p.load.chat),
             email: Math.max(configured.email, p.load.email),
           },
-          stateSince: p.state === state ? p.stateSince : now,
-          idleSince: state === 'available' && p.state !== 'available' ? now : p.idleSince,
+          stateSince: p.state === next ? p.stateSince : now,
+          // Idle from now when coming back from break, wrap-up, not-responding or offline; a working agent's clock runs on.
+          idleSince: state === 'available' && !isRoutable(p.state) ? now : p.idleSince,
           wrapUpUntil: null,
         });
       }
@@ -1074,7 +1078,7 @@ export class RoutingCore {
     const ids = due.slice(0, WRAP_UP_BATCH).map((p) => p.agentId);
     for (const id of ids) {
       const p = this.state.agent(id)!.presence!;
-      this.savePresence({ ...p, state: totalLoad(p) > 0 ? 'busy' : 'available', stateSince: now, idleSince: now, wrapUpUntil: null });
+      this.savePresence({ ...p, state: totalLoad(p) > 0 ? this.heldState(id) : 'available', stateSince: now, idleSince: now, wrapUpUntil: null });
     }
     for (const id of ids) {
       this.offerWorkTo(id, now);

@@ -189,6 +189,12 @@ export class RoutingState {
     return out.sort((a, b) => a.offeredAt.getTime() - b.offeredAt.getTime());
   }
 
+  /** Whether one of the agent's live reservations is accepted (a contact in hand, not only offered). */
+  holdsAccepted(agentId: string): boolean {
+    for (const id of this.liveByAgent.get(agentId) ?? []) if (this.reservationsById.get(id)!.status === 'accepted') return true;
+    return false;
+  }
+
   /** Reservations in status 'offered'. */
   *openOffers(): IterableIterator<ReservationRecord> {
     for (const id of this.openOfferIds) yield this.reservationsById.get(id)!;

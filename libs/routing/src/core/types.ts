@@ -6,7 +6,7 @@
  * takeover. No I/O here: the core changes these records synchronously and records what changed.
  */
 import type { Channel } from '../../../core/src/channel.js';
-import type { AgentState, BusinessClock, Queue } from '../model.js';
+import type { AgentState, BusinessClock, Queue, WideningStep } from '../model.js';
 
 export type ContactStatus = 'queued' | 'offered' | 'connected' | 'ended' | 'abandoned' | 'rejected' | 'failed';
 export type ContactKind = 'inbound' | 'callback';
@@ -36,6 +36,47 @@ export interface CoreQueueSettings {
   callbackThresholdSeconds: number | null;
   fallbackTarget: string | null;
   meanHandleSeconds: number;
+  /** The policy's knobs for this queue; null = the policy's default (DEFAULT_ROUTING_CONFIG, defaultWideningSteps). */
+  wideningSteps: WideningStep[] | null;
+  lentAgentDelaySeconds: number | null;
+  previousAgentPreferenceSeconds: number | null;
+  /** How far back the customer's last agent counts as the previous agent; null = PREVIOUS_AGENT_LOOKBACK_DAYS. */
+  previousAgentLookbackDays: number | null;
+  emailBlendingThresholdSeconds: number | null;
+}
+
+/** The settings of a queue without a queue_routing_settings row (the API's DEFAULT_SETTINGS). */
+export const DEFAULT_QUEUE_SETTINGS: CoreQueueSettings = {
+  wrapUpSeconds: 30,
+  offerTimeoutSeconds: null,
+  callbackThresholdSeconds: null,
+  fallbackTarget: null,
+  meanHandleSeconds: 300,
+  wideningSteps: null,
+  lentAgentDelaySeconds: null,
+  previousAgentPreferenceSeconds: null,
+  previousAgentLookbackDays: null,
+  emailBlendingThresholdSeconds: null,
+};
+
+/** How far back the customer's last agent counts as its previous agent when a queue does not say. */
+export const PREVIOUS_AGENT_LOOKBACK_DAYS = 30;
+
+/** The policy queue's per-queue knobs from the queue's settings (null settings keep the policy's defaults). */
+export function withPolicySettings(policy: Queue, s: CoreQueueSettings): Queue {
+  return {
+    ...policy,
+    ...(s.wideningSteps !== null ? { widening: s.wideningSteps } : {}),
+    ...(s.lentAgentDelaySeconds !== null ? { lentAgentDelaySeconds: s.lentAgentDelaySeconds } : {}),
+    ...(s.previousAgentPreferenceSeconds !== null ? { previousAgentPreferenceSeconds: s.previousAgentPreferenceSeconds } : {}),
+    ...(s.emailBlendingThresholdSeconds !== null ? { emailBlendingThresholdSeconds: s.emailBlendingThresholdSeconds } : {}),
+  };
+}
+
+/** The customer's last agent when it was in contact within the queue's look-back (its previous agent for a contact of that queue), else null. */
+export function previousAgentOf(customer: { lastAgentId: string | null; lastContactAt: Date | null } | null | undefined, s: CoreQueueSettings, now: Date): string | null {
+  if (!customer?.lastAgentId || !customer.lastContactAt) return null;
+  return now.getTime() - customer.lastContactAt.getTime() < (s.previousAgentLookbackDays ?? PREVIOUS_AGENT_LOOKBACK_DAYS) * 86_400_000 ? customer.lastAgentId : null;
 }
 
 /** A stored queue as the core routes it: the policy's queue, its business calendar and settings. */
@@ -278,4 +319,32 @@ export interface RoutingSnapshot {
   reservations: ReservationRecord[];
   /** Customers worth keeping at hand (e.g. those of the loaded contacts); others are fetched on demand. */
   customers: CustomerRecord[];
+}
+
+/**
+ * A contact in hand sent by its agent to another queue: a new segment there. It arrives now with the
+ * new queue's deadline and is no longer answered (the new queue counts it answered when one of its
+ * agents takes it), and the transferring agent is excluded so it is not offered straight back.
+ * The 'queued' event keeps the old segment — its queue, arrival and whether it was answered in
+ * target — so the old queue's statistics still count the answer.
+ */
+export function queueTransfer(
+  c: { queueId: string | null; arrivedAt: Date; answeredAt: Date | null; deadline: Date | null },
+  fromAgentId: string,
+  toQueueId: string,
+  deadline: Date,
+  now: Date,
+): {
+  patch: { status: 'queued'; agentId: null; queueId: string; arrivedAt: Date; deadline: Date; answeredAt: null; excludedAgentIds: string[] };
+  queuedDetail: { queueId: string; transferredFrom: string | null; fromArrivedAt: string; fromAnsweredInTarget: boolean };
+} {
+  return {
+    patch: { status: 'queued', agentId: null, queueId: toQueueId, arrivedAt: now, deadline, answeredAt: null, excludedAgentIds: [fromAgentId] },
+    queuedDetail: {
+      queueId: toQueueId,
+      transferredFrom: c.queueId,
+      fromArrivedAt: c.arrivedAt.toISOString(),
+      fromAnsweredInTarget: c.answeredAt !== null && (c.deadline === null || c.answeredAt.getTime() <= c.deadline.getTime()),
+    },
+  };
 }
