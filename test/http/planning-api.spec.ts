@@ -54,7 +54,7 @@ describe('planning and loans API', () => {
     const outside = await t.http.post('/v1/shift-templates').set(...sup).send({ ...template(), breaks: [{ name: 'lunch', lengthMinutes: 30, paid: false, earliestAfterStartMinutes: 465, latestAfterStartMinutes: 480 }] }).expect(422);
     expect(outside.body.errors).toEqual([expect.objectContaining({ field: 'breaks[0].earliestAfterStartMinutes', rule: 'insideShift' })]);
     const missing = await t.http.post('/v1/shift-templates').set(...sup).send({ name: 'x' }).expect(422);
-    expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'departmentId', rule: 'isUuid' })]));
+    expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'departmentId', rule: 'required' })]));
     const c = await t.http.put(`/v1/agents/${agents[0]}/contract`).set(...sup).send({ ...contract, minShiftMinutes: 500 }).expect(422);
     expect(c.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'maxShiftMinutes', rule: 'notBelowMin' })]));
     const w = await t.http.put(`/v1/agents/${agents[0]}/contract`).set(...sup).send({ ...contract, availability: [{ weekday: 1, from: '12:00', to: '08:00' }] }).expect(422);

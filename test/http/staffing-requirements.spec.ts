@@ -102,7 +102,7 @@ describe('staffing requirements API', () => {
       ]),
     );
     const missing = await post({ channel: 'phone' }).expect(422);
-    expect(pairs(missing.body)).toEqual(expect.arrayContaining(['intervalMinutes:isInt', 'volume:isNumber', 'ahtSeconds:isNumber', 'target:isObject']));
+    expect(pairs(missing.body)).toEqual(expect.arrayContaining(['intervalMinutes:required', 'volume:required', 'ahtSeconds:required', 'target:required']));
     const zeroPercent = await post({ ...REFERENCE, target: { percent: 0, seconds: 20 } }).expect(422);
     expect(pairs(zeroPercent.body)).toEqual(['target.percent:isPositive']);
 

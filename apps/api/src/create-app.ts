@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig, LogLevel } from './config/app-config.js';
+import { jsonBodiesOnly } from './http/json-bodies-only.js';
 import { installHotPath } from './http/hot-path.js';
 import { HOT_ROUTES } from './http/hot-routes.js';
 
@@ -34,9 +35,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /** Builds the configured application: used by main.ts and by the HTTP tests alike. */
 export async function createApp(config: AppConfig, logger = createLogger(config)): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bufferLogs: false });
+  // JSON bodies only: no form (urlencoded) parser; anything else is a 415 (jsonBodiesOnly).
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bufferLogs: false, bodyParser: false });
   app.useGlobalPipes(createValidationPipe());
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(jsonBodiesOnly);
+  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);

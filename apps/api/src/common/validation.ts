@@ -1,12 +1,17 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 
-/** Flattens class-validator's nested errors into `field` paths such as `skills[0].proficiency`. */
+/** Flattens class-validator's nested errors into `field` paths such as `skills[0].proficiency`; an absent required field is one `required`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldViolation[] {
   const out: FieldViolation[] = [];
   for (const error of errors) {
     const isIndex = /^\d+$/.test(error.property);
     const field = parent ? (isIndex ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    // A required field that is absent broke one rule, not its type and length checks as well.
+    if (error.value === undefined && error.constraints && !('whitelistValidation' in error.constraints)) {
+      out.push({ field, rule: 'required', message: `${field} is required` });
+      continue;
+    }
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
       out.push({ field, rule: rule === 'whitelistValidation' ? 'forbidden' : rule, message: rule === 'whitelistValidation' ? `${field} is not an allowed field` : message });
     }
@@ -58,7 +63,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // Values only tell an absent field from an invalid one (flattenValidationErrors); they never
+    // reach the problem answer or a log.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const violations = flattenValidationErrors(errors);
       return new DomainError(

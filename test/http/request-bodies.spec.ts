@@ -1,0 +1,53 @@
+/**
+ * Request bodies are JSON, and a 4xx names the field and the rule it broke. An audit found a
+ * text/plain body answered with a 422 listing every field, a form-encoded body parsed as if it
+ * were JSON, and a missing callerId reported as breaking `maxLength`.
+ */
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { callBody } from '../routing/routing-world.js';
+
+describe('request bodies', () => {
+  let t: TestApp;
+  let tel: [string, string];
+  let admin: [string, string];
+
+  beforeAll(async () => {
+    t = await startTestApp({ routingJobs: false });
+    tel = bearer(await t.keyFor('telephony'));
+    admin = bearer(t.adminKey);
+  });
+  afterAll(() => t.close());
+
+  it('answers a body that is not JSON with 415, on the telephony hot path and elsewhere', async () => {
+    const text = await t.http.post('/v1/routing/decisions').set(...tel).set('Content-Type', 'text/plain').send(JSON.stringify(callBody('bodies-1'))).expect(415);
+    expect(text.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(text.body).toMatchObject({ status: 415, code: 'request.unsupported_media_type', detail: 'The request body must be application/json (got text/plain)' });
+    const form = await t.http.post('/v1/departments').set(...admin).type('form').send({ key: 'form-dept', name: 'Form', kind: 'other' }).expect(415);
+    expect(form.body.code).toBe('request.unsupported_media_type');
+    await t.http.get('/v1/departments').set(...admin).expect(200).expect((res) => expect((res.body.items ?? res.body).map((d: { key: string }) => d.key)).not.toContain('form-dept'));
+    // A JSON body with a charset, and a vendor +json type, are JSON.
+    await t.http.post('/v1/departments').set(...admin).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ key: 'json-dept', name: 'JSON', kind: 'other' })).expect(201);
+    await t.http.post('/v1/departments').set(...admin).set('Content-Type', 'application/vnd.vuoro+json').send(JSON.stringify({ key: 'json-dept-2', name: 'JSON 2', kind: 'other' })).expect(201);
+  });
+
+  it('lets a request without a body through whatever its Content-Type', async () => {
+    const res = await t.http.post('/v1/agents/00000000-0000-4000-8000-000000000000/offers/00000000-0000-4000-8000-000000000001/accept').set(...admin).set('Content-Type', 'text/plain').expect(404);
+    expect(res.body.code).toBe('agent.not_found');
+  });
+
+  it('reports an absent field as required, once, and a present one by the rule it broke', async () => {
+    const { callerId: _omitted, ...withoutCaller } = callBody('bodies-2');
+    const missing = await t.http.post('/v1/routing/decisions').set(...tel).send(withoutCaller).expect(422);
+    expect(missing.body.errors).toEqual([{ field: 'callerId', rule: 'required', message: 'callerId is required' }]);
+    const tooLong = await t.http.post('/v1/routing/decisions').set(...tel).send(callBody('bodies-3', { callerId: '9'.repeat(65) })).expect(422);
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ field: 'callerId', rule: 'maxLength' })]);
+    const nested = await t.http.post('/v1/queues').set(...admin).send({ key: 'q', name: 'Q', channel: 'chat', language: 'fi', requiredSkills: [{ minProficiency: 3 }] }).expect(422);
+    expect(nested.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'departmentId', rule: 'required' }),
+        expect.objectContaining({ field: 'calendarId', rule: 'required' }),
+        expect.objectContaining({ field: 'requiredSkills[0].skill', rule: 'required' }),
+      ]),
+    );
+  });
+});
