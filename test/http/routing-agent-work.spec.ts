@@ -5,6 +5,7 @@
  * and the queues' statistics counted it twice wrongly; a transfer to an agent who never logged in
  * and a repeated complete answered 404; an agent key could not read its own contact.
  */
+import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
 import { bearer, type TestApp } from '../support/test-app.js';
 import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
@@ -86,6 +87,9 @@ describe('routing: an agent’s work', () => {
         .send({ employeeNumber: 'RW-NEVER', displayName: 'Never logged in', departmentId: w.departmentId, phoneUri: 'sip:never@pbx.example.com', capacity: { phone: 1, chat: 2, email: 3 }, skills: [{ skill: 'lang:fi', proficiency: 5 }] })
         .expect(201)
     ).body.id as string;
+    expect((await t.http.get(`/v1/agents/${never}/state`).set(...sup).expect(200)).body).toEqual({
+      agentId: never, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: null, wrapUpUntil: null,
+    });
     const transfer = (body: Record<string, unknown>) => t.http.post(`/v1/agents/${a}/contacts/${c.id}/transfer`).set(...key).send(body);
     expect((await transfer({ agentId: never }).expect(409)).body).toMatchObject({ code: 'agent.unavailable' });
     expect((await transfer({ agentId: '00000000-0000-4000-8000-000000000000' }).expect(404)).body).toMatchObject({ code: 'agent.not_found' });
@@ -171,6 +175,29 @@ describe('routing: an agent’s work', () => {
       await accept(agentId, contactId);
       await t.http.post(`/v1/agents/${agentId}/contacts/${contactId}/complete`).set(...(await desk(agentId))).send({ wrapUpSeconds: 0 }).expect(200);
     }
+  });
+
+  it("a contact waiting past its deadline counts as missed in today's service level at once", async () => {
+    const [a] = w.agentIds;
+    await only();
+    const before = await stats(w.chatQueueId);
+    const waiting = await chat('work-overdue-1');
+    expect(waiting.status).toBe('queued');
+    expect(await stats(w.chatQueueId)).toMatchObject({ waiting: 1, overdueToday: 0, serviceLevelPercent: before.serviceLevelPercent });
+    const clock = t.app.get(RoutingClock);
+    const realNow = clock.now;
+    clock.now = () => new Date(Date.now() + 10 * 60_000);
+    try {
+      const late = await stats(w.chatQueueId);
+      expect(late).toMatchObject({ waiting: 1, overdueToday: 1 });
+      const judged = (late.answeredToday as number) + (late.abandonedToday as number) + 1;
+      expect(late.serviceLevelPercent).toBeCloseTo((100 * ((before.serviceLevelPercent as number) / 100) * (judged - 1)) / judged, 0);
+    } finally {
+      clock.now = realNow;
+    }
+    await only(a);
+    await accept(a, waiting.id);
+    await t.http.post(`/v1/agents/${a}/contacts/${waiting.id}/complete`).set(...(await desk(a))).send({ wrapUpSeconds: 0 }).expect(200);
   });
 
   it('an agent key reads the contacts its agent was offered or handled, and no others', async () => {

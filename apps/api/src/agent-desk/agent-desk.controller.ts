@@ -49,7 +49,8 @@ export class AgentDeskController {
   @ApiOkResponse({ type: AgentPresenceDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   async presence(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string): Promise<AgentPresenceDto> {
-    return AgentPresenceDto.from(await this.getState.execute(caller, id));
+    const p = await this.getState.execute(caller, id);
+    return p ? AgentPresenceDto.from(p) : AgentPresenceDto.neverSet(id);
   }
 
   @Get(':id/offers')

@@ -46,11 +46,16 @@ export class AgentPresenceDto {
   @ApiProperty({ type: ChannelCountsDto, description: 'Contacts in hand per channel, offers included.' })
   load: ChannelCountsDto;
 
-  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
-  stateSince: string;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z', nullable: true, type: String, description: 'null: the agent has never set a state (it is offline).' })
+  stateSince: string | null;
 
   @ApiProperty({ example: null, nullable: true, type: String })
   wrapUpUntil: string | null;
+
+  /** An agent that has never set a state: offline, nothing in hand, no capacity yet. */
+  static neverSet(agentId: string): AgentPresenceDto {
+    return { agentId, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: null, wrapUpUntil: null };
+  }
 
   static from(p: PresenceRow): AgentPresenceDto {
     return {

@@ -53,14 +53,10 @@ export class SetAgentState {
 @Injectable()
 export class GetAgentState {
   constructor(private readonly access: AgentAccess, private readonly repo: RoutingRepository) {}
-  async execute(caller: Caller | undefined, agentId: string): Promise<PresenceRow> {
+  /** The agent's presence; null when it has never set a state (it is offline). */
+  async execute(caller: Caller | undefined, agentId: string): Promise<PresenceRow | null> {
     await this.access.check(caller, agentId);
-    const p = await this.repo.direct.findPresence(agentId);
-    if (p) return p;
-    return {
-      agentId, departmentId: '', phoneUri: null, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 },
-      load: { phone: 0, chat: 0, email: 0 }, idleSince: new Date(0), stateSince: new Date(0), wrapUpUntil: null, skills: {}, loans: [],
-    };
+    return this.repo.direct.findPresence(agentId);
   }
 }
 

@@ -37,7 +37,10 @@ export class QueueStatsDto {
   @ApiProperty({ example: 4 })
   abandonedToday: number;
 
-  @ApiProperty({ example: 91.7, nullable: true, type: Number, description: 'Answered within target ÷ (answered + abandoned), %, today so far; null before the first.' })
+  @ApiProperty({ example: 2, description: 'Contacts of today still waiting or ringing, unanswered, past their deadline: missed already, whatever happens next.' })
+  overdueToday: number;
+
+  @ApiProperty({ example: 91.7, nullable: true, type: Number, description: 'Answered within target ÷ (answered + abandoned + overdue), %, today so far; null before the first.' })
   serviceLevelPercent: number | null;
 
   @ApiProperty({ example: 90, description: "The queue's target percentage." })

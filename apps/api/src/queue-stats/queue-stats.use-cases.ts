@@ -22,7 +22,7 @@ export class GetQueueStats {
     const now = this.clock.now();
     const tz = def.calendar.timeZone;
     const since = new Date(localToEpoch(localDateOf(now.getTime(), tz), 0, tz));
-    const row = await this.repo.queueStats(queueId, since);
+    const row = await this.repo.queueStats(queueId, since, now);
     const channel = def.row.channel;
     const presences = (await this.repo.presenceOfDepartment(def.row.departmentId)).filter((p) => p.capacity[channel] > 0);
     const agentsByState = { available: 0, reserved: 0, busy: 0, 'wrap-up': 0, break: 0, 'not-responding': 0 };
@@ -30,7 +30,7 @@ export class GetQueueStats {
     const queue = def.row.language ? def.policy : { ...def.policy, language: 'fi' };
     const agents = presences.map((p) => ({ id: p.agentId, departmentId: p.departmentId, state: p.state, skills: p.skills, capacity: p.capacity, load: p.load, idleSince: p.idleSince }));
     const est = estimateWaitDetails(queue, row.waiting + 1, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, { calendars: { [queue.id]: def.calendar } });
-    const judged = row.answeredToday + row.abandonedToday;
+    const judged = row.answeredToday + row.abandonedToday + row.overdueToday;
     return {
       queueId,
       channel,
@@ -41,6 +41,7 @@ export class GetQueueStats {
       offeredToday: row.offeredToday,
       answeredToday: row.answeredToday,
       abandonedToday: row.abandonedToday,
+      overdueToday: row.overdueToday,
       serviceLevelPercent: judged ? Math.round((1000 * row.answeredWithinTargetToday) / judged) / 10 : null,
       targetPercent: def.row.targetPercent,
       estimatedWaitSeconds: est.seconds === null ? null : Math.round(est.seconds),

@@ -169,6 +169,8 @@ export interface QueueStatsRow {
   answeredWithinTargetToday: number;
   abandonedToday: number;
   offeredToday: number;
+  /** Arrived today, still queued or offered, unanswered, and past the deadline at `now`. */
+  overdueToday: number;
 }
 
 const CONTACT_COLUMNS = `c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.call_id AS "callId", c.decision_id AS "decisionId",
@@ -1056,7 +1058,7 @@ export abstract class RoutingRepository {
   /** Creates an agent-role API key bound to `agentId` (one transaction). */
   abstract createAgentKey(agentId: string, name: string, keyHash: string, keyPrefix: string): Promise<string>;
   abstract agentExists(agentId: string): Promise<boolean>;
-  abstract queueStats(queueId: string, since: Date): Promise<QueueStatsRow>;
+  abstract queueStats(queueId: string, since: Date, now: Date): Promise<QueueStatsRow>;
   abstract presenceOfDepartment(departmentId: string): Promise<PresenceRow[]>;
   abstract listEntryPoints(): Promise<EntryPointRow[]>;
   abstract findEntryPoint(id: string): Promise<EntryPointRow | null>;
@@ -1176,7 +1178,7 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
    * today and then transferred by their agent to another queue (the contact row has moved on; the
    * 'queued' event of its next segment says where it came from: libs/routing queueTransfer).
    */
-  async queueStats(queueId: string, since: Date): Promise<QueueStatsRow> {
+  async queueStats(queueId: string, since: Date, now: Date): Promise<QueueStatsRow> {
     const rows = await this.q<QueueStatsRow>(
       `WITH here AS (
          SELECT count(*) FILTER (WHERE waiting)::int AS waiting,
@@ -1184,7 +1186,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS answered,
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "inTarget",
            count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned')::int AS abandoned,
-           count(*) FILTER (WHERE arrived_at >= $2)::int AS offered
+           count(*) FILTER (WHERE arrived_at >= $2)::int AS offered,
+           count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered') AND answered_at IS NULL AND deadline <= $3)::int AS overdue
          FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)),
        moved AS (
          SELECT count(*)::int AS answered, count(*) FILTER (WHERE (e.detail ->> 'fromAnsweredInTarget')::boolean)::int AS "inTarget"
@@ -1193,9 +1196,9 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            AND e.detail ->> 'transferredFrom' = $1::text AND (e.detail ->> 'fromArrivedAt')::timestamptz >= $2)
        SELECT here.waiting, here."oldestArrivedAt", here.answered + moved.answered AS "answeredToday",
          here."inTarget" + moved."inTarget" AS "answeredWithinTargetToday", here.abandoned AS "abandonedToday",
-         here.offered + moved.answered AS "offeredToday"
+         here.offered + moved.answered AS "offeredToday", here.overdue AS "overdueToday"
        FROM here, moved`,
-      [queueId, since],
+      [queueId, since, now],
     );
     return rows[0];
   }
