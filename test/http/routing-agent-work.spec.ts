@@ -35,6 +35,13 @@ describe('routing: an agent’s work', () => {
     const offer = (await offers(agentId)).find((o) => o.contactId === contactId && o.status === 'offered')!;
     await t.http.post(`/v1/agents/${agentId}/offers/${offer.offerId}/accept`).set(...(await desk(agentId))).expect(200);
   };
+  const complete = async (agentId: string, contactId: string) =>
+    t.http.post(`/v1/agents/${agentId}/contacts/${contactId}/complete`).set(...(await desk(agentId))).send({ wrapUpSeconds: 0 }).expect(200);
+  /** Accepts the agent's offer of the contact and completes it without wrap-up. */
+  const handle = async (agentId: string, contactId: string) => {
+    await accept(agentId, contactId);
+    await complete(agentId, contactId);
+  };
   const stats = async (queueId: string) => (await t.http.get(`/v1/queues/${queueId}/stats`).set(...sup).expect(200)).body as Record<string, unknown>;
   /** Only these agents available (the others offline), so the test knows who gets what. */
   const only = async (...available: string[]) => {
@@ -67,8 +74,7 @@ describe('routing: an agent’s work', () => {
     expect((await presence(a)).state).toBe('busy');
     await t.http.post(`/v1/agents/${a}/contacts/${first.id}/complete`).set(...(await desk(a))).send({}).expect(200);
     expect((await presence(a)).state).toBe('reserved');
-    await accept(a, second.id);
-    await t.http.post(`/v1/agents/${a}/contacts/${second.id}/complete`).set(...(await desk(a))).send({ wrapUpSeconds: 0 }).expect(200);
+    await handle(a, second.id);
     expect((await presence(a)).state).toBe('available');
   });
 
@@ -132,7 +138,7 @@ describe('routing: an agent’s work', () => {
     await accept(b, c.id);
     expect(await stats(second)).toMatchObject({ waiting: 0, offeredToday: 1, answeredToday: 1, serviceLevelPercent: 100 });
     expect(await stats(w.chatQueueId)).toMatchObject({ offeredToday: old.offeredToday, answeredToday: old.answeredToday });
-    await t.http.post(`/v1/agents/${b}/contacts/${c.id}/complete`).set(...(await desk(b))).send({ wrapUpSeconds: 0 }).expect(200);
+    await complete(b, c.id);
   });
 
   it('an agent with an open offer is not deleted (409); once it is free it is', async () => {
@@ -153,8 +159,7 @@ describe('routing: an agent’s work', () => {
     w.agentIds.pop();
     const [a] = w.agentIds;
     await only(a);
-    await accept(a, offered.id);
-    await t.http.post(`/v1/agents/${a}/contacts/${offered.id}/complete`).set(...(await desk(a))).send({ wrapUpSeconds: 0 }).expect(200);
+    await handle(a, offered.id);
   });
 
   it('an agent-side pick is explained: the agent that took it, and the more urgent contacts it could not take', async () => {
@@ -172,8 +177,7 @@ describe('routing: an agent’s work', () => {
     await setState(b, 'available');
     expect((await offers(b)).map((o) => o.contactId)).toEqual([older.id]);
     for (const [agentId, contactId] of [[a, newer.id], [b, older.id]]) {
-      await accept(agentId, contactId);
-      await t.http.post(`/v1/agents/${agentId}/contacts/${contactId}/complete`).set(...(await desk(agentId))).send({ wrapUpSeconds: 0 }).expect(200);
+      await handle(agentId, contactId);
     }
   });
 
@@ -196,8 +200,7 @@ describe('routing: an agent’s work', () => {
       clock.now = realNow;
     }
     await only(a);
-    await accept(a, waiting.id);
-    await t.http.post(`/v1/agents/${a}/contacts/${waiting.id}/complete`).set(...(await desk(a))).send({ wrapUpSeconds: 0 }).expect(200);
+    await handle(a, waiting.id);
   });
 
   it('an agent key reads the contacts its agent was offered or handled, and no others', async () => {
@@ -210,7 +213,6 @@ describe('routing: an agent’s work', () => {
       const other = await t.http.get(path).set(...(await desk(b))).expect(403);
       expect(other.body).toMatchObject({ code: 'auth.not_own_contact' });
     }
-    await accept(a, mine.id);
-    await t.http.post(`/v1/agents/${a}/contacts/${mine.id}/complete`).set(...(await desk(a))).send({ wrapUpSeconds: 0 }).expect(200);
+    await handle(a, mine.id);
   });
 });
