@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import type { AgentEntity } from '../../../../libs/persistence/src/entities/agent.entity.js';
 import { AgentRepository, type AgentData, type AgentFilter } from '../../../../libs/persistence/src/repositories/agent.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { Page, PageRequest } from '../../../../libs/persistence/src/repositories/page.js';
 import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
+import { deskRefusal } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
 import { CheckSkillsExist } from '../skills/skills.use-cases.js';
 import type { CreateAgentDto } from './agent.dto.js';
@@ -103,7 +104,7 @@ export class DeleteAgent {
     await this.engine.setAgentState(id, 'offline', null);
     const outcome = await this.agents.delete(id);
     if (outcome === 'not-found') throw notFound('agent', id);
-    if (outcome === 'has-contacts') throw conflict('agent.has_contacts', `agent ${id} still has contacts in hand or offered; finish them first`);
+    if (outcome === 'has-contacts') throw deskRefusal.hasContacts(id);
     await this.routing.agentsChanged([id]);
   }
 }

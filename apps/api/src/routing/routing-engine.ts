@@ -36,7 +36,7 @@ import {
   type Queue,
   type RoutingContext,
 } from '../../../../libs/routing/src/index.js';
-import { storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
+import { deskRefusal, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import { eventConcernsLiveOffer, previousAgentOf, queueTransfer, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
@@ -720,7 +720,7 @@ export class RoutingEngine {
       if (!c) throw notFound('contact', contactId);
       const r = await tx.liveReservation(c.id, true);
       // Ended already, or in another agent's hands (a repeated complete is a conflict, not a missing contact).
-      if (!r || r.agentId !== agentId) throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
+      if (!r || r.agentId !== agentId) throw deskRefusal.notInHand(contactId, agentId);
       if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
       await this.finish(tx, c, r.id, agentId, now, wrapUpSeconds, 'completed');
     });
@@ -755,11 +755,11 @@ export class RoutingEngine {
       const c = await tx.findContact(contactId, 'update');
       if (!c) throw notFound('contact', contactId);
       const r = await tx.liveReservation(c.id, true);
-      if (!r || r.agentId !== agentId || r.status !== 'accepted') throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
+      if (!r || r.agentId !== agentId || r.status !== 'accepted') throw deskRefusal.notInHand(contactId, agentId);
       if (toQueue && toQueue.row.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
       }
-      if (target.agentId === agentId) throw unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]);
+      if (target.agentId === agentId) throw deskRefusal.transferToSelf();
       if (target.agentId && !(await this.repo.agentExists(target.agentId))) throw notFound('agent', target.agentId);
       if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel, now))) {
         throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
@@ -798,7 +798,7 @@ export class RoutingEngine {
     const presence = await this.tx(async (tx) => {
       const p = await tx.findPresence(agentId, true);
       if (state === 'offline' && p && p.load.phone + p.load.chat + p.load.email > 0) {
-        throw conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`);
+        throw deskRefusal.hasContacts(agentId);
       }
       return (await tx.setState(agentId, state, state === 'break' ? reason : null, now))!;
     });

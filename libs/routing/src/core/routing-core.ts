@@ -30,6 +30,7 @@ import { RoutingState, isFinished, type FinishedCall } from './routing-state.js'
 import {
   emptyChangeSet,
   eventConcernsLiveOffer,
+  DEFAULT_QUEUE_SETTINGS,
   previousAgentOf,
   queueTransfer,
   mergeChangeSets,
@@ -50,9 +51,15 @@ import {
   type TelephonyEvent,
 } from './types.js';
 
-/** The wrap-up of a queue without routing settings (DEFAULT_SETTINGS of routing-catalog.ts, endContact's default). */
-const DEFAULT_WRAP_UP_SECONDS = 30;
 const DAY_MS = 24 * 3600 * 1000;
+
+/** The refusals both engines give an agent's desk, worded once. */
+export const deskRefusal = {
+  hasContacts: (agentId: string): DomainError => conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`),
+  notInHand: (contactId: string, agentId: string): DomainError => conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`),
+  transferToSelf: (): DomainError =>
+    unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]),
+};
 /** Languages a queue without its own language serves (policy queue ids `<queueId>#<language>`). */
 const QUEUE_LANGUAGES = ['fi', 'sv', 'en'] as const;
 const CHANNELS: readonly Channel[] = ['phone', 'chat', 'email'];
@@ -492,7 +499,7 @@ export class RoutingCore {
   /** Ends a contact in hand: reservation completed, agent released (into wrap-up when nothing else is in hand). */
   private finish(c: ContactRecord, r: ReservationRecord, now: Date, wrapUpSeconds: number | undefined, reason: 'completed' | 'ended'): ContactRecord {
     const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
-    const wrap = wrapUpSeconds ?? q?.settings.wrapUpSeconds ?? DEFAULT_WRAP_UP_SECONDS;
+    const wrap = wrapUpSeconds ?? q?.settings.wrapUpSeconds ?? DEFAULT_QUEUE_SETTINGS.wrapUpSeconds;
     const p = this.state.agent(r.agentId)?.presence;
     const othersInHand = p ? totalLoad(p) - 1 : 0;
     this.resolveReservation(r, 'completed', now);
@@ -856,7 +863,7 @@ export class RoutingCore {
       if (!c) throw notFound('contact', contactId);
       const r = this.state.liveReservation(c.id);
       // Ended already, or in another agent's hands (a repeated complete is a conflict, not a missing contact).
-      if (!r || r.agentId !== agentId) throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
+      if (!r || r.agentId !== agentId) throw deskRefusal.notInHand(contactId, agentId);
       if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
       const ended = this.finish(c, r, now, wrapUpSeconds, 'completed');
       this.offerWorkTo(agentId, now);
@@ -874,12 +881,12 @@ export class RoutingCore {
       const c = this.state.contact(contactId);
       if (!c) throw notFound('contact', contactId);
       const r = this.state.liveReservation(c.id);
-      if (!r || r.agentId !== agentId || r.status !== 'accepted') throw conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`);
+      if (!r || r.agentId !== agentId || r.status !== 'accepted') throw deskRefusal.notInHand(contactId, agentId);
       if (toQueue && toQueue.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.id} is a ${toQueue.channel} queue` }]);
       }
       if (target.agentId) {
-        if (target.agentId === agentId) throw unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]);
+        if (target.agentId === agentId) throw deskRefusal.transferToSelf();
         const to = this.state.agent(target.agentId);
         if (!to) throw notFound('agent', target.agentId);
         if (!to.presence || !canReserve(to, to.presence, c.channel)) throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
@@ -918,7 +925,7 @@ export class RoutingCore {
       }
       const p = a.presence;
       if (state === 'offline' && p && totalLoad(p) > 0) {
-        throw conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`);
+        throw deskRefusal.hasContacts(agentId);
       }
       const breakReason = state === 'break' ? reason : null;
       const configured = { phone: a.phoneUri === null ? 0 : a.configuredCapacity.phone, chat: a.configuredCapacity.chat, email: a.configuredCapacity.email };
