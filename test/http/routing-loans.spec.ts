@@ -168,4 +168,33 @@ describe('routing: agents lent from other departments', () => {
     expect(declined.contact.status).toBe('queued');
     await hangUp(declined.callId);
   });
+
+  it('counts a lent agent on the wallboard of the queue it is lent to, and not an agent without the queue\'s language', async () => {
+    const admin = bearer(t.adminKey);
+    const swedish = (
+      await t.http
+        .post('/v1/agents')
+        .set(...admin)
+        .send({ employeeNumber: 'S001', displayName: 'Swedish only', departmentId: w.departmentId, phoneUri: 'sip:s001@pbx.example.com', capacity: { phone: 1, chat: 2, email: 3 }, skills: [{ skill: 'lang:sv', proficiency: 5 }] })
+        .expect(201)
+    ).body.id;
+    await t.http.put(`/v1/agents/${swedish}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    const board = async (queueId: string) => (await t.http.get(`/v1/queues/${queueId}/stats`).set(...sup).expect(200)).body;
+    try {
+      // The home department's only Finnish agent never logged in; the Swedish one cannot serve a Finnish queue.
+      expect((await board(w.phoneQueueId)).agentsByState.available).toBe(0);
+      expect((await board(w.phoneQueueId)).estimatedWaitSeconds).toBeNull();
+      await loan(-HOUR, HOUR, { queueId: w.phoneQueueId });
+      const lentIn = await board(w.phoneQueueId);
+      expect(lentIn.agentsByState.available).toBe(1);
+      expect(lentIn.estimatedWaitSeconds).toBe(0);
+      // A loan to the phone queue only: the chat queue's wallboard does not count the agent.
+      expect((await board(w.chatQueueId)).agentsByState.available).toBe(0);
+      await t.http.put(`/v1/agents/${lent}/state`).set(...sup).send({ state: 'break', reason: 'lunch' }).expect(200);
+      expect((await board(w.phoneQueueId)).agentsByState).toMatchObject({ available: 0, break: 1 });
+    } finally {
+      await t.http.put(`/v1/agents/${lent}/state`).set(...sup).send({ state: 'available' }).expect(200);
+      await t.http.put(`/v1/agents/${swedish}/state`).set(...sup).send({ state: 'offline' }).expect(200);
+    }
+  });
 });

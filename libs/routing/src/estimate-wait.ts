@@ -59,18 +59,12 @@ export function estimateWaitDetails(
 ): WaitEstimate {
   if (!Number.isInteger(position) || position < 1) throw new RangeError(`position must be an integer ≥ 1, got ${position}`);
   if (!(stats.meanHandleSeconds > 0)) throw new RangeError(`stats.meanHandleSeconds must be > 0, got ${stats.meanHandleSeconds}`);
-  const steps = queueSteps(queue, resolveConfig(ctx));
-  // A probe contact that has waited long enough for every step to be active.
-  const widest = Math.max(...steps.map((s) => s.afterSeconds));
-  const probe: Contact = { id: '', channel: queue.channel, queueId: queue.id, arrivedAt: new Date(now.getTime() - widest * 1000), customerRef: '' };
+  const canServe = queueServer(queue, now, ctx);
   let servingAgents = 0;
   let slots = 0;
   let freeSlots = 0;
   for (const a of agents) {
-    if (!WORKING.has(a.state) || a.capacity[queue.channel] <= 0) continue;
-    // Skills and pool only: evaluate as if the agent had nothing in hand.
-    const idle: Agent = { ...a, state: 'available', load: { phone: 0, chat: 0, email: 0 } };
-    if (!evaluateAgent(idle, probe, queue, now, steps).eligible) continue;
+    if (!WORKING.has(a.state) || !canServe(a)) continue;
     servingAgents++;
     slots += a.capacity[queue.channel];
     if (!capacityProblem(a, queue.channel)) freeSlots += a.capacity[queue.channel] - a.load[queue.channel];
@@ -90,6 +84,19 @@ export function estimateWaitDetails(
     freeSlots,
     explanation: `(${position} − ${freeSlots} free) × ${stats.meanHandleSeconds} s / ${slots} slots`,
   };
+}
+
+/**
+ * Whether an agent could serve `queue` once it is fully widened: capacity on its channel, department
+ * or a loan near `now`, skills — whatever the agent's state and load (evaluated as if idle). The
+ * wait estimate and the wallboard's agent counts use the same test.
+ */
+export function queueServer(queue: Queue, now: Date, ctx?: RoutingContext): (agent: Agent) => boolean {
+  const steps = queueSteps(queue, resolveConfig(ctx));
+  // A probe contact that has waited long enough for every step to be active.
+  const widest = Math.max(...steps.map((s) => s.afterSeconds));
+  const probe: Contact = { id: '', channel: queue.channel, queueId: queue.id, arrivedAt: new Date(now.getTime() - widest * 1000), customerRef: '' };
+  return (a) => a.capacity[queue.channel] > 0 && evaluateAgent({ ...a, state: 'available', load: { phone: 0, chat: 0, email: 0 } }, probe, queue, now, steps).eligible;
 }
 
 /** Estimated wait in seconds for the contact at `position` of `queue` (null: nobody can serve it). */

@@ -40,4 +40,4 @@ export {
 export type { Offer, OfferEvent, OfferOutcome } from './offers.js';
 export { expiredOffers, isOfferExpired, makeOffer, offerTimeoutSeconds, resolveOffer } from './offers.js';
 export type { HandleTimeStats, WaitEstimate } from './estimate-wait.js';
-export { estimateWait, estimateWaitDetails, positionInLine } from './estimate-wait.js';
+export { estimateWait, estimateWaitDetails, positionInLine, queueServer } from './estimate-wait.js';

@@ -25,7 +25,7 @@ export class QueueStatsDto {
   @ApiProperty({ example: 42, description: 'Seconds the longest-waiting contact has waited (0 when none).' })
   longestWaitSeconds: number;
 
-  @ApiProperty({ type: AgentsByStateDto, description: 'Logged-in agents of the queue\'s department who can take this channel.' })
+  @ApiProperty({ type: AgentsByStateDto, description: 'Logged-in agents who could serve this queue: of its department or lent to it now, with capacity on its channel and the skills its widest routing step asks for.' })
   agentsByState: AgentsByStateDto;
 
   @ApiProperty({ example: 120, description: 'Contacts that entered the queue today (local day of its calendar).' })

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
 import { notFound } from '../../../../libs/core/src/domain-error.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
-import { estimateWaitDetails } from '../../../../libs/routing/src/index.js';
+import { estimateWaitDetails, queueServer } from '../../../../libs/routing/src/index.js';
 import { RoutingCatalog } from '../routing/routing-catalog.js';
 import { RoutingClock } from '../routing/routing-clock.js';
+import { toAgent } from '../routing/routing-engine.js';
 import type { QueueStatsDto } from './queue-stats.dto.js';
 
 /** Live statistics of one queue for wallboards. */
@@ -24,12 +25,15 @@ export class GetQueueStats {
     const since = new Date(localToEpoch(localDateOf(now.getTime(), tz), 0, tz));
     const row = await this.repo.queueStats(queueId, since, now);
     const channel = def.row.channel;
-    const presences = (await this.repo.presenceOfDepartment(def.row.departmentId)).filter((p) => p.capacity[channel] > 0);
-    const agentsByState = { available: 0, reserved: 0, busy: 0, 'wrap-up': 0, break: 0, 'not-responding': 0 };
-    for (const p of presences) if (p.state in agentsByState) agentsByState[p.state as keyof typeof agentsByState]++;
+    // Counted and estimated over the agents who could serve this queue: its department's and those
+    // lent to it near now, with capacity on the channel and the skills of its widest step.
     const queue = def.row.language ? def.policy : { ...def.policy, language: 'fi' };
-    const agents = presences.map((p) => ({ id: p.agentId, departmentId: p.departmentId, state: p.state, skills: p.skills, capacity: p.capacity, load: p.load, idleSince: p.idleSince }));
-    const est = estimateWaitDetails(queue, row.waiting + 1, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, { calendars: { [queue.id]: def.calendar } });
+    const ctx = { calendars: { [queue.id]: def.calendar } };
+    const canServe = queueServer(queue, now, ctx);
+    const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId, now)).map(toAgent).filter(canServe);
+    const agentsByState = { available: 0, reserved: 0, busy: 0, 'wrap-up': 0, break: 0, 'not-responding': 0 };
+    for (const a of agents) if (a.state in agentsByState) agentsByState[a.state as keyof typeof agentsByState]++;
+    const est = estimateWaitDetails(queue, row.waiting + 1, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, ctx);
     const judged = row.answeredToday + row.abandonedToday + row.overdueToday;
     return {
       queueId,

@@ -65,7 +65,8 @@ function policyQueueIds(queueId: string): string[] {
   return [queueId, ...QUEUE_LANGUAGES.map((l) => `${queueId}#${l}`)];
 }
 
-function toAgent(p: PresenceRow): Agent {
+/** The policy's view of a presence row (a lent agent's loans with the queue's policy ids). */
+export function toAgent(p: PresenceRow): Agent {
   return {
     id: p.agentId,
     departmentId: p.departmentId,

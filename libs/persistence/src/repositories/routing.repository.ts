@@ -1059,7 +1059,6 @@ export abstract class RoutingRepository {
   abstract createAgentKey(agentId: string, name: string, keyHash: string, keyPrefix: string): Promise<string>;
   abstract agentExists(agentId: string): Promise<boolean>;
   abstract queueStats(queueId: string, since: Date, now: Date): Promise<QueueStatsRow>;
-  abstract presenceOfDepartment(departmentId: string): Promise<PresenceRow[]>;
   abstract listEntryPoints(): Promise<EntryPointRow[]>;
   abstract findEntryPoint(id: string): Promise<EntryPointRow | null>;
   abstract saveEntryPoint(id: string | null, data: { calledNumber: string; name: string; queueId: string }): Promise<EntryPointRow | null>;
@@ -1201,10 +1200,6 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
       [queueId, since, now],
     );
     return rows[0];
-  }
-
-  async presenceOfDepartment(departmentId: string): Promise<PresenceRow[]> {
-    return this.directTx.loggedInAgents(departmentId);
   }
 
   listEntryPoints(): Promise<EntryPointRow[]> {
