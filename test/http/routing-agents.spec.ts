@@ -155,5 +155,7 @@ describe('routing: agents, chats and emails', () => {
     expect(neither.body.errors[0]).toMatchObject({ field: 'queueId', rule: 'exactlyOne' });
     const badId = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', departmentId: 'not-a-uuid', customerRef: 'x', language: 'fi' }).expect(422);
     expect(badId.body.errors[0]).toMatchObject({ field: 'departmentId', rule: 'isUuid' });
+    const unknown = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', departmentId: '00000000-0000-4000-8000-000000000000', customerRef: 'x', language: 'fi' }).expect(422);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'departmentId', rule: 'exists' })]);
   });
 });

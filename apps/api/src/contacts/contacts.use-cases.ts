@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
@@ -11,7 +12,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A chat or an email into its queue: named by queueId, or found by routing attributes (channel, language, department). */
 @Injectable()
 export class CreateContact {
-  constructor(private readonly engine: RoutingEngine) {}
+  constructor(
+    private readonly engine: RoutingEngine,
+    private readonly departments: DepartmentRepository,
+  ) {}
+
   async execute(body: CreateContactDto): Promise<ContactRow> {
     if (!!body.queueId === !!body.departmentId) {
       throw unprocessable('validation.failed', 'Name the queue or the department', [
@@ -19,6 +24,9 @@ export class CreateContact {
       ]);
     }
     const queueId = body.queueId ?? (await this.engine.queueForAttributes(body.departmentId!, body.channel, body.language));
+    if (!queueId && !(await this.departments.findById(body.departmentId!))) {
+      throw unprocessable('validation.failed', 'The department does not exist', [{ field: 'departmentId', rule: 'exists', message: `department ${body.departmentId} does not exist` }]);
+    }
     if (!queueId) {
       throw unprocessable('validation.failed', 'No queue serves these routing attributes', [
         { field: 'departmentId', rule: 'queueExists', message: `department ${body.departmentId} has no ${body.channel} queue for language "${body.language}"` },
