@@ -23,7 +23,6 @@ import {
   capacityProblem,
   contactDeadline,
   DEFAULT_ROUTING_CONFIG,
-  estimateWaitDetails,
   ROUTABLE_STATES,
   resolveOffer,
   selectAgentForContact,
@@ -36,7 +35,7 @@ import {
   type Queue,
   type RoutingContext,
 } from '../../../../libs/routing/src/index.js';
-import { deskRefusal, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
+import { deskRefusal, queueDecision, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import { eventConcernsLiveOffer, previousAgentOf, queueTransfer, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
@@ -234,18 +233,7 @@ export class RoutingEngine {
   }
 
   private queueDecision(def: QueueDefinition, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext): PhoneDecision {
-    const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, ctx);
-    // Nobody logged in who could serve the queue: position × mean handle time as a rough figure.
-    const seconds = est.seconds ?? position * def.settings.meanHandleSeconds;
-    return {
-      decisionId,
-      decision: 'queue',
-      queueId: def.row.id,
-      position,
-      estimatedWaitSeconds: Math.round(seconds),
-      ...(def.settings.fallbackTarget ? { fallbackTarget: def.settings.fallbackTarget } : {}),
-      ...(def.settings.callbackThresholdSeconds !== null ? { callbackOffered: seconds > def.settings.callbackThresholdSeconds } : {}),
-    };
+    return queueDecision(def.row.id, def.settings, queue, decisionId, position, agents, now, ctx);
   }
 
   // ---------------------------------------------------------------- telephony: decisions

@@ -61,13 +61,13 @@ export class RoutingDecisionDto {
   @ApiPropertyOptional({ example: 3, description: 'decision = queue: 1-based place in line.' })
   position?: number;
 
-  @ApiPropertyOptional({ example: 45, description: 'decision = queue: estimated wait in seconds.' })
+  @ApiPropertyOptional({ example: 45, description: 'decision = queue: estimated wait in seconds. With nobody logged in who could serve the queue, a rough figure: position × the queue\'s mean handle time.' })
   estimatedWaitSeconds?: number;
 
   @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', description: 'decision = queue: where to send the call if no agent answers (when configured).' })
   fallbackTarget?: string;
 
-  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold (present when one is configured)." })
+  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold, or when nobody logged in could serve the queue (present when a threshold is configured)." })
   callbackOffered?: boolean;
 
   @ApiPropertyOptional({ example: 480, description: 'decision = reject: the SIP status to answer (480 closed, 404 unknown number).' })

@@ -74,6 +74,16 @@ describe('RoutingCore: phone decisions', () => {
     expect(core.decidePhone(call('call-1'), NOW)).toEqual({ decisionId: 'id-3', decision: 'queue', queueId: 'q-phone', position: 1, estimatedWaitSeconds: 200 });
   });
 
+  it('offers a callback at once when nobody logged in could serve the queue, whatever the threshold', () => {
+    const settings = { meanHandleSeconds: 200, callbackThresholdSeconds: 3600 };
+    const nobody = world({ queues: [coreQueue('q-phone', { settings })] });
+    // The rough figure (1 × 200 s) is under the threshold, but nobody is there to answer.
+    expect(nobody.core.decidePhone(call('call-1'), NOW)).toMatchObject({ decision: 'queue', estimatedWaitSeconds: 200, callbackOffered: true });
+    const busy = agentRecord('a1', { presence: presence('a1', { state: 'busy', load: { phone: 1, chat: 0, email: 0 } }) });
+    const staffed = world({ queues: [coreQueue('q-phone', { settings })], agents: [busy] });
+    expect(staffed.core.decidePhone(call('call-1'), NOW)).toMatchObject({ decision: 'queue', estimatedWaitSeconds: 200, callbackOffered: false });
+  });
+
   it('is idempotent on the call id: a retried decision returns the stored one and changes nothing', () => {
     const { core } = world({ agents: [agentRecord('a1')] });
     const first = core.decidePhone(call('call-1'), NOW);

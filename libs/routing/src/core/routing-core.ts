@@ -40,6 +40,7 @@ import {
   type ContactRecord,
   type CoreCatalog,
   type CoreQueue,
+  type CoreQueueSettings,
   type CustomerRecord,
   type LoanRecord,
   type NewContactInput,
@@ -107,6 +108,34 @@ function namedSkipped(skipped: Explanation['skippedAgents']): Explanation['skipp
     out.push(s);
   }
   return out;
+}
+
+/**
+ * A phone decision to wait in the queue: position, estimated wait, the queue's fallback target and
+ * whether to offer a callback (past the queue's threshold — or at once when nobody logged in could
+ * serve the queue, as then the estimate, position × mean handle time, is only a rough figure).
+ */
+export function queueDecision(
+  queueId: string,
+  settings: Pick<CoreQueueSettings, 'meanHandleSeconds' | 'fallbackTarget' | 'callbackThresholdSeconds'>,
+  queue: Queue,
+  decisionId: string,
+  position: number,
+  agents: readonly Agent[],
+  now: Date,
+  ctx: RoutingContext,
+): PhoneDecision {
+  const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: settings.meanHandleSeconds }, now, ctx);
+  const seconds = est.seconds ?? position * settings.meanHandleSeconds;
+  return {
+    decisionId,
+    decision: 'queue',
+    queueId,
+    position,
+    estimatedWaitSeconds: Math.round(seconds),
+    ...(settings.fallbackTarget ? { fallbackTarget: settings.fallbackTarget } : {}),
+    ...(settings.callbackThresholdSeconds !== null ? { callbackOffered: est.seconds === null || seconds > settings.callbackThresholdSeconds } : {}),
+  };
 }
 
 export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -428,18 +457,7 @@ export class RoutingCore {
   }
 
   private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext): PhoneDecision {
-    const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: q.settings.meanHandleSeconds }, now, ctx);
-    // Nobody logged in who could serve the queue: position × mean handle time as a rough figure.
-    const seconds = est.seconds ?? position * q.settings.meanHandleSeconds;
-    return {
-      decisionId,
-      decision: 'queue',
-      queueId: q.id,
-      position,
-      estimatedWaitSeconds: Math.round(seconds),
-      ...(q.settings.fallbackTarget ? { fallbackTarget: q.settings.fallbackTarget } : {}),
-      ...(q.settings.callbackThresholdSeconds !== null ? { callbackOffered: seconds > q.settings.callbackThresholdSeconds } : {}),
-    };
+    return queueDecision(q.id, q.settings, queue, decisionId, position, agents, now, ctx);
   }
 
   // ---------------------------------------------------------------- shared steps
