@@ -37,12 +37,16 @@ class Connection {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.data(d));
     socket.on('error', (err) => this.fail(err));
-    socket.on('close', () => this.fail(Object.assign(new Error('socket closed'), { code: 'ECONNRESET' })));
+    const ended = () => this.fail(Object.assign(new Error('socket closed'), { code: 'ECONNRESET' }));
+    // The server closing an idle kept-alive socket sends FIN first ('end'); a write after it fails.
+    socket.on('end', ended);
+    socket.on('close', ended);
   }
 
   send(request: Buffer): Promise<LeanResponse> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject, reused: this.served > 0, gotBytes: false };
+      if (this.closed || !this.socket.writable) return this.fail(Object.assign(new Error('socket ended by the server'), { code: 'ECONNRESET' }));
       this.socket.write(request);
     });
   }
