@@ -7,6 +7,7 @@
  * decisions up. The routing behaviour itself is the same specs as the database engine's
  * (the jest project `routing-memory` runs them on this engine).
  */
+import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pg from 'pg';
 import request from 'supertest';
@@ -187,5 +188,39 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
       (MemoryRoutingEngine as unknown as { REFRESH_MS: number }).REFRESH_MS = refreshMs;
       await other.end();
     }
+  });
+
+  it('forgets a customer erased while a new owner was loading its state', async () => {
+    let app = open[0];
+    const number = '+358409990001';
+    const customerOf = async (callId: string) =>
+      ((await tables(app).query(`SELECT customer_id AS "customerId" FROM contacts WHERE call_id = $1`, [callId])) as { customerId: string }[])[0]?.customerId;
+    await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('erase-load-1', { callerId: number })).expect(200);
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('abandoned', 'erase-load-1')).expect(200);
+    const erased = await customerOf('erase-load-1');
+    expect(erased).toEqual(expect.any(String));
+
+    // The next owner loads the finished call and its customer; the erasure commits after that read
+    // and before the owner has published its address (so nobody could tell it).
+    const proto = MemoryRoutingEngine.prototype as unknown as { publish(owner: unknown): Promise<void> };
+    const publish = proto.publish;
+    const spy = jest.spyOn(proto, 'publish').mockImplementationOnce(async function (this: unknown, owner: unknown) {
+      await tables(app).query(`UPDATE customers SET phone_number = NULL, external_ref = 'erased:' || id::text WHERE id = $1`, [erased]);
+      return publish.call(this, owner);
+    });
+    try {
+      await stop(app);
+      app = await start();
+      await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('erase-load-2', { callerId: number })).expect(200);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('abandoned', 'erase-load-2')).expect(200);
+    // The caller is a new customer; the erased one keeps no number.
+    const fresh = await customerOf('erase-load-2');
+    expect(fresh).toEqual(expect.any(String));
+    expect(fresh).not.toBe(erased);
+    expect(await tables(app).query(`SELECT phone_number AS "phoneNumber" FROM customers WHERE id = $1`, [erased])).toEqual([{ phoneNumber: null }]);
   });
 });
