@@ -1,9 +1,8 @@
-import { DataSource } from 'typeorm';
-import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import type { DataSource } from 'typeorm';
 import { RoutingInvalidations } from '../../apps/api/src/persistence/routing-invalidations.js';
-import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import type { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
+import { bearer, type TestApp } from '../support/test-app.js';
+import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 /**
  * Loans in routing: an agent of another department lent to the queue's department is eligible only
@@ -17,23 +16,15 @@ describe('routing: agents lent from other departments', () => {
   let sup: [string, string];
   let db: DataSource;
   let engine: RoutingEngine;
-  let clock: RoutingClock;
+  let time: { offsetMs: number };
   let otherDepartmentId: string;
   let lent: string;
-  let offsetMs = 0;
   let calls = 0;
   const HOUR = 3600_000;
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
     // The home department has one agent, never logged in: only a lent agent can answer.
-    w = await buildRoutingWorld(t, 1);
-    tel = bearer(await t.keyFor('telephony'));
-    sup = bearer(await t.keyFor('supervisor'));
-    db = t.app.get(DataSource);
-    engine = t.app.get(RoutingEngine);
-    clock = t.app.get(RoutingClock);
-    clock.now = () => new Date(Date.now() + offsetMs);
+    ({ t, w, tel, sup, db, engine, time } = await startRoutingTestApp(1, { available: false }));
     const admin = bearer(t.adminKey);
     otherDepartmentId = (await t.http.post('/v1/departments').set(...admin).send({ key: 'collections', name: 'Collections', kind: 'other' }).expect(201)).body.id;
     lent = (
@@ -52,7 +43,7 @@ describe('routing: agents lent from other departments', () => {
   const loansChanged = () => t.app.get(RoutingInvalidations).agentsChanged([lent]);
 
   beforeEach(async () => {
-    offsetMs = 0;
+    time.offsetMs = 0;
     await db.query('DELETE FROM loans');
     loansChanged();
   });
@@ -72,7 +63,7 @@ describe('routing: agents lent from other departments', () => {
     const callId = `loan-call-${++calls}`;
     const decision = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody(callId)).expect(200)).body;
     const atArrival = (await t.http.get(`/v1/contacts/${callId}/explanation`).set(...sup).expect(200)).body;
-    offsetMs += waitSeconds * 1000;
+    time.offsetMs += waitSeconds * 1000;
     await engine.sweep();
     const contact = (await db.query(`SELECT id, status, agent_id AS "agentId" FROM contacts WHERE call_id = $1`, [callId]))[0];
     if (contact.status === 'queued') await engine.routeContact(contact.id, true);
@@ -110,14 +101,14 @@ describe('routing: agents lent from other departments', () => {
     await hangUp(early.callId);
 
     // The same loan, two and a half hours later: over.
-    offsetMs = 2.5 * HOUR;
+    time.offsetMs = 2.5 * HOUR;
     const late = await callAndWait(80);
     expect(skipOf(late.afterWait)).toBe('outside-loan-window');
     expect(late.contact.status).toBe('queued');
     await hangUp(late.callId);
 
     // While the window is open the same setup routes to the lent agent.
-    offsetMs = 1.5 * HOUR;
+    time.offsetMs = 1.5 * HOUR;
     const inside = await callAndWait(80);
     expect(inside.contact).toMatchObject({ status: 'offered', agentId: lent });
     await hangUp(inside.callId);
@@ -156,14 +147,14 @@ describe('routing: agents lent from other departments', () => {
       .expect(201);
     const loanId: string = (Array.isArray(made.body) ? made.body : made.body.loans)[0].id;
 
-    offsetMs = 1.5 * HOUR;
+    time.offsetMs = 1.5 * HOUR;
     const inside = await callAndWait(80);
     expect(inside.contact).toMatchObject({ status: 'offered', agentId: lent });
     await hangUp(inside.callId);
 
     const manager = bearer(await t.keyFor('manager'));
     await t.http.post(`/v1/loans/${loanId}/decline`).set(...manager).send({ reason: 'Month-end closing' }).expect(200);
-    offsetMs = 1.5 * HOUR;
+    time.offsetMs = 1.5 * HOUR;
     const declined = await callAndWait(80);
     expect(declined.contact.status).toBe('queued');
     await hangUp(declined.callId);

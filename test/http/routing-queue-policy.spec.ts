@@ -4,11 +4,10 @@
  * knobs of the policy that used to be fixed in code. The phone queue requires Finnish at 3; its
  * only logged-in agent speaks it at 2, so only a widening step lets the agent take a call.
  */
-import { DataSource } from 'typeorm';
-import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
-import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import type { DataSource } from 'typeorm';
+import type { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
+import { bearer, type TestApp } from '../support/test-app.js';
+import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 describe('routing: a queue’s widening steps and policy settings', () => {
   let t: TestApp;
@@ -17,20 +16,13 @@ describe('routing: a queue’s widening steps and policy settings', () => {
   let sup: [string, string];
   let db: DataSource;
   let engine: RoutingEngine;
+  let time: { offsetMs: number };
   let junior: string;
-  let offsetMs = 0;
   let calls = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
     // The world's own agents never log in.
-    w = await buildRoutingWorld(t, 1);
-    tel = bearer(await t.keyFor('telephony'));
-    sup = bearer(await t.keyFor('supervisor'));
-    db = t.app.get(DataSource);
-    engine = t.app.get(RoutingEngine);
-    const clock = t.app.get(RoutingClock);
-    clock.now = () => new Date(Date.now() + offsetMs);
+    ({ t, w, tel, sup, db, engine, time } = await startRoutingTestApp(1, { available: false }));
     junior = (
       await t.http
         .post('/v1/agents')
@@ -42,7 +34,7 @@ describe('routing: a queue’s widening steps and policy settings', () => {
   });
   afterAll(() => t.close());
   beforeEach(() => {
-    offsetMs = 0;
+    time.offsetMs = 0;
   });
 
   const settings = (body: Record<string, unknown>) => t.http.put(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...sup).send({ wrapUpSeconds: 0, meanHandleSeconds: 180, ...body });
@@ -52,7 +44,7 @@ describe('routing: a queue’s widening steps and policy settings', () => {
     const callId = `policy-call-${++calls}`;
     const decision = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody(callId)).expect(200)).body;
     expect(decision.decision).toBe('queue');
-    offsetMs += seconds * 1000;
+    time.offsetMs += seconds * 1000;
     await engine.sweep();
     const [contact] = await db.query(`SELECT id, status, agent_id AS "agentId" FROM contacts WHERE call_id = $1`, [callId]);
     if (contact.status === 'queued') await engine.routeContact(contact.id, true);

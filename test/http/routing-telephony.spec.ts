@@ -1,8 +1,7 @@
-import { DataSource } from 'typeorm';
-import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
-import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { buildRoutingWorld, callBody, CALLED_NUMBER, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import type { DataSource } from 'typeorm';
+import type { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
+import { bearer, type TestApp } from '../support/test-app.js';
+import { callBody, CALLED_NUMBER, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 /** The telephony contract of POST/GET /v1/routing/decisions and POST /v1/routing/events. */
 describe('routing: telephony contract', () => {
@@ -12,19 +11,10 @@ describe('routing: telephony contract', () => {
   let sup: [string, string];
   let db: DataSource;
   let engine: RoutingEngine;
-  let clock: RoutingClock;
-  let offsetMs = 0;
+  let time: { offsetMs: number };
 
   beforeAll(async () => {
-    t = await startTestApp({ routingJobs: false });
-    w = await buildRoutingWorld(t, 2);
-    tel = bearer(await t.keyFor('telephony'));
-    sup = bearer(await t.keyFor('supervisor'));
-    db = t.app.get(DataSource);
-    engine = t.app.get(RoutingEngine);
-    clock = t.app.get(RoutingClock);
-    clock.now = () => new Date(Date.now() + offsetMs);
-    for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    ({ t, w, tel, sup, db, engine, time } = await startRoutingTestApp(2));
   });
   afterAll(() => t.close());
 
@@ -80,11 +70,11 @@ describe('routing: telephony contract', () => {
     expect(wrap.state).toBe('wrap-up');
     expect(wrap.load).toEqual({ phone: 0, chat: 0, email: 0 });
     expect((await event('ended', 'call-1')).body.applied).toBe(false);
-    offsetMs = 29_000;
+    time.offsetMs = 29_000;
     expect(await engine.tick()).toMatchObject({ ran: true, wrapUps: 0 });
-    offsetMs = 31_000;
+    time.offsetMs = 31_000;
     expect(await engine.tick()).toMatchObject({ ran: true, expired: 0, wrapUps: 1 });
-    offsetMs = 0;
+    time.offsetMs = 0;
     const poll = await t.http.get('/v1/routing/decisions/call-3').set(...tel).expect(200);
     expect(poll.body).toEqual({ decisionId: expect.any(String), decision: 'agent', agentId: c1.agentId, target: expect.stringMatching(/^sip:/) });
     const timeline = (await t.http.get('/v1/contacts/call-1').set(...sup).expect(200)).body.timeline.map((e: { type: string }) => e.type);
@@ -122,11 +112,11 @@ describe('routing: telephony contract', () => {
   it('releases a reservation nobody answered after its timeout (phone 10 s): agent not-responding, call back in line', async () => {
     const offered = (await decide('call-6').expect(200)).body;
     expect(offered.decision).toBe('agent');
-    offsetMs = 9_000;
+    time.offsetMs = 9_000;
     expect((await engine.tick()).expired).toBe(0);
-    offsetMs = 10_500;
+    time.offsetMs = 10_500;
     expect((await engine.tick()).expired).toBe(1);
-    offsetMs = 0;
+    time.offsetMs = 0;
     expect((await state(offered.agentId)).state).toBe('not-responding');
     const types = (await t.http.get('/v1/contacts/call-6').set(...sup).expect(200)).body.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(['queued', 'reserved', 'offered', 'timeout', 'requeued']);

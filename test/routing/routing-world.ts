@@ -3,6 +3,9 @@
  * always-open calendar, phone/chat/email queues in Finnish, an entry point, and agents.
  */
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { bearer, startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
 
 export const CALLED_NUMBER = '+358201234567';
@@ -80,14 +83,33 @@ export async function buildRoutingWorld(t: TestApp, agents: number, opts: { capa
   return { departmentId: department.body.id, calendarId: calendar.body.id, phoneQueueId, chatQueueId, emailQueueId, agentIds };
 }
 
-/** A test app (routing jobs off) with a routing world of `agents` agents, all available, and telephony and supervisor keys. */
-export async function startRoutingTestApp(agents: number): Promise<{ t: TestApp; w: RoutingWorld; tel: [string, string]; sup: [string, string] }> {
+export interface RoutingTestApp {
+  t: TestApp;
+  w: RoutingWorld;
+  tel: [string, string];
+  sup: [string, string];
+  db: DataSource;
+  engine: RoutingEngine;
+  clock: RoutingClock;
+  /** Added to the real time on the routing clock; a test moves time by setting it. */
+  time: { offsetMs: number };
+}
+
+/**
+ * A test app (routing jobs off) with a routing world of `agents` agents — all available unless
+ * `available` is false (then they never log in) — telephony and supervisor keys, and the routing
+ * clock running `time.offsetMs` ahead of the real one.
+ */
+export async function startRoutingTestApp(agents: number, opts: { available?: boolean } = {}): Promise<RoutingTestApp> {
   const t = await startTestApp({ routingJobs: false });
   const w = await buildRoutingWorld(t, agents);
   const tel = bearer(await t.keyFor('telephony'));
   const sup = bearer(await t.keyFor('supervisor'));
-  for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...sup).send({ state: 'available' }).expect(200);
-  return { t, w, tel, sup };
+  if (opts.available ?? true) for (const id of w.agentIds) await t.http.put(`/v1/agents/${id}/state`).set(...sup).send({ state: 'available' }).expect(200);
+  const time = { offsetMs: 0 };
+  const clock = t.app.get(RoutingClock);
+  clock.now = () => new Date(Date.now() + time.offsetMs);
+  return { t, w, tel, sup, db: t.app.get(DataSource), engine: t.app.get(RoutingEngine), clock, time };
 }
 
 export function callBody(callId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
