@@ -14,6 +14,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { MemoryRoutingEngine, ROUTING_OWNER_LOCK } from '../../apps/api/src/routing/memory-routing-engine.js';
+import { TypeOrmAgentRepository } from '../../libs/persistence/src/repositories/agent.repository.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
@@ -222,5 +223,67 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     expect(fresh).toEqual(expect.any(String));
     expect(fresh).not.toBe(erased);
     expect(await tables(app).query(`SELECT phone_number AS "phoneNumber" FROM customers WHERE id = $1`, [erased])).toEqual([{ phoneNumber: null }]);
+  });
+
+  it('deletes an agent whose state is changed meanwhile: that change is refused, the requests beside it stored, the state not reloaded', async () => {
+    const app = open[0];
+    const admin = bearer(TEST_ADMIN_KEY);
+    const { departmentId } = (await http(app).get(`/v1/agents/${w.agentIds[0]}`).set(...admin).expect(200)).body as { departmentId: string };
+    const leaving = (
+      await http(app)
+        .post('/v1/agents')
+        .set(...admin)
+        .send({ employeeNumber: 'R-LEAVE', displayName: 'Leaving agent', departmentId, phoneUri: 'sip:leave@pbx.example.com', capacity: { phone: 1, chat: 2, email: 2 }, skills: [{ skill: 'lang:fi', proficiency: 5 }] })
+        .expect(201)
+    ).body.id as string;
+    const stayer = w.agentIds[1];
+    // On break, so that no call still waiting from the tests before reaches it.
+    await http(app).put(`/v1/agents/${leaving}/state`).set(...sup).send({ state: 'break', reason: 'training' }).expect(200);
+    await http(app).put(`/v1/agents/${stayer}/state`).set(...sup).send({ state: 'break', reason: 'lunch' }).expect(200);
+
+    // Right after the agent's row is deleted, and before the delete has told routing, the agent is
+    // logged in again and another agent comes back from break: both reach the owner in one burst.
+    const beside: { leaving?: number; stayer?: number } = {};
+    const proto = TypeOrmAgentRepository.prototype;
+    const remove = proto.delete;
+    const spy = jest.spyOn(proto, 'delete').mockImplementationOnce(async function (this: TypeOrmAgentRepository, id: string) {
+      const outcome = await remove.call(this, id);
+      const [a, b] = await Promise.all([
+        http(app).put(`/v1/agents/${leaving}/state`).set(...sup).send({ state: 'available' }),
+        http(app).put(`/v1/agents/${stayer}/state`).set(...sup).send({ state: 'available' }),
+      ]);
+      beside.leaving = a.status;
+      beside.stayer = b.status;
+      return outcome;
+    });
+    const reload = jest.spyOn(MemoryRoutingEngine.prototype as unknown as { reload(o: unknown): Promise<unknown> }, 'reload');
+    try {
+      await http(app).delete(`/v1/agents/${leaving}`).set(...sup).expect(204);
+    } finally {
+      spy.mockRestore();
+      reload.mockRestore();
+    }
+    expect(beside).toEqual({ leaving: 404, stayer: 200 });
+    expect(reload).not.toHaveBeenCalled();
+    const ds = tables(app);
+    // Stored: back from break (and given one of the calls still waiting, if any).
+    const [{ state }] = (await ds.query(`SELECT state FROM agent_presence WHERE agent_id = $1`, [stayer])) as { state: string }[];
+    expect(['available', 'reserved']).toContain(state);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM agents WHERE id = $1`, [leaving])).toEqual([{ n: 0 }]);
+    await http(app).put(`/v1/agents/${leaving}/state`).set(...sup).send({ state: 'available' }).expect(404);
+  });
+
+  it('lets an agent log in again when its delete did not happen', async () => {
+    const app = open[0];
+    const agent = w.agentIds[2];
+    await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'break', reason: 'training' }).expect(200);
+    const spy = jest.spyOn(TypeOrmAgentRepository.prototype, 'delete').mockResolvedValueOnce('has-contacts');
+    try {
+      expect((await http(app).delete(`/v1/agents/${agent}`).set(...sup).expect(409)).body).toMatchObject({ code: 'agent.has_contacts' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'break', reason: 'training' }).expect(200)).body).toMatchObject({ state: 'break' });
+    await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'offline' }).expect(200);
   });
 });

@@ -96,15 +96,24 @@ export class DeleteAgent {
   ) {}
   /**
    * An agent holding contacts (in hand or offered) is not deleted: the delete would take its offers
-   * with it and strand their contacts. Routing takes the agent offline first, so that no new offer
-   * reaches it (409 agent.has_contacts when it holds any), then the row goes in one transaction that
-   * checks again.
+   * with it and strand their contacts. Routing takes the agent offline first and keeps it so (409
+   * agent.has_contacts when it holds any; a request to log it in meanwhile is answered 404), so that
+   * no new offer reaches it, then the row goes in one transaction that checks again. When the row
+   * does not go, routing lets the agent log in again.
    */
   async execute(id: string): Promise<void> {
-    await this.engine.setAgentState(id, 'offline', null);
-    const outcome = await this.agents.delete(id);
-    if (outcome === 'not-found') throw notFound('agent', id);
-    if (outcome === 'has-contacts') throw deskRefusal.hasContacts(id);
+    await this.engine.retireAgent(id);
+    let outcome: Awaited<ReturnType<AgentRepository['delete']>>;
+    try {
+      outcome = await this.agents.delete(id);
+    } catch (err) {
+      await this.engine.restoreAgent(id).catch(() => undefined);
+      throw err;
+    }
+    if (outcome !== 'deleted') {
+      await this.engine.restoreAgent(id);
+      throw outcome === 'not-found' ? notFound('agent', id) : deskRefusal.hasContacts(id);
+    }
     await this.routing.agentsChanged([id]);
   }
 }

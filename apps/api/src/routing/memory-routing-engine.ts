@@ -27,7 +27,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { DomainError } from '../../../../libs/core/src/domain-error.js';
+import { DomainError, notFound } from '../../../../libs/core/src/domain-error.js';
 import { isEmbedded } from '../../../../libs/persistence/src/job-lock.js';
 import { RoutingRepository, type ContactRow, type PresenceRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence/src/routing-store/routing-writer.js';
@@ -58,6 +58,11 @@ const OWNER_ADDRESS_TTL_MS = 1000;
 const OWNER_WAIT_MS = 2000;
 /** A forwarded operation's time limit (a long poll: its wait plus this). */
 const FORWARD_TIMEOUT_MS = 5000;
+/**
+ * How long an agent being deleted stays unable to log in if the delete never reports back (its
+ * instance stopped between the two steps); a finished delete ends it at once.
+ */
+const RETIRING_MS = 60_000;
 
 const notOwner = (): DomainError => new DomainError('unavailable', 'routing.not_owner', 'another API instance owns the routing state and could not be reached; retry');
 const isNotOwner = (err: unknown): boolean => err instanceof DomainError && err.code === 'routing.not_owner';
@@ -132,6 +137,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   /** Agents whose static data changed in this process since the last refresh ('all' after a catalog change). */
   private staleAgents = new Set<string>();
   private staleCatalog = false;
+  /** Agents being deleted (retireAgent), with the time their retirement lapses: the owner refuses to log them in. */
+  private readonly retiring = new Map<string, number>();
   /** Bumped whenever customers are forgotten: a lookup that was in flight across a bump is made again (it may have read a row the erasure changed). */
   private customerEpoch = 0;
   private refreshing: Promise<void> | null = null;
@@ -290,7 +297,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     }
     // Agents deleted meanwhile (their reservations went with them in the tables).
     const gone = agentIds ? agentIds.filter((id) => !seen.has(id)) : [...o.core.state.agents()].map((a) => a.agentId).filter((id) => !seen.has(id));
-    for (const id of gone) o.core.state.removeAgent(id);
+    for (const id of gone) {
+      o.core.state.removeAgent(id);
+      this.retiring.delete(id);
+    }
   }
 
   /** Where the other instances reach this one: ROUTING_ADVERTISE_URL, else the address the server listens on. */
@@ -591,11 +601,26 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     setAgentState: (agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> =>
       this.run(
         (core, now) => {
+          if (this.isRetiring(agentId)) throw notFound('agent', agentId);
           core.setAgentState(agentId, state, reason, now);
           return presenceRow(core.state.agent(agentId)!);
         },
         (o) => this.agentsKnown(o, [agentId]),
       ),
+    retireAgent: async (agentId: string): Promise<null> => {
+      await this.run(
+        (core, now) => {
+          core.setAgentState(agentId, 'offline', null, now);
+          this.retiring.set(agentId, Date.now() + RETIRING_MS);
+        },
+        (o) => this.agentsKnown(o, [agentId]),
+      );
+      return null;
+    },
+    restoreAgent: async (agentId: string): Promise<null> => {
+      this.retiring.delete(agentId);
+      return null;
+    },
     telephonyEvent: (ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> => this.run((core, now) => core.telephonyEvent(ev, now)),
     requestCallback: async (callId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.requestCallback(callId, now))),
     routeContact: async (contactId: string): Promise<string | null> => {
@@ -635,6 +660,23 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   override setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> {
     return this.owned('setAgentState', [agentId, state, reason]);
+  }
+
+  override async retireAgent(agentId: string): Promise<void> {
+    await this.owned('retireAgent', [agentId]);
+  }
+
+  override async restoreAgent(agentId: string): Promise<void> {
+    await this.owned('restoreAgent', [agentId]);
+  }
+
+  /** Whether the agent is being deleted (retireAgent): it may not log in; forgotten when it leaves the state, or after RETIRING_MS. */
+  private isRetiring(agentId: string): boolean {
+    const until = this.retiring.get(agentId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.retiring.delete(agentId);
+    return false;
   }
 
   override telephonyEvent(ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {

@@ -796,6 +796,18 @@ export class RoutingEngine {
     return (await this.repo.direct.findPresence(agentId)) ?? presence;
   }
 
+  /**
+   * The first step of deleting an agent (DeleteAgent): offline (409 agent.has_contacts while it holds
+   * any contact), so that no offer reaches it before its row goes. Here every operation reads the
+   * tables, which will say the agent is gone; the in-memory engine also refuses to log it in again.
+   */
+  async retireAgent(agentId: string): Promise<void> {
+    await this.setAgentState(agentId, 'offline', null);
+  }
+
+  /** The delete did not happen after `retireAgent` (not found, refused, failed): the agent may log in again. */
+  async restoreAgent(_agentId: string): Promise<void> {}
+
   // ---------------------------------------------------------------- telephony events
 
   /**
