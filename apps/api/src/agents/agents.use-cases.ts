@@ -103,16 +103,14 @@ export class DeleteAgent {
    */
   async execute(id: string): Promise<void> {
     await this.engine.retireAgent(id);
-    let outcome: Awaited<ReturnType<AgentRepository['delete']>>;
+    let deleted = false;
     try {
-      outcome = await this.agents.delete(id);
-    } catch (err) {
-      await this.engine.restoreAgent(id).catch(() => undefined);
-      throw err;
-    }
-    if (outcome !== 'deleted') {
-      await this.engine.restoreAgent(id);
-      throw outcome === 'not-found' ? notFound('agent', id) : deskRefusal.hasContacts(id);
+      const outcome = await this.agents.delete(id);
+      if (outcome === 'not-found') throw notFound('agent', id);
+      if (outcome === 'has-contacts') throw deskRefusal.hasContacts(id);
+      deleted = true;
+    } finally {
+      if (!deleted) await this.engine.restoreAgent(id).catch(() => undefined);
     }
     await this.routing.agentsChanged([id]);
   }
