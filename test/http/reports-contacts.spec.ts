@@ -201,6 +201,47 @@ describe('reports: contact figures from routing timelines', () => {
     expect(bad.body.errors).toContainEqual(expect.objectContaining({ field: 'groupBy' }));
   });
 
+  it('rebuilds every figure from the timelines once the derived tables are emptied, and says complete: false until then', async () => {
+    const db = t.app.get(DataSource);
+    // Everything the job derives from the timelines: emptying it is how figures are recounted (README, Reports).
+    const derived = ['report_contact_facts', 'report_queue_rollups', 'report_agent_rollups', 'report_email_backlog', 'report_feeds'];
+    const day = { from: '2026-11-23', to: '2026-11-23', period: 'day' };
+    const reads: [string, Record<string, string | number>][] = [
+      ['contacts', { ...day, period: 'interval', queueId: w.phoneQueueId, thresholdSeconds: 30, shortAbandonSeconds: 5 }],
+      ['contacts', { ...day, groupBy: 'agent' }],
+      ['contacts', { ...day, period: 'month', groupBy: 'channel' }],
+      ['first-contact-resolution', { ...day, groupBy: 'channel' }],
+      ['chat-first-response', { ...day, thresholdSeconds: 15 }],
+      ['email-replies', day],
+    ];
+    const all = async () => {
+      const out = [];
+      for (const [path, query] of reads) out.push((await report(path, query).expect(200)).body);
+      out.push((await t.http.get('/v1/reports/email-backlog').set(...mgr).expect(200)).body);
+      return out.map(({ asOf, ...rest }) => {
+        expect(asOf).toEqual(expect.any(String));
+        return rest;
+      });
+    };
+    const before = await all();
+    for (const b of before) expect(b.complete).toBe(true);
+    expect(before.slice(0, 6).every((b) => b.rows.length > 0)).toBe(true);
+
+    await db.query(`TRUNCATE ${derived.join(', ')}`);
+    const refresh = t.app.get(RefreshReportRollups);
+    refresh.batchSize = 1; // a report's catch-up reads at most 20 batches: 20 of the timeline's events
+    try {
+      const partial = (await report('contacts', { ...day, groupBy: 'channel' }).expect(200)).body;
+      expect(partial.complete).toBe(false);
+      await db.query(`TRUNCATE ${derived.join(', ')}`);
+      const backlog = (await t.http.get('/v1/reports/email-backlog').set(...mgr).expect(200)).body;
+      expect(backlog.complete).toBe(false);
+    } finally {
+      refresh.batchSize = 7;
+    }
+    expect(await all()).toEqual(before);
+  });
+
   it('keeps every figure when the raw contacts and customers are gone (roll-ups hold no personal data and no foreign keys to it)', async () => {
     const before = (await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'day', groupBy: 'channel' }).expect(200)).body.rows;
     const fcrBefore = (await report('first-contact-resolution', { from: '2026-11-23', to: '2026-11-23', period: 'day' }).expect(200)).body.rows;

@@ -138,6 +138,7 @@ export class ReportMetaDto {
   @ApiProperty({ example: 'queue', enum: GROUPS }) groupBy: string;
   @ApiProperty({ example: 'Europe/Helsinki' }) timeZone: string;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z', nullable: true, type: String, description: 'When the roll-ups were last brought up to date.' }) asOf: string | null;
+  @ApiProperty({ example: true, description: 'True when the roll-ups had counted every contact event (and, for row reports, every agent state span) recorded before the report was asked for. False while the roll-up job is behind (a heavy load, or a recount rebuilding every figure from the contact timelines), and the figures are partial until it has caught up.' }) complete: boolean;
 }
 
 export class ContactReportDto extends ReportMetaDto {
@@ -205,5 +206,6 @@ export class BacklogQueueDto {
 export class BacklogReportDto {
   @ApiProperty({ example: '2026-11-22T10:15:00.000Z', description: 'The instant the ages are measured at.' }) at: string;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z', nullable: true, type: String }) asOf: string | null;
+  @ApiProperty({ example: true, description: 'True when the backlog had counted every contact event recorded before the report was asked for (see the row reports\' complete).' }) complete: boolean;
   @ApiProperty({ type: [BacklogQueueDto] }) queues: BacklogQueueDto[];
 }

@@ -5,13 +5,30 @@ import { backlogByAge } from '../../../../libs/reports/src/backlog.js';
 import { contactFigures, firstResponseFigures, REPEAT_WINDOW_DAYS, replyFigures, resolutionFigures } from '../../../../libs/reports/src/figures.js';
 import { agentRollupSource, periodEnd, periodLabel, periodStart, REPORT_TIME_ZONE, startOfLocalDate, type Grain } from '../../../../libs/reports/src/periods.js';
 import { emptyMetrics, mergeMetrics, type RollupMetrics } from '../../../../libs/reports/src/rollup.js';
-import { ReportsRepository, type MetricsRow, type ReportQueueInfo } from '../../../../libs/persistence/src/repositories/reports.repository.js';
+import { ReportsRepository, type FeedName, type MetricsRow, type ReportQueueInfo } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { RoutingClock } from '../routing/routing-clock.js';
 import { NO_QUEUE, RefreshReportRollups } from './report-rollup.job.js';
 import type {
   BacklogQueryDto, BacklogReportDto, ChatReportDto, ChatReportQueryDto, ContactReportDto, ContactReportQueryDto, EmailReplyReportDto, GroupBy,
   ReportMetaDto, ReportQueryDto, ResolutionReportDto,
 } from './reports.dto.js';
+
+/**
+ * Brings the roll-ups up to date for a report (RefreshReportRollups.catchUp) and says how far they
+ * got: `asOf`, when the contact feed was last advanced, and `complete`, whether the `feeds` reached
+ * every row their sources held when the report was asked for. They do not while the job is behind a
+ * heavy load or rebuilds every figure after a recount (README, Reports): a catch-up reads at most 20
+ * batches, or waits at most 10 s for the job's run in flight.
+ */
+async function catchUpForReport(repo: ReportsRepository, refresh: RefreshReportRollups, feeds: readonly FeedName[]): Promise<{ asOf: string | null; complete: boolean }> {
+  const heads = await repo.feedHeads();
+  await refresh.catchUp();
+  const positions = await repo.feedPositions();
+  return {
+    asOf: positions['contact-events']?.updatedAt.toISOString() ?? null,
+    complete: feeds.every((f) => heads[f] === 0n || (positions[f]?.watermark ?? 0n) >= heads[f]),
+  };
+}
 
 export interface GroupedRow {
   periodStart: number;
@@ -45,7 +62,7 @@ export class LoadReportRows {
     const grain = q.period ?? 'day';
     const groupBy: GroupBy = q.groupBy ?? 'queue';
     const { from, to } = this.range(q, grain);
-    await this.refresh.catchUp();
+    const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events', 'agent-states']);
     const queues = await this.repo.queues();
     const byId = new Map<string, ReportQueueInfo>(queues.map((x) => [x.id, x]));
     const chosen = queues.filter(
@@ -80,12 +97,11 @@ export class LoadReportRows {
         if (queue) add(r.periodStart, ...groupOf(queue, groupBy), r);
       }
     }
-    const times = await this.repo.feedTimes();
     const rows = [...sums.values()].sort((a, b) => a.periodStart - b.periodStart || a.groupLabel.localeCompare(b.groupLabel));
     return {
       grain,
       rows,
-      meta: { from: q.from, to: q.to, period: grain, groupBy, timeZone: REPORT_TIME_ZONE, asOf: times['contact-events']?.toISOString() ?? null },
+      meta: { from: q.from, to: q.to, period: grain, groupBy, timeZone: REPORT_TIME_ZONE, asOf, complete },
     };
   }
 }
@@ -182,14 +198,14 @@ export class GetEmailBacklog {
   ) {}
 
   async execute(q: BacklogQueryDto): Promise<BacklogReportDto> {
-    await this.refresh.catchUp();
+    const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events']);
     const now = this.clock.now();
     const queues = (await this.repo.queues()).filter((x) => x.channel === 'email' && (!q.queueId || x.id === q.queueId));
     const items = await this.repo.emailBacklog(queues.map((x) => x.id));
-    const times = await this.repo.feedTimes();
     return {
       at: now.toISOString(),
-      asOf: times['contact-events']?.toISOString() ?? null,
+      asOf,
+      complete,
       queues: queues.map((x) => ({ queueId: x.id, queueKey: x.key, ...backlogByAge(items.filter((i) => i.queueId === x.id), now) })),
     };
   }

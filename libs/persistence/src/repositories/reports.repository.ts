@@ -399,8 +399,10 @@ export abstract class ReportsRepository {
   abstract agentRollups(q: RollupQuery): Promise<AgentRollupRow[]>;
   abstract queues(): Promise<ReportQueueInfo[]>;
   abstract emailBacklog(queueIds?: string[]): Promise<BacklogRow[]>;
-  /** When each feed was last brought up to date. */
-  abstract feedTimes(): Promise<Partial<Record<FeedName, Date>>>;
+  /** The newest row of each feed's source (contact_events, report_agent_states): what a catch-up has to reach. */
+  abstract feedHeads(): Promise<Record<FeedName, bigint>>;
+  /** Each feed's watermark and when it was last brought up to date (none before the first run, or after a crash emptied the feeds). */
+  abstract feedPositions(): Promise<Partial<Record<FeedName, { watermark: bigint; updatedAt: Date }>>>;
 }
 
 export class TypeOrmReportsRepository extends ReportsRepository {
@@ -452,8 +454,15 @@ export class TypeOrmReportsRepository extends ReportsRepository {
     ) as Promise<BacklogRow[]>;
   }
 
-  async feedTimes(): Promise<Partial<Record<FeedName, Date>>> {
-    const rows = (await this.dataSource.query(`SELECT name, updated_at AS "updatedAt" FROM report_feeds`)) as { name: FeedName; updatedAt: Date }[];
-    return Object.fromEntries(rows.map((r) => [r.name, r.updatedAt]));
+  async feedHeads(): Promise<Record<FeedName, bigint>> {
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT coalesce(max(id), 0) FROM contact_events)::text AS events, (SELECT coalesce(max(id), 0) FROM report_agent_states)::text AS spans`,
+    )) as { events: string; spans: string }[];
+    return { 'contact-events': BigInt(row.events), 'agent-states': BigInt(row.spans) };
+  }
+
+  async feedPositions(): Promise<Partial<Record<FeedName, { watermark: bigint; updatedAt: Date }>>> {
+    const rows = (await this.dataSource.query(`SELECT name, watermark::text AS watermark, updated_at AS "updatedAt" FROM report_feeds`)) as { name: FeedName; watermark: string; updatedAt: Date }[];
+    return Object.fromEntries(rows.map((r) => [r.name, { watermark: BigInt(r.watermark), updatedAt: r.updatedAt }]));
   }
 }
