@@ -26,7 +26,7 @@ async function catchUpForReport(repo: ReportsRepository, refresh: RefreshReportR
   const positions = await repo.feedPositions();
   return {
     asOf: positions['contact-events']?.updatedAt.toISOString() ?? null,
-    complete: feeds.every((f) => heads[f] === 0n || (positions[f]?.watermark ?? 0n) >= heads[f]),
+    complete: feeds.every((f) => (positions[f]?.watermark ?? 0n) >= heads[f]),
   };
 }
 

@@ -401,7 +401,7 @@ export abstract class ReportsRepository {
   abstract emailBacklog(queueIds?: string[]): Promise<BacklogRow[]>;
   /** The newest row of each feed's source (contact_events, report_agent_states): what a catch-up has to reach. */
   abstract feedHeads(): Promise<Record<FeedName, bigint>>;
-  /** Each feed's watermark and when it was last brought up to date (none before the first run, or after a crash emptied the feeds). */
+  /** Each feed's watermark and when it was last brought up to date (none before the first run, or after a recount emptied the feeds). */
   abstract feedPositions(): Promise<Partial<Record<FeedName, { watermark: bigint; updatedAt: Date }>>>;
 }
 
