@@ -107,20 +107,66 @@ export function activeSteps(steps: readonly StepInfo[], waited: number): StepInf
   return steps.filter((s) => s.afterSeconds <= waited);
 }
 
+/** Skip reasons that say the agent is busy or away, not that a rule keeps it out: named only a few at a time in explanations. */
+export const AVAILABILITY_REASONS: ReadonlySet<SkipReason> = new Set<SkipReason>(['on-call', 'no-capacity', 'wrong-state', 'chat-in-progress']);
+/** Agents an explanation names per availability reason, and in all for the rule reasons (skills, department, loans, exclusion, blending). */
+export const SKIPPED_NAMED_PER_AVAILABILITY_REASON = 5;
+export const SKIPPED_NAMED_FOR_RULES = 20;
+
+/**
+ * The skipped agents of one decision: every one counted by reason, a few named with their detail.
+ * In a busy centre most agents are skipped only for being on a call; naming them all would say
+ * nothing the count does not, and building ~200 detail texts per decision was a large share of the
+ * routing's allocation (bench:routing). So a few per availability reason, and up to
+ * SKIPPED_NAMED_FOR_RULES agents kept out by a rule, which is what a supervisor asks about.
+ */
+export class SkipTally {
+  readonly named: SkippedAgent[] = [];
+  readonly byReason: Partial<Record<SkipReason, number>> = {};
+  count = 0;
+  private rulesNamed = 0;
+
+  /** Counts one skipped agent; `detail` is called only when the agent is to be named. */
+  add(agentId: string, reason: SkipReason, detail: () => string): void {
+    this.count++;
+    const n = this.byReason[reason] ?? 0;
+    this.byReason[reason] = n + 1;
+    if (AVAILABILITY_REASONS.has(reason)) {
+      if (n >= SKIPPED_NAMED_PER_AVAILABILITY_REASON) return;
+    } else {
+      if (this.rulesNamed >= SKIPPED_NAMED_FOR_RULES) return;
+      this.rulesNamed++;
+    }
+    this.named.push({ agentId, reason, detail: detail() });
+  }
+}
+
 /** Null when the agent's state and load allow one more contact on `channel`; else why not. */
-export function capacityProblem(agent: Agent, channel: Channel): { reason: SkipReason; detail: string } | null {
-  if (!ROUTABLE_STATES.includes(agent.state)) {
-    const why = agent.state === 'break' && agent.breakReason ? `state break (${agent.breakReason})` : `state ${agent.state}`;
-    return { reason: 'wrong-state', detail: why };
-  }
-  if (agent.load.phone >= 1) return { reason: 'on-call', detail: 'on a call or reserved for one' };
-  const cap = agent.capacity[channel];
-  const load = agent.load[channel];
-  if (channel === 'phone' && agent.load.chat > 0) {
-    return { reason: 'chat-in-progress', detail: `has ${agent.load.chat} chat(s) in progress; a call needs full attention` };
-  }
-  if (load >= cap) return { reason: 'no-capacity', detail: `${channel} load ${load}/${cap}` };
+export function capacityReason(agent: Agent, channel: Channel): SkipReason | null {
+  if (!ROUTABLE_STATES.includes(agent.state)) return 'wrong-state';
+  if (agent.load.phone >= 1) return 'on-call';
+  if (channel === 'phone' && agent.load.chat > 0) return 'chat-in-progress';
+  if (agent.load[channel] >= agent.capacity[channel]) return 'no-capacity';
   return null;
+}
+
+function capacityDetail(agent: Agent, channel: Channel, reason: SkipReason): string {
+  switch (reason) {
+    case 'wrong-state':
+      return agent.state === 'break' && agent.breakReason ? `state break (${agent.breakReason})` : `state ${agent.state}`;
+    case 'on-call':
+      return 'on a call or reserved for one';
+    case 'chat-in-progress':
+      return `has ${agent.load.chat} chat(s) in progress; a call needs full attention`;
+    default:
+      return `${channel} load ${agent.load[channel]}/${agent.capacity[channel]}`;
+  }
+}
+
+/** Null when the agent's state and load allow one more contact on `channel`; else why not, with the detail. */
+export function capacityProblem(agent: Agent, channel: Channel): { reason: SkipReason; detail: string } | null {
+  const reason = capacityReason(agent, channel);
+  return reason ? { reason, detail: capacityDetail(agent, channel, reason) } : null;
 }
 
 function loanCovers(agent: Agent, queue: Queue, now: Date): 'inside' | 'outside' | 'none' {
@@ -132,66 +178,102 @@ function loanCovers(agent: Agent, queue: Queue, now: Date): 'inside' | 'outside'
   return loans.some((l) => l.from.getTime() <= t && t < l.to.getTime()) ? 'inside' : 'outside';
 }
 
-function skillProblem(agent: Agent, reqs: readonly SkillRequirement[]): { reason: SkipReason; detail: string } | null {
+function skillReason(agent: Agent, reqs: readonly SkillRequirement[]): SkipReason | null {
   for (const r of reqs) {
     const level = agent.skills[r.skill];
-    if (level === undefined || level <= 0) return { reason: 'missing-skill', detail: `missing skill '${r.skill}'` };
-    if (level < r.minProficiency) {
-      return { reason: 'low-proficiency', detail: `proficiency ${level} < ${r.minProficiency} for '${r.skill}'` };
-    }
+    if (level === undefined || level <= 0) return 'missing-skill';
+    if (level < r.minProficiency) return 'low-proficiency';
   }
   return null;
+}
+
+function skillDetail(agent: Agent, reqs: readonly SkillRequirement[]): string {
+  for (const r of reqs) {
+    const level = agent.skills[r.skill];
+    if (level === undefined || level <= 0) return `missing skill '${r.skill}'`;
+    if (level < r.minProficiency) return `proficiency ${level} < ${r.minProficiency} for '${r.skill}'`;
+  }
+  return 'has every required skill';
 }
 
 export type AgentEvaluation =
   | { eligible: true; step: StepInfo; lent: boolean }
   | { eligible: false; reason: SkipReason; detail: string };
 
-/**
- * Evaluates one agent for one contact (capacity, exclusion, pool, skills with widening).
- * Email blending is not checked here (it depends on the other waiting contacts).
- * The agent matches the first (narrowest) active step it qualifies under; when it qualifies
- * under none, the reason is the one of the most recently activated step.
- */
-export function evaluateAgent(
-  agent: Agent,
-  contact: Contact,
-  queue: Queue,
-  now: Date,
-  steps: readonly StepInfo[],
-  /** The contact's wait and its active steps, when the caller evaluates many agents for one contact. */
-  pre?: { waited: number; active: readonly StepInfo[] },
-): AgentEvaluation {
-  if (contact.excludedAgentIds?.includes(agent.id)) {
-    return { eligible: false, reason: 'excluded', detail: 'rejected or did not answer an earlier offer of this contact' };
-  }
-  const cap = capacityProblem(agent, queue.channel);
-  if (cap) return { eligible: false, ...cap };
+/** The contact's wait and its active steps, when the caller evaluates many agents for one contact. */
+export interface EvaluationContext {
+  waited: number;
+  active: readonly StepInfo[];
+}
 
+/**
+ * Evaluates one agent for one contact (capacity, exclusion, pool, skills with widening): the step
+ * it qualifies under, or the reason it does not — without the reason's text, which `skipDetail`
+ * gives, so that a caller going through many agents words only those it names. The agent matches
+ * the first (narrowest) active step it qualifies under; when it qualifies under none, the reason is
+ * the one of the most recently activated step. A lent agent is one outside the queue's department.
+ * Email blending is not checked here (it depends on the other waiting contacts).
+ */
+export function agentVerdict(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): StepInfo | SkipReason {
+  if (contact.excludedAgentIds?.includes(agent.id)) return 'excluded';
+  return capacityReason(agent, queue.channel) ?? poolAndSkillVerdict(agent, contact, queue, now, steps, pre);
+}
+
+/** `agentVerdict` without exclusion, state and load: whether the agent's department or loans and its skills qualify it. */
+export function poolAndSkillVerdict(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): StepInfo | SkipReason {
   const home = agent.departmentId === queue.departmentId;
-  const loan = home ? 'none' : loanCovers(agent, queue, now);
-  if (!home && loan === 'none') {
-    return { eligible: false, reason: 'other-department', detail: `department ${agent.departmentId}, not lent to ${queue.departmentId}` };
+  if (!home) {
+    const loan = loanCovers(agent, queue, now);
+    if (loan === 'none') return 'other-department';
+    if (loan === 'outside') return 'outside-loan-window';
   }
-  if (!home && loan === 'outside') {
-    return { eligible: false, reason: 'outside-loan-window', detail: `lent to ${queue.departmentId}, but not at this time` };
-  }
-  const waited = pre?.waited ?? waitedSeconds(contact, now);
-  const active = pre?.active ?? activeSteps(steps, waited);
-  let last: { reason: SkipReason; detail: string } | null = null;
+  const active = pre?.active ?? activeSteps(steps, waitedSeconds(contact, now));
+  let last: SkipReason | null = null;
   for (const step of active) {
     if (!home && step.agents !== 'department-and-lent') {
-      last = {
-        reason: 'lent-not-yet-widened',
-        detail: lentStepDetail(steps, waited),
-      };
+      last = 'lent-not-yet-widened';
       continue;
     }
-    const sp = skillProblem(agent, step.requirements);
-    if (!sp) return { eligible: true, step, lent: !home };
+    const sp = skillReason(agent, step.requirements);
+    if (!sp) return step;
     last = sp;
   }
-  return { eligible: false, ...(last ?? { reason: 'lent-not-yet-widened', detail: lentStepDetail(steps, waited) }) };
+  return last ?? 'lent-not-yet-widened';
+}
+
+/** The text of the reason `agentVerdict` gave (same inputs). */
+export function skipDetail(reason: SkipReason, agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): string {
+  const waited = pre?.waited ?? waitedSeconds(contact, now);
+  switch (reason) {
+    case 'excluded':
+      return 'rejected or did not answer an earlier offer of this contact';
+    case 'wrong-state':
+    case 'on-call':
+    case 'chat-in-progress':
+    case 'no-capacity':
+      return capacityDetail(agent, queue.channel, reason);
+    case 'other-department':
+      return `department ${agent.departmentId}, not lent to ${queue.departmentId}`;
+    case 'outside-loan-window':
+      return `lent to ${queue.departmentId}, but not at this time`;
+    case 'missing-skill':
+    case 'low-proficiency': {
+      // The reason came from the last active step (a later step always overrides an earlier one).
+      const active = pre?.active ?? activeSteps(steps, waited);
+      return skillDetail(agent, active[active.length - 1]?.requirements ?? []);
+    }
+    case 'lent-not-yet-widened':
+      return lentStepDetail(steps, waited);
+    default:
+      return reason;
+  }
+}
+
+/** `agentVerdict` with the reason's text: one agent, one contact. */
+export function evaluateAgent(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): AgentEvaluation {
+  const v = agentVerdict(agent, contact, queue, now, steps, pre);
+  if (typeof v !== 'string') return { eligible: true, step: v, lent: agent.departmentId !== queue.departmentId };
+  return { eligible: false, reason: v, detail: skipDetail(v, agent, contact, queue, now, steps, pre) };
 }
 
 function lentStepDetail(steps: readonly StepInfo[], waited: number): string {

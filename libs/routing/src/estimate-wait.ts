@@ -14,7 +14,7 @@
  * (each busy slot finishes at rate 1/AHT). null when nobody can serve the queue.
  * For email the result is in working (business) seconds.
  */
-import { capacityProblem, evaluateAgent, queueSteps } from './eligibility.js';
+import { activeSteps, capacityReason, poolAndSkillVerdict, queueSteps } from './eligibility.js';
 import type { Agent, Contact, Queue, QueueLookup, RoutingContext } from './model.js';
 import { queueMap, resolveConfig } from './model.js';
 import { prioritise } from './priority.js';
@@ -67,7 +67,7 @@ export function estimateWaitDetails(
     if (!WORKING.has(a.state) || !canServe(a)) continue;
     servingAgents++;
     slots += a.capacity[queue.channel];
-    if (!capacityProblem(a, queue.channel)) freeSlots += a.capacity[queue.channel] - a.load[queue.channel];
+    if (!capacityReason(a, queue.channel)) freeSlots += a.capacity[queue.channel] - a.load[queue.channel];
   }
   if (slots === 0) {
     return { seconds: null, position, servingAgents, slots, freeSlots, explanation: 'no logged-in agent can serve this queue' };
@@ -96,7 +96,8 @@ export function queueServer(queue: Queue, now: Date, ctx?: RoutingContext): (age
   // A probe contact that has waited long enough for every step to be active.
   const widest = Math.max(...steps.map((s) => s.afterSeconds));
   const probe: Contact = { id: '', channel: queue.channel, queueId: queue.id, arrivedAt: new Date(now.getTime() - widest * 1000), customerRef: '' };
-  return (a) => a.capacity[queue.channel] > 0 && evaluateAgent({ ...a, state: 'available', load: { phone: 0, chat: 0, email: 0 } }, probe, queue, now, steps).eligible;
+  const pre = { waited: widest, active: activeSteps(steps, widest) };
+  return (a) => a.capacity[queue.channel] > 0 && typeof poolAndSkillVerdict(a, probe, queue, now, steps, pre) !== 'string';
 }
 
 /** Estimated wait in seconds for the contact at `position` of `queue` (null: nobody can serve it). */

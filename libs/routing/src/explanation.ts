@@ -1,4 +1,4 @@
-import type { SkippedAgent, StepInfo } from './eligibility.js';
+import type { SkippedAgent, SkipReason, StepInfo } from './eligibility.js';
 import type { PriorityInfo } from './priority.js';
 
 /**
@@ -23,8 +23,16 @@ export interface Explanation {
   eligibleAgentIds?: string[];
   /** How many agents were eligible in all. */
   eligibleCount?: number;
-  /** Every agent not eligible, with the reason. */
+  /**
+   * Agents not eligible, named with the reason: up to SKIPPED_NAMED_PER_AVAILABILITY_REASON per
+   * availability reason (on a call, no capacity, state) and SKIPPED_NAMED_FOR_RULES kept out by a rule,
+   * in the order the agents were given (SkipTally). Every one is counted in skippedByReason.
+   */
   skippedAgents: SkippedAgent[];
+  /** How many agents were not eligible in all. */
+  skippedCount: number;
+  /** The agents not eligible, counted by reason. */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   /** selectContactForAgent: every waiting contact the agent may not take, with the reason. */
   skippedContacts?: SkippedContact[];
   /** The previous agent preference, when the contact has a previous agent. */

@@ -17,15 +17,22 @@ export type {
 export { DEFAULT_ROUTING_CONFIG, ROUTABLE_STATES, resolveConfig, waitedSeconds } from './model.js';
 export type { PriorityInfo, Prioritised } from './priority.js';
 export { contactDeadline, contactPriority, comparePrioritised, prioritise } from './priority.js';
-export type { AgentEvaluation, SkipReason, SkippedAgent, StepInfo } from './eligibility.js';
+export type { AgentEvaluation, EvaluationContext, SkipReason, SkippedAgent, StepInfo } from './eligibility.js';
 export {
   activeSteps,
+  agentVerdict,
+  AVAILABILITY_REASONS,
   capacityProblem,
+  capacityReason,
   defaultWideningSteps,
   evaluateAgent,
   languageSkill,
   queueRequirements,
   queueSteps,
+  SKIPPED_NAMED_FOR_RULES,
+  SKIPPED_NAMED_PER_AVAILABILITY_REASON,
+  skipDetail,
+  SkipTally,
 } from './eligibility.js';
 export type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 export type { AgentSelection, Assignment, ContactSelection } from './routing-policy.js';

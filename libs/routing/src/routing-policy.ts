@@ -2,8 +2,8 @@
  * The routing policy's entry points. Pure and deterministic: same inputs → same decision;
  * inputs are never mutated; the clock is the `now` argument.
  */
-import type { AgentEvaluation, SkippedAgent, StepInfo } from './eligibility.js';
-import { activeSteps, evaluateAgent, queueSteps } from './eligibility.js';
+import type { EvaluationContext, SkipReason, StepInfo } from './eligibility.js';
+import { activeSteps, agentVerdict, evaluateAgent, queueSteps, SkipTally, skipDetail } from './eligibility.js';
 import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
 import { queueMap, resolveConfig, waitedSeconds } from './model.js';
@@ -63,16 +63,18 @@ interface Candidate {
  */
 export const RANKED_AGENTS_NAMED = 16;
 
-function candidate(agent: Agent, step: StepInfo, lent: boolean, previous: boolean): Candidate {
-  return { agent, step, lent, previous, load: totalLoad(agent), idle: agent.idleSince.getTime(), occupancy: occupancyOf(agent) };
-}
-
-/** Inserts `c` into `top` (ranked best first, at most `max` long), dropping the last when full. */
-function keepRanked(top: Candidate[], c: Candidate, max: number): void {
-  if (top.length === max) {
-    if (compareCandidates(c, top[max - 1]) >= 0) return;
-    top.pop();
-  }
+/**
+ * Puts the agent into `top` (ranked best first, at most `max` long) when it ranks there, dropping
+ * the last when full. Most agents of a large pool do not make the list once it is full: they are
+ * compared with its last entry and dropped without a Candidate being made for them.
+ */
+function keepRanked(top: Candidate[], agent: Agent, step: StepInfo, lent: boolean, previous: boolean, max: number): void {
+  const load = totalLoad(agent);
+  const idle = agent.idleSince.getTime();
+  const occupancy = occupancyOf(agent);
+  if (top.length === max && rankOrder(previous, step.index, load, idle, occupancy, agent.id, top[max - 1]) >= 0) return;
+  const c: Candidate = { agent, step, lent, previous, load, idle, occupancy };
+  if (top.length === max) top.pop();
   let i = top.length;
   while (i > 0 && compareCandidates(c, top[i - 1]) < 0) i--;
   top.splice(i, 0, c);
@@ -94,12 +96,18 @@ function occupancyOf(a: Agent): number {
  * longest idle (earliest idleSince); then lower occupancy; then id.
  */
 function compareCandidates(a: Candidate, b: Candidate): number {
-  if (a.previous !== b.previous) return a.previous ? -1 : 1;
-  if (a.step.index !== b.step.index) return a.step.index - b.step.index;
-  if (a.load !== b.load) return a.load - b.load;
-  if (a.idle !== b.idle) return a.idle - b.idle;
-  if (a.occupancy !== b.occupancy) return a.occupancy - b.occupancy;
-  return a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0;
+  return rankOrder(a.previous, a.step.index, a.load, a.idle, a.occupancy, a.agent.id, b);
+}
+
+/** compareCandidates with the first candidate's keys given one by one. */
+function rankOrder(previous: boolean, stepIndex: number, load: number, idle: number, occupancy: number, id: string, b: Candidate): number {
+  if (previous !== b.previous) return previous ? -1 : 1;
+  if (stepIndex !== b.step.index) return stepIndex - b.step.index;
+  if (load !== b.load) return load - b.load;
+  if (idle !== b.idle) return idle - b.idle;
+  if (occupancy !== b.occupancy) return occupancy - b.occupancy;
+  const other = b.agent.id;
+  return id < other ? -1 : id > other ? 1 : 0;
 }
 
 export function blendingThresholdSeconds(queue: Queue, config: RoutingConfig): number {
@@ -121,15 +129,11 @@ function blendingBlocker(
   steps: Steps,
   skip?: ReadonlySet<string>,
 ): Prioritised | undefined {
-  return blocking.find((p) => !skip?.has(p.contact.id) && evaluateAgent(agent, p.contact, p.queue, now, steps.of(p.queue)).eligible);
+  return blocking.find((p) => !skip?.has(p.contact.id) && typeof agentVerdict(agent, p.contact, p.queue, now, steps.of(p.queue)) !== 'string');
 }
 
-function blendingSkip(agent: Agent, blocker: Prioritised, now: Date): SkippedAgent {
-  return {
-    agentId: agent.id,
-    reason: 'email-blending',
-    detail: `could take ${blocker.queue.channel} contact ${blocker.contact.id} waiting ${Math.floor(waitedSeconds(blocker.contact, now))} s`,
-  };
+function blendingDetail(blocker: Prioritised, now: Date): string {
+  return `could take ${blocker.queue.channel} contact ${blocker.contact.id} waiting ${Math.floor(waitedSeconds(blocker.contact, now))} s`;
 }
 
 interface Choice {
@@ -138,7 +142,7 @@ interface Choice {
   ranked: Candidate[];
   /** All eligible agents. */
   eligibleCount: number;
-  skipped: SkippedAgent[];
+  skipped: SkipTally;
   previousAgent?: Explanation['previousAgent'];
 }
 
@@ -156,43 +160,46 @@ function chooseAgent(
   const preferPrevious = contact.previousAgentId !== undefined && waited < prefSeconds;
   const ranked: Candidate[] = [];
   let eligibleCount = 0;
-  const skipped: SkippedAgent[] = [];
-  let previousEval: AgentEvaluation | 'blending' | undefined;
+  const skipped = new SkipTally();
+  let previousAgent: Agent | undefined;
+  let previousVerdict: StepInfo | SkipReason | 'blending' | undefined;
   const stepsOfQueue = steps.of(queue);
-  const pre = { waited, active: activeSteps(stepsOfQueue, waited) };
+  const pre: EvaluationContext = { waited, active: activeSteps(stepsOfQueue, waited) };
   for (const agent of agents) {
-    const ev = evaluateAgent(agent, contact, queue, now, stepsOfQueue, pre);
-    if (!ev.eligible) {
-      skipped.push({ agentId: agent.id, reason: ev.reason, detail: ev.detail });
-      if (agent.id === contact.previousAgentId) previousEval = ev;
+    const isPrevious = agent.id === contact.previousAgentId;
+    if (isPrevious) previousAgent = agent;
+    const verdict = agentVerdict(agent, contact, queue, now, stepsOfQueue, pre);
+    if (typeof verdict === 'string') {
+      skipped.add(agent.id, verdict, () => skipDetail(verdict, agent, contact, queue, now, stepsOfQueue, pre));
+      if (isPrevious) previousVerdict = verdict;
       continue;
     }
     const blocker = emailBlocker?.(agent);
     if (blocker) {
-      skipped.push(blendingSkip(agent, blocker, now));
-      if (agent.id === contact.previousAgentId) previousEval = 'blending';
+      skipped.add(agent.id, 'email-blending', () => blendingDetail(blocker, now));
+      if (isPrevious) previousVerdict = 'blending';
       continue;
     }
-    if (agent.id === contact.previousAgentId) previousEval = ev;
+    if (isPrevious) previousVerdict = verdict;
     eligibleCount++;
-    keepRanked(ranked, candidate(agent, ev.step, ev.lent, preferPrevious && agent.id === contact.previousAgentId), RANKED_AGENTS_NAMED);
+    keepRanked(ranked, agent, verdict, agent.departmentId !== queue.departmentId, preferPrevious && isPrevious, RANKED_AGENTS_NAMED);
   }
-  let previousAgent: Explanation['previousAgent'];
+  let previous: Explanation['previousAgent'];
   if (contact.previousAgentId !== undefined) {
     const id = contact.previousAgentId;
     let detail: string;
     let applied = false;
     if (!preferPrevious) detail = `preference window of ${prefSeconds} s is over (waited ${Math.floor(waited)} s)`;
-    else if (previousEval === undefined) detail = 'previous agent is not logged in';
-    else if (previousEval === 'blending') detail = 'previous agent is kept for waiting calls/chats';
-    else if (!previousEval.eligible) detail = `previous agent not eligible: ${previousEval.detail}`;
+    else if (previousVerdict === undefined) detail = 'previous agent is not logged in';
+    else if (previousVerdict === 'blending') detail = 'previous agent is kept for waiting calls/chats';
+    else if (typeof previousVerdict === 'string') detail = `previous agent not eligible: ${skipDetail(previousVerdict, previousAgent!, contact, queue, now, stepsOfQueue, pre)}`;
     else {
       applied = true;
       detail = `preferred for the first ${prefSeconds} s of the wait`;
     }
-    previousAgent = { agentId: id, applied, detail };
+    previous = { agentId: id, applied, detail };
   }
-  return { best: ranked[0] ?? null, ranked, eligibleCount, skipped, previousAgent };
+  return { best: ranked[0] ?? null, ranked, eligibleCount, skipped, previousAgent: previous };
 }
 
 /**
@@ -216,7 +223,9 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
     waitedSeconds: waited,
     eligibleAgentIds: choice.ranked.map((c) => c.agent.id),
     eligibleCount: choice.eligibleCount,
-    skippedAgents: choice.skipped,
+    skippedAgents: choice.skipped.named,
+    skippedCount: choice.skipped.count,
+    skippedByReason: choice.skipped.byReason,
     ...(choice.previousAgent ? { previousAgent: choice.previousAgent } : {}),
   };
   const best = choice.best;
@@ -226,7 +235,7 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
       explanation: {
         ...base,
         rule: 'no-eligible-agent',
-        summary: `no eligible agent for contact ${contact.id} (${choice.skipped.length} skipped)`,
+        summary: `no eligible agent for contact ${contact.id} (${choice.skipped.count} skipped)`,
       },
     };
   }
@@ -301,8 +310,7 @@ export function selectContactForAgent(
       continue;
     }
     if (p.queue.channel === 'email' && blocker) {
-      const s = blendingSkip(agent, blocker, now);
-      skippedContacts.push({ contactId: p.contact.id, reason: s.reason, detail: s.detail });
+      skippedContacts.push({ contactId: p.contact.id, reason: 'email-blending', detail: blendingDetail(blocker, now) });
       continue;
     }
     return {
@@ -321,6 +329,8 @@ export function selectContactForAgent(
         eligibleAgentIds: [agent.id],
         eligibleCount: 1,
         skippedAgents: [],
+        skippedCount: 0,
+        skippedByReason: {},
         skippedContacts,
       },
     };
@@ -331,6 +341,8 @@ export function selectContactForAgent(
       rule: 'no-eligible-contact',
       summary: `no waiting contact agent ${agent.id} may take (${skippedContacts.length} skipped)`,
       skippedAgents: [],
+      skippedCount: 0,
+      skippedByReason: {},
       skippedContacts,
     },
   };
@@ -378,7 +390,7 @@ export function assignBatch(
     const choice = chooseAgent(p.contact, p.queue, working.values(), now, config, steps, blocker);
     if (!choice.best) {
       // An email held back only by blending may fit once the calls/chats it waited for are placed.
-      if (!secondPass && choice.skipped.some((s) => s.reason === 'email-blending')) deferred.push(p);
+      if (!secondPass && choice.skipped.byReason['email-blending']) deferred.push(p);
       return;
     }
     const sel = agentSelection(choice, p.contact, p.priority, waitedSeconds(p.contact, now));

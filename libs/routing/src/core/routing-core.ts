@@ -78,37 +78,8 @@ export interface RoutingCoreOptions {
   newId?: () => string;
 }
 
-/** The explanation as stored: ids, rules and counts (at most 50 skipped agents listed) — the engine's storedExplanation. */
-/** Reasons that say only that the agent was busy or away at that moment (not a rule that kept them out). */
-const AVAILABILITY_REASONS: ReadonlySet<string> = new Set(['on-call', 'no-capacity', 'wrong-state', 'chat-in-progress']);
-/** Agents named per availability reason, and in all for the rule reasons (skills, department, loans, exclusion). */
-const NAMED_PER_AVAILABILITY_REASON = 5;
-const NAMED_FOR_RULES = 20;
+/** Eligible agents a stored explanation names (best-ranked first); all are counted. */
 const NAMED_ELIGIBLE = 10;
-
-/**
- * The skipped agents a stored explanation names: every reason is counted (skippedByReason), but in
- * a busy centre most agents are skipped only for being on a call — naming fifty of them adds ~5 KB to
- * every contact row and says nothing the count does not. So a few per availability reason, and up
- * to NAMED_FOR_RULES agents kept out by a rule, which is what a supervisor asks about.
- */
-function namedSkipped(skipped: Explanation['skippedAgents']): Explanation['skippedAgents'] {
-  const perReason = new Map<string, number>();
-  let rules = 0;
-  const out: Explanation['skippedAgents'] = [];
-  for (const s of skipped) {
-    if (AVAILABILITY_REASONS.has(s.reason)) {
-      const n = perReason.get(s.reason) ?? 0;
-      if (n >= NAMED_PER_AVAILABILITY_REASON) continue;
-      perReason.set(s.reason, n + 1);
-    } else {
-      if (rules >= NAMED_FOR_RULES) continue;
-      rules++;
-    }
-    out.push(s);
-  }
-  return out;
-}
 
 /**
  * A phone decision to wait in the queue: position, estimated wait, the queue's fallback target and
@@ -138,9 +109,11 @@ export function queueDecision(
   };
 }
 
+/**
+ * The explanation as stored with the contact: ids, rules and counts; the skipped agents the policy
+ * named (SkipTally), every one counted by reason; the 10 best-ranked eligible agents.
+ */
 export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const skippedByReason: Record<string, number> = {};
-  for (const s of e.skippedAgents) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
   return {
     decidedAt: now.toISOString(),
     summary: e.summary,
@@ -152,9 +125,9 @@ export function storedExplanation(e: Explanation, now: Date, extra: Record<strin
       : null,
     eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, NAMED_ELIGIBLE),
     eligibleCount: e.eligibleCount ?? e.eligibleAgentIds?.length ?? 0,
-    skippedAgents: namedSkipped(e.skippedAgents),
-    skippedCount: e.skippedAgents.length,
-    skippedByReason,
+    skippedAgents: e.skippedAgents,
+    skippedCount: e.skippedCount,
+    skippedByReason: e.skippedByReason,
     previousAgent: e.previousAgent ?? null,
     ...extra,
   };
@@ -421,7 +394,9 @@ export class RoutingCore {
   /** loggedInAgents / the pool of phoneSnapshot and contactSnapshot: active, not offline agents of the department and those lent to it near `now`. */
   private pool(departmentId: string, now: Date): Agent[] {
     const out: Agent[] = [];
-    for (const a of this.state.agentsOfDepartment(departmentId)) {
+    const home = this.state.agentsOfDepartment(departmentId);
+    for (let i = 0; i < home.length; i++) {
+      const a = home[i];
       if (a.active && a.presence && a.presence.state !== 'offline') out.push(this.homeView(a, a.presence));
     }
     for (const a of this.state.agentsLentTo(departmentId)) {

@@ -96,12 +96,38 @@ function sameWaitingPlace(a: ContactRecord & { queueId: string }, b: ContactReco
   );
 }
 
+/** One department's agents: records in joining order, and where each agent's is. */
+class Roster {
+  readonly records: AgentRecord[] = [];
+  private readonly at = new Map<string, number>();
+
+  add(a: AgentRecord): void {
+    this.at.set(a.agentId, this.records.length);
+    this.records.push(a);
+  }
+
+  /** A new version of an agent already in the roster. */
+  replace(a: AgentRecord): void {
+    this.records[this.at.get(a.agentId)!] = a;
+  }
+
+  /** Rare (an agent leaves the department or is deleted): the later agents move up one place. */
+  remove(id: string): void {
+    const i = this.at.get(id);
+    if (i === undefined) return;
+    this.records.splice(i, 1);
+    this.at.delete(id);
+    for (let k = i; k < this.records.length; k++) this.at.set(this.records[k].agentId, k);
+  }
+}
+
 export class RoutingState {
   /** How many forgotten calls keep their decision for call-id idempotency. */
   static readonly MAX_FINISHED_CALLS = 200_000;
 
   private readonly agentsById = new Map<string, AgentRecord>();
-  private readonly agentsByDepartment = new Map<string, Set<string>>();
+  /** Home department → its agents' current records, in the order they joined it (a new version replaces the old in place). */
+  private readonly agentsByDepartment = new Map<string, Roster>();
   /** Borrowing department → agents with an active loan to it (any window). */
   private readonly agentsLentToDepartment = new Map<string, Set<string>>();
   private readonly contactsById = new Map<string, ContactRecord>();
@@ -138,12 +164,12 @@ export class RoutingState {
     return this.agentsById.values();
   }
 
-  /** The agents whose home department is `departmentId`. */
-  agentsOfDepartment(departmentId: string): AgentRecord[] {
-    const out: AgentRecord[] = [];
-    // A plain loop, not a generator: every routing decision walks the department's agents.
-    for (const id of this.agentsByDepartment.get(departmentId) ?? []) out.push(this.agentsById.get(id)!);
-    return out;
+  /**
+   * The agents whose home department is `departmentId`: the state's own list, read-only and valid
+   * until the next change (every routing decision walks it, so it is not copied).
+   */
+  agentsOfDepartment(departmentId: string): readonly AgentRecord[] {
+    return this.agentsByDepartment.get(departmentId)?.records ?? [];
   }
 
   /** The agents of other departments with an active loan (any window) to `departmentId`. */
@@ -372,7 +398,7 @@ export class RoutingState {
     const prev = this.agentsById.get(id);
     const staticsChanged = !prev || !next || prev.departmentId !== next.departmentId || prev.loans !== next.loans;
     if (prev && staticsChanged) {
-      this.agentsByDepartment.get(prev.departmentId)?.delete(id);
+      this.agentsByDepartment.get(prev.departmentId)?.remove(id);
       for (const l of prev.loans) this.agentsLentToDepartment.get(l.departmentId)?.delete(id);
     }
     if (!next) {
@@ -381,8 +407,12 @@ export class RoutingState {
     }
     this.agentsById.set(id, next);
     if (staticsChanged) {
-      addTo(this.agentsByDepartment, next.departmentId, id);
+      let roster = this.agentsByDepartment.get(next.departmentId);
+      if (!roster) this.agentsByDepartment.set(next.departmentId, (roster = new Roster()));
+      roster.add(next);
       for (const l of next.loans) addTo(this.agentsLentToDepartment, l.departmentId, id);
+    } else {
+      this.agentsByDepartment.get(next.departmentId)!.replace(next);
     }
   }
 
