@@ -126,18 +126,19 @@ export class SkipTally {
   count = 0;
   private rulesNamed = 0;
 
-  /** Counts one skipped agent; `detail` is called only when the agent is to be named. */
-  add(agentId: string, reason: SkipReason, detail: () => string): void {
+  /** Counts one skipped agent; true when it is to be named (then the caller words it: `name`). */
+  count1(reason: SkipReason): boolean {
     this.count++;
     const n = this.byReason[reason] ?? 0;
     this.byReason[reason] = n + 1;
-    if (AVAILABILITY_REASONS.has(reason)) {
-      if (n >= SKIPPED_NAMED_PER_AVAILABILITY_REASON) return;
-    } else {
-      if (this.rulesNamed >= SKIPPED_NAMED_FOR_RULES) return;
-      this.rulesNamed++;
-    }
-    this.named.push({ agentId, reason, detail: detail() });
+    if (AVAILABILITY_REASONS.has(reason)) return n < SKIPPED_NAMED_PER_AVAILABILITY_REASON;
+    if (this.rulesNamed >= SKIPPED_NAMED_FOR_RULES) return false;
+    this.rulesNamed++;
+    return true;
+  }
+
+  name(agentId: string, reason: SkipReason, detail: string): void {
+    this.named.push({ agentId, reason, detail });
   }
 }
 

@@ -30,15 +30,21 @@ export interface Assignment {
   explanation: Explanation;
 }
 
-/** Per-call cache of each queue's widening steps. */
+/**
+ * Each queue's widening steps under a config, worked out once per queue object: queues and configs
+ * are values (the core replaces a queue's object when its settings change, and never changes one).
+ */
+const stepsByQueue = new WeakMap<Queue, WeakMap<RoutingConfig, StepInfo[]>>();
+
 class Steps {
-  private readonly cache = new Map<string, StepInfo[]>();
   constructor(private readonly config: RoutingConfig) {}
   of(queue: Queue): StepInfo[] {
-    let s = this.cache.get(queue.id);
+    let byConfig = stepsByQueue.get(queue);
+    if (!byConfig) stepsByQueue.set(queue, (byConfig = new WeakMap()));
+    let s = byConfig.get(this.config);
     if (!s) {
       s = queueSteps(queue, this.config);
-      this.cache.set(queue.id, s);
+      byConfig.set(this.config, s);
     }
     return s;
   }
@@ -170,13 +176,13 @@ function chooseAgent(
     if (isPrevious) previousAgent = agent;
     const verdict = agentVerdict(agent, contact, queue, now, stepsOfQueue, pre);
     if (typeof verdict === 'string') {
-      skipped.add(agent.id, verdict, () => skipDetail(verdict, agent, contact, queue, now, stepsOfQueue, pre));
+      if (skipped.count1(verdict)) skipped.name(agent.id, verdict, skipDetail(verdict, agent, contact, queue, now, stepsOfQueue, pre));
       if (isPrevious) previousVerdict = verdict;
       continue;
     }
     const blocker = emailBlocker?.(agent);
     if (blocker) {
-      skipped.add(agent.id, 'email-blending', () => blendingDetail(blocker, now));
+      if (skipped.count1('email-blending')) skipped.name(agent.id, 'email-blending', blendingDetail(blocker, now));
       if (isPrevious) previousVerdict = 'blending';
       continue;
     }
