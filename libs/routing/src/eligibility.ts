@@ -127,7 +127,7 @@ export class SkipTally {
   private rulesNamed = 0;
 
   /** Counts one skipped agent; true when it is to be named (then the caller words it: `name`). */
-  count1(reason: SkipReason): boolean {
+  add(reason: SkipReason): boolean {
     this.count++;
     const n = this.byReason[reason] ?? 0;
     this.byReason[reason] = n + 1;
@@ -179,22 +179,32 @@ function loanCovers(agent: Agent, queue: Queue, now: Date): 'inside' | 'outside'
   return loans.some((l) => l.from.getTime() <= t && t < l.to.getTime()) ? 'inside' : 'outside';
 }
 
-function skillReason(agent: Agent, reqs: readonly SkillRequirement[]): SkipReason | null {
+/** The agent's level of a skill; 0 when it lacks it. */
+function levelOf(agent: Agent, skill: string): number {
+  const level = agent.skills[skill];
+  return level === undefined || level <= 0 ? 0 : level;
+}
+
+/** The first requirement the agent does not meet (lacking the skill never meets one), if any. */
+function unmetRequirement(agent: Agent, reqs: readonly SkillRequirement[]): SkillRequirement | undefined {
+  // A plain loop, not find(): every decision runs it for each agent (no closure per call).
   for (const r of reqs) {
-    const level = agent.skills[r.skill];
-    if (level === undefined || level <= 0) return 'missing-skill';
-    if (level < r.minProficiency) return 'low-proficiency';
+    const level = levelOf(agent, r.skill);
+    if (level === 0 || level < r.minProficiency) return r;
   }
-  return null;
+  return undefined;
+}
+
+function skillReason(agent: Agent, reqs: readonly SkillRequirement[]): SkipReason | null {
+  const r = unmetRequirement(agent, reqs);
+  return !r ? null : levelOf(agent, r.skill) === 0 ? 'missing-skill' : 'low-proficiency';
 }
 
 function skillDetail(agent: Agent, reqs: readonly SkillRequirement[]): string {
-  for (const r of reqs) {
-    const level = agent.skills[r.skill];
-    if (level === undefined || level <= 0) return `missing skill '${r.skill}'`;
-    if (level < r.minProficiency) return `proficiency ${level} < ${r.minProficiency} for '${r.skill}'`;
-  }
-  return 'has every required skill';
+  const r = unmetRequirement(agent, reqs);
+  if (!r) return 'has every required skill';
+  const level = levelOf(agent, r.skill);
+  return level === 0 ? `missing skill '${r.skill}'` : `proficiency ${level} < ${r.minProficiency} for '${r.skill}'`;
 }
 
 export type AgentEvaluation =

@@ -176,13 +176,13 @@ function chooseAgent(
     if (isPrevious) previousAgent = agent;
     const verdict = agentVerdict(agent, contact, queue, now, stepsOfQueue, pre);
     if (typeof verdict === 'string') {
-      if (skipped.count1(verdict)) skipped.name(agent.id, verdict, skipDetail(verdict, agent, contact, queue, now, stepsOfQueue, pre));
+      if (skipped.add(verdict)) skipped.name(agent.id, verdict, skipDetail(verdict, agent, contact, queue, now, stepsOfQueue, pre));
       if (isPrevious) previousVerdict = verdict;
       continue;
     }
     const blocker = emailBlocker?.(agent);
     if (blocker) {
-      if (skipped.count1('email-blending')) skipped.name(agent.id, 'email-blending', blendingDetail(blocker, now));
+      if (skipped.add('email-blending')) skipped.name(agent.id, 'email-blending', blendingDetail(blocker, now));
       if (isPrevious) previousVerdict = 'blending';
       continue;
     }
