@@ -14,6 +14,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { MemoryRoutingEngine, ROUTING_OWNER_LOCK } from '../../apps/api/src/routing/memory-routing-engine.js';
+import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
+import type { RoutingCore } from '../../libs/routing/src/core/routing-core.js';
 import { TypeOrmAgentRepository } from '../../libs/persistence/src/repositories/agent.repository.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
@@ -58,6 +60,38 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
   afterAll(async () => {
     for (const app of [...open]) await app.close();
     await dropTestDatabase(db.name);
+  });
+
+  it('forgets callers no contact in memory refers to, and reads them back with their last agent at their next call', async () => {
+    const app = open[0];
+    const engine = app.get(RoutingEngine) as MemoryRoutingEngine;
+    const state = async () => (await (engine as unknown as { owner: Promise<{ core: RoutingCore }> }).owner).core.state;
+    const number = '+358409990002';
+    const agent = w.agentIds[0];
+    await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    expect((await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('forget-1', { callerId: number })).expect(200)).body).toMatchObject({ decision: 'agent', agentId: agent });
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('answered', 'forget-1')).expect(200);
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('ended', 'forget-1')).expect(200);
+    const customer = (await state()).customerByPhone(number);
+    expect(customer).toMatchObject({ lastAgentId: agent });
+
+    // Past the finished call's time in memory, and then one pruning interval more: the caller is forgotten.
+    const minute = 60_000;
+    await engine.tick(new Date(Date.now() + 11 * minute));
+    expect((await state()).customerByPhone(number)).toBe(customer);
+    await engine.tick(new Date(Date.now() + 22 * minute));
+    expect((await state()).customerByPhone(number)).toBeUndefined();
+    expect((await state()).customer(customer!.id)).toBeUndefined();
+
+    // The next call reads the caller back: the same customer, its last agent preferred, no second row.
+    await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('forget-2', { callerId: number })).expect(200);
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('abandoned', 'forget-2')).expect(200);
+    const rows = (await tables(app).query(
+      `SELECT c.customer_id AS "customerId", c.previous_agent_id AS "previousAgentId" FROM contacts c WHERE c.call_id = 'forget-2'`,
+    )) as { customerId: string; previousAgentId: string }[];
+    expect(rows).toEqual([{ customerId: customer!.id, previousAgentId: agent }]);
+    expect(await tables(app).query(`SELECT count(*)::int AS n FROM customers WHERE phone_number = $1`, [number])).toEqual([{ n: 1 }]);
+    expect((await state()).customerByPhone(number)).toMatchObject({ id: customer!.id, lastAgentId: agent });
   });
 
   it('rebuilds its state from the tables after a restart: a waiting call keeps its place and is routed', async () => {

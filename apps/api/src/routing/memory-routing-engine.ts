@@ -17,7 +17,8 @@
  *   every REFRESH_MS, at once after a change made in this process (RoutingInvalidations,
  *   RoutingCatalog.invalidate), and agents changed elsewhere within REFRESH_MS.
  * - Customers are read on first use; concurrent lookups of callers not in memory share one query
- *   (KeyBatcher).
+ *   (KeyBatcher). They are forgotten again once no contact in memory refers to them
+ *   (PRUNE_CUSTOMERS_MS), so memory holds the recent callers, not every caller since the start.
  * Reads that other features make (explanations, queue stats, reports) go to the tables, which hold
  * every change a response has acknowledged. An agent's offers are answered from memory while this
  * instance holds a sound state (offersOfAgent), else from the tables.
@@ -50,6 +51,11 @@ export const ROUTING_OWNER_LOCK = 0x76_72_6f_77;
 
 /** How long finished contacts stay in memory (a retried or late telephony request still finds them). */
 const KEEP_FINISHED_MS = 10 * 60_000;
+/**
+ * How often the customers no contact in memory refers to are forgotten (RoutingState.pruneCustomers):
+ * a customer stays in memory while a contact of theirs does, and up to this long after its last change.
+ */
+const PRUNE_CUSTOMERS_MS = 10 * 60_000;
 /** After finding another owner, how long an instance forwards before it tries the lock again. */
 const NOT_OWNER_RETRY_MS = 1000;
 /** How long a non-owner trusts the owner's address it read. */
@@ -82,6 +88,8 @@ interface Owner {
   secret: string;
   /** The address last published (null: not known yet, published again once it is). */
   publishedUrl: string | null;
+  /** When the customers were last pruned (clock time, ms). */
+  customersPrunedAt: number;
 }
 
 /** The queues and entry points the core looks up synchronously, refreshed by the owner. */
@@ -256,7 +264,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     await writer.prepare();
     const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS });
     const catalog = new MemoryCatalog();
-    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null };
+    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
     await this.refresh(owner, true);
     await this.publish(owner);
     await this.recheckCustomers(owner);
@@ -697,7 +705,13 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       throw err;
     }
     const o = await this.owner;
-    o?.core.state.prune(now, KEEP_FINISHED_MS);
+    if (o) {
+      o.core.state.prune(now, KEEP_FINISHED_MS);
+      if (now.getTime() - o.customersPrunedAt >= PRUNE_CUSTOMERS_MS) {
+        o.core.state.pruneCustomers();
+        o.customersPrunedAt = now.getTime();
+      }
+    }
     return { ran: true, ...out };
   }
 

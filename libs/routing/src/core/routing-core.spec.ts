@@ -653,6 +653,39 @@ describe('RoutingState', () => {
     expect(core.takeChanges().changes.contacts.size).toBe(0);
   });
 
+  it('pruneCustomers forgets customers no contact in memory refers to, keeping those put or added since its last run', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    core.decidePhone(call('c1'), NOW);
+    core.telephonyEvent(telephony('answered', 'c1'), at(2));
+    core.telephonyEvent(telephony('ended', 'c1'), at(60));
+    core.takeChanges();
+    const caller = state.customerByPhone('+358401234567')!;
+    expect(caller).toMatchObject({ lastAgentId: 'a1', lastContactAt: at(2) });
+
+    // Everything was put since the (first) previous run; then the call's contact, still in memory, keeps its customer.
+    expect(state.pruneCustomers()).toBe(0);
+    expect(state.pruneCustomers()).toBe(0);
+    expect(state.customer(caller.id)).toBe(caller);
+
+    // A customer the adapter has just read from the table survives the run right after, whatever refers to it.
+    const read = { id: 'cu-read', phoneNumber: '+358405555555', externalRef: null, lastAgentId: null, lastContactAt: null };
+    state.addCustomer(read);
+    expect(state.prune(at(60 + 601), 600_000)).toBe(1);
+    expect(state.pruneCustomers()).toBe(1);
+    expect(state.customer(caller.id)).toBeUndefined();
+    expect(state.customerByPhone('+358401234567')).toBeUndefined();
+    expect(state.customerByPhone('+358405555555')).toBe(read);
+    expect(state.pruneCustomers()).toBe(1);
+    expect(state.customerByRef('cu-read')).toBeUndefined();
+    expect(state.customerByPhone('+358405555555')).toBeUndefined();
+
+    // Read back from the table at the caller's next call: the same customer, and its last agent is preferred.
+    state.addCustomer(caller);
+    core.decidePhone(call('c2'), at(700));
+    expect(state.contactByCallId('c2')).toMatchObject({ customerId: caller.id, previousAgentId: 'a1' });
+    expect(core.takeChanges().changes.customers.size).toBe(0);
+  });
+
   it('keeps the static data of an agent apart from its presence, and mirrors a deleted agent', () => {
     const { core, state } = world({ agents: [agentRecord('a1')] });
     core.decidePhone(call('c1'), NOW);

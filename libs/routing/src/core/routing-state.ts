@@ -141,6 +141,8 @@ export class RoutingState {
   private readonly customersById = new Map<string, CustomerRecord>();
   private readonly customerIdByPhone = new Map<string, string>();
   private readonly customerIdByRef = new Map<string, string>();
+  /** Customers put or added since the last pruneCustomers, which keeps them whatever refers to them (see there). */
+  private readonly customersTouched = new Set<string>();
   private readonly finishedCalls = new Map<string, FinishedCall>();
   /** Undo steps of the running operation, null outside one. */
   private journal: (() => void)[] | null = null;
@@ -328,6 +330,25 @@ export class RoutingState {
   }
 
   /**
+   * Forgets the customers no contact in memory refers to and that nothing put or added since the
+   * previous call; returns how many. Without it every caller and reference ever seen stayed in
+   * memory until the owner restarted. A forgotten customer is read from the table again at its next
+   * contact (its last agent with it: the writer stored it long before). Kept whatever refers to them:
+   * the customers put or added since the previous call — an operation may be about to use one its
+   * adapter has just read from the table, and a customer changed moments ago may still be on its way
+   * to the table. Call it at an interval longer than any write takes.
+   */
+  pruneCustomers(): number {
+    const referenced = new Set<string>();
+    for (const c of this.contactsById.values()) if (c.customerId !== null) referenced.add(c.customerId);
+    const gone: string[] = [];
+    for (const id of this.customersById.keys()) if (!referenced.has(id) && !this.customersTouched.has(id)) gone.push(id);
+    for (const id of gone) this.setCustomer(id, undefined);
+    this.customersTouched.clear();
+    return gone.length;
+  }
+
+  /**
    * An erasure blanked the caller's name, reference and subject on these customers' contacts in
    * the table: the loaded contacts follow (new versions; nothing routing uses changes). Returns
    * how many changed. Scans the loaded contacts: erasures are rare.
@@ -472,6 +493,7 @@ export class RoutingState {
       return;
     }
     this.customersById.set(id, next);
+    this.customersTouched.add(id);
     if (next.phoneNumber !== null) this.customerIdByPhone.set(next.phoneNumber, id);
     if (next.externalRef !== null) this.customerIdByRef.set(next.externalRef, id);
   }
