@@ -126,8 +126,8 @@ export class ContactEntity {
   @Column({ name: 'end_reason', type: 'text', nullable: true })
   endReason: string | null;
 
-  /** The explanation of the latest routing decision (ids and rules only, no personal data). */
-  @Column({ type: 'jsonb', nullable: true })
+  /** The explanation of the latest routing decision (ids and rules only, no personal data); json, not jsonb: ContactExplanationJson1795550000000. */
+  @Column({ type: 'json', nullable: true })
   explanation: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

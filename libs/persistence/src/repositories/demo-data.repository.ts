@@ -217,7 +217,7 @@ async function insertContactHistory(tx: EntityManager, h: DemoContactHistory, ag
       ['id', 'uuid'], ['channel', 'text'], ['kind', 'text'], ['status', 'text'], ['queue_id', 'uuid'], ['call_id', 'text'], ['decision_id', 'uuid'], ['decision', 'jsonb'],
       ['customer_id', 'uuid'], ['customer_ref', 'text'], ['caller_name', 'text'], ['called_number', 'text'], ['language', 'text'], ['subject', 'text'],
       ['arrived_at', 'timestamptz'], ['deadline', 'timestamptz'], ['priority_boost_seconds', 'int'], ['previous_agent_id', 'uuid'], ['offer_attempts', 'int'],
-      ['agent_id', 'uuid'], ['answered_at', 'timestamptz'], ['ended_at', 'timestamptz'], ['end_reason', 'text'], ['explanation', 'jsonb'],
+      ['agent_id', 'uuid'], ['answered_at', 'timestamptz'], ['ended_at', 'timestamptz'], ['end_reason', 'text'], ['explanation', 'json'],
       ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
     ],
     h.contacts.map((c) => {

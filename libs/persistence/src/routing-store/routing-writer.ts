@@ -5,13 +5,15 @@
  * commit (autocommit) answers a whole group of requests. BENCHMARKS.md, "Session 4: the ceiling",
  * measured why: the per-group statement is what costs, and it amortises over the group.
  *
- * The statement is a chain of data-modifying CTEs, each over its rows sent as one JSON array
- * parameter (jsonb_to_recordset), one CTE per non-empty part (customers, contacts, reservations,
- * presence inserted or updated, events, state spans, survey candidates). Its text depends only on which parts are present, so a connection can
- * keep one prepared statement per shape. Foreign keys hold: PostgreSQL checks them (and runs AFTER
+ * The statement is a chain of data-modifying CTEs, each over its rows sent as array parameters
+ * (binary arrays, or one JSON array on PGlite: see Column), one CTE per non-empty part (customers,
+ * contacts, reservations, presence inserted or updated, events, state spans, survey candidates). Its
+ * text depends only on which parts are present, so a connection can keep one prepared statement per
+ * shape. Foreign keys hold: PostgreSQL checks them (and runs AFTER
  * triggers) when the whole statement has run, so CTE order does not matter for them.
  */
 import { emptyChangeSet, isEmptyChangeSet, mergeChangeSets } from '../../../routing/src/core/types.js';
+import { arrayTypeOf, binaryArray, type ElementType } from './binary-arrays.js';
 import type {
   AgentStateSpan,
   ChangeSet,
@@ -32,29 +34,39 @@ export interface SqlSession {
 }
 
 /**
- * One column of a part: the SQL column, the record property its value comes from (the rows travel
- * as one JSON array, read back with jsonb_to_recordset: one native JSON.stringify instead of an
- * escaped text array per column — the escaping was ~5 % of the API's CPU under load, bench:routing),
- * and that property's SQL type.
+ * One column of a part: the SQL column, the field of the part's recordset `x` that carries it (the
+ * record property of that name unless `get` says otherwise) and its SQL type.
+ *
+ * The rows travel in one of two forms (WriteFormat):
+ * - `binary` (a node-postgres connection): one parameter per field, an array in PostgreSQL's binary
+ *   format (binary-arrays.ts), read with `unnest($1::uuid[], $2::text[], …)`. Each element is read by
+ *   its type's receive function, with no text to parse: a contact row cost its backend ~3.5 µs this way
+ *   against 14-31 µs as JSON (BENCHMARKS.md, Routing, session 25), and the API escapes nothing.
+ * - `json` (the embedded PGlite database, whose query API sends no binary parameters): the rows as one
+ *   JSON array, read with json_to_recordset (`json`, not `jsonb`: checked and read from the text,
+ *   without first building jsonb's binary tree of the whole group).
  */
 interface Column<R> {
   name: string;
-  key: keyof R & string;
-  type: string;
-  /** The value's SQL when it is not the property itself (a field of a nested object). */
-  value?: string;
+  key: string;
+  type: ElementType;
+  /** The value when it is not the property `key` (a field of a nested object). */
+  get?: (r: R) => unknown;
   /**
    * Written on insert only. Personal data is: routing never changes it, and privacy erasure may
    * have cleared it since the owner loaded the row, so an update must not write it back (nor send it).
    */
   insertOnly?: boolean;
   /**
-   * A JSON document (a contact's decision and explanation, up to ~1 KB) that most updates do not
+   * A JSON document (a contact's decision and explanation, up to ~2.5 KB) that most updates do not
    * change: an update sends a flag instead when the stored row already holds this very object
    * (`stored`), and the column keeps its value.
    */
   keep?: boolean;
 }
+
+/** How the rows of a statement travel: binary arrays (a node-postgres connection) or one JSON array per part (PGlite). */
+export type WriteFormat = 'binary' | 'json';
 
 interface TableSpec<R> {
   table: string;
@@ -110,7 +122,7 @@ const CONTACTS: TableSpec<ContactRecord> = {
     { name: 'answered_at', key: 'answeredAt', type: 'timestamptz' },
     { name: 'ended_at', key: 'endedAt', type: 'timestamptz' },
     { name: 'end_reason', key: 'endReason', type: 'text' },
-    { name: 'explanation', key: 'explanation', type: 'jsonb', keep: true },
+    { name: 'explanation', key: 'explanation', type: 'json', keep: true },
     { name: 'created_at', key: 'createdAt', type: 'timestamptz', insertOnly: true },
   ],
 };
@@ -141,12 +153,12 @@ const PRESENCE: TableSpec<PresenceRecord> = {
     { name: 'agent_id', key: 'agentId', type: 'uuid' },
     { name: 'state', key: 'state', type: 'text' },
     { name: 'break_reason', key: 'breakReason', type: 'text' },
-    { name: 'phone_capacity', key: 'capacity', type: 'jsonb', value: `(x."capacity"->>'phone')::int2` },
-    { name: 'chat_capacity', key: 'capacity', type: 'jsonb', value: `(x."capacity"->>'chat')::int2` },
-    { name: 'email_capacity', key: 'capacity', type: 'jsonb', value: `(x."capacity"->>'email')::int2` },
-    { name: 'phone_load', key: 'load', type: 'jsonb', value: `(x."load"->>'phone')::int2` },
-    { name: 'chat_load', key: 'load', type: 'jsonb', value: `(x."load"->>'chat')::int2` },
-    { name: 'email_load', key: 'load', type: 'jsonb', value: `(x."load"->>'email')::int2` },
+    { name: 'phone_capacity', key: 'phoneCapacity', type: 'int2', get: (r) => r.capacity.phone },
+    { name: 'chat_capacity', key: 'chatCapacity', type: 'int2', get: (r) => r.capacity.chat },
+    { name: 'email_capacity', key: 'emailCapacity', type: 'int2', get: (r) => r.capacity.email },
+    { name: 'phone_load', key: 'phoneLoad', type: 'int2', get: (r) => r.load.phone },
+    { name: 'chat_load', key: 'chatLoad', type: 'int2', get: (r) => r.load.chat },
+    { name: 'email_load', key: 'emailLoad', type: 'int2', get: (r) => r.load.email },
     { name: 'state_since', key: 'stateSince', type: 'timestamptz' },
     { name: 'idle_since', key: 'idleSince', type: 'timestamptz' },
     { name: 'wrap_up_until', key: 'wrapUpUntil', type: 'timestamptz' },
@@ -189,55 +201,61 @@ const SPANS: TableSpec<AgentStateSpan> = {
  */
 const stored = new WeakMap<object, string>();
 
-/** One CTE of the statement: its text given the number of its parameter, and its parameter (the rows as one JSON array). */
+/** Whether the stored row of `id` already holds this very document. */
+const isKept = (v: unknown, id: string): boolean => v !== null && typeof v === 'object' && stored.get(v) === id;
+
+/** One CTE of the statement: its text given the number of its first parameter, and its parameters. */
 interface Part {
   name: string;
-  param: string | null;
-  sql: (n: number) => string;
+  params: unknown[];
+  sql: (first: number) => string;
 }
 
-/** The recordset of a part's rows: `x`, one column per property (each once), and `n` (array order) when `ordered`. */
-function source<R>(columns: Column<R>[], n: number, ordered: boolean, forUpdate = false): string {
-  const props: [string, string][] = [...new Map(columns.map((c) => [c.key as string, c.type])).entries()];
-  if (forUpdate) for (const c of columns) if (c.keep) props.push([keptFlag(c), 'boolean']);
-  const defs = props.map(([k, t]) => `"${k}" ${t}`).join(', ');
-  return ordered
-    ? `ROWS FROM (jsonb_to_recordset($${n}::jsonb) AS (${defs})) WITH ORDINALITY AS x(${props.map(([k]) => `"${k}"`).join(', ')}, n)`
-    : `jsonb_to_recordset($${n}::jsonb) AS x(${defs})`;
+/** One field of a part's recordset `x`: its name, SQL type and value per row. */
+interface Field<R> {
+  key: string;
+  type: ElementType;
+  value: (r: R) => unknown;
 }
-
-const valueOf = <R>(c: Column<R>): string => c.value ?? `x."${c.key}"`;
 
 /** The property an update row carries (true) instead of a `keep` column's document the stored row already holds. */
 const keptFlag = <R>(c: Column<R>): string => `${c.key}$kept`;
 
+const fieldCache = new WeakMap<TableSpec<never>, { insert: Field<never>[]; update: Field<never>[] }>();
+
 /**
- * An INSERT part. `ordered`: rows are inserted in array order, so a serial key (contact_events,
- * report_agent_states) follows it; `where` filters rows; `after` names a CTE that must have run
- * before this one inserts anything (see RESERVATIONS below).
+ * The fields of a part's rows: every column for an insert; for an update the columns written on
+ * update, a `keep` column's value left out (null) where the stored row holds it, and then one flag
+ * per `keep` column saying so.
  */
-function insertPart<R>(
-  name: string,
-  spec: TableSpec<R>,
-  rows: R[],
-  opts: { ordered?: boolean; returning?: string; where?: string; after?: string } = {},
-): Part {
-  return {
-    name,
-    param: JSON.stringify(rows.map((r) => jsonRow(spec, r, false))),
-    sql: (n) => {
-      const conditions = [opts.where, opts.after ? `(SELECT count(*) FROM ${opts.after}) >= 0` : undefined].filter(Boolean);
-      return `${name} AS (INSERT INTO ${spec.table} (${spec.columns.map((c) => c.name).join(', ')})
-    SELECT ${spec.columns.map(valueOf).join(', ')} FROM ${source(spec.columns, n, opts.ordered ?? false)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}${opts.ordered ? ' ORDER BY x.n' : ''}
-    RETURNING ${opts.returning ?? '1'})`;
-    },
-  };
+function fieldsOf<R>(spec: TableSpec<R>, forUpdate: boolean): Field<R>[] {
+  let cached = fieldCache.get(spec as TableSpec<never>) as { insert: Field<R>[]; update: Field<R>[] } | undefined;
+  if (!cached) {
+    const id = (r: R): string => r[spec.keyProp] as unknown as string;
+    const getter = (c: Column<R>): ((r: R) => unknown) => c.get ?? ((r: R) => (r as Record<string, unknown>)[c.key]);
+    const insert = spec.columns.map((c) => ({ key: c.key, type: c.type, value: getter(c) }));
+    const update: Field<R>[] = spec.columns
+      .filter((c) => !c.insertOnly)
+      .map((c) => {
+        const get = getter(c);
+        return { key: c.key, type: c.type, value: c.keep ? (r: R) => (isKept(get(r), id(r)) ? null : get(r)) : get };
+      });
+    for (const c of spec.columns) {
+      if (!c.keep) continue;
+      const get = getter(c);
+      update.push({ key: keptFlag(c), type: 'boolean', value: (r: R) => isKept(get(r), id(r)) });
+    }
+    cached = { insert, update };
+    fieldCache.set(spec as TableSpec<never>, cached as { insert: Field<never>[]; update: Field<never>[] });
+  }
+  return forUpdate ? cached.update : cached.insert;
 }
 
 /**
- * Timestamps as ISO text, each Date formatted once: JSON.stringify calls every Date's toJSON from
- * its slow path (~3 × the cost of plain strings), and one operation stamps many rows with the same
- * Date (its `now`). Records are replaced, never changed, so a Date's text never goes stale.
+ * Timestamps as ISO text in the JSON form, each Date formatted once: JSON.stringify calls every
+ * Date's toJSON from its slow path (~3 × the cost of plain strings), and one operation stamps many
+ * rows with the same Date (its `now`). Records are replaced, never changed, so a Date's text never
+ * goes stale.
  */
 const isoTexts = new WeakMap<Date, string>();
 function isoOf(d: Date): string {
@@ -249,21 +267,62 @@ function isoOf(d: Date): string {
   return text;
 }
 
-/**
- * A row as the statement's JSON carries it: its columns' properties with timestamps as text; for an
- * update without the insert-only properties, and with a flag instead of each document the stored
- * row already holds.
- */
-function jsonRow<R>(spec: TableSpec<R>, row: R, forUpdate: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const id = row[spec.keyProp] as unknown as string;
-  for (const c of spec.columns) {
-    if (forUpdate && c.insertOnly) continue;
-    const v = row[c.key] as unknown;
-    if (forUpdate && c.keep && v !== null && typeof v === 'object' && stored.get(v) === id) out[keptFlag(c)] = true;
-    else out[c.key] = v instanceof Date ? isoOf(v) : v;
+/** A part's rows as its parameters: one binary array per field, or one JSON array of row objects. */
+function paramsOf<R>(fields: Field<R>[], rows: R[], format: WriteFormat): unknown[] {
+  if (format === 'binary') return fields.map((f) => binaryArray(f.type, rows.map(f.value)));
+  return [
+    JSON.stringify(
+      rows.map((r) => {
+        const out: Record<string, unknown> = {};
+        for (const f of fields) {
+          const v = f.value(r);
+          out[f.key] = v instanceof Date ? isoOf(v) : v;
+        }
+        return out;
+      }),
+    ),
+  ];
+}
+
+/** The recordset `x` of a part's rows from its parameters starting at `first`, with `n` (array order) when `ordered`. */
+function source<R>(fields: Field<R>[], first: number, ordered: boolean, format: WriteFormat): string {
+  const names = fields.map((f) => `"${f.key}"`).join(', ');
+  if (format === 'binary') {
+    const arrays = `unnest(${fields.map((f, i) => `$${first + i}::${arrayTypeOf(f.type)}`).join(', ')})`;
+    return ordered ? `${arrays} WITH ORDINALITY AS x(${names}, n)` : `${arrays} AS x(${names})`;
   }
-  return out;
+  const defs = fields.map((f) => `"${f.key}" ${f.type}`).join(', ');
+  return ordered
+    ? `ROWS FROM (json_to_recordset($${first}::json) AS (${defs})) WITH ORDINALITY AS x(${names}, n)`
+    : `json_to_recordset($${first}::json) AS x(${defs})`;
+}
+
+/** A column's value in SQL: its field of `x` (a uuid list arrives as text in the binary form). */
+const valueOf = <R>(c: Column<R>, format: WriteFormat): string => (format === 'binary' && c.type === 'uuid[]' ? `x."${c.key}"::uuid[]` : `x."${c.key}"`);
+
+/**
+ * An INSERT part. `ordered`: rows are inserted in array order, so a serial key (contact_events,
+ * report_agent_states) follows it; `where` filters rows; `after` names a CTE that must have run
+ * before this one inserts anything (see RESERVATIONS below).
+ */
+function insertPart<R>(
+  name: string,
+  spec: TableSpec<R>,
+  rows: R[],
+  format: WriteFormat,
+  opts: { ordered?: boolean; returning?: string; where?: string; after?: string } = {},
+): Part {
+  const fields = fieldsOf(spec, false);
+  return {
+    name,
+    params: paramsOf(fields, rows, format),
+    sql: (first) => {
+      const conditions = [opts.where, opts.after ? `(SELECT count(*) FROM ${opts.after}) >= 0` : undefined].filter(Boolean);
+      return `${name} AS (INSERT INTO ${spec.table} (${spec.columns.map((c) => c.name).join(', ')})
+    SELECT ${spec.columns.map((c) => valueOf(c, format)).join(', ')} FROM ${source(fields, first, opts.ordered ?? false, format)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}${opts.ordered ? ' ORDER BY x.n' : ''}
+    RETURNING ${opts.returning ?? '1'})`;
+    },
+  };
 }
 
 /**
@@ -272,17 +331,19 @@ function jsonRow<R>(spec: TableSpec<R>, row: R, forUpdate: boolean): Record<stri
  * `previous`, the row as it was before the statement as `o.…` (the same table joined again reads
  * the statement's snapshot).
  */
-function updatePart<R>(name: string, spec: TableSpec<R>, rows: R[], opts: { returning?: string; previous?: boolean } = {}): Part {
+function updatePart<R>(name: string, spec: TableSpec<R>, rows: R[], format: WriteFormat, opts: { returning?: string; previous?: boolean } = {}): Part {
   const columns = spec.columns.filter((c) => !c.insertOnly);
+  const fields = fieldsOf(spec, true);
+  const keyField = spec.columns.find((c) => c.name === spec.key)!.key;
   return {
     name,
-    param: JSON.stringify(rows.map((r) => jsonRow(spec, r, true))),
-    sql: (n) => {
-      const sets = columns.filter((c) => c.name !== spec.key).map((c) => `${c.name} = ${c.keep ? `CASE WHEN x."${keptFlag(c)}" THEN t.${c.name} ELSE ${valueOf(c)} END` : valueOf(c)}`);
+    params: paramsOf(fields, rows, format),
+    sql: (first) => {
+      const sets = columns.filter((c) => c.name !== spec.key).map((c) => `${c.name} = ${c.keep ? `CASE WHEN x."${keptFlag(c)}" THEN t.${c.name} ELSE ${valueOf(c, format)} END` : valueOf(c, format)}`);
       if (spec.touch) sets.push('updated_at = now()');
-      const previous = opts.previous ? { from: `, ${spec.table} o`, where: ` AND o.${spec.key} = x."${spec.keyProp}"` } : { from: '', where: '' };
+      const previous = opts.previous ? { from: `, ${spec.table} o`, where: ` AND o.${spec.key} = x."${keyField}"` } : { from: '', where: '' };
       return `${name} AS (UPDATE ${spec.table} t SET ${sets.join(', ')}
-    FROM ${source(columns, n, false, true)}${previous.from} WHERE t.${spec.key} = x."${spec.keyProp}"${previous.where}
+    FROM ${source(fields, first, false, format)}${previous.from} WHERE t.${spec.key} = x."${keyField}"${previous.where}
     RETURNING ${opts.returning ?? '1'})`;
     },
   };
@@ -293,7 +354,7 @@ function markStored(contacts: ChangeSet['contacts']): void {
   for (const { row } of contacts.values()) {
     for (const c of CONTACTS.columns) {
       if (!c.keep) continue;
-      const v = row[c.key] as unknown;
+      const v = (row as unknown as Record<string, unknown>)[c.key];
       if (v !== null && typeof v === 'object') stored.set(v, row.id);
     }
   }
@@ -308,7 +369,7 @@ function markStored(contacts: ChangeSet['contacts']): void {
 function surveyCandidatesPart(name: string, source: string, ended: string): Part {
   return {
     name,
-    param: null,
+    params: [],
     sql: () => `${name} AS (INSERT INTO survey_candidates (contact_id, ended_at)
     SELECT id, COALESCE(ended_at, now()) FROM ${source} WHERE ${ended}
     ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`,
@@ -322,56 +383,60 @@ function split<T>(changes: Map<string, { row: T; isNew: boolean }>): { inserts: 
   return { inserts, updates };
 }
 
-/** Statement text by shape (the names of the parts present), so that each shape is built once and can be prepared. */
+/** Statement text by format and shape (the names of the parts present), so that each shape is built once and can be prepared. */
 const statementTexts = new Map<string, string>();
 
 /**
  * The one statement that stores a change set; it answers one row `n`, the number of rows it wrote
- * (triggered rows not counted). Only non-empty parts are in it; the text is fixed per shape.
+ * (triggered rows not counted). Only non-empty parts are in it; the text is fixed per format and shape.
  */
-export function changeSetStatement(c: ChangeSet): { sql: string; params: unknown[] } {
+export function changeSetStatement(c: ChangeSet, format: WriteFormat = 'binary'): { sql: string; params: unknown[] } {
   const customers = split(c.customers);
   const contacts = split(c.contacts);
   const reservations = split(c.reservations);
   const presence = split(c.presence);
   const parts: Part[] = [];
-  if (customers.inserts.length) parts.push(insertPart('cu_ins', CUSTOMERS, customers.inserts));
-  if (customers.updates.length) parts.push(updatePart('cu_upd', CUSTOMERS, customers.updates));
+  if (customers.inserts.length) parts.push(insertPart('cu_ins', CUSTOMERS, customers.inserts, format));
+  if (customers.updates.length) parts.push(updatePart('cu_upd', CUSTOMERS, customers.updates, format));
   if (contacts.inserts.length) {
-    parts.push(insertPart('co_ins', CONTACTS, contacts.inserts, { returning: 'id, status, ended_at' }));
+    parts.push(insertPart('co_ins', CONTACTS, contacts.inserts, format, { returning: 'id, status, ended_at' }));
     // A contact inserted already ended (a rejected call that ended, or one ended within the group).
     parts.push(surveyCandidatesPart('sc', 'co_ins', `status = 'ended'`));
   }
   if (contacts.updates.length) {
-    parts.push(updatePart('co_upd', CONTACTS, contacts.updates, { returning: 't.id, t.status, t.ended_at, o.status AS previous_status', previous: true }));
+    parts.push(updatePart('co_upd', CONTACTS, contacts.updates, format, { returning: 't.id, t.status, t.ended_at, o.status AS previous_status', previous: true }));
     parts.push(surveyCandidatesPart('sc_upd', 'co_upd', `status = 'ended' AND previous_status IS DISTINCT FROM 'ended'`));
   }
-  if (reservations.updates.length) parts.push(updatePart('re_upd', RESERVATIONS, reservations.updates));
+  if (reservations.updates.length) parts.push(updatePart('re_upd', RESERVATIONS, reservations.updates, format));
   if (reservations.inserts.length) {
     // reservations_one_live_per_contact is a unique index, checked row by row as the insert runs,
     // not at the end of the statement: when a group expires a contact's offer and offers the
     // contact again, the old offer must be updated first. Reading re_upd's count in the insert's
     // WHERE (a one-time filter) runs that update to completion before the first row is inserted.
     const after = reservations.updates.length ? 're_upd' : undefined;
-    parts.push(insertPart('re_ins', RESERVATIONS, reservations.inserts, { after }));
+    parts.push(insertPart('re_ins', RESERVATIONS, reservations.inserts, format, { after }));
   }
-  if (presence.inserts.length) parts.push(insertPart('pr_ins', PRESENCE, presence.inserts));
-  if (presence.updates.length) parts.push(updatePart('pr_upd', PRESENCE, presence.updates));
-  if (c.events.length) parts.push(insertPart('ev', EVENTS, c.events, { ordered: true }));
+  if (presence.inserts.length) parts.push(insertPart('pr_ins', PRESENCE, presence.inserts, format));
+  if (presence.updates.length) parts.push(updatePart('pr_upd', PRESENCE, presence.updates, format));
+  if (c.events.length) parts.push(insertPart('ev', EVENTS, c.events, format, { ordered: true }));
   // Zero-length spans are skipped, as the trigger skips them (report_agent_states_span_valid would
   // reject them, and with them the whole group): the core may change a state twice in one millisecond.
-  if (c.agentStates.length) parts.push(insertPart('st', SPANS, c.agentStates, { ordered: true, where: 'x."endedAt" > x."startedAt"' }));
+  if (c.agentStates.length) parts.push(insertPart('st', SPANS, c.agentStates, format, { ordered: true, where: 'x."endedAt" > x."startedAt"' }));
 
   if (!parts.length) return { sql: 'SELECT 0 AS n', params: [] };
-  const shape = parts.map((p) => p.name).join(',');
+  const shape = `${format}:${parts.map((p) => p.name).join(',')}`;
   let sql = statementTexts.get(shape);
   if (sql === undefined) {
     let next = 1;
-    const ctes = parts.map((p) => p.sql(p.param === null ? 0 : next++));
+    const ctes = parts.map((p) => {
+      const text = p.sql(next);
+      next += p.params.length;
+      return text;
+    });
     sql = `WITH\n  ${ctes.join(',\n  ')}\nSELECT (${parts.map((p) => `(SELECT count(*) FROM ${p.name})`).join(' + ')})::int AS n`;
     statementTexts.set(shape, sql);
   }
-  return { sql, params: parts.flatMap((p) => (p.param === null ? [] : [p.param])) };
+  return { sql, params: parts.flatMap((p) => p.params) };
 }
 
 interface Pending {
@@ -403,6 +468,7 @@ export class GroupCommitWriter {
   private failure: unknown = null;
   private failed = false;
   private drains: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly format: WriteFormat;
 
   constructor(
     private readonly session: SqlSession,
@@ -410,8 +476,12 @@ export class GroupCommitWriter {
       onGroup?: (info: GroupInfo) => void;
       /** The session is the writer's own connection (not the embedded database's one session, shared by the whole service). */
       dedicatedSession?: boolean;
+      /** How rows travel: binary arrays need a node-postgres session (default on a dedicated one), JSON works on any. */
+      format?: WriteFormat;
     } = {},
-  ) {}
+  ) {
+    this.format = opts.format ?? (opts.dedicatedSession ? 'binary' : 'json');
+  }
 
   /**
    * Session settings: the report trigger's span logging off (the writer inserts the core's spans
@@ -469,7 +539,7 @@ export class GroupCommitWriter {
         const started = performance.now();
         let rows = 0;
         if (!isEmptyChangeSet(merged)) {
-          const { sql, params } = changeSetStatement(merged);
+          const { sql, params } = changeSetStatement(merged, this.format);
           const result = (await this.session.query(sql, params)) as { n: number | string }[];
           rows = Number(result[0]?.n ?? 0);
         }
