@@ -313,12 +313,14 @@ export class ReportRollupJob implements OnApplicationBootstrap, BeforeApplicatio
    * Events per batch of a scheduled run: one transaction, and one upsert of
    * each roll-up row the batch touches. Batches of 100 re-wrote the same day, week, month and
    * quarter rows many times over, and the job fell behind the load (bench:routing, 64 clients: it
-   * needed 6-10 s after a 10 s loop to catch up, ~2.5 ms of CPU per decision). With 1,000 it keeps up
-   * (under 1 s) at ~0.5-0.8 ms per decision. Larger batches (5,000) cost no less in alternated runs and made the
-   * open loop's p99 at 200 decisions/s worse (50-97 ms against 25-79 ms): each batch's statements
-   * take a core at once.
+   * needed 6-10 s after a 10 s loop to catch up, ~2.5 ms of CPU per decision). With 1,000 it kept up
+   * (under 1 s), but at ~600 decisions/s (~4,500 events a second) each run still wrote every busy
+   * agent's rows four or five times. 5,000 is about one second of that load in one batch: the
+   * roll-up connections' CPU fell from 0.24-0.25 to 0.16-0.17 ms per decision in two alternated pairs
+   * (session 25), with no worse tail at 280 decisions/s. (In session 10, before the agent-state feed
+   * had its own schedule and the job its own thread, 5,000 had cost no less and widened the tail.)
    */
-  static readonly STEP_EVENTS = 1_000;
+  static readonly STEP_EVENTS = 5_000;
   /**
    * The agent-state feed (staffed and occupied time) every 10 s, in batches of up to 20,000 spans:
    * under load every agent changes state every few seconds, so each state batch re-wrote nearly
