@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { buildRoutingWorld, callBody, type RoutingWorld } from '../../../../test/routing/routing-world.js';
 import { bearer, startTestApp, type TestApp } from '../../../../test/support/test-app.js';
 
@@ -24,8 +25,10 @@ describe('MemoryRoutingEngine: customers not in memory', () => {
     const sup = bearer(await t.keyFor('supervisor'));
     for (const a of w.agentIds) await t.http.put(`/v1/agents/${a}/state`).set(...sup).send({ state: 'available' }).expect(200);
     db = t.app.get(DataSource);
-    const query = db.query.bind(db);
-    db.query = (async (sql: string, params?: unknown[]) => {
+    // The engine reads customers through the repository's prepared statements (RoutingRepository.direct).
+    const direct = t.app.get(RoutingRepository, { strict: false }).direct;
+    const query = direct.query.bind(direct);
+    direct.query = (async (sql: string, params?: unknown[]) => {
       if (/FROM customers WHERE (phone_number|external_ref) = ANY/.test(sql)) {
         lookups.push([...(params![0] as string[])]);
         const hold = holdNext;
@@ -33,7 +36,7 @@ describe('MemoryRoutingEngine: customers not in memory', () => {
         if (hold) await new Promise((resolve) => setTimeout(resolve, hold));
       }
       return query(sql, params);
-    }) as typeof db.query;
+    }) as typeof direct.query;
   });
   afterAll(() => t.close());
 
