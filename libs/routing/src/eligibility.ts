@@ -164,12 +164,6 @@ function capacityDetail(agent: Agent, channel: Channel, reason: SkipReason): str
   }
 }
 
-/** Null when the agent's state and load allow one more contact on `channel`; else why not, with the detail. */
-export function capacityProblem(agent: Agent, channel: Channel): { reason: SkipReason; detail: string } | null {
-  const reason = capacityReason(agent, channel);
-  return reason ? { reason, detail: capacityDetail(agent, channel, reason) } : null;
-}
-
 function loanCovers(agent: Agent, queue: Queue, now: Date): 'inside' | 'outside' | 'none' {
   const loans = (agent.lentTo ?? []).filter(
     (l) => l.departmentId === queue.departmentId && (!l.queueIds || l.queueIds.includes(queue.id)),

@@ -22,7 +22,6 @@ export {
   activeSteps,
   agentVerdict,
   AVAILABILITY_REASONS,
-  capacityProblem,
   capacityReason,
   defaultWideningSteps,
   evaluateAgent,

@@ -18,7 +18,7 @@
  * lazily one per queue. Handle time and patience are drawn at arrival from per-queue streams.
  */
 import {
-  capacityProblem,
+  capacityReason,
   makeOffer,
   queueSteps,
   resolveConfig,
@@ -364,7 +364,7 @@ class Simulation {
       if (this.emailRecheck) {
         this.emailRecheck = false;
         for (const a of this.agents) {
-          if (a.onShift && !a.onBreak && capacityProblem(a.agent, 'email') === null) this.offerWork(a, next.time);
+          if (a.onShift && !a.onBreak && capacityReason(a.agent, 'email') === null) this.offerWork(a, next.time);
         }
       }
     }
@@ -466,7 +466,7 @@ class Simulation {
     const channel = c.q.channel;
     const candidates: Agent[] = [];
     for (const a of this.agents) {
-      if (a.onShift && !a.onBreak && a.servable[c.q.idx] && capacityProblem(a.agent, channel) === null) candidates.push(a.agent);
+      if (a.onShift && !a.onBreak && a.servable[c.q.idx] && capacityReason(a.agent, channel) === null) candidates.push(a.agent);
     }
     if (candidates.length === 0) return false;
     let ctx = this.ctx;
@@ -490,7 +490,7 @@ class Simulation {
     while (a.onShift && !a.onBreak) {
       const list: Contact[] = [];
       for (const ch of CHANNELS) {
-        if (capacityProblem(a.agent, ch) !== null) continue;
+        if (capacityReason(a.agent, ch) !== null) continue;
         for (const q of this.queues) {
           if (q.channel !== ch || !a.servable[q.idx] || q.waiting.size === 0) continue;
           for (const w of q.waiting.values()) list.push(w.contact);

@@ -20,7 +20,7 @@ import {
   type RoutingTx,
 } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import {
-  capacityProblem,
+  capacityReason,
   contactDeadline,
   DEFAULT_ROUTING_CONFIG,
   ROUTABLE_STATES,
@@ -551,7 +551,7 @@ export class RoutingEngine {
         const p = await tx.findPresence(agentId, true, now);
         if (!p || !isRoutable(p.state)) return null;
         const agent = toAgent(p);
-        const channels = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityProblem(agent, ch));
+        const channels = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
         const rows = await tx.waitingContacts(p.departmentId, [...channels], 20, p.loans.length ? { agentId, now } : null);
         if (!rows.length) return null;
         const defs = await this.definitions(rows, tx);

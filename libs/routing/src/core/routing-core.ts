@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../../core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../core/src/domain-error.js';
-import { capacityProblem } from '../eligibility.js';
+import { capacityReason } from '../eligibility.js';
 import { estimateWaitDetails } from '../estimate-wait.js';
 import type { Explanation } from '../explanation.js';
 import { DEFAULT_ROUTING_CONFIG, ROUTABLE_STATES, type Agent, type AgentState, type Contact, type Queue, type RoutingContext } from '../model.js';
@@ -547,7 +547,7 @@ export class RoutingCore {
       const p = a?.presence;
       if (!a || !p || !isRoutable(p.state)) break;
       const agent = toAgent(a, p, a.loans.filter((l) => loanNear(l, now)));
-      const channels = CHANNELS.filter((ch) => agent.capacity[ch] > 0 && !capacityProblem(agent, ch));
+      const channels = CHANNELS.filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
       const queues = new Map<string, Queue>();
       const coreQueues = new Map<string, CoreQueue>();
       const contacts: Contact[] = [];
