@@ -12,6 +12,9 @@ export interface Caller {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** Secrets whose hash is remembered (hashApiKey's SHA-256 was ~2 % of the routing thread, once per request). */
+const MAX_HASHED = 1_000;
+
 /**
  * Who is calling: `Authorization: Bearer <key>` → the active key's id and role. Used by the global
  * guard (every Nest route) and by the hot path (apps/api/src/http/hot-path.ts), so both read the
@@ -20,6 +23,11 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 @Injectable()
 export class ApiKeyAuthenticator {
   private readonly lastTouched = new Map<string, number>();
+  /**
+   * The hash of each secret recently presented (a pure function of it, so never stale: whether the
+   * key is active is still asked of the cache or PostgreSQL every time). Bounded: emptied when full.
+   */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     private readonly apiKeys: ApiKeyRepository,
@@ -30,7 +38,7 @@ export class ApiKeyAuthenticator {
   cached(header: string | undefined): Caller | null {
     const match = header ? BEARER.exec(header) : null;
     if (!match) return null;
-    const key = this.cache.get(hashApiKey(match[1]));
+    const key = this.cache.get(this.hashOf(match[1]));
     if (!key) return null;
     this.touch(key.id);
     return { keyId: key.id, role: key.role };
@@ -40,7 +48,7 @@ export class ApiKeyAuthenticator {
   async authenticate(header: string | undefined): Promise<Caller> {
     const match = BEARER.exec(header ?? '');
     if (!match) throw new DomainError('unauthenticated', 'auth.missing_key', 'Send an API key as "Authorization: Bearer <key>"');
-    const hash = hashApiKey(match[1]);
+    const hash = this.hashOf(match[1]);
     let key = this.cache.get(hash);
     if (!key) {
       key = await this.apiKeys.findActiveByHash(hash);
@@ -49,6 +57,16 @@ export class ApiKeyAuthenticator {
     if (!key) throw new DomainError('unauthenticated', 'auth.invalid_key', 'The API key is unknown or revoked');
     this.touch(key.id);
     return { keyId: key.id, role: key.role };
+  }
+
+  private hashOf(secret: string): string {
+    let hash = this.hashes.get(secret);
+    if (hash === undefined) {
+      hash = hashApiKey(secret);
+      if (this.hashes.size >= MAX_HASHED) this.hashes.clear();
+      this.hashes.set(secret, hash);
+    }
+    return hash;
   }
 
   /** Records last use at most once a minute per key, without holding up the request. */
