@@ -94,6 +94,28 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     expect((await state()).customerByPhone(number)).toMatchObject({ id: customer!.id, lastAgentId: agent });
   });
 
+  it('forgets finished contacts past the window, and a desk operation on one is answered as the tables would: not in hand (409)', async () => {
+    const app = open[0];
+    const engine = app.get(RoutingEngine) as MemoryRoutingEngine;
+    const state = async () => (await (engine as unknown as { owner: Promise<{ core: RoutingCore }> }).owner).core.state;
+    const agent = w.agentIds[0];
+    const admin = bearer(TEST_ADMIN_KEY);
+    await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    const c = (await http(app).post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: 'forget-chat-1', language: 'fi' }).expect(201)).body as { id: string; agentId: string };
+    expect(c.agentId).toBe(agent);
+    const offer = ((await http(app).get(`/v1/agents/${agent}/offers`).set(...sup).expect(200)).body as { offerId: string; contactId: string }[]).find((o) => o.contactId === c.id)!;
+    await http(app).post(`/v1/agents/${agent}/offers/${offer.offerId}/accept`).set(...admin).expect(200);
+    await http(app).post(`/v1/agents/${agent}/contacts/${c.id}/complete`).set(...admin).send({ wrapUpSeconds: 0 }).expect(200);
+    expect((await http(app).post(`/v1/agents/${agent}/contacts/${c.id}/complete`).set(...admin).send({ wrapUpSeconds: 0 }).expect(409)).body).toMatchObject({ code: 'contact.not_in_hand' });
+
+    await engine.tick(new Date(Date.now() + 11 * 60_000));
+    expect((await state()).contact(c.id)).toBeUndefined();
+    expect((await http(app).post(`/v1/agents/${agent}/contacts/${c.id}/complete`).set(...admin).send({ wrapUpSeconds: 0 }).expect(409)).body).toMatchObject({ code: 'contact.not_in_hand' });
+    expect((await http(app).post(`/v1/agents/${agent}/contacts/${c.id}/transfer`).set(...admin).send({ queueId: w.chatQueueId }).expect(409)).body).toMatchObject({ code: 'contact.not_in_hand' });
+    // A contact no table holds is still unknown.
+    expect((await http(app).post(`/v1/agents/${agent}/contacts/00000000-0000-4000-8000-000000000001/complete`).set(...admin).send({ wrapUpSeconds: 0 }).expect(404)).body).toMatchObject({ code: 'contact.not_found' });
+  });
+
   it('rebuilds its state from the tables after a restart: a waiting call keeps its place and is routed', async () => {
     let app = open[0];
     await http(app).put(`/v1/agents/${w.agentIds[0]}/state`).set(...sup).send({ state: 'available' }).expect(200);

@@ -653,6 +653,44 @@ describe('RoutingState', () => {
     expect(core.takeChanges().changes.contacts.size).toBe(0);
   });
 
+  it('prune walks finished contacts oldest first, stops at the first it keeps, and past maxFinished forgets the oldest whatever their age', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    for (const [i, callId] of ['c1', 'c2', 'c3'].entries()) {
+      core.decidePhone(call(callId), at(i * 100));
+      core.telephonyEvent(telephony('abandoned', callId), at(i * 100 + 20));
+    }
+    const written = [...core.takeChanges().changes.reservations.values()].map((w) => w.row);
+    expect(state.finishedCount).toBe(3);
+    const c1Reservations = written.filter((r) => r.contactId === state.contactByCallId('c1')!.id).map((r) => r.id);
+    expect(c1Reservations.length).toBe(1);
+    expect(state.reservation(c1Reservations[0])).toMatchObject({ status: expect.not.stringMatching(/^(offered|accepted)$/) });
+
+    // Over the cap of two: the oldest goes, young as it is; its resolved reservations go with it; its call keeps its answer.
+    expect(state.prune(at(300), 600_000, 2)).toBe(1);
+    expect(state.contactByCallId('c1')).toBeUndefined();
+    for (const id of c1Reservations) expect(state.reservation(id)).toBeUndefined();
+    expect(state.finishedCall('c1')).toMatchObject({ status: 'abandoned' });
+    expect(state.finishedCount).toBe(2);
+
+    // By age: c2 ended at 120 s, c3 at 220 s.
+    expect(state.prune(at(120 + 600), 600_000)).toBe(0);
+    expect(state.prune(at(121 + 600), 600_000)).toBe(1);
+    expect(state.contactByCallId('c2')).toBeUndefined();
+    expect(state.contactByCallId('c3')).toBeDefined();
+
+    // A state loaded from a snapshot listing its contacts newest first still forgets the oldest first.
+    const { core: core2, state: s2 } = world({ agents: [agentRecord('a1')] });
+    for (const [i, callId] of ['d1', 'd2'].entries()) {
+      core2.decidePhone(call(callId), at(i * 100));
+      core2.telephonyEvent(telephony('abandoned', callId), at(i * 100 + 20));
+    }
+    const written2 = [...core2.takeChanges().changes.reservations.values()].map((w) => w.row);
+    const loaded = RoutingState.from({ agents: [...s2.agents()], contacts: [s2.contactByCallId('d2')!, s2.contactByCallId('d1')!], reservations: written2.map((r) => s2.reservation(r.id)!), customers: [] });
+    expect(loaded.prune(at(200), 600_000, 1)).toBe(1);
+    expect(loaded.contactByCallId('d1')).toBeUndefined();
+    expect(loaded.contactByCallId('d2')).toBeDefined();
+  });
+
   it('pruneCustomers forgets customers no contact in memory refers to, keeping those put or added since its last run', () => {
     const { core, state } = world({ agents: [agentRecord('a1')] });
     core.decidePhone(call('c1'), NOW);

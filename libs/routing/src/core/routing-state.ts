@@ -144,6 +144,14 @@ export class RoutingState {
   /** Customers put or added since the last pruneCustomers, which keeps them whatever refers to them (see there). */
   private readonly customersTouched = new Set<string>();
   private readonly finishedCalls = new Map<string, FinishedCall>();
+  /**
+   * Finished contacts (with an end time) in the order they finished, with that time in ms: what
+   * prune walks, oldest first, instead of every contact in memory (a scan of every contact each
+   * tick grew with the load: ~200,000 contacts after two minutes at the bench's rate).
+   */
+  private readonly finishedOrder = new Map<string, number>();
+  /** The resolved (not live) reservations of each contact, forgotten with it. */
+  private readonly resolvedByContact = new Map<string, Set<string>>();
   /** Undo steps of the running operation, null outside one. */
   private journal: (() => void)[] | null = null;
 
@@ -153,6 +161,10 @@ export class RoutingState {
     for (const c of snapshot.customers) s.setCustomer(c.id, c);
     for (const c of snapshot.contacts) s.setContact(c.id, c);
     for (const r of snapshot.reservations) s.setReservation(r.id, r);
+    // The snapshot's finished contacts in the order they ended, as prune expects.
+    const finished = [...s.finishedOrder].sort((a, b) => a[1] - b[1]);
+    s.finishedOrder.clear();
+    for (const [id, at] of finished) s.finishedOrder.set(id, at);
     return s;
   }
 
@@ -391,26 +403,36 @@ export class RoutingState {
 
   /**
    * Forgets finished contacts (ended, abandoned, rejected, failed) that ended more than
-   * `keepFinishedMs` before `now`, and their resolved reservations. A forgotten call keeps its
+   * `keepFinishedMs` before `now` — and, beyond `maxFinished` finished contacts in memory, the
+   * oldest whatever their age — with their resolved reservations. A forgotten call keeps its
    * decision and last status (the last MAX_FINISHED_CALLS call ids) so that a retried decision or a
-   * late telephony event is still answered as the tables would. Returns the contacts forgotten.
+   * late telephony event is still answered as the tables would. Walks the finished contacts oldest
+   * first and stops at the first one it keeps (end times follow the clock). Returns the contacts
+   * forgotten.
    */
-  prune(now: Date, keepFinishedMs: number): number {
+  prune(now: Date, keepFinishedMs: number, maxFinished = Number.POSITIVE_INFINITY): number {
     const cutoff = now.getTime() - keepFinishedMs;
-    const gone = new Set<string>();
-    for (const c of this.contactsById.values()) {
-      if (!isFinished(c.status) || !c.endedAt || c.endedAt.getTime() >= cutoff) continue;
-      gone.add(c.id);
+    const gone: string[] = [];
+    for (const [id, endedAt] of this.finishedOrder) {
+      if (endedAt >= cutoff && this.finishedOrder.size - gone.length <= maxFinished) break;
+      gone.push(id);
+    }
+    for (const id of gone) {
+      const c = this.contactsById.get(id)!;
       if (c.callId !== null) {
         this.finishedCalls.delete(c.callId);
         this.finishedCalls.set(c.callId, { contactId: c.id, decisionId: c.decisionId, decision: c.decision as PhoneDecision | null, status: c.status, kind: c.kind });
       }
+      for (const r of [...(this.resolvedByContact.get(id) ?? [])]) this.setReservation(r, undefined);
+      this.setContact(id, undefined);
     }
-    if (!gone.size) return 0;
-    for (const id of gone) this.setContact(id, undefined);
-    for (const r of [...this.reservationsById.values()]) if (gone.has(r.contactId) && !isLive(r)) this.setReservation(r.id, undefined);
     while (this.finishedCalls.size > RoutingState.MAX_FINISHED_CALLS) this.finishedCalls.delete(this.finishedCalls.keys().next().value!);
-    return gone.size;
+    return gone.length;
+  }
+
+  /** Finished contacts in memory (what prune may forget). */
+  get finishedCount(): number {
+    return this.finishedOrder.size;
   }
 
   // ---------------------------------------------------------------- raw puts with index upkeep
@@ -450,6 +472,12 @@ export class RoutingState {
         if (!list.entries.length) this.waitingByQueue.delete(prev.queueId);
       }
     }
+    const endedAt = next && isFinished(next.status) && next.endedAt ? next.endedAt.getTime() : null;
+    if (endedAt === null) this.finishedOrder.delete(id);
+    else if (this.finishedOrder.get(id) !== endedAt) {
+      this.finishedOrder.delete(id);
+      this.finishedOrder.set(id, endedAt);
+    }
     if (!next) {
       this.contactsById.delete(id);
       return;
@@ -471,6 +499,11 @@ export class RoutingState {
       set?.delete(id);
       if (set && !set.size) this.liveByAgent.delete(prev.agentId);
     }
+    if (prev && !isLive(prev)) {
+      const set = this.resolvedByContact.get(prev.contactId);
+      set?.delete(id);
+      if (set && !set.size) this.resolvedByContact.delete(prev.contactId);
+    }
     this.openOfferIds.delete(id);
     if (!next) {
       this.reservationsById.delete(id);
@@ -480,7 +513,7 @@ export class RoutingState {
     if (isLive(next)) {
       this.liveByContact.set(next.contactId, id);
       addTo(this.liveByAgent, next.agentId, id);
-    }
+    } else addTo(this.resolvedByContact, next.contactId, id);
     if (next.status === 'offered') this.openOfferIds.add(id);
   }
 
