@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { loadRoutingSnapshot } from '../../libs/persistence/src/routing-store/routing-loader.js';
 import { typeormSession } from '../../libs/persistence/src/routing-store/sql-session.js';
+import { RoutingState } from '../../libs/routing/src/core/routing-state.js';
 import { insertChatQueue } from '../support/fixtures.js';
 import { seqScansOf } from '../support/seq-scans.js';
 import { openTestDataSource } from '../support/test-database.js';
@@ -107,6 +108,22 @@ describe('routing snapshot: the contacts an owner loads, found by index', () => 
       new Set([named.oldQueuedEmail, named.offeredChat, named.connectedCall, named.callEndedRecently, named.rejectedWithoutQueue, named.longCallEndedRecently]),
     );
     expect(snapshot.reservations.map((r) => r.contactId).sort()).toEqual([named.offeredChat, named.connectedCall].sort());
+  });
+
+  it('past maxRecentFinished loads the most recent finished calls in full and the older ones only as what answers their call id', async () => {
+    const { result: snapshot, scans } = await seqScansOf(ds, ['contacts', 'reservations'], (m) => loadRoutingSnapshot(typeormSession(m), NOW, { maxRecentFinished: 1 }));
+    expect(scans).toEqual({ contacts: 0, reservations: 0 });
+    // Ended 2, 3 and 5 minutes ago: the last to end in full, the other two compact, oldest first.
+    expect(new Set(snapshot.contacts.map((c) => c.id))).toEqual(new Set([named.oldQueuedEmail, named.offeredChat, named.connectedCall, named.rejectedWithoutQueue]));
+    expect(snapshot.finishedCalls!.map((f) => [f.callId, f.contactId, f.status])).toEqual([
+      ['recent-call', named.callEndedRecently, 'ended'],
+      ['long-call', named.longCallEndedRecently, 'ended'],
+    ]);
+    const [{ decision_id: decisionId }] = await ds.query(`SELECT decision_id FROM contacts WHERE id = $1`, [named.callEndedRecently]);
+    const state = RoutingState.from(snapshot);
+    expect(state.contactByCallId('recent-call')).toBeUndefined();
+    expect(state.finishedCall('recent-call')).toEqual({ contactId: named.callEndedRecently, decisionId, decision: null, status: 'ended', kind: 'inbound' });
+    expect(state.contactByCallId('rejected-call')?.id).toBe(named.rejectedWithoutQueue);
   });
 
   it('reads neither contacts nor reservations from start to end', async () => {

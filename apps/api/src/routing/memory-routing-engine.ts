@@ -278,7 +278,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     const started = Date.now();
     const writer = new GroupCommitWriter(session, { dedicatedSession: runner !== null });
     await writer.prepare();
-    const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS });
+    const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS, maxRecentFinished: MAX_FINISHED_CONTACTS });
     const catalog = new MemoryCatalog();
     const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
     await this.refresh(owner, true);

@@ -163,6 +163,23 @@ async function statics(session: SqlSession, ids: string[] | null): Promise<Omit<
 const LONGEST_CALL_MS = 24 * 3_600_000;
 
 /**
+ * `recent`: the calls finished since $1 (that arrived since $2), numbered from the last to end (n = 1).
+ * Found among the calls of the window through contacts_queue_arrived_idx (and the rejected ones
+ * without a queue), never by reading every contact.
+ */
+const RECENT_FINISHED_CALLS = `recent AS (
+       SELECT id, row_number() OVER (ORDER BY ended_at DESC, id DESC) AS n FROM (
+         SELECT id, ended_at FROM contacts
+         WHERE queue_id = ANY(ARRAY(SELECT id FROM queues)) AND arrived_at >= $2::timestamptz
+           AND call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz
+         UNION
+         SELECT id, ended_at FROM contacts
+         WHERE queue_id IS NULL AND arrived_at >= $2::timestamptz AND call_id IS NOT NULL AND status = 'rejected' AND ended_at >= $1::timestamptz) f)`;
+
+/** Finished calls kept as compact records at most (RoutingState.MAX_FINISHED_CALLS keeps as many). */
+const MAX_COMPACT_FINISHED_CALLS = 200_000;
+
+/**
  * Everything the owner keeps in memory: all agents (active or not) with their presence, the
  * contacts not finished plus the calls finished within `recentFinishedMs` before `now` (for call-id
  * idempotency), the live reservations and the customers of the loaded contacts.
@@ -175,29 +192,39 @@ const LONGEST_CALL_MS = 24 * 3_600_000;
  * last day (`contacts_queue_arrived_idx`). Neither `status` nor `ended_at` is indexed on contacts,
  * so that answering and ending a call stay HOT updates.
  */
-export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: { recentFinishedMs?: number } = {}): Promise<RoutingSnapshot> {
+export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: { recentFinishedMs?: number; maxRecentFinished?: number } = {}): Promise<RoutingSnapshot> {
   const since = new Date(now.getTime() - (opts.recentFinishedMs ?? DEFAULT_RECENT_FINISHED_MS));
+  const arrivedSince = new Date(since.getTime() - LONGEST_CALL_MS);
+  const inFull = opts.maxRecentFinished ?? null;
   const agentStatics = await statics(session, null);
   const presenceRows = (await session.query(`SELECT ${PRESENCE_COLUMNS} FROM agent_presence`)) as Raw[];
   const contactRows = (await session.query(
-    `WITH found AS (
+    `WITH ${RECENT_FINISHED_CALLS},
+     found AS (
        SELECT id FROM contacts WHERE waiting
        UNION
        SELECT contact_id FROM reservations WHERE status IN ('offered', 'accepted')
        UNION
-       SELECT id FROM contacts
-       WHERE queue_id = ANY(ARRAY(SELECT id FROM queues)) AND arrived_at >= $2::timestamptz
-         AND call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz
-       UNION
-       SELECT id FROM contacts
-       WHERE queue_id IS NULL AND arrived_at >= $2::timestamptz AND call_id IS NOT NULL AND status = 'rejected' AND ended_at >= $1::timestamptz)
+       SELECT id FROM recent WHERE $3::int IS NULL OR n <= $3::int)
      SELECT ${CONTACT_COLUMNS} FROM contacts
      WHERE id IN (SELECT id FROM found)
        AND (status IN ('queued', 'offered', 'connected')
          OR (call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz))
      ORDER BY arrived_at, id`,
-    [since.toISOString(), new Date(since.getTime() - LONGEST_CALL_MS).toISOString()],
+    [since.toISOString(), arrivedSince.toISOString(), inFull],
   )) as Raw[];
+  // The older ones of a busy window: only what answers their call id (a takeover after ten minutes
+  // at ~1,000 calls a second would otherwise read ~600,000 contacts, explanations and all).
+  const compactRows =
+    inFull === null
+      ? []
+      : ((await session.query(
+          `WITH ${RECENT_FINISHED_CALLS}
+           SELECT c.id, c.call_id, c.decision_id, c.decision, c.status, c.kind FROM recent r JOIN contacts c ON c.id = r.id
+           WHERE r.n > $3::int AND r.n <= $3::int + $4::int
+           ORDER BY r.n DESC`,
+          [since.toISOString(), arrivedSince.toISOString(), inFull, MAX_COMPACT_FINISHED_CALLS],
+        )) as Raw[]);
   const reservationRows = (await session.query(
     `SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE status IN ('offered', 'accepted') ORDER BY offered_at, id`,
   )) as Raw[];
@@ -212,6 +239,14 @@ export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: 
     contacts,
     reservations: reservationRows.map(reservation),
     customers: customerRows.map(customer),
+    finishedCalls: compactRows.map((r) => ({
+      callId: r.call_id as string,
+      contactId: r.id as string,
+      decisionId: r.decision_id as string,
+      decision: jsonObject(r.decision),
+      status: r.status as ContactStatus,
+      kind: r.kind as ContactKind,
+    })),
   };
 }
 

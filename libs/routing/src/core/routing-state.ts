@@ -161,6 +161,11 @@ export class RoutingState {
     for (const c of snapshot.customers) s.setCustomer(c.id, c);
     for (const c of snapshot.contacts) s.setContact(c.id, c);
     for (const r of snapshot.reservations) s.setReservation(r.id, r);
+    for (const f of snapshot.finishedCalls ?? []) {
+      if (s.contactIdByCallId.has(f.callId)) continue;
+      s.finishedCalls.set(f.callId, { contactId: f.contactId, decisionId: f.decisionId, decision: f.decision as PhoneDecision | null, status: f.status, kind: f.kind });
+    }
+    while (s.finishedCalls.size > RoutingState.MAX_FINISHED_CALLS) s.finishedCalls.delete(s.finishedCalls.keys().next().value!);
     // The snapshot's finished contacts in the order they ended, as prune expects.
     const finished = [...s.finishedOrder].sort((a, b) => a[1] - b[1]);
     s.finishedOrder.clear();

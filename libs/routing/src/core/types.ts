@@ -319,6 +319,21 @@ export interface RoutingSnapshot {
   reservations: ReservationRecord[];
   /** Customers worth keeping at hand (e.g. those of the loaded contacts); others are fetched on demand. */
   customers: CustomerRecord[];
+  /**
+   * Recent finished calls beyond those loaded in full (`contacts`), oldest first: only what a retried
+   * decision or a late event is answered from (RoutingState.finishedCall).
+   */
+  finishedCalls?: FinishedCallRecord[];
+}
+
+/** A finished call as the owner remembers it once its contact is forgotten. */
+export interface FinishedCallRecord {
+  callId: string;
+  contactId: string;
+  decisionId: string;
+  decision: Record<string, unknown> | null;
+  status: ContactStatus;
+  kind: ContactKind;
 }
 
 /**
