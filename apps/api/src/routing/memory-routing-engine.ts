@@ -549,10 +549,6 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   }
 
   /**
-   * Agents created on another instance reach the owner with the next refresh (REFRESH_MS); an
-   * operation naming one before that reads it from the tables first.
-   */
-  /**
    * A desk operation on a contact that is not in memory: every contact not finished is, so one the
    * tables hold has finished and was forgotten (prune) — it is not in the agent's hands, as the
    * database engine answers (409), where the core alone would call it unknown (404).
@@ -562,6 +558,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     if (await this.repo.direct.findContact(contactId)) throw deskRefusal.notInHand(contactId, agentId);
   }
 
+  /**
+   * Agents created on another instance reach the owner with the next refresh (REFRESH_MS); an
+   * operation naming one before that reads it from the tables first.
+   */
   private async agentsKnown(o: Owner, agentIds: string[]): Promise<void> {
     const missing = agentIds.filter((id) => !o.core.state.agent(id));
     if (!missing.length) return;

@@ -19,6 +19,7 @@ import type {
   ReservationStatus,
   RoutingSnapshot,
 } from '../../../routing/src/core/types.js';
+import { RoutingState } from '../../../routing/src/core/routing-state.js';
 import type { SqlSession } from './routing-writer.js';
 
 type Raw = Record<string, unknown>;
@@ -176,8 +177,6 @@ const RECENT_FINISHED_CALLS = `recent AS (
          SELECT id, ended_at FROM contacts
          WHERE queue_id IS NULL AND arrived_at >= $2::timestamptz AND call_id IS NOT NULL AND status = 'rejected' AND ended_at >= $1::timestamptz) f)`;
 
-/** Finished calls kept as compact records at most (RoutingState.MAX_FINISHED_CALLS keeps as many). */
-const MAX_COMPACT_FINISHED_CALLS = 200_000;
 
 /**
  * Everything the owner keeps in memory: all agents (active or not) with their presence, the
@@ -223,7 +222,7 @@ export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: 
            SELECT c.id, c.call_id, c.decision_id, c.decision, c.status, c.kind FROM recent r JOIN contacts c ON c.id = r.id
            WHERE r.n > $3::int AND r.n <= $3::int + $4::int
            ORDER BY r.n DESC`,
-          [since.toISOString(), arrivedSince.toISOString(), inFull, MAX_COMPACT_FINISHED_CALLS],
+          [since.toISOString(), arrivedSince.toISOString(), inFull, RoutingState.MAX_FINISHED_CALLS],
         )) as Raw[]);
   const reservationRows = (await session.query(
     `SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE status IN ('offered', 'accepted') ORDER BY offered_at, id`,
