@@ -61,7 +61,6 @@ const KEEP_FINISHED_MS = 10 * 60_000;
  * would (contactKnown).
  */
 const MAX_FINISHED_CONTACTS = 20_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * How often the customers no contact in memory refers to are forgotten (RoutingState.pruneCustomers):
  * a customer stays in memory while a contact of theirs does, and up to this long after its last change.
@@ -551,10 +550,11 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   /**
    * A desk operation on a contact that is not in memory: every contact not finished is, so one the
    * tables hold has finished and was forgotten (prune) — it is not in the agent's hands, as the
-   * database engine answers (409), where the core alone would call it unknown (404).
+   * database engine answers (409), where the core alone would call it unknown (404). The id is a
+   * uuid: the routes check it (uuidParam) before any engine sees it.
    */
   private async contactKnown(o: Owner, agentId: string, contactId: string): Promise<void> {
-    if (o.core.state.contact(contactId) || !UUID.test(contactId)) return;
+    if (o.core.state.contact(contactId)) return;
     if (await this.repo.direct.findContact(contactId)) throw deskRefusal.notInHand(contactId, agentId);
   }
 
