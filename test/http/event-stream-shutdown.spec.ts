@@ -44,7 +44,11 @@ describe('event streams at shutdown', () => {
     const offers = await openStream(`${started.url}/v1/agents/${w.agentIds[0]}/offers/stream`);
 
     const closing = app.close();
-    const outcome = await Promise.race([closing.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after 10 s'), 10_000))]);
+    // The watchdog is cleared once the race is decided: left pending, it kept the jest worker alive
+    // for 10 s after this file ended ("A worker process has failed to exit gracefully").
+    let watchdog: NodeJS.Timeout | undefined;
+    const stillOpen = new Promise<string>((r) => (watchdog = setTimeout(() => r('still open after 10 s'), 10_000)));
+    const outcome = await Promise.race([closing.then(() => 'closed'), stillOpen]).finally(() => clearTimeout(watchdog));
     expect(outcome).toBe('closed');
     app = null;
     await expect(Promise.all([stats.ended, offers.ended])).resolves.toBeDefined();
