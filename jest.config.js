@@ -24,6 +24,11 @@ export default {
   rootDir: '.',
   testTimeout: 60000,
   maxWorkers: 2,
+  // Under --experimental-vm-modules each test file's module graph stays in the worker's heap
+  // (jestjs/jest#14605, #9959): ~35–40 MB per file, 1.4–1.65 GB by the end of a full run, and a
+  // heap that size takes longer to tear down than jest's 500 ms grace ("worker process failed to
+  // exit gracefully"). A worker whose heap has passed this limit after a file is replaced.
+  workerIdleMemoryLimit: '512MB',
   projects: [
     // Pure domain specs: framework-free libs, no database.
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'], testPathIgnorePatterns: ['/libs/persistence/'] },
