@@ -15,20 +15,15 @@ import type {
   ContactRecord,
   ContactStatus,
   CustomerRecord,
+  FinishedCallRecord,
   PhoneDecision,
   PresenceRecord,
   ReservationRecord,
   RoutingSnapshot,
 } from './types.js';
 
-/** What is kept of a forgotten (pruned) call: enough to answer a retried decision or a late event. */
-export interface FinishedCall {
-  contactId: string;
-  decisionId: string;
-  decision: PhoneDecision | null;
-  status: ContactStatus;
-  kind: ContactRecord['kind'];
-}
+/** What is kept of a forgotten (pruned) call, under its call id. */
+export type FinishedCall = Omit<FinishedCallRecord, 'callId'>;
 
 const FINISHED: ReadonlySet<ContactStatus> = new Set(['ended', 'abandoned', 'rejected', 'failed']);
 
@@ -161,11 +156,7 @@ export class RoutingState {
     for (const c of snapshot.customers) s.setCustomer(c.id, c);
     for (const c of snapshot.contacts) s.setContact(c.id, c);
     for (const r of snapshot.reservations) s.setReservation(r.id, r);
-    for (const f of snapshot.finishedCalls ?? []) {
-      if (s.contactIdByCallId.has(f.callId)) continue;
-      s.finishedCalls.set(f.callId, { contactId: f.contactId, decisionId: f.decisionId, decision: f.decision as PhoneDecision | null, status: f.status, kind: f.kind });
-    }
-    while (s.finishedCalls.size > RoutingState.MAX_FINISHED_CALLS) s.finishedCalls.delete(s.finishedCalls.keys().next().value!);
+    for (const f of snapshot.finishedCalls ?? []) if (!s.contactIdByCallId.has(f.callId)) s.rememberCall(f);
     // The snapshot's finished contacts in the order they ended, as prune expects.
     const finished = [...s.finishedOrder].sort((a, b) => a[1] - b[1]);
     s.finishedOrder.clear();
@@ -425,14 +416,19 @@ export class RoutingState {
     for (const id of gone) {
       const c = this.contactsById.get(id)!;
       if (c.callId !== null) {
-        this.finishedCalls.delete(c.callId);
-        this.finishedCalls.set(c.callId, { contactId: c.id, decisionId: c.decisionId, decision: c.decision as PhoneDecision | null, status: c.status, kind: c.kind });
+        this.rememberCall({ callId: c.callId, contactId: c.id, decisionId: c.decisionId, decision: c.decision as PhoneDecision | null, status: c.status, kind: c.kind });
       }
       for (const r of [...(this.resolvedByContact.get(id) ?? [])]) this.setReservation(r, undefined);
       this.setContact(id, undefined);
     }
-    while (this.finishedCalls.size > RoutingState.MAX_FINISHED_CALLS) this.finishedCalls.delete(this.finishedCalls.keys().next().value!);
     return gone.length;
+  }
+
+  /** Remembers a forgotten call as the newest, dropping the oldest beyond MAX_FINISHED_CALLS. */
+  private rememberCall({ callId, ...call }: FinishedCallRecord): void {
+    this.finishedCalls.delete(callId);
+    this.finishedCalls.set(callId, call);
+    if (this.finishedCalls.size > RoutingState.MAX_FINISHED_CALLS) this.finishedCalls.delete(this.finishedCalls.keys().next().value!);
   }
 
   /** Finished contacts in memory (what prune may forget). */

@@ -326,12 +326,13 @@ export interface RoutingSnapshot {
   finishedCalls?: FinishedCallRecord[];
 }
 
-/** A finished call as the owner remembers it once its contact is forgotten. */
+/** A finished call as the owner remembers it once its contact is forgotten: enough to answer a retried decision or a late event. */
 export interface FinishedCallRecord {
   callId: string;
   contactId: string;
   decisionId: string;
-  decision: Record<string, unknown> | null;
+  /** The call's last decision (a phone contact's stored decision is always a PhoneDecision). */
+  decision: PhoneDecision | null;
   status: ContactStatus;
   kind: ContactKind;
 }
