@@ -1,3 +1,4 @@
 export * from './channel.js';
 export * from './domain-error.js';
 export * from './role.js';
+export * from './ids.js';

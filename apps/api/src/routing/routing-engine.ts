@@ -7,10 +7,10 @@
  * - every step is appended to the contact's timeline (contact_events).
  * Nothing personal is logged: ids, rules and counts only.
  */
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Channel } from '../../../../libs/core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { uuidv7 } from '../../../../libs/core/src/ids.js';
 import type { AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
 import {
   RoutingRepository,
@@ -262,13 +262,13 @@ export class RoutingEngine {
     const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const ctx = this.context([def]);
-    const contactId = randomUUID();
+    const contactId = uuidv7();
     const contact: Contact = { id: contactId, channel: 'phone', queueId: queue.id, arrivedAt: now, customerRef: customer?.id ?? contactId, ...(previousAgentId ? { previousAgentId } : {}) };
     const deadline = contactDeadline(contact, queue, ctx);
     contact.deadline = deadline;
     const selection = selectAgentForContact(contact, queue, snap.agents.map(toAgent), now, ctx);
     if (selection.agentId === null) return null;
-    const reservationId = randomUUID();
+    const reservationId = uuidv7();
     // Again on a deadlock (seen once in three-instances.spec under a full test run: the same call sent to two
     // instances at once, next to events and state changes): the statement is atomic, so a deadlock leaves nothing
     // written, and run again it reserves an agent or finds the call id known (null: the slow path answers).
@@ -292,7 +292,7 @@ export class RoutingEngine {
     const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const ctx = this.context([def]);
-    const contactId = randomUUID();
+    const contactId = uuidv7();
     const contact: Contact = {
       id: contactId,
       channel: 'phone',
@@ -311,12 +311,12 @@ export class RoutingEngine {
         const events: NewContactEvent[] = [{ contactId, at: now, type: 'queued', detail: { queueId: def.row.id } }];
         let decision: PhoneDecision;
         if (choice.agentId) {
-          const reservationId = randomUUID();
+          const reservationId = uuidv7();
           const target = presences.find((p) => p.agentId === choice.agentId)!.phoneUri!;
           decision = { decisionId: reservationId, decision: 'agent', agentId: choice.agentId, target };
         } else {
           const position = (await tx.countWaitingAhead(def.row.id, now)) + 1;
-          decision = this.queueDecision(def, queue, randomUUID(), position, agents, now, ctx);
+          decision = this.queueDecision(def, queue, uuidv7(), position, agents, now, ctx);
         }
         const inserted = await tx.insertContact({
           id: contactId,
@@ -364,8 +364,8 @@ export class RoutingEngine {
   }
 
   private async rejectCall(input: PhoneDecisionInput, queueId: string | null, now: Date, sipCode: number, reason: string): Promise<PhoneDecision> {
-    const decision: PhoneDecision = { decisionId: randomUUID(), decision: 'reject', sipCode, reason };
-    const contactId = randomUUID();
+    const decision: PhoneDecision = { decisionId: uuidv7(), decision: 'reject', sipCode, reason };
+    const contactId = uuidv7();
     try {
       await this.tx(async (tx) => {
         const inserted = await tx.insertContact({
@@ -442,7 +442,7 @@ export class RoutingEngine {
     const customer = snap.customer;
     const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
-    const id = randomUUID();
+    const id = uuidv7();
     const ctx = def.row.channel === 'email' ? await this.blendingContext(def) : this.context([def]);
     const contact: Contact = {
       id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: customer?.id ?? id, ...(previousAgentId ? { previousAgentId } : {}),
@@ -452,7 +452,7 @@ export class RoutingEngine {
     const selection = selectAgentForContact(contact, queue, snap.agents.map(toAgent), now, ctx);
     const row = await this.repo.direct.createContactFast({
       rankedAgentIds: selection.agentId === null ? [] : (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH),
-      queueIfNone: selection.agentId === null, contactId: id, channel: input.channel, queueId: def.row.id, decisionId: randomUUID(), reservationId: randomUUID(),
+      queueIfNone: selection.agentId === null, contactId: id, channel: input.channel, queueId: def.row.id, decisionId: uuidv7(), reservationId: uuidv7(),
       customerRef: input.customerRef, language: input.language || def.row.language, subject: input.subject ?? null, now, deadline: contact.deadline, previousAgentId,
       explanation: storedExplanation(selection.explanation, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
       firstChoice: selection.agentId, reservedDetail: selection.agentId === null ? {} : { rule: selection.rule, step: selection.step.index },
@@ -484,11 +484,11 @@ export class RoutingEngine {
     const customer = await this.repo.customerByRef(input.customerRef);
     const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
-    const id = randomUUID();
+    const id = uuidv7();
     const deadline = contactDeadline({ id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: customer.id }, queue, this.context([def]));
     await this.tx(async (tx) => {
       await tx.insertContact({
-        id, channel: input.channel, kind: 'inbound', status: 'queued', queueId: def.row.id, callId: null, decisionId: randomUUID(), decision: null,
+        id, channel: input.channel, kind: 'inbound', status: 'queued', queueId: def.row.id, callId: null, decisionId: uuidv7(), decision: null,
         customerId: customer.id, customerRef: input.customerRef, callerName: null, calledNumber: null, language: input.language || def.row.language,
         subject: input.subject ?? null, arrivedAt: now, deadline, previousAgentId, agentId: null, offerAttempts: 0, explanation: null,
       });
@@ -517,7 +517,7 @@ export class RoutingEngine {
         if (recordMiss) await tx.updateContact(c.id, { explanation });
         return null;
       }
-      const reservationId = randomUUID();
+      const reservationId = uuidv7();
       await tx.updateContact(c.id, { status: 'offered', agentId: choice.agentId, offerAttempts: c.offerAttempts + 1, explanation });
       await tx.addEvents(
         await this.recordOffer(tx, {
@@ -574,7 +574,7 @@ export class RoutingEngine {
           }
           if (!(await tx.tryReserveAgent(agentId, c.channel, now))) return null;
           const def = defs.get(c.queueId!)!;
-          const reservationId = randomUUID();
+          const reservationId = uuidv7();
           await tx.updateContact(c.id, {
             status: 'offered', agentId, offerAttempts: c.offerAttempts + 1,
             explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50) }),
@@ -759,7 +759,7 @@ export class RoutingEngine {
       if (target.agentId) {
         const def = await this.definition(c.queueId!, tx);
         await tx.updateContact(c.id, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1 });
-        events.push(...(await this.recordOffer(tx, { contactId: c.id, reservationId: randomUUID(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), rule: 'transfer' })));
+        events.push(...(await this.recordOffer(tx, { contactId: c.id, reservationId: uuidv7(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), rule: 'transfer' })));
       } else {
         const q = this.policyQueue(toQueue!, c.language);
         const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, this.context([toQueue!]));

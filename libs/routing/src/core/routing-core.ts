@@ -16,7 +16,7 @@
  * through to the next ranked agent, `lostRaces`, `reservedInstead`, stale statements run again)
  * never happen, so the policy's first choice is always the agent reserved.
  */
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../../core/src/ids.js';
 import type { Channel } from '../../../core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../core/src/domain-error.js';
 import { capacityReason } from '../eligibility.js';
@@ -74,7 +74,7 @@ const SWEEP_AGENTS = 50;
 const WORKING_STATES: ReadonlySet<AgentState> = new Set(['available', 'reserved', 'busy', 'wrap-up']);
 
 export interface RoutingCoreOptions {
-  /** Ids of new rows (contacts, reservations, decisions, customers); crypto.randomUUID by default. */
+  /** Ids of new rows (contacts, reservations, decisions, customers); time-ordered UUIDs (uuidv7) by default. */
   newId?: () => string;
 }
 
@@ -294,7 +294,7 @@ export class RoutingCore {
     private readonly catalog: CoreCatalog,
     opts: RoutingCoreOptions = {},
   ) {
-    this.newId = opts.newId ?? randomUUID;
+    this.newId = opts.newId ?? (() => uuidv7());
   }
 
   // ---------------------------------------------------------------- changes
