@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Channel } from '../../../../libs/core/src/channel.js';
 import { DomainError, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { uuidv7 } from '../../../../libs/core/src/ids.js';
 import { auditSample, quarterRange } from '../../../../libs/feedback/src/audit-sample.js';
 import { toCsv } from '../../../../libs/feedback/src/csv.js';
 import { retryDelaySeconds } from '../../../../libs/feedback/src/delivery.js';
@@ -125,9 +125,9 @@ export class SampleEndedContacts {
     return sampled.map((s) => {
       const c = byId.get(s.id)!;
       const token = newSurveyToken();
-      const invitationId = randomUUID();
+      const invitationId = uuidv7();
       return {
-        id: randomUUID(),
+        id: uuidv7(),
         contactId: c.contactId,
         customerId: c.customerId!,
         channel: c.channel,
