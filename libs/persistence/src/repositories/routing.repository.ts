@@ -14,6 +14,7 @@ import { isEmbedded, runExclusively } from '../job-lock.js';
 import { rowsOf } from '../query-rows.js';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
+import { uuidv7 } from '../../../core/src/ids.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
 import type { ReservationStatus } from '../entities/reservation.entity.js';
@@ -485,7 +486,7 @@ export class RoutingTx {
          WHERE p.agent_id = ANY($1::uuid[]) AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0 AND p.${load} < p.${cap}
          ORDER BY array_position($1::uuid[], p.agent_id) LIMIT 1 FOR UPDATE OF p SKIP LOCKED),
        cust AS (
-         INSERT INTO customers (external_ref) VALUES ($8::text)
+         INSERT INTO customers (id, external_ref) VALUES ($18::uuid, $8::text)
          ON CONFLICT (external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref RETURNING id),
        ins AS (
          INSERT INTO contacts AS c (id, channel, kind, status, queue_id, call_id, decision_id, decision, customer_id, customer_ref, caller_name,
@@ -517,7 +518,7 @@ export class RoutingTx {
          RETURNING 1)
        SELECT ins.*, (SELECT count(*) FROM upd) + (SELECT count(*) FROM res) + (SELECT count(*) FROM ev) AS writes FROM ins`,
       [d.rankedAgentIds, d.queueIfNone, d.contactId, d.channel, d.queueId, d.decisionId, d.reservationId, d.customerRef, d.language, d.subject,
-        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail],
+        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail, uuidv7()],
     );
     const row = rows[0] as (ContactRow & { writes?: unknown }) | undefined;
     if (!row) return null;
@@ -570,7 +571,7 @@ export class RoutingTx {
            AND p.phone_load < p.phone_capacity AND p.chat_load = 0 AND a.phone_uri IS NOT NULL
          ORDER BY array_position($1::uuid[], p.agent_id) LIMIT 1 FOR UPDATE OF p SKIP LOCKED),
        cust AS (
-         INSERT INTO customers (phone_number) SELECT $7::text WHERE $7::text IS NOT NULL AND $6::uuid IS NULL
+         INSERT INTO customers (id, phone_number) SELECT $18::uuid, $7::text WHERE $7::text IS NOT NULL AND $6::uuid IS NULL
          ON CONFLICT (phone_number) DO UPDATE SET phone_number = EXCLUDED.phone_number RETURNING id),
        ins AS (
          INSERT INTO contacts (id, channel, kind, status, queue_id, call_id, decision_id, decision, customer_id, customer_ref, caller_name,
@@ -602,7 +603,7 @@ export class RoutingTx {
        SELECT ins.agent_id AS "agentId", pick.phone_uri AS target, (SELECT count(*) FROM upd) + (SELECT count(*) FROM res) + (SELECT count(*) FROM ev) AS writes
        FROM ins JOIN pick ON pick.agent_id = ins.agent_id`,
       [d.rankedAgentIds, d.contactId, d.queueId, d.callId, d.reservationId, d.customerId, d.phoneNumber, d.callerName, d.calledNumber, d.language,
-        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail],
+        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail, uuidv7()],
     );
     return rows[0] ? { agentId: rows[0].agentId, target: rows[0].target } : null;
   }
@@ -1122,18 +1123,18 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
     );
     if (found[0]) return found[0];
     const rows = await this.q<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>(
-      `INSERT INTO customers (phone_number) VALUES ($1) ON CONFLICT (phone_number) DO UPDATE SET phone_number = EXCLUDED.phone_number
+      `INSERT INTO customers (id, phone_number) VALUES ($2, $1) ON CONFLICT (phone_number) DO UPDATE SET phone_number = EXCLUDED.phone_number
        RETURNING id, last_agent_id AS "lastAgentId", last_contact_at AS "lastContactAt"`,
-      [phoneNumber],
+      [phoneNumber, uuidv7()],
     );
     return rows[0];
   }
 
   async customerByRef(ref: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }> {
     const rows = await this.q<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>(
-      `INSERT INTO customers (external_ref) VALUES ($1) ON CONFLICT (external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref
+      `INSERT INTO customers (id, external_ref) VALUES ($2, $1) ON CONFLICT (external_ref) DO UPDATE SET external_ref = EXCLUDED.external_ref
        RETURNING id, last_agent_id AS "lastAgentId", last_contact_at AS "lastContactAt"`,
-      [ref],
+      [ref, uuidv7()],
     );
     return rows[0];
   }
