@@ -178,7 +178,6 @@ const RECENT_FINISHED_CALLS = `recent AS (
          SELECT id, ended_at FROM contacts
          WHERE queue_id IS NULL AND arrived_at >= $2::timestamptz AND call_id IS NOT NULL AND status = 'rejected' AND ended_at >= $1::timestamptz) f)`;
 
-
 /**
  * Everything the owner keeps in memory: all agents (active or not) with their presence, the
  * contacts not finished plus the calls finished within `recentFinishedMs` before `now` (for call-id
