@@ -5,7 +5,8 @@ import { closeDataSource, createDataSource, type DatabaseTarget } from '../../li
 import { DepartmentEntity } from '../../libs/persistence/src/entities/index.js';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/create-app.js';
-import { testConfig } from '../support/test-app.js';
+import { bearer, testConfig } from '../support/test-app.js';
+import { buildRoutingWorld, testAppAt } from '../routing/routing-world.js';
 
 describe('embedded PGlite database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vuoro-embedded-'));
@@ -64,4 +65,35 @@ describe('embedded PGlite database', () => {
       rmSync(demoDir, { recursive: true, force: true });
     }
   });
+
+  // An audit found the database engine's transfer to an agent reading outside its own transaction:
+  // on the embedded database's single session that read waited for the transaction, which waited
+  // for it, and every later request queued behind them.
+  it.each(['database', 'memory'] as const)('transfers a chat from agent to agent on the embedded database (%s engine)', async (routingEngine) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vuoro-embedded-transfer-'));
+    const app = await createApp(testConfig({ database: { kind: 'embedded', dataDir: dir }, routingEngine, routingJobs: false }));
+    try {
+      await app.listen(0, '127.0.0.1');
+      const t = testAppAt(await app.getUrl());
+      const w = await buildRoutingWorld(t, 2);
+      const [a, b] = w.agentIds;
+      const sup = bearer(await t.keyFor('supervisor'));
+      const tel = bearer(await t.keyFor('telephony'));
+      await t.http.put(`/v1/agents/${a}/state`).set(...sup).send({ state: 'available' }).expect(200);
+      const chat = (await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: 'embedded-transfer', language: 'fi' }).expect(201)).body;
+      expect(chat).toMatchObject({ status: 'offered', agentId: a });
+      const offer = (await t.http.get(`/v1/agents/${a}/offers`).set(...sup).expect(200)).body.find((o: { contactId: string }) => o.contactId === chat.id);
+      await t.http.post(`/v1/agents/${a}/offers/${offer.offerId}/accept`).set(...bearer(t.adminKey)).expect(200);
+      await t.http.put(`/v1/agents/${b}/state`).set(...sup).send({ state: 'available' }).expect(200);
+
+      const moved = await t.http.post(`/v1/agents/${a}/contacts/${chat.id}/transfer`).set(...bearer(t.adminKey)).send({ agentId: b }).timeout(10_000).expect(200);
+      expect(moved.body).toMatchObject({ status: 'offered', agentId: b });
+      await t.http.get('/health').timeout(5_000).expect(200);
+      const missing = await t.http.post(`/v1/agents/${b}/contacts/${chat.id}/transfer`).set(...bearer(t.adminKey)).send({}).expect(422);
+      expect(missing.body.errors).toEqual([{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId (an agent) or queueId (a queue)' }]);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -20,7 +20,9 @@ export class CreateContact {
   async execute(body: CreateContactDto): Promise<ContactRow> {
     if (!!body.queueId === !!body.departmentId) {
       throw unprocessable('validation.failed', 'Name the queue or the department', [
-        { field: body.queueId ? 'departmentId' : 'queueId', rule: 'exactlyOne', message: 'give queueId or departmentId (with channel and language), not both' },
+        body.queueId
+          ? { field: 'departmentId', rule: 'exactlyOne', message: 'give queueId or departmentId (with channel and language), not both' }
+          : { field: 'queueId', rule: 'exactlyOne', message: 'give queueId, or departmentId with channel and language' },
       ]);
     }
     const queueId = body.queueId ?? (await this.engine.queueForAttributes(body.departmentId!, body.channel, body.language));

@@ -735,11 +735,13 @@ export class RoutingEngine {
   }
 
   async transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> {
-    if (!!target.agentId === !!target.queueId) {
-      throw unprocessable('validation.failed', 'Name exactly one transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId or queueId, not both' }]);
-    }
+    const targetProblem = deskRefusal.transferTarget(target);
+    if (targetProblem) throw targetProblem;
     const now = this.clock.now();
     const toQueue = target.queueId ? await this.definition(target.queueId) : null;
+    // Read before the transaction: on the embedded database the pool has one session, which the
+    // transaction holds, so a read outside it from within would wait for itself.
+    if (target.agentId && target.agentId !== agentId && !(await this.repo.agentExists(target.agentId))) throw notFound('agent', target.agentId);
     const result = await this.tx(async (tx) => {
       const c = await tx.findContact(contactId, 'update');
       if (!c) throw notFound('contact', contactId);
@@ -749,7 +751,6 @@ export class RoutingEngine {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
       }
       if (target.agentId === agentId) throw deskRefusal.transferToSelf();
-      if (target.agentId && !(await this.repo.agentExists(target.agentId))) throw notFound('agent', target.agentId);
       if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel, now))) {
         throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);
       }

@@ -60,6 +60,13 @@ export const deskRefusal = {
   notInHand: (contactId: string, agentId: string): DomainError => conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`),
   transferToSelf: (): DomainError =>
     unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]),
+  /** A transfer names exactly one target: null when it does. */
+  transferTarget: (target: { agentId?: string; queueId?: string }): DomainError | null =>
+    target.agentId && target.queueId
+      ? unprocessable('validation.failed', 'Name exactly one transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId or queueId, not both' }])
+      : !target.agentId && !target.queueId
+        ? unprocessable('validation.failed', 'Name a transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId (an agent) or queueId (a queue)' }])
+        : null,
 };
 /** Languages a queue without its own language serves (policy queue ids `<queueId>#<language>`). */
 const QUEUE_LANGUAGES = ['fi', 'sv', 'en'] as const;
@@ -866,9 +873,8 @@ export class RoutingCore {
   }
 
   transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }, now: Date): ContactRecord {
-    if (!!target.agentId === !!target.queueId) {
-      throw unprocessable('validation.failed', 'Name exactly one transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId or queueId, not both' }]);
-    }
+    const targetProblem = deskRefusal.transferTarget(target);
+    if (targetProblem) throw targetProblem;
     return this.atomically(() => {
       const toQueue = target.queueId ? this.queueOf(target.queueId) : null;
       const c = this.state.contact(contactId);
