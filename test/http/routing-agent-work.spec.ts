@@ -78,6 +78,23 @@ describe('routing: an agent’s work', () => {
     expect((await presence(a)).state).toBe('available');
   });
 
+  it('a caller who hangs up after being answered ends the call, reported as ended or as abandoned', async () => {
+    const a = w.agentIds[0];
+    for (const [callId, hangup] of [['work-hangup-ended', 'ended'], ['work-hangup-abandoned', 'abandoned']] as const) {
+      await only(a);
+      const call = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody(callId)).expect(200)).body;
+      expect(call).toMatchObject({ decision: 'agent', agentId: a });
+      await t.http.post('/v1/routing/events').set(...tel).send(eventBody('answered', callId, { decisionId: call.decisionId, agentId: a })).expect(200);
+      expect((await presence(a)).state).toBe('busy');
+      const ended = await t.http.post('/v1/routing/events').set(...tel).send(eventBody(hangup, callId, { decisionId: call.decisionId, hangupBy: 'caller' })).expect(200);
+      expect(ended.body).toEqual({ applied: true, detail: 'agent in wrap-up' });
+      expect((await presence(a)).state).not.toBe('busy');
+      const contact = (await t.http.get(`/v1/contacts/${callId}`).set(...sup).expect(200)).body;
+      expect(contact.status).toBe('ended');
+      expect(contact.timeline.map((e: { type: string }) => e.type).slice(-2)).toEqual(['answered', 'ended']);
+    }
+  });
+
   it('a repeated complete is a conflict; transfers name a missing agent 404, a logged-out one 409, the holder itself 422', async () => {
     const a = w.agentIds[0];
     await only(a);

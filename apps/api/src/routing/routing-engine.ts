@@ -874,16 +874,14 @@ export class RoutingEngine {
           ]);
           return { applied: true, detail: 'agent busy' };
         }
-        case 'ended': {
+        // A caller who hangs up after being answered ends the call, whichever of the two the PBX reports.
+        case 'ended':
+        case 'abandoned': {
           if (c.status === 'connected' && r) {
             await this.finish(tx, c, r.id, r.agentId, now, undefined, 'ended');
             after.offerTo = r.agentId;
             return { applied: true, detail: 'agent in wrap-up' };
           }
-          if (open && c.kind !== 'callback') return this.abandon(tx, c, r, now, detail, after);
-          return { applied: false, detail: `contact is ${c.status}` };
-        }
-        case 'abandoned': {
           if (open && c.kind !== 'callback') return this.abandon(tx, c, r, now, detail, after);
           return { applied: false, detail: `contact is ${c.status}` };
         }

@@ -642,7 +642,7 @@ export class RoutingTx {
        p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
        act AS (
          SELECT c.id AS contact_id, c.channel, r.id AS reservation_id, r.agent_id,
-           CASE WHEN ($2 = 'ended' AND c.status = 'connected' AND r.id IS NOT NULL)
+           CASE WHEN ($2 IN ('ended', 'abandoned') AND c.status = 'connected' AND r.id IS NOT NULL)
                   OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid) THEN 'finish'
                 WHEN $2 IN ('ended', 'abandoned') AND c.status IN ('queued', 'offered') AND c.kind <> 'callback' THEN 'abandon'
                 ELSE 'none' END AS action,

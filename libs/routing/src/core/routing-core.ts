@@ -981,17 +981,15 @@ export class RoutingCore {
           this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
           return { applied: true, detail: 'agent busy' };
         }
-        case 'ended': {
+        // A caller who hangs up after being answered ends the call, whichever of the two the PBX reports.
+        case 'ended':
+        case 'abandoned': {
           if (c.status === 'connected' && r) {
             this.finish(c, r, now, undefined, 'ended');
             this.offerWorkTo(r.agentId, now);
             this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
             return { applied: true, detail: 'agent in wrap-up' };
           }
-          if (open && c.kind !== 'callback') return this.abandon(c, r, now, detail);
-          break;
-        }
-        case 'abandoned': {
           if (open && c.kind !== 'callback') return this.abandon(c, r, now, detail);
           break;
         }
