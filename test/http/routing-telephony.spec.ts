@@ -125,6 +125,11 @@ describe('routing: telephony contract', () => {
   it('accepts and ignores events of unknown calls and malformed-free duplicates', async () => {
     expect((await event('ended', 'no-such-call')).body).toEqual({ applied: false, detail: 'unknown call id' });
     expect((await event('abandoned', 'call-3')).body.applied).toBe(false);
+    // Ids that cannot be ours are accepted and ignored too (the database engine once answered 422).
+    expect((await event('answered', 'no-such-call', { decisionId: 'nope' })).body).toEqual({ applied: false, detail: 'unknown call id' });
+    await decide('call-odd-ids').expect(200);
+    expect((await event('answered', 'call-odd-ids', { decisionId: 'nope' })).body.applied).toBe(false);
+    expect((await event('abandoned', 'call-odd-ids', { agentId: 'nope' })).body).toEqual({ applied: true, detail: expect.stringMatching(/^contact abandoned/) });
   });
 
   it('rejects calls to an unknown number (404) and to a closed queue (480), idempotently', async () => {

@@ -13,3 +13,10 @@ export function uuidv7(nowMs: number = Date.now()): string {
   const t = nowMs.toString(16).padStart(12, '0');
   return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${r.slice(15)}`;
 }
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `v` is a UUID in its text form (any version): what PostgreSQL's uuid input takes without error. */
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID_TEXT.test(v);
+}

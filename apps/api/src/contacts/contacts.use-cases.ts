@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { isUuid } from '../../../../libs/core/src/ids.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
@@ -7,7 +8,6 @@ import type { Caller } from '../auth/api-key.guard.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
 import type { CreateContactDto } from './contact.dto.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A chat or an email into its queue: named by queueId, or found by routing attributes (channel, language, department). */
 @Injectable()
@@ -44,7 +44,7 @@ export class FindContact {
   constructor(private readonly repo: RoutingRepository) {}
   /** An agent-role caller reads only contacts its agent was offered or handled (its timeline names the agent). */
   async execute(idOrCallId: string, caller?: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[] }> {
-    const contact = (UUID.test(idOrCallId) ? await this.repo.direct.findContact(idOrCallId) : null) ?? (await this.repo.direct.findContactByCallId(idOrCallId));
+    const contact = (isUuid(idOrCallId) ? await this.repo.direct.findContact(idOrCallId) : null) ?? (await this.repo.direct.findContactByCallId(idOrCallId));
     if (!contact) throw notFound('contact', idOrCallId);
     const events = await this.repo.contactEvents(contact.id);
     if (caller?.role === 'agent') {

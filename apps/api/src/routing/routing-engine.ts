@@ -10,7 +10,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Channel } from '../../../../libs/core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
-import { uuidv7 } from '../../../../libs/core/src/ids.js';
+import { isUuid, uuidv7 } from '../../../../libs/core/src/ids.js';
 import type { AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
 import {
   RoutingRepository,
@@ -818,7 +818,10 @@ export class RoutingEngine {
    */
   async telephonyEvent(ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {
     const now = this.clock.now();
-    if (ev.event === 'answered' || ev.event === 'ended' || ev.event === 'abandoned') {
+    // The statements take the ids as uuid: ids that cannot be ours (never a decision or agent we
+    // named) are matched in the transaction's code instead, and answered as the memory engine does.
+    const idsFit = (ev.decisionId === undefined || isUuid(ev.decisionId)) && (ev.agentId === undefined || isUuid(ev.agentId));
+    if (idsFit && (ev.event === 'answered' || ev.event === 'ended' || ev.event === 'abandoned')) {
       const detail = this.telephonyDetail(ev);
       for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
         if (ev.event === 'answered') {

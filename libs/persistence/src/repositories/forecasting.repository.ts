@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '../../../core/src/ids.js';
 import { runExclusively } from '../job-lock.js';
 import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
 import { IntradayReforecastEntity } from '../entities/intraday-reforecast.entity.js';
@@ -100,7 +101,7 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
   }
 
   async queueContexts(idsOrKeys?: readonly string[]): Promise<QueueForecastContext[]> {
-    const ids = (idsOrKeys ?? []).filter((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v));
+    const ids = (idsOrKeys ?? []).filter(isUuid);
     const rows: { id: string; key: string; department_id: string; time_zone: string; holiday_region: string | null; closures: string[] | null }[] = await this.dataSource.query(
       `SELECT q.id, q.key, q.department_id, c.time_zone, c.holiday_region,
               (SELECT array_agg(to_char(cc.date, 'YYYY-MM-DD') ORDER BY cc.date) FROM calendar_closures cc WHERE cc.calendar_id = c.id) AS closures

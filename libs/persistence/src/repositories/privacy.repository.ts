@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '../../../core/src/ids.js';
 import { runExclusively } from '../job-lock.js';
 import { ERASED_REF_PREFIX } from './feedback.repository.js';
 
@@ -18,7 +19,6 @@ async function run(m: EntityManager | DataSource, sql: string, params: unknown[]
   return { rows: r as Raw[], count: (r as Raw[]).length };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Erasure and retention of customers' personal data: the caller number and gateway reference
@@ -43,7 +43,7 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
 
   async findCustomerId(refOrId: string): Promise<string | null> {
     if (refOrId.startsWith(ERASED_REF_PREFIX)) return null;
-    const { rows } = UUID.test(refOrId)
+    const { rows } = isUuid(refOrId)
       ? await run(this.dataSource, `SELECT id FROM customers WHERE id = $1 OR external_ref = $2`, [refOrId, refOrId])
       : await run(this.dataSource, `SELECT id FROM customers WHERE external_ref = $1`, [refOrId]);
     return (rows[0]?.id as string | undefined) ?? null;
