@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 import { INVITATION_STATUSES } from '../../../../libs/persistence/src/entities/feedback.entity.js';
 import type { FeedbackSettings, InvitationRow } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import type { FeedbackReportRow } from './feedback.use-cases.js';
@@ -164,11 +165,11 @@ export class InvitationPageDto {
 
 export class FeedbackReportQueryDto {
   @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki) of contacts ended, inclusive.' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsLocalDate()
   from: string;
 
   @ApiProperty({ example: '2027-01-01', description: 'Local date after the last one, exclusive.' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsLocalDate()
   to: string;
 
   @ApiPropertyOptional({ enum: ['day', 'week', 'month', 'quarter'], default: 'month', example: 'month', description: 'Weeks start on Monday.' })

@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 import { FORECAST_METHODS, type ForecastMethodName } from '../../../../libs/forecasting/src/backtest-horizon.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class QueueForecastQueryDto {
   @ApiProperty({ example: '2026-03-09', description: 'First local date (the queue calendar\'s time zone), `YYYY-MM-DD`.' })
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   from: string;
 
   @ApiProperty({ example: '2026-03-13', description: 'Last local date (inclusive); at most 62 days after `from`.' })
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   to: string;
 
   @ApiPropertyOptional({ example: 15, enum: [15, 30, 60], description: 'Interval length; default: the length the history is stored in. History is re-binned to coarser intervals.' })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 import type { LetterBatchEntity } from '../../../../libs/persistence/src/entities/letter-batch.entity.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateLetterBatchDto {
   @ApiProperty({ example: '6f1c1d2a-5b7e-4f3a-9c8d-0e1f2a3b4c5d', description: 'The department whose customers get the letters (its queues see the calls).' })
@@ -10,7 +10,7 @@ export class CreateLetterBatchDto {
   departmentId: string;
 
   @ApiProperty({ example: '2026-03-10', description: 'Local date of the mailing (past or planned).' })
-  @Matches(DATE, { message: 'sentOn must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   sentOn: string;
 
   @ApiProperty({ example: 30000, minimum: 1, maximum: 10000000 })
@@ -35,12 +35,12 @@ export class ListLetterBatchesQueryDto {
 
   @ApiPropertyOptional({ example: '2026-01-01', description: 'Sent on or after this date.' })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Sent on or before this date.' })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   to?: string;
 }
 

@@ -5,16 +5,10 @@ import { DepartmentRepository } from '../../../../libs/persistence/src/repositor
 import { LetterBatchRepository, type LetterBatchData, type LetterBatchFilter } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import type { CreateLetterBatchDto } from './letter-batch.dto.js';
 
-function isRealDate(d: string): boolean {
-  const t = new Date(`${d}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
-}
-
 @Injectable()
 export class PrepareLetterBatchData {
   constructor(private readonly departments: DepartmentRepository) {}
   async execute(input: CreateLetterBatchDto): Promise<LetterBatchData> {
-    if (!isRealDate(input.sentOn)) throw unprocessable('validation.failed', 'sentOn is not a calendar date', [{ field: 'sentOn', rule: 'isDate', message: `${input.sentOn} is not a calendar date` }]);
     if (!(await this.departments.findById(input.departmentId))) {
       throw unprocessable('validation.failed', 'The department does not exist', [{ field: 'departmentId', rule: 'exists', message: `department ${input.departmentId} does not exist` }]);
     }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 import { LOAN_STATUSES, type AuditLogEntity, type LoanEntity, type LoanStatus } from '../../../../libs/persistence/src/entities/loan.entity.js';
 
 export class LoanItemDto {
@@ -47,7 +48,6 @@ export class DecisionDto {
   reason: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class LoanQueryDto {
   @ApiPropertyOptional({ example: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918' })
@@ -67,7 +67,7 @@ export class LoanQueryDto {
 
   @ApiPropertyOptional({ example: '2026-11-26', description: 'Loans overlapping this UTC date.' })
   @IsOptional()
-  @Matches(DATE, { message: 'date must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   date?: string;
 }
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class GenerateScheduleDto {
   @ApiProperty({ example: '6f1c1d2a-5b7e-4f3a-9c8d-0e1f2a3b4c5d' })
@@ -10,7 +10,7 @@ export class GenerateScheduleDto {
   departmentId: string;
 
   @ApiProperty({ example: '2026-11-23', description: 'Monday of the ISO week (local date).' })
-  @Matches(DATE, { message: 'weekStart must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   weekStart: string;
 
   @ApiPropertyOptional({ example: ['3c1f0d8e-2a4b-4c6d-8e0f-1a2b3c4d5e6f'], type: [String], description: 'Queues to plan (default: every queue of the department).' })
@@ -43,14 +43,14 @@ export class ScheduleQueryDto {
 
   @ApiPropertyOptional({ example: '2026-11-23' })
   @IsOptional()
-  @Matches(DATE, { message: 'weekStart must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   weekStart?: string;
 }
 
 export class CoverageQueryDto {
   @ApiPropertyOptional({ example: '2026-11-26', description: 'One local day of the week (default: the whole week).' })
   @IsOptional()
-  @Matches(DATE, { message: 'date must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   date?: string;
 
   @ApiPropertyOptional({ example: '3c1f0d8e-2a4b-4c6d-8e0f-1a2b3c4d5e6f', description: 'One queue (default: every queue of the schedule).' })

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 import { LoanItemDto } from './loan.dto.js';
 
 export class SuggestionQueryDto {
   @ApiProperty({ example: '2026-11-26', description: 'The local day.' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   date: string;
 
   @ApiPropertyOptional({ example: 60, default: 60, minimum: 15, maximum: 480, description: 'Shortest loan block.' })

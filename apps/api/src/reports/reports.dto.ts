@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsLocalDate } from '../common/validation.js';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
 import { GRAINS, type Grain } from '../../../../libs/reports/src/periods.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const GROUPS = ['queue', 'channel', 'department', 'agent'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 
@@ -19,11 +19,11 @@ export class ReportFormatQueryDto {
 /** Which periods, which contacts, grouped how. Periods are local to Europe/Helsinki. */
 export class ReportQueryDto extends ReportFormatQueryDto {
   @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki), `YYYY-MM-DD`; moved back to the start of its period (week, month, quarter).' })
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   from: string;
 
   @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive). At most 31 days after `from` for `period=interval`, at most 3 years otherwise.' })
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   to: string;
 
   @ApiPropertyOptional({ example: 'month', enum: GRAINS, default: 'day', description: 'Period of each row: 15-minute interval, day, ISO week, month or quarter.' })
