@@ -29,9 +29,9 @@ describe('vuoro import-history (command line)', () => {
 
   it('upserts local-time rows in the queue calendar zone, with progress on stderr, idempotently', async () => {
     const rows = ['queue,timestamp,volume,aht'];
-    // 2030-03-31 is the night Europe/Helsinki moves to summer time: 08:00 local = 05:00 UTC (it was 06:00 UTC the day before)
-    for (const day of ['2030-03-29', '2030-03-31']) for (let s = 0; s < 8; s++) rows.push(`phone-fi,${day}T${String(8 + Math.floor(s / 4)).padStart(2, '0')}:${String((s % 4) * 15).padStart(2, '0')},${10 + s},${s ? 280 : ''}`);
-    rows.push('chat-sv,2030-03-29T08:00,3,');
+    // 2019-03-31 is the night Europe/Helsinki moves to summer time: 08:00 local = 05:00 UTC (it was 06:00 UTC the day before)
+    for (const day of ['2019-03-29', '2019-03-31']) for (let s = 0; s < 8; s++) rows.push(`phone-fi,${day}T${String(8 + Math.floor(s / 4)).padStart(2, '0')}:${String((s % 4) * 15).padStart(2, '0')},${10 + s},${s ? 280 : ''}`);
+    rows.push('chat-sv,2019-03-29T08:00,3,');
     const file = join(cli.dir, 'history.csv');
     writeFileSync(file, `${rows.join('\n')}\n`);
     const first = cli.run(['import-history', file], env());
@@ -43,8 +43,8 @@ describe('vuoro import-history (command line)', () => {
          FROM interval_statistics s JOIN queues q ON q.id = s.queue_id WHERE q.key = 'phone-fi' AND s.source = 'import' ORDER BY s.interval_start`,
     );
     expect(stored).toHaveLength(16);
-    expect(stored[0]).toEqual({ utc: '2030-03-29T06:00', offered: 10, answered: 10, aht: null, interval_minutes: 15 });
-    expect(stored[8]).toEqual({ utc: '2030-03-31T05:00', offered: 10, answered: 10, aht: null, interval_minutes: 15 });
+    expect(stored[0]).toEqual({ utc: '2019-03-29T06:00', offered: 10, answered: 10, aht: null, interval_minutes: 15 });
+    expect(stored[8]).toEqual({ utc: '2019-03-31T05:00', offered: 10, answered: 10, aht: null, interval_minutes: 15 });
     expect(stored[9].aht).toBe(280);
 
     const again = cli.run(['import-history', file], env());
@@ -55,28 +55,41 @@ describe('vuoro import-history (command line)', () => {
   it('writes nothing when any row is bad, naming every line and column', async () => {
     const before = await imported();
     const file = join(cli.dir, 'bad.csv');
-    writeFileSync(file, 'queue,timestamp,volume\nphone-fi,2030-04-01T08:00,5\nphone-xx,2030-04-01T08:15,5\nphone-fi,2030-04-01T08:20,5\nphone-fi,2030-03-31T03:30,5\nphone-fi,2030-04-01T08:45,-1\n');
+    writeFileSync(file, 'queue,timestamp,volume\nphone-fi,2019-04-01T08:00,5\nphone-xx,2019-04-01T08:15,5\nphone-fi,2019-04-01T08:20,5\nphone-fi,2019-03-31T03:30,5\nphone-fi,2019-04-01T08:45,-1\n');
     const r = cli.run(['import-history', file], env());
     expect(r.status).toBe(65);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('line 4, column timestamp: 2030-04-01T08:20 is not the start of a 15-minute interval');
+    expect(r.stderr).toContain('line 4, column timestamp: 2019-04-01T08:20 is not the start of a 15-minute interval');
     expect(r.stderr).toContain('line 6, column volume');
     expect(await imported()).toBe(before);
     // the rows that parse are then checked against the database: unknown queue, daylight-saving gap
-    writeFileSync(file, 'queue,timestamp,volume\nphone-fi,2030-04-01T08:00,5\nphone-xx,2030-04-01T08:15,5\nphone-fi,2030-03-31T03:30,5\n');
+    writeFileSync(file, 'queue,timestamp,volume\nphone-fi,2019-04-01T08:00,5\nphone-xx,2019-04-01T08:15,5\nphone-fi,2019-03-31T03:30,5\n');
     const r2 = cli.run(['import-history', file], env());
     expect(r2.status).toBe(65);
     expect(r2.stderr).toContain('line 3, column queue: no queue has the key or id "phone-xx"');
-    expect(r2.stderr).toContain('line 4, column timestamp: 2030-03-31T03:30 does not exist in Europe/Helsinki');
+    expect(r2.stderr).toContain('line 4, column timestamp: 2019-03-31T03:30 does not exist in Europe/Helsinki');
+    expect(await imported()).toBe(before);
+    // history is what has happened: a row dated in the future, a year the calendars do not handle
+    // and a volume the column cannot hold are refused (an audit's imports broke the queue's forecasts)
+    writeFileSync(file, 'queue,timestamp,volume\nphone-fi,2099-11-24T08:00,5\nphone-fi,1000-11-24T08:00,5\nphone-fi,2019-04-01T09:00,99999999999\nphone-fi,2019-04-01T09:15,0x1F\n');
+    const r3 = cli.run(['import-history', file], env());
+    expect(r3.status).toBe(65);
+    expect(r3.stderr).toContain('line 3, column timestamp: "1000-11-24T08:00" is not a local time YYYY-MM-DDTHH:MM in 1900–2999');
+    expect(r3.stderr).toContain('line 4, column volume: 99999999999 is more than 2147483647');
+    expect(r3.stderr).toContain('line 5, column volume: "0x1F" is not a number');
+    writeFileSync(file, 'queue,timestamp,volume\nphone-fi,2099-11-24T08:00,5\n');
+    const r4 = cli.run(['import-history', file], env());
+    expect(r4.status).toBe(65);
+    expect(r4.stderr).toContain('line 2, column timestamp: 2099-11-24T08:00 has not begun yet');
     expect(await imported()).toBe(before);
   });
 
   it('takes another time zone and interval length from the options', async () => {
     const file = join(cli.dir, 'utc.csv');
-    writeFileSync(file, 'queue,timestamp,volume\nemail-en,2030-05-02T10:30,7\n');
+    writeFileSync(file, 'queue,timestamp,volume\nemail-en,2019-05-02T10:30,7\n');
     const r = cli.run(['import-history', file, '--interval', '30', '--time-zone', 'UTC'], env());
     expect(r.status).toBe(0);
     const { rows } = await client.query(`SELECT s.interval_start, s.interval_minutes FROM interval_statistics s JOIN queues q ON q.id = s.queue_id WHERE q.key = 'email-en' AND s.source = 'import'`);
-    expect(rows).toEqual([{ interval_start: new Date('2030-05-02T10:30:00Z'), interval_minutes: 30 }]);
+    expect(rows).toEqual([{ interval_start: new Date('2019-05-02T10:30:00Z'), interval_minutes: 30 }]);
   });
 });

@@ -69,6 +69,20 @@ describe('forecasting API', () => {
     expect(batches.body.errors).toEqual([expect.objectContaining({ field: 'from', rule: 'localDate' })]);
   });
 
+  it('reads no further than three years back and nothing dated in the future: stray rows do not stretch the series', async () => {
+    const url = `/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-03&to=2026-03-04`;
+    const before = (await t.http.get(url).set(...supervisor).expect(200)).body;
+    const db = t.app.get(DataSource);
+    // An audit imported such rows: the next forecast modelled every interval between them and never answered.
+    await db.query(`INSERT INTO interval_statistics (queue_id, interval_minutes, interval_start, offered, answered, abandoned, answered_within_target, source) VALUES ($1, 15, '2099-11-24T06:00Z', 5, 5, 0, 5, 'import'), ($1, 15, '1950-11-24T06:00Z', 5, 5, 0, 5, 'import')`, [queue['phone-fi']]);
+    try {
+      const after = (await t.http.get(url).set(...supervisor).timeout(30_000).expect(200)).body;
+      expect(after).toEqual(before);
+    } finally {
+      await db.query(`DELETE FROM interval_statistics WHERE queue_id = $1 AND interval_start IN ('2099-11-24T06:00Z', '1950-11-24T06:00Z')`, [queue['phone-fi']]);
+    }
+  });
+
   it('learns the letter-batch uplift: the planned mailing raises the forecast two days later, and without it, not', async () => {
     const url = `/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-06`;
     const withBatch = await t.http.get(url).set(...supervisor).expect(200);

@@ -36,6 +36,7 @@ export async function runImportHistoryCommand(args: readonly string[], dataSourc
   if (zoneOption !== undefined && !isValidTimeZone(zoneOption)) throw new UsageError(`--time-zone "${zoneOption}" is not an IANA time zone (e.g. Europe/Helsinki)`);
 
   const rows = parseImportCsv(readFileSync(file, 'utf8'), interval);
+  const now = Date.now();
   const repo = new TypeOrmForecastingRepository(dataSource);
   const queues = await repo.queueContexts([...new Set(rows.map((r) => r.queue))]);
   const byRef = new Map<string, (typeof queues)[number]>();
@@ -57,6 +58,10 @@ export async function runImportHistoryCommand(args: readonly string[], dataSourc
     const epoch = localToEpoch(r.timestamp.slice(0, 10), minutes, zone);
     if (localTimestamp(epoch, zone) !== r.timestamp) {
       problems.push({ line: r.line, column: 'timestamp', message: `${r.timestamp} does not exist in ${zone} (daylight-saving gap)` });
+      continue;
+    }
+    if (epoch > now) {
+      problems.push({ line: r.line, column: 'timestamp', message: `${r.timestamp} has not begun yet in ${zone}: history is what has happened` });
       continue;
     }
     const key = `${q.id} ${epoch}`;

@@ -22,6 +22,15 @@ describe('forecast CSV formats', () => {
   it('names the line and column of every problem', () => {
     expect(problems(() => parseHistoryCsv('timestamp,volume\n2003-02-30T07:00,1\n2003-03-03T07:00,-2\n2003-03-03T07:00,x\n2003-03-03T08:00\n'))).toEqual(['2:timestamp', '3:volume', '4:timestamp', '4:volume', '5:(row)']);
     expect(problems(() => parseHistoryCsv('time,volume\n'))).toEqual(['1:timestamp', '1:time']);
+    // numbers in plain decimals only; years the calendars handle
+    expect(problems(() => parseHistoryCsv('timestamp,volume\n2003-03-03T07:00,0x10\n2003-03-03T07:30,1e3\n1000-03-03T08:00,1\n'))).toEqual(['2:volume', '3:volume', '4:timestamp']);
+  });
+
+  it('refuses a history with a year-long hole, naming the later line (a mistyped date, not a closure)', () => {
+    const text = 'timestamp,volume\n2003-10-24T10:00,5\n2031-10-24T10:00,500\n2003-10-24T09:30,4\n';
+    expect(problems(() => parseHistoryCsv(text))).toEqual(['3:timestamp']);
+    expect(() => parseHistoryCsv(text)).toThrow(/2031-10-24T10:00 is \d+ days after the previous interval \(2003-10-24T10:00, line 2\)/);
+    expect(parseHistoryCsv('timestamp,volume\n2003-01-02T10:00,5\n2003-12-30T10:00,6\n')).toHaveLength(2);
   });
 
   it('writes timestamp,volume,lower,upper (and aht when known)', () => {

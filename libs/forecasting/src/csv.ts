@@ -20,12 +20,20 @@ export class CsvError extends Error {
 
 /** `YYYY-MM-DDTHH:MM` (a space is accepted instead of `T`; seconds `:00` are accepted and dropped). */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?$/;
+/** The years the calendars handle (as the API's dates). */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2999;
+/** Consecutive history rows further apart than this are taken for a mistyped date, not a closure. */
+const MAX_GAP_DAYS = 366;
+/** A plain decimal number (no sign, exponent, hexadecimal or blanks inside). */
+const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** Validates a local wall-clock timestamp; returns it normalised to `YYYY-MM-DDTHH:MM`, or null. */
+/** Validates a local wall-clock timestamp (years FIRST_YEAR…LAST_YEAR); returns it normalised to `YYYY-MM-DDTHH:MM`, or null. */
 export function normaliseLocalTimestamp(value: string): string | null {
   const m = TIMESTAMP.exec(value);
   if (!m) return null;
   const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  if (y < FIRST_YEAR || y > LAST_YEAR) return null;
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59) return null;
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}`;
@@ -71,14 +79,16 @@ function* dataRows(
   }
 }
 
-function number(raw: string | undefined, line: number, column: string, problems: CsvProblem[], opts: { integer?: boolean; positive?: boolean }): number | undefined {
+function number(raw: string | undefined, line: number, column: string, problems: CsvProblem[], opts: { integer?: boolean; positive?: boolean; max?: number }): number | undefined {
   const v = (raw ?? '').trim();
   if (v === '') {
     problems.push({ line, column, message: 'is empty' });
     return undefined;
   }
   const n = Number(v);
-  if (!Number.isFinite(n)) problems.push({ line, column, message: `"${v}" is not a number` });
+  if (v.startsWith('-') && Number.isFinite(n)) problems.push({ line, column, message: `"${v}" must be ${opts.positive ? 'greater than 0' : 'at least 0'}` });
+  else if (!DECIMAL.test(v) || !Number.isFinite(n)) problems.push({ line, column, message: `"${v}" is not a number (digits, optionally a decimal point)` });
+  else if (opts.max !== undefined && n > opts.max) problems.push({ line, column, message: `${v} is more than ${opts.max}` });
   else if (opts.integer && !Number.isInteger(n)) problems.push({ line, column, message: `"${v}" is not a whole number` });
   else if (opts.positive ? n <= 0 : n < 0) problems.push({ line, column, message: `"${v}" must be ${opts.positive ? 'greater than 0' : 'at least 0'}` });
   else return n;
@@ -98,7 +108,7 @@ export function parseHistoryCsv(text: string): HistoryPoint[] {
   const out: HistoryPoint[] = [];
   for (const { line, field, has } of dataRows(lines, cols, problems)) {
     const ts = normaliseLocalTimestamp(field('timestamp').trim());
-    if (!ts) problems.push({ line, column: 'timestamp', message: `"${field('timestamp')}" is not a local time YYYY-MM-DDTHH:MM` });
+    if (!ts) problems.push({ line, column: 'timestamp', message: `"${field('timestamp')}" is not a local time YYYY-MM-DDTHH:MM in ${FIRST_YEAR}–${LAST_YEAR}` });
     else if (seen.has(ts)) problems.push({ line, column: 'timestamp', message: `${ts} already appears on line ${seen.get(ts)}` });
     else seen.set(ts, line);
     const volume = number(field('volume'), line, 'volume', problems, {});
@@ -108,7 +118,16 @@ export function parseHistoryCsv(text: string): HistoryPoint[] {
   }
   if (problems.length) throw new CsvError(problems);
   if (out.length === 0) throw new CsvError([{ line: 2, column: '(row)', message: 'the file has no data rows' }]);
-  return out.sort((a, b) => ((a.start as string) < (b.start as string) ? -1 : 1));
+  out.sort((a, b) => ((a.start as string) < (b.start as string) ? -1 : 1));
+  // A year-long hole is a mistyped date: modelled, it would be a series of millions of empty intervals.
+  for (let i = 1; i < out.length; i++) {
+    const gap = (Date.parse(`${out[i].start as string}Z`) - Date.parse(`${out[i - 1].start as string}Z`)) / 86_400_000;
+    if (gap > MAX_GAP_DAYS) {
+      const [earlier, later] = [out[i - 1].start as string, out[i].start as string];
+      throw new CsvError([{ line: seen.get(later)!, column: 'timestamp', message: `${later} is ${Math.round(gap)} days after the previous interval (${earlier}, line ${seen.get(earlier)}); history with a gap of more than ${MAX_GAP_DAYS} days is refused as a mistyped date` }]);
+    }
+  }
+  return out;
 }
 
 /** `timestamp,volume,lower,upper[,aht]` with volumes rounded to 0.01 and AHT to 0.1 s. */
@@ -119,6 +138,9 @@ export function formatForecastCsv(points: readonly ForecastPoint[]): string {
   for (const p of points) lines.push([p.timestamp, r(p.volume, 2), r(p.lower, 2), r(p.upper, 2), ...(withAht ? [p.aht !== undefined && Number.isFinite(p.aht) ? r(p.aht, 1) : ''] : [])].join(','));
   return `${lines.join('\n')}\n`;
 }
+
+/** The most contacts one imported interval may hold (the column is a 32-bit integer). */
+const MAX_IMPORTED_VOLUME = 2_147_483_647;
 
 /** One row of the history-import CSV `queue,timestamp,volume[,aht]`. */
 export interface ImportRow {
@@ -147,11 +169,11 @@ export function parseImportCsv(text: string, intervalMinutes: number): ImportRow
     if (!queue) problems.push({ line, column: 'queue', message: 'is empty' });
     const raw = field('timestamp').trim();
     const ts = normaliseLocalTimestamp(raw);
-    if (!ts) problems.push({ line, column: 'timestamp', message: `"${raw}" is not a local time YYYY-MM-DDTHH:MM` });
+    if (!ts) problems.push({ line, column: 'timestamp', message: `"${raw}" is not a local time YYYY-MM-DDTHH:MM in ${FIRST_YEAR}–${LAST_YEAR}` });
     else if ((Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16))) % intervalMinutes !== 0) problems.push({ line, column: 'timestamp', message: `${ts} is not the start of a ${intervalMinutes}-minute interval` });
     else if (queue && seen.has(`${queue} ${ts}`)) problems.push({ line, column: 'timestamp', message: `queue ${queue} at ${ts} already appears on line ${seen.get(`${queue} ${ts}`)}` });
     else if (queue) seen.set(`${queue} ${ts}`, line);
-    const volume = number(field('volume'), line, 'volume', problems, { integer: true });
+    const volume = number(field('volume'), line, 'volume', problems, { integer: true, max: MAX_IMPORTED_VOLUME });
     let aht: number | null = null;
     if (has('aht') && field('aht').trim() !== '') {
       const a = number(field('aht'), line, 'aht', problems, { positive: true });

@@ -91,6 +91,9 @@ export class SyncRoutedHistory {
   }
 }
 
+/** How far back a forecast reads a queue's history: enough for yearly effects and backtests. */
+const HISTORY_YEARS = 3;
+
 /** Reads a queue's history, holidays and letter batches and turns them into forecast input on the queue's local clock. */
 @Injectable()
 export class LoadForecastInput {
@@ -107,10 +110,16 @@ export class LoadForecastInput {
     return queue;
   }
 
-  /** History before `before` (all when omitted), re-binned to `intervalMinutes` (default: the stored length). */
+  /**
+   * History before `before` (default: now) and at most HISTORY_YEARS older, re-binned to
+   * `intervalMinutes` (default: the stored length). Rows dated in the future or decades back (a
+   * mistyped import) would otherwise stretch the modelled series over every interval in between.
+   */
   async execute(queue: QueueForecastContext, opts: { intervalMinutes?: number; before?: Date; untilYear?: number } = {}): Promise<QueueForecastInput> {
-    await this.routedHistory.recent(this.clock.now());
-    const rows = await this.forecasting.history(queue.id, undefined, opts.before);
+    const now = this.clock.now();
+    await this.routedHistory.recent(now);
+    const until = opts.before ?? now;
+    const rows = await this.forecasting.history(queue.id, new Date(until.getTime() - HISTORY_YEARS * 366 * 86_400_000), until);
     if (rows.length === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
     const stored = Math.min(...rows.map((r) => r.intervalMinutes));
     const intervalMinutes = opts.intervalMinutes ?? stored;
