@@ -6,6 +6,7 @@
  * and a repeated complete answered 404; an agent key could not read its own contact.
  */
 import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
+import type { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { bearer, type TestApp } from '../support/test-app.js';
 import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
@@ -14,10 +15,12 @@ describe('routing: an agent’s work', () => {
   let w: RoutingWorld;
   let tel: [string, string];
   let sup: [string, string];
+  let time: { offsetMs: number };
+  let engine: RoutingEngine;
   const keys = new Map<string, [string, string]>();
 
   beforeAll(async () => {
-    ({ t, w, tel, sup } = await startRoutingTestApp(3));
+    ({ t, w, tel, sup, time, engine } = await startRoutingTestApp(3));
   });
   afterAll(() => t.close());
 
@@ -92,6 +95,30 @@ describe('routing: an agent’s work', () => {
       const contact = (await t.http.get(`/v1/contacts/${callId}`).set(...sup).expect(200)).body;
       expect(contact.status).toBe('ended');
       expect(contact.timeline.map((e: { type: string }) => e.type).slice(-2)).toEqual(['answered', 'ended']);
+    }
+  });
+
+  it('a call the only agent failed to take is offered to it again once past its target, when it is back', async () => {
+    const a = w.agentIds[0];
+    await only(a);
+    const call = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody('work-declined')).expect(200)).body;
+    expect(call).toMatchObject({ decision: 'agent', agentId: a });
+    const failed = await t.http.post('/v1/routing/events').set(...tel).send(eventBody('agent_failed', 'work-declined', { decisionId: call.decisionId, agentId: a, sipCode: 480 })).expect(200);
+    expect(failed.body).toEqual({ applied: true, detail: 'agent not-responding, contact re-routed' });
+    await setState(a, 'available');
+    const poll = async () => (await t.http.get('/v1/routing/decisions/work-declined?waitSeconds=0').set(...tel).expect(200)).body;
+    // within its 30 s target the agent who failed it is not tried again
+    expect(await poll()).toMatchObject({ decision: 'queue', position: 1 });
+    try {
+      time.offsetMs = 40_000;
+      await engine.tick();
+      expect(await poll()).toMatchObject({ decision: 'agent', agentId: a });
+      expect((await presence(a)).state).toBe('reserved');
+      const again = (await poll()).decisionId as string;
+      await t.http.post('/v1/routing/events').set(...tel).send(eventBody('answered', 'work-declined', { decisionId: again, agentId: a })).expect(200);
+      await t.http.post('/v1/routing/events').set(...tel).send(eventBody('ended', 'work-declined', { decisionId: again })).expect(200);
+    } finally {
+      time.offsetMs = 0;
     }
   });
 

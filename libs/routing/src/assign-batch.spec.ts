@@ -154,7 +154,15 @@ function checkInvariants(seed: number): number {
   for (const a of out) {
     const ag = state.get(a.agentId)!;
     const q = qs.get(a.queueId)!;
-    expect(evaluateAgent(ag, byId.get(a.contactId)!, q, NOW, queueSteps(q, cfg)).eligible).toBe(true);
+    const c = byId.get(a.contactId)!;
+    if (a.rule === 'declined-before') {
+      // An agent who turned the contact down, taken again only once it is past its target and only as it stands otherwise.
+      expect(a.priority.timeToBreachSeconds).toBeLessThanOrEqual(0);
+      expect(c.excludedAgentIds).toContain(a.agentId);
+      expect(evaluateAgent(ag, { ...c, excludedAgentIds: [] }, q, NOW, queueSteps(q, cfg)).eligible).toBe(true);
+    } else {
+      expect(evaluateAgent(ag, c, q, NOW, queueSteps(q, cfg)).eligible).toBe(true);
+    }
     // Priority order, except for the emails of the blending second pass that come last.
     secondPass ||= a.priority.urgencySeconds < lastUrgency;
     if (secondPass) expect(a.channel).toBe('email');

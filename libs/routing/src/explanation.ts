@@ -6,7 +6,7 @@ import type { PriorityInfo } from './priority.js';
  * previous agent → narrowest widening step → fewest contacts in hand → longest idle → lowest
  * occupancy → agent id; `only-eligible` when there was no runner-up.
  */
-export type AgentChoiceRule = 'previous-agent' | 'narrowest-step' | 'fewest-in-hand' | 'longest-idle' | 'lowest-occupancy' | 'agent-id' | 'only-eligible';
+export type AgentChoiceRule = 'previous-agent' | 'narrowest-step' | 'fewest-in-hand' | 'longest-idle' | 'lowest-occupancy' | 'agent-id' | 'only-eligible' | 'declined-before';
 
 /** Why a decision came out as it did. Contains ids only, never personal data. */
 export interface Explanation {

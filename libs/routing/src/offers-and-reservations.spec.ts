@@ -1,4 +1,4 @@
-import { expiredOffers, isOfferExpired, makeOffer, resolveOffer, selectAgentForContact } from './index.js';
+import { assignBatch, expiredOffers, isOfferExpired, makeOffer, resolveOffer, selectAgentForContact, selectContactForAgent } from './index.js';
 import { NOW, agent, contact, queue } from './spec-fixtures.js';
 
 const phone = queue('q-phone', { channel: 'phone' });
@@ -77,5 +77,36 @@ describe('offers and reservations', () => {
   it('refuses to resolve an offer with the wrong agent', () => {
     const made = makeOffer(contact('p1', phone, 3), agent('a1'), NOW);
     expect(() => resolveOffer(made.offer, 'accepted', agent('a2'), made.contact, at(1))).toThrow(RangeError);
+  });
+
+  describe('agents who turned a contact down', () => {
+    const declinedBy = (waited: number, ...ids: string[]) => contact('p9', phone, waited, { excludedAgentIds: ids });
+
+    it('are skipped while the contact is within its target, even when nobody else is free', () => {
+      const sel = selectAgentForContact(declinedBy(20, 'a1', 'a2'), phone, [agent('a1'), agent('a2')], NOW);
+      expect(sel.agentId).toBeNull();
+      expect(sel.explanation.skippedByReason).toEqual({ excluded: 2 });
+      expect(selectContactForAgent(agent('a1'), [declinedBy(20, 'a1')], [phone], NOW).contactId).toBeNull();
+    });
+
+    it('are offered it again once it is past its target and no other agent can take it: the one who turned it down longest ago first', () => {
+      const sel = selectAgentForContact(declinedBy(45, 'a2', 'a1'), phone, [agent('a1'), agent('a2')], NOW);
+      expect(sel).toMatchObject({ agentId: 'a2', rule: 'declined-before' });
+      expect(sel.explanation.summary).toMatch(/offered again to the agent who turned it down longest ago/);
+      const [assigned] = assignBatch([declinedBy(45, 'a2', 'a1')], [agent('a1'), agent('a2')], [phone], NOW);
+      expect(assigned).toMatchObject({ agentId: 'a2', rule: 'declined-before' });
+      const taken = selectContactForAgent(agent('a1'), [declinedBy(45, 'a1')], [phone], NOW);
+      expect(taken.contactId).toBe('p9');
+      expect(taken.explanation.summary).toMatch(/turned it down before/);
+    });
+
+    it('still come after any other agent who can take it, and only when they could take it otherwise', () => {
+      expect(selectAgentForContact(declinedBy(45, 'a1'), phone, [agent('a1'), agent('a3')], NOW).agentId).toBe('a3');
+      expect(selectAgentForContact(declinedBy(45, 'a1'), phone, [agent('a1', { state: 'not-responding' })], NOW).agentId).toBeNull();
+      expect(selectAgentForContact(declinedBy(45, 'a1'), phone, [agent('a1', { skills: { 'lang:sv': 5, 'topic:payments': 4 } })], NOW).agentId).toBeNull();
+      // an agent takes a contact it did not turn down before one it did
+      const fresh = contact('p8', phone, 5);
+      expect(selectContactForAgent(agent('a1'), [declinedBy(45, 'a1'), fresh], [phone], NOW).contactId).toBe('p8');
+    });
   });
 });

@@ -8,6 +8,8 @@
  *   arrivedAt (so it keeps its place) and this agent excluded from it; the agent keeps working.
  * - timeout (or an accept arriving at/after expiry): as rejected, and the agent becomes
  *   'not-responding', so it gets nothing until it declares itself available again.
+ * An excluded agent is offered the contact again only once it is past its service target and no
+ * other agent can take it (routing-policy.ts, declinedMayRetry).
  */
 import type { Agent, Channel, Contact, RoutingContext } from './model.js';
 import { resolveConfig } from './model.js';

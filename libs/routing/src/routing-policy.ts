@@ -3,7 +3,7 @@
  * inputs are never mutated; the clock is the `now` argument.
  */
 import type { EvaluationContext, SkipReason, StepInfo } from './eligibility.js';
-import { activeSteps, agentVerdict, evaluateAgent, queueSteps, SkipTally, skipDetail } from './eligibility.js';
+import { activeSteps, agentVerdict, capacityReason, evaluateAgent, poolAndSkillVerdict, queueSteps, SkipTally, skipDetail } from './eligibility.js';
 import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
 import { queueMap, resolveConfig, waitedSeconds } from './model.js';
@@ -150,6 +150,18 @@ interface Choice {
   eligibleCount: number;
   skipped: SkipTally;
   previousAgent?: Explanation['previousAgent'];
+  /** The best is an agent who turned the contact down before (see `declinedMayRetry`). */
+  declinedBefore?: boolean;
+}
+
+/**
+ * Whether agents who turned a contact down (rejected it, let the offer time out, failed to take the
+ * call) may be offered it again: once it is past its service target and no other agent can take it.
+ * Without this a contact every eligible agent had turned down once waited until the customer gave
+ * up — a single missed ring at night lost the call. The one who turned it down longest ago goes first.
+ */
+function declinedMayRetry(priority: PriorityInfo): boolean {
+  return priority.timeToBreachSeconds <= 0;
 }
 
 function chooseAgent(
@@ -160,8 +172,10 @@ function chooseAgent(
   config: RoutingConfig,
   steps: Steps,
   emailBlocker: ((agent: Agent) => Prioritised | undefined) | null,
+  retryDeclined = false,
 ): Choice {
   const waited = waitedSeconds(contact, now);
+  let declined: { candidate: Candidate[]; order: number } | null = null;
   const prefSeconds = queue.previousAgentPreferenceSeconds ?? config.previousAgentPreferenceSeconds[queue.channel];
   const preferPrevious = contact.previousAgentId !== undefined && waited < prefSeconds;
   const ranked: Candidate[] = [];
@@ -178,6 +192,14 @@ function chooseAgent(
     if (typeof verdict === 'string') {
       if (skipped.add(verdict)) skipped.name(agent.id, verdict, skipDetail(verdict, agent, contact, queue, now, stepsOfQueue, pre));
       if (isPrevious) previousVerdict = verdict;
+      if (verdict === 'excluded' && retryDeclined) {
+        const order = contact.excludedAgentIds!.indexOf(agent.id);
+        const again = declined && declined.order < order ? null : (capacityReason(agent, queue.channel) ?? poolAndSkillVerdict(agent, contact, queue, now, stepsOfQueue, pre));
+        if (again && typeof again !== 'string' && !emailBlocker?.(agent)) {
+          declined = { candidate: [], order };
+          keepRanked(declined.candidate, agent, again, agent.departmentId !== queue.departmentId, false, 1);
+        }
+      }
       continue;
     }
     const blocker = emailBlocker?.(agent);
@@ -205,6 +227,7 @@ function chooseAgent(
     }
     previous = { agentId: id, applied, detail };
   }
+  if (!ranked.length && declined) return { best: declined.candidate[0], ranked: declined.candidate, eligibleCount: 0, skipped, previousAgent: previous, declinedBefore: true };
   return { best: ranked[0] ?? null, ranked, eligibleCount, skipped, previousAgent: previous };
 }
 
@@ -245,7 +268,7 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
       },
     };
   }
-  const rule = decidingRule(choice.ranked);
+  const rule = choice.declinedBefore ? 'declined-before' : decidingRule(choice.ranked);
   return {
     agentId: best.agent.id,
     step: best.step,
@@ -256,7 +279,8 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
       step: best.step,
       summary:
         `contact ${contact.id} → agent ${best.agent.id} by ${rule}` +
-        ` (step ${best.step.index}: ${best.step.name}${best.lent ? ', lent agent' : ''})`,
+        ` (step ${best.step.index}: ${best.step.name}${best.lent ? ', lent agent' : ''})` +
+        (choice.declinedBefore ? '; past its target with no other agent free, offered again to the agent who turned it down longest ago' : ''),
     },
   };
 }
@@ -284,7 +308,7 @@ export function selectAgentForContact(
     const blocking = blockingContacts(prioritise(others, qs, now, ctx).ordered, now, config);
     emailBlocker = (a) => blendingBlocker(a, blocking, now, steps);
   }
-  const choice = chooseAgent(contact, queue, agents, now, config, steps, emailBlocker);
+  const choice = chooseAgent(contact, queue, agents, now, config, steps, emailBlocker, declinedMayRetry(priority));
   return agentSelection(choice, contact, priority, waitedSeconds(contact, now));
 }
 
@@ -309,38 +333,49 @@ export function selectContactForAgent(
     detail: `queue ${c.queueId} is not known`,
   }));
   const blocker = blendingBlocker(agent, blockingContacts(ordered, now, config), now, steps);
+  const chosen = (p: Prioritised, step: StepInfo, declinedBefore: boolean): ContactSelection => ({
+    contactId: p.contact.id,
+    queueId: p.queue.id,
+    step,
+    explanation: {
+      rule: 'highest-priority',
+      summary:
+        `agent ${agent.id} → contact ${p.contact.id} (${p.queue.channel}, urgency ${Math.round(p.priority.urgencySeconds)} s,` +
+        ` step ${step.index}: ${step.name})` +
+        (declinedBefore ? '; the agent turned it down before, but it is past its target and waited on: offered again' : ''),
+      step,
+      priority: p.priority,
+      waitedSeconds: waitedSeconds(p.contact, now),
+      // The decision was this agent's: it came free and took the most urgent contact it may take.
+      eligibleAgentIds: [agent.id],
+      eligibleCount: 1,
+      skippedAgents: [],
+      skippedCount: 0,
+      skippedByReason: {},
+      skippedContacts,
+    },
+  });
+  // A contact this agent turned down, past its target: taken only if nothing else is (declinedMayRetry).
+  // It is still waiting while this agent has room, so no other agent could take it when it last looked.
+  let declined: { p: Prioritised; step: StepInfo } | null = null;
   for (const p of ordered) {
     const ev = evaluateAgent(agent, p.contact, p.queue, now, steps.of(p.queue));
+    const emailHeld = p.queue.channel === 'email' && blocker;
     if (!ev.eligible) {
       skippedContacts.push({ contactId: p.contact.id, reason: ev.reason, detail: ev.detail });
+      if (ev.reason === 'excluded' && !declined && !emailHeld && declinedMayRetry(p.priority)) {
+        const again = capacityReason(agent, p.queue.channel) ?? poolAndSkillVerdict(agent, p.contact, p.queue, now, steps.of(p.queue));
+        if (typeof again !== 'string') declined = { p, step: again };
+      }
       continue;
     }
-    if (p.queue.channel === 'email' && blocker) {
+    if (emailHeld) {
       skippedContacts.push({ contactId: p.contact.id, reason: 'email-blending', detail: blendingDetail(blocker, now) });
       continue;
     }
-    return {
-      contactId: p.contact.id,
-      queueId: p.queue.id,
-      step: ev.step,
-      explanation: {
-        rule: 'highest-priority',
-        summary:
-          `agent ${agent.id} → contact ${p.contact.id} (${p.queue.channel}, urgency ${Math.round(p.priority.urgencySeconds)} s,` +
-          ` step ${ev.step.index}: ${ev.step.name})`,
-        step: ev.step,
-        priority: p.priority,
-        waitedSeconds: waitedSeconds(p.contact, now),
-        // The decision was this agent's: it came free and took the most urgent contact it may take.
-        eligibleAgentIds: [agent.id],
-        eligibleCount: 1,
-        skippedAgents: [],
-        skippedCount: 0,
-        skippedByReason: {},
-        skippedContacts,
-      },
-    };
+    return chosen(p, ev.step, false);
   }
+  if (declined) return chosen(declined.p, declined.step, true);
   return {
     contactId: null,
     explanation: {
@@ -393,7 +428,7 @@ export function assignBatch(
   const tryAssign = (p: Prioritised, secondPass: boolean): void => {
     const blocker =
       p.queue.channel === 'email' ? (a: Agent) => blendingBlocker(a, blocking, now, steps, assigned) : null;
-    const choice = chooseAgent(p.contact, p.queue, working.values(), now, config, steps, blocker);
+    const choice = chooseAgent(p.contact, p.queue, working.values(), now, config, steps, blocker, declinedMayRetry(p.priority));
     if (!choice.best) {
       // An email held back only by blending may fit once the calls/chats it waited for are placed.
       if (!secondPass && choice.skipped.byReason['email-blending']) deferred.push(p);

@@ -160,7 +160,7 @@ export class ExplanationDto {
   @ApiProperty({ example: 'contact 7c1d… → agent 0b8f… by longest-idle (step 0: queue requirements)' })
   summary: string;
 
-  @ApiProperty({ example: 'longest-idle', description: 'previous-agent, narrowest-step, fewest-in-hand, longest-idle, lowest-occupancy, agent-id, only-eligible, highest-priority, no-eligible-agent, closed…' })
+  @ApiProperty({ example: 'longest-idle', description: 'previous-agent, narrowest-step, fewest-in-hand, longest-idle, lowest-occupancy, agent-id, only-eligible, declined-before (past its target, offered again to an agent who turned it down), highest-priority, no-eligible-agent, closed…' })
   rule: string;
 
   @ApiProperty({ example: { index: 0, name: 'queue requirements', afterSeconds: 0 }, nullable: true, type: Object, description: 'The widening step under which the agent qualified.' })
