@@ -77,4 +77,16 @@ describe('vuoro forecast (command line)', () => {
     expect(usage.status).toBe(64);
     expect(usage.stderr).toContain('usage: vuoro forecast');
   });
+
+  it('keeps the history on one grid: a row off it is named, an --interval finer than the data is refused', () => {
+    const file = join(cli.dir, 'grid.csv');
+    const rows = Array.from({ length: 28 }, (_, i) => `2003-03-03T${String(7 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'},${100 + i}`);
+    writeFileSync(file, ['timestamp,volume', ...rows, '2003-03-03T08:17,5'].join('\n') + '\n');
+    const offGrid = cli.run(['forecast', '--history', file, '--horizon', '3', '--out', '-']);
+    expect(offGrid.status).toBe(65);
+    expect(offGrid.stderr).toContain('line 30, column timestamp: 2003-03-03T08:17 is not on the 30-minute grid of the other rows');
+    const finer = cli.run(['forecast', '--history', inCsv, '--interval', '15', '--horizon', '3', '--out', '-']);
+    expect(finer.status).toBe(64);
+    expect(finer.stderr).toContain("--interval 15 cannot be made of the history's 30-minute intervals");
+  });
 });

@@ -84,6 +84,16 @@ describe('vuoro import-history (command line)', () => {
     expect(await imported()).toBe(before);
   });
 
+  it('asks for --interval when a file without it is on the half-hour grid throughout (30-minute data stored as quarter-hours)', async () => {
+    const before = await imported();
+    const file = join(cli.dir, 'half-hours.csv');
+    writeFileSync(file, 'queue,timestamp,volume\nphone-sv,2019-04-01T08:00,5\nphone-sv,2019-04-01T08:30,6\nphone-sv,2019-04-01T09:00,7\nphone-sv,2019-04-01T09:30,8\n');
+    const r = cli.run(['import-history', file], env());
+    expect(r.status).toBe(64);
+    expect(r.stderr).toContain('every timestamp is on the 30-minute grid: pass --interval 30');
+    expect(await imported()).toBe(before);
+  });
+
   it('takes another time zone and interval length from the options', async () => {
     const file = join(cli.dir, 'utc.csv');
     writeFileSync(file, 'queue,timestamp,volume\nemail-en,2019-05-02T10:30,7\n');

@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
-import { CsvError, formatForecastCsv, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
+import { CsvError, formatForecastCsv, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
 import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
 import { aggregateHistory, forecastAhead } from '../../../libs/forecasting/src/forecast-ahead.js';
 import { parseOptions, UsageError } from './args.js';
@@ -46,14 +46,18 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   if (region !== 'NONE' && !SUPPORTED_HOLIDAY_REGIONS.includes(region)) throw new UsageError(`--holidays must be none or one of ${SUPPORTED_HOLIDAY_REGIONS.join(', ')}`);
 
   let history = parseHistoryCsv(readFileSync(historyFile, 'utf8'));
-  if (interval) history = aggregateHistory(history, interval);
+  const stored = historyIntervalMinutes(history);
+  if (interval !== undefined && (interval < stored || interval % stored !== 0)) {
+    throw new UsageError(`--interval ${interval} cannot be made of the history's ${stored}-minute intervals; use a multiple of ${stored} (or leave --interval out)`);
+  }
+  history = aggregateHistory(history, interval ?? stored);
   const firstYear = Number(String(history[0].start).slice(0, 4));
   const lastYear = Number(String(history[history.length - 1].start).slice(0, 4));
   const holidays: string[] = [];
   if (region !== 'NONE') for (let y = firstYear; y <= lastYear + 2; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
   const letterBatches = options.has('letter-batches') ? readLetterBatches(options.get('letter-batches')!) : undefined;
   const events = holidays.length || letterBatches ? { holidays, letterBatches } : undefined;
-  const result = forecastAhead({ history, intervalMinutes: interval, horizonIntervals: horizon, intervalLevel: level, events });
+  const result = forecastAhead({ history, intervalMinutes: interval ?? stored, horizonIntervals: horizon, intervalLevel: level, events });
   const csv = formatForecastCsv(result.points);
   if (out === '-') stdout(csv);
   else writeFileSync(out, csv);

@@ -36,6 +36,13 @@ export async function runImportHistoryCommand(args: readonly string[], dataSourc
   if (zoneOption !== undefined && !isValidTimeZone(zoneOption)) throw new UsageError(`--time-zone "${zoneOption}" is not an IANA time zone (e.g. Europe/Helsinki)`);
 
   const rows = parseImportCsv(readFileSync(file, 'utf8'), interval);
+  if (!options.has('interval') && rows.length >= 4) {
+    // Without --interval the rows are 15-minute intervals: a file on a coarser grid throughout is
+    // almost surely 30- or 60-minute data, which would be stored as quarter-hours a third or three
+    // quarters empty — and overwrite the 15-minute rows of those quarters.
+    const grid = [60, 30].find((m) => rows.every((r) => (Number(r.timestamp.slice(11, 13)) * 60 + Number(r.timestamp.slice(14, 16))) % m === 0));
+    if (grid) throw new UsageError(`every timestamp is on the ${grid}-minute grid: pass --interval ${grid} for ${grid}-minute intervals (or --interval 15 if they are quarter-hours)`);
+  }
   const now = Date.now();
   const repo = new TypeOrmForecastingRepository(dataSource);
   const queues = await repo.queueContexts([...new Set(rows.map((r) => r.queue))]);

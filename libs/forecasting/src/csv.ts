@@ -119,6 +119,12 @@ export function parseHistoryCsv(text: string): HistoryPoint[] {
   if (problems.length) throw new CsvError(problems);
   if (out.length === 0) throw new CsvError([{ line: 2, column: '(row)', message: 'the file has no data rows' }]);
   out.sort((a, b) => ((a.start as string) < (b.start as string) ? -1 : 1));
+  // One interval length for the whole file: a row off the others' grid is a typo, not a finer interval.
+  const grid = historyIntervalMinutes(out);
+  const offGrid = out.filter((p) => minuteOfDay(p.start as string) % grid !== 0);
+  if (offGrid.length) {
+    throw new CsvError(offGrid.map((p) => ({ line: seen.get(p.start as string)!, column: 'timestamp', message: `${p.start as string} is not on the ${grid}-minute grid of the other rows` })));
+  }
   // A year-long hole is a mistyped date: modelled, it would be a series of millions of empty intervals.
   for (let i = 1; i < out.length; i++) {
     const gap = (Date.parse(`${out[i].start as string}Z`) - Date.parse(`${out[i - 1].start as string}Z`)) / 86_400_000;
@@ -128,6 +134,23 @@ export function parseHistoryCsv(text: string): HistoryPoint[] {
     }
   }
   return out;
+}
+
+/** Interval lengths a history may have (each divides a day and an hour or a day evenly). */
+export const HISTORY_INTERVALS = [5, 6, 10, 15, 20, 30, 60] as const;
+
+const minuteOfDay = (ts: string): number => Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16));
+
+/**
+ * The interval length of a history: the longest of HISTORY_INTERVALS whose grid holds at least 90 %
+ * of the rows (the rest are then reported as off the grid), 5 minutes when none does.
+ */
+export function historyIntervalMinutes(points: readonly HistoryPoint[]): number {
+  for (const m of [...HISTORY_INTERVALS].reverse()) {
+    const on = points.filter((p) => minuteOfDay(p.start as string) % m === 0).length;
+    if (on >= 0.9 * points.length) return m;
+  }
+  return HISTORY_INTERVALS[0];
 }
 
 /** `timestamp,volume,lower,upper[,aht]` with volumes rounded to 0.01 and AHT to 0.1 s. */
