@@ -19,10 +19,13 @@ describe('OpenAPI document', () => {
 
   const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
 
-  it('gives every operation a summary and a success response', () => {
+  it('gives every operation a summary and a success response, and every response a description', () => {
     for (const { key, op } of operations()) {
       expect({ key, summary: Boolean(op.summary) }).toEqual({ key, summary: true });
       expect({ key, success: Object.keys(op.responses).some((s) => s.startsWith('2')) }).toEqual({ key, success: true });
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect({ key, status, described: Boolean((response as { description?: string }).description) }).toEqual({ key, status, described: true });
+      }
     }
   });
 
