@@ -52,6 +52,10 @@ describe('forecasting API', () => {
     const hourly = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-02&intervalMinutes=60`).set(...supervisor).expect(200);
     expect(hourly.body.points).toHaveLength(10);
     expect(dayTotal(hourly.body.points, TODAY)).toBeCloseTo(dayTotal(points, TODAY), 0);
+    // A day already in the history is forecast from the history before it: all its intervals, not none (an audit got 0 points).
+    const past = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-02-24&to=2026-02-24`).set(...supervisor).expect(200);
+    expect(past.body.points).toHaveLength(40);
+    expect(past.body.points[0].localStart).toBe('2026-02-24T08:00');
   });
 
   it('rejects a bad range or interval naming the field, and an unknown queue with 404', async () => {

@@ -145,6 +145,7 @@ export class GetQueueForecast {
   constructor(
     private readonly load: LoadForecastInput,
     private readonly forecasting: ForecastingRepository,
+    private readonly clock: ForecastClock,
   ) {}
 
   async execute(queueId: string, q: { from: string; to: string; intervalMinutes?: number }): Promise<QueueForecastDto> {
@@ -153,7 +154,11 @@ export class GetQueueForecast {
       throw unprocessable('validation.failed', 'to must be a valid date from `from` to 62 days after it', [{ field: 'to', rule: 'range', message: 'to must be on or after from and at most 62 days after it' }]);
     }
     const queue = await this.load.queue(queueId);
-    const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(q.to.slice(0, 4)) });
+    // The days asked for are forecast from the history before them: a day under way or past gets
+    // all its intervals (the stored intraday re-forecast then replaces the rest of today), not only
+    // those after the last interval seen.
+    const firstDay = new Date(localToEpoch(q.from, 0, queue.timeZone));
+    const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(q.to.slice(0, 4)), ...(firstDay.getTime() < this.clock.now().getTime() ? { before: firstDay } : {}) });
     let result: ForecastAheadResult;
     try {
       result = forecastAhead({ history: input.history, intervalMinutes: input.intervalMinutes, from: q.from, to: q.to, events: input.events });
