@@ -76,6 +76,9 @@ describe('vuoro forecast (command line)', () => {
     const usage = cli.run(['forecast', '--history', inCsv, '--out', '-']);
     expect(usage.status).toBe(64);
     expect(usage.stderr).toContain('usage: vuoro forecast');
+    const bare = cli.run(['forecast', '--horizon', '3', '--out', '-', '--history']);
+    expect(bare.status).toBe(64);
+    expect(bare.stderr).toContain('--history needs a value');
   });
 
   it('keeps the history on one grid: a row off it is named, an --interval finer than the data is refused', () => {
