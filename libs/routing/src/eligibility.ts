@@ -221,6 +221,11 @@ export interface EvaluationContext {
  */
 export function agentVerdict(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): StepInfo | SkipReason {
   if (contact.excludedAgentIds?.includes(agent.id)) return 'excluded';
+  return verdictBesidesExclusion(agent, contact, queue, now, steps, pre);
+}
+
+/** `agentVerdict` as if the agent had not turned the contact down: capacity, then pool and skills. */
+export function verdictBesidesExclusion(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): StepInfo | SkipReason {
   return capacityReason(agent, queue.channel) ?? poolAndSkillVerdict(agent, contact, queue, now, steps, pre);
 }
 

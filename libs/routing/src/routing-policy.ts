@@ -3,7 +3,7 @@
  * inputs are never mutated; the clock is the `now` argument.
  */
 import type { EvaluationContext, SkipReason, StepInfo } from './eligibility.js';
-import { activeSteps, agentVerdict, capacityReason, evaluateAgent, poolAndSkillVerdict, queueSteps, SkipTally, skipDetail } from './eligibility.js';
+import { activeSteps, agentVerdict, evaluateAgent, queueSteps, SkipTally, skipDetail, verdictBesidesExclusion } from './eligibility.js';
 import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
 import { queueMap, resolveConfig, waitedSeconds } from './model.js';
@@ -194,7 +194,7 @@ function chooseAgent(
       if (isPrevious) previousVerdict = verdict;
       if (verdict === 'excluded' && retryDeclined) {
         const order = contact.excludedAgentIds!.indexOf(agent.id);
-        const again = declined && declined.order < order ? null : (capacityReason(agent, queue.channel) ?? poolAndSkillVerdict(agent, contact, queue, now, stepsOfQueue, pre));
+        const again = declined && declined.order < order ? null : verdictBesidesExclusion(agent, contact, queue, now, stepsOfQueue, pre);
         if (again && typeof again !== 'string' && !emailBlocker?.(agent)) {
           declined = { candidate: [], order };
           keepRanked(declined.candidate, agent, again, agent.departmentId !== queue.departmentId, false, 1);
@@ -364,7 +364,7 @@ export function selectContactForAgent(
     if (!ev.eligible) {
       skippedContacts.push({ contactId: p.contact.id, reason: ev.reason, detail: ev.detail });
       if (ev.reason === 'excluded' && !declined && !emailHeld && declinedMayRetry(p.priority)) {
-        const again = capacityReason(agent, p.queue.channel) ?? poolAndSkillVerdict(agent, p.contact, p.queue, now, steps.of(p.queue));
+        const again = verdictBesidesExclusion(agent, p.contact, p.queue, now, steps.of(p.queue));
         if (typeof again !== 'string') declined = { p, step: again };
       }
       continue;
