@@ -1,6 +1,6 @@
 import { dayTotal, headDays } from './day-series.js';
 import { fpp2Origins, loadFpp2Calls } from './fpp2-protocol.js';
-import { estimateCarryOver, reforecastRestOfDay } from './intraday.js';
+import { estimateCarryOver, reforecastRestOfDay, spikeOnset } from './intraday.js';
 import { estimateErrorModel } from './intervals.js';
 import { vuoroDefault } from './week-ahead.js';
 
@@ -63,6 +63,19 @@ describe('intraday re-forecast of the rest of the day', () => {
     expect(reforecastRestOfDay(morning, [520, 610, 690], em).spike).toBeNull();
     expect(reforecastRestOfDay(morning, [650, 800, 900], em).spike).toBe('high');
     expect(reforecastRestOfDay(morning, [300, 350, 400], em).spike).toBe('low');
+  });
+
+  it('dates a spike from where the surge began, not from where the day-so-far total first left its interval', () => {
+    const em = { phi: 1.5, sigmaDay: 0.04 };
+    const day = [100, 100, 100, 100, 100, 100, 100, 100];
+    // normal until slot 4, then 4 × from slot 5: the day-so-far test first fires at slot 5 or 6
+    const observed = [98, 103, 101, 97, 102, 400, 400];
+    const detected = observed.findIndex((_, i) => reforecastRestOfDay(day, observed.slice(0, i + 1), em).spike === 'high');
+    expect(detected).toBeGreaterThanOrEqual(5);
+    expect(spikeOnset(day, observed, 'high', detected, em)).toBe(5);
+    expect(spikeOnset(day, [30, 40, 35, 30], 'low', 3, em)).toBe(0);
+    // a slot inside its own interval ends the walk back
+    expect(spikeOnset(day, [98, 400, 102, 400, 400], 'high', 4, em)).toBe(3);
   });
 
   it('flags the post-holiday surge of Tue 2003-09-02 by 10:00 from the week-ahead forecast', () => {

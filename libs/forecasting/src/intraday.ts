@@ -1,7 +1,7 @@
 import { lastWeekOrigins, weekAheadForecasts } from './backtest.js';
 import type { DaySeries } from './day-series.js';
 import type { ErrorModel } from './intervals.js';
-import { normalQuantile } from './intervals.js';
+import { normalQuantile, predictionInterval } from './intervals.js';
 import type { WeekAheadModel } from './models.js';
 
 export interface RestOfDayForecast {
@@ -83,3 +83,21 @@ export function estimateCarryOver(history: DaySeries, model: WeekAheadModel, cut
   }
   return sxx > 0 ? Math.min(1, Math.max(0, sxy / sxx)) : 0;
 }
+
+/**
+ * Where a spike the day-so-far test first saw at `detectedSlot` began: that slot, or earlier while
+ * the slots just before it were each beyond their own prediction interval (at `level`) in the
+ * spike's direction. The day-so-far total leaves its interval only once the surge has outweighed
+ * the normal morning, usually an interval or more after the surge itself started.
+ */
+export function spikeOnset(dayForecast: readonly number[], observed: readonly number[], direction: 'high' | 'low', detectedSlot: number, errorModel: ErrorModel, level = 0.8): number {
+  let start = detectedSlot;
+  while (start > 0) {
+    const pi = predictionInterval(dayForecast[start - 1], errorModel, level);
+    const v = observed[start - 1];
+    if (direction === 'high' ? v > pi.upper : v < pi.lower) start--;
+    else break;
+  }
+  return start;
+}
+

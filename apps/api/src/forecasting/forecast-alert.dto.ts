@@ -30,7 +30,7 @@ export class ForecastAlertDto {
   @ApiProperty({ example: 'open', enum: FORECAST_ALERT_STATUSES })
   status: ForecastAlertStatus;
 
-  @ApiProperty({ example: '2026-03-12T07:15:00.000Z', description: 'Start of the interval at which arrivals left the 95 % prediction interval.' })
+  @ApiProperty({ example: '2026-03-12T07:15:00.000Z', description: 'Start of the interval where the surge (or drop) began: the first of the intervals, each beyond its own prediction interval, that led up to the day-so-far total leaving its 95 % interval.' })
   startedAt: string;
 
   @ApiProperty({ example: 812, description: 'Contacts offered today so far (at the last check).' })
@@ -39,7 +39,7 @@ export class ForecastAlertDto {
   @ApiProperty({ example: 590.4, description: 'What the forecast expected for the same intervals.' })
   expected: number;
 
-  @ApiProperty({ example: 0.375, description: 'Size of the spike: observed / expected − 1.' })
+  @ApiProperty({ example: 0.375, description: 'Size so far: observed / expected − 1 over the day up to the last check.' })
   size: number;
 
   @ApiProperty({ example: '2026-03-12T07:45:02.000Z' })

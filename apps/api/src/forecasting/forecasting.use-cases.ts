@@ -8,7 +8,7 @@ import { backtestHorizon, modelFor, type HorizonBacktestResult } from '../../../
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { aggregateHistory, forecastAhead, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory, type HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
-import { estimateCarryOver, reforecastRestOfDay } from '../../../../libs/forecasting/src/intraday.js';
+import { estimateCarryOver, reforecastRestOfDay, spikeOnset } from '../../../../libs/forecasting/src/intraday.js';
 import { vuoroDefault } from '../../../../libs/forecasting/src/week-ahead.js';
 import { predictionInterval } from '../../../../libs/forecasting/src/intervals.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
@@ -300,13 +300,14 @@ export class RunIntradayCheck {
     // the rest of the day carries the share of the deviation that persisted in this queue's history
     const { volume: series } = prepareHistory({ history: input.history, intervalMinutes: input.intervalMinutes, calendar: { closedDates: input.events.holidays } });
     const now_ = { ...reforecastRestOfDay(dayForecast, observed, fc.errorModel, { carryOver: estimateCarryOver(series, vuoroDefault(), lastSlot + 1, 8) }), spike: spikeNow };
-    let first = lastSlot;
+    let detected = lastSlot;
     for (let k = 1; k <= lastSlot + 1; k++) {
       if (reforecastRestOfDay(dayForecast, observed.slice(0, k), fc.errorModel).spike === now_.spike) {
-        first = k - 1;
+        detected = k - 1;
         break;
       }
     }
+    const first = spikeOnset(dayForecast, observed, now_.spike, detected, fc.errorModel, fc.intervalLevel);
     const expected = dayForecast.slice(0, lastSlot + 1).reduce((a, b) => a + b, 0);
     const seen = observed.reduce((a, b) => a + b, 0);
     const alert = await this.forecasting.recordSpike({
