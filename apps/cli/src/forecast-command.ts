@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
-import { CsvError, formatForecastCsv, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
+import { CsvError, formatForecastCsv, HISTORY_INTERVALS, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
 import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
 import { aggregateHistory, forecastAhead } from '../../../libs/forecasting/src/forecast-ahead.js';
 import { parseOptions, UsageError } from './args.js';
@@ -39,7 +39,7 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   if (!historyFile || !out || !options.has('horizon')) throw new UsageError(FORECAST_USAGE);
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 100_000) throw new UsageError('--horizon must be a whole number of intervals from 1 to 100000');
   const interval = options.has('interval') ? Number(options.get('interval')) : undefined;
-  if (interval !== undefined && ![5, 6, 10, 15, 20, 30, 60].includes(interval)) throw new UsageError('--interval must be one of 5, 6, 10, 15, 20, 30, 60 (minutes)');
+  if (interval !== undefined && !(HISTORY_INTERVALS as readonly number[]).includes(interval)) throw new UsageError(`--interval must be one of ${HISTORY_INTERVALS.join(', ')} (minutes)`);
   const level = options.has('level') ? Number(options.get('level')) : 0.8;
   if (!(level > 0 && level < 1)) throw new UsageError('--level must be between 0 and 1 (e.g. 0.8)');
   const region = (options.get('holidays') ?? 'FI').toUpperCase();

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { isValidTimeZone, localToEpoch, wallTime } from '../../../libs/calendar/src/time-zone.js';
-import { CsvError, parseImportCsv, type CsvProblem } from '../../../libs/forecasting/src/csv.js';
+import { CsvError, minuteOfDay, parseImportCsv, type CsvProblem } from '../../../libs/forecasting/src/csv.js';
 import { TypeOrmForecastingRepository, type ImportedInterval } from '../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { parseOptions, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';
@@ -40,7 +40,7 @@ export async function runImportHistoryCommand(args: readonly string[], dataSourc
     // Without --interval the rows are 15-minute intervals: a file on a coarser grid throughout is
     // almost surely 30- or 60-minute data, which would be stored as quarter-hours a third or three
     // quarters empty — and overwrite the 15-minute rows of those quarters.
-    const grid = [60, 30].find((m) => rows.every((r) => (Number(r.timestamp.slice(11, 13)) * 60 + Number(r.timestamp.slice(14, 16))) % m === 0));
+    const grid = [60, 30].find((m) => rows.every((r) => minuteOfDay(r.timestamp) % m === 0));
     if (grid) throw new UsageError(`every timestamp is on the ${grid}-minute grid: pass --interval ${grid} for ${grid}-minute intervals (or --interval 15 if they are quarter-hours)`);
   }
   const now = Date.now();

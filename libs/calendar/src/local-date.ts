@@ -29,6 +29,16 @@ export function isValidLocalDate(value: string): boolean {
   return parseLocalDate(value) !== null;
 }
 
+/** The years the service takes in dates and timestamps: the calendars' arithmetic is defined well inside them. */
+export const FIRST_SUPPORTED_YEAR = 1900;
+export const LAST_SUPPORTED_YEAR = 2999;
+
+/** A date that exists (isValidLocalDate) in FIRST_SUPPORTED_YEAR…LAST_SUPPORTED_YEAR. */
+export function isSupportedLocalDate(value: string): boolean {
+  const p = parseLocalDate(value);
+  return p !== null && p.year >= FIRST_SUPPORTED_YEAR && p.year <= LAST_SUPPORTED_YEAR;
+}
+
 export function formatLocalDate(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -3,6 +3,7 @@
  * comma-separated text, a header line, no quoting (no field of these formats needs a comma).
  * Errors name the line (1 = the header) and the column.
  */
+import { FIRST_SUPPORTED_YEAR as FIRST_YEAR, LAST_SUPPORTED_YEAR as LAST_YEAR } from '../../calendar/src/local-date.js';
 import type { ForecastPoint, HistoryPoint } from './forecast.js';
 
 export interface CsvProblem {
@@ -20,9 +21,6 @@ export class CsvError extends Error {
 
 /** `YYYY-MM-DDTHH:MM` (a space is accepted instead of `T`; seconds `:00` are accepted and dropped). */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?$/;
-/** The years the calendars handle (as the API's dates). */
-export const FIRST_YEAR = 1900;
-export const LAST_YEAR = 2999;
 /** Consecutive history rows further apart than this are taken for a mistyped date, not a closure. */
 const MAX_GAP_DAYS = 366;
 /** A plain decimal number (no sign, exponent, hexadecimal or blanks inside). */
@@ -139,7 +137,8 @@ export function parseHistoryCsv(text: string): HistoryPoint[] {
 /** Interval lengths a history may have (each divides a day and an hour or a day evenly). */
 export const HISTORY_INTERVALS = [5, 6, 10, 15, 20, 30, 60] as const;
 
-const minuteOfDay = (ts: string): number => Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16));
+/** Minutes since midnight of a `YYYY-MM-DDTHH:MM` timestamp. */
+export const minuteOfDay = (ts: string): number => Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16));
 
 /**
  * The interval length of a history: the longest of HISTORY_INTERVALS whose grid holds at least 90 %
@@ -193,7 +192,7 @@ export function parseImportCsv(text: string, intervalMinutes: number): ImportRow
     const raw = field('timestamp').trim();
     const ts = normaliseLocalTimestamp(raw);
     if (!ts) problems.push({ line, column: 'timestamp', message: `"${raw}" is not a local time YYYY-MM-DDTHH:MM in ${FIRST_YEAR}–${LAST_YEAR}` });
-    else if ((Number(ts.slice(11, 13)) * 60 + Number(ts.slice(14, 16))) % intervalMinutes !== 0) problems.push({ line, column: 'timestamp', message: `${ts} is not the start of a ${intervalMinutes}-minute interval` });
+    else if (minuteOfDay(ts) % intervalMinutes !== 0) problems.push({ line, column: 'timestamp', message: `${ts} is not the start of a ${intervalMinutes}-minute interval` });
     else if (queue && seen.has(`${queue} ${ts}`)) problems.push({ line, column: 'timestamp', message: `queue ${queue} at ${ts} already appears on line ${seen.get(`${queue} ${ts}`)}` });
     else if (queue) seen.set(`${queue} ${ts}`, line);
     const volume = number(field('volume'), line, 'volume', problems, { integer: true, max: MAX_IMPORTED_VOLUME });

@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ValidateBy } from 'class-validator';
+import { FIRST_SUPPORTED_YEAR, isSupportedLocalDate, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 
 /** Flattens class-validator's nested errors into `field` paths such as `skills[0].proficiency`; an absent required field is one `required`. */
@@ -79,27 +80,13 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** The dates the calendars and forecasts handle; outside them the time-zone arithmetic is undefined. */
-const FIRST_YEAR = 1900;
-const LAST_YEAR = 2999;
-
-/** Whether `v` is a real calendar date `YYYY-MM-DD` in years FIRST_YEAR…LAST_YEAR (not 2026-02-30 or 2026-13-01). */
-export function isLocalDate(v: unknown): v is string {
-  const m = typeof v === 'string' ? LOCAL_DATE.exec(v) : null;
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** A local date field: `YYYY-MM-DD`, a date that exists, years 1900–2999; 422 rule `localDate`. */
+/** A local date field: `YYYY-MM-DD`, a date that exists, in the supported years (isSupportedLocalDate); 422 rule `localDate`. */
 export function IsLocalDate(): PropertyDecorator {
   return ValidateBy({
     name: 'localDate',
     validator: {
-      validate: (v: unknown) => isLocalDate(v),
-      defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD that exists, in ${FIRST_YEAR}–${LAST_YEAR}`,
+      validate: (v: unknown) => typeof v === 'string' && isSupportedLocalDate(v),
+      defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD that exists, in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
     },
   });
 }
