@@ -16,6 +16,7 @@ import { ContactsHotUpdates1795520000000 } from './1795520000000-contacts-hot-up
 import { TransferredSegments1795530000000 } from './1795530000000-transferred-segments.js';
 import { QueueRoutingPolicy1795540000000 } from './1795540000000-queue-routing-policy.js';
 import { ContactExplanationJson1795550000000 } from './1795550000000-contact-explanation-json.js';
+import { ForecastMethodChoices1795560000000 } from './1795560000000-forecast-method-choices.js';
 
 /** Every migration, oldest first. A new migration file is added here as well. */
-export const MIGRATIONS = [InitialSchema1795305600000, RoutingEngine1795347945365, Forecasting1795392000000, Loans1795430000000, Planning1795440000000, Reports1795450000000, Feedback1795455000000, ReportRollupKeys1795456000000, RoutingWriter1795460000000, RoutingOwner1795470000000, SetBasedWriterChecks1795480000000, ContactExplanationOutOfLine1795490000000, SurveyCandidatesOrder1795500000000, AgentRollupsFewerGrains1795510000000, ContactsHotUpdates1795520000000, TransferredSegments1795530000000, QueueRoutingPolicy1795540000000, ContactExplanationJson1795550000000];
+export const MIGRATIONS = [InitialSchema1795305600000, RoutingEngine1795347945365, Forecasting1795392000000, Loans1795430000000, Planning1795440000000, Reports1795450000000, Feedback1795455000000, ReportRollupKeys1795456000000, RoutingWriter1795460000000, RoutingOwner1795470000000, SetBasedWriterChecks1795480000000, ContactExplanationOutOfLine1795490000000, SurveyCandidatesOrder1795500000000, AgentRollupsFewerGrains1795510000000, ContactsHotUpdates1795520000000, TransferredSegments1795530000000, QueueRoutingPolicy1795540000000, ContactExplanationJson1795550000000, ForecastMethodChoices1795560000000];

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { RunIntradayCheck } from '../../apps/api/src/forecasting/forecasting.use-cases.js';
 import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
-import { localToEpoch } from '../../libs/calendar/src/time-zone.js';
+import { localDateOf, localToEpoch } from '../../libs/calendar/src/time-zone.js';
 import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
 import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY } from '../../libs/persistence/src/repositories/forecasting.repository.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
@@ -51,12 +51,54 @@ describe('forecasting API', () => {
     }
     const hourly = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-02&intervalMinutes=60`).set(...supervisor).expect(200);
     expect(hourly.body.points).toHaveLength(10);
-    expect(dayTotal(hourly.body.points, TODAY)).toBeCloseTo(dayTotal(points, TODAY), 0);
+    // one method choice serves both lengths; a state-space method fitted on hours is not the sum of its quarter-hours exactly
+    expect(hourly.body.methodChoice).toEqual(res.body.methodChoice);
+    expect(Math.abs(dayTotal(hourly.body.points, TODAY) / dayTotal(points, TODAY) - 1)).toBeLessThan(0.01);
     // A day already in the history is forecast from the history before it: all its intervals, not none (an audit got 0 points).
     const past = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-02-24&to=2026-02-24`).set(...supervisor).expect(200);
     expect(past.body.points).toHaveLength(40);
     expect(past.body.points[0].localStart).toBe('2026-02-24T08:00');
   });
+
+  it('chooses each queue\'s method by backtest once a day, stores it, forecasts every interval length with it, and chooses again after an import', async () => {
+    const db = t.app.get(DataSource);
+    const url = (from: string, to: string, interval = 15) => `/v1/queues/${queue['email-fi']}/forecast?from=${from}&to=${to}&intervalMinutes=${interval}`;
+    const first = (await t.http.get(url('2026-03-03', '2026-03-03')).set(...supervisor).expect(200)).body;
+    const today = localDateOf(Date.now(), TZ);
+    const choice = first.methodChoice;
+    expect(choice).toMatchObject({ chosenOn: today, origins: 8 });
+    expect(choice.candidates.map((c: { method: string }) => c.method).sort()).toEqual(['dshw-taylor', 'mstl-ets', 'same-slot-mean-4', 'same-slot-mean-8', 'vuoro-default']);
+    for (const c of choice.candidates) expect(c.wape).toBeGreaterThan(0);
+    const defaultWape = choice.candidates.find((c: { method: string }) => c.method === 'vuoro-default').wape;
+    // the default unless an option beat it by more than 5 % on the same origins
+    if (choice.label === 'vuoro-default') expect(choice.trainingWape).toBe(defaultWape);
+    else expect(choice.trainingWape).toBeLessThan(0.95 * defaultWape);
+    expect(Object.values(choice.weights).reduce((a: number, b) => a + (b as number), 0)).toBeCloseTo(1, 9);
+    const [row] = await db.query(`SELECT interval_minutes, to_char(chosen_on, 'YYYY-MM-DD') AS chosen_on, choice, created_at FROM forecast_method_choices WHERE queue_id = $1`, [queue['email-fi']]);
+    expect(row).toMatchObject({ interval_minutes: 15, chosen_on: today, choice: expect.objectContaining({ label: choice.label, weights: choice.weights }) });
+
+    // the same choice serves the day at every interval length: no second backtest
+    const hourly = (await t.http.get(url('2026-03-03', '2026-03-03', 60)).set(...supervisor).expect(200)).body;
+    expect(hourly.methodChoice).toEqual(choice);
+    const [again] = await db.query('SELECT created_at FROM forecast_method_choices WHERE queue_id = $1', [queue['email-fi']]);
+    expect(again.created_at).toEqual(row.created_at);
+
+    // a stored choice is what the forecast uses
+    const meanOf4 = { label: 'same-slot-mean-4', weights: { 'same-slot-mean-4': 1 }, trainingWape: 1, candidateWape: { 'same-slot-mean-4': 1 }, origins: 8, scoredIntervalMinutes: 15 };
+    await db.query('UPDATE forecast_method_choices SET choice = $2 WHERE queue_id = $1', [queue['email-fi'], JSON.stringify(meanOf4)]);
+    const forced = (await t.http.get(url('2026-03-03', '2026-03-03')).set(...supervisor).expect(200)).body;
+    expect(forced.method).toContain('same-slot-mean-4, chosen per queue by a 8-week backtest');
+    expect(forced.methodChoice.label).toBe('same-slot-mean-4');
+
+    // yesterday's choice is made again today; so is one an import of history dropped
+    await db.query(`UPDATE forecast_method_choices SET chosen_on = chosen_on - 1 WHERE queue_id = $1`, [queue['email-fi']]);
+    const next = (await t.http.get(url('2026-03-03', '2026-03-03')).set(...supervisor).expect(200)).body;
+    expect(next.methodChoice).toEqual(choice);
+    expect(next.points).toEqual(first.points);
+    await t.app.get(ForecastingRepository).importHistory([{ queueId: queue['email-fi'], intervalMinutes: 15, intervalStart: new Date('2025-11-24T08:00:00Z'), volume: 3, ahtSeconds: null }]);
+    expect(await db.query('SELECT 1 FROM forecast_method_choices WHERE queue_id = $1', [queue['email-fi']])).toEqual([]);
+    await db.query(`DELETE FROM interval_statistics WHERE queue_id = $1 AND interval_start = '2025-11-24T08:00:00Z'`, [queue['email-fi']]);
+  }, 120_000);
 
   it('rejects a bad range or interval naming the field, and an unknown queue with 404', async () => {
     const bad = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-06&to=2026-03-02`).set(...supervisor).expect(422);

@@ -92,6 +92,12 @@ export function headDays(series: DaySeries, count: number): DaySeries {
   return { ...series, dates: series.dates.slice(0, count), values: series.values.slice(0, count), imputed: series.imputed.slice(0, count) };
 }
 
+/** The last `count` days of the series. */
+export function tailDays(series: DaySeries, count: number): DaySeries {
+  const from = Math.max(0, series.dates.length - count);
+  return { ...series, dates: series.dates.slice(from), values: series.values.slice(from), imputed: series.imputed.slice(from) };
+}
+
 /** Active dates in the `calendarDays` calendar days after the end of the series. */
 export function nextActiveDates(series: DaySeries, calendarDays: number): string[] {
   const out: string[] = [];

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsLocalDate } from '../common/validation.js';
 import { FORECAST_METHODS, type ForecastMethodName } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import { SELECTABLE_METHODS } from '../../../../libs/forecasting/src/method-choice.js';
 
 
 export class QueueForecastQueryDto {
@@ -52,6 +53,34 @@ export class LetterEffectDto {
   upliftPer10kLetters: number;
 }
 
+export class MethodWapeDto {
+  @ApiProperty({ example: 'same-slot-mean-4', enum: SELECTABLE_METHODS })
+  method: string;
+
+  @ApiProperty({ example: 11.29, nullable: true, type: Number, description: 'Pooled WAPE (%) of this method alone over the selection origins; null when it could not be fitted.' })
+  wape: number | null;
+}
+
+export class ForecastMethodChoiceDto {
+  @ApiProperty({ example: '0.75 same-slot-mean-4 + 0.25 vuoro-default', description: 'The method, or the weighted combination of methods, this queue is forecast with.' })
+  label: string;
+
+  @ApiProperty({ example: { 'same-slot-mean-4': 0.75, 'vuoro-default': 0.25 }, description: 'Weight of each method used (they sum to 1).', type: 'object', additionalProperties: { type: 'number' } })
+  weights: Record<string, number>;
+
+  @ApiProperty({ example: '2026-03-09', description: 'The queue\'s local date the choice was made on, from the history before that day; a new choice is made on the first forecast of each day and after a history import.' })
+  chosenOn: string;
+
+  @ApiProperty({ example: 8, description: 'Week-ahead backtest origins (one a week) the methods were scored on; 0: the history was too short and the default is used.' })
+  origins: number;
+
+  @ApiProperty({ example: 10.98, nullable: true, type: Number, description: 'Pooled WAPE (%) of the chosen option over those origins.' })
+  trainingWape: number | null;
+
+  @ApiProperty({ type: [MethodWapeDto], description: 'Every method scored, alone. A combination or another method replaces the default only when it beats the default by more than 5 %.' })
+  candidates: MethodWapeDto[];
+}
+
 export class QueueForecastDto {
   @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
   queueId: string;
@@ -64,6 +93,9 @@ export class QueueForecastDto {
 
   @ApiProperty({ example: 'vuoro level×profile (default) + learned letter-batch/holiday effects' })
   method: string;
+
+  @ApiProperty({ type: ForecastMethodChoiceDto, description: 'How this queue\'s method was chosen: a rolling-origin week-ahead backtest of the default level × profile model, the same-slot means of 4 and 8 weeks, Taylor\'s double-seasonal Holt-Winters and MSTL + AutoETS, alone, in pairs and combined.' })
+  methodChoice: ForecastMethodChoiceDto;
 
   @ApiProperty({ example: 0.8, description: 'Probability of the central prediction interval.' })
   intervalLevel: number;

@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ForecastAlertsController } from './forecast-alerts.controller.js';
 import { ForecastsController } from './forecasts.controller.js';
-import { AcknowledgeForecastAlert, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SyncRoutedHistory, SystemForecastClock } from './forecasting.use-cases.js';
+import { AcknowledgeForecastAlert, ChooseQueueForecastMethod, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SyncRoutedHistory, SystemForecastClock } from './forecasting.use-cases.js';
+import { ForecastingWorkers } from './forecasting-workers.js';
 import { LetterBatchesController } from './letter-batches.controller.js';
 import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches, PrepareLetterBatchData, UpdateLetterBatch } from './letter-batches.use-cases.js';
 
-/** Forecasts per queue, backtests, letter batches, spike alerts and the intraday job (every 15 minutes). */
+/** Forecasts per queue (each with its method chosen by backtest, in a worker thread), backtests, letter batches, spike alerts and the intraday job (every 15 minutes). */
 @Module({
   controllers: [ForecastsController, LetterBatchesController, ForecastAlertsController],
   providers: [
     { provide: ForecastClock, useClass: SystemForecastClock },
     SyncRoutedHistory,
     LoadForecastInput,
+    ForecastingWorkers,
+    ChooseQueueForecastMethod,
     GetQueueForecast,
     RunBacktest,
     ListForecastAlerts,

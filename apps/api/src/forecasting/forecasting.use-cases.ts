@@ -1,21 +1,25 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/src/time-zone.js';
-import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { backtestHorizon, modelFor, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
-import { aggregateHistory, forecastAhead, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
+import { aggregateHistory, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory, type HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
 import { estimateCarryOver, reforecastRestOfDay, spikeOnset } from '../../../../libs/forecasting/src/intraday.js';
 import { vuoroDefault } from '../../../../libs/forecasting/src/week-ahead.js';
+import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import { predictionInterval } from '../../../../libs/forecasting/src/intervals.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
-import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
+import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { CreateBacktestDto, QueueForecastDto } from './forecast.dto.js';
+import { WorkerPoolBusyError, WorkerTimeoutError } from '../common/worker-pool.js';
+import type { CreateBacktestDto, ForecastMethodChoiceDto, QueueForecastDto } from './forecast.dto.js';
+import { ForecastInputError, type ForecastingTask } from './forecasting-worker-protocol.js';
+import { ForecastingWorkers } from './forecasting-workers.js';
 
 /** The clock of the forecasting use cases (tests fix it). */
 export abstract class ForecastClock {
@@ -140,12 +144,99 @@ export class LoadForecastInput {
   }
 }
 
+/** Runs a forecasting task in the worker thread; the library's refusals become 422, a full or stuck pool 429 / 503. */
+async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): Promise<T> {
+  try {
+    return (await workers.runTask(task)) as T;
+  } catch (e) {
+    if (e instanceof ForecastInputError) throw unprocessable('forecast.failed', e.message);
+    if (e instanceof WorkerPoolBusyError) throw new HttpException(`The server is busy with other forecasts (${e.running} running, ${e.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
+    if (e instanceof WorkerTimeoutError) throw new HttpException(`The forecast did not finish within ${e.timeoutMs / 1000} s`, HttpStatus.SERVICE_UNAVAILABLE);
+    throw e;
+  }
+}
+
+/** forecastAhead in the worker thread, with the queue's chosen method. */
+export function forecastInWorker(workers: ForecastingWorkers, request: Omit<ForecastAheadRequest, 'method'>, choice: MethodChoice): Promise<ForecastAheadResult> {
+  return inWorker(workers, { kind: 'forecast-ahead', request, choice });
+}
+
+/**
+ * Each queue's forecasting method: chosen on the first forecast of the queue's local day by a
+ * rolling-origin week-ahead backtest on the history before that day, at its stored interval length
+ * (libs/forecasting chooseForecastMethod, in the forecasting worker), and stored, so every forecast
+ * that day, on any instance and after a restart, uses the same method without repeating the
+ * backtest. Forecasts at every interval length use it, so hourly and quarter-hourly forecasts of a
+ * day agree. An import of history drops the queue's choice (ForecastingRepository.importHistory).
+ */
+@Injectable()
+export class ChooseQueueForecastMethod {
+  private readonly running = new Map<string, Promise<StoredMethodChoice>>();
+
+  constructor(
+    private readonly load: LoadForecastInput,
+    private readonly forecasting: ForecastingRepository,
+    private readonly workers: ForecastingWorkers,
+    private readonly clock: ForecastClock,
+  ) {}
+
+  async execute(queue: QueueForecastContext): Promise<StoredMethodChoice> {
+    const today = localDateOf(this.clock.now().getTime(), queue.timeZone);
+    const stored = await this.forecasting.methodChoice(queue.id);
+    if (stored && stored.chosenOn >= today) return stored;
+    // concurrent forecasts of one queue (a planning request) share one backtest
+    const key = `${queue.id}/${today}`;
+    let choosing = this.running.get(key);
+    if (!choosing) {
+      choosing = this.choose(queue, today).finally(() => this.running.delete(key));
+      this.running.set(key, choosing);
+    }
+    return choosing;
+  }
+
+  private async choose(queue: QueueForecastContext, today: string): Promise<StoredMethodChoice> {
+    let choice: MethodChoice;
+    let intervalMinutes = 0;
+    try {
+      const input = await this.load.execute(queue, { before: new Date(localToEpoch(today, 0, queue.timeZone)), untilYear: Number(today.slice(0, 4)) });
+      intervalMinutes = input.intervalMinutes;
+      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, intervalMinutes, closedDates: [...(input.events.holidays ?? [])] });
+    } catch (e) {
+      // all of the history is from today: nothing to backtest on, the default is used
+      if (!(e instanceof DomainError && e.code === 'forecast.no_history')) throw e;
+      const [latest] = await this.forecasting.history(queue.id, new Date(localToEpoch(today, 0, queue.timeZone)));
+      intervalMinutes = latest?.intervalMinutes ?? 15;
+      choice = { label: 'vuoro-default', weights: { 'vuoro-default': 1 }, trainingWape: null, candidateWape: {}, origins: 0, scoredIntervalMinutes: intervalMinutes };
+    }
+    const at = this.clock.now();
+    const row = { queueId: queue.id, intervalMinutes, chosenOn: today, choice };
+    await this.forecasting.saveMethodChoice(row, at);
+    return { ...row, createdAt: at };
+  }
+}
+
+/** The method choice as the API shows it. */
+export function methodChoiceDto(stored: StoredMethodChoice): ForecastMethodChoiceDto {
+  const c = stored.choice;
+  return {
+    label: c.label,
+    weights: c.weights as Record<string, number>,
+    chosenOn: stored.chosenOn,
+    origins: c.origins,
+    trainingWape: c.trainingWape,
+    // in SELECTABLE_METHODS order (jsonb keeps object keys in its own order)
+    candidates: SELECTABLE_METHODS.filter((m) => m in c.candidateWape).map((method) => ({ method, wape: c.candidateWape[method] ?? null })),
+  };
+}
+
 @Injectable()
 export class GetQueueForecast {
   constructor(
     private readonly load: LoadForecastInput,
     private readonly forecasting: ForecastingRepository,
     private readonly clock: ForecastClock,
+    private readonly chooser: ChooseQueueForecastMethod,
+    private readonly workers: ForecastingWorkers,
   ) {}
 
   async execute(queueId: string, q: { from: string; to: string; intervalMinutes?: number }): Promise<QueueForecastDto> {
@@ -159,12 +250,8 @@ export class GetQueueForecast {
     // those after the last interval seen.
     const firstDay = new Date(localToEpoch(q.from, 0, queue.timeZone));
     const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(q.to.slice(0, 4)), ...(firstDay.getTime() < this.clock.now().getTime() ? { before: firstDay } : {}) });
-    let result: ForecastAheadResult;
-    try {
-      result = forecastAhead({ history: input.history, intervalMinutes: input.intervalMinutes, from: q.from, to: q.to, events: input.events });
-    } catch (e) {
-      throw unprocessable('forecast.failed', e instanceof Error ? e.message : String(e));
-    }
+    const chosen = await this.chooser.execute(queue);
+    const result = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: q.from, to: q.to, events: input.events }, chosen.choice);
     const tz = queue.timeZone;
     const stored = new Map((await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)))).filter((r) => r.intervalMinutes === input.intervalMinutes).map((r) => [r.intervalStart.getTime(), r]));
     const points = result.points.map((p) => {
@@ -178,6 +265,7 @@ export class GetQueueForecast {
       intervalMinutes: result.intervalMinutes,
       timeZone: tz,
       method: result.method,
+      methodChoice: methodChoiceDto(chosen),
       intervalLevel: result.intervalLevel,
       letterEffects: (result.eventEffects?.letterUpliftPer10k ?? []).map((e) => ({ lag: e.lag, upliftPer10kLetters: e.uplift })),
       afterHolidayUplift: result.eventEffects?.afterHoliday ?? 0,
@@ -249,6 +337,8 @@ export class RunIntradayCheck {
     private readonly load: LoadForecastInput,
     private readonly forecasting: ForecastingRepository,
     private readonly routedHistory: SyncRoutedHistory,
+    private readonly chooser: ChooseQueueForecastMethod,
+    private readonly workers: ForecastingWorkers,
   ) {}
 
   async execute(now: Date): Promise<IntradayCheckResult> {
@@ -280,7 +370,9 @@ export class RunIntradayCheck {
     if (todayRows.length === 0) return null;
     const input = await this.load.execute(queue, { before: dayStart, untilYear: Number(today.slice(0, 4)) });
     if (input.events.holidays?.includes(today)) return null;
-    const fc = forecastAhead({ history: input.history, intervalMinutes: input.intervalMinutes, from: today, to: today, events: input.events, intervalLevel: 0.8 });
+    // the forecast the supervisor sees for today: the queue's chosen method, from the history before today
+    const chosen = await this.chooser.execute(queue);
+    const fc = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: today, to: today, events: input.events, intervalLevel: 0.8 }, chosen.choice);
     const day = fc.points.filter((p) => p.timestamp.startsWith(today));
     if (day.length === 0) return null;
     const slotOf = new Map(day.map((p, i) => [p.timestamp, i]));

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { MethodChoice } from '../../../forecasting/src/method-choice.js';
 import { isUuid } from '../../../core/src/ids.js';
 import { runExclusively } from '../job-lock.js';
 import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
@@ -53,6 +54,17 @@ export interface ReforecastPoint {
   ahtSeconds: number | null;
 }
 
+/** A queue's stored forecasting method (table forecast_method_choices). */
+export interface StoredMethodChoice {
+  queueId: string;
+  /** the interval length of the history it was chosen on. */
+  intervalMinutes: number;
+  /** the queue's local date the choice was made on, `YYYY-MM-DD`. */
+  chosenOn: string;
+  choice: MethodChoice;
+  createdAt: Date;
+}
+
 /** Advisory-lock key of the intraday forecast job. */
 export const INTRADAY_JOB_LOCK_KEY = 7_450_101;
 
@@ -85,6 +97,10 @@ export abstract class ForecastingRepository {
   /** Replaces the stored re-forecast of the intervals in `[from, to)` in one transaction. */
   abstract replaceReforecast(queueId: string, intervalMinutes: number, from: Date, to: Date, points: readonly ReforecastPoint[], at: Date): Promise<void>;
   abstract reforecast(queueId: string, from: Date, to: Date): Promise<IntradayReforecastEntity[]>;
+  /** The queue's latest method choice, if any. */
+  abstract methodChoice(queueId: string): Promise<StoredMethodChoice | null>;
+  /** Stores a choice unless a choice of a later day is already stored (an instance that chose late never overwrites a newer one). */
+  abstract saveMethodChoice(choice: Omit<StoredMethodChoice, 'createdAt'>, at: Date): Promise<void>;
   /**
    * Runs `fn` only if no other instance holds the lock `key` (PostgreSQL advisory lock held on its
    * own connection for the duration); returns undefined when another instance holds it. The embedded
@@ -141,6 +157,8 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
         inserted += result.filter((r) => r.inserted).length;
         onProgress?.(Math.min(rows.length, i + CHUNK));
       }
+      // the queues' method choices were made on the history before this import: choose again
+      await tx.query('DELETE FROM forecast_method_choices WHERE queue_id = ANY($1::uuid[])', [[...new Set(rows.map((r) => r.queueId))]]);
       return { inserted, updated: rows.length - inserted };
     });
   }
@@ -239,6 +257,23 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
       .where('r.queue_id = :queueId AND r.interval_start >= :from AND r.interval_start < :to', { queueId, from, to })
       .orderBy('r.interval_start')
       .getMany();
+  }
+
+  async methodChoice(queueId: string): Promise<StoredMethodChoice | null> {
+    const [row]: { interval_minutes: number; chosen_on: string; choice: MethodChoice; created_at: Date }[] = await this.dataSource.query(
+      `SELECT interval_minutes, to_char(chosen_on, 'YYYY-MM-DD') AS chosen_on, choice, created_at FROM forecast_method_choices WHERE queue_id = $1`,
+      [queueId],
+    );
+    return row ? { queueId, intervalMinutes: Number(row.interval_minutes), chosenOn: row.chosen_on, choice: row.choice, createdAt: new Date(row.created_at) } : null;
+  }
+
+  async saveMethodChoice(c: Omit<StoredMethodChoice, 'createdAt'>, at: Date): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO forecast_method_choices (queue_id, interval_minutes, chosen_on, choice, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)
+       ON CONFLICT (queue_id) DO UPDATE SET interval_minutes = EXCLUDED.interval_minutes, chosen_on = EXCLUDED.chosen_on, choice = EXCLUDED.choice, created_at = EXCLUDED.created_at
+        WHERE forecast_method_choices.chosen_on <= EXCLUDED.chosen_on`,
+      [c.queueId, c.intervalMinutes, c.chosenOn, JSON.stringify(c.choice), at.toISOString()],
+    );
   }
 
   async runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | undefined> {
