@@ -7,9 +7,14 @@ interface Operation {
   requestBody?: unknown;
 }
 
+interface Schema {
+  properties?: Record<string, { example?: unknown; $ref?: string; items?: unknown; allOf?: unknown; enum?: unknown[] }>;
+  required?: string[];
+}
+
 describe('OpenAPI document', () => {
   let t: TestApp;
-  let doc: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string; items?: unknown; allOf?: unknown }> }>; securitySchemes: Record<string, unknown> } };
+  let doc: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown> } };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -52,5 +57,42 @@ describe('OpenAPI document', () => {
         expect({ at: `${name}.${property}`, hasExample: spec.example !== undefined }).toEqual({ at: `${name}.${property}`, hasExample: true });
       }
     }
+  });
+
+  describe('the telephony decision (the SIP proxy reads exactly one of three shapes)', () => {
+    const ref = (name: string) => `#/components/schemas/${name}`;
+    const shapes = {
+      agent: { schema: 'RoutingDecisionAgentDto', properties: ['decisionId', 'decision', 'agentId', 'target'], required: ['decisionId', 'decision', 'agentId', 'target'] },
+      queue: {
+        schema: 'RoutingDecisionQueueDto',
+        properties: ['decisionId', 'decision', 'queueId', 'position', 'estimatedWaitSeconds', 'fallbackTarget', 'callbackOffered'],
+        required: ['decisionId', 'decision', 'queueId', 'position', 'estimatedWaitSeconds'],
+      },
+      reject: { schema: 'RoutingDecisionRejectDto', properties: ['decisionId', 'decision', 'sipCode', 'reason'], required: ['decisionId', 'decision', 'sipCode', 'reason'] },
+    };
+
+    it.each([
+      ['post', '/v1/routing/decisions'],
+      ['get', '/v1/routing/decisions/{callId}'],
+    ])('%s %s answers a oneOf of the three shapes, told apart by decision', (method, path) => {
+      const ok = doc.paths[path][method].responses['200'] as { content: Record<string, { schema: unknown }> };
+      expect(ok.content['application/json'].schema).toEqual({
+        oneOf: Object.values(shapes).map((s) => ({ $ref: ref(s.schema) })),
+        discriminator: { propertyName: 'decision', mapping: Object.fromEntries(Object.entries(shapes).map(([d, s]) => [d, ref(s.schema)])) },
+      });
+    });
+
+    it('gives each shape only its own fields, the required ones required, and decision its single value', () => {
+      for (const [decision, shape] of Object.entries(shapes)) {
+        const schema = doc.components.schemas[shape.schema];
+        expect({ decision, properties: Object.keys(schema.properties ?? {}).sort(), required: [...(schema.required ?? [])].sort() }).toEqual({
+          decision,
+          properties: [...shape.properties].sort(),
+          required: [...shape.required].sort(),
+        });
+        expect(schema.properties?.decision).toMatchObject({ enum: [decision], example: decision });
+      }
+      expect(doc.components.schemas).not.toHaveProperty('RoutingDecisionDto');
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { ProblemDto } from '../common/problem-details.js';
@@ -9,7 +9,9 @@ import {
   EntryPointBodyDto,
   EntryPointDto,
   PollDecisionQueryDto,
-  RoutingDecisionDto,
+  ROUTING_DECISION_MODELS,
+  ROUTING_DECISION_SCHEMA,
+  type RoutingDecisionDto,
   RoutingDecisionRequestDto,
   RoutingEventDto,
   RoutingEventResultDto,
@@ -30,6 +32,7 @@ import {
 
 /** The telephony contract (Kamailio calls it with a 2 s timeout). */
 @ApiTags('routing')
+@ApiExtraModels(...ROUTING_DECISION_MODELS)
 @Controller('v1/routing')
 export class RoutingController {
   constructor(
@@ -43,7 +46,7 @@ export class RoutingController {
   @HttpCode(200)
   @Roles('telephony')
   @ApiOperation({ summary: 'Route an incoming call: an agent, a place in the queue, or a rejection (idempotent on callId)' })
-  @ApiOkResponse({ type: RoutingDecisionDto })
+  @ApiOkResponse({ schema: ROUTING_DECISION_SCHEMA })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async decision(@Body() body: RoutingDecisionRequestDto): Promise<RoutingDecisionDto> {
     return this.decide.execute(body);
@@ -52,7 +55,7 @@ export class RoutingController {
   @Get('decisions/:callId')
   @Roles('telephony')
   @ApiOperation({ summary: "Long-poll a queued call's decision: answers when an agent is reserved or after waitSeconds" })
-  @ApiOkResponse({ type: RoutingDecisionDto })
+  @ApiOkResponse({ schema: ROUTING_DECISION_SCHEMA })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async current(@Param('callId') callId: string, @Query() query: PollDecisionQueryDto): Promise<RoutingDecisionDto> {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isISO8601, isString, length, max, maxLength, min } from 'class-validator';
 import { onlyKeys, registerBodyCheck } from '../common/validation.js';
@@ -37,45 +37,75 @@ export class RoutingDecisionRequestDto {
   language: string;
 }
 
-/**
- * Exactly one of three shapes, told apart by `decision`:
- * agent `{decisionId, decision, agentId, target}` · queue `{decisionId, decision, queueId, position,
- * estimatedWaitSeconds, fallbackTarget?, callbackOffered?}` · reject `{decisionId, decision, sipCode, reason}`.
- */
-export class RoutingDecisionDto {
+/** What every routing decision carries; `decision` tells the three shapes apart. */
+abstract class RoutingDecisionBaseDto {
   @ApiProperty({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', description: 'For an agent decision: the reservation (offer) id.' })
   decisionId: string;
+}
 
-  @ApiProperty({ enum: ['agent', 'queue', 'reject'], example: 'agent' })
-  decision: 'agent' | 'queue' | 'reject';
+/** decision = agent: ring this agent. */
+export class RoutingDecisionAgentDto extends RoutingDecisionBaseDto {
+  @ApiProperty({ enum: ['agent'], example: 'agent' })
+  decision: 'agent';
 
-  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'decision = agent.' })
-  agentId?: string;
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'decision = agent.' })
+  agentId: string;
 
-  @ApiPropertyOptional({ example: 'sip:e1042@pbx.vuoro.example', description: "decision = agent: the agent's SIP URI." })
-  target?: string;
+  @ApiProperty({ example: 'sip:e1042@pbx.vuoro.example', description: "decision = agent: the agent's SIP URI." })
+  target: string;
+}
 
-  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'decision = queue.' })
-  queueId?: string;
+/** decision = queue: the call waits in line. */
+export class RoutingDecisionQueueDto extends RoutingDecisionBaseDto {
+  @ApiProperty({ enum: ['queue'], example: 'queue' })
+  decision: 'queue';
 
-  @ApiPropertyOptional({ example: 3, description: 'decision = queue: 1-based place in line.' })
-  position?: number;
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'decision = queue.' })
+  queueId: string;
 
-  @ApiPropertyOptional({ example: 45, description: 'decision = queue: estimated wait in seconds. With nobody logged in who could serve the queue, a rough figure: position × the queue\'s mean handle time.' })
-  estimatedWaitSeconds?: number;
+  @ApiProperty({ example: 3, description: 'decision = queue: 1-based place in line.' })
+  position: number;
+
+  @ApiProperty({ example: 45, description: 'decision = queue: estimated wait in seconds. With nobody logged in who could serve the queue, a rough figure: position × the queue\'s mean handle time.' })
+  estimatedWaitSeconds: number;
 
   @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', description: 'decision = queue: where to send the call if no agent answers (when configured).' })
   fallbackTarget?: string;
 
   @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold, or when nobody logged in could serve the queue (present when a threshold is configured)." })
   callbackOffered?: boolean;
-
-  @ApiPropertyOptional({ example: 480, description: 'decision = reject: the SIP status to answer (480 closed, 404 unknown number).' })
-  sipCode?: number;
-
-  @ApiPropertyOptional({ example: 'closed', description: 'decision = reject.' })
-  reason?: string;
 }
+
+/** decision = reject: answer the call with a SIP error. */
+export class RoutingDecisionRejectDto extends RoutingDecisionBaseDto {
+  @ApiProperty({ enum: ['reject'], example: 'reject' })
+  decision: 'reject';
+
+  @ApiProperty({ example: 480, description: 'decision = reject: the SIP status to answer (480 closed, 404 unknown number).' })
+  sipCode: number;
+
+  @ApiProperty({ example: 'closed', description: 'decision = reject.' })
+  reason: string;
+}
+
+/**
+ * Exactly one of three shapes, told apart by `decision`:
+ * agent `{decisionId, decision, agentId, target}` · queue `{decisionId, decision, queueId, position,
+ * estimatedWaitSeconds, fallbackTarget?, callbackOffered?}` · reject `{decisionId, decision, sipCode, reason}`.
+ * Documentation only: the engine's decision is sent as it is (the SIP proxy relies on its exact JSON).
+ */
+export type RoutingDecisionDto = RoutingDecisionAgentDto | RoutingDecisionQueueDto | RoutingDecisionRejectDto;
+
+export const ROUTING_DECISION_MODELS = [RoutingDecisionAgentDto, RoutingDecisionQueueDto, RoutingDecisionRejectDto];
+
+/** The OpenAPI schema of a routing decision: a oneOf of the three shapes with a discriminator on `decision`. */
+export const ROUTING_DECISION_SCHEMA = {
+  oneOf: ROUTING_DECISION_MODELS.map((model) => ({ $ref: getSchemaPath(model) })),
+  discriminator: {
+    propertyName: 'decision',
+    mapping: { agent: getSchemaPath(RoutingDecisionAgentDto), queue: getSchemaPath(RoutingDecisionQueueDto), reject: getSchemaPath(RoutingDecisionRejectDto) },
+  },
+};
 
 export class PollDecisionQueryDto {
   @ApiPropertyOptional({ example: 1, minimum: 0, maximum: 30, default: 0, description: 'Wait up to this many seconds for an agent to be reserved.' })
