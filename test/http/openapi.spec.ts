@@ -5,6 +5,7 @@ interface Operation {
   security?: unknown[];
   responses: Record<string, unknown>;
   requestBody?: unknown;
+  parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
 }
 
 interface Schema {
@@ -93,6 +94,11 @@ describe('OpenAPI document', () => {
         expect(schema.properties?.decision).toMatchObject({ enum: [decision], example: decision });
       }
       expect(doc.components.schemas).not.toHaveProperty('RoutingDecisionDto');
+    });
+
+    it('documents the long poll waitSeconds as the integer 0–30 it is validated as', () => {
+      const param = doc.paths['/v1/routing/decisions/{callId}'].get.parameters?.find((p) => p.name === 'waitSeconds');
+      expect(param).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 0, maximum: 30, default: 0 } });
     });
   });
 });

@@ -108,7 +108,7 @@ export const ROUTING_DECISION_SCHEMA = {
 };
 
 export class PollDecisionQueryDto {
-  @ApiPropertyOptional({ example: 1, minimum: 0, maximum: 30, default: 0, description: 'Wait up to this many seconds for an agent to be reserved.' })
+  @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 0, maximum: 30, default: 0, description: 'Wait up to this many seconds for an agent to be reserved.' })
   @IsOptional()
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()
