@@ -180,6 +180,15 @@ describe('forecasting API', () => {
     const values = Array.from({ length: 7 * 24 * 10 }, (_, i) => (i % 24 >= 8 && i % 24 < 18 && i % 168 < 120 ? 100 + 20 * Math.sin(i) : 0));
     const inline = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ series: { start: '2026-01-05T00:00', intervalMinutes: 60, values }, method: 'same-slot-mean-4', origins: 2 }).expect(200);
     expect(inline.body.origins).toBe(2);
+    // 13 weeks of history allow 12 origins: an audit asked for 26 and was answered with 12 as if that were what it asked.
+    const tooMany = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'seasonal-naive', origins: 26 }).expect(422);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'origins', rule: 'enoughHistory' })]);
+    expect(tooMany.body.errors[0].message).toContain('at most 12 origins');
+    const most = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'seasonal-naive', origins: 12 }).expect(200);
+    expect(most.body.origins).toBe(12);
+    const shortSeries = { start: '2026-01-05T00:00', intervalMinutes: 60, values: values.slice(0, 3 * 168) };
+    const shortDefault = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ series: shortSeries, method: 'seasonal-naive' }).expect(200);
+    expect(shortDefault.body.origins).toBe(2); // left out: 5, or as many as the history allows
     const both = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({}).expect(422);
     expect(both.body.errors).toEqual([expect.objectContaining({ field: 'queueId', rule: 'exactlyOne' })]);
     const badMethod = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'prophet' }).expect(422);

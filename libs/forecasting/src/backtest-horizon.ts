@@ -42,15 +42,51 @@ export interface HorizonBacktestResult extends AccuracyMetrics {
 }
 
 /**
+ * A backtest request the series cannot serve as asked, naming the parameter (`origins`, `horizon`)
+ * and the rule it broke, with the largest value this series allows. The caller maps it to a 4xx
+ * naming the field: a backtest never quietly uses fewer origins or days than were asked for.
+ */
+export class BacktestInputError extends RangeError {
+  override readonly name = 'BacktestInputError';
+
+  constructor(
+    readonly parameter: 'origins' | 'horizon',
+    readonly rule: string,
+    /** the largest value this series allows (0: none). */
+    readonly allowed: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The most origins a backtest of `series` can have: one at the start of each of its last weeks
+ * that has at least one whole week of training before it.
+ */
+export function maxBacktestOrigins(series: DaySeries): number {
+  const P = daysPerWeek(series);
+  return P === 0 ? 0 : Math.max(0, Math.floor(series.dates.length / P) - 1);
+}
+
+/**
  * Rolling-origin backtest (expanding window) at the start of each of the last `weeks` weeks,
  * scoring the first `horizonDays` active days after each origin (imputed days never scored).
- * MASE is scaled per origin by the in-sample MAE of the weekly seasonal naive.
+ * MASE is scaled per origin by the in-sample MAE of the weekly seasonal naive. Throws a
+ * BacktestInputError when the series has fewer than `weeks` such weeks.
  */
 export function backtestHorizon(series: DaySeries, model: WeekAheadModel, weeks: number, horizonDays?: number): HorizonBacktestResult {
   const P = daysPerWeek(series);
+  if (!Number.isInteger(weeks) || weeks < 1) throw new BacktestInputError('origins', 'min', 1, 'origins must be a whole number of weeks, at least 1');
+  const available = maxBacktestOrigins(series);
+  if (available === 0) {
+    throw new BacktestInputError('origins', 'enoughHistory', 0, 'origins: the history is too short for a backtest: it needs at least two weeks (one to train on, one to score)');
+  }
+  if (weeks > available) {
+    throw new BacktestInputError('origins', 'enoughHistory', available, `origins: the history allows at most ${available} origin${available === 1 ? '' : 's'} (each needs a week of training before it); ${weeks} were asked for`);
+  }
   const h = Math.min(horizonDays ?? P, P);
   const origins = lastWeekOrigins(series, weeks).filter((o) => o >= P);
-  if (origins.length === 0) throw new Error(`origins: the series is too short for a backtest (it needs more than ${weeks} weeks and one week of training)`);
   const { runs, seconds } = weekAheadForecasts(series, model, origins);
   const acc = new MetricsAccumulator();
   for (const run of runs) {

@@ -146,7 +146,14 @@ export class CreateBacktestDto {
   @IsIn(FORECAST_METHODS)
   method?: ForecastMethodName;
 
-  @ApiPropertyOptional({ example: 5, default: 5, minimum: 1, maximum: 26, description: 'Origins: the starts of the last N weeks (expanding training window).' })
+  @ApiPropertyOptional({
+    example: 5,
+    default: 5,
+    minimum: 1,
+    maximum: 26,
+    description:
+      'Origins: the starts of the last N weeks (expanding training window). Each needs a whole week of training before it, so a history of W weeks allows at most W − 1: more is refused (422, rule `enoughHistory`, naming the number allowed). Left out: 5, or as many as the history allows when fewer.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

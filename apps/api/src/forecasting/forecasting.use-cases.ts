@@ -4,7 +4,7 @@ import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calenda
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/src/time-zone.js';
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
-import { backtestHorizon, modelFor, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import { BacktestInputError, backtestHorizon, maxBacktestOrigins, modelFor, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { aggregateHistory, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory, type HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
@@ -274,6 +274,9 @@ export class GetQueueForecast {
   }
 }
 
+/** Origins of a backtest that does not name a number (fewer when the history has fewer weeks). */
+const DEFAULT_BACKTEST_ORIGINS = 5;
+
 @Injectable()
 export class RunBacktest {
   constructor(private readonly load: LoadForecastInput) {}
@@ -290,9 +293,12 @@ export class RunBacktest {
       prepared = prepareHistory({ history: { start: body.series!.start, volume: body.series!.values }, intervalMinutes: body.series!.intervalMinutes });
     }
     try {
-      return backtestHorizon(prepared.volume, modelFor(body.method ?? 'vuoro-default'), body.origins ?? 5, body.horizon);
+      const origins = body.origins ?? Math.max(1, Math.min(DEFAULT_BACKTEST_ORIGINS, maxBacktestOrigins(prepared.volume)));
+      return backtestHorizon(prepared.volume, modelFor(body.method ?? 'vuoro-default'), origins, body.horizon);
     } catch (e) {
-      throw unprocessable('validation.failed', e instanceof Error ? e.message : String(e), [{ field: 'origins', rule: 'enoughHistory', message: e instanceof Error ? e.message : String(e) }]);
+      // The history decides how many origins there can be: more than it allows is refused with that number, never quietly fewer.
+      if (e instanceof BacktestInputError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: e.rule, message: e.message }]);
+      throw unprocessable('forecast.failed', e instanceof Error ? e.message : String(e));
     }
   }
 }
