@@ -189,6 +189,9 @@ describe('forecasting API', () => {
     const shortSeries = { start: '2026-01-05T00:00', intervalMinutes: 60, values: values.slice(0, 3 * 168) };
     const shortDefault = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ series: shortSeries, method: 'seasonal-naive' }).expect(200);
     expect(shortDefault.body.origins).toBe(2); // left out: 5, or as many as the history allows
+    // phone-fi works Mon–Fri: a week after each origin holds 5 active days, not 7
+    const longHorizon = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'seasonal-naive', origins: 4, horizon: 7 }).expect(422);
+    expect(longHorizon.body.errors).toEqual([expect.objectContaining({ field: 'horizon', rule: 'activeDays' })]);
     const both = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({}).expect(422);
     expect(both.body.errors).toEqual([expect.objectContaining({ field: 'queueId', rule: 'exactlyOne' })]);
     const badMethod = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'prophet' }).expect(422);

@@ -1,10 +1,15 @@
 import { BacktestInputError, backtestHorizon, maxBacktestOrigins, modelFor } from './backtest-horizon.js';
-import { prepareHistory } from './forecast.js';
+import { prepareHistory, type HistoryPoint } from './forecast.js';
 
-/** `weeks` weeks of an hourly Mon–Fri 08:00–18:00 queue starting Monday 2026-01-05 (weekends 0). */
+/** `weeks` weeks of an hourly Mon–Fri 08:00–17:00 queue from Monday 2026-01-05 (no rows at weekends). */
 function weeksOfHistory(weeks: number) {
-  const values = Array.from({ length: weeks * 7 * 24 }, (_, i) => (i % 24 >= 8 && i % 24 < 18 && i % 168 < 120 ? 100 + 20 * Math.sin(i) : 0));
-  return prepareHistory({ history: { start: '2026-01-05T00:00', volume: values }, intervalMinutes: 60 }).volume;
+  const history: HistoryPoint[] = [];
+  for (let day = 0; day < weeks * 7; day++) {
+    if (day % 7 >= 5) continue;
+    const date = new Date(Date.UTC(2026, 0, 5 + day)).toISOString().slice(0, 10);
+    for (let hour = 8; hour < 18; hour++) history.push({ start: `${date}T${String(hour).padStart(2, '0')}:00`, volume: 100 + 20 * Math.sin(day * 10 + hour) });
+  }
+  return prepareHistory({ history, intervalMinutes: 60 }).volume;
 }
 
 describe('backtestHorizon: the origins asked for, or a refusal saying how many the history allows', () => {
@@ -39,5 +44,11 @@ describe('backtestHorizon: the origins asked for, or a refusal saying how many t
   it('refuses a history too short for any origin, and a number of origins below 1', () => {
     expect(() => backtestHorizon(weeksOfHistory(1), naive, 1)).toThrow(/too short for a backtest/);
     expect(() => backtestHorizon(thirteenWeeks, naive, 0)).toThrow(expect.objectContaining({ parameter: 'origins', rule: 'min' }));
+  });
+
+  it('scores the active days asked for after each origin, and refuses more than a week of them (a Mon–Fri queue has 5)', () => {
+    expect(backtestHorizon(thirteenWeeks, naive, 4, 3).horizonDays).toBe(3);
+    expect(backtestHorizon(thirteenWeeks, naive, 4).horizonDays).toBe(5);
+    expect(() => backtestHorizon(thirteenWeeks, naive, 4, 7)).toThrow(expect.objectContaining({ parameter: 'horizon', rule: 'activeDays', allowed: 5 }));
   });
 });

@@ -73,7 +73,8 @@ export function maxBacktestOrigins(series: DaySeries): number {
  * Rolling-origin backtest (expanding window) at the start of each of the last `weeks` weeks,
  * scoring the first `horizonDays` active days after each origin (imputed days never scored).
  * MASE is scaled per origin by the in-sample MAE of the weekly seasonal naive. Throws a
- * BacktestInputError when the series has fewer than `weeks` such weeks.
+ * BacktestInputError when the series has fewer than `weeks` such weeks, or `horizonDays` is more
+ * than its active days a week (each origin forecasts one week).
  */
 export function backtestHorizon(series: DaySeries, model: WeekAheadModel, weeks: number, horizonDays?: number): HorizonBacktestResult {
   const P = daysPerWeek(series);
@@ -85,7 +86,10 @@ export function backtestHorizon(series: DaySeries, model: WeekAheadModel, weeks:
   if (weeks > available) {
     throw new BacktestInputError('origins', 'enoughHistory', available, `origins: the history allows at most ${available} origin${available === 1 ? '' : 's'} (each needs a week of training before it); ${weeks} were asked for`);
   }
-  const h = Math.min(horizonDays ?? P, P);
+  if (horizonDays !== undefined && (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > P)) {
+    throw new BacktestInputError('horizon', 'activeDays', P, `horizon: the history has ${P} active day${P === 1 ? '' : 's'} a week, so 1 to ${P} days can be scored after each origin; ${horizonDays} were asked for`);
+  }
+  const h = horizonDays ?? P;
   const origins = lastWeekOrigins(series, weeks).filter((o) => o >= P);
   const { runs, seconds } = weekAheadForecasts(series, model, origins);
   const acc = new MetricsAccumulator();

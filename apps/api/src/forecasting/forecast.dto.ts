@@ -160,7 +160,7 @@ export class CreateBacktestDto {
   @Max(26)
   origins?: number;
 
-  @ApiPropertyOptional({ example: 5, minimum: 1, maximum: 7, description: 'Active days scored after each origin (default: a whole week).' })
+  @ApiPropertyOptional({ example: 5, minimum: 1, maximum: 7, description: 'Active days scored after each origin (default: a whole week). At most the history\'s active days a week (5 for a Mon–Fri queue): more is refused (422, rule `activeDays`).' })
   @IsOptional()
   @IsInt()
   @Min(1)
