@@ -106,6 +106,14 @@ describe('forecasting API', () => {
     const interval = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2026-03-02&to=2026-03-02&intervalMinutes=20`).set(...supervisor).expect(422);
     expect(interval.body.errors).toEqual([expect.objectContaining({ field: 'intervalMinutes' })]);
     await t.http.get('/v1/queues/00000000-0000-4000-8000-000000000000/forecast?from=2026-03-02&to=2026-03-02').set(...supervisor).expect(404);
+    // The forecast reaches 400 days past the history (to early April 2027): further out is 422 naming the field, not 200 with no points (an audit).
+    const nextYear = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2027-03-22&to=2027-03-26`).set(...supervisor).expect(200);
+    expect(nextYear.body.points.length).toBeGreaterThan(0);
+    const farAhead = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2027-09-06&to=2027-09-10`).set(...supervisor).expect(422);
+    expect(farAhead.body.errors).toEqual([expect.objectContaining({ field: 'from', rule: 'horizon' })]);
+    expect(farAhead.body.errors[0].message).toMatch(/reaches 400 days past the history, to 2027-04-0\d/);
+    const endsPast = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=2027-03-22&to=2027-05-10`).set(...supervisor).expect(422);
+    expect(endsPast.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'horizon' })]);
     // Dates that do not exist, or years the calendars do not handle, are 422 on their own field (an audit saw 500s).
     for (const [query, field] of [['from=2026-02-30&to=2026-03-02', 'from'], ['from=2026-13-01&to=2026-13-02', 'from'], ['from=2026-03-02&to=10000-01-01', 'to'], ['from=0001-01-01&to=0001-01-02', 'from']] as const) {
       const res = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?${query}`).set(...supervisor).expect(422);

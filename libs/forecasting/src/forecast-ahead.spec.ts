@@ -1,4 +1,5 @@
-import { aggregateHistory, forecastAhead } from './forecast-ahead.js';
+import { addDays } from './calendar.js';
+import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonError } from './forecast-ahead.js';
 import { forecast, type HistoryPoint } from './forecast.js';
 import { loadFpp2Calls } from './fpp2-protocol.js';
 
@@ -14,6 +15,15 @@ function fpp2Points(days: number): HistoryPoint[] {
     });
   }
   return out;
+}
+
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected it to throw');
 }
 
 describe('forecastAhead: a horizon in intervals after the history', () => {
@@ -54,6 +64,27 @@ describe('forecastAhead: a horizon in intervals after the history', () => {
     const hourly = aggregateHistory(history.slice(0, 28), 60);
     expect(hourly).toHaveLength(14);
     expect(hourly[0].volume).toBe((history[0].volume as number) + (history[1].volume as number));
+  });
+
+  it('refuses dates past its reach, naming from or to and the last date it reaches (an audit got 0 points for next year)', () => {
+    const lastDate = addDays('2003-09-20', FORECAST_REACH_DAYS - 1); // the history ends on Friday 2003-09-19
+    const thrown = (req: Parameters<typeof forecastAhead>[0]) => thrownBy(() => forecastAhead(req));
+    const farAhead = thrown({ history, from: '2005-09-19', to: '2005-09-23' });
+    expect(farAhead).toBeInstanceOf(ForecastHorizonError);
+    expect(farAhead).toMatchObject({ parameter: 'from', lastDate });
+    expect((farAhead as Error).message).toContain(`reaches ${FORECAST_REACH_DAYS} days past the history, to ${lastDate}`);
+    expect(thrown({ history, from: addDays(lastDate, -3), to: addDays(lastDate, 1) })).toMatchObject({ parameter: 'to', lastDate });
+    expect(forecastAhead({ history, from: addDays(lastDate, -6), to: lastDate }).points).toHaveLength(5 * 28); // the last week it reaches, in full
+  });
+
+  it('refuses more intervals than it reaches, naming the most this history allows, and gives exactly that many', () => {
+    const tooMany = thrownBy(() => forecastAhead({ history, horizonIntervals: 100_000 }));
+    expect(tooMany).toMatchObject({ parameter: 'horizonIntervals' });
+    const most = (tooMany as ForecastHorizonError).maxIntervals;
+    expect(most).toBeGreaterThan(28 * 5 * 52); // a year of weekdays, 28 half-hours each
+    expect((tooMany as Error).message).toContain(`at most ${most}`);
+    expect(forecastAhead({ history, horizonIntervals: most }).points).toHaveLength(most);
+    expect(() => forecastAhead({ history, horizonIntervals: most + 1 })).toThrow(ForecastHorizonError);
   });
 
   it('refuses a missing or bad horizon', () => {

@@ -27,6 +27,29 @@ export interface ForecastAheadResult extends ForecastResult {
 const MAX_DAYS = 400;
 
 /**
+ * A forecast asked for further ahead than forecastAhead reaches: MAX_DAYS calendar days from the
+ * first day after the history (a year's planning and a month more). It is refused, not cut short:
+ * `parameter` names what was asked (`to`, `from` or `horizonIntervals`), `lastDate` is the last
+ * date the forecast reaches and `maxIntervals` the intervals the history's pattern holds up to it.
+ * Callers map it to a 4xx naming their field.
+ */
+export class ForecastHorizonError extends RangeError {
+  override readonly name = 'ForecastHorizonError';
+
+  constructor(
+    readonly parameter: 'from' | 'to' | 'horizonIntervals',
+    readonly lastDate: string,
+    readonly maxIntervals: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calendar days after the history that forecastAhead reaches. */
+export const FORECAST_REACH_DAYS = MAX_DAYS;
+
+/**
  * Forecasts the intervals that follow the history: `horizonIntervals` of them, or all intervals
  * of the dates `from`…`to`. The slot grid and the working weekdays are learned from the history.
  * When the history ends inside a day, that day is left out of the model input and the rest of it
@@ -74,6 +97,16 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
     if (!history.activeDows[dayOfWeek(d)]) continue;
     targets.push(d);
     if (d >= from) slotsCovered += history.slotsPerDay;
+  }
+  // Past the reach the loop stops: say so rather than answer with fewer intervals (or none) than asked.
+  const lastDate = addDays(first, MAX_DAYS - 1);
+  const reach = `the forecast reaches ${MAX_DAYS} days past the history, to ${lastDate}`;
+  if (req.to !== undefined && req.to > lastDate) {
+    const parameter = req.from !== undefined && req.from > lastDate ? 'from' : 'to';
+    throw new ForecastHorizonError(parameter, lastDate, slotsCovered, `${parameter}: ${reach}; ${parameter === 'from' ? req.from : req.to} is beyond it`);
+  }
+  if (req.horizonIntervals !== undefined && slotsCovered < req.horizonIntervals) {
+    throw new ForecastHorizonError('horizonIntervals', lastDate, slotsCovered, `horizon: ${req.horizonIntervals} intervals is more than this history allows: at most ${slotsCovered} (${reach})`);
   }
   const closed = new Set(closedDates);
   const fc = targets.length ? model.forecast(input, targets) : [];

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsLocalDate } from '../common/validation.js';
 import { FORECAST_METHODS, type ForecastMethodName } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import { FORECAST_REACH_DAYS } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { SELECTABLE_METHODS } from '../../../../libs/forecasting/src/method-choice.js';
 
 
@@ -11,7 +12,7 @@ export class QueueForecastQueryDto {
   @IsLocalDate()
   from: string;
 
-  @ApiProperty({ example: '2026-03-13', description: 'Last local date (inclusive); at most 62 days after `from`.' })
+  @ApiProperty({ example: '2026-03-13', description: `Last local date (inclusive); at most 62 days after \`from\`. The forecast reaches ${FORECAST_REACH_DAYS} days past the queue's history (today): a range beyond that is refused (422, rule \`horizon\`, naming the last date it reaches).` })
   @IsLocalDate()
   to: string;
 

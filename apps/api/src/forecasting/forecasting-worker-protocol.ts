@@ -1,5 +1,5 @@
 /** Messages between the API thread and the forecasting worker thread (structured-clone safe). */
-import type { ForecastAheadRequest } from '../../../../libs/forecasting/src/forecast-ahead.js';
+import type { ForecastAheadRequest, ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import type { HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
 import type { MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import type { InternalFailure } from '../common/worker-pool.js';
@@ -10,8 +10,11 @@ export type ForecastingTask =
   /** forecastAhead with the chosen method (null: the default). */
   | { kind: 'forecast-ahead'; request: Omit<ForecastAheadRequest, 'method'>; choice: MethodChoice | null };
 
-/** The forecasting library refused its input (a plain Error there): the caller answers 422. */
-export type ForecastingFailure = { kind: 'forecast-input'; message: string } | InternalFailure;
+/** The forecasting library refused its input (a plain Error, or a ForecastHorizonError, there): the caller answers 422. */
+export type ForecastingFailure =
+  | { kind: 'forecast-input'; message: string }
+  | { kind: 'forecast-horizon'; parameter: ForecastHorizonError['parameter']; lastDate: string; maxIntervals: number; message: string }
+  | InternalFailure;
 
 /** A forecast-input failure on the API thread. */
 export class ForecastInputError extends Error {

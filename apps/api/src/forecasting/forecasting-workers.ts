@@ -1,6 +1,13 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { WorkerPool, internalError, workerEntry } from '../common/worker-pool.js';
 import { ForecastInputError, type ForecastingFailure, type ForecastingTask } from './forecasting-worker-protocol.js';
+
+function decodeFailure(f: ForecastingFailure): Error {
+  if (f.kind === 'forecast-input') return new ForecastInputError(f.message);
+  if (f.kind === 'forecast-horizon') return new ForecastHorizonError(f.parameter, f.lastDate, f.maxIntervals, f.message);
+  return internalError(f, 'forecasting');
+}
 
 /**
  * The worker thread of forecasting: method choices and forecasts run there, never on the event loop
@@ -10,7 +17,7 @@ import { ForecastInputError, type ForecastingFailure, type ForecastingTask } fro
 @Injectable()
 export class ForecastingWorkers extends WorkerPool<ForecastingTask, ForecastingFailure> implements OnApplicationShutdown {
   constructor() {
-    super(workerEntry('forecasting.worker', import.meta.url), { workers: 1, maxQueued: 256, timeoutMs: 120_000 }, (f) => (f.kind === 'forecast-input' ? new ForecastInputError(f.message) : internalError(f, 'forecasting')), 'forecasting');
+    super(workerEntry('forecasting.worker', import.meta.url), { workers: 1, maxQueued: 256, timeoutMs: 120_000 }, (f) => decodeFailure(f), 'forecasting');
   }
 
   async onApplicationShutdown(): Promise<void> {

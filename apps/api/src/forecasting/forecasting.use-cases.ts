@@ -6,7 +6,7 @@ import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/s
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { BacktestInputError, backtestHorizon, maxBacktestOrigins, modelFor, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
-import { aggregateHistory, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
+import { aggregateHistory, ForecastHorizonError, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory, type HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
 import { estimateCarryOver, reforecastRestOfDay, spikeOnset } from '../../../../libs/forecasting/src/intraday.js';
 import { vuoroDefault } from '../../../../libs/forecasting/src/week-ahead.js';
@@ -149,6 +149,7 @@ async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): 
   try {
     return (await workers.runTask(task)) as T;
   } catch (e) {
+    if (e instanceof ForecastHorizonError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: 'horizon', message: e.message }]);
     if (e instanceof ForecastInputError) throw unprocessable('forecast.failed', e.message);
     if (e instanceof WorkerPoolBusyError) throw new HttpException(`The server is busy with other forecasts (${e.running} running, ${e.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
     if (e instanceof WorkerTimeoutError) throw new HttpException(`The forecast did not finish within ${e.timeoutMs / 1000} s`, HttpStatus.SERVICE_UNAVAILABLE);

@@ -4,7 +4,7 @@
  * queue's choice includes them) off the API's event loop. Framework-free; one task at a time.
  */
 import { parentPort } from 'node:worker_threads';
-import { forecastAhead } from '../../../../libs/forecasting/src/forecast-ahead.js';
+import { forecastAhead, ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory } from '../../../../libs/forecasting/src/forecast.js';
 import { chooseForecastMethod, isDefaultChoice, modelForChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import type { WorkerReply, WorkerRequest } from '../common/worker-pool.js';
@@ -27,8 +27,10 @@ parentPort?.on('message', (request: WorkerRequest<ForecastingTask>) => {
     message = { id: request.id, ok: true, result: run(request.task) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    // the library refuses bad input with plain Errors; anything else is a defect
-    message = e.constructor === Error ? { id: request.id, ok: false, error: { kind: 'forecast-input', message: e.message } } : { id: request.id, ok: false, error: { kind: 'internal', name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
+    // the library refuses bad input with plain Errors (and a range too far ahead with its own); anything else is a defect
+    message = e instanceof ForecastHorizonError
+      ? { id: request.id, ok: false, error: { kind: 'forecast-horizon', parameter: e.parameter, lastDate: e.lastDate, maxIntervals: e.maxIntervals, message: e.message } }
+      : e.constructor === Error ? { id: request.id, ok: false, error: { kind: 'forecast-input', message: e.message } } : { id: request.id, ok: false, error: { kind: 'internal', name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
   }
   parentPort?.postMessage(message);
 });
