@@ -57,6 +57,17 @@ describe('vuoro forecast (command line)', () => {
     expect((100 * err) / sum).toBeLessThan(6.5);
   });
 
+  it('refuses a --horizon past the 400 days the forecast reaches, naming the most this history allows (an audit asked 100000 and got 8265)', () => {
+    const out = join(cli.dir, 'far.csv');
+    const r = cli.run(['forecast', '--history', inCsv, '--interval', '30', '--horizon', '100000', '--out', out, '--holidays', 'none']);
+    expect(r.status).toBe(64);
+    const most = /--horizon 100000 is more than this history allows: at most (\d+) intervals of 30 minutes \(the forecast reaches 400 days past the history/.exec(r.stderr);
+    expect(most).not.toBeNull();
+    const all = cli.run(['forecast', '--history', inCsv, '--interval', '30', '--horizon', most![1], '--out', out, '--holidays', 'none']);
+    expect(all.status).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(Number(most![1]) + 1);
+  });
+
   it('writes only CSV to stdout with --out - (messages go to stderr)', () => {
     const r = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-']);
     expect(r.status).toBe(0);

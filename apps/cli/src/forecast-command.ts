@@ -5,13 +5,15 @@
  * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM`.
  * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
  * in the calendar pattern learned from it (days of the week that never carry data are left out;
- * holidays are given as 0). No database is opened.
+ * holidays are given as 0). The forecast reaches FORECAST_REACH_DAYS (400) days past the history: a
+ * `--horizon` beyond that is a usage error naming the most intervals this history allows. No
+ * database is opened.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
 import { CsvError, formatForecastCsv, HISTORY_INTERVALS, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
 import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
-import { aggregateHistory, forecastAhead } from '../../../libs/forecasting/src/forecast-ahead.js';
+import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonError } from '../../../libs/forecasting/src/forecast-ahead.js';
 import { parseOptions, UsageError } from './args.js';
 
 export const FORECAST_USAGE = 'usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays FI|none] [--letter-batches <sent_on,letters csv>]';
@@ -57,7 +59,16 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   if (region !== 'NONE') for (let y = firstYear; y <= lastYear + 2; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
   const letterBatches = options.has('letter-batches') ? readLetterBatches(options.get('letter-batches')!) : undefined;
   const events = holidays.length || letterBatches ? { holidays, letterBatches } : undefined;
-  const result = forecastAhead({ history, intervalMinutes: interval ?? stored, horizonIntervals: horizon, intervalLevel: level, events });
+  let result: ReturnType<typeof forecastAhead>;
+  try {
+    result = forecastAhead({ history, intervalMinutes: interval ?? stored, horizonIntervals: horizon, intervalLevel: level, events });
+  } catch (e) {
+    // The forecast reaches FORECAST_REACH_DAYS past the history: the real maximum of --horizon depends on the history's days and hours.
+    if (e instanceof ForecastHorizonError) {
+      throw new UsageError(`--horizon ${horizon} is more than this history allows: at most ${e.maxIntervals} intervals of ${interval ?? stored} minutes (the forecast reaches ${FORECAST_REACH_DAYS} days past the history, to ${e.lastDate})`);
+    }
+    throw e;
+  }
   const csv = formatForecastCsv(result.points);
   if (out === '-') stdout(csv);
   else writeFileSync(out, csv);
