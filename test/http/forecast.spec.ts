@@ -167,6 +167,11 @@ describe('forecasting API', () => {
     expect(replaced.body).toMatchObject({ sentOn: '2026-04-15', letters: 13000 });
     const bad = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-02-30', letters: 0, description: '' }).expect(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['description', 'letters', 'sentOn']);
+    // A number sent as a string broke one rule, its type: not also "less than 1" and "greater than 10000000" (an audit got all three).
+    const text = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-04-14', letters: '500', description: 'x' }).expect(422);
+    expect(text.body.errors).toEqual([{ field: 'letters', rule: 'isInt', message: 'letters must be an integer number (got a string)' }]);
+    const fraction = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-04-14', letters: 0.5, description: 'x' }).expect(422);
+    expect(fraction.body.errors.map((e: { rule: string }) => e.rule).sort()).toEqual(['isInt', 'min']);
     const badDate = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId, sentOn: '2026-02-30', letters: 1, description: 'x' }).expect(422);
     expect(badDate.body.errors).toEqual([expect.objectContaining({ field: 'sentOn', rule: 'localDate' })]);
     const noDept = await t.http.post('/v1/letter-batches').set(...supervisor).send({ departmentId: '00000000-0000-4000-8000-000000000000', sentOn: '2026-04-14', letters: 1, description: 'x' }).expect(422);

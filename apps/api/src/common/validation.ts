@@ -3,7 +3,27 @@ import { ValidateBy } from 'class-validator';
 import { FIRST_SUPPORTED_YEAR, isSupportedLocalDate, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 
-/** Flattens class-validator's nested errors into `field` paths such as `skills[0].proficiency`; an absent required field is one `required`. */
+/** class-validator's type rules and the JavaScript type each one takes (isArray first: an array's other rules may be about its elements). */
+const TYPE_RULES: Record<string, (v: unknown) => boolean> = {
+  isArray: (v) => Array.isArray(v),
+  isInt: (v) => typeof v === 'number',
+  isNumber: (v) => typeof v === 'number',
+  isString: (v) => typeof v === 'string',
+  isBoolean: (v) => typeof v === 'boolean',
+};
+
+/** What a JSON value is, for a message that must not repeat the value itself. */
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/**
+ * Flattens class-validator's nested errors into `field` paths such as `skills[0].proficiency`; an
+ * absent required field is one `required`, and a value of the wrong type one type rule (`isInt`,
+ * `isString`, …).
+ */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldViolation[] {
   const out: FieldViolation[] = [];
   for (const error of errors) {
@@ -12,6 +32,14 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     // A required field that is absent broke one rule, not its type and length checks as well.
     if (error.value === undefined && error.constraints && !('whitelistValidation' in error.constraints)) {
       out.push({ field, rule: 'required', message: `${field} is required` });
+      continue;
+    }
+    // A value of the wrong JSON type ("500" for a number) broke its type rule only: the range and
+    // length rules fail on it too ("must not be less than 1" and "not greater than 10000000" at once).
+    // (An array's other type rules are `each` rules about its elements: those stay as they are.)
+    const typeRule = Object.keys(TYPE_RULES).find((rule) => error.constraints?.[rule] !== undefined && (rule === 'isArray' || !Array.isArray(error.value)) && !TYPE_RULES[rule](error.value));
+    if (typeRule) {
+      out.push({ field, rule: typeRule, message: `${error.constraints![typeRule]} (got ${jsonKind(error.value)})` });
       continue;
     }
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
