@@ -94,6 +94,37 @@ describe('vuoro import-history (command line)', () => {
     expect(await imported()).toBe(before);
   });
 
+  it('takes both occurrences of the hour the clocks go back in file order, and refuses a lone row for it naming the line', async () => {
+    // 2019-10-27 in Europe/Helsinki: 04:00 summer time (01:00 UTC) becomes 03:00 winter time, so 03:00–03:59 happens twice
+    const file = join(cli.dir, 'fall-back.csv');
+    const times = ['02:45', '03:00', '03:15', '03:30', '03:45', '03:00', '03:15', '03:30', '03:45', '04:00'];
+    writeFileSync(file, ['queue,timestamp,volume', ...times.map((hm, i) => `phone-fi,2019-10-27T${hm},${i + 1}`)].join('\n') + '\n');
+    const r = cli.run(['import-history', file], env());
+    expect(r.stderr).not.toContain('line');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('imported 10 intervals into 1 queue(s): 10 new, 0 updated\n');
+    const { rows } = await client.query(
+      `SELECT to_char(s.interval_start AT TIME ZONE 'UTC', 'HH24:MI') AS utc, s.offered FROM interval_statistics s JOIN queues q ON q.id = s.queue_id
+        WHERE q.key = 'phone-fi' AND s.source = 'import' AND s.interval_start >= '2019-10-26T23:00Z' AND s.interval_start < '2019-10-27T03:00Z' ORDER BY s.interval_start`,
+    );
+    expect(rows).toEqual(['23:45', '00:00', '00:15', '00:30', '00:45', '01:00', '01:15', '01:30', '01:45', '02:00'].map((utc, i) => ({ utc, offered: i + 1 })));
+    expect(cli.run(['import-history', file], env()).stdout).toBe('imported 10 intervals into 1 queue(s): 0 new, 10 updated\n');
+
+    // One row for such a time cannot be placed: it was an hour of summer time or an hour of winter time.
+    const before = await imported();
+    const lone = join(cli.dir, 'fall-back-lone.csv');
+    writeFileSync(lone, 'queue,timestamp,volume\nphone-fi,2019-10-27T02:45,1\nphone-fi,2019-10-27T03:30,5\nphone-fi,2019-10-27T04:00,1\n');
+    const refused = cli.run(['import-history', lone, '--interval', '15'], env());
+    expect(refused.status).toBe(65);
+    expect(refused.stderr).toContain('line 3, column timestamp: 2019-10-27T03:30 happens twice in Europe/Helsinki (the clocks go back an hour that night) and the file has one row for it');
+    // a third row for it is the same interval as the second
+    writeFileSync(lone, 'queue,timestamp,volume\nphone-fi,2019-10-27T03:30,5\nphone-fi,2019-10-27T03:30,6\nphone-fi,2019-10-27T03:30,7\n');
+    const thrice = cli.run(['import-history', lone, '--interval', '15'], env());
+    expect(thrice.status).toBe(65);
+    expect(thrice.stderr).toContain('line 4, column timestamp: the same interval of queue phone-fi as line 3');
+    expect(await imported()).toBe(before);
+  });
+
   it('takes another time zone and interval length from the options', async () => {
     const file = join(cli.dir, 'utc.csv');
     writeFileSync(file, 'queue,timestamp,volume\nemail-en,2019-05-02T10:30,7\n');

@@ -98,13 +98,12 @@ export function localDateOf(epochMs: number, timeZone: string): string {
 }
 
 /**
- * The instant at which the local wall clock shows `date` + `minutes` after midnight
- * (minutes may be 1440 = the next midnight).
- * - a wall time that does not exist (spring-forward gap) maps to the instant the clock jumps over
- *   it, shifted by the gap: 03:30 on a 03:00→04:00 night becomes 04:30 summer time;
- * - an ambiguous wall time (autumn overlap) maps to its first occurrence.
+ * Every instant at which the local wall clock shows `date` + `minutes` after midnight, earliest
+ * first: one on an ordinary day, none inside a spring-forward gap, two in an autumn overlap (03:30
+ * on the night Europe/Helsinki goes from 04:00 summer time back to 03:00 happens in summer time and
+ * again, an hour later, in winter time).
  */
-export function localToEpoch(date: string, minutes: number, timeZone: string): number {
+export function localInstants(date: string, minutes: number, timeZone: string): number[] {
   const p = parseLocalDate(date);
   if (!p) throw new RangeError(`invalid date '${date}', expected YYYY-MM-DD`);
   const naive = Date.UTC(p.year, p.month - 1, p.day, 0, minutes);
@@ -115,6 +114,22 @@ export function localToEpoch(date: string, minutes: number, timeZone: string): n
     const t = naive - o;
     if (offsetMs(t, timeZone) === o) candidates.push(t);
   }
-  if (candidates.length === 0) return naive - before; // inside a gap: push forward
-  return Math.min(...candidates);
+  return candidates.sort((a, b) => a - b);
+}
+
+/**
+ * The instant at which the local wall clock shows `date` + `minutes` after midnight
+ * (minutes may be 1440 = the next midnight).
+ * - a wall time that does not exist (spring-forward gap) maps to the instant the clock jumps over
+ *   it, shifted by the gap: 03:30 on a 03:00→04:00 night becomes 04:30 summer time;
+ * - an ambiguous wall time (autumn overlap) maps to its first occurrence (localInstants gives both).
+ */
+export function localToEpoch(date: string, minutes: number, timeZone: string): number {
+  const candidates = localInstants(date, minutes, timeZone);
+  if (candidates.length === 0) {
+    const p = parseLocalDate(date)!;
+    const naive = Date.UTC(p.year, p.month - 1, p.day, 0, minutes);
+    return naive - offsetMs(naive - 86_400_000, timeZone); // inside a gap: push forward
+  }
+  return candidates[0];
 }

@@ -49,7 +49,8 @@ describe('forecast CSV formats', () => {
       '3:queue',
       '3:volume',
       '3:aht',
-      '5:timestamp',
     ]);
+    // the same local time twice is left to the importer: in the queue's zone it may be the two occurrences of the hour the clocks go back
+    expect(parseImportCsv('queue,timestamp,volume\nphone-fi,2019-10-27T03:30,1\nphone-fi,2019-10-27T03:30,2\n', 15)).toHaveLength(2);
   });
 });

@@ -177,14 +177,15 @@ export interface ImportRow {
 
 /**
  * Parses and validates the history-import CSV `queue,timestamp,volume[,aht]`: volume a whole
- * number ≥ 0, aht seconds > 0 or empty, timestamps on the `intervalMinutes` grid, no duplicate
- * (queue, timestamp). Throws a CsvError listing every problem (line and column).
+ * number ≥ 0, aht seconds > 0 or empty, timestamps on the `intervalMinutes` grid. Throws a
+ * CsvError listing every problem (line and column). Duplicates are the caller's to find, on the
+ * instants in the queue's time zone: the same local time is two intervals on the night the clocks
+ * go back.
  */
 export function parseImportCsv(text: string, intervalMinutes: number): ImportRow[] {
   const lines = splitLines(text);
   const cols = header(lines, ['queue', 'timestamp', 'volume'], ['aht']);
   const problems: CsvProblem[] = [];
-  const seen = new Map<string, number>();
   const out: ImportRow[] = [];
   for (const { line, field, has } of dataRows(lines, cols, problems)) {
     const queue = field('queue').trim();
@@ -193,8 +194,6 @@ export function parseImportCsv(text: string, intervalMinutes: number): ImportRow
     const ts = normaliseLocalTimestamp(raw);
     if (!ts) problems.push({ line, column: 'timestamp', message: `"${raw}" is not a local time YYYY-MM-DDTHH:MM in ${FIRST_YEAR}–${LAST_YEAR}` });
     else if (minuteOfDay(ts) % intervalMinutes !== 0) problems.push({ line, column: 'timestamp', message: `${ts} is not the start of a ${intervalMinutes}-minute interval` });
-    else if (queue && seen.has(`${queue} ${ts}`)) problems.push({ line, column: 'timestamp', message: `queue ${queue} at ${ts} already appears on line ${seen.get(`${queue} ${ts}`)}` });
-    else if (queue) seen.set(`${queue} ${ts}`, line);
     const volume = number(field('volume'), line, 'volume', problems, { integer: true, max: MAX_IMPORTED_VOLUME });
     let aht: number | null = null;
     if (has('aht') && field('aht').trim() !== '') {
