@@ -70,9 +70,9 @@ describe('forecasting API', () => {
     expect(choice.candidates.map((c: { method: string }) => c.method).sort()).toEqual(['dshw-taylor', 'mstl-ets', 'same-slot-mean-4', 'same-slot-mean-8', 'vuoro-default']);
     for (const c of choice.candidates) expect(c.wape).toBeGreaterThan(0);
     const defaultWape = choice.candidates.find((c: { method: string }) => c.method === 'vuoro-default').wape;
-    // the default unless an option beat it by more than 5 % on the same origins
+    // the default unless an option beat it by more than 30 % on the same origins
     if (choice.label === 'vuoro-default') expect(choice.trainingWape).toBe(defaultWape);
-    else expect(choice.trainingWape).toBeLessThan(0.95 * defaultWape);
+    else expect(choice.trainingWape).toBeLessThan(0.7 * defaultWape);
     expect(Object.values(choice.weights).reduce((a: number, b) => a + (b as number), 0)).toBeCloseTo(1, 9);
     const [row] = await db.query(`SELECT interval_minutes, to_char(chosen_on, 'YYYY-MM-DD') AS chosen_on, choice, created_at FROM forecast_method_choices WHERE queue_id = $1`, [queue['email-fi']]);
     expect(row).toMatchObject({ interval_minutes: 15, chosen_on: today, choice: expect.objectContaining({ label: choice.label, weights: choice.weights }) });
