@@ -7,6 +7,7 @@ import { loadFpp2Calls, runFpp2Protocol } from '../src/fpp2-protocol.js';
 import { VUORO_MONTH_TURN_OPTIONS, vuoroAutoTuned, vuoroDefault } from '../src/week-ahead.js';
 import { forecastAhead } from '../src/forecast-ahead.js';
 import { calendarAdjusted, vuoroCombined, type CombinationChoice } from '../src/combine.js';
+import { chooseForecastMethod, INCUMBENT_MARGIN, modelForChoice } from '../src/method-choice.js';
 import { dshw } from '../src/dshw.js';
 import { mstlEts } from '../src/mstl.js';
 import { prepareHistory } from '../src/forecast.js';
@@ -85,7 +86,21 @@ export function benchMethods(): WeekAheadModel[] {
     recordChoices(vuoroCombined({ rule: 'inverse-wape', incumbentMargin: 0 }, 'combined: inverse training-WAPE weights of LP / DSHW / MSTL')),
     recordChoices(vuoroCombined({ rule: 'select', incumbentMargin: 0 }, 'selected per series: lowest training WAPE of LP / DSHW / MSTL')),
     recordChoices(vuoroCombined({}, 'vuoro combined: best of singles / pairs / inverse-WAPE, 5 % margin for the default')),
+    // the service path since session 29: each queue's method chosen by backtest (method-choice.ts), then forecast with it
+    perQueueChoice(),
   ];
+}
+
+/** chooseForecastMethod on the history of each origin, then the chosen model: what a queue's forecast does in the service. */
+function perQueueChoice(): WeekAheadModel {
+  return {
+    name: `per-queue choice (service path): default, same-slot means 4/8, DSHW, MSTL, pairs; ${INCUMBENT_MARGIN * 100} % margin for the default`,
+    forecast(history, targetDates) {
+      const c = chooseForecastMethod(history);
+      if (fpp2Origins().includes(history.dates.length)) choiceLog.push(`| per-queue choice | ${history.slotsPerDay} slots | ${history.dates.length} | ${c.origins} origins | ${c.label} | ${Object.entries(c.candidateWape).map(([m, w]) => `${m} ${w}`).join(' / ')} |`);
+      return modelForChoice(c).forecast(history, targetDates);
+    },
+  };
 }
 
 /** Choices of the selection models at each protocol origin (printed after the table). */
