@@ -1,7 +1,8 @@
 import { calendarAdjusted, chooseCombination, coarseGroupFor, coarsen, viaCoarseSlots } from './combine.js';
 import { dshw } from './dshw.js';
 import { daysPerWeek, tailDays, type DaySeries } from './day-series.js';
-import { sameSlotMean, type WeekAheadModel } from './models.js';
+import { modelFor } from './backtest-horizon.js';
+import type { WeekAheadModel } from './models.js';
 import { mstlEts } from './mstl.js';
 import { vuoroDefault } from './week-ahead.js';
 
@@ -65,11 +66,9 @@ function recentWeeks(inner: WeekAheadModel, weeks: number): WeekAheadModel {
 function selectableModel(name: SelectableMethod): WeekAheadModel {
   switch (name) {
     case 'vuoro-default':
-      return vuoroDefault();
     case 'same-slot-mean-4':
-      return sameSlotMean(4);
     case 'same-slot-mean-8':
-      return sameSlotMean(8);
+      return modelFor(name);
     case 'dshw-taylor':
       return calendarAdjusted(recentWeeks(dshw({ fitDayAndWeekAhead: true }), STATE_SPACE_FIT_WEEKS));
     case 'mstl-ets':
