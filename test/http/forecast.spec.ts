@@ -214,15 +214,16 @@ describe('forecasting API', () => {
   it('intraday job: raises a spike alert, stores the rest-of-day re-forecast, alerts can be acknowledged', async () => {
     const repo = t.app.get(ForecastingRepository);
     const check = t.app.get(RunIntradayCheck);
-    // today's arrivals 08:00–10:00: phone-fi at 1.6 × its forecast, phone-sv as forecast
-    const morning = async (key: string, factor: number) => {
+    // today's arrivals 08:00–10:00: phone-fi as forecast until 09:00, then at 2.2 × its forecast (a
+    // surge that began at 09:00); phone-sv as forecast all morning
+    const morning = async (key: string, factor: (slot: number) => number) => {
       const fc = await t.http.get(`/v1/queues/${queue[key]}/forecast?from=${TODAY}&to=${TODAY}`).set(...supervisor).expect(200);
-      const rows = (fc.body.points as Point[]).slice(0, 8).map((p) => ({ queueId: queue[key], intervalMinutes: 15, intervalStart: new Date(p.start), volume: Math.round(p.volume * factor), ahtSeconds: 290 }));
+      const rows = (fc.body.points as Point[]).slice(0, 8).map((p, i) => ({ queueId: queue[key], intervalMinutes: 15, intervalStart: new Date(p.start), volume: Math.round(p.volume * factor(i)), ahtSeconds: 290 }));
       await repo.importHistory(rows);
-      return fc.body.points as Point[];
+      return { points: fc.body.points as Point[], rows };
     };
-    const before = await morning('phone-fi', 1.6);
-    await morning('phone-sv', 1.0);
+    const { points: before, rows: fiRows } = await morning('phone-fi', (i) => (i < 4 ? 1 : 2.2));
+    await morning('phone-sv', () => 1);
     const now = new Date(localToEpoch(TODAY, 10 * 60 + 5, TZ)); // 10:05 local
 
     const first = await check.execute(now);
@@ -234,15 +235,27 @@ describe('forecasting API', () => {
     expect(open.body.items).toHaveLength(1);
     const alert = open.body.items[0];
     expect(alert).toMatchObject({ date: TODAY, kind: 'spike-high', status: 'open', acknowledgedAt: null });
-    expect(alert.size).toBeGreaterThan(0.4);
-    expect(new Date(alert.startedAt).getTime()).toBeLessThan(now.getTime());
+    // the spike is dated and sized from where it began, not diluted by the normal hour before it
+    expect(alert.startedAt).toBe(before[4].start);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(alert.observed).toBeCloseTo(sum(fiRows.map((r) => r.volume)), 2);
+    expect(alert.expected).toBeCloseTo(sum(before.slice(0, 8).map((p) => p.volume)), 0);
+    expect(alert.observedSinceStart).toBeCloseTo(sum(fiRows.slice(4).map((r) => r.volume)), 2);
+    expect(alert.expectedSinceStart).toBeCloseTo(sum(before.slice(4, 8).map((p) => p.volume)), 0);
+    expect(alert.size).toBeGreaterThan(1.0);
+    expect(alert.size).toBeLessThan(1.4);
+    expect(alert.sizeToday).toBeGreaterThan(0.4);
+    expect(alert.sizeToday).toBeLessThan(alert.size - 0.3);
+    expect(alert.dayForecast).toBeCloseTo(sum(before.map((p) => p.volume)), 0);
 
     // the rest of the day is re-forecast upward and served to planning
     const after = await t.http.get(`/v1/queues/${queue['phone-fi']}/forecast?from=${TODAY}&to=${TODAY}`).set(...supervisor).expect(200);
     const rest = (after.body.points as Point[]).filter((p) => p.method === 'intraday re-forecast');
     expect(rest).toHaveLength(32);
     expect(rest[0].localStart).toBe(`${TODAY}T10:00`);
-    expect(rest.reduce((a, p) => a + p.volume, 0)).toBeGreaterThan(1.2 * before.slice(8).reduce((a, p) => a + p.volume, 0));
+    expect(sum(rest.map((p) => p.volume))).toBeGreaterThan(1.2 * sum(before.slice(8).map((p) => p.volume)));
+    // the day's projection is what was seen plus that re-forecast
+    expect(alert.dayProjected).toBeCloseTo(alert.observed + sum(rest.map((p) => p.volume)), 0);
 
     const ack = await t.http.post(`/v1/forecast-alerts/${alert.id}/acknowledge`).set(...supervisor).expect(200);
     expect(ack.body).toMatchObject({ status: 'acknowledged' });

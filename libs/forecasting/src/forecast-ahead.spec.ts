@@ -56,6 +56,26 @@ describe('forecastAhead: a horizon in intervals after the history', () => {
     expect(r.intradayRatio).toBeLessThan(1); // that morning ran below the forecast
   });
 
+  it('checks the day it continues: a spike is dated from its onset; with reforecastOnSpikeOnly a calm day keeps the morning forecast', () => {
+    const seen = fpp2Points(29 * 5 + 1).slice(history.length, history.length + 8); // Monday 07:00–10:30
+    const surged = seen.map((p, i) => (i >= 5 ? { ...p, volume: p.volume * 2 } : p)); // doubled from 09:30
+    const r = forecastAhead({ history: [...history, ...surged], from: '2003-09-22', to: '2003-09-22' });
+    expect(r.intraday).toMatchObject({ date: '2003-09-22', observedSlots: 8, spike: 'high', onsetSlot: 5, onsetStart: '2003-09-22T09:30' });
+    const week = forecast({ history }).points;
+    const since = r.intraday!.sinceOnset!;
+    expect(since.observed).toBeCloseTo(surged.slice(5).reduce((a, p) => a + p.volume, 0), 9);
+    expect(since.expected).toBeCloseTo(week.slice(5, 8).reduce((a, p) => a + p.volume, 0), 6);
+    expect(r.intraday!.dayProjected).toBeCloseTo(r.intraday!.observed + r.points.reduce((a, p) => a + p.volume, 0), 6);
+    // the onset-only sizing is larger than the day-so-far ratio
+    expect(since.observed / since.expected).toBeGreaterThan(r.intraday!.ratio + 0.3);
+
+    const calm = forecastAhead({ history: [...history, ...seen], from: '2003-09-22', to: '2003-09-22', reforecastOnSpikeOnly: true });
+    expect(calm.intraday).toMatchObject({ spike: null, appliedRatio: 1 });
+    calm.points.forEach((p, i) => expect(p.volume).toBeCloseTo(week[8 + i].volume, 6));
+    const calmAlways = forecastAhead({ history: [...history, ...seen], from: '2003-09-22', to: '2003-09-22' });
+    expect(calmAlways.intradayRatio).not.toBe(1); // without the option the rest is re-forecast all the same
+  });
+
   it('covers a date range, gives 0 on holidays and re-bins 30-minute data to 60 minutes', () => {
     const r = forecastAhead({ history, from: '2003-09-23', to: '2003-09-24', calendar: { closedDates: ['2003-09-24'] } });
     expect(r.points).toHaveLength(2 * 28);

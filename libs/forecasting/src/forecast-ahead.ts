@@ -2,7 +2,7 @@ import { addDays, dayOfWeek } from './calendar.js';
 import { headDays, type DaySeries } from './day-series.js';
 import { eventFactor, fitEventEffects, withoutEvents, type EventEffects, type ForecastEvents } from './events.js';
 import { forecastAht, pad, prepareHistory, toPoints, wallClock, type ForecastPoint, type ForecastRequest, type ForecastResult, type HistoryPoint } from './forecast.js';
-import { estimateCarryOver, reforecastRestOfDay } from './intraday.js';
+import { estimateCarryOver, intradayCheck, reforecastRestOfDay, type IntradayCheck } from './intraday.js';
 import { estimateErrorModel, predictionInterval, type ErrorModel } from './intervals.js';
 import { sameSlotMean, type WeekAheadModel } from './models.js';
 import { vuoroDefault } from './week-ahead.js';
@@ -15,6 +15,22 @@ export interface ForecastAheadRequest extends Omit<ForecastRequest, 'horizon'> {
   to?: string;
   /** letter batches and holidays whose effects are learned from the history and applied to the forecast. */
   events?: ForecastEvents;
+  /**
+   * When the history ends inside a day: re-forecast the rest of it (and learn how much of the
+   * morning's deviation carries over, a backtest of the model) only when the day so far is a spike;
+   * otherwise the rest keeps the morning forecast. For the intraday job, which stores re-forecasts
+   * of spike days only and checks every queue every 15 minutes.
+   */
+  reforecastOnSpikeOnly?: boolean;
+}
+
+/** The intraday check of the day the history ends in (slots are indexes into that day). */
+export interface IntradayResult extends IntradayCheck {
+  date: string;
+  /** slots of the day observed (the history's last slot + 1). */
+  observedSlots: number;
+  /** local start (`YYYY-MM-DDTHH:MM`) of the onset slot, when there is a spike. */
+  onsetStart: string | null;
 }
 
 export interface ForecastAheadResult extends ForecastResult {
@@ -22,6 +38,8 @@ export interface ForecastAheadResult extends ForecastResult {
   eventEffects?: EventEffects;
   /** when the history ends inside a day: the observed/expected ratio applied to the rest of that day. */
   intradayRatio?: number;
+  /** when the history ends inside a day: the check of that day's arrivals so far against its morning forecast. */
+  intraday?: IntradayResult;
 }
 
 const MAX_DAYS = 400;
@@ -118,12 +136,20 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
   }
   const em: ErrorModel = history.dates.length >= 5 * P ? estimateErrorModel(input, model, Math.min(8, Math.floor(history.dates.length / P) - 3)) : { phi: 2, sigmaDay: 0.15 };
   let intradayRatio: number | undefined;
+  let intraday: IntradayResult | undefined;
+  const slotStart = (date: string, s: number): string => {
+    const minute = history.firstSlotMinute + s * history.intervalMinutes;
+    return `${date}T${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
+  };
   if (partial && targets[0] === last.date) {
-    // how much of the morning's deviation persists, learned on the history (intraday-reforecast.spec.ts)
-    const carryOver = history.dates.length >= 5 * P ? estimateCarryOver(input, model, lastSlot + 1, 8) : undefined;
-    const re = reforecastRestOfDay(fc[0], observedToday, em, { carryOver });
-    intradayRatio = re.appliedRatio;
-    fc[0] = [...observedToday, ...re.forecast];
+    const morning = fc[0];
+    const learn = !req.reforecastOnSpikeOnly || reforecastRestOfDay(morning, observedToday, em).spike !== null;
+    // how much of the morning's deviation persists, learned on the history (intraday-reforecast.spec.ts); 0: the morning forecast is kept
+    const carryOver = !learn ? 0 : history.dates.length >= 5 * P ? estimateCarryOver(input, model, lastSlot + 1, 8) : undefined;
+    const check = intradayCheck(morning, observedToday, em, { carryOver, onsetLevel: level });
+    intradayRatio = check.appliedRatio;
+    intraday = { ...check, date: last.date, observedSlots: lastSlot + 1, onsetStart: check.onsetSlot === null ? null : slotStart(last.date, check.onsetSlot) };
+    fc[0] = [...observedToday, ...check.forecast];
   }
   const ahtFc = aht ? forecastAht(history, aht.slice(0, history.dates.length), targets) : undefined;
   const out: ForecastPoint[] = [];
@@ -131,17 +157,16 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
     if (date < from) return;
     for (let s = 0; s < history.slotsPerDay; s++) {
       if (partial && date === last.date && s <= lastSlot) continue;
-      const minute = history.firstSlotMinute + s * history.intervalMinutes;
       const v = closed.has(date) ? 0 : Math.max(0, fc[d][s]);
       const pi = predictionInterval(v, em, level);
-      const p: ForecastPoint = { timestamp: `${date}T${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`, volume: v, lower: pi.lower, upper: pi.upper };
+      const p: ForecastPoint = { timestamp: slotStart(date, s), volume: v, lower: pi.lower, upper: pi.upper };
       if (ahtFc && Number.isFinite(ahtFc[d][s])) p.aht = ahtFc[d][s];
       out.push(p);
     }
   });
   const pointsOut = req.horizonIntervals !== undefined ? out.slice(0, req.horizonIntervals) : out;
   const method = `${model.name}${effects ? ' + learned letter-batch/holiday effects' : ''}${intradayRatio !== undefined ? ' + intraday re-forecast' : ''}`;
-  return { points: pointsOut, method, intervalMinutes: history.intervalMinutes, intervalLevel: level, errorModel: em, eventEffects: effects, intradayRatio };
+  return { points: pointsOut, method, intervalMinutes: history.intervalMinutes, intervalLevel: level, errorModel: em, eventEffects: effects, intradayRatio, ...(intraday ? { intraday } : {}) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { dayTotal, headDays } from './day-series.js';
 import { fpp2Origins, loadFpp2Calls } from './fpp2-protocol.js';
-import { estimateCarryOver, reforecastRestOfDay, spikeOnset } from './intraday.js';
+import { estimateCarryOver, intradayCheck, reforecastRestOfDay, spikeOnset } from './intraday.js';
 import { estimateErrorModel } from './intervals.js';
 import { vuoroDefault } from './week-ahead.js';
 
@@ -76,6 +76,30 @@ describe('intraday re-forecast of the rest of the day', () => {
     expect(spikeOnset(day, [30, 40, 35, 30], 'low', 3, em)).toBe(0);
     // a slot inside its own interval ends the walk back
     expect(spikeOnset(day, [98, 400, 102, 400, 400], 'high', 4, em)).toBe(3);
+  });
+
+  it('sizes a spike from where it began, and projects the day', () => {
+    const em = { phi: 1.5, sigmaDay: 0.04 };
+    const day = [100, 100, 100, 100, 100, 100, 100, 100, 100, 100];
+    const observed = [98, 103, 101, 97, 102, 300, 310, 290];
+    const c = intradayCheck(day, observed, em, { carryOver: 0.5 });
+    expect(c.spike).toBe('high');
+    expect(c.onsetSlot).toBe(5);
+    expect(c.detectedSlot).toBeGreaterThanOrEqual(5);
+    expect(c.observed).toBe(1401);
+    expect(c.expected).toBe(800);
+    // since the onset: 900 against 300, three times the forecast; the day so far reads only 1.75 ×
+    expect(c.sinceOnset).toEqual({ observed: 900, expected: 300 });
+    expect(c.ratio).toBeCloseTo(1401 / 800, 9);
+    expect(c.forecast).toHaveLength(2);
+    expect(c.appliedRatio).toBeCloseTo(1 + 0.5 * (1401 / 800 - 1), 9);
+    expect(c.dayForecast).toBe(1000);
+    expect(c.dayProjected).toBeCloseTo(1401 + 200 * c.appliedRatio, 9);
+    // the slot of first detection does not move when later arrivals come in
+    expect(intradayCheck(day, [...observed, 305], em).detectedSlot).toBe(c.detectedSlot);
+
+    const calm = intradayCheck(day, [98, 103, 101], em);
+    expect(calm).toMatchObject({ spike: null, detectedSlot: null, onsetSlot: null, sinceOnset: null, observed: 302, expected: 300 });
   });
 
   it('flags the post-holiday surge of Tue 2003-09-02 by 10:00 from the week-ahead forecast', () => {

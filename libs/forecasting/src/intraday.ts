@@ -101,3 +101,48 @@ export function spikeOnset(dayForecast: readonly number[], observed: readonly nu
   return start;
 }
 
+/** What the arrivals so far say about a day: the rest of it re-forecast, and whether it is a spike, since when and how large. */
+export interface IntradayCheck extends RestOfDayForecast {
+  /** arrivals so far and what the morning forecast expected for the same slots. */
+  observed: number;
+  expected: number;
+  /** the slot at which the day-so-far total first left its interval (null: no spike). */
+  detectedSlot: number | null;
+  /** the slot where the surge (or drop) began (`spikeOnset`; null: no spike). */
+  onsetSlot: number | null;
+  /** arrivals and the morning forecast from the onset slot on: the size of the spike itself, not diluted by the normal morning before it. */
+  sinceOnset: { observed: number; expected: number } | null;
+  /** the morning forecast of the whole day, and the arrivals so far plus the re-forecast rest of it. */
+  dayForecast: number;
+  dayProjected: number;
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * The intraday check of one day: `reforecastRestOfDay`, and for a spike the slot at which the
+ * day-so-far test first saw it (the arrivals up to then are fixed, so it does not move at later
+ * checks), where it began (`spikeOnset` at `onsetLevel`) and its size from then on.
+ */
+export function intradayCheck(
+  dayForecast: readonly number[],
+  observed: readonly number[],
+  errorModel: ErrorModel,
+  opts: { carryOver?: number; spikeLevel?: number; onsetLevel?: number } = {},
+): IntradayCheck {
+  const re = reforecastRestOfDay(dayForecast, observed, errorModel, opts);
+  const seen = sum(observed);
+  const expected = sum(dayForecast.slice(0, observed.length));
+  const base = { ...re, observed: seen, expected, dayForecast: sum(dayForecast), dayProjected: seen + sum(re.forecast) };
+  if (!re.spike) return { ...base, detectedSlot: null, onsetSlot: null, sinceOnset: null };
+  let detected = observed.length - 1;
+  for (let k = 1; k < observed.length; k++) {
+    if (reforecastRestOfDay(dayForecast, observed.slice(0, k), errorModel, { spikeLevel: opts.spikeLevel }).spike === re.spike) {
+      detected = k - 1;
+      break;
+    }
+  }
+  const onset = spikeOnset(dayForecast, observed, re.spike, detected, errorModel, opts.onsetLevel);
+  return { ...base, detectedSlot: detected, onsetSlot: onset, sinceOnset: { observed: sum(observed.slice(onset)), expected: sum(dayForecast.slice(onset, observed.length)) } };
+}
+

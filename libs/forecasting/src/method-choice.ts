@@ -2,6 +2,8 @@ import { calendarAdjusted, chooseCombination, coarseGroupFor, coarsen, viaCoarse
 import { dshw } from './dshw.js';
 import { daysPerWeek, tailDays, type DaySeries } from './day-series.js';
 import { modelFor } from './backtest-horizon.js';
+import { fitEventEffects, withoutEvents, type ForecastEvents } from './events.js';
+import { prepareHistory, type ForecastRequest } from './forecast.js';
 import type { WeekAheadModel } from './models.js';
 import { mstlEts } from './mstl.js';
 import { vuoroDefault } from './week-ahead.js';
@@ -101,6 +103,17 @@ export function chooseForecastMethod(series: DaySeries, o: ChooseMethodOptions =
     if (c.candidateWape.length) candidateWape[n] = round(c.candidateWape[i]);
   });
   return { label: c.label, weights, trainingWape: c.origins.length ? round(c.trainingWape) : null, candidateWape, origins: c.origins.length, scoredIntervalMinutes: scored.intervalMinutes };
+}
+
+/**
+ * `chooseForecastMethod` for a queue's raw history, on the series `forecastAhead` models: holidays
+ * closed, and the learned letter-batch and after-holiday effects divided out (a mailing's spike in
+ * the backtest weeks would otherwise count against every method alike, and the methods are
+ * compared on what they will forecast).
+ */
+export function chooseQueueMethod(req: Pick<ForecastRequest, 'history' | 'intervalMinutes'> & { events?: ForecastEvents }, o: ChooseMethodOptions = {}): MethodChoice {
+  const { volume } = prepareHistory({ history: req.history, intervalMinutes: req.intervalMinutes, calendar: { closedDates: [...(req.events?.holidays ?? [])] } });
+  return chooseForecastMethod(req.events ? withoutEvents(volume, fitEventEffects(volume, req.events), req.events) : volume, o);
 }
 
 /** True when the choice is the default alone (the model `forecastAhead` uses when given none). */

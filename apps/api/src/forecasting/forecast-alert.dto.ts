@@ -14,6 +14,9 @@ export class ListForecastAlertsQueryDto {
   status?: ForecastAlertStatus;
 }
 
+/** observed / expected − 1, to 3 decimals (0 when nothing was expected). */
+const relative = (observed: number, expected: number): number => (expected > 0 ? Math.round((observed / expected - 1) * 1000) / 1000 : 0);
+
 export class ForecastAlertDto {
   @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
   id: string;
@@ -39,8 +42,23 @@ export class ForecastAlertDto {
   @ApiProperty({ example: 590.4, description: 'What the forecast expected for the same intervals.' })
   expected: number;
 
-  @ApiProperty({ example: 0.375, description: 'Size so far: observed / expected − 1 over the day up to the last check.' })
+  @ApiProperty({ example: 0.62, description: 'Size of the spike: observed / expected − 1 from `startedAt` to the last check (the surge itself, not diluted by the normal hours before it). For alerts raised before this was kept, the day-so-far size.' })
   size: number;
+
+  @ApiProperty({ example: 0.375, description: 'observed / expected − 1 over the whole day up to the last check.' })
+  sizeToday: number;
+
+  @ApiProperty({ example: 512, nullable: true, type: Number, description: 'Contacts offered from `startedAt` to the last check (null for alerts raised before this was kept).' })
+  observedSinceStart: number | null;
+
+  @ApiProperty({ example: 316, nullable: true, type: Number, description: 'What the morning forecast expected for the same intervals.' })
+  expectedSinceStart: number | null;
+
+  @ApiProperty({ example: 1850, nullable: true, type: Number, description: 'The morning forecast of the whole day.' })
+  dayForecast: number | null;
+
+  @ApiProperty({ example: 2240.5, nullable: true, type: Number, description: 'The contacts the day is now expected to bring: offered so far plus the intraday re-forecast of the rest of the day (the re-forecast itself is in the queue\'s forecast).' })
+  dayProjected: number | null;
 
   @ApiProperty({ example: '2026-03-12T07:45:02.000Z' })
   detectedAt: string;
@@ -61,7 +79,12 @@ export class ForecastAlertDto {
       startedAt: a.startedAt.toISOString(),
       observed: a.observed,
       expected: a.expected,
-      size: a.expected > 0 ? Math.round((a.observed / a.expected - 1) * 1000) / 1000 : 0,
+      size: a.observedSinceStart !== null && a.expectedSinceStart !== null ? relative(a.observedSinceStart, a.expectedSinceStart) : relative(a.observed, a.expected),
+      sizeToday: relative(a.observed, a.expected),
+      observedSinceStart: a.observedSinceStart,
+      expectedSinceStart: a.expectedSinceStart,
+      dayForecast: a.dayForecast,
+      dayProjected: a.dayProjected,
       detectedAt: a.detectedAt.toISOString(),
       updatedAt: a.updatedAt.toISOString(),
       acknowledgedAt: a.acknowledgedAt ? a.acknowledgedAt.toISOString() : null,

@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { BacktestInputError } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import { ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { WorkerPool, internalError, workerEntry } from '../common/worker-pool.js';
 import { ForecastInputError, type ForecastingFailure, type ForecastingTask } from './forecasting-worker-protocol.js';
@@ -6,6 +7,7 @@ import { ForecastInputError, type ForecastingFailure, type ForecastingTask } fro
 function decodeFailure(f: ForecastingFailure): Error {
   if (f.kind === 'forecast-input') return new ForecastInputError(f.message);
   if (f.kind === 'forecast-horizon') return new ForecastHorizonError(f.parameter, f.lastDate, f.maxIntervals, f.message);
+  if (f.kind === 'backtest-input') return new BacktestInputError(f.parameter, f.rule, f.allowed, f.message);
   return internalError(f, 'forecasting');
 }
 

@@ -4,14 +4,11 @@ import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calenda
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/src/time-zone.js';
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
-import { BacktestInputError, backtestHorizon, maxBacktestOrigins, modelFor, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { aggregateHistory, ForecastHorizonError, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
-import { prepareHistory, type HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
-import { estimateCarryOver, reforecastRestOfDay, spikeOnset } from '../../../../libs/forecasting/src/intraday.js';
-import { vuoroDefault } from '../../../../libs/forecasting/src/week-ahead.js';
+import type { HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
-import { predictionInterval } from '../../../../libs/forecasting/src/intervals.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
 import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
@@ -119,11 +116,12 @@ export class LoadForecastInput {
    * `intervalMinutes` (default: the stored length). Rows dated in the future or decades back (a
    * mistyped import) would otherwise stretch the modelled series over every interval in between.
    */
-  async execute(queue: QueueForecastContext, opts: { intervalMinutes?: number; before?: Date; untilYear?: number } = {}): Promise<QueueForecastInput> {
+  async execute(queue: QueueForecastContext, opts: { intervalMinutes?: number; before?: Date; untilYear?: number; /** only intervals that ended by `before` (not the one under way). */ completeOnly?: boolean } = {}): Promise<QueueForecastInput> {
     const now = this.clock.now();
     await this.routedHistory.recent(now);
     const until = opts.before ?? now;
-    const rows = await this.forecasting.history(queue.id, new Date(until.getTime() - HISTORY_YEARS * 366 * 86_400_000), until);
+    const read = await this.forecasting.history(queue.id, new Date(until.getTime() - HISTORY_YEARS * 366 * 86_400_000), until);
+    const rows = opts.completeOnly ? read.filter((r) => r.intervalStart.getTime() + r.intervalMinutes * 60_000 <= until.getTime()) : read;
     if (rows.length === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
     const stored = Math.min(...rows.map((r) => r.intervalMinutes));
     const intervalMinutes = opts.intervalMinutes ?? stored;
@@ -151,6 +149,8 @@ async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): 
   } catch (e) {
     if (e instanceof ForecastHorizonError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: 'horizon', message: e.message }]);
     if (e instanceof ForecastInputError) throw unprocessable('forecast.failed', e.message);
+    // The history decides how many origins there can be: more than it allows is refused with that number, never quietly fewer.
+    if (e instanceof BacktestInputError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: e.rule, message: e.message }]);
     if (e instanceof WorkerPoolBusyError) throw new HttpException(`The server is busy with other forecasts (${e.running} running, ${e.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
     if (e instanceof WorkerTimeoutError) throw new HttpException(`The forecast did not finish within ${e.timeoutMs / 1000} s`, HttpStatus.SERVICE_UNAVAILABLE);
     throw e;
@@ -201,7 +201,7 @@ export class ChooseQueueForecastMethod {
     try {
       const input = await this.load.execute(queue, { before: new Date(localToEpoch(today, 0, queue.timeZone)), untilYear: Number(today.slice(0, 4)) });
       intervalMinutes = input.intervalMinutes;
-      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, intervalMinutes, closedDates: [...(input.events.holidays ?? [])] });
+      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, intervalMinutes, events: input.events });
     } catch (e) {
       // all of the history is from today: nothing to backtest on, the default is used
       if (!(e instanceof DomainError && e.code === 'forecast.no_history')) throw e;
@@ -275,32 +275,26 @@ export class GetQueueForecast {
   }
 }
 
-/** Origins of a backtest that does not name a number (fewer when the history has fewer weeks). */
-const DEFAULT_BACKTEST_ORIGINS = 5;
-
+/** A backtest of one method on a queue's history or a given series, in the forecasting worker (MSTL or DSHW over many origins take seconds). */
 @Injectable()
 export class RunBacktest {
-  constructor(private readonly load: LoadForecastInput) {}
+  constructor(
+    private readonly load: LoadForecastInput,
+    private readonly workers: ForecastingWorkers,
+  ) {}
 
   async execute(body: CreateBacktestDto): Promise<HorizonBacktestResult> {
     if (Boolean(body.queueId) === Boolean(body.series)) {
       throw unprocessable('validation.failed', 'Give either queueId or series', [{ field: body.queueId ? 'series' : 'queueId', rule: 'exactlyOne', message: 'give exactly one of queueId and series' }]);
     }
-    let prepared;
+    const method = body.method ?? 'vuoro-default';
+    const run = { kind: 'backtest' as const, method, ...(body.origins !== undefined ? { origins: body.origins } : {}), ...(body.horizon !== undefined ? { horizon: body.horizon } : {}) };
     if (body.queueId) {
       const input = await this.load.execute(await this.load.queue(body.queueId));
-      prepared = prepareHistory({ history: input.history, intervalMinutes: input.intervalMinutes, calendar: { closedDates: input.events.holidays } });
-    } else {
-      prepared = prepareHistory({ history: { start: body.series!.start, volume: body.series!.values }, intervalMinutes: body.series!.intervalMinutes });
+      return inWorker(this.workers, { ...run, history: input.history, intervalMinutes: input.intervalMinutes, closedDates: [...(input.events.holidays ?? [])] });
     }
-    try {
-      const origins = body.origins ?? Math.max(1, Math.min(DEFAULT_BACKTEST_ORIGINS, maxBacktestOrigins(prepared.volume)));
-      return backtestHorizon(prepared.volume, modelFor(body.method ?? 'vuoro-default'), origins, body.horizon);
-    } catch (e) {
-      // The history decides how many origins there can be: more than it allows is refused with that number, never quietly fewer.
-      if (e instanceof BacktestInputError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: e.rule, message: e.message }]);
-      throw unprocessable('forecast.failed', e instanceof Error ? e.message : String(e));
-    }
+    const series = body.series!;
+    return inWorker(this.workers, { ...run, history: { start: series.start, volume: series.values }, intervalMinutes: series.intervalMinutes, closedDates: [] });
   }
 }
 
@@ -375,56 +369,32 @@ export class RunIntradayCheck {
     const dayEnd = new Date(localToEpoch(addDays(today, 1), 0, tz));
     const todayRows = (await this.forecasting.history(queue.id, dayStart, now)).filter((r) => r.intervalStart.getTime() + r.intervalMinutes * 60_000 <= now.getTime());
     if (todayRows.length === 0) return null;
-    const input = await this.load.execute(queue, { before: dayStart, untilYear: Number(today.slice(0, 4)) });
+    // the history up to the last interval that has ended: today's arrivals so far are its partial last day
+    const input = await this.load.execute(queue, { before: now, completeOnly: true, untilYear: Number(today.slice(0, 4)) });
     if (input.events.holidays?.includes(today)) return null;
-    // the forecast the supervisor sees for today: the queue's chosen method, from the history before today
+    // today's forecast as the supervisor saw it this morning (the queue's chosen method, from the
+    // history before today), checked against the arrivals so far; the rest of a spike day re-forecast
     const chosen = await this.chooser.execute(queue);
-    const fc = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: today, to: today, events: input.events, intervalLevel: 0.8 }, chosen.choice);
-    const day = fc.points.filter((p) => p.timestamp.startsWith(today));
-    if (day.length === 0) return null;
-    const slotOf = new Map(day.map((p, i) => [p.timestamp, i]));
-    const observedBySlot = new Array<number>(day.length).fill(0);
-    let lastSlot = -1;
-    for (const p of aggregateHistory(todayRows.filter((r) => r.intervalMinutes === Math.min(...todayRows.map((x) => x.intervalMinutes))).map((r) => ({ start: localTimestamp(r.intervalStart.getTime(), tz), volume: r.offered })), input.intervalMinutes)) {
-      const s = slotOf.get(p.start as string);
-      if (s === undefined) continue;
-      observedBySlot[s] += p.volume;
-      lastSlot = Math.max(lastSlot, s);
-    }
-    if (lastSlot < 0) return null;
-    const dayForecast = day.map((p) => p.volume);
-    const observed = observedBySlot.slice(0, lastSlot + 1);
-    const spikeNow = reforecastRestOfDay(dayForecast, observed, fc.errorModel).spike;
-    if (!spikeNow) return null;
-    // the rest of the day carries the share of the deviation that persisted in this queue's history
-    const { volume: series } = prepareHistory({ history: input.history, intervalMinutes: input.intervalMinutes, calendar: { closedDates: input.events.holidays } });
-    const now_ = { ...reforecastRestOfDay(dayForecast, observed, fc.errorModel, { carryOver: estimateCarryOver(series, vuoroDefault(), lastSlot + 1, 8) }), spike: spikeNow };
-    let detected = lastSlot;
-    for (let k = 1; k <= lastSlot + 1; k++) {
-      if (reforecastRestOfDay(dayForecast, observed.slice(0, k), fc.errorModel).spike === now_.spike) {
-        detected = k - 1;
-        break;
-      }
-    }
-    const first = spikeOnset(dayForecast, observed, now_.spike, detected, fc.errorModel, fc.intervalLevel);
-    const expected = dayForecast.slice(0, lastSlot + 1).reduce((a, b) => a + b, 0);
-    const seen = observed.reduce((a, b) => a + b, 0);
+    const fc = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: today, to: today, events: input.events, intervalLevel: 0.8, reforecastOnSpikeOnly: true }, chosen.choice);
+    const check = fc.intraday;
+    if (!check || check.date !== today || !check.spike || !check.onsetStart || !check.sinceOnset) return null;
+    const r2 = (v: number) => Math.round(v * 100) / 100;
     const alert = await this.forecasting.recordSpike({
       queueId: queue.id,
       localDate: today,
-      kind: now_.spike === 'high' ? 'spike-high' : 'spike-low',
-      startedAt: new Date(epochOfLocal(day[first].timestamp, tz)),
-      observed: Math.round(seen * 100) / 100,
-      expected: Math.round(expected * 100) / 100,
+      kind: check.spike === 'high' ? 'spike-high' : 'spike-low',
+      startedAt: new Date(epochOfLocal(check.onsetStart, tz)),
+      observed: r2(check.observed),
+      expected: r2(check.expected),
+      observedSinceStart: r2(check.sinceOnset.observed),
+      expectedSinceStart: r2(check.sinceOnset.expected),
+      dayForecast: r2(check.dayForecast),
+      dayProjected: r2(check.dayProjected),
       at: now,
     });
-    const rest = day.slice(lastSlot + 1).map((p, i) => {
-      const volume = now_.forecast[i];
-      const pi = predictionInterval(volume, fc.errorModel, fc.intervalLevel);
-      return { intervalStart: new Date(epochOfLocal(p.timestamp, tz)), volume, lower: pi.lower, upper: pi.upper, ahtSeconds: p.aht ?? null };
-    });
+    const rest = fc.points.filter((p) => p.timestamp.startsWith(today)).map((p) => ({ intervalStart: new Date(epochOfLocal(p.timestamp, tz)), volume: p.volume, lower: p.lower, upper: p.upper, ahtSeconds: p.aht ?? null }));
     await this.forecasting.replaceReforecast(queue.id, input.intervalMinutes, dayStart, dayEnd, rest, now);
-    this.logger.log({ msg: 'spike alert', queueId: queue.id, kind: alert.kind, observed: alert.observed, expected: alert.expected, ratio: now_.ratio });
+    this.logger.log({ msg: 'spike alert', queueId: queue.id, kind: alert.kind, observed: alert.observed, expected: alert.expected, ratio: check.ratio, sinceStart: check.sinceOnset });
     return alert;
   }
 }

@@ -41,8 +41,15 @@ export interface SpikeObservation {
   localDate: string;
   kind: ForecastAlertKind;
   startedAt: Date;
+  /** the day so far. */
   observed: number;
   expected: number;
+  /** from `startedAt` on. */
+  observedSinceStart: number;
+  expectedSinceStart: number;
+  /** the morning forecast of the whole day; the arrivals so far plus the re-forecast rest. */
+  dayForecast: number;
+  dayProjected: number;
   at: Date;
 }
 
@@ -215,11 +222,13 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
 
   async recordSpike(s: SpikeObservation): Promise<ForecastAlertEntity> {
     const [row]: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO forecast_alerts (queue_id, local_date, kind, status, started_at, observed, expected, detected_at, updated_at)
-       VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $7)
-       ON CONFLICT (queue_id, local_date, kind) DO UPDATE SET observed = EXCLUDED.observed, expected = EXCLUDED.expected, updated_at = EXCLUDED.updated_at
+      `INSERT INTO forecast_alerts (queue_id, local_date, kind, status, started_at, observed, expected, observed_since_start, expected_since_start, day_forecast, day_projected, detected_at, updated_at)
+       VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $10, $11, $11)
+       ON CONFLICT (queue_id, local_date, kind) DO UPDATE SET started_at = EXCLUDED.started_at, observed = EXCLUDED.observed, expected = EXCLUDED.expected,
+         observed_since_start = EXCLUDED.observed_since_start, expected_since_start = EXCLUDED.expected_since_start,
+         day_forecast = EXCLUDED.day_forecast, day_projected = EXCLUDED.day_projected, updated_at = EXCLUDED.updated_at
        RETURNING id`,
-      [s.queueId, s.localDate, s.kind, s.startedAt.toISOString(), s.observed, s.expected, s.at.toISOString()],
+      [s.queueId, s.localDate, s.kind, s.startedAt.toISOString(), s.observed, s.expected, s.observedSinceStart, s.expectedSinceStart, s.dayForecast, s.dayProjected, s.at.toISOString()],
     );
     return (await this.findAlert(row.id))!;
   }
