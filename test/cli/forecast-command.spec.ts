@@ -68,6 +68,26 @@ describe('vuoro forecast (command line)', () => {
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(Number(most![1]) + 1);
   });
 
+  it('chooses the method by backtest as the service does and says so; --method picks one', () => {
+    const auto = cli.run(['forecast', '--history', inCsv, '--interval', '30', '--horizon', '28', '--out', '-', '--holidays', 'none']);
+    expect(auto.status).toBe(0);
+    // on this bank's calls the default wins its backtest (method-choice.spec.ts)
+    expect(auto.stderr).toMatch(/method choice: vuoro-default \(week-ahead backtest over 8 weeks, scored on 30-minute slots; WAPE vuoro-default [\d.]+ %, same-slot-mean-4 [\d.]+ %, same-slot-mean-8 [\d.]+ %, dshw-taylor [\d.]+ %, mstl-ets [\d.]+ %\)/);
+    const mean = cli.run(['forecast', '--history', inCsv, '--interval', '30', '--horizon', '28', '--out', '-', '--holidays', 'none', '--method', 'same-slot-mean-4']);
+    expect(mean.status).toBe(0);
+    expect(mean.stderr).not.toContain('method choice');
+    expect(mean.stderr).toContain('method same-slot-mean-4');
+    // Monday 2003-09-22 07:00: the mean of the four Mondays before it
+    const mondays = ['2003-08-25', '2003-09-08', '2003-09-15'].map((d) => actual.get(`${d}T07:00`)!);
+    const first = Number(mean.stdout.split('\n')[1].split(',')[1]);
+    // 2003-09-01 (Labor Day) is missing from the data and filled for model input from the weeks around it
+    const filled = (actual.get('2003-08-25T07:00')! + actual.get('2003-09-08T07:00')!) / 2;
+    expect(first).toBeCloseTo((mondays.reduce((a, b) => a + b, 0) + filled) / 4, 1); // the CSV has 2 decimals
+    const bad = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-', '--method', 'prophet']);
+    expect(bad.status).toBe(64);
+    expect(bad.stderr).toContain('--method must be auto or one of vuoro-default, same-slot-mean-4, same-slot-mean-8, dshw-taylor, mstl-ets');
+  });
+
   it('writes only CSV to stdout with --out - (messages go to stderr)', () => {
     const r = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-']);
     expect(r.status).toBe(0);

@@ -1,22 +1,25 @@
 /**
  * `vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval <minutes>]
- *   [--level 0.8] [--holidays FI|none] [--letter-batches <batches.csv>]`
+ *   [--level 0.8] [--holidays FI|none] [--letter-batches <batches.csv>] [--method auto|<method>]`
  *
  * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM`.
  * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
  * in the calendar pattern learned from it (days of the week that never carry data are left out;
  * holidays are given as 0). The forecast reaches FORECAST_REACH_DAYS (400) days past the history: a
  * `--horizon` beyond that is a usage error naming the most intervals this history allows. No
- * database is opened.
+ * database is opened. `--method auto` (the default) chooses the method as the service chooses a
+ * queue's (libs/forecasting chooseQueueMethod: a week-ahead backtest of the default, the same-slot
+ * means, DSHW and MSTL over the history's last 8 weeks) and says what it chose on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
 import { CsvError, formatForecastCsv, HISTORY_INTERVALS, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
 import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
 import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonError } from '../../../libs/forecasting/src/forecast-ahead.js';
+import { chooseQueueMethod, fixedChoice, isDefaultChoice, modelForChoice, SELECTABLE_METHODS, type MethodChoice, type SelectableMethod } from '../../../libs/forecasting/src/method-choice.js';
 import { parseOptions, UsageError } from './args.js';
 
-export const FORECAST_USAGE = 'usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays FI|none] [--letter-batches <sent_on,letters csv>]';
+export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays FI|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}]`;
 
 function readLetterBatches(file: string): LetterBatchEvent[] {
   const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
@@ -34,7 +37,7 @@ function readLetterBatches(file: string): LetterBatchEvent[] {
 }
 
 export function runForecastCommand(args: readonly string[], stdout: (text: string) => void, stderr: (text: string) => void): number {
-  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches']);
+  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches', 'method']);
   const historyFile = options.get('history');
   const out = options.get('out');
   const horizon = Number(options.get('horizon'));
@@ -46,6 +49,8 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   if (!(level > 0 && level < 1)) throw new UsageError('--level must be between 0 and 1 (e.g. 0.8)');
   const region = (options.get('holidays') ?? 'FI').toUpperCase();
   if (region !== 'NONE' && !SUPPORTED_HOLIDAY_REGIONS.includes(region)) throw new UsageError(`--holidays must be none or one of ${SUPPORTED_HOLIDAY_REGIONS.join(', ')}`);
+  const method = options.get('method') ?? 'auto';
+  if (method !== 'auto' && !(SELECTABLE_METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be auto or one of ${SELECTABLE_METHODS.join(', ')}`);
 
   let history = parseHistoryCsv(readFileSync(historyFile, 'utf8'));
   const stored = historyIntervalMinutes(history);
@@ -59,9 +64,12 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   if (region !== 'NONE') for (let y = firstYear; y <= lastYear + 2; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
   const letterBatches = options.has('letter-batches') ? readLetterBatches(options.get('letter-batches')!) : undefined;
   const events = holidays.length || letterBatches ? { holidays, letterBatches } : undefined;
+  const intervalMinutes = interval ?? stored;
   let result: ReturnType<typeof forecastAhead>;
+  let choice: MethodChoice;
   try {
-    result = forecastAhead({ history, intervalMinutes: interval ?? stored, horizonIntervals: horizon, intervalLevel: level, events });
+    choice = method === 'auto' ? chooseQueueMethod({ history, intervalMinutes, events }) : fixedChoice(method as SelectableMethod, intervalMinutes);
+    result = forecastAhead({ history, intervalMinutes, horizonIntervals: horizon, intervalLevel: level, events, ...(isDefaultChoice(choice) ? {} : { method: modelForChoice(choice) }) });
   } catch (e) {
     // The forecast reaches FORECAST_REACH_DAYS past the history: the real maximum of --horizon depends on the history's days and hours.
     if (e instanceof ForecastHorizonError) {
@@ -72,6 +80,15 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   const csv = formatForecastCsv(result.points);
   if (out === '-') stdout(csv);
   else writeFileSync(out, csv);
+  if (method === 'auto') stderr(`${describeChoice(choice)}\n`);
   stderr(`forecast: ${result.points.length} intervals of ${result.intervalMinutes} minutes from ${result.points[0]?.timestamp ?? '-'}, method ${result.method}${out === '-' ? '' : `, written to ${out}`}\n`);
   return 0;
 }
+
+/** The choice in one line: what was chosen and each method's backtest WAPE. */
+function describeChoice(c: MethodChoice): string {
+  if (c.origins === 0) return 'method choice: vuoro-default (the history is too short to backtest)';
+  const wapes = SELECTABLE_METHODS.filter((m) => m in c.candidateWape).map((m) => `${m} ${c.candidateWape[m] ?? '–'} %`);
+  return `method choice: ${c.label} (week-ahead backtest over ${c.origins} weeks, scored on ${c.scoredIntervalMinutes}-minute slots; WAPE ${wapes.join(', ')})`;
+}
+

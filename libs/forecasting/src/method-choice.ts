@@ -116,6 +116,11 @@ export function chooseQueueMethod(req: Pick<ForecastRequest, 'history' | 'interv
   return chooseForecastMethod(req.events ? withoutEvents(volume, fitEventEffects(volume, req.events), req.events) : volume, o);
 }
 
+/** One method on its own, as a choice (an analyst's explicit pick instead of a backtest). */
+export function fixedChoice(method: SelectableMethod, intervalMinutes: number): MethodChoice {
+  return { label: method, weights: { [method]: 1 }, trainingWape: null, candidateWape: {}, origins: 0, scoredIntervalMinutes: intervalMinutes * coarseGroupFor(intervalMinutes) };
+}
+
 /** True when the choice is the default alone (the model `forecastAhead` uses when given none). */
 export function isDefaultChoice(choice: MethodChoice): boolean {
   const used = Object.entries(choice.weights).filter(([, w]) => (w ?? 0) > 0);
@@ -137,7 +142,7 @@ export function modelForChoice(choice: MethodChoice): WeekAheadModel {
       return targetDates.map((_, d) => new Array<number>(history.slotsPerDay).fill(0).map((_, s) => fc.reduce((acc, f, i) => acc + models[i].w * f[d][s], 0)));
     },
   };
-  const name = `${choice.label}, chosen per queue by a ${choice.origins}-week backtest`;
+  const name = choice.origins > 0 ? `${choice.label}, chosen per queue by a ${choice.origins}-week backtest` : choice.label;
   if (isDefaultChoice(choice)) return { ...vuoroDefault(), name };
   return {
     name,
