@@ -13,8 +13,8 @@ import { mstlEts } from '../src/mstl.js';
 import { prepareHistory } from '../src/forecast.js';
 import { fpp2Origins } from '../src/fpp2-protocol.js';
 import type { HistoryPoint } from '../src/forecast.js';
-import { wallTime } from '../../calendar/src/time-zone.js';
-import { DEMO_TIME_ZONE, generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+import { generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+import { demoHistoryByQueue } from '../../demo-data/src/forecast-history.js';
 
 /**
  * Fit + forecast time of the service path (`forecastAhead`: default model, error model, AHT; with
@@ -22,18 +22,10 @@ import { DEMO_TIME_ZONE, generateDemoData } from '../../demo-data/src/generate-d
  * the demo agency's queues generated with six seeds (a workload for timing, not a data set).
  */
 export function benchFiftyQueues(): string[] {
-  const p = (n: number) => String(n).padStart(2, '0');
   const queues: { history: HistoryPoint[]; batches: { sentOn: string; letters: number }[] }[] = [];
   for (let seed = 1; queues.length < 50; seed++) {
     const demo = generateDemoData({ seed, weeks: 12, today: '2026-03-02' });
-    const byQueue = new Map<string, HistoryPoint[]>();
-    for (const h of demo.history) {
-      const w = wallTime(h.intervalStart.getTime(), DEMO_TIME_ZONE);
-      let list = byQueue.get(h.queueKey);
-      if (!list) byQueue.set(h.queueKey, (list = []));
-      list.push({ start: `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`, volume: h.offered, aht: h.ahtSeconds ?? undefined });
-    }
-    for (const history of byQueue.values()) if (queues.length < 50) queues.push({ history, batches: demo.letterBatches });
+    for (const history of demoHistoryByQueue(demo).values()) if (queues.length < 50) queues.push({ history, batches: demo.letterBatches });
   }
   const lines: string[] = [];
   {

@@ -1,19 +1,12 @@
 import { finnishPublicHolidays } from '../../calendar/src/holidays.js';
-import { wallTime } from '../../calendar/src/time-zone.js';
-import { DEMO_TIME_ZONE, generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+import { generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+import { demoHistoryByQueue } from '../../demo-data/src/forecast-history.js';
 import { forecastAhead } from './forecast-ahead.js';
-import type { HistoryPoint } from './forecast.js';
 
 /** The demo agency (today = Monday 2026-03-02): 13 weeks of phone-fi history with letter-batch spikes. */
 describe('letter-batch and after-holiday effects learned from the demo history', () => {
   const demo = generateDemoData({ today: '2026-03-02' });
-  const p = (n: number) => String(n).padStart(2, '0');
-  const history: HistoryPoint[] = demo.history
-    .filter((h) => h.queueKey === 'phone-fi')
-    .map((h) => {
-      const w = wallTime(h.intervalStart.getTime(), DEMO_TIME_ZONE);
-      return { start: `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`, volume: h.offered };
-    });
+  const history = demoHistoryByQueue(demo).get('phone-fi')!;
   const holidays = [2025, 2026].flatMap((y) => finnishPublicHolidays(y).map((h) => h.date));
   const past = demo.letterBatches.filter((b) => b !== demo.facts.plannedBatch);
   const run = (batches: typeof demo.letterBatches) => forecastAhead({ history, from: '2026-03-02', to: '2026-03-06', events: { holidays, letterBatches: batches } });

@@ -3,10 +3,10 @@ import { buildDaySeries, headDays, type DaySeries } from './day-series.js';
 import { loadFpp2Calls } from './fpp2-protocol.js';
 import { chooseForecastMethod, chooseQueueMethod, INCUMBENT_MARGIN, isDefaultChoice, modelForChoice, SELECTABLE_METHODS, type MethodChoice } from './method-choice.js';
 import { finnishPublicHolidays } from '../../calendar/src/holidays.js';
-import { wallTime } from '../../calendar/src/time-zone.js';
-import { DEMO_TIME_ZONE, generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+import { generateDemoData } from '../../demo-data/src/generate-demo-data.js';
+import { demoHistoryByQueue } from '../../demo-data/src/forecast-history.js';
 import { fitEventEffects, withoutEvents } from './events.js';
-import { prepareHistory, type HistoryPoint } from './forecast.js';
+import { prepareHistory } from './forecast.js';
 import { sameSlotMean } from './models.js';
 
 /** Deterministic Poisson counts (Park–Miller generator). */
@@ -73,13 +73,7 @@ describe('per-queue method choice by rolling-origin backtest', () => {
   it('scores the methods on the series forecastAhead models: letter-batch spikes divided out, as the forecasts do', () => {
     // the demo's phone-fi: 13 weeks of quarter-hours with mailings whose calls come a few days later
     const demo = generateDemoData({ today: '2026-03-02' });
-    const p = (n: number) => String(n).padStart(2, '0');
-    const history: HistoryPoint[] = demo.history
-      .filter((h) => h.queueKey === 'phone-fi')
-      .map((h) => {
-        const w = wallTime(h.intervalStart.getTime(), DEMO_TIME_ZONE);
-        return { start: `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`, volume: h.offered };
-      });
+    const history = demoHistoryByQueue(demo).get('phone-fi')!;
     const holidays = [2025, 2026].flatMap((y) => finnishPublicHolidays(y).map((h) => h.date));
     const events = { holidays, letterBatches: demo.letterBatches.filter((b) => b.sentOn < '2026-03-02') };
     const withEvents = chooseQueueMethod({ history, intervalMinutes: 15, events });
