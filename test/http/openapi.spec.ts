@@ -1,3 +1,7 @@
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ModulesContainer } from '@nestjs/core';
+import { getMetadataStorage } from 'class-validator';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Operation {
@@ -8,9 +12,50 @@ interface Operation {
   parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
 }
 
+interface PropertySchema {
+  type?: string;
+  minimum?: number;
+  maximum?: number;
+  example?: unknown;
+  $ref?: string;
+  items?: PropertySchema;
+  allOf?: unknown;
+  enum?: unknown[];
+}
+
 interface Schema {
-  properties?: Record<string, { example?: unknown; $ref?: string; items?: unknown; allOf?: unknown; enum?: unknown[] }>;
+  properties?: Record<string, PropertySchema>;
   required?: string[];
+}
+
+type Rule = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+
+/**
+ * The DTO classes the application validates: every class class-validator holds rules for (its
+ * storage is global; it has no public list, hence the cast), and every route's @Body() and @Query()
+ * type (a subclass may add no rules of its own), with the operations (ids) whose query a class is.
+ */
+function validatedClasses(t: TestApp): { classes: Set<Function>; queryOperations: Map<Function, string[]> } {
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function | string, Rule[]> };
+  const classes = new Set([...storage.validationMetadatas.keys()].filter((target): target is Function => typeof target === 'function'));
+  const queryOperations = new Map<Function, string[]>();
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const { metatype: controller } of module.controllers.values()) {
+      if (!controller) continue;
+      for (const method of Object.getOwnPropertyNames(controller.prototype)) {
+        const args: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
+        const types: unknown[] = Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? [];
+        for (const [key, { index, data }] of Object.entries(args)) {
+          const kind = Number(key.split(':')[0]);
+          const type = types[index];
+          if (data !== undefined || typeof type !== 'function' || (kind !== RouteParamtypes.BODY && kind !== RouteParamtypes.QUERY)) continue;
+          classes.add(type);
+          if (kind === RouteParamtypes.QUERY) queryOperations.set(type, [...(queryOperations.get(type) ?? []), `${controller.name}_${method}`]);
+        }
+      }
+    }
+  }
+  return { classes, queryOperations };
 }
 
 describe('OpenAPI document', () => {
@@ -60,6 +105,42 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('documents every property validated with @IsInt as an integer, with its @Min and @Max as minimum and maximum', () => {
+    const storage = getMetadataStorage();
+    const { classes, queryOperations } = validatedClasses(t);
+    const documented: Function[] = [];
+    const undocumented: Function[] = [];
+    const actual: Record<string, unknown>[] = [];
+    const expected: Record<string, unknown>[] = [];
+    for (const dto of classes) {
+      const rules = storage.getTargetValidationMetadatas(dto, '', false, false);
+      const integers = rules.filter((r) => r.name === 'isInt');
+      if (!integers.length) continue;
+      // Where the class is documented: its component schema, or the query parameters of the operations it is the query of.
+      const places: { at: string; property: (name: string) => PropertySchema | undefined }[] = [];
+      const schema = doc.components.schemas[dto.name];
+      if (schema) places.push({ at: dto.name, property: (name) => schema.properties?.[name] });
+      for (const operationId of queryOperations.get(dto) ?? []) {
+        const op = operations().find(({ op }) => (op as { operationId?: string }).operationId?.replace(/\[\d+\]$/, '') === operationId)?.op;
+        if (op) places.push({ at: `${operationId} query`, property: (name) => op.parameters?.find((p) => p.in === 'query' && p.name === name)?.schema as PropertySchema | undefined });
+      }
+      (places.length ? documented : undocumented).push(dto);
+      for (const { at, property } of places) {
+        for (const rule of integers) {
+          const bound = (name: 'min' | 'max') => rules.find((r) => r.propertyName === rule.propertyName && r.name === name)?.constraints?.[0] as number | undefined;
+          const found = property(rule.propertyName);
+          const spec = rule.each ? found?.items : found;
+          actual.push({ at: `${at}.${rule.propertyName}`, type: spec?.type, minimum: spec?.minimum, maximum: spec?.maximum });
+          expected.push({ at: `${at}.${rule.propertyName}`, type: 'integer', minimum: bound('min'), maximum: bound('max') });
+        }
+      }
+    }
+    expect(actual).toEqual(expected);
+    expect(actual.length).toBeGreaterThan(50);
+    // A class with integer rules that is nowhere in the document is only a base of one that is (PageQueryDto).
+    expect(undocumented.filter((base) => !documented.some((dto) => dto.prototype instanceof base)).map((dto) => dto.name)).toEqual([]);
+  });
+
   describe('the telephony decision (the SIP proxy reads exactly one of three shapes)', () => {
     const ref = (name: string) => `#/components/schemas/${name}`;
     const shapes = {
@@ -94,6 +175,14 @@ describe('OpenAPI document', () => {
         expect(schema.properties?.decision).toMatchObject({ enum: [decision], example: decision });
       }
       expect(doc.components.schemas).not.toHaveProperty('RoutingDecisionDto');
+    });
+
+    it('documents the place in line, the estimated wait and the SIP codes as integers', () => {
+      const property = (schema: string, name: string) => doc.components.schemas[schema].properties?.[name];
+      expect(property('RoutingDecisionQueueDto', 'position')).toMatchObject({ type: 'integer', minimum: 1 });
+      expect(property('RoutingDecisionQueueDto', 'estimatedWaitSeconds')).toMatchObject({ type: 'integer', minimum: 0 });
+      expect(property('RoutingDecisionRejectDto', 'sipCode')).toMatchObject({ type: 'integer', minimum: 400, maximum: 699 });
+      expect(property('RoutingEventDto', 'sipCode')).toMatchObject({ type: 'integer', minimum: 100, maximum: 699 });
     });
 
     it('documents the long poll waitSeconds as the integer 0–30 it is validated as', () => {

@@ -118,7 +118,7 @@ export class OfferDto {
 }
 
 export class CompleteContactDto {
-  @ApiPropertyOptional({ example: 30, minimum: 0, maximum: 3600, description: "Wrap-up seconds; default the queue's setting." })
+  @ApiPropertyOptional({ type: 'integer', example: 30, minimum: 0, maximum: 3600, description: "Wrap-up seconds; default the queue's setting." })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -11,7 +11,7 @@ export class AgentSkillDto {
   @Matches(/^(lang|topic|training):[a-z0-9][a-z0-9-]*$/, { message: 'skill must look like lang:fi or topic:disputes' })
   skill: string;
 
-  @ApiProperty({ minimum: 1, maximum: 5, example: 4, description: '1 = learning … 5 = expert.' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, example: 4, description: '1 = learning … 5 = expert.' })
   @IsInt()
   @Min(1)
   @Max(5)
@@ -19,19 +19,19 @@ export class AgentSkillDto {
 }
 
 export class AgentCapacityDto {
-  @ApiProperty({ minimum: 0, maximum: 1, example: 1, description: 'Calls at once (0 = takes no calls).' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1, example: 1, description: 'Calls at once (0 = takes no calls).' })
   @IsInt()
   @Min(0)
   @Max(1)
   phone: number;
 
-  @ApiProperty({ minimum: 0, maximum: 10, example: 3, description: 'Chats at once.' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 10, example: 3, description: 'Chats at once.' })
   @IsInt()
   @Min(0)
   @Max(10)
   chat: number;
 
-  @ApiProperty({ minimum: 0, maximum: 20, example: 5, description: 'Emails in progress at once.' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 20, example: 5, description: 'Emails in progress at once.' })
   @IsInt()
   @Min(0)
   @Max(20)

@@ -7,7 +7,7 @@ import { IsTimeZone } from '../common/is-time-zone.js';
 export const HOLIDAY_REGIONS = ['FI'] as const;
 
 export class OpeningHoursDto {
-  @ApiProperty({ minimum: 1, maximum: 7, example: 1, description: 'ISO weekday: 1 = Monday … 7 = Sunday.' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, example: 1, description: 'ISO weekday: 1 = Monday … 7 = Sunday.' })
   @IsInt()
   @Min(1)
   @Max(7)
@@ -106,7 +106,7 @@ export class CalendarDto {
 }
 
 export class HolidaysQueryDto {
-  @ApiProperty({ example: 2026, minimum: 1900, maximum: 2200 })
+  @ApiProperty({ type: 'integer', example: 2026, minimum: 1900, maximum: 2200 })
   @Type(() => Number)
   @IsInt()
   @Min(1900)

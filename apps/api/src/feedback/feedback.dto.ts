@@ -50,14 +50,14 @@ export class UpdateFeedbackSettingsDto {
   @Type(() => ChannelRatesDto)
   rates?: ChannelRatesDto;
 
-  @ApiPropertyOptional({ example: 90, minimum: 0, maximum: 3650, description: 'A customer is not invited again within this many days.' })
+  @ApiPropertyOptional({ type: 'integer', example: 90, minimum: 0, maximum: 3650, description: 'A customer is not invited again within this many days.' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(3650)
   cooldownDays?: number;
 
-  @ApiPropertyOptional({ example: 72, minimum: 1, maximum: 2160, description: 'How long a survey link stays open, hours.' })
+  @ApiPropertyOptional({ type: 'integer', example: 72, minimum: 1, maximum: 2160, description: 'How long a survey link stays open, hours.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -300,7 +300,7 @@ export class AuditSampleQueryDto {
   @Matches(/^\d{4}-Q[1-4]$/)
   quarter: string;
 
-  @ApiPropertyOptional({ example: 400, minimum: 1, maximum: 100000, default: 400 })
+  @ApiPropertyOptional({ type: 'integer', example: 400, minimum: 1, maximum: 100000, default: 400 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -308,7 +308,7 @@ export class AuditSampleQueryDto {
   @Max(100_000)
   size: number = 400;
 
-  @ApiProperty({ example: 20261122, description: 'The same seed draws the same sample from the same answers.' })
+  @ApiProperty({ type: 'integer', example: 20261122, minimum: 0, maximum: 2 ** 32 - 1, description: 'The same seed draws the same sample from the same answers.' })
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -339,7 +339,7 @@ export class SurveyDto {
 }
 
 export class SurveyAnswerDto {
-  @ApiProperty({ example: 9, minimum: 0, maximum: 10, description: 'Would you recommend us? 0–10.' })
+  @ApiProperty({ type: 'integer', example: 9, minimum: 0, maximum: 10, description: 'Would you recommend us? 0–10.' })
   @IsInt()
   @Min(0)
   @Max(10)

@@ -116,7 +116,7 @@ export class InlineSeriesDto {
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { message: 'start must be a local time YYYY-MM-DDTHH:MM' })
   start: string;
 
-  @ApiProperty({ example: 30, description: 'Minutes per value.' })
+  @ApiProperty({ type: 'integer', example: 30, description: 'Minutes per value.' })
   @IsInt()
   @IsIn([5, 6, 10, 15, 20, 30, 60])
   intervalMinutes: number;
@@ -148,6 +148,7 @@ export class CreateBacktestDto {
   method?: ForecastMethodName;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 5,
     default: 5,
     minimum: 1,
@@ -161,7 +162,7 @@ export class CreateBacktestDto {
   @Max(26)
   origins?: number;
 
-  @ApiPropertyOptional({ example: 5, minimum: 1, maximum: 7, description: 'Active days scored after each origin (default: a whole week). At most the history\'s active days a week (5 for a Mon–Fri queue): more is refused (422, rule `activeDays`).' })
+  @ApiPropertyOptional({ type: 'integer', example: 5, minimum: 1, maximum: 7, description: 'Active days scored after each origin (default: a whole week). At most the history\'s active days a week (5 for a Mon–Fri queue): more is refused (422, rule `activeDays`).' })
   @IsOptional()
   @IsInt()
   @Min(1)

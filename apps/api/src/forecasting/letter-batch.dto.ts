@@ -13,7 +13,7 @@ export class CreateLetterBatchDto {
   @IsLocalDate()
   sentOn: string;
 
-  @ApiProperty({ example: 30000, minimum: 1, maximum: 10000000 })
+  @ApiProperty({ type: 'integer', example: 30000, minimum: 1, maximum: 10000000 })
   @IsInt()
   @Min(1)
   @Max(10_000_000)

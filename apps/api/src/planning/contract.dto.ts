@@ -50,25 +50,25 @@ export class ContractBodyDto {
   @Max(80)
   minWeeklyHours?: number;
 
-  @ApiProperty({ example: 240, minimum: 15, maximum: 960, description: 'Shortest paid shift, minutes.' })
+  @ApiProperty({ type: 'integer', example: 240, minimum: 15, maximum: 960, description: 'Shortest paid shift, minutes.' })
   @IsInt()
   @Min(15)
   @Max(960)
   minShiftMinutes: number;
 
-  @ApiProperty({ example: 480, minimum: 15, maximum: 960, description: 'Longest paid shift, minutes.' })
+  @ApiProperty({ type: 'integer', example: 480, minimum: 15, maximum: 960, description: 'Longest paid shift, minutes.' })
   @IsInt()
   @Min(15)
   @Max(960)
   maxShiftMinutes: number;
 
-  @ApiProperty({ example: 2, minimum: 0, maximum: 7, description: 'Days without a shift in every week.' })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 0, maximum: 7, description: 'Days without a shift in every week.' })
   @IsInt()
   @Min(0)
   @Max(7)
   minDaysOffPerWeek: number;
 
-  @ApiPropertyOptional({ example: 660, default: 660, minimum: 0, maximum: 1440, description: 'Rest between shifts, minutes (default 11 h).' })
+  @ApiPropertyOptional({ type: 'integer', example: 660, default: 660, minimum: 0, maximum: 1440, description: 'Rest between shifts, minutes (default 11 h).' })
   @IsOptional()
   @IsInt()
   @Min(0)

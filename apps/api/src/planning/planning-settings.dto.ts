@@ -18,7 +18,7 @@ export class MinStaffWindowDto {
   @Matches(CLOCK_TIME_OR_MIDNIGHT, { message: 'to must be a time HH:MM' })
   to: string;
 
-  @ApiProperty({ example: 6, minimum: 0, maximum: 1000, description: 'Staff on shift and not on a break the department keeps, whatever it lends.' })
+  @ApiProperty({ type: 'integer', example: 6, minimum: 0, maximum: 1000, description: 'Staff on shift and not on a break the department keeps, whatever it lends.' })
   @IsInt()
   @Min(0)
   @Max(1000)

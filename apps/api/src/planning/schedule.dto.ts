@@ -27,7 +27,7 @@ export class GenerateScheduleDto {
   @Max(0.6)
   shrinkage?: number;
 
-  @ApiPropertyOptional({ example: 10, default: 10, minimum: 1, maximum: 60, description: 'HiGHS time limit of the MIP, seconds: the best schedule found by then is returned with its gap to the LP bound.' })
+  @ApiPropertyOptional({ type: 'integer', example: 10, default: 10, minimum: 1, maximum: 60, description: 'HiGHS time limit of the MIP, seconds: the best schedule found by then is returned with its gap to the LP bound.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -109,7 +109,7 @@ export class AddShiftDto {
 }
 
 export class MoveShiftDto {
-  @ApiPropertyOptional({ example: 60, minimum: -1440, maximum: 1440, description: 'Move the shift and its breaks by this many minutes (a multiple of 15).' })
+  @ApiPropertyOptional({ type: 'integer', example: 60, minimum: -1440, maximum: 1440, description: 'Move the shift and its breaks by this many minutes (a multiple of 15).' })
   @IsOptional()
   @IsInt()
   @Min(-1440)

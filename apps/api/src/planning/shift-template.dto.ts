@@ -13,7 +13,7 @@ export class BreakRuleDto {
   @Length(1, 50)
   name: string;
 
-  @ApiProperty({ example: 30, minimum: 5, maximum: 120, description: 'A multiple of the 15-minute planning interval.' })
+  @ApiProperty({ type: 'integer', example: 30, minimum: 5, maximum: 120, description: 'A multiple of the 15-minute planning interval.' })
   @IsInt()
   @Min(5)
   @Max(120)
@@ -23,13 +23,13 @@ export class BreakRuleDto {
   @IsBoolean()
   paid: boolean;
 
-  @ApiProperty({ example: 210, minimum: 0, maximum: 900, description: 'Earliest start of the break, minutes after the shift start.' })
+  @ApiProperty({ type: 'integer', example: 210, minimum: 0, maximum: 900, description: 'Earliest start of the break, minutes after the shift start.' })
   @IsInt()
   @Min(0)
   @Max(900)
   earliestAfterStartMinutes: number;
 
-  @ApiProperty({ example: 270, minimum: 0, maximum: 900, description: 'Latest start of the break, minutes after the shift start.' })
+  @ApiProperty({ type: 'integer', example: 270, minimum: 0, maximum: 900, description: 'Latest start of the break, minutes after the shift start.' })
   @IsInt()
   @Min(0)
   @Max(900)
@@ -54,14 +54,14 @@ export class ShiftTemplateBodyDto {
   @Matches(CLOCK_TIME, { message: 'latestStart must be a time HH:MM' })
   latestStart: string;
 
-  @ApiPropertyOptional({ example: 15, default: 15, minimum: 15, maximum: 240, description: 'Step between candidate starts.' })
+  @ApiPropertyOptional({ type: 'integer', example: 15, default: 15, minimum: 15, maximum: 240, description: 'Step between candidate starts.' })
   @IsOptional()
   @IsInt()
   @Min(15)
   @Max(240)
   startStepMinutes?: number;
 
-  @ApiProperty({ example: 510, minimum: 60, maximum: 960, description: 'Presence from start to end, unpaid breaks included.' })
+  @ApiProperty({ type: 'integer', example: 510, minimum: 60, maximum: 960, description: 'Presence from start to end, unpaid breaks included.' })
   @IsInt()
   @Min(60)
   @Max(960)

@@ -9,7 +9,7 @@ export class SuggestionQueryDto {
   @IsLocalDate()
   date: string;
 
-  @ApiPropertyOptional({ example: 60, default: 60, minimum: 15, maximum: 480, description: 'Shortest loan block.' })
+  @ApiPropertyOptional({ type: 'integer', example: 60, default: 60, minimum: 15, maximum: 480, description: 'Shortest loan block.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -21,7 +21,7 @@ export class ServiceTargetDto {
   @Max(100)
   percent: number;
 
-  @ApiProperty({ example: 30, minimum: 1, description: 'Answer-time threshold in seconds (business seconds when basis is `business`).' })
+  @ApiProperty({ type: 'integer', example: 30, minimum: 1, maximum: 60 * 60 * 24 * 30, description: 'Answer-time threshold in seconds (business seconds when basis is `business`).' })
   @IsInt()
   @Min(1)
   @Max(60 * 60 * 24 * 30)
@@ -38,7 +38,7 @@ export class RequiredSkillDto {
   @Matches(/^(lang|topic|training):[a-z0-9][a-z0-9-]*$/, { message: 'skill must look like lang:fi or topic:disputes' })
   skill: string;
 
-  @ApiProperty({ example: 3, minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', example: 3, minimum: 1, maximum: 5 })
   @IsInt()
   @Min(1)
   @Max(5)

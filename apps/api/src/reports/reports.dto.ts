@@ -58,7 +58,7 @@ export class ReportQueryDto extends ReportFormatQueryDto {
 }
 
 export class ContactReportQueryDto extends ReportQueryDto {
-  @ApiPropertyOptional({ example: 30, default: 30, description: 'Service-level threshold in seconds. Exact on histogram edges: every 5 s to 120 s, 15 s to 300 s, 60 s to 1800 s; interpolated between (then `exact` is false).' })
+  @ApiPropertyOptional({ type: 'integer', example: 30, default: 30, minimum: 0, maximum: 86400, description: 'Service-level threshold in seconds. Exact on histogram edges: every 5 s to 120 s, 15 s to 300 s, 60 s to 1800 s; interpolated between (then `exact` is false).' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -66,7 +66,7 @@ export class ContactReportQueryDto extends ReportQueryDto {
   @Max(86_400)
   thresholdSeconds?: number;
 
-  @ApiPropertyOptional({ example: 5, default: 5, description: 'Abandons after at most this many seconds are short abandons (reported apart).' })
+  @ApiPropertyOptional({ type: 'integer', example: 5, default: 5, minimum: 0, maximum: 600, description: 'Abandons after at most this many seconds are short abandons (reported apart).' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -76,7 +76,7 @@ export class ContactReportQueryDto extends ReportQueryDto {
 }
 
 export class ChatReportQueryDto extends ReportQueryDto {
-  @ApiPropertyOptional({ example: 60, default: 60, description: 'First responses within this many seconds count as within target.' })
+  @ApiPropertyOptional({ type: 'integer', example: 60, default: 60, minimum: 0, maximum: 86400, description: 'First responses within this many seconds count as within target.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

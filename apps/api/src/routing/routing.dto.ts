@@ -63,10 +63,10 @@ export class RoutingDecisionQueueDto extends RoutingDecisionBaseDto {
   @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'decision = queue.' })
   queueId: string;
 
-  @ApiProperty({ example: 3, description: 'decision = queue: 1-based place in line.' })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 3, description: 'decision = queue: 1-based place in line.' })
   position: number;
 
-  @ApiProperty({ example: 45, description: 'decision = queue: estimated wait in seconds. With nobody logged in who could serve the queue, a rough figure: position × the queue\'s mean handle time.' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 45, description: 'decision = queue: estimated wait in whole seconds (rounded). With nobody logged in who could serve the queue, a rough figure: position × the queue\'s mean handle time.' })
   estimatedWaitSeconds: number;
 
   @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', description: 'decision = queue: where to send the call if no agent answers (when configured).' })
@@ -81,7 +81,7 @@ export class RoutingDecisionRejectDto extends RoutingDecisionBaseDto {
   @ApiProperty({ enum: ['reject'], example: 'reject' })
   decision: 'reject';
 
-  @ApiProperty({ example: 480, description: 'decision = reject: the SIP status to answer (480 closed, 404 unknown number).' })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 699, example: 480, description: 'decision = reject: the SIP status to answer (480 closed, 404 unknown number, 487 the call already ended).' })
   sipCode: number;
 
   @ApiProperty({ example: 'closed', description: 'decision = reject.' })
@@ -153,7 +153,7 @@ export class RoutingEventDto {
   @MaxLength(32)
   leg?: string;
 
-  @ApiPropertyOptional({ example: 486 })
+  @ApiPropertyOptional({ type: 'integer', example: 486, minimum: 100, maximum: 699 })
   @IsOptional()
   @IsInt()
   @Min(100)
@@ -166,7 +166,7 @@ export class RoutingEventDto {
   @MaxLength(32)
   hangupBy?: string;
 
-  @ApiPropertyOptional({ example: 183 })
+  @ApiPropertyOptional({ type: 'integer', example: 183, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -243,7 +243,7 @@ export class EntryPointDto {
 }
 
 export class WideningStepDto {
-  @ApiProperty({ example: 15, minimum: 0, maximum: 86400, description: 'Seconds of waiting (elapsed) after which this step applies; steps are cumulative and strictly ascending.' })
+  @ApiProperty({ type: 'integer', example: 15, minimum: 0, maximum: 86400, description: 'Seconds of waiting (elapsed) after which this step applies; steps are cumulative and strictly ascending.' })
   @IsInt()
   @Min(0)
   @Max(86400)
@@ -257,14 +257,14 @@ export class WideningStepDto {
   @IsIn(['department', 'department-and-lent'])
   agents: 'department' | 'department-and-lent';
 
-  @ApiPropertyOptional({ example: 2, minimum: 1, maximum: 5, description: 'Requirement levels become at most this.' })
+  @ApiPropertyOptional({ type: 'integer', example: 2, minimum: 1, maximum: 5, description: 'Requirement levels become at most this.' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(5)
   minProficiency?: number;
 
-  @ApiPropertyOptional({ example: 1, minimum: 0, maximum: 4, description: 'Requirement levels are lowered by this much (never below 1), before minProficiency.' })
+  @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 0, maximum: 4, description: 'Requirement levels are lowered by this much (never below 1), before minProficiency.' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -279,20 +279,20 @@ export class WideningStepDto {
 }
 
 export class RoutingSettingsDto {
-  @ApiProperty({ example: 30, minimum: 0, maximum: 3600, description: 'Wrap-up after a contact ends, seconds.' })
+  @ApiProperty({ type: 'integer', example: 30, minimum: 0, maximum: 3600, description: 'Wrap-up after a contact ends, seconds.' })
   @IsInt()
   @Min(0)
   @Max(3600)
   wrapUpSeconds: number;
 
-  @ApiPropertyOptional({ example: 10, nullable: true, type: Number, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s).' })
+  @ApiPropertyOptional({ example: 10, nullable: true, type: 'integer', minimum: 1, maximum: 3600, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s).' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(3600)
   offerTimeoutSeconds: number | null;
 
-  @ApiPropertyOptional({ example: 120, nullable: true, type: Number, description: 'Offer a callback when the estimated wait exceeds this; null = never.' })
+  @ApiPropertyOptional({ example: 120, nullable: true, type: 'integer', minimum: 1, description: 'Offer a callback when the estimated wait exceeds this; null = never.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -303,7 +303,7 @@ export class RoutingSettingsDto {
   @Matches(/^sips?:[^@\s]+@\S+$/, { message: 'fallbackTarget must be a SIP URI' })
   fallbackTarget: string | null;
 
-  @ApiProperty({ example: 300, minimum: 1, description: 'Mean handle time used for estimated waits, seconds.' })
+  @ApiProperty({ type: 'integer', example: 300, minimum: 1, description: 'Mean handle time used for estimated waits, seconds.' })
   @IsInt()
   @Min(1)
   meanHandleSeconds: number;
@@ -328,7 +328,7 @@ export class RoutingSettingsDto {
   @Type(() => WideningStepDto)
   wideningSteps?: WideningStepDto[] | null;
 
-  @ApiPropertyOptional({ example: 30, nullable: true, type: Number, minimum: 0, maximum: 86400, description: 'Default steps only: seconds after the language-only step (45 s) before lent agents join. null = 30.' })
+  @ApiPropertyOptional({ example: 30, nullable: true, type: 'integer', minimum: 0, maximum: 86400, description: 'Default steps only: seconds after the language-only step (45 s) before lent agents join. null = 30.' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -338,7 +338,7 @@ export class RoutingSettingsDto {
   @ApiPropertyOptional({
     example: 20,
     nullable: true,
-    type: Number,
+    type: 'integer',
     minimum: 0,
     maximum: 604800,
     description: "Seconds of a contact's wait during which the customer's previous agent is preferred while available. null = channel default (phone 20, chat 30, email 4 h); 0 = no preference.",
@@ -349,7 +349,7 @@ export class RoutingSettingsDto {
   @Max(604800)
   previousAgentPreferenceSeconds?: number | null;
 
-  @ApiPropertyOptional({ example: 30, nullable: true, type: Number, minimum: 1, maximum: 365, description: "How many days back the customer's last agent (any channel) counts as its previous agent. null = 30." })
+  @ApiPropertyOptional({ example: 30, nullable: true, type: 'integer', minimum: 1, maximum: 365, description: "How many days back the customer's last agent (any channel) counts as its previous agent. null = 30." })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -359,7 +359,7 @@ export class RoutingSettingsDto {
   @ApiPropertyOptional({
     example: 10,
     nullable: true,
-    type: Number,
+    type: 'integer',
     minimum: 0,
     maximum: 86400,
     description: 'Phone and chat queues: once a contact has waited this long, agents who could take it get no emails (blending). null = channel default (phone 10, chat 20 s).',

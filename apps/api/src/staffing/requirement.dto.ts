@@ -40,7 +40,7 @@ export class RequirementRequestDto {
   @IsIn(CHANNELS)
   channel: Channel;
 
-  @ApiProperty({ example: 30, minimum: 1, maximum: L.maxIntervalMinutes, description: 'Length of the interval the volume arrives in, minutes.' })
+  @ApiProperty({ type: 'integer', example: 30, minimum: 1, maximum: L.maxIntervalMinutes, description: 'Length of the interval the volume arrives in, minutes.' })
   @IsInt()
   @Min(1)
   @Max(L.maxIntervalMinutes)
@@ -85,7 +85,7 @@ export class RequirementRequestDto {
   @Max(0.95)
   shrinkage?: number;
 
-  @ApiPropertyOptional({ example: 3, minimum: 1, maximum: 10, description: 'Chat only, required there: chats one agent handles at once.' })
+  @ApiPropertyOptional({ type: 'integer', example: 3, minimum: 1, maximum: 10, description: 'Chat only, required there: chats one agent handles at once.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -176,7 +176,7 @@ export class HorizonQueueDto {
   @IsNumberOrArray(0, 0.95, { maxLength: L.maxHorizonIntervals })
   shrinkage?: number | number[];
 
-  @ApiPropertyOptional({ example: 3, minimum: 1, maximum: 10, description: 'Chat only, required there: chats one agent handles at once.' })
+  @ApiPropertyOptional({ type: 'integer', example: 3, minimum: 1, maximum: 10, description: 'Chat only, required there: chats one agent handles at once.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -240,7 +240,7 @@ export class HorizonPoolDto {
 }
 
 export class HorizonRequestDto {
-  @ApiProperty({ example: 15, minimum: 1, maximum: L.maxIntervalMinutes, description: 'Length of every interval, minutes.' })
+  @ApiProperty({ type: 'integer', example: 15, minimum: 1, maximum: L.maxIntervalMinutes, description: 'Length of every interval, minutes.' })
   @IsInt()
   @Min(1)
   @Max(L.maxIntervalMinutes)

@@ -30,7 +30,7 @@ export class SimSkillRequirementDto {
   @Matches(SKILL, { message: 'skill must look like lang:fi or topic:disputes' })
   skill: string;
 
-  @ApiProperty({ example: 3, minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', example: 3, minimum: 1, maximum: 5 })
   @IsInt()
   @Min(1)
   @Max(5)
@@ -112,7 +112,7 @@ export class SimSkillDto {
   @Matches(SKILL, { message: 'skill must look like lang:fi or topic:disputes' })
   skill: string;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 5 })
   @IsInt()
   @Min(1)
   @Max(5)
@@ -120,19 +120,19 @@ export class SimSkillDto {
 }
 
 export class SimCapacityDto {
-  @ApiProperty({ example: 1, minimum: 0, maximum: 1, description: 'Calls at once.' })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 0, maximum: 1, description: 'Calls at once.' })
   @IsInt()
   @Min(0)
   @Max(1)
   phone: number;
 
-  @ApiProperty({ example: 2, minimum: 0, maximum: 10, description: 'Chats at once.' })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 0, maximum: 10, description: 'Chats at once.' })
   @IsInt()
   @Min(0)
   @Max(10)
   chat: number;
 
-  @ApiProperty({ example: 0, minimum: 0, maximum: 20, description: 'Emails in progress at once.' })
+  @ApiProperty({ type: 'integer', example: 0, minimum: 0, maximum: 20, description: 'Emails in progress at once.' })
   @IsInt()
   @Min(0)
   @Max(20)
@@ -199,7 +199,7 @@ export class SimStaffingDto {
   @Matches(ID, { message: 'queueId must be 1–64 letters, digits, -, _, . or :' })
   queueId: string;
 
-  @ApiProperty({ type: [Number], example: [14, 14, 14, 14], description: 'Agents logged in per interval (integers 0–1,000), as long as the volumes. Expanded into agents with exactly the queue\'s skills and capacity for its channel only, logged in for the intervals where they are counted; like any agent they may also take contacts of other queues whose skills they meet.' })
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 0, maximum: 1_000 }, example: [14, 14, 14, 14], description: 'Agents logged in per interval (integers 0–1,000), as long as the volumes. Expanded into agents with exactly the queue\'s skills and capacity for its channel only, logged in for the intervals where they are counted; like any agent they may also take contacts of other queues whose skills they meet.' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(L.maxSimulationIntervals)
@@ -208,7 +208,7 @@ export class SimStaffingDto {
   @Max(1_000, { each: true })
   agents: number[];
 
-  @ApiPropertyOptional({ example: 1, minimum: 1, maximum: 10, default: 1, description: 'Chat/email queues: contacts one expanded agent holds at once (phone: always 1).' })
+  @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1, maximum: 10, default: 1, description: 'Chat/email queues: contacts one expanded agent holds at once (phone: always 1).' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -221,19 +221,19 @@ export class SimulationRequestDto {
   @IsISO8601({ strict: true })
   start: string;
 
-  @ApiProperty({ example: 30, minimum: 1, maximum: L.maxIntervalMinutes })
+  @ApiProperty({ type: 'integer', example: 30, minimum: 1, maximum: L.maxIntervalMinutes })
   @IsInt()
   @Min(1)
   @Max(L.maxIntervalMinutes)
   intervalMinutes: number;
 
-  @ApiProperty({ example: 42, minimum: 0, maximum: 2_147_483_647, description: 'The same request and seed give the same answer.' })
+  @ApiProperty({ type: 'integer', example: 42, minimum: 0, maximum: 2_147_483_647, description: 'The same request and seed give the same answer.' })
   @IsInt()
   @Min(0)
   @Max(2_147_483_647)
   seed: number;
 
-  @ApiPropertyOptional({ example: 2, minimum: 0, default: 0, description: 'Leading intervals simulated but left out of the totals (start from a typical state); fewer than the intervals.' })
+  @ApiPropertyOptional({ type: 'integer', example: 2, minimum: 0, default: 0, description: 'Leading intervals simulated but left out of the totals (start from a typical state); fewer than the intervals.' })
   @IsOptional()
   @IsInt()
   @Min(0)
