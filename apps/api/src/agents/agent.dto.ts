@@ -158,12 +158,12 @@ export class AgentPageDto {
   @ApiProperty({ type: [AgentDto] })
   items: AgentDto[];
 
-  @ApiProperty({ example: 130 })
+  @ApiProperty({ type: 'integer', example: 130 })
   total: number;
 
-  @ApiProperty({ example: 200 })
+  @ApiProperty({ type: 'integer', example: 200 })
   limit: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   offset: number;
 }

@@ -126,7 +126,7 @@ export class ClosedDateDto {
 }
 
 export class CalendarYearDto {
-  @ApiProperty({ example: 2026 })
+  @ApiProperty({ type: 'integer', example: 2026 })
   year: number;
 
   @ApiProperty({ type: [ClosedDateDto], description: 'Public holidays of the calendar region and its own closures, by date.' })

@@ -21,7 +21,7 @@ export class ProblemDto {
   @ApiProperty({ example: 'Unprocessable Content' })
   title: string;
 
-  @ApiProperty({ example: 422 })
+  @ApiProperty({ type: 'integer', example: 422 })
   status: number;
 
   @ApiProperty({ example: 'validation.failed' })

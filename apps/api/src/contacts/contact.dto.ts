@@ -98,7 +98,7 @@ export class ContactDto {
   @ApiProperty({ example: null, nullable: true, type: String })
   endedAt: string | null;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   offerAttempts: number;
 
   @ApiPropertyOptional({ type: [ContactEventDto], description: 'The timeline (GET of one contact only).' })
@@ -182,7 +182,7 @@ export class ExplanationDto {
   @ApiProperty({ type: [SkippedAgentDto], description: 'Logged-in agents of the department not eligible, with the reason (first 50).' })
   skippedAgents: SkippedAgentDto[];
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   skippedCount: number;
 
   @ApiProperty({ example: { 'on-call': 3, 'wrong-state': 1 }, type: Object })

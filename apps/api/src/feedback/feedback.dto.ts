@@ -95,10 +95,10 @@ export class FeedbackSettingsDto {
   @ApiProperty({ type: RatesDto })
   rates: RatesDto;
 
-  @ApiProperty({ example: 90 })
+  @ApiProperty({ type: 'integer', example: 90 })
   cooldownDays: number;
 
-  @ApiProperty({ example: 72 })
+  @ApiProperty({ type: 'integer', example: 72 })
   responseHours: number;
 
   @ApiProperty({ type: [QueueRateOutDto] })
@@ -132,7 +132,7 @@ export class InvitationDto {
   @ApiProperty({ enum: INVITATION_STATUSES, example: 'sent' })
   status: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   attempts: number;
 
   @ApiProperty({ example: '2026-11-22T10:00:30.000Z' })
@@ -159,7 +159,7 @@ export class InvitationPageDto {
   @ApiProperty({ type: [InvitationDto] })
   items: InvitationDto[];
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   total: number;
 }
 
@@ -210,22 +210,22 @@ export class FeedbackReportRowDto implements FeedbackReportRow {
   @ApiProperty({ example: 'phone', nullable: true, type: String, description: 'Channel, queue id or agent id (per groupBy); null for none.' })
   group: string | null;
 
-  @ApiProperty({ example: 1200, description: 'Surveys sent out for contacts that ended in the period.' })
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Surveys sent out for contacts that ended in the period.' })
   invited: number;
 
-  @ApiProperty({ example: 410 })
+  @ApiProperty({ type: 'integer', example: 410 })
   responses: number;
 
   @ApiProperty({ example: 0.3417, nullable: true, type: Number })
   responseRate: number | null;
 
-  @ApiProperty({ example: 280 })
+  @ApiProperty({ type: 'integer', example: 280 })
   promoters: number;
 
-  @ApiProperty({ example: 90 })
+  @ApiProperty({ type: 'integer', example: 90 })
   passives: number;
 
-  @ApiProperty({ example: 40 })
+  @ApiProperty({ type: 'integer', example: 40 })
   detractors: number;
 
   @ApiProperty({ example: 58.5, nullable: true, type: Number, description: 'NPS = 100 · (promoters − detractors) / responses.' })
@@ -240,10 +240,10 @@ export class FeedbackReportRowDto implements FeedbackReportRow {
   @ApiProperty({ example: 3.1, nullable: true, type: Number })
   npsStandardError: number | null;
 
-  @ApiProperty({ example: 405 })
+  @ApiProperty({ type: 'integer', example: 405 })
   fcrAnswers: number;
 
-  @ApiProperty({ example: 320 })
+  @ApiProperty({ type: 'integer', example: 320 })
   fcrYes: number;
 
   @ApiProperty({ example: 0.7901, nullable: true, type: Number, description: 'Answered "yes, solved at the first contact" / answers.' })
@@ -256,13 +256,14 @@ export class FeedbackReportRowDto implements FeedbackReportRow {
   fcrCi95High: number | null;
 
   @ApiProperty({
+    type: 'integer',
     example: 1130,
     description:
       'First-contact resolution from data, same period and group (GET /v1/reports/first-contact-resolution): answered contacts. By agent: contacts the agent closed. Placed by arrival (surveys by contact end).',
   })
   dataFcrHandled: number;
 
-  @ApiProperty({ example: 141, description: 'Of them, followed by another contact of the same customer, any channel, within 7 days.' })
+  @ApiProperty({ type: 'integer', example: 141, description: 'Of them, followed by another contact of the same customer, any channel, within 7 days.' })
   dataFcrRepeated: number;
 
   @ApiProperty({ example: 0.8752, nullable: true, type: Number, description: 'First-contact resolution from data: 1 − dataFcrRepeated / dataFcrHandled; null when nothing was handled. Compare with fcrRate.' })

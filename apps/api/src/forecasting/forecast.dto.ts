@@ -47,7 +47,7 @@ export class ForecastPointDto {
 }
 
 export class LetterEffectDto {
-  @ApiProperty({ example: 2, description: 'Calendar days after the mailing.' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Calendar days after the mailing.' })
   lag: number;
 
   @ApiProperty({ example: 0.087, description: 'Relative uplift of the day\'s volume per 10 000 letters.' })
@@ -72,7 +72,7 @@ export class ForecastMethodChoiceDto {
   @ApiProperty({ example: '2026-03-09', description: 'The queue\'s local date the choice was made on, from the history before that day; a new choice is made on the first forecast of each day and after a history import.' })
   chosenOn: string;
 
-  @ApiProperty({ example: 8, description: 'Week-ahead backtest origins (one a week) the methods were scored on; 0: the history was too short and the default is used.' })
+  @ApiProperty({ type: 'integer', example: 8, description: 'Week-ahead backtest origins (one a week) the methods were scored on; 0: the history was too short and the default is used.' })
   origins: number;
 
   @ApiProperty({ example: 10.98, nullable: true, type: Number, description: 'Pooled WAPE (%) of the chosen option over those origins.' })
@@ -86,7 +86,7 @@ export class QueueForecastDto {
   @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
   queueId: string;
 
-  @ApiProperty({ example: 15 })
+  @ApiProperty({ type: 'integer', example: 15 })
   intervalMinutes: number;
 
   @ApiProperty({ example: 'Europe/Helsinki' })
@@ -174,10 +174,10 @@ export class BacktestResultDto {
   @ApiProperty({ example: 'vuoro level×profile (default)' })
   method: string;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   origins: number;
 
-  @ApiProperty({ example: 5, description: 'Active days scored after each origin.' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Active days scored after each origin.' })
   horizonDays: number;
 
   @ApiProperty({ example: 5.72, description: 'Σ|error| / Σactual, percent.' })
@@ -192,7 +192,7 @@ export class BacktestResultDto {
   @ApiProperty({ example: 14.2 })
   rmse: number;
 
-  @ApiProperty({ example: 700, description: 'Scored intervals.' })
+  @ApiProperty({ type: 'integer', example: 700, description: 'Scored intervals.' })
   points: number;
 
   @ApiProperty({ example: 0.02 })

@@ -54,7 +54,7 @@ export class LetterBatchDto {
   @ApiProperty({ example: '2026-03-10' })
   sentOn: string;
 
-  @ApiProperty({ example: 30000 })
+  @ApiProperty({ type: 'integer', example: 30000 })
   letters: number;
 
   @ApiProperty({ example: 'Collection letters, March batch' })

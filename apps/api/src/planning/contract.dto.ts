@@ -93,7 +93,7 @@ export class ContractBodyDto {
 }
 
 export class AvailabilityResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   weekday: number;
   @ApiProperty({ example: '08:00' })
   from: string;
@@ -117,13 +117,13 @@ export class ContractDto {
   maxWeeklyHours: number;
   @ApiPropertyOptional({ example: 30, nullable: true, type: Number })
   minWeeklyHours: number | null;
-  @ApiProperty({ example: 240 })
+  @ApiProperty({ type: 'integer', example: 240 })
   minShiftMinutes: number;
-  @ApiProperty({ example: 480 })
+  @ApiProperty({ type: 'integer', example: 480 })
   maxShiftMinutes: number;
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   minDaysOffPerWeek: number;
-  @ApiProperty({ example: 660 })
+  @ApiProperty({ type: 'integer', example: 660 })
   minRestMinutes: number;
   @ApiPropertyOptional({ type: [AvailabilityResponseDto], nullable: true, description: 'null = any time.' })
   availability: AvailabilityResponseDto[] | null;

@@ -152,7 +152,7 @@ export class ShiftDto {
   startsAt: string;
   @ApiProperty({ example: '2026-11-26T14:30:00.000Z' })
   endsAt: string;
-  @ApiProperty({ example: 480 })
+  @ApiProperty({ type: 'integer', example: 480 })
   paidMinutes: number;
   @ApiProperty({ type: [BreakResponseDto] })
   breaks: BreakResponseDto[];
@@ -163,7 +163,7 @@ export class UncoveredIntervalDto {
   queueId: string | null;
   @ApiProperty({ example: '2026-11-26T08:00:00.000Z' })
   start: string;
-  @ApiProperty({ example: 2, description: 'Scheduled agents missing.' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Scheduled agents missing.' })
   shortfall: number;
 }
 
@@ -181,7 +181,7 @@ export class ContractViolationDto {
 export class ScheduleFiguresDto {
   @ApiProperty({ example: 'Optimal', description: 'HiGHS status of the MIP (e.g. "Time limit reached": the best schedule found in time); "contract fill" for a department without queues (its staff work their contracts, the minimum on-shift staffing covered first).' })
   solverStatus: string;
-  @ApiProperty({ example: 2613 })
+  @ApiProperty({ type: 'integer', example: 2613 })
   patterns: number;
   @ApiProperty({ example: 3092, description: 'Paid staff-hours of the MIP shift mix.' })
   mipStaffHours: number;
@@ -195,9 +195,9 @@ export class ScheduleFiguresDto {
   gapToLpBound: number;
   @ApiProperty({ example: 3040, description: 'Staff-hours assigned to named agents at generation.' })
   assignedStaffHours: number;
-  @ApiProperty({ example: 3, description: 'Shifts of the mix no agent could take within the contracts.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Shifts of the mix no agent could take within the contracts.' })
   unassignedShifts: number;
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   timeLimitSeconds: number;
   @ApiProperty({ example: 4.1 })
   seconds: number;
@@ -222,13 +222,13 @@ export class ScheduleDto {
   figures: ScheduleFiguresDto;
   @ApiProperty({ example: 3040, description: 'Paid staff-hours of the shifts now (after hand edits).' })
   staffHours: number;
-  @ApiProperty({ example: 452 })
+  @ApiProperty({ type: 'integer', example: 452 })
   shiftCount: number;
   @ApiProperty({ type: [UncoveredIntervalDto], description: 'Intervals still short of the requirement with the shifts now (never an infeasibility error).' })
   uncovered: UncoveredIntervalDto[];
   @ApiProperty({ type: [ContractViolationDto], description: 'Contract rules the shifts now break (hand edits may break them; generation does not).' })
   contractViolations: ContractViolationDto[];
-  @ApiProperty({ example: 2, description: 'Active agents of the department without a contract: not scheduled.' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Active agents of the department without a contract: not scheduled.' })
   agentsWithoutContract: number;
   @ApiProperty({ example: 'test supervisor [vuoro_Xk3p]' })
   generatedBy: string;
@@ -243,15 +243,15 @@ export class ScheduleDto {
 export class CoverageIntervalDto {
   @ApiProperty({ example: '2026-11-26T08:00:00.000Z' })
   start: string;
-  @ApiProperty({ example: 12, description: 'Agents on shift and not on a break.' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'Agents on shift and not on a break.' })
   scheduled: number;
   @ApiProperty({ example: 9, description: 'scheduled × (1 − shrinkage).' })
   available: number;
-  @ApiProperty({ example: 10, description: 'Agents needed (forecast → staffing maths).' })
+  @ApiProperty({ type: 'integer', example: 10, description: 'Agents needed (forecast → staffing maths).' })
   required: number;
-  @ApiProperty({ example: 14, description: '⌈required / (1 − shrinkage)⌉.' })
+  @ApiProperty({ type: 'integer', example: 14, description: '⌈required / (1 − shrinkage)⌉.' })
   requiredScheduled: number;
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   shortfall: number;
   @ApiPropertyOptional({ example: 0.87, nullable: true, type: Number, description: 'Expected service level at ⌊available⌋ agents (Erlang C; phone and chat).' })
   expectedServiceLevel: number | null;
@@ -262,9 +262,9 @@ export class QueueCoverageDto {
   queueId: string | null;
   @ApiProperty({ example: 'phone', description: 'phone, chat, email or own-work.' })
   channel: string;
-  @ApiProperty({ example: 6, description: 'Σ shortfall over the intervals shown.' })
+  @ApiProperty({ type: 'integer', example: 6, description: 'Σ shortfall over the intervals shown.' })
   shortfallIntervals: number;
-  @ApiProperty({ example: 3, description: 'Intervals shown with a shortfall.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Intervals shown with a shortfall.' })
   uncoveredIntervals: number;
   @ApiProperty({ type: [CoverageIntervalDto] })
   intervals: CoverageIntervalDto[];
@@ -277,7 +277,7 @@ export class CoverageDto {
   from: string;
   @ApiProperty({ example: '2026-11-27T00:00:00+02:00 local', description: 'End of the last interval shown.' })
   to: string;
-  @ApiProperty({ example: 15 })
+  @ApiProperty({ type: 'integer', example: 15 })
   intervalMinutes: number;
   @ApiProperty({ type: [QueueCoverageDto] })
   queues: QueueCoverageDto[];

@@ -93,13 +93,13 @@ export class ListShiftTemplatesQueryDto {
 export class BreakRuleResponseDto {
   @ApiProperty({ example: 'lunch' })
   name: string;
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   lengthMinutes: number;
   @ApiProperty({ example: false })
   paid: boolean;
-  @ApiProperty({ example: 210 })
+  @ApiProperty({ type: 'integer', example: 210 })
   earliestAfterStartMinutes: number;
-  @ApiProperty({ example: 270 })
+  @ApiProperty({ type: 'integer', example: 270 })
   latestAfterStartMinutes: number;
 }
 
@@ -114,15 +114,15 @@ export class ShiftTemplateDto {
   earliestStart: string;
   @ApiProperty({ example: '09:30' })
   latestStart: string;
-  @ApiProperty({ example: 15 })
+  @ApiProperty({ type: 'integer', example: 15 })
   startStepMinutes: number;
-  @ApiProperty({ example: 510 })
+  @ApiProperty({ type: 'integer', example: 510 })
   lengthMinutes: number;
-  @ApiProperty({ example: 480, description: 'Length minus unpaid breaks.' })
+  @ApiProperty({ type: 'integer', example: 480, description: 'Length minus unpaid breaks.' })
   paidMinutes: number;
   @ApiProperty({ type: [BreakRuleResponseDto] })
   breaks: BreakRuleResponseDto[];
-  @ApiProperty({ example: [1, 2, 3, 4, 5], type: [Number] })
+  @ApiProperty({ example: [1, 2, 3, 4, 5], type: 'integer', isArray: true })
   weekdays: number[];
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
   updatedAt: string;

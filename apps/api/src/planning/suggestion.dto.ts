@@ -29,11 +29,11 @@ export class SuggestionIntervalDto {
   start: string;
   @ApiProperty({ example: 31.2, description: 'Forecast calls (intraday re-forecast when stored), after callbacks.' })
   volume: number;
-  @ApiProperty({ example: 11, description: 'Agents needed for the target (Erlang C).' })
+  @ApiProperty({ type: 'integer', example: 11, description: 'Agents needed for the target (Erlang C).' })
   needed: number;
-  @ApiProperty({ example: 9, description: 'Agents of the queue on shift and not on a break (incl. active loans in).' })
+  @ApiProperty({ type: 'integer', example: 9, description: 'Agents of the queue on shift and not on a break (incl. active loans in).' })
   scheduled: number;
-  @ApiProperty({ example: 11, description: 'With every suggestion applied.' })
+  @ApiProperty({ type: 'integer', example: 11, description: 'With every suggestion applied.' })
   withSuggestions: number;
   @ApiProperty({ example: 0.74 })
   serviceLevelWithout: number;
@@ -48,11 +48,11 @@ export class LenderCostDto {
   hours: number;
   @ApiProperty({ example: 'minimum staffing', enum: ['forecast', 'minimum staffing'], description: 'What the lender must keep: its own queues’ forecast → staffing requirement, or (no queues) its minimum on-shift staffing from its planning settings.' })
   basis: string;
-  @ApiProperty({ example: 6, description: 'Its fewest staff on shift (not on a break) during the block, earlier suggestions applied.' })
+  @ApiProperty({ type: 'integer', example: 6, description: 'Its fewest staff on shift (not on a break) during the block, earlier suggestions applied.' })
   staffOnShiftMin: number;
-  @ApiProperty({ example: 5, description: 'Its fewest staff left during the block with this loan.' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Its fewest staff left during the block with this loan.' })
   staffLeftMin: number;
-  @ApiProperty({ example: 4, description: 'The most staff it must keep in any interval of the block (requirement or minimum); staff left never falls below it.' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'The most staff it must keep in any interval of the block (requirement or minimum); staff left never falls below it.' })
   requiredStaffMax: number;
   @ApiPropertyOptional({ example: 0.95, nullable: true, type: Number, description: 'Its own phone queues’ lowest projected SL over the block without the loan (lenders with phone queues only).' })
   ownServiceLevelWithout: number | null;
@@ -71,7 +71,7 @@ export class EmailDeferralSuggestionDto {
   endsAt: string;
   @ApiProperty({ example: 1 })
   hours: number;
-  @ApiProperty({ example: 4, description: 'Short agent-intervals it covers.' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Short agent-intervals it covers.' })
   coveredDeficit: number;
   @ApiProperty({ example: 0.84 })
   serviceLevelWithout: number;
@@ -96,7 +96,7 @@ export class LoanSuggestionDto {
   endsAt: string;
   @ApiProperty({ example: 2 })
   hours: number;
-  @ApiProperty({ example: 5, description: 'Short agent-intervals it covers.' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Short agent-intervals it covers.' })
   coveredDeficit: number;
   @ApiProperty({ example: 0.81, description: 'Lowest projected SL over the block before this loan (earlier suggestions applied).' })
   serviceLevelWithout: number;
@@ -119,18 +119,18 @@ export class BreakMoveSuggestionDto {
   from: string;
   @ApiProperty({ example: '2026-11-26T11:30:00.000Z' })
   to: string;
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   coveredDeficit: number;
 }
 
 export class CallbackSuggestionDto {
   @ApiProperty({ example: '2026-11-26T09:00:00.000Z', description: 'Interval whose callers are offered a callback.' })
   start: string;
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   calls: number;
   @ApiProperty({ example: ['2026-11-26T11:00:00.000Z'], type: [String], description: 'Intervals the callbacks are made in.' })
   calledBackIn: string[];
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   coveredDeficit: number;
 }
 
@@ -153,7 +153,7 @@ export class BorrowingSuggestionsDto {
   callbacks: CallbackSuggestionDto[];
   @ApiProperty({ type: [LoanSuggestionDto], description: 'Loans from other departments (fewest people, blocks ≥ minBlockMinutes, least-loaded lenders that keep their own requirement or minimum staffing).' })
   loans: LoanSuggestionDto[];
-  @ApiProperty({ example: 0, description: 'Short agent-intervals no suggestion covers.' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Short agent-intervals no suggestion covers.' })
   remainingDeficit: number;
   @ApiProperty({ example: [], type: [String], description: 'Intervals still below the target with every suggestion.' })
   intervalsStillShort: string[];

@@ -7,15 +7,15 @@ export class ErasureDto {
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
   erasedAt: string;
 
-  @ApiProperty({ example: 3, description: 'Contacts whose caller name, customer reference or subject were removed.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Contacts whose caller name, customer reference or subject were removed.' })
   contacts: number;
 
-  @ApiProperty({ example: 1, description: 'Surveys whose comment was removed (scores kept).' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Surveys whose comment was removed (scores kept).' })
   surveys: number;
 
-  @ApiProperty({ example: 0, description: 'Survey invitations not yet sent, cancelled.' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Survey invitations not yet sent, cancelled.' })
   invitationsCancelled: number;
 
-  @ApiProperty({ example: 1, description: 'Customer records whose number and reference were removed (0 when already erased).' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Customer records whose number and reference were removed (0 when already erased).' })
   customers: number;
 }

@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class AgentsByStateDto {
-  @ApiProperty({ example: 4 }) available: number;
-  @ApiProperty({ example: 1 }) reserved: number;
-  @ApiProperty({ example: 9 }) busy: number;
-  @ApiProperty({ example: 2 }) 'wrap-up': number;
-  @ApiProperty({ example: 1 }) break: number;
-  @ApiProperty({ example: 0 }) 'not-responding': number;
+  @ApiProperty({ type: 'integer', example: 4 }) available: number;
+  @ApiProperty({ type: 'integer', example: 1 }) reserved: number;
+  @ApiProperty({ type: 'integer', example: 9 }) busy: number;
+  @ApiProperty({ type: 'integer', example: 2 }) 'wrap-up': number;
+  @ApiProperty({ type: 'integer', example: 1 }) break: number;
+  @ApiProperty({ type: 'integer', example: 0 }) 'not-responding': number;
 }
 
 export class QueueStatsDto {
@@ -19,25 +19,25 @@ export class QueueStatsDto {
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
   at: string;
 
-  @ApiProperty({ example: 3, description: 'Contacts waiting (callbacks included).' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Contacts waiting (callbacks included).' })
   waiting: number;
 
-  @ApiProperty({ example: 42, description: 'Seconds the longest-waiting contact has waited (0 when none).' })
+  @ApiProperty({ type: 'integer', example: 42, description: 'Seconds the longest-waiting contact has waited (0 when none).' })
   longestWaitSeconds: number;
 
   @ApiProperty({ type: AgentsByStateDto, description: 'Logged-in agents who could serve this queue: of its department or lent to it now, with capacity on its channel and the skills its widest routing step asks for.' })
   agentsByState: AgentsByStateDto;
 
-  @ApiProperty({ example: 120, description: 'Contacts that entered the queue today (local day of its calendar).' })
+  @ApiProperty({ type: 'integer', example: 120, description: 'Contacts that entered the queue today (local day of its calendar).' })
   offeredToday: number;
 
-  @ApiProperty({ example: 110 })
+  @ApiProperty({ type: 'integer', example: 110 })
   answeredToday: number;
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   abandonedToday: number;
 
-  @ApiProperty({ example: 2, description: 'Contacts of today still waiting or ringing, unanswered, past their deadline: missed already, whatever happens next.' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Contacts of today still waiting or ringing, unanswered, past their deadline: missed already, whatever happens next.' })
   overdueToday: number;
 
   @ApiProperty({ example: 91.7, nullable: true, type: Number, description: 'Answered within target ÷ (answered + abandoned + overdue), %, today so far; null before the first.' })
@@ -46,6 +46,6 @@ export class QueueStatsDto {
   @ApiProperty({ example: 90, description: "The queue's target percentage." })
   targetPercent: number;
 
-  @ApiProperty({ example: 35, nullable: true, type: Number, description: 'Estimated wait of a contact arriving now, seconds (null: nobody can serve the queue).' })
+  @ApiProperty({ example: 35, nullable: true, type: 'integer', description: 'Estimated wait of a contact arriving now, seconds (null: nobody can serve the queue).' })
   estimatedWaitSeconds: number | null;
 }

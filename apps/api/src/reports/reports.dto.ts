@@ -110,11 +110,11 @@ export class ReportRowBaseDto {
 }
 
 export class ContactReportRowDto extends ReportRowBaseDto {
-  @ApiProperty({ example: 1200, description: 'Finished contacts that arrived in the period (agent rows: offers received).' }) offered: number;
-  @ApiProperty({ example: 1130 }) answered: number;
-  @ApiProperty({ example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Finished contacts that arrived in the period (agent rows: offers received).' }) offered: number;
+  @ApiProperty({ type: 'integer', example: 1130 }) answered: number;
+  @ApiProperty({ type: 'integer', example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
   @ApiProperty({ example: 14, description: 'Of the abandoned, those that waited ≤ shortAbandonSeconds.' }) shortAbandoned: number;
-  @ApiProperty({ example: 9, description: 'Failed (telephony failure) contacts.' }) failed: number;
+  @ApiProperty({ type: 'integer', example: 9, description: 'Failed (telephony failure) contacts.' }) failed: number;
   @ApiProperty({ example: 1030 }) answeredWithinThreshold: number;
   @ApiProperty({ example: 20 }) abandonedWithinThreshold: number;
   @ApiProperty({ example: 0.9115, nullable: true, type: Number, description: 'Answered within T / answered.' }) serviceLevel: number | null;
@@ -127,8 +127,8 @@ export class ContactReportRowDto extends ReportRowBaseDto {
   @ApiProperty({ example: 291.6, nullable: true, type: Number }) averageHandleSeconds: number | null;
   @ApiProperty({ example: 30, nullable: true, type: Number }) averageWrapUpSeconds: number | null;
   @ApiProperty({ example: 0.82, nullable: true, type: Number, description: 'Agent rows without a queue filter: (reserved + busy + wrap-up) / logged-in time not on a break.' }) occupancy: number | null;
-  @ApiProperty({ example: 17 }) transfers: number;
-  @ApiProperty({ example: 4 }) callbacks: number;
+  @ApiProperty({ type: 'integer', example: 17 }) transfers: number;
+  @ApiProperty({ type: 'integer', example: 4 }) callbacks: number;
 }
 
 export class ReportMetaDto {
@@ -142,17 +142,17 @@ export class ReportMetaDto {
 }
 
 export class ContactReportDto extends ReportMetaDto {
-  @ApiProperty({ example: 30 }) thresholdSeconds: number;
-  @ApiProperty({ example: 5 }) shortAbandonSeconds: number;
+  @ApiProperty({ type: 'integer', example: 30 }) thresholdSeconds: number;
+  @ApiProperty({ type: 'integer', example: 5 }) shortAbandonSeconds: number;
   @ApiProperty({ type: [ContactReportRowDto] }) rows: ContactReportRowDto[];
 }
 
 export class EmailReplyRowDto extends ReportRowBaseDto {
-  @ApiProperty({ example: 320, description: 'Emails that arrived in the period and have been replied to.' }) replied: number;
+  @ApiProperty({ type: 'integer', example: 320, description: 'Emails that arrived in the period and have been replied to.' }) replied: number;
   @ApiProperty({ example: 14400, nullable: true, type: Number, description: 'Median reply time in business seconds of the queue calendar.' }) medianReplyBusinessSeconds: number | null;
   @ApiProperty({ example: 86400, nullable: true, type: Number }) p90ReplyBusinessSeconds: number | null;
   @ApiProperty({ example: 30211.5, nullable: true, type: Number }) averageReplyBusinessSeconds: number | null;
-  @ApiProperty({ example: 290 }) repliedWithinDeadline: number;
+  @ApiProperty({ type: 'integer', example: 290 }) repliedWithinDeadline: number;
   @ApiProperty({ example: 0.9063, nullable: true, type: Number, description: 'Replied by the contact\'s deadline / replied.' }) withinDeadlineShare: number | null;
 }
 
@@ -161,7 +161,7 @@ export class EmailReplyReportDto extends ReportMetaDto {
 }
 
 export class ChatRowDto extends ReportRowBaseDto {
-  @ApiProperty({ example: 410 }) answered: number;
+  @ApiProperty({ type: 'integer', example: 410 }) answered: number;
   @ApiProperty({ example: 18.5, nullable: true, type: Number, description: 'Median first-response time (s): arrival to the agent taking the chat.' }) medianFirstResponseSeconds: number | null;
   @ApiProperty({ example: 52.5, nullable: true, type: Number }) p90FirstResponseSeconds: number | null;
   @ApiProperty({ example: 24.1, nullable: true, type: Number }) averageFirstResponseSeconds: number | null;
@@ -171,35 +171,35 @@ export class ChatRowDto extends ReportRowBaseDto {
 }
 
 export class ChatReportDto extends ReportMetaDto {
-  @ApiProperty({ example: 60 }) thresholdSeconds: number;
+  @ApiProperty({ type: 'integer', example: 60 }) thresholdSeconds: number;
   @ApiProperty({ type: [ChatRowDto] }) rows: ChatRowDto[];
 }
 
 export class ResolutionRowDto extends ReportRowBaseDto {
-  @ApiProperty({ example: 1130, description: 'Answered contacts (agent rows: closed by the agent).' }) handled: number;
-  @ApiProperty({ example: 141, description: 'Of them, followed by another contact of the same customer, any channel, within 7 days.' }) repeated: number;
+  @ApiProperty({ type: 'integer', example: 1130, description: 'Answered contacts (agent rows: closed by the agent).' }) handled: number;
+  @ApiProperty({ type: 'integer', example: 141, description: 'Of them, followed by another contact of the same customer, any channel, within 7 days.' }) repeated: number;
   @ApiProperty({ example: 0.8752, nullable: true, type: Number, description: 'First-contact resolution from data: 1 − repeated / handled.' }) firstContactResolution: number | null;
-  @ApiProperty({ example: 150, description: 'Contacts of the period that repeated an earlier contact within 7 days.' }) repeatContacts: number;
+  @ApiProperty({ type: 'integer', example: 150, description: 'Contacts of the period that repeated an earlier contact within 7 days.' }) repeatContacts: number;
   @ApiProperty({ example: true, description: 'True when 7 days have passed since the end of the period (the figure is final).' }) windowComplete: boolean;
 }
 
 export class ResolutionReportDto extends ReportMetaDto {
-  @ApiProperty({ example: 7 }) repeatWindowDays: number;
+  @ApiProperty({ type: 'integer', example: 7 }) repeatWindowDays: number;
   @ApiProperty({ type: [ResolutionRowDto] }) rows: ResolutionRowDto[];
 }
 
 export class BacklogBandDto {
   @ApiProperty({ example: '1-2d', description: 'Age band (wall-clock days since arrival).' }) band: string;
-  @ApiProperty({ example: 12 }) count: number;
-  @ApiProperty({ example: 3 }) pastDeadline: number;
+  @ApiProperty({ type: 'integer', example: 12 }) count: number;
+  @ApiProperty({ type: 'integer', example: 3 }) pastDeadline: number;
 }
 
 export class BacklogQueueDto {
   @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' }) queueId: string;
   @ApiProperty({ example: 'email-fi' }) queueKey: string;
-  @ApiProperty({ example: 57 }) open: number;
-  @ApiProperty({ example: 9 }) pastDeadline: number;
-  @ApiProperty({ example: 523000, nullable: true, type: Number }) oldestAgeSeconds: number | null;
+  @ApiProperty({ type: 'integer', example: 57 }) open: number;
+  @ApiProperty({ type: 'integer', example: 9 }) pastDeadline: number;
+  @ApiProperty({ example: 523000, nullable: true, type: 'integer' }) oldestAgeSeconds: number | null;
   @ApiProperty({ type: [BacklogBandDto] }) bands: BacklogBandDto[];
 }
 

@@ -104,10 +104,10 @@ export const MODELS = ['erlang-c', 'erlang-a', 'chat-concurrency', 'email-backlo
 export type StaffingModel = (typeof MODELS)[number];
 
 export class RequirementDto {
-  @ApiProperty({ example: 14, description: 'Smallest number of agents meeting the target (and the occupancy cap), before shrinkage.' })
+  @ApiProperty({ type: 'integer', example: 14, description: 'Smallest number of agents meeting the target (and the occupancy cap), before shrinkage.' })
   agents: number;
 
-  @ApiPropertyOptional({ example: 20, description: 'Only when `shrinkage` was given: ⌈agents / (1 − shrinkage)⌉, the agents to schedule.' })
+  @ApiPropertyOptional({ type: 'integer', example: 20, description: 'Only when `shrinkage` was given: ⌈agents / (1 − shrinkage)⌉, the agents to schedule.' })
   agentsWithShrinkage?: number;
 
   @ApiProperty({ example: 0.888350, description: 'Share (0–1) of all arriving contacts answered within the target seconds, at `agents`. Under Erlang A, callers who hang up count as not answered in time.' })
@@ -279,10 +279,10 @@ export class HorizonQueueRequirementsDto {
   @ApiProperty({ enum: MODELS, example: 'erlang-a' })
   model: StaffingModel;
 
-  @ApiProperty({ type: [Number], example: [3, 4, 5, 0], description: 'Agents needed per interval, before shrinkage.' })
+  @ApiProperty({ type: 'integer', isArray: true, example: [3, 4, 5, 0], description: 'Agents needed per interval, before shrinkage.' })
   agents: number[];
 
-  @ApiPropertyOptional({ type: [Number], example: [5, 6, 8, 0], description: 'Only with shrinkage: agents to schedule per interval.' })
+  @ApiPropertyOptional({ type: 'integer', isArray: true, example: [5, 6, 8, 0], description: 'Only with shrinkage: agents to schedule per interval.' })
   agentsWithShrinkage?: number[];
 
   @ApiProperty({ type: [Number], example: [0.85, 0.83, 0.86, 1], description: 'Service level (0–1) per interval at those agents (email: 1, every deadline met).' })
@@ -297,7 +297,7 @@ export class HorizonQueueRequirementsDto {
   @ApiProperty({ type: [Number], example: [0.02, 0.025, 0.02, 0], description: 'Abandonment (0–1) per interval (phone with patience only, else 0).' })
   abandonment: number[];
 
-  @ApiProperty({ example: 5, description: 'Largest per-interval requirement (before shrinkage).' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Largest per-interval requirement (before shrinkage).' })
   peakAgents: number;
 
   @ApiProperty({ example: 3, description: 'Σ agents × interval length, in hours (before shrinkage).' })
@@ -314,25 +314,25 @@ export class HorizonPoolRequirementsDto {
   @ApiProperty({ type: [String], example: ['phone-fi', 'chat-fi', 'email-fi'] })
   queueIds: string[];
 
-  @ApiProperty({ type: [Number], example: [12, 15, 16, 0], description: 'Agents the pool needs per interval, before shrinkage: interactiveAgents + emailAgents.' })
+  @ApiProperty({ type: 'integer', isArray: true, example: [12, 15, 16, 0], description: 'Agents the pool needs per interval, before shrinkage: interactiveAgents + emailAgents.' })
   agents: number[];
 
-  @ApiPropertyOptional({ type: [Number], example: [18, 22, 23, 0], description: 'Only with the pool\'s shrinkage: agents to schedule per interval.' })
+  @ApiPropertyOptional({ type: 'integer', isArray: true, example: [18, 22, 23, 0], description: 'Only with the pool\'s shrinkage: agents to schedule per interval.' })
   agentsWithShrinkage?: number[];
 
-  @ApiProperty({ type: [Number], example: [11, 14, 15, 0], description: 'Σ of the pool\'s phone and chat requirements per interval.' })
+  @ApiProperty({ type: 'integer', isArray: true, example: [11, 14, 15, 0], description: 'Σ of the pool\'s phone and chat requirements per interval.' })
   interactiveAgents: number[];
 
-  @ApiProperty({ type: [Number], example: [1, 1, 1, 0], description: 'Agents added for email beyond the usable idle time, per interval.' })
+  @ApiProperty({ type: 'integer', isArray: true, example: [1, 1, 1, 0], description: 'Agents added for email beyond the usable idle time, per interval.' })
   emailAgents: number[];
 
-  @ApiProperty({ type: [Number], example: [14, 17, 18, 0], description: 'Σ of the pool\'s queues staffed separately (email by its own policy), per interval, for comparison.' })
+  @ApiProperty({ type: 'integer', isArray: true, example: [14, 17, 18, 0], description: 'Σ of the pool\'s queues staffed separately (email by its own policy), per interval, for comparison.' })
   separateAgents: number[];
 
   @ApiProperty({ type: [Number], example: [0.6, 0.2, 0.1, 0], description: 'Share (0–1) of the email work of each interval done in the phone/chat agents\' idle time.' })
   emailShareInIdleTime: number[];
 
-  @ApiProperty({ example: 16, description: 'Largest per-interval pool requirement.' })
+  @ApiProperty({ type: 'integer', example: 16, description: 'Largest per-interval pool requirement.' })
   peakAgents: number;
 
   @ApiProperty({ example: 10.75, description: 'Σ agents × interval length, hours (before shrinkage).' })
@@ -346,7 +346,7 @@ export class HorizonPoolRequirementsDto {
 }
 
 export class HorizonRequirementsDto {
-  @ApiProperty({ example: 15 })
+  @ApiProperty({ type: 'integer', example: 15 })
   intervalMinutes: number;
 
   @ApiProperty({ type: [HorizonQueueRequirementsDto] })

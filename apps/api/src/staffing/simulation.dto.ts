@@ -278,19 +278,19 @@ export class SimulationRequestDto {
 }
 
 export class SimStatsDto {
-  @ApiProperty({ example: 100, description: 'Contacts that arrived.' })
+  @ApiProperty({ type: 'integer', example: 100, description: 'Contacts that arrived.' })
   offered: number;
 
-  @ApiProperty({ example: 97 })
+  @ApiProperty({ type: 'integer', example: 97 })
   answered: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   abandoned: number;
 
-  @ApiProperty({ example: 1, description: 'Still waiting when the window ended.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Still waiting when the window ended.' })
   waitingAtEnd: number;
 
-  @ApiProperty({ example: 88, description: 'Answered within the target seconds (email: replied within).' })
+  @ApiProperty({ type: 'integer', example: 88, description: 'Answered within the target seconds (email: replied within).' })
   answeredWithinTarget: number;
 
   @ApiProperty({ example: 0.88, nullable: true, type: Number, description: 'answeredWithinTarget / offered, 0–1 (abandoned count as misses); null when nothing was offered.' })
@@ -320,7 +320,7 @@ export class SimChannelsDto {
 }
 
 export class SimIntervalDto {
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   index: number;
 
   @ApiProperty({ example: '2026-03-09T08:00:00.000Z' })
@@ -347,16 +347,16 @@ export class SimTotalsDto {
 }
 
 export class SimulationResultDto {
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   seed: number;
 
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   intervalMinutes: number;
 
-  @ApiProperty({ example: 312, description: 'Agents simulated (explicit plus expanded from counts).' })
+  @ApiProperty({ type: 'integer', example: 312, description: 'Agents simulated (explicit plus expanded from counts).' })
   agents: number;
 
-  @ApiProperty({ example: 4012, description: 'Contacts that arrived in the whole window (warm-up included).' })
+  @ApiProperty({ type: 'integer', example: 4012, description: 'Contacts that arrived in the whole window (warm-up included).' })
   contactsArrived: number;
 
   @ApiProperty({ type: [SimIntervalDto] })
