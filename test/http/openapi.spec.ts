@@ -105,7 +105,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents every property validated with @IsInt as an integer, with its @Min and @Max as minimum and maximum', () => {
+  it('documents every property validated with @IsInt (with its @Min and @Max as minimum and maximum) or with @IsIn of whole numbers as an integer', () => {
     const storage = getMetadataStorage();
     const { classes, queryOperations } = validatedClasses(t);
     const documented: Function[] = [];
@@ -114,7 +114,8 @@ describe('OpenAPI document', () => {
     const expected: Record<string, unknown>[] = [];
     for (const dto of classes) {
       const rules = storage.getTargetValidationMetadatas(dto, '', false, false);
-      const integers = rules.filter((r) => r.name === 'isInt');
+      const wholeNumbers = (r: Rule) => r.name === 'isIn' && (r.constraints?.[0] as unknown[]).every((value) => Number.isInteger(value));
+      const integers = rules.filter((r) => r.name === 'isInt' || wholeNumbers(r));
       if (!integers.length) continue;
       // Where the class is documented: its component schema, or the query parameters of the operations it is the query of.
       const places: { at: string; property: (name: string) => PropertySchema | undefined }[] = [];
@@ -130,6 +131,11 @@ describe('OpenAPI document', () => {
           const bound = (name: 'min' | 'max') => rules.find((r) => r.propertyName === rule.propertyName && r.name === name)?.constraints?.[0] as number | undefined;
           const found = property(rule.propertyName);
           const spec = rule.each ? found?.items : found;
+          if (rule.name === 'isIn') {
+            actual.push({ at: `${at}.${rule.propertyName}`, type: spec?.type });
+            expected.push({ at: `${at}.${rule.propertyName}`, type: 'integer' });
+            continue;
+          }
           actual.push({ at: `${at}.${rule.propertyName}`, type: spec?.type, minimum: spec?.minimum, maximum: spec?.maximum });
           expected.push({ at: `${at}.${rule.propertyName}`, type: 'integer', minimum: bound('min'), maximum: bound('max') });
         }

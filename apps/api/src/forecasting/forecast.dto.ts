@@ -16,7 +16,7 @@ export class QueueForecastQueryDto {
   @IsLocalDate()
   to: string;
 
-  @ApiPropertyOptional({ example: 15, enum: [15, 30, 60], description: 'Interval length; default: the length the history is stored in. History is re-binned to coarser intervals.' })
+  @ApiPropertyOptional({ type: 'integer', example: 15, enum: [15, 30, 60], description: 'Interval length; default: the length the history is stored in. History is re-binned to coarser intervals.' })
   @IsOptional()
   @Type(() => Number)
   @IsIn([15, 30, 60])
@@ -116,7 +116,7 @@ export class InlineSeriesDto {
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { message: 'start must be a local time YYYY-MM-DDTHH:MM' })
   start: string;
 
-  @ApiProperty({ type: 'integer', example: 30, description: 'Minutes per value.' })
+  @ApiProperty({ type: 'integer', example: 30, enum: [5, 6, 10, 15, 20, 30, 60], description: 'Minutes per value.' })
   @IsInt()
   @IsIn([5, 6, 10, 15, 20, 30, 60])
   intervalMinutes: number;

@@ -7,7 +7,7 @@ import { clockOf } from './shift-template.dto.js';
 export const CLOCK_TIME_OR_MIDNIGHT = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 export class AvailabilityWindowDto {
-  @ApiProperty({ example: 1, minimum: 1, maximum: 7, description: 'ISO weekday (1 = Monday).' })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: 7, description: 'ISO weekday (1 = Monday).' })
   @IsIn([1, 2, 3, 4, 5, 6, 7])
   weekday: number;
 

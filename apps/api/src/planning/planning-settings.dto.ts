@@ -6,7 +6,7 @@ import { CLOCK_TIME_OR_MIDNIGHT } from './contract.dto.js';
 import { clockOf } from './shift-template.dto.js';
 
 export class MinStaffWindowDto {
-  @ApiProperty({ example: 1, minimum: 1, maximum: 7, description: 'ISO weekday (1 = Monday).' })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: 7, description: 'ISO weekday (1 = Monday).' })
   @IsIn([1, 2, 3, 4, 5, 6, 7])
   weekday: number;
 

@@ -75,7 +75,7 @@ export class ShiftTemplateBodyDto {
   @Type(() => BreakRuleDto)
   breaks?: BreakRuleDto[];
 
-  @ApiPropertyOptional({ example: [1, 2, 3, 4, 5], type: [Number], description: 'ISO weekdays (1 = Monday) the template may be used on; default every day.' })
+  @ApiPropertyOptional({ example: [1, 2, 3, 4, 5], type: 'integer', isArray: true, description: 'ISO weekdays (1 = Monday) the template may be used on; default every day.' })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
