@@ -21,7 +21,9 @@ import { LoanRepository } from '../../../../libs/persistence/src/repositories/lo
 import { PlanningRepository, type DepartmentShift, type PlanningAgent } from '../../../../libs/persistence/src/repositories/planning.repository.js';
 import { QueueRepository } from '../../../../libs/persistence/src/repositories/queue.repository.js';
 import { GetQueueForecast } from '../forecasting/forecasting.use-cases.js';
+import { PlanningClock } from './planning-context.js';
 import { INTERVAL_MINUTES, INTERVALS_PER_DAY, toTemplate } from './planning-model.js';
+import { checkPlanningReach } from './planning-reach.js';
 import { demandFromForecast, minStaffOfDay } from './schedules.use-cases.js';
 import type { BorrowingSuggestionsDto } from './suggestion.dto.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
@@ -113,6 +115,7 @@ export class SuggestBorrowing {
     private readonly loans: LoanRepository,
     private readonly calendars: BusinessCalendarRepository,
     private readonly forecast: GetQueueForecast,
+    private readonly clock: PlanningClock,
   ) {}
 
   async execute(queueId: string, q: { date: string; minBlockMinutes?: number; applyAlternatives?: boolean }): Promise<BorrowingSuggestionsDto> {
@@ -121,6 +124,7 @@ export class SuggestBorrowing {
     if (queue.channel !== 'phone') throw invalid([{ field: 'id', rule: 'isPhoneQueue', message: 'borrowing suggestions are for phone queues' }]);
     if (!isValidLocalDate(q.date)) throw invalid([{ field: 'date', rule: 'isDate', message: `${q.date} is not a calendar date` }]);
     const tz = (await this.planning.departmentTimeZone(queue.departmentId)) ?? 'Europe/Helsinki';
+    checkPlanningReach('date', this.clock.now(), tz, { from: q.date, to: q.date });
     const day = new DayAxis(q.date, tz);
     const n = day.n;
     const L = INTERVAL_MINUTES * 60;

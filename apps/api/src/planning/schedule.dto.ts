@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsLocalDate } from '../common/validation.js';
+import { PLANNING_REACH_DAYS } from '../../../../libs/planning/src/reach.js';
 
 
 export class GenerateScheduleDto {
@@ -9,7 +10,10 @@ export class GenerateScheduleDto {
   @IsUUID()
   departmentId: string;
 
-  @ApiProperty({ example: '2026-11-23', description: 'Monday of the ISO week (local date).' })
+  @ApiProperty({
+    example: '2026-11-23',
+    description: `Monday of the ISO week (local date). The week is planned from its forecast, and planning reaches ${PLANNING_REACH_DAYS} days ahead (today included), as the forecast does past a queue's history: a week that runs past that is refused (422, rule \`horizon\`, naming the last date planning reaches).`,
+  })
   @IsLocalDate()
   weekStart: string;
 

@@ -30,6 +30,7 @@ import { WorkerPoolBusyError, WorkerTimeoutError } from '../common/worker-pool.j
 import type { Actor } from './planning-context.js';
 import { PlanningWorkers } from './planning-workers.js';
 import { PlanningClock } from './planning-context.js';
+import { checkPlanningReach } from './planning-reach.js';
 import { INTERVALS_PER_DAY, INTERVAL_MINUTES, WeekClock, activityOf, queueOf, scheduleOf, toEmployee, toShiftData, toTemplate } from './planning-model.js';
 import type { AddShiftDto, ContractViolationDto, CoverageDto, GenerateScheduleDto, MoveShiftDto, ScheduleDto, ShiftDto, ShiftEditResultDto } from './schedule.dto.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
@@ -258,12 +259,14 @@ export class GenerateWeekSchedule {
     const unknown = (body.queueIds ?? []).filter((id) => !all.some((q) => q.id === id));
     if (unknown.length) throw invalid([{ field: 'queueIds', rule: 'ofDepartment', message: `not queues of the department: ${unknown.join(', ')}` }]);
     const queues = body.queueIds ? all.filter((q) => body.queueIds!.includes(q.id)) : all;
+    const timeZone = (await this.planning.departmentTimeZone(body.departmentId)) ?? DEFAULT_TIME_ZONE;
+    // The week's requirement comes from its forecast (a department without queues forecasts nothing).
+    if (queues.length) checkPlanningReach('weekStart', this.clock.now(), timeZone, { from: body.weekStart, to: addDays(body.weekStart, 6) });
     const templates = await this.planning.listTemplates(body.departmentId);
     if (!templates.length) throw invalid([{ field: 'departmentId', rule: 'hasTemplates', message: 'the department has no shift templates (POST /v1/shift-templates)' }]);
     const existing = await this.planning.findScheduleByWeek(body.departmentId, body.weekStart);
     if (existing?.status === 'published') throw conflict('schedule.published', `the schedule of week ${body.weekStart} is published; edit it by hand instead of generating it again`);
 
-    const timeZone = (await this.planning.departmentTimeZone(body.departmentId)) ?? DEFAULT_TIME_ZONE;
     const clock = new WeekClock(body.weekStart, timeZone);
     const shrinkage = body.shrinkage ?? 0;
     const agents = (await this.planning.planningAgents({ departmentId: body.departmentId })).filter((a) => a.active);

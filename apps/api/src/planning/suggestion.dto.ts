@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsLocalDate } from '../common/validation.js';
+import { PLANNING_REACH_DAYS } from '../../../../libs/planning/src/reach.js';
 import { LoanItemDto } from './loan.dto.js';
 
 export class SuggestionQueryDto {
-  @ApiProperty({ example: '2026-11-26', description: 'The local day.' })
+  @ApiProperty({ example: '2026-11-26', description: `The local day. Suggestions are made from its forecast, and planning reaches ${PLANNING_REACH_DAYS} days ahead (today included): a day past that is refused (422, rule \`horizon\`, naming the last date planning reaches).` })
   @IsLocalDate()
   date: string;
 
