@@ -36,14 +36,24 @@ describe('planning past the forecast reach', () => {
   let t: TestApp;
   let sup: [string, string];
   let cs: { departmentId: string; calendarId: string; queueId: string };
+  let staleQueueId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     t.app.get(ForecastClock).now = () => new Date(NOW);
     jest.spyOn(t.app.get(PlanningClock), 'now').mockReturnValue(new Date(NOW));
+    const admin = bearer(t.adminKey);
     sup = bearer(await t.keyFor('supervisor'));
     cs = await createReferenceData(t);
-    await t.app.get(ForecastingRepository).importHistory(history(cs.queueId, TODAY));
+    // A second queue of the department whose history stopped in June: its forecast reaches less far.
+    staleQueueId = (
+      await t.http
+        .post('/v1/queues')
+        .set(...admin)
+        .send({ key: 'phone-sv', name: 'Phone, Swedish', departmentId: cs.departmentId, channel: 'phone', language: 'sv', calendarId: cs.calendarId, requiredSkills: [{ skill: 'lang:sv', minProficiency: 3 }] })
+        .expect(201)
+    ).body.id;
+    await t.app.get(ForecastingRepository).importHistory([...history(cs.queueId, TODAY), ...history(staleQueueId, '2026-06-01')]);
     await t.http
       .post('/v1/shift-templates')
       .set(...sup)
@@ -77,6 +87,20 @@ describe('planning past the forecast reach', () => {
     const res = await generate('2027-12-20').expect(201);
     expect(res.body).toMatchObject({ weekStart: '2027-12-20', queueIds: [cs.queueId] });
   }, 60_000);
+
+  it('names weekStart and date when a queue’s own history ends early and its forecast reaches less far', async () => {
+    // Inside planning's reach, past the Swedish queue's: its history ends on Friday 2026-05-29.
+    const res = await generate('2027-08-02', [cs.queueId, staleQueueId]).expect(422);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'weekStart',
+        rule: 'horizon',
+        message: `weekStart: the forecast of queue phone-sv does not reach the dates it needs: the forecast reaches ${FORECAST_REACH_DAYS} days past the history, to 2027-07-03; 2027-08-02 is beyond it`,
+      },
+    ]);
+    const day = await t.http.get(`/v1/queues/${staleQueueId}/borrowing-suggestions`).query({ date: '2027-08-04' }).set(...sup).expect(422);
+    expect(day.body.errors).toEqual([{ field: 'date', rule: 'horizon', message: expect.stringMatching(/^date: the forecast of queue phone-sv does not reach the dates it needs: .* to 2027-07-03; 2027-08-04 is beyond it$/) }]);
+  });
 
   it('refuses suggestions for a day past the reach naming date', async () => {
     const res = await suggestions('2028-01-05').expect(422);

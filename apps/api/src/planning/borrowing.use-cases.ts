@@ -23,7 +23,7 @@ import { QueueRepository } from '../../../../libs/persistence/src/repositories/q
 import { GetQueueForecast } from '../forecasting/forecasting.use-cases.js';
 import { PlanningClock } from './planning-context.js';
 import { INTERVAL_MINUTES, INTERVALS_PER_DAY, toTemplate } from './planning-model.js';
-import { checkPlanningReach } from './planning-reach.js';
+import { checkPlanningReach, forecastWithinReach } from './planning-reach.js';
 import { demandFromForecast, minStaffOfDay } from './schedules.use-cases.js';
 import type { BorrowingSuggestionsDto } from './suggestion.dto.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
@@ -132,7 +132,7 @@ export class SuggestBorrowing {
     const dayEnd = new Date(day.instants[n]!);
     const minBlockMinutes = q.minBlockMinutes ?? 60;
 
-    const fc = await this.forecast.execute(queue.id, { from: q.date, to: q.date, intervalMinutes: INTERVAL_MINUTES });
+    const fc = await forecastWithinReach('date', queue.key, () => this.forecast.execute(queue.id, { from: q.date, to: q.date, intervalMinutes: INTERVAL_MINUTES }));
     const volumes = new Array<number>(n).fill(0);
     let ahtSum = 0;
     let w = 0;
@@ -289,7 +289,7 @@ export class SuggestBorrowing {
     let phoneWork = 0;
     let phoneTarget: ErlangWork['target'] | undefined;
     for (const queue of queues) {
-      const fc = await this.forecast.execute(queue.id, { from: date, to: date, intervalMinutes: INTERVAL_MINUTES });
+      const fc = await forecastWithinReach('date', queue.key, () => this.forecast.execute(queue.id, { from: date, to: date, intervalMinutes: INTERVAL_MINUTES }));
       const d = demandFromForecast(queue, fc.points, n, (at) => (at.getTime() < day.instants[0]! || at.getTime() >= day.instants[n]! ? -1 : day.indexOf(at.getTime())));
       d.required.forEach((x, t) => (minStaff[t] = minStaff[t]! + x));
       if (queue.channel === 'phone') {
@@ -338,7 +338,7 @@ export class SuggestBorrowing {
     let itemSeconds = 0;
     let items = 0;
     for (const eq of emailQueues) {
-      const fc = await this.forecast.execute(eq.id, { from: day.date, to: addDays(day.date, 1), intervalMinutes: INTERVAL_MINUTES });
+      const fc = await forecastWithinReach('date', eq.key, () => this.forecast.execute(eq.id, { from: day.date, to: addDays(day.date, 1), intervalMinutes: INTERVAL_MINUTES }));
       for (const p of fc.points) {
         const ms = Date.parse(p.start);
         if (ms < two.instants[0]! || ms >= two.instants[two.n]!) continue;

@@ -30,7 +30,7 @@ import { WorkerPoolBusyError, WorkerTimeoutError } from '../common/worker-pool.j
 import type { Actor } from './planning-context.js';
 import { PlanningWorkers } from './planning-workers.js';
 import { PlanningClock } from './planning-context.js';
-import { checkPlanningReach } from './planning-reach.js';
+import { checkPlanningReach, forecastWithinReach } from './planning-reach.js';
 import { INTERVALS_PER_DAY, INTERVAL_MINUTES, WeekClock, activityOf, queueOf, scheduleOf, toEmployee, toShiftData, toTemplate } from './planning-model.js';
 import type { AddShiftDto, ContractViolationDto, CoverageDto, GenerateScheduleDto, MoveShiftDto, ScheduleDto, ShiftDto, ShiftEditResultDto } from './schedule.dto.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
@@ -287,7 +287,7 @@ export class GenerateWeekSchedule {
       figures = { solverStatus: 'contract fill', patterns: 0, mipStaffHours: round(result.staffHours, 2), lpStaffHours: 0, mipObjective: round(result.staffHours, 4), lpObjective: null, gapToLpBound: 0, assignedStaffHours: round(result.staffHours, 2), unassignedShifts: 0, timeLimitSeconds, seconds: round((performance.now() - started) / 1000, 3) };
     } else {
       demands = [];
-      for (const q of queues) demands.push(await this.demand.execute(q, clock, shrinkage));
+      for (const q of queues) demands.push(await forecastWithinReach('weekStart', q.key, () => this.demand.execute(q, clock, shrinkage)));
       const result = await this.solve(clock, templates.map(toTemplate), employees, demands, timeLimitSeconds);
       shifts = result.schedule.shifts;
       const f = result.figures;
