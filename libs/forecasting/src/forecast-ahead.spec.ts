@@ -76,6 +76,15 @@ describe('forecastAhead: a horizon in intervals after the history', () => {
     expect(calmAlways.intradayRatio).not.toBe(1); // without the option the rest is re-forecast all the same
   });
 
+  it('refuses less than a week of history rather than forecasting only the weekdays it happened to see', () => {
+    const days = fpp2Points(8).slice(0, 28 * 3); // Mon–Wed 2003-03-03…05
+    expect(() => forecastAhead({ history: days, from: '2003-03-06', to: '2003-03-07' })).toThrow('history: at least 7 days are needed to learn the week; this one covers 3 (2003-03-03 to 2003-03-05)');
+    // Monday to Friday is not yet a week; to the next Monday it is, and the weekend is learned as closed
+    expect(() => forecastAhead({ history: fpp2Points(5), from: '2003-03-10', to: '2003-03-14' })).toThrow('this one covers 5 (2003-03-03 to 2003-03-07)');
+    const week = forecastAhead({ history: fpp2Points(6), from: '2003-03-11', to: '2003-03-17' });
+    expect([...new Set(week.points.map((p) => p.timestamp.slice(0, 10)))]).toEqual(['2003-03-11', '2003-03-12', '2003-03-13', '2003-03-14', '2003-03-17']);
+  });
+
   it('covers a date range, gives 0 on holidays and re-bins 30-minute data to 60 minutes', () => {
     const r = forecastAhead({ history, from: '2003-09-23', to: '2003-09-24', calendar: { closedDates: ['2003-09-24'] } });
     expect(r.points).toHaveLength(2 * 28);

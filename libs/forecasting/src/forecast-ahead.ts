@@ -44,6 +44,11 @@ export interface ForecastAheadResult extends ForecastResult {
 
 const MAX_DAYS = 400;
 
+/** The shortest history forecastAhead forecasts from: a whole week, so every working weekday has been seen. */
+export const MIN_HISTORY_DAYS = 7;
+
+const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00Z`) - Date.parse(`${a}T00:00Z`)) / 86_400_000);
+
 /**
  * A forecast asked for further ahead than forecastAhead reaches: MAX_DAYS calendar days from the
  * first day after the history (a year's planning and a month more). It is refused, not cut short:
@@ -95,6 +100,10 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
   const history: DaySeries = partial ? headDays(full, full.dates.length - 1) : full;
   const observedToday = partial ? full.values[full.values.length - 1].slice(0, lastSlot + 1) : [];
 
+  // Which weekdays a queue works is learned from the history: with less than a week of it, the days it
+  // never saw would quietly get no forecast at all (an audit got none for tomorrow from today's rows).
+  const spanDays = daysBetween(full.dates[0], full.dates[full.dates.length - 1]) + 1;
+  if (spanDays < MIN_HISTORY_DAYS) throw new Error(`history: at least ${MIN_HISTORY_DAYS} days are needed to learn the week; this one covers ${spanDays} (${full.dates[0]} to ${full.dates[full.dates.length - 1]})`);
   const P = history.activeDows.filter(Boolean).length;
   const model: WeekAheadModel = req.method ?? (history.dates.length >= 3 * P ? vuoroDefault() : sameSlotMean(1));
   let effects: EventEffects | undefined;
