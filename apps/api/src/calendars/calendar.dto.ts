@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { BusinessCalendarEntity } from '../../../../libs/persistence/src/entities/business-calendar.entity.js';
 import { IsTimeZone } from '../common/is-time-zone.js';
+import { QueryInteger } from '../common/validation.js';
 
 export const HOLIDAY_REGIONS = ['FI'] as const;
 
@@ -107,7 +108,7 @@ export class CalendarDto {
 
 export class HolidaysQueryDto {
   @ApiProperty({ type: 'integer', example: 2026, minimum: 1900, maximum: 2200 })
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1900)
   @Max(2200)

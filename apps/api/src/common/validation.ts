@@ -1,4 +1,5 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { applyDecorators, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 import { FIRST_SUPPORTED_YEAR, isSupportedLocalDate, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
@@ -11,6 +12,13 @@ const TYPE_RULES: Record<string, (v: unknown) => boolean> = {
   isString: (v) => typeof v === 'string',
   isBoolean: (v) => typeof v === 'boolean',
 };
+
+/**
+ * Rules about a query parameter's text (QueryInteger): one broken is the field's one violation, as
+ * its type and range rules fail on the same text too (`waitSeconds=2&waitSeconds=3` broke isInt,
+ * min and max at once). In this order: several values are not judged as text.
+ */
+const QUERY_TEXT_RULES = ['singleValue', 'decimalInteger'];
 
 /** What a JSON value is, for a message that must not repeat the value itself. */
 function jsonKind(v: unknown): string {
@@ -32,6 +40,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     // A required field that is absent broke one rule, not its type and length checks as well.
     if (error.value === undefined && error.constraints && !('whitelistValidation' in error.constraints)) {
       out.push({ field, rule: 'required', message: `${field} is required` });
+      continue;
+    }
+    const textRule = QUERY_TEXT_RULES.find((rule) => error.constraints?.[rule] !== undefined);
+    if (textRule) {
+      out.push({ field, rule: textRule, message: error.constraints![textRule] });
       continue;
     }
     // A value of the wrong JSON type ("500" for a number) broke its type rule only: the range and
@@ -117,4 +130,33 @@ export function IsLocalDate(): PropertyDecorator {
       defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD that exists, in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
     },
   });
+}
+
+/** Plain decimal integer text: digits, optionally after a minus sign (then the @Min rule names the range). */
+const DECIMAL_INTEGER = /^-?[0-9]+$/;
+
+/**
+ * An integer query parameter, read from its text: given once (422 rule `singleValue`), in decimal
+ * digits (rule `decimalInteger`). `Number()` alone took `%205`, `1e1`, `0x2` and `` (as 5, 10, 2
+ * and 0). Goes with `@IsInt()` (or `@IsIn` of whole numbers) and the range rules, which judge the
+ * number; a broken text rule is the field's only violation (flattenValidationErrors).
+ */
+export function QueryInteger(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value)),
+    ValidateBy({
+      name: 'singleValue',
+      validator: {
+        validate: (v: unknown) => typeof v !== 'object' || v === null,
+        defaultMessage: (args) => `${args?.property} must be given once, as a single value`,
+      },
+    }),
+    ValidateBy({
+      name: 'decimalInteger',
+      validator: {
+        validate: (v: unknown) => typeof v === 'number',
+        defaultMessage: (args) => `${args?.property} must be a whole number in decimal digits, such as 5`,
+      },
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { IsLocalDate, QueryInteger } from '../common/validation.js';
 import { INVITATION_STATUSES } from '../../../../libs/persistence/src/entities/feedback.entity.js';
 import type { FeedbackSettings, InvitationRow } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import type { FeedbackReportRow } from './feedback.use-cases.js';
@@ -303,14 +303,14 @@ export class AuditSampleQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', example: 400, minimum: 1, maximum: 100000, default: 400 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100_000)
   size: number = 400;
 
   @ApiProperty({ type: 'integer', example: 20261122, minimum: 0, maximum: 2 ** 32 - 1, description: 'The same seed draws the same sample from the same answers.' })
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(2 ** 32 - 1)

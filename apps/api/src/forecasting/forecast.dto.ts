@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { IsLocalDate, QueryInteger } from '../common/validation.js';
 import { FORECAST_METHODS, type ForecastMethodName } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import { FORECAST_REACH_DAYS } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { SELECTABLE_METHODS } from '../../../../libs/forecasting/src/method-choice.js';
@@ -18,7 +18,7 @@ export class QueueForecastQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', example: 15, enum: [15, 30, 60], description: 'Interval length; default: the length the history is stored in. History is re-binned to coarser intervals.' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsIn([15, 30, 60])
   intervalMinutes?: number;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { IsLocalDate, QueryInteger } from '../common/validation.js';
 import { PLANNING_REACH_DAYS } from '../../../../libs/planning/src/reach.js';
 import { LoanItemDto } from './loan.dto.js';
 
@@ -12,7 +12,7 @@ export class SuggestionQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', example: 60, default: 60, minimum: 15, maximum: 480, description: 'Shortest loan block.' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(15)
   @Max(480)

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { IsLocalDate, QueryInteger } from '../common/validation.js';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
 import { GRAINS, type Grain } from '../../../../libs/reports/src/periods.js';
 
@@ -60,7 +59,7 @@ export class ReportQueryDto extends ReportFormatQueryDto {
 export class ContactReportQueryDto extends ReportQueryDto {
   @ApiPropertyOptional({ type: 'integer', example: 30, default: 30, minimum: 0, maximum: 86400, description: 'Service-level threshold in seconds. Exact on histogram edges: every 5 s to 120 s, 15 s to 300 s, 60 s to 1800 s; interpolated between (then `exact` is false).' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(86_400)
@@ -68,7 +67,7 @@ export class ContactReportQueryDto extends ReportQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', example: 5, default: 5, minimum: 0, maximum: 600, description: 'Abandons after at most this many seconds are short abandons (reported apart).' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(600)
@@ -78,7 +77,7 @@ export class ContactReportQueryDto extends ReportQueryDto {
 export class ChatReportQueryDto extends ReportQueryDto {
   @ApiPropertyOptional({ type: 'integer', example: 60, default: 60, minimum: 0, maximum: 86400, description: 'First responses within this many seconds count as within target.' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(86_400)

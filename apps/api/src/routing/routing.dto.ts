@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isISO8601, isString, length, max, maxLength, min } from 'class-validator';
-import { onlyKeys, registerBodyCheck } from '../common/validation.js';
+import { onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
 export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
@@ -110,7 +110,7 @@ export const ROUTING_DECISION_SCHEMA = {
 export class PollDecisionQueryDto {
   @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 0, maximum: 30, default: 0, description: 'Wait up to this many seconds for an agent to be reserved.' })
   @IsOptional()
-  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(30)
