@@ -1,10 +1,11 @@
 /**
  * Request bodies are JSON, and a 4xx names the field and the rule it broke. An audit found a
  * text/plain body answered with a 422 listing every field, a form-encoded body parsed as if it
- * were JSON, and a missing callerId reported as breaking `maxLength`.
+ * were JSON, and a missing callerId reported as breaking `maxLength`. A later one found call events
+ * taken with a `ts` without a time zone or on 30 February, and with a durationSec of 10^12.
  */
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
-import { callBody } from '../routing/routing-world.js';
+import { callBody, eventBody } from '../routing/routing-world.js';
 
 describe('request bodies', () => {
   let t: TestApp;
@@ -49,5 +50,27 @@ describe('request bodies', () => {
         expect.objectContaining({ field: 'requiredSkills[0].skill', rule: 'required' }),
       ]),
     );
+  });
+
+  it('takes a call event time only as a date-time with Z or an offset, on a date that exists', async () => {
+    const send = (ts: unknown) => t.http.post('/v1/routing/events').set(...tel).send(eventBody('ended', 'bodies-ts', { ts }));
+    for (const ts of ['2026-11-22T10:00:05.123Z', '2026-11-22T12:00:05+02:00', '2026-11-22T05:00:05-05:00', '2028-02-29T10:00:00Z']) {
+      expect({ ts, status: (await send(ts)).status }).toEqual({ ts, status: 200 });
+    }
+    for (const ts of ['2026-11-22T10:00:05', '2026-02-30T10:00:00Z', '2026-11-22', '2026-W47-7T10:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T10:00:05+25:00', 'yesterday', 1795358479855]) {
+      const res = await send(ts);
+      expect({ ts, status: res.status, errors: res.body.errors }).toEqual({ ts, status: 422, errors: [expect.objectContaining({ field: 'ts', rule: 'instant' })] });
+    }
+    expect((await send('2026-02-30T10:00:00Z')).body.errors[0].message).toBe(
+      'ts must be a date-time with Z or a UTC offset (2026-11-22T10:00:05.123Z, 2026-11-22T12:00:05+02:00) on a date that exists, in 1900–2999',
+    );
+  });
+
+  it('takes a call duration of at most a week', async () => {
+    const send = (durationSec: number) => t.http.post('/v1/routing/events').set(...tel).send(eventBody('ended', 'bodies-duration', { durationSec }));
+    await send(604_800).expect(200);
+    for (const durationSec of [604_801, 1e12]) {
+      expect((await send(durationSec).expect(422)).body.errors).toEqual([{ field: 'durationSec', rule: 'max', message: 'durationSec must not be greater than 604800' }]);
+    }
   });
 });

@@ -160,3 +160,42 @@ export function QueryInteger(): PropertyDecorator {
     }),
   );
 }
+
+/**
+ * An instant as RFC 3339 writes it (the ISO 8601 profile of OpenAPI's `date-time`): a date, a time
+ * to the second with an optional fraction, and `Z` or a UTC offset. ISO 8601 alone also takes a
+ * time without a zone (local to whom?), week and ordinal dates and a date without a time.
+ */
+const INSTANT = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+const LONG_MONTHS = new Set([1, 3, 5, 7, 8, 10, 12]);
+
+/**
+ * Whether `v` is an instant (INSTANT) on a date that exists, in the supported years (as
+ * isSupportedLocalDate). On the telephony hot path (every call event): one regular expression and
+ * arithmetic, no Date.
+ */
+export function isInstant(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = INSTANT.exec(v);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  if (year < FIRST_SUPPORTED_YEAR || year > LAST_SUPPORTED_YEAR) return false;
+  const day = Number(m[3]);
+  if (day <= 28) return true;
+  const month = Number(m[2]);
+  if (month !== 2) return day <= 30 || LONG_MONTHS.has(month);
+  return day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** An instant field (isInstant); 422 rule `instant`. */
+export function IsInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'instant',
+    validator: {
+      validate: isInstant,
+      defaultMessage: (args) =>
+        `${args?.property} must be a date-time with Z or a UTC offset (2026-11-22T10:00:05.123Z, 2026-11-22T12:00:05+02:00) on a date that exists, in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
+    },
+  });
+}

@@ -42,8 +42,11 @@ const CASES: { dto: new () => object; valid: Record<string, unknown>; variants: 
       leg: [undefined, 'x'.repeat(33), 3],
       hangupBy: [undefined, 'x'.repeat(33)],
       sipCode: [undefined, null, 100, 699, 99, 700, 486.5, '486'],
-      durationSec: [undefined, null, 0, -1, 1.5, '3'],
-      ts: ['2026-11-22', '2026-11-22T10:00:05Z', 'yesterday', '', null, undefined, 1795358479855],
+      durationSec: [undefined, null, 0, -1, 1.5, '3', 604_800, 604_801, 1e12],
+      ts: [
+        '2026-11-22', '2026-11-22T10:00:05Z', '2026-11-22T12:00:05.5+02:00', '2026-11-22t10:00:05z', '2026-11-22T10:00:05', '2026-02-30T10:00:00Z', '2028-02-29T00:00:00Z',
+        '2026-11-22T10:00Z', '2026-11-22T24:00:00Z', '2026-W47-7T10:00:00Z', '20261122T100005Z', '1899-12-31T23:59:59Z', 'yesterday', '', null, undefined, 1795358479855,
+      ],
       unknownField: [true],
     },
   },

@@ -1,10 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isISO8601, isString, length, max, maxLength, min } from 'class-validator';
-import { onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isString, length, max, maxLength, min } from 'class-validator';
+import { IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
 export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
+
+/**
+ * The longest call duration an event may report: a week. No call lasts a day, but refusing an
+ * `ended` event would leave its agent on the call, so the bound only catches nonsense (10^12, an
+ * epoch figure): a channel left hanging over a long weekend still reports its end.
+ */
+export const MAX_CALL_DURATION_SECONDS = 7 * 24 * 3600;
 
 /** The SIP proxy's question for one incoming call. Caller number and name are stored, never logged. */
 export class RoutingDecisionRequestDto {
@@ -166,14 +173,25 @@ export class RoutingEventDto {
   @MaxLength(32)
   hangupBy?: string;
 
-  @ApiPropertyOptional({ type: 'integer', example: 183, minimum: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 183,
+    minimum: 0,
+    maximum: MAX_CALL_DURATION_SECONDS,
+    description: "The call leg's duration in whole seconds; at most a week (604800), which no real call reaches.",
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_CALL_DURATION_SECONDS)
   durationSec?: number;
 
-  @ApiProperty({ example: '2026-11-22T10:00:05.123Z' })
-  @IsISO8601()
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-22T10:00:05.123Z',
+    description: "When the telephony system saw the event: an RFC 3339 date-time with Z or a UTC offset (2026-11-22T12:00:05.123+02:00), on a date that exists. Stored with the event as it is.",
+  })
+  @IsInstant()
   ts: string;
 }
 
@@ -392,6 +410,6 @@ registerBodyCheck(
     onlyKeys(b, EVENT_KEYS) && isIn(b.event, TELEPHONY_EVENTS) && isIn(b.channel, ['phone']) && isString(b.callId) && length(b.callId, 1, 255) &&
     optionalString(b.decisionId, 64) && optionalString(b.agentId, 64) && optionalString(b.leg, 32) && optionalString(b.hangupBy, 32) &&
     (b.sipCode === undefined || b.sipCode === null || (isInt(b.sipCode) && min(b.sipCode, 100) && max(b.sipCode, 699))) &&
-    (b.durationSec === undefined || b.durationSec === null || (isInt(b.durationSec) && min(b.durationSec, 0))) &&
-    isISO8601(b.ts),
+    (b.durationSec === undefined || b.durationSec === null || (isInt(b.durationSec) && min(b.durationSec, 0) && max(b.durationSec, MAX_CALL_DURATION_SECONDS))) &&
+    isInstant(b.ts),
 );
