@@ -2,7 +2,8 @@
  * Request bodies are JSON, and a 4xx names the field and the rule it broke. An audit found a
  * text/plain body answered with a 422 listing every field, a form-encoded body parsed as if it
  * were JSON, and a missing callerId reported as breaking `maxLength`. A later one found call events
- * taken with a `ts` without a time zone or on 30 February, and with a durationSec of 10^12.
+ * taken with a `ts` without a time zone or on 30 February, and with a durationSec of 10^12, and a
+ * language refused as not "one of the following values: , fi, sv, en".
  */
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { callBody, eventBody } from '../routing/routing-world.js';
@@ -72,5 +73,13 @@ describe('request bodies', () => {
     for (const durationSec of [604_801, 1e12]) {
       expect((await send(durationSec).expect(422)).body.errors).toEqual([{ field: 'durationSec', rule: 'max', message: 'durationSec must not be greater than 604800' }]);
     }
+  });
+
+  it('names the unknown language "" in the message of a contact language the API does not serve', async () => {
+    const message = 'language must be "" (unknown) or one of fi, sv, en';
+    const call = await t.http.post('/v1/routing/decisions').set(...tel).send(callBody('bodies-language', { language: 'de' })).expect(422);
+    expect(call.body.errors).toEqual([{ field: 'language', rule: 'isIn', message }]);
+    const chat = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', departmentId: '00000000-0000-4000-8000-000000000000', customerRef: 'web-1', language: 'xx' }).expect(422);
+    expect(chat.body.errors).toEqual([{ field: 'language', rule: 'isIn', message }]);
   });
 });

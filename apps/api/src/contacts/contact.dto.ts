@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, length } from 'class-validator';
+import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
@@ -27,7 +28,7 @@ export class CreateContactDto {
   customerRef: string;
 
   @ApiProperty({ example: 'fi', description: 'fi, sv, en, or "" for the queue\'s language. With departmentId it chooses the queue; with queueId, a queue of its own language is served by agents of that language whatever this says (the contact keeps the language given), and a queue without one is served in this language.' })
-  @IsIn(['', 'fi', 'sv', 'en'])
+  @IsContactLanguage()
   language: string;
 
   @ApiPropertyOptional({ example: 'Payment plan question', description: 'Personal data may appear here: stored, never logged.' })
@@ -206,5 +207,5 @@ registerBodyCheck(
   (b) =>
     onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && optionalUuid(b.queueId) && optionalUuid(b.departmentId) &&
     isString(b.customerRef) && length(b.customerRef, 1, 200) &&
-    isIn(b.language, ['', 'fi', 'sv', 'en']) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))),
+    isIn(b.language, CONTACT_LANGUAGES) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))),
 );

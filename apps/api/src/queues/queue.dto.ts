@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
+import { LANGUAGES } from '../common/languages.js';
 import { TARGET_BASES, type QueueEntity, type TargetBasis } from '../../../../libs/persistence/src/entities/queue.entity.js';
 
-export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 
 /** The default service targets per channel (PRODUCT.md); each queue may set its own. */
 export const DEFAULT_TARGETS: Record<Channel, { percent: number; seconds: number; basis: TargetBasis }> = {

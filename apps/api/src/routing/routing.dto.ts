@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isString, length, max, maxLength, min } from 'class-validator';
+import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 
@@ -40,7 +41,7 @@ export class RoutingDecisionRequestDto {
   calledNumber: string;
 
   @ApiProperty({ example: 'fi', description: 'Language chosen in the IVR (fi, sv, en) or "" for the queue\'s language.' })
-  @IsIn(['', 'fi', 'sv', 'en'])
+  @IsContactLanguage()
   language: string;
 }
 
@@ -394,13 +395,12 @@ export class RoutingSettingsDto {
 }
 
 // Quick checks of the hot telephony bodies (see registerBodyCheck): the decorators above, verbatim.
-const LANGUAGES = ['', 'fi', 'sv', 'en'];
 const DECISION_KEYS = new Set(['channel', 'callId', 'callerId', 'callerName', 'calledNumber', 'language']);
 registerBodyCheck(
   RoutingDecisionRequestDto,
   (b) =>
     onlyKeys(b, DECISION_KEYS) && isIn(b.channel, ['phone']) && isString(b.callId) && length(b.callId, 1, 255) && isString(b.callerId) && maxLength(b.callerId, 64) &&
-    isString(b.callerName) && maxLength(b.callerName, 200) && isString(b.calledNumber) && length(b.calledNumber, 1, 64) && isIn(b.language, LANGUAGES),
+    isString(b.callerName) && maxLength(b.callerName, 200) && isString(b.calledNumber) && length(b.calledNumber, 1, 64) && isIn(b.language, CONTACT_LANGUAGES),
 );
 const EVENT_KEYS = new Set(['event', 'channel', 'callId', 'decisionId', 'agentId', 'leg', 'sipCode', 'hangupBy', 'durationSec', 'ts']);
 const optionalString = (v: unknown, most: number): boolean => v === undefined || v === null || (isString(v) && maxLength(v, most));
