@@ -137,6 +137,11 @@ describe('routing: agents, chats and emails', () => {
     const ev = await firstEvent(t, `/v1/queues/${w.chatQueueId}/stats/stream`, await t.keyFor('manager'));
     expect(ev.event).toBe('stats');
     expect(ev.data).toMatchObject({ queueId: w.chatQueueId, waiting: 0 });
+    // Each event is the QueueStatsDto the document says it is: `at` included, as GET …/stats has it.
+    const schema = (await t.http.get('/docs-json').expect(200)).body.components.schemas.QueueStatsDto as { required: string[] };
+    expect(schema.required).toContain('at');
+    expect(schema.required.filter((property) => !(property in (ev.data as object)))).toEqual([]);
+    expect(Date.parse((ev.data as { at: string }).at)).toBeGreaterThanOrEqual(Date.parse(stats.at));
     await t.http.get(`/v1/queues/${w.chatQueueId}/stats`).set(...tel).expect(403);
   });
 

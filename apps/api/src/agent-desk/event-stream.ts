@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 
 /**
  * Writes server-sent-event streams: `next()` is asked for the current payload after each wake-up
- * (`wait`) and an event is sent when it changed; a comment line every 15 s keeps proxies from
+ * (`wait`) and an event is sent when it changed — or when the part of it `changeOf` picks did, for
+ * a payload stamped with the time it was read; a comment line every 15 s keeps proxies from
  * closing the connection. A stream ends when the client goes away, or when the application shuts
  * down: the HTTP server's close waits for every open response, so a wallboard or agent desktop
  * left connected kept a stopping process alive (serving, its jobs running) until it was killed.
@@ -19,7 +20,7 @@ export class EventStreams implements BeforeApplicationShutdown {
     for (const end of [...this.open]) end();
   }
 
-  async serve(req: Request, res: Response, event: string, next: () => Promise<unknown>, wait: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  async serve<T>(req: Request, res: Response, event: string, next: () => Promise<T>, wait: (signal: AbortSignal) => Promise<void>, changeOf: (payload: T) => unknown = (payload) => payload): Promise<void> {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -41,11 +42,12 @@ export class EventStreams implements BeforeApplicationShutdown {
       let last = '';
       let lastWrite = Date.now();
       while (open) {
-        const data = JSON.stringify(await next());
+        const payload = await next();
         if (!open) break;
-        if (data !== last) {
-          res.write(`event: ${event}\ndata: ${data}\n\n`);
-          last = data;
+        const change = JSON.stringify(changeOf(payload));
+        if (change !== last) {
+          res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+          last = change;
           lastWrite = Date.now();
         } else if (Date.now() - lastWrite > 15000) {
           res.write(': keep-alive\n\n');

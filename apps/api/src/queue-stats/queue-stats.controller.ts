@@ -35,15 +35,14 @@ export class QueueStatsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   async stream(@Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.stats.execute(id);
+    // An event carries `at` (as GET …/stats does), but a new `at` alone is no change to send.
     await this.streams.serve(
       req,
       res,
       'stats',
-      async () => {
-        const { at: _at, ...rest } = await this.stats.execute(id);
-        return rest;
-      },
+      () => this.stats.execute(id),
       (signal) => sleep(STREAM_INTERVAL_MS, signal),
+      ({ at: _at, ...figures }) => figures,
     );
   }
 }

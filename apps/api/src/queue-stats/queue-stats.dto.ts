@@ -16,7 +16,7 @@ export class QueueStatsDto {
   @ApiProperty({ example: 'phone' })
   channel: string;
 
-  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z', description: 'When the figures were read. On the stream, an event is sent when a figure changes, not for a new time alone.' })
   at: string;
 
   @ApiProperty({ type: 'integer', example: 3, description: 'Contacts waiting (callbacks included).' })
