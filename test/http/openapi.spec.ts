@@ -183,6 +183,14 @@ describe('OpenAPI document', () => {
       expect(doc.components.schemas).not.toHaveProperty('RoutingDecisionDto');
     });
 
+    it("describes each shape's decisionId by what it names: the offer, the waiting call's decision, the rejected call's decision", () => {
+      const described = Object.fromEntries(Object.entries(shapes).map(([decision, s]) => [decision, (doc.components.schemas[s.schema].properties?.decisionId as { description?: string }).description ?? '']));
+      expect(described.agent).toMatch(/^The reservation \(offer\) id of this agent's leg/);
+      expect(described.queue).toMatch(/^The call's decision id .* the same in every answer while the call waits/);
+      expect(described.reject).toMatch(/^The call's decision id: a retried request with the same Call-ID gets the same decision/);
+      expect(new Set(Object.values(described)).size).toBe(3);
+    });
+
     it('documents the place in line, the estimated wait and the SIP codes as integers', () => {
       const property = (schema: string, name: string) => doc.components.schemas[schema].properties?.[name];
       expect(property('RoutingDecisionQueueDto', 'position')).toMatchObject({ type: 'integer', minimum: 1 });

@@ -45,14 +45,17 @@ export class RoutingDecisionRequestDto {
   language: string;
 }
 
-/** What every routing decision carries; `decision` tells the three shapes apart. */
-abstract class RoutingDecisionBaseDto {
-  @ApiProperty({ example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00', description: 'For an agent decision: the reservation (offer) id.' })
-  decisionId: string;
-}
+// Every routing decision carries a decisionId, and `decision` tells the three shapes apart; what the
+// id names differs by shape, so each declares its own.
 
 /** decision = agent: ring this agent. */
-export class RoutingDecisionAgentDto extends RoutingDecisionBaseDto {
+export class RoutingDecisionAgentDto {
+  @ApiProperty({
+    example: '5b0e8a52-1c1f-4a4e-9d2b-7f6a3c2e1d00',
+    description: "The reservation (offer) id of this agent's leg: answered, rejected and agent_failed of the offer name it. A later offer of the call to another agent has its own id.",
+  })
+  decisionId: string;
+
   @ApiProperty({ enum: ['agent'], example: 'agent' })
   decision: 'agent';
 
@@ -64,7 +67,14 @@ export class RoutingDecisionAgentDto extends RoutingDecisionBaseDto {
 }
 
 /** decision = queue: the call waits in line. */
-export class RoutingDecisionQueueDto extends RoutingDecisionBaseDto {
+export class RoutingDecisionQueueDto {
+  @ApiProperty({
+    example: '0190f5a2-7c3e-7b1d-9a4f-2e6c8d0b1a37',
+    description:
+      "The call's decision id (its first decision's), the same in every answer while the call waits. ended, abandoned, failed and fallback_failed may name it; an agent's leg is named by the offer id the long poll answers with once an agent is reserved.",
+  })
+  decisionId: string;
+
   @ApiProperty({ enum: ['queue'], example: 'queue' })
   decision: 'queue';
 
@@ -85,7 +95,13 @@ export class RoutingDecisionQueueDto extends RoutingDecisionBaseDto {
 }
 
 /** decision = reject: answer the call with a SIP error. */
-export class RoutingDecisionRejectDto extends RoutingDecisionBaseDto {
+export class RoutingDecisionRejectDto {
+  @ApiProperty({
+    example: '0190f5a2-8d41-7e02-b5c3-6a9e1f4d2c80',
+    description: "The call's decision id: a retried request with the same Call-ID gets the same decision. For a call that already ended (487), the id of the call's first decision.",
+  })
+  decisionId: string;
+
   @ApiProperty({ enum: ['reject'], example: 'reject' })
   decision: 'reject';
 
