@@ -95,6 +95,39 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('documents every error response as the application/problem+json it is sent as, those of the event streams and CSV reports included', () => {
+    const problemJson = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
+    const wrong: string[] = [];
+    let problems = 0;
+    for (const { key, op } of operations()) {
+      for (const [status, response] of Object.entries(op.responses as Record<string, { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }>)) {
+        if (!/^[45]/.test(status)) continue;
+        const problem = Object.values(response.content ?? {}).some((t) => t.schema?.$ref === '#/components/schemas/ProblemDto') || /problem\+json/.test(response.description ?? '');
+        if (!problem) continue;
+        problems++;
+        if (JSON.stringify(response.content) !== JSON.stringify(problemJson)) wrong.push(`${key} ${status}: ${Object.keys(response.content ?? {}).join(', ') || 'no content'}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(problems).toBeGreaterThan(300);
+    for (const path of ['/v1/queues/{id}/stats/stream', '/v1/agents/{id}/offers/stream']) {
+      const { responses } = doc.paths[path].get;
+      expect({ path, types: Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, Object.keys((r as { content: object }).content)])) }).toEqual({
+        path,
+        types: { '200': ['text/event-stream'], '401': ['application/problem+json'], '403': ['application/problem+json'], '404': ['application/problem+json'] },
+      });
+    }
+  });
+
+  it('answers the event streams\' errors as the problem+json documents the document says they are', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const path of [`/v1/queues/${id}/stats/stream`, `/v1/agents/${id}/offers/stream`]) {
+      const unauthorized = await t.http.get(path).expect(401);
+      const missing = await t.http.get(path).set('Authorization', `Bearer ${t.adminKey}`).expect(404);
+      for (const res of [unauthorized, missing]) expect({ path, type: res.headers['content-type'] }).toEqual({ path, type: expect.stringMatching(/^application\/problem\+json/) });
+    }
+  });
+
   it('gives every scalar property of the request and response schemas an example', () => {
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       for (const [property, spec] of Object.entries(schema.properties ?? {})) {

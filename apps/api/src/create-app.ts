@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { PROBLEM_CONTENT_TYPE } from './common/problem-details.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig, LogLevel } from './config/app-config.js';
 import { jsonBodiesOnly } from './http/json-bodies-only.js';
@@ -30,7 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (`vuoro_…`).' }, 'api-key')
     .build();
-  return describeBareResponses(SwaggerModule.createDocument(app, options));
+  return problemsAsProblemJson(describeBareResponses(SwaggerModule.createDocument(app, options)));
 }
 
 /** What a response of each status means wherever an operation does not say more itself. */
@@ -56,6 +57,29 @@ export function describeBareResponses(doc: OpenAPIObject): OpenAPIObject {
       if (!responses || typeof responses !== 'object') continue;
       for (const [status, response] of Object.entries(responses)) {
         if (response && typeof response === 'object' && !response.description) response.description = RESPONSE_MEANINGS[status] ?? `HTTP ${status}`;
+      }
+    }
+  }
+  return doc;
+}
+
+/**
+ * Documents every error response with a ProblemDto body under the media type it is sent with,
+ * application/problem+json (the problem-details filter, the hot path and the 415 answer alike).
+ * The document's generator lists an operation's @ApiProduces types for every response of it, so
+ * the 401/403/404 of the event streams read `text/event-stream`, those of the CSV reports
+ * `text/csv`, and all others `application/json`.
+ */
+export function problemsAsProblemJson(doc: OpenAPIObject): OpenAPIObject {
+  const problem = { $ref: '#/components/schemas/ProblemDto' };
+  for (const path of Object.values(doc.paths)) {
+    for (const op of Object.values(path)) {
+      const responses = (op as { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> } | undefined)?.responses;
+      if (!responses || typeof responses !== 'object') continue;
+      for (const [status, response] of Object.entries(responses)) {
+        const types = Object.values(response?.content ?? {});
+        if (!/^[45]/.test(status) || !types.length || !types.every((t) => (t.schema as { $ref?: string } | undefined)?.$ref === problem.$ref)) continue;
+        response.content = { [PROBLEM_CONTENT_TYPE]: { schema: problem } };
       }
     }
   }

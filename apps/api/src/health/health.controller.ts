@@ -28,7 +28,7 @@ export class HealthController {
   @Get(['ready', ''])
   @ApiOperation({ summary: 'Readiness: the database answers (also at /health)' })
   @ApiOkResponse({ type: HealthDto })
-  @ApiServiceUnavailableResponse({ type: HealthDto })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database does not answer: status unavailable, checks.database down.' })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
     const database = await this.dataSource.query('SELECT 1').then(
       () => 'up' as const,
