@@ -1,7 +1,7 @@
 import { dayTotal, headDays } from './day-series.js';
 import { fpp2Origins, loadFpp2Calls } from './fpp2-protocol.js';
-import { estimateCarryOver, intradayCheck, reforecastRestOfDay, spikeOnset } from './intraday.js';
-import { estimateErrorModel } from './intervals.js';
+import { estimateCarryOver, intradayCheck, overlayReforecast, reforecastRestOfDay, spikeOnset } from './intraday.js';
+import { estimateErrorModel, predictionInterval } from './intervals.js';
 import { vuoroDefault } from './week-ahead.js';
 
 /** Rest-of-day WAPE of the morning (week-ahead) forecast and of the re-forecast, on the fpp2 test weeks. */
@@ -112,5 +112,24 @@ describe('intraday re-forecast of the rest of the day', () => {
     const y = s.values[origin + 1];
     expect(dayTotal(y)).toBeGreaterThan(1.2 * dayTotal(fc[0]));
     expect(reforecastRestOfDay(fc[0], y.slice(0, 6), em).spike).toBe('high');
+  });
+});
+
+describe('the stored re-forecast laid over a forecast at another interval length', () => {
+  const em = { phi: 1.5, sigmaDay: 0.04 };
+  const h = 3_600_000;
+  const q = (i: number) => ({ start: 10 * h + i * 900_000, minutes: 15, volume: 30 });
+  it('sums the quarter-hours of an hour, adds the forecast\'s share of an hour only partly re-forecast, and leaves the rest', () => {
+    const hours = [9, 10, 11].map((k) => ({ start: k * h, minutes: 60, volume: 100, lower: 80, upper: 120, method: 'm' }));
+    // re-forecast made at 10:15: 10:15–11:45
+    const re = [1, 2, 3, 4, 5, 6, 7].map(q);
+    const out = overlayReforecast(hours, re, em, 0.8);
+    expect(out[0]).toEqual({ ...hours[0], reforecast: false });
+    expect(out[1].volume).toBeCloseTo(90 + 25, 9); // three quarters re-forecast, the 10:00 quarter from the hour's forecast
+    expect(out[2].volume).toBeCloseTo(120, 9);
+    expect(out[2]).toMatchObject({ reforecast: true, method: 'm', ...predictionInterval(120, em, 0.8) });
+    // at the re-forecast's own length each interval is the stored one
+    const quarters = [0, 1, 2].map((i) => ({ ...q(i), volume: 20, lower: 10, upper: 30 }));
+    expect(overlayReforecast(quarters, re, em, 0.8).map((p) => [p.volume, p.reforecast])).toEqual([[20, false], [30, true], [30, true]]);
   });
 });

@@ -146,3 +146,38 @@ export function intradayCheck(
   return { ...base, detectedSlot: detected, onsetSlot: onset, sinceOnset: { observed: sum(observed.slice(onset)), expected: sum(dayForecast.slice(onset, observed.length)) } };
 }
 
+
+/** A forecast interval on the real clock (`start` epoch ms). */
+export interface TimedForecast {
+  start: number;
+  minutes: number;
+  volume: number;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * The stored intraday re-forecast of a day (`reforecast`, at the history's interval length) laid
+ * over a forecast of the same day at any interval length: an interval made of re-forecast intervals
+ * takes their sum, one partly made of them (the interval under way when the re-forecast was made)
+ * takes their sum plus the forecast's share of the rest, and its prediction interval is recomputed
+ * for the new volume. Intervals the re-forecast does not touch are returned unchanged, with
+ * `reforecast: false`.
+ */
+export function overlayReforecast<T extends TimedForecast>(points: readonly T[], reforecast: readonly { start: number; minutes: number; volume: number }[], errorModel: ErrorModel, level: number): (T & { reforecast: boolean })[] {
+  const sorted = [...reforecast].sort((a, b) => a.start - b.start);
+  return points.map((p) => {
+    const end = p.start + p.minutes * 60_000;
+    let covered = 0;
+    let sum = 0;
+    for (const r of sorted) {
+      if (r.start >= end) break;
+      if (r.start < p.start || r.start + r.minutes * 60_000 > end) continue;
+      covered += r.minutes;
+      sum += r.volume;
+    }
+    if (covered === 0) return { ...p, reforecast: false };
+    const volume = sum + (p.volume * Math.max(0, p.minutes - covered)) / p.minutes;
+    return { ...p, volume, ...predictionInterval(volume, errorModel, level), reforecast: true };
+  });
+}
