@@ -174,6 +174,14 @@ describe('routing: telephony contract', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['event', 'ts']);
   });
 
+  it('tells concurrent calls joining the line each their own position (an audit got 1, 2, 2, 2, 2, 3 …)', async () => {
+    for (const a of w.agentIds) await t.http.put(`/v1/agents/${a}/state`).set(...sup).send({ state: 'break', reason: 'meeting' }).expect(200);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM contacts WHERE queue_id = $1 AND waiting`, [w.phoneQueueId]);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => decide(`line-${i}`).expect(200)));
+    expect(answers.map((a) => a.body.decision)).toEqual(new Array(10).fill('queue'));
+    expect(answers.map((a) => a.body.position).sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => n + i + 1));
+  });
+
   it('never writes the caller number or name to the log', async () => {
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);

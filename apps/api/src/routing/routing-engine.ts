@@ -315,7 +315,7 @@ export class RoutingEngine {
           const target = presences.find((p) => p.agentId === choice.agentId)!.phoneUri!;
           decision = { decisionId: reservationId, decision: 'agent', agentId: choice.agentId, target };
         } else {
-          const position = (await tx.countWaitingAhead(def.row.id, now)) + 1;
+          const position = await tx.joinLine(def.row.id);
           decision = this.queueDecision(def, queue, uuidv7(), position, agents, now, ctx);
         }
         const inserted = await tx.insertContact({

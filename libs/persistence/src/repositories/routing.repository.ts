@@ -216,6 +216,9 @@ function loansOf(raw: unknown): LoanRow[] {
  * visible live reservation was changed by a transaction that committed while the statement waited
  * for the contact's lock. Such a statement writes nothing and is run again.
  */
+/** First key of the two-key advisory locks on a queue's line (the second is the queue id's hash): joinLine. */
+const QUEUE_LINE_LOCK_SPACE = 0x51554555; // 'QUEU'
+
 const STALE = `(c.status IN ('offered', 'connected') AND r.id IS NULL)`;
 
 const RESERVATION_COLUMNS = `r.id, r.contact_id AS "contactId", r.agent_id AS "agentId", r.channel, r.status, r.offered_at AS "offeredAt",
@@ -1032,6 +1035,17 @@ export class RoutingTx {
   /** Remembers who served the customer (for previous-agent routing). */
   async rememberAgent(customerId: string, agentId: string, at: Date): Promise<void> {
     await this.q(`UPDATE customers SET last_agent_id = $2, last_contact_at = $3 WHERE id = $1`, [customerId, agentId, at]);
+  }
+
+  /**
+   * A call joining `queueId`'s line, in this transaction: waits for concurrent ones that joined first
+   * to commit (a transaction-scoped advisory lock on the queue), then counts every contact waiting
+   * there. Without the lock concurrent calls counted the same line and were told the same position.
+   */
+  async joinLine(queueId: string): Promise<number> {
+    await this.q(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [QUEUE_LINE_LOCK_SPACE, queueId]);
+    const rows = await this.q<{ n: number }>(`SELECT count(*)::int AS n FROM contacts c WHERE c.queue_id = $1 AND c.waiting`, [queueId]);
+    return rows[0].n + 1;
   }
 
   /** Transaction-scoped advisory lock; false when another session holds it. */
