@@ -38,7 +38,17 @@ import {
 import { deskRefusal, queueDecision, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
-import { eventConcernsLiveOffer, previousAgentOf, queueTransfer, type NewContactInput, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from '../../../../libs/routing/src/core/types.js';
+import {
+  answeredBeforeEnded,
+  eventConcernsLiveOffer,
+  previousAgentOf,
+  queueTransfer,
+  reportsTalkTime,
+  type NewContactInput,
+  type PhoneDecision,
+  type PhoneDecisionInput,
+  type TelephonyEvent,
+} from '../../../../libs/routing/src/core/types.js';
 
 export type { NewContactInput, PhoneDecision, PhoneDecisionInput, TelephonyEvent, TelephonyEventName } from '../../../../libs/routing/src/core/types.js';
 
@@ -814,7 +824,8 @@ export class RoutingEngine {
   /**
    * `POST /v1/routing/events`: unknown calls and duplicates are accepted and ignored. answered,
    * ended and abandoned — the events of every call — are one statement each when they apply; the
-   * rest, and events that do not apply (whose answer words why), take the transactional path.
+   * rest, events that do not apply (whose answer words why), and an ended or abandoned reporting talk
+   * time for a call still ringing (its answered overtaken on the way), take the transactional path.
    */
   async telephonyEvent(ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {
     const now = this.clock.now();
@@ -835,7 +846,10 @@ export class RoutingEngine {
           return { applied: true, detail: 'agent busy' };
         }
         const out = await this.retrying(() =>
-          this.repo.direct.endContact({ callId: ev.callId, mode: ev.event as 'ended' | 'abandoned', decisionId: ev.decisionId ?? null, agentId: null, wrapOverride: null, defaultWrap: DEFAULT_SETTINGS.wrapUpSeconds, now, detail, withContact: false }),
+          this.repo.direct.endContact({
+            callId: ev.callId, mode: ev.event as 'ended' | 'abandoned', decisionId: ev.decisionId ?? null, agentId: null, wrapOverride: null, defaultWrap: DEFAULT_SETTINGS.wrapUpSeconds, now, detail,
+            talked: reportsTalkTime(ev), withContact: false,
+          }),
         );
         if (!out) return { applied: false, detail: 'unknown call id' };
         if (out.action === 'retry') continue;
@@ -867,14 +881,7 @@ export class RoutingEngine {
       switch (ev.event) {
         case 'answered': {
           if (c.status !== 'offered' || !r || r.status !== 'offered') return { applied: false, detail: `contact is ${c.status}` };
-          await tx.resolveReservation(r.id, 'accepted', now);
-          await tx.updateContact(c.id, { status: 'connected', answeredAt: now });
-          await tx.markBusy(r.agentId, now);
-          if (c.customerId) await tx.rememberAgent(c.customerId, r.agentId, now);
-          await tx.addEvents([
-            { contactId: c.id, at: now, type: 'accepted', agentId: r.agentId, reservationId: r.id },
-            { contactId: c.id, at: now, type: 'answered', agentId: r.agentId, reservationId: r.id, detail },
-          ]);
+          await this.answer(tx, c, r, now, detail);
           return { applied: true, detail: 'agent busy' };
         }
         // A caller who hangs up after being answered ends the call, whichever of the two the PBX reports.
@@ -884,6 +891,14 @@ export class RoutingEngine {
             await this.finish(tx, c, r.id, r.agentId, now, undefined, 'ended');
             after.offerTo = r.agentId;
             return { applied: true, detail: 'agent in wrap-up' };
+          }
+          // It overtook the call's answered: the call was talked, so it was answered, then ended.
+          const answeredAt = answeredBeforeEnded(ev, r, c, now);
+          if (answeredAt && r) {
+            await this.answer(tx, c, r, answeredAt, { inferredFrom: ev.event, ...detail });
+            await this.finish(tx, c, r.id, r.agentId, now, undefined, 'ended');
+            after.offerTo = r.agentId;
+            return { applied: true, detail: 'answered and ended, agent in wrap-up' };
           }
           if (open && c.kind !== 'callback') return this.abandon(tx, c, r, now, detail, after);
           return { applied: false, detail: `contact is ${c.status}` };
@@ -915,6 +930,18 @@ export class RoutingEngine {
     if (after.offerTo) await this.offerWorkTo(after.offerTo);
     this.signal(...after.signal);
     return result;
+  }
+
+  /** The telephony answered the call at `at`: reservation accepted, contact connected, agent busy, customer's last agent remembered. */
+  private async answer(tx: RoutingTx, c: ContactRow, r: { id: string; agentId: string }, at: Date, detail: Record<string, unknown>): Promise<void> {
+    await tx.resolveReservation(r.id, 'accepted', at);
+    await tx.updateContact(c.id, { status: 'connected', answeredAt: at });
+    await tx.markBusy(r.agentId, at);
+    if (c.customerId) await tx.rememberAgent(c.customerId, r.agentId, at);
+    await tx.addEvents([
+      { contactId: c.id, at, type: 'accepted', agentId: r.agentId, reservationId: r.id },
+      { contactId: c.id, at, type: 'answered', agentId: r.agentId, reservationId: r.id, detail },
+    ]);
   }
 
   private async abandon(tx: RoutingTx, c: ContactRow, r: { id: string; agentId: string } | null, now: Date, detail: Record<string, unknown>, after: { offerTo?: string }) {

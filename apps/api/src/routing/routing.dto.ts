@@ -171,7 +171,7 @@ export class RoutingEventDto {
   @MaxLength(64)
   agentId?: string;
 
-  @ApiPropertyOptional({ example: 'agent', description: 'Which call leg (agent, fallback, caller).' })
+  @ApiPropertyOptional({ example: 'agent', description: "Which call leg the event is about: agent (the agent's phone), fallback (the queue's fallback target) or caller." })
   @IsOptional()
   @IsString()
   @MaxLength(32)
@@ -195,7 +195,9 @@ export class RoutingEventDto {
     example: 183,
     minimum: 0,
     maximum: MAX_CALL_DURATION_SECONDS,
-    description: "The call leg's duration in whole seconds; at most a week (604800), which no real call reaches.",
+    description:
+      "ended, abandoned: seconds the leg was connected until `ts`, in whole seconds, at most a week (604800), which no real call reaches. On the agent leg that is the talk time (0 when the agent never answered); on the caller's leg it includes waiting and ringing. " +
+      "An ended or abandoned of the agent leg with durationSec > 0 for a call still ringing (its answered overtaken on the way) records the call as answered at ts − durationSec (not before the offer) and ended; the answered that arrives after it is ignored as a duplicate.",
   })
   @IsOptional()
   @IsInt()

@@ -619,13 +619,17 @@ export class RoutingTx {
    *   reservation: reservation completed, agent released (into wrap-up when `wrap` > 0 and nothing
    *   else is in hand), contact ended with `reason`, timeline event `reason`;
    * - `abandon` — `ended`/`abandoned` on a queued or offered contact that is not a callback:
-   *   reservation cancelled, agent released, contact abandoned, timeline event with `detail`;
+   *   reservation cancelled, agent released, contact abandoned, timeline event with `detail`; with
+   *   `talked` (the event reports talk time on the agent leg: libs/routing reportsTalkTime) only a
+   *   queued one — an offered call may have been answered, which the caller works out;
    * - nothing, when neither applies or `decisionId` names an earlier offer.
    * Returns what it saw and did (the caller words "not applied" and errors), and the contact after.
    */
   async endContact(d: {
     callId?: string; contactId?: string; mode: 'ended' | 'abandoned' | 'complete'; decisionId: string | null; agentId: string | null;
     wrapOverride: number | null; defaultWrap: number; now: Date; detail: Record<string, unknown> | null;
+    /** `ended`/`abandoned` reporting talk time on the agent leg: an offered call is not abandoned. */
+    talked?: boolean;
     /** false: `contact` stays null (the caller needs only what was seen and done). */
     withContact?: boolean;
   }): Promise<EndContactResult | null> {
@@ -647,7 +651,7 @@ export class RoutingTx {
          SELECT c.id AS contact_id, c.channel, r.id AS reservation_id, r.agent_id,
            CASE WHEN ($2 IN ('ended', 'abandoned') AND c.status = 'connected' AND r.id IS NOT NULL)
                   OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid) THEN 'finish'
-                WHEN $2 IN ('ended', 'abandoned') AND c.status IN ('queued', 'offered') AND c.kind <> 'callback' THEN 'abandon'
+                WHEN $2 IN ('ended', 'abandoned') AND (c.status = 'queued' OR (c.status = 'offered' AND NOT $10::boolean)) AND c.kind <> 'callback' THEN 'abandon'
                 ELSE 'none' END AS action,
            COALESCE($5::int, rs.wrap_up_seconds, $6::int) AS wrap
          FROM c LEFT JOIN r ON true LEFT JOIN p ON true LEFT JOIN queue_routing_settings rs ON rs.queue_id = c.queue_id
@@ -690,7 +694,7 @@ export class RoutingTx {
             WHERE w.waiting AND (wq.department_id = (SELECT ag.department_id FROM agents ag WHERE ag.id = act.agent_id)
               OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = act.agent_id AND l.status = 'active')))) AS "mayHaveWork", ${contactOut}
        FROM c LEFT JOIN r ON true LEFT JOIN act ON true LEFT JOIN upd u ON true`,
-      [d.callId ?? d.contactId, d.mode, d.decisionId, d.agentId, d.wrapOverride, d.defaultWrap, d.now, d.mode === 'complete' ? 'completed' : 'ended', d.detail],
+      [d.callId ?? d.contactId, d.mode, d.decisionId, d.agentId, d.wrapOverride, d.defaultWrap, d.now, d.mode === 'complete' ? 'completed' : 'ended', d.detail, d.talked === true],
     );
     const row = rows[0];
     if (!row) return null;

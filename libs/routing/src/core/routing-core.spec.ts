@@ -231,6 +231,41 @@ describe('RoutingCore: a call through telephony events', () => {
     expect(signals).toContain('agent:a1');
   });
 
+  it('an ended that overtook its answered, reporting talk time on the agent leg: the call was answered at ts − durationSec and ended; the late answered is a duplicate', () => {
+    const queues = [coreQueue('q-phone', { settings: { wrapUpSeconds: 45 } })];
+    const { core, state } = world({ agents: [agentRecord('a1')], queues });
+    const d = core.decidePhone(call('c1'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+    core.takeChanges();
+    const ended = telephony('ended', 'c1', { decisionId: d.decisionId, agentId: 'a1', leg: 'agent', hangupBy: 'caller', durationSec: 120, ts: at(130).toISOString() });
+    expect(core.telephonyEvent(ended, at(131))).toEqual({ applied: true, detail: 'answered and ended, agent in wrap-up' });
+    const c = state.contactByCallId('c1')!;
+    expect(c).toMatchObject({ status: 'ended', answeredAt: at(10), endedAt: at(131), endReason: 'ended' });
+    expect(state.reservation(d.decisionId)).toMatchObject({ status: 'completed', resolvedAt: at(131) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'wrap-up', stateSince: at(131), wrapUpUntil: at(176), load: { phone: 0, chat: 0, email: 0 } });
+    expect(state.customer(c.customerId!)).toMatchObject({ lastAgentId: 'a1', lastContactAt: at(10) });
+    const { changes } = core.takeChanges();
+    expect(changes.events.map((e) => [e.type, e.at, e.agentId, e.reservationId, e.detail])).toEqual([
+      ['accepted', at(10), 'a1', d.decisionId, null],
+      ['answered', at(10), 'a1', d.decisionId, { inferredFrom: 'ended', hangupBy: 'caller', durationSec: 120, leg: 'agent', telephonyTs: at(130).toISOString() }],
+      ['ended', at(131), 'a1', d.decisionId, { wrapUpSeconds: 45 }],
+    ]);
+    // The agent rang until the answer and talked until the end (occupancy reads these spans).
+    expect(changes.agentStates).toEqual([
+      { agentId: 'a1', state: 'reserved', startedAt: NOW, endedAt: at(10) },
+      { agentId: 'a1', state: 'busy', startedAt: at(10), endedAt: at(131) },
+    ]);
+    expect(core.telephonyEvent(telephony('answered', 'c1', { decisionId: d.decisionId, agentId: 'a1', leg: 'agent', ts: at(10).toISOString() }), at(132))).toEqual({ applied: false, detail: 'contact is ended' });
+    expect(core.takeChanges().changes.events).toEqual([]);
+
+    // Without talk time on the agent leg a hang-up while ringing abandons the call, as before.
+    for (const over of [{ leg: 'agent', durationSec: 0 }, { leg: 'caller', durationSec: 45 }, { durationSec: 45 }]) {
+      const w = world({ agents: [agentRecord('a1')] });
+      const r = w.core.decidePhone(call('c2'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+      expect(w.core.telephonyEvent(telephony('ended', 'c2', { decisionId: r.decisionId, hangupBy: 'caller', ...over }), at(50))).toEqual({ applied: true, detail: 'contact abandoned, agent released' });
+      expect(w.state.contactByCallId('c2')).toMatchObject({ status: 'abandoned', answeredAt: null });
+    }
+  });
+
   it('agent_failed: the agent becomes not-responding, the contact goes to the next agent, and the failed agent is never offered it again', () => {
     const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
     const d = core.decidePhone(call('c1'), NOW);

@@ -28,6 +28,7 @@ import { contactDeadline } from '../priority.js';
 import { selectAgentForContact, selectContactForAgent } from '../routing-policy.js';
 import { RoutingState, isFinished, type FinishedCall } from './routing-state.js';
 import {
+  answeredBeforeEnded,
   emptyChangeSet,
   eventConcernsLiveOffer,
   DEFAULT_QUEUE_SETTINGS,
@@ -989,6 +990,17 @@ export class RoutingCore {
             this.offerWorkTo(r.agentId, now);
             this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
             return { applied: true, detail: 'agent in wrap-up' };
+          }
+          // It overtook the call's answered: the call was talked, so it was answered, then ended.
+          const answeredAt = answeredBeforeEnded(ev, r ?? null, c, now);
+          if (answeredAt && r) {
+            const connected = this.accept(c, r, answeredAt);
+            this.event(c.id, answeredAt, 'accepted', r.agentId, r.id, null);
+            this.event(c.id, answeredAt, 'answered', r.agentId, r.id, { inferredFrom: ev.event, ...detail });
+            this.finish(connected, this.state.reservation(r.id)!, now, undefined, 'ended');
+            this.offerWorkTo(r.agentId, now);
+            this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
+            return { applied: true, detail: 'answered and ended, agent in wrap-up' };
           }
           if (open && c.kind !== 'callback') return this.abandon(c, r, now, detail);
           break;

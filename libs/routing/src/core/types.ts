@@ -289,6 +289,36 @@ export function eventConcernsLiveOffer(
   return !ev.decisionId || ev.decisionId === live.id || ev.decisionId === call.decisionId;
 }
 
+/**
+ * Whether an `ended` or `abandoned` says the call was talked: it reports the agent's leg
+ * (`leg: 'agent'`) connected for `durationSec` > 0 seconds. durationSec of another leg (the caller's
+ * includes waiting and ringing) or of none is no such evidence.
+ */
+export function reportsTalkTime(ev: Pick<TelephonyEvent, 'event' | 'leg' | 'durationSec'>): boolean {
+  return (ev.event === 'ended' || ev.event === 'abandoned') && ev.leg === 'agent' && (ev.durationSec ?? 0) > 0;
+}
+
+/**
+ * When an `ended` or `abandoned` of a call still ringing at its agent overtook the call's
+ * `answered` (events reordered on the way), the time the call was answered: the event's `ts` less
+ * the talk time it reports, never before the offer nor after `now` (the clocks of the telephony
+ * system and of Vuoro may differ). Null when the event is no such evidence — no talk time on the
+ * agent's leg, the call not ringing, a callback (its caller's call is over: the desk answers and ends it), or another
+ * offer or agent named (by the rules `answered` follows) — and the event then applies as before.
+ */
+export function answeredBeforeEnded(
+  ev: Pick<TelephonyEvent, 'event' | 'decisionId' | 'agentId' | 'leg' | 'durationSec' | 'ts'>,
+  live: { id: string; agentId: string; status: ReservationStatus; offeredAt: Date } | null,
+  call: { status: ContactStatus; kind: ContactKind; decisionId: string; decision: Record<string, unknown> | null },
+  now: Date,
+): Date | null {
+  if (!reportsTalkTime(ev) || !live || live.status !== 'offered' || call.status !== 'offered' || call.kind === 'callback') return null;
+  if (!eventConcernsLiveOffer({ event: 'answered', decisionId: ev.decisionId, agentId: ev.agentId }, live, call)) return null;
+  const endedAt = Date.parse(ev.ts);
+  const reported = (Number.isFinite(endedAt) ? endedAt : now.getTime()) - ev.durationSec! * 1000;
+  return new Date(Math.min(Math.max(reported, live.offeredAt.getTime()), now.getTime()));
+}
+
 export interface TelephonyEvent {
   event: TelephonyEventName;
   channel: Channel;
