@@ -76,10 +76,17 @@ export class AgentDeskController {
   @Post(':id/offers/:offerId/accept')
   @HttpCode(200)
   @Roles('agent')
-  @ApiOperation({ summary: 'Accept an offer (before it times out)' })
+  @ApiOperation({
+    summary: 'Accept an offer (before it times out)',
+    description:
+      'A chat, an email or a callback. A phone call is accepted by answering it on the phone: the telephony system reports the answer (`answered` to POST /v1/routing/events), so an accept here would mark the agent busy while the phone still rings and would keep the caller from going to the next agent when the call is not taken.',
+  })
   @ApiOkResponse({ type: HandledContactDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'The offer expired or was resolved already.' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: '409 offer.expired when the offer timed out (the contact went to the next agent); 409 offer.not_open when it was resolved already; 409 offer.answer_on_phone when it is a phone call (answered on the phone, not here).',
+  })
   async acceptOffer(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Param('offerId', uuidParam('offerId')) offerId: string): Promise<HandledContactDto> {
     return handled(await this.accept.execute(caller, id, offerId));
   }
@@ -100,11 +107,16 @@ export class AgentDeskController {
   @Roles('agent')
   @ApiOperation({
     summary: 'Finish a contact in hand, with wrap-up',
-    description: '409 contact.not_in_hand when the contact is not in this agent\'s hands (ended already, or another agent\'s); 409 contact.not_accepted while it is only offered.',
+    description:
+      'A chat, an email or a callback. A phone call ends when the telephony system reports it (`ended` to POST /v1/routing/events), which puts the agent into the queue\'s wrap-up; the agent ends a wrap-up early by declaring itself available (PUT /v1/agents/{id}/state).',
   })
   @ApiOkResponse({ type: HandledContactDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      '409 contact.not_in_hand when the contact is not in this agent\'s hands (ended already, or another agent\'s); 409 contact.not_accepted while it is only offered; 409 contact.call_in_progress for a phone call still connected (it ends when the telephony system reports it).',
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async complete(
     @CurrentCaller() caller: Caller | undefined,

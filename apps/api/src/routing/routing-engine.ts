@@ -44,6 +44,7 @@ import {
   previousAgentOf,
   queueTransfer,
   reportsTalkTime,
+  telephonyDecidesAnswerAndEnd,
   type NewContactInput,
   type PhoneDecision,
   type PhoneDecisionInput,
@@ -620,8 +621,8 @@ export class RoutingEngine {
 
   /**
    * An agent accepts an offer: one statement when the offer is open and not expired (the common
-   * case); anything else (expired, not the agent's, already resolved) takes the transactional path,
-   * which words the error and re-routes an expired offer.
+   * case); anything else (expired, not the agent's, already resolved, a phone call — answered on the
+   * phone) takes the transactional path, which words the error and re-routes an expired offer.
    */
   async acceptOffer(agentId: string, reservationId: string): Promise<ContactRow> {
     const now = this.clock.now();
@@ -641,6 +642,7 @@ export class RoutingEngine {
     const outcome = await this.tx(async (tx) => {
       const { c, r, p } = await this.lockOffer(tx, agentId, reservationId);
       if (r.status !== 'offered') throw conflict('offer.not_open', `offer ${reservationId} is ${r.status}`);
+      if (telephonyDecidesAnswerAndEnd(c)) throw deskRefusal.answerOnPhone(reservationId);
       const def = await this.definition(c.queueId!, tx);
       const queue = this.policyQueue(def, c.language);
       const out = resolveOffer(this.offerOf(r, queue.id), 'accepted', toAgent(p), this.policyContact(c, queue), now);
@@ -721,6 +723,7 @@ export class RoutingEngine {
       // Ended already, or in another agent's hands (a repeated complete is a conflict, not a missing contact).
       if (!r || r.agentId !== agentId) throw deskRefusal.notInHand(contactId, agentId);
       if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
+      if (telephonyDecidesAnswerAndEnd(c)) throw deskRefusal.callInProgress(contactId);
       await this.finish(tx, c, r.id, agentId, now, wrapUpSeconds, 'completed');
     });
     await this.offerWorkTo(agentId);

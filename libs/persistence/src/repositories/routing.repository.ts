@@ -616,8 +616,10 @@ export class RoutingTx {
    * One statement for the end of a contact (telephony `ended`/`abandoned`, agent `complete`), atomic
    * on its own. Locks the contact (by call id or id), its live reservation and the agent, then:
    * - `finish` — `ended` on a connected call, or `complete` by the agent holding the accepted
-   *   reservation: reservation completed, agent released (into wrap-up when `wrap` > 0 and nothing
-   *   else is in hand), contact ended with `reason`, timeline event `reason`;
+   *   reservation of a contact that is not an inbound call (the telephony system ends those:
+   *   libs/routing telephonyDecidesAnswerAndEnd): reservation completed, agent released (into
+   *   wrap-up when `wrap` > 0 and nothing else is in hand), contact ended with `reason`, timeline
+   *   event `reason`;
    * - `abandon` — `ended`/`abandoned` on a queued or offered contact that is not a callback:
    *   reservation cancelled, agent released, contact abandoned, timeline event with `detail`; with
    *   `talked` (the event reports talk time on the agent leg: libs/routing reportsTalkTime) only a
@@ -650,7 +652,7 @@ export class RoutingTx {
        act AS (
          SELECT c.id AS contact_id, c.channel, r.id AS reservation_id, r.agent_id,
            CASE WHEN ($2 IN ('ended', 'abandoned') AND c.status = 'connected' AND r.id IS NOT NULL)
-                  OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid) THEN 'finish'
+                  OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid AND (c.channel <> 'phone' OR c.kind = 'callback')) THEN 'finish'
                 WHEN $2 IN ('ended', 'abandoned') AND (c.status = 'queued' OR (c.status = 'offered' AND NOT $10::boolean)) AND c.kind <> 'callback' THEN 'abandon'
                 ELSE 'none' END AS action,
            COALESCE($5::int, rs.wrap_up_seconds, $6::int) AS wrap
@@ -716,7 +718,8 @@ export class RoutingTx {
    * One statement for taking an offer (telephony `answered` by call id, or an agent's accept by
    * reservation id), atomic on its own: reservation accepted, contact connected, agent busy, the
    * customer's last agent remembered, timeline events. An agent's accept at or after the offer's
-   * expiry is not applied (`expired`: the caller handles it as a timeout).
+   * expiry, or of an inbound call (answered on the phone: libs/routing telephonyDecidesAnswerAndEnd),
+   * is not applied (the caller handles the timeout and words the refusal).
    */
   async acceptReservation(d: {
     callId?: string; reservationId?: string; agentId: string | null; decisionId: string | null; now: Date; events: { type: ContactEventType; detail: Record<string, unknown> | null }[];
@@ -729,7 +732,7 @@ export class RoutingTx {
     const contactOut = d.withContact === false ? 'u.id' : 'u.*';
     const rows = await this.q<Raw>(
       `WITH c AS (
-         SELECT c.id, c.status, c.customer_id, c.decision_id, c.decision FROM contacts c
+         SELECT c.id, c.status, c.channel, c.kind, c.customer_id, c.decision_id, c.decision FROM contacts c
          WHERE ${byCall ? 'c.call_id = $1::text' : 'c.id = (SELECT r0.contact_id FROM reservations r0 WHERE r0.id = $1::uuid)'} FOR UPDATE),
        r AS (
          SELECT r.id, r.agent_id, r.status, r.expires_at FROM reservations r
@@ -737,7 +740,7 @@ export class RoutingTx {
        p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
        ok AS (
          SELECT c.id AS contact_id, c.customer_id, r.id AS reservation_id, r.agent_id FROM c JOIN r ON true JOIN p ON true
-         WHERE r.status = 'offered' AND ${byCall ? "c.status = 'offered' AND ($2::uuid IS NULL OR r.agent_id = $2::uuid)" : 'r.agent_id = $2::uuid AND $4::timestamptz < r.expires_at'}
+         WHERE r.status = 'offered' AND ${byCall ? "c.status = 'offered' AND ($2::uuid IS NULL OR r.agent_id = $2::uuid)" : "r.agent_id = $2::uuid AND $4::timestamptz < r.expires_at AND (c.channel <> 'phone' OR c.kind = 'callback')"}
            -- The offer's own id, or the call's first decision id when that was not an agent decision
            -- (then it named an earlier offer): libs/routing eventConcernsLiveOffer.
            AND ($3::uuid IS NULL OR $3::uuid = r.id OR ($3::uuid = c.decision_id AND c.decision->>'decision' IS DISTINCT FROM 'agent'))),

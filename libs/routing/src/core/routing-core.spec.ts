@@ -401,6 +401,57 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     expect(core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(120), wrapUpUntil: null });
   });
 
+  it('a ringing call is not accepted at the desk: the telephony answers it, and a later rejected still sends the caller to the next agent', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
+    const d = core.decidePhone(call('c1'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+    core.takeChanges();
+    expect(thrown(() => core.acceptOffer('a1', d.decisionId, at(2)))).toMatchObject({
+      kind: 'conflict',
+      code: 'offer.answer_on_phone',
+      message: `offer ${d.decisionId} is a phone call: it is accepted by answering it on the phone (the telephony system reports the answer)`,
+    });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', answeredAt: null });
+    expect(state.reservation(d.decisionId)?.status).toBe('offered');
+    expect(core.presenceOf('a1')?.state).toBe('reserved');
+    expect(core.takeChanges().changes.events).toEqual([]);
+    expect(core.telephonyEvent(telephony('rejected', 'c1', { decisionId: d.decisionId, agentId: 'a1', sipCode: 486 }), at(3))).toEqual({ applied: true, detail: 'agent not-responding, contact re-routed' });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'a2', excludedAgentIds: ['a1'] });
+  });
+
+  it('a call in progress is not completed at the desk: it ends when the telephony reports it; the agent ends the wrap-up after that', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    core.decidePhone(call('c1'), NOW);
+    core.telephonyEvent(telephony('answered', 'c1'), at(2));
+    const c = state.contactByCallId('c1')!;
+    core.takeChanges();
+    expect(thrown(() => core.complete('a1', c.id, 0, at(30)))).toMatchObject({
+      kind: 'conflict',
+      code: 'contact.call_in_progress',
+      message: `contact ${c.id} is a phone call in progress: it ends when the telephony system reports the call ended`,
+    });
+    expect(state.contact(c.id)).toMatchObject({ status: 'connected', endedAt: null });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'busy', load: { phone: 1, chat: 0, email: 0 } });
+    expect(core.takeChanges().changes.events).toEqual([]);
+    // The agent is still on the call: the next call waits.
+    expect(core.decidePhone(call('c2', { callerId: '+358409999999' }), at(31))).toMatchObject({ decision: 'queue' });
+    expect(core.telephonyEvent(telephony('ended', 'c1', { leg: 'agent', durationSec: 58 }), at(60))).toEqual({ applied: true, detail: 'agent in wrap-up' });
+    expect(thrown(() => core.complete('a1', c.id, 0, at(61)))).toMatchObject({ kind: 'conflict', code: 'contact.not_in_hand' });
+    core.setAgentState('a1', 'available', null, at(62));
+    expect(state.contactByCallId('c2')).toMatchObject({ status: 'offered', agentId: 'a1' });
+  });
+
+  it('a callback is accepted and completed at the desk: its caller hung up and the agent calls back', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { presence: presence('a1', { state: 'break', breakReason: 'lunch' }) })] });
+    core.decidePhone(call('c1'), NOW);
+    core.requestCallback('c1', at(20));
+    core.setAgentState('a1', 'available', null, at(40));
+    const c = state.contactByCallId('c1')!;
+    expect(c).toMatchObject({ status: 'offered', agentId: 'a1', kind: 'callback' });
+    expect(core.acceptOffer('a1', state.liveReservation(c.id)!.id, at(41))).toMatchObject({ status: 'connected', answeredAt: at(41) });
+    expect(core.complete('a1', c.id, 0, at(200))).toMatchObject({ status: 'ended', endReason: 'completed', endedAt: at(200) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 } });
+  });
+
   it('transfer to an agent: the old reservation transferred, the agent released, a new offer (rule transfer)', () => {
     const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
     const d = core.decidePhone(call('c1'), NOW);

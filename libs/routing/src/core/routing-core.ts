@@ -35,6 +35,7 @@ import {
   previousAgentOf,
   queueTransfer,
   mergeChangeSets,
+  telephonyDecidesAnswerAndEnd,
   type AgentRecord,
   type ChangeSet,
   type ContactEventType,
@@ -59,6 +60,12 @@ const DAY_MS = 24 * 3600 * 1000;
 export const deskRefusal = {
   hasContacts: (agentId: string): DomainError => conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`),
   notInHand: (contactId: string, agentId: string): DomainError => conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`),
+  /** A phone call is answered on the phone: the telephony system reports it (telephonyDecidesAnswerAndEnd). */
+  answerOnPhone: (reservationId: string): DomainError =>
+    conflict('offer.answer_on_phone', `offer ${reservationId} is a phone call: it is accepted by answering it on the phone (the telephony system reports the answer)`),
+  /** A phone call ends when the telephony system reports it ended (telephonyDecidesAnswerAndEnd). */
+  callInProgress: (contactId: string): DomainError =>
+    conflict('contact.call_in_progress', `contact ${contactId} is a phone call in progress: it ends when the telephony system reports the call ended`),
   transferToSelf: (): DomainError =>
     unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]),
   /** A transfer names exactly one target: null when it does. */
@@ -818,10 +825,14 @@ export class RoutingCore {
 
   // ---------------------------------------------------------------- offers (agents)
 
-  /** An agent accepts an offer; an expired offer is resolved as a timeout (and re-routed) before conflict `offer.expired`. */
+  /**
+   * An agent accepts an offer; an expired offer is resolved as a timeout (and re-routed) before
+   * conflict `offer.expired`. A phone call is not accepted here: it is answered on the phone.
+   */
   acceptOffer(agentId: string, reservationId: string, now: Date): ContactRecord {
     const out = this.atomically((): { contact: ContactRecord } | { expired: true } => {
       const { c, r } = this.offerOfAgent(agentId, reservationId);
+      if (telephonyDecidesAnswerAndEnd(c)) throw deskRefusal.answerOnPhone(reservationId);
       if (now.getTime() < r.expiresAt.getTime()) {
         const contact = this.accept(c, r, now);
         this.event(c.id, now, 'accepted', agentId, r.id, { explanation: `agent ${agentId} accepted contact ${c.id}` });
@@ -857,7 +868,10 @@ export class RoutingCore {
     return { c, r };
   }
 
-  /** The agent completes a contact in hand; the agent goes into wrap-up (or is offered work when there is none). */
+  /**
+   * The agent completes a contact in hand; the agent goes into wrap-up (or is offered work when there
+   * is none). A phone call in progress is not completed here: it ends when the telephony reports it.
+   */
   complete(agentId: string, contactId: string, wrapUpSeconds: number | undefined, now: Date): ContactRecord {
     return this.atomically(() => {
       const c = this.state.contact(contactId);
@@ -866,6 +880,7 @@ export class RoutingCore {
       // Ended already, or in another agent's hands (a repeated complete is a conflict, not a missing contact).
       if (!r || r.agentId !== agentId) throw deskRefusal.notInHand(contactId, agentId);
       if (r.status !== 'accepted') throw conflict('contact.not_accepted', `contact ${contactId} has not been accepted yet`);
+      if (telephonyDecidesAnswerAndEnd(c)) throw deskRefusal.callInProgress(contactId);
       const ended = this.finish(c, r, now, wrapUpSeconds, 'completed');
       this.offerWorkTo(agentId, now);
       this.signal(`agent:${agentId}`, `contact:${contactId}`);

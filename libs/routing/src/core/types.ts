@@ -290,6 +290,17 @@ export function eventConcernsLiveOffer(
 }
 
 /**
+ * Whether the telephony system, not the agent's desk, says when the contact is answered and when it
+ * ends: an inbound phone call. The telephony system sees the call; the desk only sees the offer, so
+ * a desk accept or complete would disagree with the line (an agent marked busy while the phone still
+ * rings, or free while still talking). A callback is the exception: its caller has hung up and the
+ * agent calls back from the desk, so the desk accepts and completes it.
+ */
+export function telephonyDecidesAnswerAndEnd(c: { channel: Channel; kind: ContactKind }): boolean {
+  return c.channel === 'phone' && c.kind !== 'callback';
+}
+
+/**
  * Whether an `ended` or `abandoned` says the call was talked: it reports the agent's leg
  * (`leg: 'agent'`) connected for `durationSec` > 0 seconds. durationSec of another leg (the caller's
  * includes waiting and ringing) or of none is no such evidence.
