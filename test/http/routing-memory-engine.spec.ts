@@ -17,7 +17,8 @@ import { MemoryRoutingEngine, ROUTING_OWNER_LOCK } from '../../apps/api/src/rout
 import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import type { RoutingCore } from '../../libs/routing/src/core/routing-core.js';
 import { TypeOrmAgentRepository } from '../../libs/persistence/src/repositories/agent.repository.js';
-import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
+import { RoutingRepository } from '../../libs/persistence/src/repositories/routing.repository.js';
+import { buildRoutingWorld, callBody, CALLED_NUMBER, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 import { bearer, TEST_ADMIN_KEY, testConfig, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 
@@ -244,6 +245,45 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     } finally {
       (MemoryRoutingEngine as unknown as { REFRESH_MS: number }).REFRESH_MS = refreshMs;
       await other.end();
+    }
+  });
+
+  it('answers every request begun after a catalog change from a catalog read after it, also those that come while that read is in flight', async () => {
+    const app = open[0];
+    const admin = bearer(TEST_ADMIN_KEY);
+    const decide = (callId: string, calledNumber: string) => http(app).post('/v1/routing/decisions').set(...tel).send(callBody(callId, { calledNumber, callerId: '+358407770001' })).then((r) => r);
+    const entryPoint = (calledNumber: string) => http(app).post('/v1/entry-points').set(...admin).send({ calledNumber, name: calledNumber, queueId: w.phoneQueueId }).expect(201);
+    await decide('reread-0', CALLED_NUMBER);
+    // The owner's catalog read stops at the entry points until the test lets it go on.
+    const repo = app.get(RoutingRepository, { strict: false });
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    const list = repo.listEntryPoints.bind(repo);
+    let reads = 0;
+    const spy = jest.spyOn(repo, 'listEntryPoints').mockImplementation(async () => {
+      reads++;
+      await gate;
+      return list();
+    });
+    try {
+      await entryPoint('+358208880001');
+      // The first call starts the read; the second comes while it is held; a third number is added
+      // meanwhile (that read may have passed it already), and a call to it comes after.
+      const first = decide('reread-1', '+358208880001');
+      for (let i = 0; i < 200 && reads === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(reads).toBe(1);
+      const second = decide('reread-2', '+358208880001');
+      await entryPoint('+358208880002');
+      const third = decide('reread-3', '+358208880002');
+      await new Promise((r) => setTimeout(r, 100));
+      letGo();
+      for (const res of await Promise.all([first, second, third])) {
+        expect(res.status).toBe(200);
+        expect(['agent', 'queue']).toContain(res.body.decision);
+      }
+    } finally {
+      letGo();
+      spy.mockRestore();
     }
   });
 

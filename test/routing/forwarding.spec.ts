@@ -107,6 +107,25 @@ describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
     expect(queue_id).toBe(w.phoneQueueId);
   });
 
+  it('routes a burst sent to both instances right after a queue and an entry point are created on the other one', async () => {
+    // Found by an audit: only the first request of the burst waited for the owner's re-read of the
+    // catalog; the others were answered from the old one (404 unknown-called-number, 404 queue.not_found).
+    const admin = bearer(TEST_ADMIN_KEY);
+    const number = '+358209990002';
+    const chat = await request(urls[1])
+      .post('/v1/queues')
+      .set(...admin)
+      .send({ key: 'fw-burst-chat', name: 'Burst chat', departmentId: w.departmentId, channel: 'chat', language: 'fi', calendarId: w.calendarId, requiredSkills: [] })
+      .expect(201);
+    await request(urls[1]).post('/v1/entry-points').set(...admin).send({ calledNumber: number, name: 'Burst number', queueId: w.phoneQueueId }).expect(201);
+    const [calls, chats] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, (_, i) => request(urls[i % 2]).post('/v1/routing/decisions').set(...tel).send(callBody(`fw-burst-${i}`, { calledNumber: number, callerId: `+35840888${String(i).padStart(4, '0')}` })))),
+      Promise.all(Array.from({ length: 20 }, (_, i) => request(urls[i % 2]).post('/v1/contacts').set(...admin).send({ channel: 'chat', queueId: chat.body.id, customerRef: `fw-burst-${i}`, language: 'fi' }))),
+    ]);
+    expect(calls.map((r) => [r.status, r.body.reason])).toEqual(calls.map(() => [200, undefined]));
+    expect(chats.map((r) => r.status)).toEqual(chats.map(() => 201));
+  });
+
   it('lets another instance take over when the owner stops, with the waiting state intact', async () => {
     await apps[0]!.close();
     apps[0] = null;

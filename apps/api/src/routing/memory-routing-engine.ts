@@ -14,8 +14,10 @@
  * - A failed group write leaves memory ahead of the tables: the requests of that group and of every
  *   later one fail, and the state is loaded again from the tables before the next operation.
  * - Queues, entry points and agents' static data (skills, SIP URI, capacities, loans) are re-read
- *   every REFRESH_MS, at once after a change made in this process (RoutingInvalidations,
- *   RoutingCatalog.invalidate), and agents changed elsewhere within REFRESH_MS.
+ *   every REFRESH_MS, and before the next operation after a change made in this process
+ *   (RoutingInvalidations, RoutingCatalog.invalidate) or told to it by the instance that made it:
+ *   every operation begun after the change waits for a re-read begun after it. A change the owner
+ *   could not be told of (tellOwner gave up) arrives with the periodic re-read, within REFRESH_MS.
  * - Customers are read on first use; concurrent lookups of callers not in memory share one query
  *   (KeyBatcher). They are forgotten again once no contact in memory refers to them
  *   (PRUNE_CUSTOMERS_MS), so memory holds the recent callers, not every caller since the start.
@@ -92,6 +94,8 @@ interface Owner {
   runner: QueryRunner | null;
   catalog: MemoryCatalog;
   refreshedAt: number;
+  /** Every change numbered up to this one (MemoryRoutingEngine.changes) is in this state: a re-read begun after it has finished. */
+  applied: number;
   /** Set when a group write failed: the next operation reloads. */
   broken: boolean;
   /** What forwarded requests must carry (published with the address). */
@@ -152,9 +156,16 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
   static readonly REFRESH_MS = 5000;
   private readonly log = new Logger('RoutingOwner');
   private owner: Promise<Owner> | null = null;
-  /** Agents whose static data changed in this process since the last refresh ('all' after a catalog change). */
-  private staleAgents = new Set<string>();
-  private staleCatalog = false;
+  /**
+   * The changes made in (or told to) this process are numbered in order: this is the last one's.
+   * A refresh that began before a change may have read the rows as they were, so a change is in
+   * the state only once a refresh begun after it has finished (Owner.applied).
+   */
+  private changes = 0;
+  /** Agents whose static data changed since a finished refresh last read them, with the number of their last change. */
+  private readonly staleAgents = new Map<string, number>();
+  /** The number of the last change to queues, calendars, settings or entry points. */
+  private catalogChange = 0;
   /** Agents being deleted (retireAgent), with the time their retirement lapses: the owner refuses to log them in. */
   private readonly retiring = new Map<string, number>();
   /** Bumped whenever customers are forgotten: a lookup that was in flight across a bump is made again (it may have read a row the erasure changed). */
@@ -229,16 +240,25 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       }
       return this.current();
     }
-    // A change made in this process is seen by the next operation: wait for a refresh that reads it
-    // (one begun before the change may have read the old rows, so wait for it and look again).
-    // Concurrent requests share one refresh instead of each reading queues and agents again.
-    while (this.staleCatalog || this.staleAgents.size) await (this.refreshing ?? this.startRefresh(o));
+    await this.caughtUp(o);
     // Changes made elsewhere apply within REFRESH_MS: that refresh runs beside the operations, which
     // meanwhile route on what was read before instead of all stalling until queues and agents are read.
     if (!this.refreshing && Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS) {
       this.startRefresh(o).catch((err: unknown) => this.log.warn({ msg: 'routing catalog refresh failed', err: String(err) }));
     }
     return o;
+  }
+
+  /**
+   * A change made in (or told to) this process is seen by every operation that begins after it:
+   * wait until a refresh begun after the last change so far has finished. One in flight may have
+   * begun before the change and read the old rows: wait for it, then for the next. Concurrent
+   * requests share one refresh instead of each reading queues and agents again, and changes made
+   * after this call began do not hold it up.
+   */
+  private async caughtUp(o: Owner): Promise<void> {
+    const wanted = this.changes;
+    while (o.applied < wanted) await (this.refreshing ?? this.startRefresh(o));
   }
 
   private startRefresh(o: Owner): Promise<void> {
@@ -279,7 +299,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     await writer.prepare();
     const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS, maxRecentFinished: MAX_FINISHED_CONTACTS });
     const catalog = new MemoryCatalog();
-    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
+    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, applied: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
     await this.refresh(owner, true);
     await this.publish(owner);
     await this.recheckCustomers(owner);
@@ -293,12 +313,15 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return this.load(broken.session, broken.runner);
   }
 
-  /** Queues, entry points and agents' static data, read again. */
+  /**
+   * Queues, entry points and agents' static data, read again: all of them, or only the agents
+   * changed since `o` last read them. Once it has finished, `o` holds every change numbered before
+   * it began; a refresh that fails leaves them to the next one.
+   */
   private async refresh(o: Owner, all = false): Promise<void> {
-    const full = all || this.staleCatalog || Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS;
-    const agentIds = full ? null : [...this.staleAgents];
-    this.staleCatalog = false;
-    this.staleAgents = new Set();
+    const covers = this.changes;
+    const full = all || this.catalogChange > o.applied || Date.now() - o.refreshedAt > MemoryRoutingEngine.REFRESH_MS;
+    const agentIds = full ? null : [...this.staleAgents].filter(([, change]) => change > o.applied).map(([id]) => id);
     if (full) {
       this.queues.forget();
       const ids = (await this.dataSource.query('SELECT id FROM queues')) as { id: string }[];
@@ -324,6 +347,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       o.core.state.removeAgent(id);
       this.retiring.delete(id);
     }
+    o.applied = Math.max(o.applied, covers);
+    // A broken owner is being replaced, by one whose first read may have begun before this one:
+    // leave the agents for its next read to find.
+    if (!o.broken) for (const [id, change] of this.staleAgents) if (change <= covers) this.staleAgents.delete(id);
   }
 
   /** Where the other instances reach this one: ROUTING_ADVERTISE_URL, else the address the server listens on. */
@@ -431,9 +458,13 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    * periodic refresh picks up agents and the catalog within REFRESH_MS.
    */
   private async invalidated(change: RoutingInvalidation): Promise<void> {
-    // Marked at once: the next operation in this process waits for the re-read (current()).
-    if (change.kind === 'agents') for (const id of change.agentIds) this.staleAgents.add(id);
-    else if (change.kind === 'catalog') this.staleCatalog = true;
+    // Numbered at once: every operation that begins in this process from now on waits for the re-read (caughtUp).
+    if (change.kind === 'agents') {
+      const n = ++this.changes;
+      for (const id of change.agentIds) this.staleAgents.set(id, n);
+    } else if (change.kind === 'catalog') {
+      this.catalogChange = ++this.changes;
+    }
     const o = await this.settled();
     if (o) {
       if (change.kind === 'customers') this.forgetCustomers(o, change.customerIds);
