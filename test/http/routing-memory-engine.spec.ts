@@ -382,4 +382,17 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     expect((await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'break', reason: 'training' }).expect(200)).body).toMatchObject({ state: 'break' });
     await http(app).put(`/v1/agents/${agent}/state`).set(...sup).send({ state: 'offline' }).expect(200);
   });
+
+  it('brings the presence of an agent changed while nobody could tell the owner in step with its configuration at the next operation', async () => {
+    let app = open[0];
+    const agent = w.agentIds[2];
+    const capacityOf = async () => ((await tables(app).query(`SELECT chat_capacity AS chat FROM agent_presence WHERE agent_id = $1`, [agent])) as { chat: number }[])[0].chat;
+    expect(await capacityOf()).toBe(2);
+    // Written behind every instance's back (no invalidation), then a new owner loads the state.
+    await tables(app).query(`UPDATE agents SET chat_capacity = 1 WHERE id = $1`, [agent]);
+    await stop(app);
+    app = await start();
+    await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('drift-1', { callerId: '+358407770002' })).expect(200);
+    expect(await capacityOf()).toBe(1);
+  });
 });

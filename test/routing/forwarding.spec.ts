@@ -75,7 +75,10 @@ describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
     const free = w.agentIds.find((id) => id !== busy)!;
     const agent = await request(urls[1]).get(`/v1/agents/${free}`).set(...bearer(TEST_ADMIN_KEY)).expect(200);
     const { id: _id, createdAt: _c, updatedAt: _u, ...body } = agent.body as Record<string, unknown>;
-    await request(urls[1]).put(`/v1/agents/${free}`).set(...bearer(TEST_ADMIN_KEY)).send({ ...body, active: false }).expect(200);
+    await request(urls[1]).put(`/v1/agents/${free}`).set(...bearer(TEST_ADMIN_KEY)).send({ ...body, active: false, capacity: { ...(body.capacity as object), chat: 1 } }).expect(200);
+    // Its live presence took the new capacity before the change was answered (the owner stored it).
+    expect((await request(urls[0]).get(`/v1/agents/${free}/state`).set(...bearer(TEST_ADMIN_KEY)).expect(200)).body).toMatchObject({ capacity: { chat: 1 } });
+    await request(urls[0]).put(`/v1/agents/${free}/state`).set(...bearer(TEST_ADMIN_KEY)).send({ state: 'available' }).expect(409);
     const res = await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-inactive', { callerId: '+358405550001' })).expect(200);
     expect(res.body).toMatchObject({ decision: 'queue' });
   });

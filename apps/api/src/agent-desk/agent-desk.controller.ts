@@ -37,7 +37,7 @@ export class AgentDeskController {
   @ApiOperation({ summary: "Set an agent's state (available, break with reason, offline); an agent key only its own" })
   @ApiOkResponse({ type: AgentPresenceDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Going offline with contacts in hand.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Going offline with contacts in hand (agent.has_contacts); available or break for a deactivated agent (agent.inactive: it can only be offline until it is active again).' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async state(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Body() body: SetAgentStateDto): Promise<AgentPresenceDto> {
     return AgentPresenceDto.from(await this.setState.execute(caller, id, body));
@@ -45,7 +45,10 @@ export class AgentDeskController {
 
   @Get(':id/state')
   @Roles('supervisor', 'manager', 'agent')
-  @ApiOperation({ summary: "An agent's state, capacity and load per channel" })
+  @ApiOperation({
+    summary: "An agent's state, capacity and load per channel",
+    description: "capacity is what the agent may hold now: its configured capacity (PUT /v1/agents/{id}; no calls without a SIP URI), or what it holds when that is more (the capacity was lowered while it held contacts; it comes down as they end). It is offered a contact on a channel only while its load there is under it.",
+  })
   @ApiOkResponse({ type: AgentPresenceDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   async presence(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string): Promise<AgentPresenceDto> {

@@ -48,7 +48,11 @@ export class AgentsController {
 
   @Put(':id')
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Replace an agent, skills included' })
+  @ApiOperation({
+    summary: 'Replace an agent, skills included',
+    description:
+      "Applies to routing at once, to the agent's live state too (GET /v1/agents/{id}/state). New capacities apply to the next offer; contacts the agent holds are never taken away: an agent holding more than a lowered capacity keeps them, shows that many as its capacity, and is offered nothing new on that channel until it is under the new one. A deactivated agent (active: false) likewise keeps what it holds and is offered nothing new; it can only go offline (PUT /v1/agents/{id}/state answers 409 agent.inactive to available or break) until it is active again.",
+  })
   @ApiOkResponse({ type: AgentDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })

@@ -18,6 +18,9 @@
  *   (RoutingInvalidations, RoutingCatalog.invalidate) or told to it by the instance that made it:
  *   every operation begun after the change waits for a re-read begun after it. A change the owner
  *   could not be told of (tellOwner gave up) arrives with the periodic re-read, within REFRESH_MS.
+ *   A changed agent's presence takes its new capacities before the change is answered
+ *   (RoutingCore.reconfigureAgents); one a re-read finds out of step is brought in step by the
+ *   next operation (Owner.drifted).
  * - Customers are read on first use; concurrent lookups of callers not in memory share one query
  *   (KeyBatcher). They are forgotten again once no contact in memory refers to them
  *   (PRUNE_CUSTOMERS_MS), so memory holds the recent callers, not every caller since the start.
@@ -37,7 +40,7 @@ import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence
 import { fetchCustomersByIds, fetchCustomersByPhones, fetchCustomersByRefs, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
 import { publishOwner, readOwner, type OwnerAddress } from '../../../../libs/persistence/src/routing-store/routing-owner.js';
 import { pgClientSession, typeormSession } from '../../../../libs/persistence/src/routing-store/sql-session.js';
-import { deskRefusal, RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
+import { capacityInForce, deskRefusal, RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
 import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue, type CustomerRecord } from '../../../../libs/routing/src/core/types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -96,6 +99,11 @@ interface Owner {
   refreshedAt: number;
   /** Every change numbered up to this one (MemoryRoutingEngine.changes) is in this state: a re-read begun after it has finished. */
   applied: number;
+  /**
+   * Agents a refresh found with capacities other than their configuration gives (changed while no
+   * owner could apply it to their presence): the next operation applies it first (run).
+   */
+  drifted: Set<string>;
   /** Set when a group write failed: the next operation reloads. */
   broken: boolean;
   /** What forwarded requests must carry (published with the address). */
@@ -299,7 +307,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     await writer.prepare();
     const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS, maxRecentFinished: MAX_FINISHED_CONTACTS });
     const catalog = new MemoryCatalog();
-    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, applied: 0, broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
+    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, applied: 0, drifted: new Set(), broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
     await this.refresh(owner, true);
     await this.publish(owner);
     await this.recheckCustomers(owner);
@@ -340,6 +348,11 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     for (const a of statics) {
       seen.add(a.agentId);
       o.core.state.putAgentStatics(a);
+      const p = o.core.state.agent(a.agentId)?.presence;
+      if (p) {
+        const capacity = capacityInForce(a, p.load);
+        if (capacity.phone !== p.capacity.phone || capacity.chat !== p.capacity.chat || capacity.email !== p.capacity.email) o.drifted.add(a.agentId);
+      }
     }
     // Agents deleted meanwhile (their reservations went with them in the tables).
     const gone = agentIds ? agentIds.filter((id) => !seen.has(id)) : [...o.core.state.agents()].map((a) => a.agentId).filter((id) => !seen.has(id));
@@ -468,6 +481,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     const o = await this.settled();
     if (o) {
       if (change.kind === 'customers') this.forgetCustomers(o, change.customerIds);
+      if (change.kind === 'agents') await this.reconfigure(change.agentIds);
       return;
     }
     if (!this.closed) await this.tellOwner(change);
@@ -504,6 +518,19 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     if (changed.length) this.forgetCustomers(o, changed.map((c) => c.id));
   }
 
+  /**
+   * Changed agents' live presence takes their new configuration (RoutingCore.reconfigureAgents),
+   * stored before the change is answered: read again first, as by any operation begun after the
+   * change. Logged when it fails: the next refresh finds the presence out of step (Owner.drifted).
+   */
+  private async reconfigure(agentIds: string[]): Promise<void> {
+    try {
+      await this.run((core, now) => core.reconfigureAgents(agentIds, now));
+    } catch (err) {
+      this.log.warn({ msg: 'could not apply changed agents to their presence', agents: agentIds.length, err: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   /** A change made here, told to the owner on another instance (when none is published, whoever takes over reads the tables). Idempotent, so sent again on any failure. */
   private async tellOwner(change: RoutingInvalidation): Promise<void> {
     let last: unknown = null;
@@ -531,8 +558,14 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     if (prepare) await prepare(o);
     let result: T | undefined;
     let failure: { error: unknown } | null = null;
+    const now = this.clock.now();
+    if (o.drifted.size) {
+      const agentIds = [...o.drifted];
+      o.drifted.clear();
+      o.core.reconfigureAgents(agentIds, now);
+    }
     try {
-      result = op(o.core, this.clock.now());
+      result = op(o.core, now);
     } catch (error) {
       // A refused operation changed nothing, except one that records what happened before it
       // refuses (an accept that came too late re-routes the contact): that is stored all the same.

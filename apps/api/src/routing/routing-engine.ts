@@ -38,6 +38,7 @@ import {
 import { deskRefusal, queueDecision, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
+import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 import {
   answeredBeforeEnded,
   eventConcernsLiveOffer,
@@ -108,7 +109,11 @@ export class RoutingEngine {
     protected readonly repo: RoutingRepository,
     private readonly catalog: RoutingCatalog,
     protected readonly clock: RoutingClock,
-  ) {}
+    /** Given to the database engine: changed agents apply to their live presence (reconfigureAgents). The in-memory engine listens itself. */
+    invalidations?: RoutingInvalidations,
+  ) {
+    invalidations?.subscribe((change) => (change.kind === 'agents' ? this.reconfigureAgents(change.agentIds) : undefined));
+  }
 
   // ---------------------------------------------------------------- helpers
 
@@ -793,10 +798,12 @@ export class RoutingEngine {
   // ---------------------------------------------------------------- agent state
 
   async setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> {
-    if (!(await this.repo.agentExists(agentId))) throw notFound('agent', agentId);
+    const active = await this.repo.agentActive(agentId);
+    if (active === null) throw notFound('agent', agentId);
     if (state === 'break' && !reason) {
       throw unprocessable('validation.failed', 'A break needs a reason', [{ field: 'reason', rule: 'required', message: 'reason is required for state break' }]);
     }
+    if (!active && state !== 'offline') throw deskRefusal.inactive(agentId);
     const now = this.clock.now();
     const presence = await this.tx(async (tx) => {
       const p = await tx.findPresence(agentId, true);
@@ -808,6 +815,21 @@ export class RoutingEngine {
     if (state === 'available') await this.offerWorkTo(agentId);
     this.signal(`agent:${agentId}`);
     return (await this.repo.direct.findPresence(agentId)) ?? presence;
+  }
+
+  /**
+   * Agents whose configuration changed (PUT /v1/agents/{id}; published before it is answered): the
+   * live presence takes the capacities in force at once (nothing held is taken away; an agent over
+   * a lowered capacity is offered nothing new until it is under it, as releases bring the capacity
+   * down), and a routable agent with room — more of it, or active again — is offered waiting work.
+   */
+  private async reconfigureAgents(agentIds: string[]): Promise<void> {
+    for (const agentId of agentIds) {
+      const p = await this.repo.direct.applyConfiguredCapacity(agentId);
+      if (!p) continue;
+      if (isRoutable(p.state)) await this.offerWorkTo(agentId);
+      this.signal(`agent:${agentId}`);
+    }
   }
 
   /**

@@ -35,7 +35,7 @@ import {
       provide: RoutingEngine,
       inject: [APP_CONFIG, RoutingRepository, RoutingCatalog, RoutingClock, DataSource, RoutingInvalidations, HttpAdapterHost],
       useFactory: (config: AppConfig, repo: RoutingRepository, catalog: RoutingCatalog, clock: RoutingClock, dataSource: DataSource, invalidations: RoutingInvalidations, adapterHost: HttpAdapterHost) =>
-        config.routingEngine === 'memory' ? new MemoryRoutingEngine(repo, catalog, clock, dataSource, invalidations, config, adapterHost) : new RoutingEngine(repo, catalog, clock),
+        config.routingEngine === 'memory' ? new MemoryRoutingEngine(repo, catalog, clock, dataSource, invalidations, config, adapterHost) : new RoutingEngine(repo, catalog, clock, invalidations),
     },
     RoutingJobs,
     DecideCallRoute,

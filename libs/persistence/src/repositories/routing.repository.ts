@@ -292,6 +292,17 @@ function heldStateSql(agentSql: string, exceptSql = 'NULL::uuid'): string {
   return `(CASE WHEN EXISTS (SELECT 1 FROM reservations h WHERE h.agent_id = ${agentSql} AND h.status = 'accepted' AND h.id IS DISTINCT FROM ${exceptSql}) THEN 'busy' ELSE 'reserved' END)`;
 }
 
+/**
+ * The capacity columns set to those in force (libs/routing capacityInForce): the configured ones of
+ * the agents row `cfg` (no calls without a SIP URI), never below the row's loads after the update
+ * (`loads`: an expression per channel). Contacts held when a capacity was lowered stay the agent's,
+ * and the capacity comes down to the configured one as they are released.
+ */
+function capacityInForceSql(loads: Record<Channel, string>): string {
+  return `phone_capacity = GREATEST(CASE WHEN cfg.phone_uri IS NULL THEN 0 ELSE cfg.phone_capacity END, ${loads.phone}),
+    chat_capacity = GREATEST(cfg.chat_capacity, ${loads.chat}), email_capacity = GREATEST(cfg.email_capacity, ${loads.email})`;
+}
+
 export class AgentStatics {
   /** Read again after this long even when the version is unchanged (a skills write that bypassed the agents row). */
   static readonly MAX_AGE_MS = 60_000;
@@ -666,6 +677,11 @@ export class RoutingTx {
            phone_load = GREATEST(ap.phone_load - (act.channel = 'phone')::int, 0),
            chat_load = GREATEST(ap.chat_load - (act.channel = 'chat')::int, 0),
            email_load = GREATEST(ap.email_load - (act.channel = 'email')::int, 0),
+           ${capacityInForceSql({
+             phone: `GREATEST(ap.phone_load - (act.channel = 'phone')::int, 0)`,
+             chat: `GREATEST(ap.chat_load - (act.channel = 'chat')::int, 0)`,
+             email: `GREATEST(ap.email_load - (act.channel = 'email')::int, 0)`,
+           })},
            state = CASE WHEN ${WRAP} THEN (CASE WHEN ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN 'wrap-up' ELSE ap.state END)
                         WHEN ap.state IN ('reserved', 'busy') THEN ${NEXT}
                         ELSE ap.state END,
@@ -676,7 +692,7 @@ export class RoutingTx {
                                 ELSE ap.wrap_up_until END,
            idle_since = CASE WHEN ${LEFT} <= 0 THEN $7 ELSE ap.idle_since END,
            updated_at = now()
-         FROM act
+         FROM act JOIN agents cfg ON cfg.id = act.agent_id
          WHERE ap.agent_id = act.agent_id AND act.action <> 'none' RETURNING ap.state),
        upd AS (
          UPDATE contacts c SET status = CASE WHEN act.action = 'finish' THEN 'ended' ELSE 'abandoned' END, ended_at = $7,
@@ -788,7 +804,7 @@ export class RoutingTx {
     const rows = await this.q<{ ok: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM agent_presence p JOIN agents a ON a.id = p.agent_id
-         WHERE p.agent_id = $1 AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0
+         WHERE p.agent_id = $1 AND a.active AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0
            AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
                        WHERE c.waiting
                          AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'
@@ -862,30 +878,32 @@ export class RoutingTx {
   /**
    * Gives back one unit of capacity. Without `setState` a reserved/busy agent with nothing left
    * becomes available (busy when other work is in hand); with it, a working agent (available,
-   * reserved, busy) takes that state (wrap-up, not-responding), while break keeps its state.
+   * reserved, busy) takes that state (wrap-up, not-responding), while break keeps its state. A
+   * capacity above the configured one (lowered while held) comes down with the load.
    */
   async releaseAgent(agentId: string, channel: Channel, at: Date, opts: { setState?: 'wrap-up' | 'not-responding'; wrapUpUntil?: Date | null } = {}): Promise<void> {
     const load = LOAD_COLUMN[channel];
     const total = `(phone_load + chat_load + email_load - 1)`;
+    const capacity = capacityInForceSql({ ...LOAD_COLUMN, [channel]: `GREATEST(${load} - 1, 0)` });
     if (opts.setState) {
       await this.q(
-        `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0),
+        `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0), ${capacity},
            state = CASE WHEN state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $2 ELSE state END,
            state_since = CASE WHEN state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $3 ELSE state_since END,
            wrap_up_until = CASE WHEN state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $4::timestamptz ELSE wrap_up_until END,
            idle_since = CASE WHEN ${total} <= 0 THEN $3 ELSE idle_since END, updated_at = now()
-         WHERE agent_id = $1`,
+         FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id`,
         [agentId, opts.setState, at, opts.wrapUpUntil ?? null],
       );
       return;
     }
     const next = `(CASE WHEN ${total} > 0 THEN ${heldStateSql('$1::uuid')} ELSE 'available' END)`;
     await this.q(
-      `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0),
+      `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0), ${capacity},
          state = CASE WHEN state IN ('reserved', 'busy') THEN ${next} ELSE state END,
          state_since = CASE WHEN state IN ('reserved', 'busy') AND state <> ${next} THEN $2 ELSE state_since END,
          idle_since = CASE WHEN ${total} <= 0 THEN $2 ELSE idle_since END, updated_at = now()
-       WHERE agent_id = $1`,
+       FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id`,
       [agentId, at],
     );
   }
@@ -897,6 +915,15 @@ export class RoutingTx {
        WHERE agent_id = $1 AND state IN ('available', 'reserved', 'busy')`,
       [agentId, at],
     );
+  }
+
+  /**
+   * The agent's configuration changed (capacities, SIP URI): its presence takes the capacities in
+   * force, under the row lock. Null when it never logged in.
+   */
+  async applyConfiguredCapacity(agentId: string): Promise<PresenceRow | null> {
+    await this.q(`UPDATE agent_presence SET ${capacityInForceSql(LOAD_COLUMN)}, updated_at = now() FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id`, [agentId]);
+    return this.findPresence(agentId);
   }
 
   /** Sets the declared state, refreshing capacity from the agent (never below the load in hand). */
@@ -1080,6 +1107,8 @@ export abstract class RoutingRepository {
   /** Creates an agent-role API key bound to `agentId` (one transaction). */
   abstract createAgentKey(agentId: string, name: string, keyHash: string, keyPrefix: string): Promise<string>;
   abstract agentExists(agentId: string): Promise<boolean>;
+  /** Whether the agent is active (may log in); null when it does not exist. */
+  abstract agentActive(agentId: string): Promise<boolean | null>;
   abstract queueStats(queueId: string, since: Date, now: Date): Promise<QueueStatsRow>;
   abstract listEntryPoints(): Promise<EntryPointRow[]>;
   abstract findEntryPoint(id: string): Promise<EntryPointRow | null>;
@@ -1192,6 +1221,11 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
 
   async agentExists(agentId: string): Promise<boolean> {
     return (await this.q(`SELECT 1 FROM agents WHERE id = $1`, [agentId])).length > 0;
+  }
+
+  async agentActive(agentId: string): Promise<boolean | null> {
+    const rows = await this.q<{ active: boolean }>(`SELECT active FROM agents WHERE id = $1`, [agentId]);
+    return rows.length ? Boolean(rows[0].active) : null;
   }
 
   /**

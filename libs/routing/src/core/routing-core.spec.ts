@@ -643,6 +643,73 @@ describe('RoutingCore: agent state', () => {
   });
 });
 
+describe('RoutingCore: agents reconfigured (PUT /v1/agents/{id})', () => {
+  it('a chat capacity lowered from 3 to 1 while holding 2 chats: both kept, nothing new until under 1, the capacity coming down with the load', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const held = [1, 2].map((i) => core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: `r${i}`, language: 'fi' }, at(i)));
+    expect(held.map((c) => c.agentId)).toEqual(['a1', 'a1']);
+    core.takeChanges();
+
+    state.putAgentStatics({ ...state.agent('a1')!, configuredCapacity: { phone: 1, chat: 1, email: 5 } });
+    core.reconfigureAgents(['a1'], at(3));
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'reserved', capacity: { phone: 1, chat: 2, email: 5 }, load: { chat: 2 } });
+    const { changes, signals } = core.takeChanges();
+    expect(changes.presence.get('a1')).toEqual({ isNew: false, row: core.presenceOf('a1') });
+    expect(changes.agentStates).toEqual([]);
+    expect(signals).toEqual(['agent:a1']);
+
+    const third = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r3', language: 'fi' }, at(4));
+    expect(third).toMatchObject({ status: 'queued', agentId: null });
+    expect(third.explanation).toMatchObject({ skippedAgents: [{ agentId: 'a1', reason: 'no-capacity', detail: 'chat load 2/2' }] });
+
+    core.acceptOffer('a1', state.liveReservation(held[0].id)!.id, at(5));
+    core.complete('a1', held[0].id, 0, at(6));
+    expect(core.presenceOf('a1')).toMatchObject({ capacity: { chat: 1 }, load: { chat: 1 } });
+    expect(state.contact(third.id)).toMatchObject({ status: 'queued', agentId: null });
+
+    core.rejectOffer('a1', state.liveReservation(held[1].id)!.id, at(7));
+    // Rejected: not-responding, so the released chat's room is not offered yet; back available, it is.
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'not-responding', capacity: { chat: 1 }, load: { chat: 0 } });
+    core.setAgentState('a1', 'available', null, at(8));
+    expect(core.presenceOf('a1')).toMatchObject({ capacity: { chat: 1 }, load: { chat: 1 } });
+    expect(state.liveReservationsOf('a1').map((r) => r.contactId)).toHaveLength(1);
+  });
+
+  it('a raised capacity, or an agent active again, is offered waiting work at once; an unchanged one changes nothing', () => {
+    const { core, state } = world({ agents: [agentRecord('a1', { configuredCapacity: { phone: 1, chat: 1, email: 5 }, presence: presence('a1', { capacity: { phone: 1, chat: 1, email: 5 } }) })] });
+    const [first, second] = [1, 2].map((i) => core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: `r${i}`, language: 'fi' }, at(i)));
+    expect([first.status, second.status]).toEqual(['offered', 'queued']);
+    core.takeChanges();
+    core.reconfigureAgents(['a1', 'ghost'], at(3));
+    expect(core.takeChanges().changes.presence.size).toBe(0);
+
+    state.putAgentStatics({ ...state.agent('a1')!, configuredCapacity: { phone: 1, chat: 2, email: 5 } });
+    core.reconfigureAgents(['a1'], at(4));
+    expect(state.contact(second.id)).toMatchObject({ status: 'offered', agentId: 'a1' });
+    expect(core.presenceOf('a1')).toMatchObject({ capacity: { chat: 2 }, load: { chat: 2 } });
+  });
+
+  it('a deactivated agent keeps its contacts, is offered nothing when one ends, and may only go offline', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const held = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
+    core.acceptOffer('a1', state.liveReservation(held.id)!.id, at(1));
+    state.putAgentStatics({ ...state.agent('a1')!, active: false });
+    core.reconfigureAgents(['a1'], at(2));
+    for (const [to, reason] of [['available', null], ['break', 'lunch']] as const) {
+      expect(thrown(() => core.setAgentState('a1', to, reason, at(3)))).toMatchObject({ kind: 'conflict', code: 'agent.inactive', message: expect.stringContaining('deactivated') });
+    }
+    const waiting = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r2', language: 'fi' }, at(4));
+    expect(waiting.status).toBe('queued');
+    core.complete('a1', held.id, 0, at(5));
+    expect(state.contact(waiting.id)).toMatchObject({ status: 'queued', agentId: null });
+    expect(core.setAgentState('a1', 'offline', null, at(6))).toMatchObject({ state: 'offline' });
+
+    state.putAgentStatics({ ...state.agent('a1')!, active: true });
+    core.setAgentState('a1', 'available', null, at(7));
+    expect(state.contact(waiting.id)).toMatchObject({ status: 'offered', agentId: 'a1' });
+  });
+});
+
 describe('RoutingCore: atomicity and change sets', () => {
   it('an operation that throws half-way leaves every record and the recorded changes as they were', () => {
     const { core, state, catalog } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });

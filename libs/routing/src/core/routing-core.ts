@@ -66,6 +66,8 @@ export const deskRefusal = {
   /** A phone call ends when the telephony system reports it ended (telephonyDecidesAnswerAndEnd). */
   callInProgress: (contactId: string): DomainError =>
     conflict('contact.call_in_progress', `contact ${contactId} is a phone call in progress: it ends when the telephony system reports the call ended`),
+  inactive: (agentId: string): DomainError =>
+    conflict('agent.inactive', `agent ${agentId} is deactivated (active: false) and can only be offline; reactivate it (PUT /v1/agents/${agentId} with active: true) to log it in`),
   transferToSelf: (): DomainError =>
     unprocessable('validation.failed', 'A contact is not transferred to its own agent', [{ field: 'agentId', rule: 'notSelf', message: 'agentId names the agent who holds the contact' }]),
   /** A transfer names exactly one target: null when it does. */
@@ -240,6 +242,20 @@ function totalLoad(p: PresenceRecord): number {
 
 function isRoutable(state: AgentState): boolean {
   return ROUTABLE_STATES.includes(state);
+}
+
+/**
+ * The capacities in force of an agent holding `load`: its configured ones (no calls without a SIP
+ * URI), never below what it holds — contacts held when the capacity was lowered stay its, and it is
+ * offered nothing new on that channel until it is under the new capacity. Every presence write that
+ * changes the load or the configuration takes it (the repository's capacityInForceSql).
+ */
+export function capacityInForce(a: Pick<AgentRecord, 'phoneUri' | 'configuredCapacity'>, load: Record<Channel, number>): Record<Channel, number> {
+  return {
+    phone: Math.max(a.phoneUri === null ? 0 : a.configuredCapacity.phone, load.phone),
+    chat: Math.max(a.configuredCapacity.chat, load.chat),
+    email: Math.max(a.configuredCapacity.email, load.email),
+  };
 }
 
 /** tryReserveAgent's condition: routable, no call in hand, room on the channel, no chat in hand for a call (and a SIP URI). */
@@ -458,9 +474,13 @@ export class RoutingCore {
     this.savePresence(withReserved(p, channel, now));
   }
 
+  /** Gives back one unit of capacity; a capacity above the configured one (lowered while held) comes down with the load. */
   private releaseAgent(agentId: string, channel: Channel, now: Date, setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): void {
-    const p = this.state.agent(agentId)?.presence;
-    if (p) this.savePresence(withReleased(p, channel, now, this.heldState(agentId), setState, wrapUpUntil));
+    const a = this.state.agent(agentId);
+    const p = a?.presence;
+    if (!a || !p) return;
+    const released = withReleased(p, channel, now, this.heldState(agentId), setState, wrapUpUntil);
+    this.savePresence({ ...released, capacity: capacityInForce(a, released.load) });
   }
 
   /** The working state of an agent with contacts left: busy with one accepted, reserved while all are offers (call after resolving the released one). */
@@ -560,7 +580,8 @@ export class RoutingCore {
     for (let round = 0; round < OFFER_ROUNDS; round++) {
       const a = this.state.agent(agentId);
       const p = a?.presence;
-      if (!a || !p || !isRoutable(p.state)) break;
+      // A deactivated agent keeps what it holds and is offered nothing (as it is in no pool).
+      if (!a || !p || !a.active || !isRoutable(p.state)) break;
       const agent = toAgent(a, p, a.loans.filter((l) => loanNear(l, now)));
       const channels = CHANNELS.filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
       const queues = new Map<string, Queue>();
@@ -930,7 +951,10 @@ export class RoutingCore {
 
   // ---------------------------------------------------------------- agent state
 
-  /** The agent's declared state; capacity is refreshed from the agent's configuration (never below the load in hand). */
+  /**
+   * The agent's declared state; capacity is refreshed from the agent's configuration (never below
+   * the load in hand). A deactivated agent may only go offline (409 agent.inactive).
+   */
   setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, now: Date): PresenceRecord {
     return this.atomically(() => {
       const a = this.state.agent(agentId);
@@ -938,17 +962,15 @@ export class RoutingCore {
       if (state === 'break' && !reason) {
         throw unprocessable('validation.failed', 'A break needs a reason', [{ field: 'reason', rule: 'required', message: 'reason is required for state break' }]);
       }
+      if (!a.active && state !== 'offline') throw deskRefusal.inactive(agentId);
       const p = a.presence;
       if (state === 'offline' && p && totalLoad(p) > 0) {
         throw deskRefusal.hasContacts(agentId);
       }
       const breakReason = state === 'break' ? reason : null;
-      const configured = { phone: a.phoneUri === null ? 0 : a.configuredCapacity.phone, chat: a.configuredCapacity.chat, email: a.configuredCapacity.email };
       if (!p) {
-        this.savePresence(
-          { agentId, state, breakReason, capacity: configured, load: { phone: 0, chat: 0, email: 0 }, stateSince: now, idleSince: now, wrapUpUntil: null },
-          true,
-        );
+        const load = { phone: 0, chat: 0, email: 0 };
+        this.savePresence({ agentId, state, breakReason, capacity: capacityInForce(a, load), load, stateSince: now, idleSince: now, wrapUpUntil: null }, true);
       } else {
         // Declared available with work in hand: busy, or reserved while it is only offered.
         const next = state === 'available' && totalLoad(p) > 0 ? this.heldState(agentId) : state;
@@ -956,11 +978,7 @@ export class RoutingCore {
           ...p,
           state: next,
           breakReason,
-          capacity: {
-            phone: Math.max(configured.phone, p.load.phone),
-            chat: Math.max(configured.chat, p.load.chat),
-            email: Math.max(configured.email, p.load.email),
-          },
+          capacity: capacityInForce(a, p.load),
           stateSince: p.state === next ? p.stateSince : now,
           // Idle from now when coming back from break, wrap-up, not-responding or offline; a working agent's clock runs on.
           idleSince: state === 'available' && !isRoutable(p.state) ? now : p.idleSince,
@@ -970,6 +988,26 @@ export class RoutingCore {
       if (state === 'available') this.offerWorkTo(agentId, now);
       this.signal(`agent:${agentId}`);
       return this.state.agent(agentId)!.presence!;
+    });
+  }
+
+  /**
+   * Agents whose configuration changed (PUT /v1/agents/{id}: capacities, SIP URI, active): the
+   * live presence takes the capacities in force at once (capacityInForce: nothing held is taken
+   * away), and an active, routable agent with room — more of it, or active again — is offered
+   * waiting work. Agents unknown or never logged in: nothing.
+   */
+  reconfigureAgents(agentIds: string[], now: Date): void {
+    this.atomically(() => {
+      for (const agentId of agentIds) {
+        const a = this.state.agent(agentId);
+        const p = a?.presence;
+        if (!a || !p) continue;
+        const capacity = capacityInForce(a, p.load);
+        if (CHANNELS.some((ch) => capacity[ch] !== p.capacity[ch])) this.savePresence({ ...p, capacity });
+        this.offerWorkTo(agentId, now);
+        this.signal(`agent:${agentId}`);
+      }
     });
   }
 
