@@ -88,6 +88,23 @@ describe('vuoro forecast (command line)', () => {
     expect(bad.stderr).toContain('--method must be auto or one of vuoro-default, same-slot-mean-4, same-slot-mean-8, dshw-taylor, mstl-ets');
   });
 
+  it('closes the holidays of the --holidays region: SE has New Year\'s Eve, FI has not (an audit got "must be one of FI")', () => {
+    // 2003-12-31 is a Wednesday: nyårsafton closes Swedish offices, Finnish ones stay open
+    const run = (region: string) => cli.run(['forecast', '--history', inCsv, '--interval', '30', '--horizon', String(73 * 28), '--out', '-', '--holidays', region, '--method', 'vuoro-default']);
+    const dayTotal = (csv: string, date: string) => csv.split('\n').filter((l) => l.startsWith(date)).reduce((a, l) => a + Number(l.split(',')[1]), 0);
+    const se = run('se');
+    expect(se.status).toBe(0);
+    expect(se.stdout).toContain('2003-12-31T07:00,');
+    expect(dayTotal(se.stdout, '2003-12-31')).toBe(0);
+    expect(dayTotal(se.stdout, '2003-12-24')).toBe(0);
+    const fi = run('FI');
+    expect(dayTotal(fi.stdout, '2003-12-31')).toBeGreaterThan(1000);
+    expect(dayTotal(fi.stdout, '2003-12-24')).toBe(0);
+    const unknown = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-', '--holidays', 'NO']);
+    expect(unknown.status).toBe(64);
+    expect(unknown.stderr).toContain('--holidays must be none or one of FI, SE');
+  });
+
   it('writes only CSV to stdout with --out - (messages go to stderr)', () => {
     const r = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-']);
     expect(r.status).toBe(0);

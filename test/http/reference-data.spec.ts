@@ -85,4 +85,23 @@ describe('departments, calendars, skills and queues', () => {
     expect(year.body.openHours).toBe((261 - 9 - 1) * 8);
     await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=nineteen`).set(...admin).expect(422);
   });
+
+  it('lists Swedish public holidays for holidayRegion SE (an audit got 422 "must be one of FI")', async () => {
+    const admin = bearer(t.adminKey);
+    const created = await t.http
+      .post('/v1/calendars')
+      .set(...admin)
+      .send({ key: 'se-office-2026', name: 'Kontor', timeZone: 'Europe/Stockholm', holidayRegion: 'SE', openingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '16:00' })) })
+      .expect(201);
+    expect(created.body.holidayRegion).toBe('SE');
+    const year = await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=2026`).set(...admin).expect(200);
+    const byDate = Object.fromEntries(year.body.closedDates.map((d: { date: string; name: string; kind: string }) => [d.date, `${d.name}:${d.kind}`]));
+    expect(byDate).toMatchObject({ '2026-06-06': 'National Day of Sweden:public-holiday', '2026-06-19': 'Midsummer Eve:public-holiday', '2026-10-31': "All Saints' Day:public-holiday", '2026-12-31': "New Year's Eve:public-holiday" });
+    expect(byDate['2026-12-06']).toBeUndefined(); // Finland's Independence Day
+    // 261 weekdays in 2026, minus the 10 holidays on weekdays (1.1, 6.1, Good Friday 3.4, Easter Monday
+    // 6.4, 1.5, Ascension 14.5, Midsummer Eve 19.6, 24.12, 25.12, 31.12), at 8 hours each.
+    expect(year.body.openHours).toBe((261 - 10) * 8);
+    const unknown = await t.http.post('/v1/calendars').set(...admin).send({ key: 'no-office', name: 'Kontor', timeZone: 'Europe/Oslo', holidayRegion: 'NO', openingHours: [] }).expect(422);
+    expect(JSON.stringify(unknown.body)).toContain('FI, SE');
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * `vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval <minutes>]
- *   [--level 0.8] [--holidays FI|none] [--letter-batches <batches.csv>] [--method auto|<method>]`
+ *   [--level 0.8] [--holidays FI|SE|none] [--letter-batches <batches.csv>] [--method auto|<method>]`
  *
  * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM`.
  * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
@@ -19,7 +19,7 @@ import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonEr
 import { chooseQueueMethod, fixedChoice, isDefaultChoice, modelForChoice, SELECTABLE_METHODS, type MethodChoice, type SelectableMethod } from '../../../libs/forecasting/src/method-choice.js';
 import { parseOptions, UsageError } from './args.js';
 
-export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays FI|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}]`;
+export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}]`;
 
 function readLetterBatches(file: string): LetterBatchEvent[] {
   const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);

@@ -1,6 +1,8 @@
 /**
- * Public holidays per region. Finland is the only region so far; add a region by adding a
- * generator to `REGIONS`.
+ * Public holidays per region: Finland (FI) and Sweden (SE). Add a region by adding a generator to
+ * `REGIONS`. Each list holds the days a customer-service office of the region is closed: the
+ * official public holidays and the eves that are closing days de facto (named in each generator's
+ * comment).
  */
 import { addDays, formatLocalDate, isoWeekday } from './local-date.js';
 
@@ -9,7 +11,7 @@ export interface Holiday {
   date: string;
   /** English name. */
   name: string;
-  /** Name in the region's language (Finnish for FI). */
+  /** Name in the region's language (Finnish for FI, Swedish for SE). */
   localName: string;
 }
 
@@ -77,8 +79,41 @@ export function finnishPublicHolidays(year: number): Holiday[] {
   return list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
+/**
+ * Swedish public holidays (allmänna helgdagar, lag 1989:253; the national day 6 June since 2005)
+ * and the de-facto holidays Midsummer Eve, Christmas Eve and New Year's Eve, on which offices are
+ * closed, sorted by date. Two can fall on one date (Whit Sunday on 6 June in 2049): both are listed.
+ */
+export function swedishPublicHolidays(year: number): Holiday[] {
+  assertYear(year);
+  const easter = easterSunday(year);
+  const y = (m: number, d: number) => formatLocalDate(year, m, d);
+  const midsummerEve = weekdayOnOrAfter(y(6, 19), 5); // Friday 19–25 June
+  const list: Holiday[] = [
+    { date: y(1, 1), name: "New Year's Day", localName: 'Nyårsdagen' },
+    { date: y(1, 6), name: 'Epiphany', localName: 'Trettondedag jul' },
+    { date: addDays(easter, -2), name: 'Good Friday', localName: 'Långfredagen' },
+    { date: easter, name: 'Easter Sunday', localName: 'Påskdagen' },
+    { date: addDays(easter, 1), name: 'Easter Monday', localName: 'Annandag påsk' },
+    { date: y(5, 1), name: 'May Day', localName: 'Första maj' },
+    { date: addDays(easter, 39), name: 'Ascension Day', localName: 'Kristi himmelsfärdsdag' },
+    { date: y(6, 6), name: 'National Day of Sweden', localName: 'Sveriges nationaldag' },
+    { date: addDays(easter, 49), name: 'Whit Sunday', localName: 'Pingstdagen' },
+    { date: midsummerEve, name: 'Midsummer Eve', localName: 'Midsommarafton' },
+    { date: addDays(midsummerEve, 1), name: 'Midsummer Day', localName: 'Midsommardagen' }, // Saturday 20–26 June
+    { date: weekdayOnOrAfter(y(10, 31), 6), name: "All Saints' Day", localName: 'Alla helgons dag' }, // Saturday 31 Oct–6 Nov
+    { date: y(12, 24), name: 'Christmas Eve', localName: 'Julafton' },
+    { date: y(12, 25), name: 'Christmas Day', localName: 'Juldagen' },
+    { date: y(12, 26), name: "St Stephen's Day", localName: 'Annandag jul' },
+    { date: y(12, 31), name: "New Year's Eve", localName: 'Nyårsafton' },
+  ];
+  // a stable sort: on a shared date the order above (the national day before Whit Sunday) stays
+  return list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
 const REGIONS: Record<string, (year: number) => Holiday[]> = {
   FI: finnishPublicHolidays,
+  SE: swedishPublicHolidays,
 };
 
 /** Region codes `holidaysFor` supports. */

@@ -1,4 +1,4 @@
-export { finnishPublicHolidays, holidaysFor, easterSunday, SUPPORTED_HOLIDAY_REGIONS } from './holidays.js';
+export { finnishPublicHolidays, swedishPublicHolidays, holidaysFor, easterSunday, SUPPORTED_HOLIDAY_REGIONS } from './holidays.js';
 export type { Holiday } from './holidays.js';
 export { BusinessCalendar } from './business-calendar.js';
 export type { BusinessCalendarSpec, OpeningHours, OpenInterval, IsoWeekday } from './business-calendar.js';

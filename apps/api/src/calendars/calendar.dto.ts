@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import type { BusinessCalendarEntity } from '../../../../libs/persistence/src/entities/business-calendar.entity.js';
 import { IsTimeZone } from '../common/is-time-zone.js';
 import { QueryInteger } from '../common/validation.js';
 
-export const HOLIDAY_REGIONS = ['FI'] as const;
+/** Regions whose public holidays a calendar can take (libs/calendar holidaysFor): FI, SE. */
+export const HOLIDAY_REGIONS: readonly string[] = SUPPORTED_HOLIDAY_REGIONS;
 
 export class OpeningHoursDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 7, example: 1, description: 'ISO weekday: 1 = Monday … 7 = Sunday.' })
@@ -48,7 +50,7 @@ export class CreateCalendarDto {
   @IsTimeZone()
   timeZone: string;
 
-  @ApiPropertyOptional({ enum: HOLIDAY_REGIONS, example: 'FI', nullable: true, description: 'Public holidays of this region close the calendar.' })
+  @ApiPropertyOptional({ enum: HOLIDAY_REGIONS, example: 'FI', nullable: true, description: 'Public holidays of this region close the calendar: FI (Finland) or SE (Sweden), with the eves offices close on de facto (Midsummer Eve and Christmas Eve; in SE also New Year\'s Eve).' })
   @IsOptional()
   @IsIn(HOLIDAY_REGIONS)
   holidayRegion?: string | null;

@@ -35,7 +35,7 @@ export class BusinessCalendarEntity {
   @Column({ name: 'time_zone', type: 'text' })
   timeZone: string;
 
-  /** Public holidays of this region close the calendar (`FI`); null for none. */
+  /** Public holidays of this region close the calendar (`FI`, `SE`: libs/calendar holidaysFor); null for none. */
   @Column({ name: 'holiday_region', type: 'text', nullable: true })
   holidayRegion: string | null;
 
