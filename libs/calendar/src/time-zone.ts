@@ -1,7 +1,7 @@
 /**
  * Wall-clock conversion for IANA time zones using only `Intl.DateTimeFormat`.
  */
-import { formatLocalDate, parseLocalDate } from './local-date.js';
+import { addDays, formatLocalDate, parseLocalDate } from './local-date.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -132,4 +132,58 @@ export function localToEpoch(date: string, minutes: number, timeZone: string): n
     return naive - offsetMs(naive - 86_400_000, timeZone); // inside a gap: push forward
   }
   return candidates[0];
+}
+
+/** One real interval of a wall-clock slot: `slot` indexes the local starts given, `start` is its instant. */
+export interface SlotInstant {
+  slot: number;
+  /** epoch milliseconds at which this occurrence of the slot starts. */
+  start: number;
+  /** 1, or 2 for the second occurrence of a local time the clocks go back over. */
+  occurrence: 1 | 2;
+}
+
+/**
+ * The real intervals of wall-clock slots (local starts `YYYY-MM-DDTHH:MM` in `timeZone`), in time
+ * order: a slot is every instant its local start happens (localInstants) — once on an ordinary
+ * day, not at all in the spring-forward gap (on 2027-03-28 in Europe/Helsinki 03:00–03:59 does not
+ * exist), twice in the hour the clocks go back (2027-10-31 03:00–03:59 happens in summer time and
+ * again an hour later in winter time). So a day's slots become every real interval of the day
+ * exactly once: 23 hours' worth on the spring day, 25 on the autumn day, no instant twice. Each
+ * real interval is as long as the slot when the slots divide the hour and the zone changes its
+ * offset by whole hours on the hour (Europe/Helsinki, Europe/Stockholm); a zone that shifts by 30
+ * minutes, with hour-long slots, would give one slot a half-hour interval.
+ */
+export function realIntervals(localStarts: readonly string[], timeZone: string): SlotInstant[] {
+  const out: SlotInstant[] = [];
+  localStarts.forEach((ts, slot) => {
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(ts);
+    if (!m) throw new RangeError(`invalid local start '${ts}', expected YYYY-MM-DDTHH:MM`);
+    localInstants(m[1], Number(m[2]) * 60 + Number(m[3]), timeZone).forEach((start, k) => out.push({ slot, start, occurrence: k === 0 ? 1 : 2 }));
+  });
+  // stable: slots that start together (a caller's duplicates) keep their order
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The axis of a wall-clock grid of `days` local days from `date` in slots of `intervalMinutes`:
+ * the instant slot k (day ⌊k/perDay⌋ at (k mod perDay)·intervalMinutes) starts, then the end of the
+ * last day; never decreasing, so an instant's slot can be found by bisection. A slot inside the
+ * spring-forward gap starts when the clock jumps and lasts no time (localToEpoch would push it an
+ * hour on, past the next slots, and the axis would go back); a slot of the hour the clocks go back
+ * over starts at its first occurrence, so the last of them lasts until the clock reaches the next
+ * hour the second time (the repeated hour is in the grid once, as the wall clock shows it).
+ */
+export function wallClockAxis(date: string, days: number, intervalMinutes: number, timeZone: string): number[] {
+  if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || 1440 % intervalMinutes !== 0) throw new RangeError('intervalMinutes must divide a day');
+  if (!parseLocalDate(date)) throw new RangeError(`invalid date '${date}', expected YYYY-MM-DD`);
+  const perDay = 1440 / intervalMinutes;
+  const out: number[] = [];
+  for (let d = 0; d <= days; d++) {
+    const day = addDays(date, d);
+    for (let s = 0; s < (d < days ? perDay : 1); s++) out.push(localToEpoch(day, s * intervalMinutes, timeZone));
+  }
+  // a slot in the gap starts when the clock jumps: no later than the next slot
+  for (let k = out.length - 2; k >= 0; k--) if (out[k] > out[k + 1]) out[k] = out[k + 1];
+  return out;
 }

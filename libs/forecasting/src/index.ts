@@ -17,3 +17,4 @@ export * from './dshw.js';
 export * from './mstl.js';
 export * from './combine.js';
 export * from './daily-regression.js';
+export * from './real-instants.js';

@@ -107,7 +107,7 @@ export class QueueForecastDto {
   @ApiProperty({ example: 0.14, description: 'Learned relative uplift of the first open day after a holiday.' })
   afterHolidayUplift: number;
 
-  @ApiProperty({ type: [ForecastPointDto] })
+  @ApiProperty({ type: [ForecastPointDto], description: 'Every real interval of the days asked for once, in time order. On the night the clocks go back the repeated hour\'s intervals appear twice (the same `localStart`, summer time first, each with that wall-clock interval\'s forecast); on the night they go forward the hour that does not happen has no points.' })
   points: ForecastPointDto[];
 }
 

@@ -8,6 +8,7 @@ import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { aggregateHistory, ForecastHorizonError, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import type { HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
+import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
 import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
@@ -255,8 +256,9 @@ export class GetQueueForecast {
     const result = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: q.from, to: q.to, events: input.events }, chosen.choice);
     const tz = queue.timeZone;
     const stored = new Map((await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)))).filter((r) => r.intervalMinutes === input.intervalMinutes).map((r) => [r.intervalStart.getTime(), r]));
-    const points = result.points.map((p) => {
-      const start = epochOfLocal(p.timestamp, tz);
+    // every real interval of the day once (two at the hour the clocks go back, none in the spring gap)
+    const points = pointsAtInstants(result.points, tz).map((p) => {
+      const start = p.start;
       const re = stored.get(start);
       if (re) return { start: new Date(start).toISOString(), localStart: p.timestamp, volume: re.volume, aht: re.ahtSeconds ?? p.aht ?? null, lower: re.lower, upper: re.upper, method: 'intraday re-forecast' };
       return { start: new Date(start).toISOString(), localStart: p.timestamp, volume: p.volume, aht: p.aht ?? null, lower: p.lower, upper: p.upper, method: result.method };
@@ -392,7 +394,7 @@ export class RunIntradayCheck {
       dayProjected: r2(check.dayProjected),
       at: now,
     });
-    const rest = fc.points.filter((p) => p.timestamp.startsWith(today)).map((p) => ({ intervalStart: new Date(epochOfLocal(p.timestamp, tz)), volume: p.volume, lower: p.lower, upper: p.upper, ahtSeconds: p.aht ?? null }));
+    const rest = pointsAtInstants(fc.points.filter((p) => p.timestamp.startsWith(today)), tz).map((p) => ({ intervalStart: new Date(p.start), volume: p.volume, lower: p.lower, upper: p.upper, ahtSeconds: p.aht ?? null }));
     await this.forecasting.replaceReforecast(queue.id, input.intervalMinutes, dayStart, dayEnd, rest, now);
     this.logger.log({ msg: 'spike alert', queueId: queue.id, kind: alert.kind, observed: alert.observed, expected: alert.expected, ratio: check.ratio, sinceStart: check.sinceOnset });
     return alert;
