@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { addDays, isoWeekday, isValidLocalDate } from '../../../../libs/calendar/src/local-date.js';
-import { localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
+import { wallClockAxis } from '../../../../libs/calendar/src/time-zone.js';
 import { notFound } from '../../../../libs/core/src/domain-error.js';
 import {
   agentsNeeded,
@@ -31,7 +31,12 @@ import { invalid } from './templates-and-contracts.use-cases.js';
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** One local day (or two) of 15-minute intervals on a department's clock. */
+/**
+ * One local day (or two) of 15-minute intervals on a department's wall clock. Its instants never go
+ * back (libs/calendar wallClockAxis), so indexOf's bisection holds on the spring-forward day too:
+ * the gap's intervals last no time and 04:15 summer time is the 04:15 interval (with each slot at
+ * localToEpoch, the gap's slots started after 04:00 and an instant at 04:15 could be put at 03:15).
+ */
 class DayAxis {
   readonly instants: number[];
   constructor(
@@ -39,9 +44,7 @@ class DayAxis {
     readonly timeZone: string,
     readonly days = 1,
   ) {
-    this.instants = [];
-    for (let d = 0; d < days; d++) for (let t = 0; t < INTERVALS_PER_DAY; t++) this.instants.push(localToEpoch(addDays(date, d), t * INTERVAL_MINUTES, timeZone));
-    this.instants.push(localToEpoch(addDays(date, days), 0, timeZone));
+    this.instants = wallClockAxis(date, days, INTERVAL_MINUTES, timeZone);
   }
   get n(): number {
     return this.instants.length - 1;

@@ -199,6 +199,12 @@ export class ComputeWeekDemand {
  * A queue's requirement per interval from its forecast points (libs/staffing: Erlang C for phone,
  * chat concurrency, the email deadline backlog); `indexOf` places a point's start in the horizon
  * of `n` intervals. Phone demands keep their forecast for the expected service level.
+ *
+ * The horizon is the wall clock's (planning-model.ts): on the night the clocks go back the two
+ * real occurrences of the repeated hour, each a forecast point, fall into the same intervals. For
+ * calls and chats a point's volume is an arrival rate per interval, the same in both occurrences,
+ * and the interval is staffed for that rate; emails are work that waits, so both occurrences'
+ * arrivals are added to the backlog. The intervals of the spring-forward gap get no point.
  */
 export function demandFromForecast(queue: QueueEntity, points: readonly { start: string; volume: number; aht: number | null }[], n: number, indexOf: (at: Date) => number): Omit<StoredDemand, 'shrinkage'> & { volumes: number[]; aht: number[] } {
   const volumes = new Array<number>(n).fill(0);
@@ -208,7 +214,7 @@ export function demandFromForecast(queue: QueueEntity, points: readonly { start:
   for (const p of points) {
     const index = indexOf(new Date(p.start));
     if (index < 0 || index >= n) continue;
-    volumes[index] = Math.max(0, p.volume);
+    volumes[index] = queue.channel === 'email' ? volumes[index]! + Math.max(0, p.volume) : Math.max(0, p.volume);
     if (p.aht !== null && p.aht > 0) {
       aht[index] = p.aht;
       ahtSum += p.aht * Math.max(p.volume, 1e-6);
