@@ -105,6 +105,33 @@ describe('vuoro forecast (command line)', () => {
     expect(unknown.stderr).toContain('--holidays must be none or one of FI, SE');
   });
 
+  it('takes a local-time file with the hour the clocks go back twice and forecasts as if its two rows were one interval (an audit: "already appears on line")', () => {
+    // four weeks of a round-the-clock queue in hours over the night of 2019-10-27 (Europe/Helsinki goes back 04:00 → 03:00)
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const rows: string[] = [];
+    for (let d = 0; d < 28; d++) {
+      const date = new Date(Date.UTC(2019, 9, 14 + d)).toISOString().slice(0, 10);
+      for (let h = 0; h < 24; h++) rows.push(`${date}T${pad(h)}:00,${10 + ((d * 7 + h * 3) % 11)}`);
+    }
+    const twice = rows.flatMap((r) => (r.startsWith('2019-10-27T03:00,') ? ['2019-10-27T03:00,7', '2019-10-27T03:00,5'] : [r]));
+    const once = rows.map((r) => (r.startsWith('2019-10-27T03:00,') ? '2019-10-27T03:00,12' : r));
+    const [twiceCsv, onceCsv] = [join(cli.dir, 'dst-twice.csv'), join(cli.dir, 'dst-once.csv')];
+    writeFileSync(twiceCsv, ['timestamp,volume', ...twice].join('\n') + '\n');
+    writeFileSync(onceCsv, ['timestamp,volume', ...once].join('\n') + '\n');
+    const args = (file: string) => ['forecast', '--history', file, '--horizon', '48', '--out', '-', '--holidays', 'none', '--method', 'vuoro-default'];
+    const fromTwice = cli.run(args(twiceCsv));
+    expect(fromTwice.stderr).not.toContain('already appears');
+    expect(fromTwice.status).toBe(0);
+    expect(fromTwice.stdout).toBe(cli.run(args(onceCsv)).stdout);
+    // where the zone does not repeat that hour, the second row is a duplicate
+    const elsewhere = cli.run([...args(twiceCsv), '--time-zone', 'America/New_York']);
+    expect(elsewhere.status).toBe(65);
+    expect(elsewhere.stderr).toContain('2019-10-27T03:00 already appears on line');
+    const badZone = cli.run([...args(twiceCsv), '--time-zone', 'Mars/Olympus']);
+    expect(badZone.status).toBe(64);
+    expect(badZone.stderr).toContain('--time-zone "Mars/Olympus" is not an IANA time zone');
+  });
+
   it('writes only CSV to stdout with --out - (messages go to stderr)', () => {
     const r = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-']);
     expect(r.status).toBe(0);

@@ -1,8 +1,12 @@
 /**
  * `vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval <minutes>]
- *   [--level 0.8] [--holidays FI|SE|none] [--letter-batches <batches.csv>] [--method auto|<method>]`
+ *   [--level 0.8] [--holidays FI|SE|none] [--letter-batches <batches.csv>] [--method auto|<method>]
+ *   [--time-zone Europe/Helsinki]`
  *
- * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM`.
+ * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM` in
+ * `--time-zone` (default Europe/Helsinki): the hour the clocks go back over may have two rows, as a
+ * local-time export repeats it (and `vuoro import-history` requires); the forecast sums them into
+ * that wall-clock interval, as the service does with a queue's history.
  * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
  * in the calendar pattern learned from it (days of the week that never carry data are left out;
  * holidays are given as 0). The forecast reaches FORECAST_REACH_DAYS (400) days past the history: a
@@ -13,13 +17,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
+import { isValidTimeZone } from '../../../libs/calendar/src/time-zone.js';
 import { CsvError, formatForecastCsv, HISTORY_INTERVALS, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
 import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
 import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonError } from '../../../libs/forecasting/src/forecast-ahead.js';
 import { chooseQueueMethod, fixedChoice, isDefaultChoice, modelForChoice, SELECTABLE_METHODS, type MethodChoice, type SelectableMethod } from '../../../libs/forecasting/src/method-choice.js';
 import { parseOptions, UsageError } from './args.js';
 
-export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}]`;
+export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}] [--time-zone Europe/Helsinki]`;
 
 function readLetterBatches(file: string): LetterBatchEvent[] {
   const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
@@ -37,7 +42,7 @@ function readLetterBatches(file: string): LetterBatchEvent[] {
 }
 
 export function runForecastCommand(args: readonly string[], stdout: (text: string) => void, stderr: (text: string) => void): number {
-  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches', 'method']);
+  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches', 'method', 'time-zone']);
   const historyFile = options.get('history');
   const out = options.get('out');
   const horizon = Number(options.get('horizon'));
@@ -52,7 +57,10 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   const method = options.get('method') ?? 'auto';
   if (method !== 'auto' && !(SELECTABLE_METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be auto or one of ${SELECTABLE_METHODS.join(', ')}`);
 
-  let history = parseHistoryCsv(readFileSync(historyFile, 'utf8'));
+  const timeZone = options.get('time-zone') ?? 'Europe/Helsinki';
+  if (!isValidTimeZone(timeZone)) throw new UsageError(`--time-zone "${timeZone}" is not an IANA time zone (e.g. Europe/Helsinki)`);
+
+  let history = parseHistoryCsv(readFileSync(historyFile, 'utf8'), { timeZone });
   const stored = historyIntervalMinutes(history);
   if (interval !== undefined && (interval < stored || interval % stored !== 0)) {
     throw new UsageError(`--interval ${interval} cannot be made of the history's ${stored}-minute intervals; use a multiple of ${stored} (or leave --interval out)`);

@@ -26,6 +26,20 @@ describe('forecast CSV formats', () => {
     expect(problems(() => parseHistoryCsv('timestamp,volume\n2003-03-03T07:00,0x10\n2003-03-03T07:30,1e3\n1000-03-03T08:00,1\n'))).toEqual(['2:volume', '3:volume', '4:timestamp']);
   });
 
+  it('takes the hour the clocks go back twice when given the zone, keeping both rows; a third row, or a repeat on another night, is refused', () => {
+    // 2019-10-27 in Europe/Helsinki: 04:00 summer time became 03:00 winter time, so 03:00–03:59 happened twice
+    const night = 'timestamp,volume\n2019-10-27T02:00,4\n2019-10-27T03:00,7\n2019-10-27T03:00,5\n2019-10-27T04:00,3\n';
+    const h = parseHistoryCsv(night, { timeZone: 'Europe/Helsinki' });
+    expect(h.filter((p) => p.start === '2019-10-27T03:00').map((p) => p.volume).sort()).toEqual([5, 7]);
+    expect(h).toHaveLength(4);
+    // without a zone it cannot be told from a typo (an audit: "already appears on line" for the repeated hour)
+    expect(problems(() => parseHistoryCsv(night))).toEqual(['4:timestamp']);
+    expect(() => parseHistoryCsv(`${night}2019-10-27T03:00,1\n`, { timeZone: 'Europe/Helsinki' })).toThrow(/line 6, column timestamp: 2019-10-27T03:00 already appears on line 3 \(it happens twice in Europe\/Helsinki/);
+    expect(problems(() => parseHistoryCsv('timestamp,volume\n2019-10-28T03:00,1\n2019-10-28T03:00,2\n', { timeZone: 'Europe/Helsinki' }))).toEqual(['3:timestamp']);
+    // Stockholm goes back an hour earlier (03:00 summer time to 02:00)
+    expect(parseHistoryCsv('timestamp,volume\n2019-10-27T02:00,1\n2019-10-27T02:00,2\n', { timeZone: 'Europe/Stockholm' })).toHaveLength(2);
+  });
+
   it('refuses a history with a year-long hole, naming the later line (a mistyped date, not a closure)', () => {
     const text = 'timestamp,volume\n2003-10-24T10:00,5\n2031-10-24T10:00,500\n2003-10-24T09:30,4\n';
     expect(problems(() => parseHistoryCsv(text))).toEqual(['3:timestamp']);

@@ -4,6 +4,7 @@
  * Errors name the line (1 = the header) and the column.
  */
 import { FIRST_SUPPORTED_YEAR as FIRST_YEAR, LAST_SUPPORTED_YEAR as LAST_YEAR } from '../../calendar/src/local-date.js';
+import { localInstants } from '../../calendar/src/time-zone.js';
 import type { ForecastPoint, HistoryPoint } from './forecast.js';
 
 export interface CsvProblem {
@@ -97,18 +98,32 @@ function number(raw: string | undefined, line: number, column: string, problems:
  * Parses the analyst's history CSV `timestamp,volume[,aht]` (timestamp = local start of the
  * interval, `YYYY-MM-DDTHH:MM`; volume ≥ 0; aht in seconds > 0, may be empty). All problems are
  * collected and thrown together as a CsvError.
+ *
+ * With `timeZone`, a local time may appear as often as it happens there: twice in the hour the
+ * clocks go back over (an export in local time repeats that hour, as `vuoro import-history`
+ * requires). Both rows are kept; forecasting sums them into the wall-clock slot (aggregateHistory,
+ * prepareHistory) as it does with the service's history of those two intervals. Without a zone
+ * every time may appear once.
  */
-export function parseHistoryCsv(text: string): HistoryPoint[] {
+export function parseHistoryCsv(text: string, options: { timeZone?: string } = {}): HistoryPoint[] {
   const lines = splitLines(text);
   const cols = header(lines, ['timestamp', 'volume'], ['aht']);
   const problems: CsvProblem[] = [];
   const seen = new Map<string, number>();
+  const times = new Map<string, number>();
   const out: HistoryPoint[] = [];
+  const zone = options.timeZone;
   for (const { line, field, has } of dataRows(lines, cols, problems)) {
     const ts = normaliseLocalTimestamp(field('timestamp').trim());
+    const happens = (t: string) => (zone ? Math.max(1, localInstants(t.slice(0, 10), minuteOfDay(t), zone).length) : 1);
     if (!ts) problems.push({ line, column: 'timestamp', message: `"${field('timestamp')}" is not a local time YYYY-MM-DDTHH:MM in ${FIRST_YEAR}–${LAST_YEAR}` });
-    else if (seen.has(ts)) problems.push({ line, column: 'timestamp', message: `${ts} already appears on line ${seen.get(ts)}` });
-    else seen.set(ts, line);
+    else if (seen.has(ts) && (times.get(ts) ?? 0) >= happens(ts)) {
+      const twice = happens(ts) > 1 ? ` (it happens twice in ${zone}, the night the clocks go back; this is a third row)` : '';
+      problems.push({ line, column: 'timestamp', message: `${ts} already appears on line ${seen.get(ts)}${twice}` });
+    } else {
+      if (!seen.has(ts)) seen.set(ts, line);
+      times.set(ts, (times.get(ts) ?? 0) + 1);
+    }
     const volume = number(field('volume'), line, 'volume', problems, {});
     let aht: number | undefined;
     if (has('aht') && field('aht').trim() !== '') aht = number(field('aht'), line, 'aht', problems, { positive: true });
