@@ -6,6 +6,7 @@
  */
 import { addDays, dayOfWeek } from './calendar.js';
 import { dayTotal, type DaySeries } from './day-series.js';
+import type { HolidayArrivals } from './holiday-arrivals.js';
 import { fitLevelProfile } from './models.js';
 
 export interface LetterBatchEvent {
@@ -19,6 +20,13 @@ export interface ForecastEvents {
   letterBatches?: readonly LetterBatchEvent[];
   /** holiday (closed) dates: the first open day after one is a regressor. */
   holidays?: readonly string[];
+  /**
+   * What a holiday means for arrivals (holiday-arrivals.ts): `none` (default) — nothing arrives,
+   * the forecast is 0; `continue` — arrivals go on (email) and are forecast like the Sunday of the
+   * holiday's week, scaled by a factor learned from the history's holidays. The service chooses it
+   * per queue channel (holidayArrivalsOf).
+   */
+  holidayArrivals?: HolidayArrivals;
   /** calendar-day lags after the mailing whose uplift is learned (default 0…5). */
   lags?: readonly number[];
 }

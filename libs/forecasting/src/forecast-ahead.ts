@@ -2,6 +2,7 @@ import { addDays, dayOfWeek } from './calendar.js';
 import { headDays, type DaySeries } from './day-series.js';
 import { eventFactor, fitEventEffects, withoutEvents, type EventEffects, type ForecastEvents } from './events.js';
 import { forecastAht, pad, prepareHistory, toPoints, wallClock, type ForecastPoint, type ForecastRequest, type ForecastResult, type HistoryPoint } from './forecast.js';
+import { fitHolidayArrivals, holidayReferenceDate, type HolidayArrivalsFit } from './holiday-arrivals.js';
 import { estimateCarryOver, intradayCheck, reforecastRestOfDay, type IntradayCheck } from './intraday.js';
 import { estimateErrorModel, predictionInterval, type ErrorModel } from './intervals.js';
 import { sameSlotMean, type WeekAheadModel } from './models.js';
@@ -36,6 +37,8 @@ export interface IntradayResult extends IntradayCheck {
 export interface ForecastAheadResult extends ForecastResult {
   /** the learned event effects (when `events` were given). */
   eventEffects?: EventEffects;
+  /** how holidays' arrivals were forecast, with `events.holidayArrivals` = `continue`. */
+  holidayArrivals?: HolidayArrivalsFit;
   /** when the history ends inside a day: the observed/expected ratio applied to the rest of that day. */
   intradayRatio?: number;
   /** when the history ends inside a day: the check of that day's arrivals so far against its morning forecast. */
@@ -94,7 +97,9 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
     if (w.date > last.date || (w.date === last.date && w.minute > last.minute)) last = w;
   }
   const closedDates = [...(req.calendar?.closedDates ?? []), ...(req.events?.holidays ?? [])];
-  const { volume: full, aht } = prepareHistory({ ...req, history: points, calendar: { ...req.calendar, closedDates } });
+  const { volume: full, aht, closedDays } = prepareHistory({ ...req, history: points, calendar: { ...req.calendar, closedDates } });
+  // Holidays close the calendar; with holidayArrivals `continue` contacts still arrive on them (holiday-arrivals.ts).
+  const arrivalsOnHolidays = req.events?.holidayArrivals === 'continue';
   const lastSlot = Math.round((last.minute - full.firstSlotMinute) / full.intervalMinutes);
   const partial = lastSlot < full.slotsPerDay - 1 && full.dates[full.dates.length - 1] === last.date && full.dates.length > 1;
   const history: DaySeries = partial ? headDays(full, full.dates.length - 1) : full;
@@ -135,8 +140,26 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
   if (req.horizonIntervals !== undefined && slotsCovered < req.horizonIntervals) {
     throw new ForecastHorizonError('horizonIntervals', lastDate, slotsCovered, `horizon: ${req.horizonIntervals} intervals is more than this history allows: at most ${slotsCovered} (${reach})`);
   }
-  const closed = new Set(closedDates);
-  const fc = targets.length ? model.forecast(input, targets) : [];
+  // a date with no arrivals: a closed date of the calendar, and a holiday unless arrivals continue on holidays
+  const closed = new Set(arrivalsOnHolidays ? req.calendar?.closedDates ?? [] : closedDates);
+  const holidays = new Set(req.events?.holidays ?? []);
+  let holidayFit: HolidayArrivalsFit | undefined;
+  let fc: number[][];
+  if (arrivalsOnHolidays && req.events) {
+    // a holiday is forecast as its reference day (its week's Sunday) × the learned holiday factor;
+    // the reference may lie past the targets (Christmas Eve asked alone), so it is forecast too
+    const lastHistoryDate = history.dates[history.dates.length - 1];
+    const factorOf = (d: string) => (effects ? eventFactor(d, effects, req.events!, history.activeDows) : 1);
+    holidayFit = fitHolidayArrivals(input, new Map([...closedDays].filter(([d]) => holidays.has(d) && d <= lastHistoryDate)), factorOf);
+    const refOf = (d: string) => holidayReferenceDate(d, history.activeDows);
+    const dates = [...new Set([...targets, ...targets.filter((d) => holidays.has(d)).map(refOf)])].sort();
+    const byDate = new Map<string, number[]>();
+    const all = dates.length ? model.forecast(input, dates) : [];
+    dates.forEach((d, j) => byDate.set(d, all[j]));
+    fc = targets.map((d) => (holidays.has(d) && !closed.has(d) ? byDate.get(refOf(d))!.map((v) => v * holidayFit!.factor) : byDate.get(d)!));
+  } else {
+    fc = targets.length ? model.forecast(input, targets) : [];
+  }
   if (req.events && effects) {
     targets.forEach((d, j) => {
       const f = eventFactor(d, effects!, req.events!, history.activeDows);
@@ -175,7 +198,7 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
   });
   const pointsOut = req.horizonIntervals !== undefined ? out.slice(0, req.horizonIntervals) : out;
   const method = `${model.name}${effects ? ' + learned letter-batch/holiday effects' : ''}${intradayRatio !== undefined ? ' + intraday re-forecast' : ''}`;
-  return { points: pointsOut, method, intervalMinutes: history.intervalMinutes, intervalLevel: level, errorModel: em, eventEffects: effects, intradayRatio, ...(intraday ? { intraday } : {}) };
+  return { points: pointsOut, method, intervalMinutes: history.intervalMinutes, intervalLevel: level, errorModel: em, eventEffects: effects, intradayRatio, ...(intraday ? { intraday } : {}), ...(holidayFit ? { holidayArrivals: holidayFit } : {}) };
 }
 
 /**

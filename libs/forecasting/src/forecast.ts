@@ -90,6 +90,8 @@ export interface PreparedHistory {
   volume: DaySeries;
   /** AHT per day and slot (NaN where unknown), aligned with `volume`. */
   aht?: number[][];
+  /** the slot values of the `calendar.closedDates` the history has data for (filled in `volume`). */
+  closedDays: Map<string, number[]>;
 }
 
 /** Turns history points into a DaySeries: the slot grid and the working weekdays are learned from the data. */
@@ -126,7 +128,8 @@ export function prepareHistory(req: Pick<ForecastRequest, 'history' | 'intervalM
   const volume = buildDaySeries(raw, { intervalMinutes: interval, firstSlotMinute: first });
   const hasAht = parsed.some((p) => p.aht !== undefined);
   const aht = hasAht ? volume.dates.map((d) => days.get(d)?.a ?? new Array<number>(S).fill(Number.NaN)) : undefined;
-  return { volume, aht };
+  const closedDays = new Map([...days].filter(([date]) => closed.has(date)).map(([date, d]) => [date, d.v]));
+  return { volume, aht, closedDays };
 }
 
 /** Volume-weighted mean AHT of the same weekday and slot over the last `weeks` weeks (fallback: weekday, then overall). */

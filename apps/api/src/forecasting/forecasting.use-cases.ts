@@ -8,6 +8,7 @@ import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { aggregateHistory, ForecastHorizonError, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import type { HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
+import { holidayArrivalsOf } from '../../../../libs/forecasting/src/holiday-arrivals.js';
 import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
@@ -139,7 +140,7 @@ export class LoadForecastInput {
       for (let y = y0; y <= y1; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
     }
     const batches = await this.letterBatches.list({ departmentId: queue.departmentId });
-    return { queue, intervalMinutes, history, events: { holidays, letterBatches: batches.map((b) => ({ sentOn: b.sentOn, letters: b.letters })) } };
+    return { queue, intervalMinutes, history, events: { holidays, letterBatches: batches.map((b) => ({ sentOn: b.sentOn, letters: b.letters })), holidayArrivals: holidayArrivalsOf(queue.channel) } };
   }
 }
 

@@ -1,15 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MethodChoice } from '../../../forecasting/src/method-choice.js';
+import type { Channel } from '../../../core/src/channel.js';
 import { isUuid } from '../../../core/src/ids.js';
 import { runExclusively } from '../job-lock.js';
 import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
 import { IntradayReforecastEntity } from '../entities/intraday-reforecast.entity.js';
 
-/** What forecasting needs to know about a queue: its calendar (zone, holidays, closures) and department. */
+/** What forecasting needs to know about a queue: its channel, calendar (zone, holidays, closures) and department. */
 export interface QueueForecastContext {
   id: string;
   key: string;
   departmentId: string;
+  /** phone, chat or email: whether contacts arrive on holidays depends on it (holidayArrivalsOf). */
+  channel: Channel;
   timeZone: string;
   holidayRegion: string | null;
   /** extra closure dates of the queue's calendar. */
@@ -125,15 +128,15 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
 
   async queueContexts(idsOrKeys?: readonly string[]): Promise<QueueForecastContext[]> {
     const ids = (idsOrKeys ?? []).filter(isUuid);
-    const rows: { id: string; key: string; department_id: string; time_zone: string; holiday_region: string | null; closures: string[] | null }[] = await this.dataSource.query(
-      `SELECT q.id, q.key, q.department_id, c.time_zone, c.holiday_region,
+    const rows: { id: string; key: string; department_id: string; channel: Channel; time_zone: string; holiday_region: string | null; closures: string[] | null }[] = await this.dataSource.query(
+      `SELECT q.id, q.key, q.department_id, q.channel, c.time_zone, c.holiday_region,
               (SELECT array_agg(to_char(cc.date, 'YYYY-MM-DD') ORDER BY cc.date) FROM calendar_closures cc WHERE cc.calendar_id = c.id) AS closures
          FROM queues q JOIN business_calendars c ON c.id = q.calendar_id
         WHERE $1::boolean OR q.key = ANY($2::text[]) OR q.id = ANY($3::uuid[])
         ORDER BY q.key`,
       [idsOrKeys === undefined, [...(idsOrKeys ?? [])], ids],
     );
-    return rows.map((r) => ({ id: r.id, key: r.key, departmentId: r.department_id, timeZone: r.time_zone, holidayRegion: r.holiday_region, closures: r.closures ?? [] }));
+    return rows.map((r) => ({ id: r.id, key: r.key, departmentId: r.department_id, channel: r.channel, timeZone: r.time_zone, holidayRegion: r.holiday_region, closures: r.closures ?? [] }));
   }
 
   async history(queueId: string, from?: Date, to?: Date): Promise<HistoryRow[]> {
