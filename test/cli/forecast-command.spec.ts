@@ -132,6 +132,31 @@ describe('vuoro forecast (command line)', () => {
     expect(badZone.stderr).toContain('--time-zone "Mars/Olympus" is not an IANA time zone');
   });
 
+  it('forecasts arrivals on holidays with --holiday-arrivals continue (email), 0 by default (calls, chats)', () => {
+    // four weeks of round-the-clock hours to Sunday 2019-11-10: weekdays 400, weekends 150; Independence Day 2019-12-06 is a Friday
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const rows: string[] = [];
+    for (let d = 0; d < 28; d++) {
+      const date = new Date(Date.UTC(2019, 9, 14 + d));
+      const total = date.getUTCDay() % 6 === 0 ? 150 : 400;
+      for (let h = 0; h < 24; h++) rows.push(`${date.toISOString().slice(0, 10)}T${pad(h)}:00,${total / 24}`);
+    }
+    const file = join(cli.dir, 'email.csv');
+    writeFileSync(file, ['timestamp,volume', ...rows].join('\n') + '\n');
+    const args = ['forecast', '--history', file, '--horizon', String(28 * 24), '--out', '-', '--method', 'vuoro-default'];
+    const dayTotal = (csv: string, date: string) => csv.split('\n').filter((l) => l.startsWith(date)).reduce((a, l) => a + Number(l.split(',')[1]), 0);
+    const closed = cli.run(args);
+    expect(closed.status).toBe(0);
+    expect(dayTotal(closed.stdout, '2019-12-06')).toBe(0);
+    const open = cli.run([...args, '--holiday-arrivals', 'continue']);
+    expect(open.status).toBe(0);
+    expect(dayTotal(open.stdout, '2019-12-06')).toBeCloseTo(dayTotal(open.stdout, '2019-12-08'), 0); // its week's Sunday
+    expect(dayTotal(open.stdout, '2019-12-08')).toBeGreaterThan(140);
+    const bad = cli.run([...args, '--holiday-arrivals', 'sometimes']);
+    expect(bad.status).toBe(64);
+    expect(bad.stderr).toContain('--holiday-arrivals must be none');
+  });
+
   it('writes only CSV to stdout with --out - (messages go to stderr)', () => {
     const r = cli.run(['forecast', '--history', inCsv, '--horizon', '3', '--out', '-']);
     expect(r.status).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * `vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval <minutes>]
  *   [--level 0.8] [--holidays FI|SE|none] [--letter-batches <batches.csv>] [--method auto|<method>]
- *   [--time-zone Europe/Helsinki]`
+ *   [--time-zone Europe/Helsinki] [--holiday-arrivals none|continue]`
  *
  * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM` in
  * `--time-zone` (default Europe/Helsinki): the hour the clocks go back over may have two rows, as a
@@ -9,7 +9,8 @@
  * that wall-clock interval, as the service does with a queue's history.
  * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
  * in the calendar pattern learned from it (days of the week that never carry data are left out;
- * holidays are given as 0). The forecast reaches FORECAST_REACH_DAYS (400) days past the history: a
+ * holidays are given as 0, or with `--holiday-arrivals continue` — for email, which keeps arriving —
+ * like the Sunday of their week, see libs/forecasting holiday-arrivals.ts). The forecast reaches FORECAST_REACH_DAYS (400) days past the history: a
  * `--horizon` beyond that is a usage error naming the most intervals this history allows. No
  * database is opened. `--method auto` (the default) chooses the method as the service chooses a
  * queue's (libs/forecasting chooseQueueMethod: a week-ahead backtest of the default, the same-slot
@@ -21,10 +22,11 @@ import { isValidTimeZone } from '../../../libs/calendar/src/time-zone.js';
 import { CsvError, formatForecastCsv, HISTORY_INTERVALS, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
 import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
 import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonError } from '../../../libs/forecasting/src/forecast-ahead.js';
+import type { HolidayArrivals } from '../../../libs/forecasting/src/holiday-arrivals.js';
 import { chooseQueueMethod, fixedChoice, isDefaultChoice, modelForChoice, SELECTABLE_METHODS, type MethodChoice, type SelectableMethod } from '../../../libs/forecasting/src/method-choice.js';
 import { parseOptions, UsageError } from './args.js';
 
-export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}] [--time-zone Europe/Helsinki]`;
+export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}] [--time-zone Europe/Helsinki] [--holiday-arrivals none|continue]`;
 
 function readLetterBatches(file: string): LetterBatchEvent[] {
   const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
@@ -42,7 +44,7 @@ function readLetterBatches(file: string): LetterBatchEvent[] {
 }
 
 export function runForecastCommand(args: readonly string[], stdout: (text: string) => void, stderr: (text: string) => void): number {
-  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches', 'method', 'time-zone']);
+  const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches', 'method', 'time-zone', 'holiday-arrivals']);
   const historyFile = options.get('history');
   const out = options.get('out');
   const horizon = Number(options.get('horizon'));
@@ -57,6 +59,8 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   const method = options.get('method') ?? 'auto';
   if (method !== 'auto' && !(SELECTABLE_METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be auto or one of ${SELECTABLE_METHODS.join(', ')}`);
 
+  const holidayArrivals = (options.get('holiday-arrivals') ?? 'none') as HolidayArrivals;
+  if (holidayArrivals !== 'none' && holidayArrivals !== 'continue') throw new UsageError('--holiday-arrivals must be none (calls, chats: nothing arrives on a holiday) or continue (email: arrivals go on)');
   const timeZone = options.get('time-zone') ?? 'Europe/Helsinki';
   if (!isValidTimeZone(timeZone)) throw new UsageError(`--time-zone "${timeZone}" is not an IANA time zone (e.g. Europe/Helsinki)`);
 
@@ -71,7 +75,7 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   const holidays: string[] = [];
   if (region !== 'NONE') for (let y = firstYear; y <= lastYear + 2; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
   const letterBatches = options.has('letter-batches') ? readLetterBatches(options.get('letter-batches')!) : undefined;
-  const events = holidays.length || letterBatches ? { holidays, letterBatches } : undefined;
+  const events = holidays.length || letterBatches ? { holidays, letterBatches, holidayArrivals } : undefined;
   const intervalMinutes = interval ?? stored;
   let result: ReturnType<typeof forecastAhead>;
   let choice: MethodChoice;
