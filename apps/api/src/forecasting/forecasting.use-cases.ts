@@ -8,6 +8,8 @@ import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { aggregateHistory, ForecastHorizonError, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import type { HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
+import { overlayReforecast } from '../../../../libs/forecasting/src/intraday.js';
+import { toFinestLength } from '../../../../libs/forecasting/src/mixed-lengths.js';
 import { holidayArrivalsOf } from '../../../../libs/forecasting/src/holiday-arrivals.js';
 import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
@@ -125,13 +127,14 @@ export class LoadForecastInput {
     const read = await this.forecasting.history(queue.id, new Date(until.getTime() - HISTORY_YEARS * 366 * 86_400_000), until);
     const rows = opts.completeOnly ? read.filter((r) => r.intervalStart.getTime() + r.intervalMinutes * 60_000 <= until.getTime()) : read;
     if (rows.length === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
-    const stored = Math.min(...rows.map((r) => r.intervalMinutes));
+    // imported half-hours or hours and routed quarter-hours: all of it, on the finest grid (toFinestLength)
+    const finest = toFinestLength(rows.map((r) => ({ start: localTimestamp(r.intervalStart.getTime(), queue.timeZone), minutes: r.intervalMinutes, volume: r.offered, ...(r.ahtSeconds !== null ? { aht: r.ahtSeconds } : {}) })));
+    const stored = finest.intervalMinutes;
     const intervalMinutes = opts.intervalMinutes ?? stored;
     if (intervalMinutes < stored) {
       throw unprocessable('validation.failed', `the history is stored in ${stored}-minute intervals`, [{ field: 'intervalMinutes', rule: 'min', message: `intervalMinutes must be at least ${stored} (the stored interval length)` }]);
     }
-    const points = rows.filter((r) => r.intervalMinutes === stored).map((r) => ({ start: localTimestamp(r.intervalStart.getTime(), queue.timeZone), volume: r.offered, ...(r.ahtSeconds !== null ? { aht: r.ahtSeconds } : {}) }));
-    const history = aggregateHistory(points, intervalMinutes);
+    const history = aggregateHistory(finest.points, intervalMinutes);
     const holidays = [...queue.closures];
     const region = queue.holidayRegion?.toUpperCase();
     if (region && SUPPORTED_HOLIDAY_REGIONS.includes(region)) {
@@ -248,22 +251,32 @@ export class GetQueueForecast {
       throw unprocessable('validation.failed', 'to must be a valid date from `from` to 62 days after it', [{ field: 'to', rule: 'range', message: 'to must be on or after from and at most 62 days after it' }]);
     }
     const queue = await this.load.queue(queueId);
-    // The days asked for are forecast from the history before them: a day under way or past gets
-    // all its intervals (the stored intraday re-forecast then replaces the rest of today), not only
-    // those after the last interval seen.
-    const firstDay = new Date(localToEpoch(q.from, 0, queue.timeZone));
-    const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(q.to.slice(0, 4)), ...(firstDay.getTime() < this.clock.now().getTime() ? { before: firstDay } : {}) });
-    const chosen = await this.chooser.execute(queue);
-    const result = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: q.from, to: q.to, events: input.events }, chosen.choice);
     const tz = queue.timeZone;
-    const stored = new Map((await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)))).filter((r) => r.intervalMinutes === input.intervalMinutes).map((r) => [r.intervalStart.getTime(), r]));
-    // every real interval of the day once (two at the hour the clocks go back, none in the spring gap)
-    const points = pointsAtInstants(result.points, tz).map((p) => {
-      const start = p.start;
-      const re = stored.get(start);
-      if (re) return { start: new Date(start).toISOString(), localStart: p.timestamp, volume: re.volume, aht: re.ahtSeconds ?? p.aht ?? null, lower: re.lower, upper: re.upper, method: 'intraday re-forecast' };
-      return { start: new Date(start).toISOString(), localStart: p.timestamp, volume: p.volume, aht: p.aht ?? null, lower: p.lower, upper: p.upper, method: result.method };
-    });
+    // Today and the days after it are forecast from the history before today, whatever range they are
+    // asked in; days before today from the history before `from` (what the forecast was at the
+    // start of the range). A day under way or past gets all its intervals: the stored intraday
+    // re-forecast then replaces the rest of today.
+    const today = localDateOf(this.clock.now().getTime(), tz);
+    const segments: { from: string; to: string; before: Date }[] = [];
+    if (q.from < today) segments.push({ from: q.from, to: q.to < today ? q.to : addDays(today, -1), before: new Date(localToEpoch(q.from, 0, tz)) });
+    if (q.to >= today) segments.push({ from: q.from > today ? q.from : today, to: q.to, before: new Date(localToEpoch(today, 0, tz)) });
+    const chosen = await this.chooser.execute(queue);
+    const stored = await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)));
+    const reforecast = stored.map((r) => ({ start: r.intervalStart.getTime(), minutes: r.intervalMinutes, volume: r.volume, aht: r.ahtSeconds }));
+    let result: ForecastAheadResult | undefined;
+    const points: QueueForecastDto['points'] = [];
+    for (const seg of segments) {
+      const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(seg.to.slice(0, 4)), before: seg.before });
+      result = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: seg.from, to: seg.to, events: input.events }, chosen.choice);
+      const r = result;
+      // every real interval of the day once (two at the hour the clocks go back, none in the spring gap)
+      const timed = pointsAtInstants(r.points, tz).map((p) => ({ ...p, minutes: r.intervalMinutes }));
+      for (const p of overlayReforecast(timed, reforecast, r.errorModel, r.intervalLevel)) {
+        const aht = p.reforecast ? (reforecast.find((x) => x.start === p.start)?.aht ?? p.aht ?? null) : (p.aht ?? null);
+        points.push({ start: new Date(p.start).toISOString(), localStart: p.timestamp, volume: p.volume, aht, lower: p.lower, upper: p.upper, method: p.reforecast ? 'intraday re-forecast' : r.method });
+      }
+    }
+    if (!result) throw new Error('a forecast range has at least one day');
     return {
       queueId: queue.id,
       intervalMinutes: result.intervalMinutes,
