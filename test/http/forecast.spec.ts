@@ -207,6 +207,21 @@ describe('forecasting API', () => {
     expect(longHorizon.body.errors).toEqual([expect.objectContaining({ field: 'horizon', rule: 'activeDays' })]);
     const both = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({}).expect(422);
     expect(both.body.errors).toEqual([expect.objectContaining({ field: 'queueId', rule: 'exactlyOne' })]);
+    // an inline series starts at a time that exists, on its grid, with finite volumes (an audit got 200s for all of these)
+    const series = (over: Record<string, unknown>) => ({ series: { start: '2026-01-05T00:00', intervalMinutes: 30, values: new Array(672).fill(5), ...over }, method: 'seasonal-naive' });
+    for (const [over, field, rule] of [
+      [{ start: '2026-02-30T00:00' }, 'series.start', 'localTimestamp'],
+      [{ start: '2026-01-05T24:00' }, 'series.start', 'localTimestamp'],
+      [{ start: '0000-01-05T00:00' }, 'series.start', 'localTimestamp'],
+      [{ start: '2026-01-05T00:07' }, 'series.start', 'grid'],
+      [{ values: [...new Array(671).fill(5), 1e308] }, 'series.values', 'max'],
+    ] as const) {
+      const r = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send(series(over)).expect(422);
+      expect(r.body.errors).toEqual([expect.objectContaining({ field, rule })]);
+    }
+    // nothing arrived: the relative errors are undefined, which the schema says (null), the absolute one is 0
+    const zeros = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send(series({ values: new Array(672).fill(0) })).expect(200);
+    expect(zeros.body).toMatchObject({ wape: null, mape: null, mase: null, rmse: 0, points: 336 });
     const badMethod = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'prophet' }).expect(422);
     expect(badMethod.body.errors).toEqual([expect.objectContaining({ field: 'method', rule: 'isIn' })]);
   });

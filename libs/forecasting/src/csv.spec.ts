@@ -64,6 +64,12 @@ describe('forecast CSV formats', () => {
       '3:volume',
       '3:aht',
     ]);
+    // handle times are judged as they are stored (to the hundredth, more than 0, under a million seconds): an audit got the database's own errors
+    const aht = (v: string) => () => parseImportCsv(`queue,timestamp,volume,aht\nphone-fi,2026-03-02T08:00,1,${v}\n`, 15);
+    expect(() => aht('0.001')()).toThrow('line 2, column aht: 0.001 seconds rounds to 0.00');
+    expect(() => aht('999999.999')()).toThrow('line 2, column aht: 999999.999 seconds is too long (at most 999999.99)');
+    expect(aht('0.005')()[0].aht).toBe(0.005);
+    expect(aht('999999.99')()[0].aht).toBe(999999.99);
     // the same local time twice is left to the importer: in the queue's zone it may be the two occurrences of the hour the clocks go back
     expect(parseImportCsv('queue,timestamp,volume\nphone-fi,2019-10-27T03:30,1\nphone-fi,2019-10-27T03:30,2\n', 15)).toHaveLength(2);
   });

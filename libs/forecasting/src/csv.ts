@@ -213,7 +213,10 @@ export function parseImportCsv(text: string, intervalMinutes: number): ImportRow
     let aht: number | null = null;
     if (has('aht') && field('aht').trim() !== '') {
       const a = number(field('aht'), line, 'aht', problems, { positive: true });
-      if (a !== undefined && a >= 1e6) problems.push({ line, column: 'aht', message: `${a} seconds is too long (at most 999999.99)` });
+      // stored to the hundredth of a second (numeric(8,2), > 0): judged as it will be stored
+      const stored = a === undefined ? undefined : Math.round(a * 100) / 100;
+      if (stored !== undefined && stored >= 1e6) problems.push({ line, column: 'aht', message: `${a} seconds is too long (at most 999999.99)` });
+      else if (stored !== undefined && stored <= 0) problems.push({ line, column: 'aht', message: `${a} seconds rounds to 0.00 (handle times are kept to the hundredth of a second; at least 0.005)` });
       else aht = a ?? null;
     }
     if (queue && ts && volume !== undefined) out.push({ line, queue, timestamp: ts, volume, aht });

@@ -132,6 +132,17 @@ export function IsLocalDate(): PropertyDecorator {
   });
 }
 
+/** A local wall-clock time field: `YYYY-MM-DDTHH:MM` that exists on the calendar, in the supported years; 422 rule `localTimestamp`. */
+export function IsLocalTimestamp(): PropertyDecorator {
+  return ValidateBy({
+    name: 'localTimestamp',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) && isSupportedLocalDate(v.slice(0, 10)) && Number(v.slice(11, 13)) < 24 && Number(v.slice(14, 16)) < 60,
+      defaultMessage: (args) => `${args?.property} must be a local time YYYY-MM-DDTHH:MM that exists, in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
+    },
+  });
+}
+
 /** Plain decimal integer text: digits, optionally after a minus sign (then the @Min rule names the range). */
 const DECIMAL_INTEGER = /^-?[0-9]+$/;
 

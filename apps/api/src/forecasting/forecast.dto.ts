@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsLocalDate, QueryInteger } from '../common/validation.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsLocalDate, IsLocalTimestamp, QueryInteger } from '../common/validation.js';
 import { FORECAST_METHODS, type ForecastMethodName } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import { FORECAST_REACH_DAYS } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { SELECTABLE_METHODS } from '../../../../libs/forecasting/src/method-choice.js';
@@ -111,9 +111,12 @@ export class QueueForecastDto {
   points: ForecastPointDto[];
 }
 
+/** The largest volume of one interval of an inline series (more calls than any centre gets in one interval; keeps the sums finite). */
+const MAX_SERIES_VALUE = 1_000_000_000;
+
 export class InlineSeriesDto {
-  @ApiProperty({ example: '2003-03-03T07:00', description: 'Local start of the first value, `YYYY-MM-DDTHH:MM`.' })
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { message: 'start must be a local time YYYY-MM-DDTHH:MM' })
+  @ApiProperty({ example: '2003-03-03T07:00', description: 'Local start of the first value, `YYYY-MM-DDTHH:MM`: a time that exists, on the grid of `intervalMinutes` (minutes since midnight a multiple of it).' })
+  @IsLocalTimestamp()
   start: string;
 
   @ApiProperty({ type: 'integer', example: 30, enum: [5, 6, 10, 15, 20, 30, 60], description: 'Minutes per value.' })
@@ -121,12 +124,13 @@ export class InlineSeriesDto {
   @IsIn([5, 6, 10, 15, 20, 30, 60])
   intervalMinutes: number;
 
-  @ApiProperty({ example: [560, 609, 745], type: [Number], description: 'Volumes of consecutive intervals (closed hours as 0), at most 200 000.' })
+  @ApiProperty({ example: [560, 609, 745], type: [Number], description: `Volumes of consecutive intervals (closed hours as 0), each from 0 to ${MAX_SERIES_VALUE}; at most 200 000 of them.` })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200_000)
   @IsNumber({}, { each: true })
   @Min(0, { each: true })
+  @Max(MAX_SERIES_VALUE, { each: true })
   values: number[];
 }
 
@@ -180,8 +184,8 @@ export class BacktestResultDto {
   @ApiProperty({ type: 'integer', example: 5, description: 'Active days scored after each origin.' })
   horizonDays: number;
 
-  @ApiProperty({ example: 5.72, description: 'Σ|error| / Σactual, percent.' })
-  wape: number;
+  @ApiProperty({ example: 5.72, nullable: true, type: Number, description: 'Σ|error| / Σactual, percent; null when the scored actuals sum to 0.' })
+  wape: number | null;
 
   @ApiProperty({ example: 6.9, nullable: true, type: Number, description: 'Mean absolute percentage error over intervals with volume > 0, percent.' })
   mape: number | null;

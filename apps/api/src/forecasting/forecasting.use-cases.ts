@@ -310,6 +310,10 @@ export class RunBacktest {
       return inWorker(this.workers, { ...run, history: input.history, intervalMinutes: input.intervalMinutes, closedDates: [...(input.events.holidays ?? [])] });
     }
     const series = body.series!;
+    const minute = Number(series.start.slice(11, 13)) * 60 + Number(series.start.slice(14, 16));
+    if (minute % series.intervalMinutes !== 0) {
+      throw unprocessable('validation.failed', `series.start ${series.start} is not on the ${series.intervalMinutes}-minute grid`, [{ field: 'series.start', rule: 'grid', message: `series.start must begin a ${series.intervalMinutes}-minute interval (minutes since midnight a multiple of ${series.intervalMinutes})` }]);
+    }
     return inWorker(this.workers, { ...run, history: { start: series.start, volume: series.values }, intervalMinutes: series.intervalMinutes, closedDates: [] });
   }
 }
