@@ -43,8 +43,8 @@ export interface WallTime {
   second: number;
 }
 
-/** The local wall time of an instant (milliseconds are dropped). */
-export function wallTime(epochMs: number, timeZone: string): WallTime {
+/** The local wall time of an instant, straight from Intl (milliseconds are dropped). */
+function intlWallTime(epochMs: number, timeZone: string): WallTime {
   const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
   const out: Record<string, number> = {};
   for (const p of parts) if (p.type !== 'literal') out[p.type] = Number(p.value);
@@ -58,37 +58,119 @@ export function wallTime(epochMs: number, timeZone: string): WallTime {
   };
 }
 
+/** The local wall time of an instant (milliseconds are dropped). */
+export function wallTime(epochMs: number, timeZone: string): WallTime {
+  const d = new Date(epochMs + offsetMs(epochMs, timeZone));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+}
+
 /** UTC offset in milliseconds at an instant (local = utc + offset), straight from Intl. */
 function exactOffsetMs(epochMs: number, timeZone: string): number {
-  const w = wallTime(epochMs, timeZone);
+  const w = intlWallTime(epochMs, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - (epochMs - (((epochMs % 1000) + 1000) % 1000));
 }
 
-const BUCKET_MS = 15 * 60_000;
-const CACHE_LIMIT = 20_000;
-const offsetCache = new Map<string, Map<number, number>>();
+/** A stretch of time `[from, to)` (epoch ms) over which a zone's UTC offset does not change. */
+interface OffsetSpan {
+  from: number;
+  to: number;
+  offset: number;
+}
+
+interface ZoneOffsets {
+  /** disjoint, in time order. */
+  spans: OffsetSpan[];
+  /** the span of the last look-up: consecutive look-ups (a history, a day's intervals) mostly fall in it. */
+  last: OffsetSpan | null;
+}
+
+const DAY_MS = 86_400_000;
+/** How far one look-up searches either way for the zone's offset changes (a zone without any gets spans this long). */
+const SEARCH_MS = 400 * DAY_MS;
+/** The instants a Date can hold. */
+const MAX_EPOCH_MS = 8.64e15;
+const SPAN_LIMIT = 10_000;
+const zoneOffsets = new Map<string, ZoneOffsets>();
 
 /**
- * UTC offset in milliseconds at an instant (local = utc + offset). Cached per 15-minute bucket
- * when the offset is the same at both ends of the bucket (no zone changes offset twice within
- * 15 minutes), so hot paths do not call Intl every time.
+ * UTC offset in milliseconds at an instant (local = utc + offset). Intl is asked only where the
+ * zone's offset changes: the spans between changes are remembered, so the look-ups of a year cost
+ * a few hundred Intl calls once (a probe a day, and a bisection to the second at each change) and
+ * one or two comparisons each after that. Offsets change on whole seconds and then hold for more
+ * than a day (true of every zone in the time-zone database: a change undone within a day would be
+ * missed).
  */
 export function offsetMs(epochMs: number, timeZone: string): number {
-  const bucket = Math.floor(epochMs / BUCKET_MS);
-  let zone = offsetCache.get(timeZone);
+  let zone = zoneOffsets.get(timeZone);
   if (!zone) {
-    zone = new Map();
-    offsetCache.set(timeZone, zone);
+    zone = { spans: [], last: null };
+    zoneOffsets.set(timeZone, zone);
   }
-  const hit = zone.get(bucket);
-  if (hit !== undefined) return hit;
-  const start = exactOffsetMs(bucket * BUCKET_MS, timeZone);
-  const end = exactOffsetMs((bucket + 1) * BUCKET_MS - 1, timeZone);
-  if (start !== end) return exactOffsetMs(epochMs, timeZone); // a transition inside this bucket
-  if (zone.size >= CACHE_LIMIT) zone.clear();
-  zone.set(bucket, start);
-  return start;
+  const last = zone.last;
+  if (last !== null && epochMs >= last.from && epochMs < last.to) return last.offset;
+  if (!(Math.abs(epochMs) < MAX_EPOCH_MS - SEARCH_MS)) return exactOffsetMs(epochMs, timeZone); // NaN (Intl's RangeError) or the ends of time
+  const spans = zone.spans;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid].to <= epochMs) lo = mid + 1;
+    else hi = mid;
+  }
+  let span = spans[lo];
+  if (span === undefined || span.from > epochMs) {
+    span = spanAround(epochMs, timeZone, lo > 0 ? spans[lo - 1].to : -MAX_EPOCH_MS, span?.from ?? MAX_EPOCH_MS);
+    if (spans.length >= SPAN_LIMIT) spans.length = 0;
+    spans.splice(Math.min(lo, spans.length), 0, span);
+  }
+  zone.last = span;
+  return span.offset;
+}
+
+/** The span of `epochMs`'s offset, looked for within `[floor, ceil)` (between the neighbouring known spans). */
+function spanAround(epochMs: number, timeZone: string, floor: number, ceil: number): OffsetSpan {
+  const offset = exactOffsetMs(epochMs, timeZone);
+  const same = (t: number): boolean => exactOffsetMs(t, timeZone) === offset;
+  const second = epochMs - (((epochMs % 1000) + 1000) % 1000);
+  // forward: a probe a day up to `upTo`; at the first with another offset, bisect to the second it changes
+  const upTo = Math.min(ceil, second + SEARCH_MS);
+  let to = upTo;
+  for (let good = second; ; ) {
+    const probe = Math.min(good + DAY_MS, upTo - 1000);
+    if (probe <= good) break;
+    if (!same(probe)) {
+      to = firstChanged(good, probe, same);
+      break;
+    }
+    good = probe;
+  }
+  // backward, likewise down to `downTo`
+  const downTo = Math.max(floor, second - SEARCH_MS);
+  let from = downTo;
+  for (let good = second; ; ) {
+    const probe = Math.max(good - DAY_MS, downTo);
+    if (probe >= good) break;
+    if (!same(probe)) {
+      from = firstChanged(good, probe, same) + 1000;
+      break;
+    }
+    good = probe;
+  }
+  return { from, to, offset };
+}
+
+/**
+ * Seconds `good` (with the offset) and `bad` (without it), either way round: the second next to the
+ * change on `bad`'s side, i.e. the first second without the offset going from `good` towards `bad`.
+ */
+function firstChanged(good: number, bad: number, same: (t: number) => boolean): number {
+  while (Math.abs(bad - good) > 1000) {
+    const mid = good + Math.trunc((bad - good) / 2000) * 1000;
+    if (same(mid)) good = mid;
+    else bad = mid;
+  }
+  return bad;
 }
 
 /** The local calendar date (`YYYY-MM-DD`) of an instant. */
