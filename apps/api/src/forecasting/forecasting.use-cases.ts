@@ -2,16 +2,13 @@ import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/c
 import { Cron } from '@nestjs/schedule';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
-import { localDateOf, localToEpoch, wallTime } from '../../../../libs/calendar/src/time-zone.js';
+import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
-import { aggregateHistory, ForecastHorizonError, type ForecastAheadRequest, type ForecastAheadResult } from '../../../../libs/forecasting/src/forecast-ahead.js';
-import type { HistoryPoint } from '../../../../libs/forecasting/src/forecast.js';
+import { ForecastHorizonError, type ForecastAheadRequest } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { overlayReforecast } from '../../../../libs/forecasting/src/intraday.js';
-import { toFinestLength } from '../../../../libs/forecasting/src/mixed-lengths.js';
 import { holidayArrivalsOf } from '../../../../libs/forecasting/src/holiday-arrivals.js';
-import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
 import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
@@ -19,8 +16,9 @@ import { LetterBatchRepository } from '../../../../libs/persistence/src/reposito
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkerPoolBusyError, WorkerTimeoutError } from '../common/worker-pool.js';
 import type { CreateBacktestDto, ForecastMethodChoiceDto, QueueForecastDto } from './forecast.dto.js';
-import { ForecastInputError, type ForecastingTask } from './forecasting-worker-protocol.js';
+import { ForecastInputError, type ForecastingTask, type QueueForecastResult } from './forecasting-worker-protocol.js';
 import { ForecastingWorkers } from './forecasting-workers.js';
+import { epochOfLocal, type QueueHistory } from './queue-history.js';
 
 /** The clock of the forecasting use cases (tests fix it). */
 export abstract class ForecastClock {
@@ -32,23 +30,11 @@ export class SystemForecastClock extends ForecastClock {
   }
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** `YYYY-MM-DDTHH:MM` on the local clock of `timeZone`. */
-export function localTimestamp(epochMs: number, timeZone: string): string {
-  const w = wallTime(epochMs, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
-}
-
-export function epochOfLocal(timestamp: string, timeZone: string): number {
-  return localToEpoch(timestamp.slice(0, 10), Number(timestamp.slice(11, 13)) * 60 + Number(timestamp.slice(14, 16)), timeZone);
-}
-
 export interface QueueForecastInput {
   queue: QueueForecastContext;
   intervalMinutes: number;
-  /** local wall-clock history points. */
-  history: HistoryPoint[];
+  /** the stored rows as read: the forecasting worker brings them to the local clock (queue-history.ts). */
+  history: QueueHistory;
   events: ForecastEvents;
 }
 
@@ -99,7 +85,12 @@ export class SyncRoutedHistory {
 /** How far back a forecast reads a queue's history: enough for yearly effects and backtests. */
 const HISTORY_YEARS = 3;
 
-/** Reads a queue's history, holidays and letter batches and turns them into forecast input on the queue's local clock. */
+/**
+ * Reads a queue's history, holidays and letter batches as forecast input. The rows stay as the
+ * database sent them (four strings): the forecasting worker chooses them and brings them to the
+ * queue's local clock (queue-history.ts historyPoints), so that this thread, which serves routing,
+ * does nothing per interval.
+ */
 @Injectable()
 export class LoadForecastInput {
   constructor(
@@ -124,22 +115,20 @@ export class LoadForecastInput {
     const now = this.clock.now();
     await this.routedHistory.recent(now);
     const until = opts.before ?? now;
-    const read = await this.forecasting.history(queue.id, new Date(until.getTime() - HISTORY_YEARS * 366 * 86_400_000), until);
-    const rows = opts.completeOnly ? read.filter((r) => r.intervalStart.getTime() + r.intervalMinutes * 60_000 <= until.getTime()) : read;
-    if (rows.length === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
-    // imported half-hours or hours and routed quarter-hours: all of it, on the finest grid (toFinestLength)
-    const finest = toFinestLength(rows.map((r) => ({ start: localTimestamp(r.intervalStart.getTime(), queue.timeZone), minutes: r.intervalMinutes, volume: r.offered, ...(r.ahtSeconds !== null ? { aht: r.ahtSeconds } : {}) })));
-    const stored = finest.intervalMinutes;
+    const rows = await this.forecasting.historyColumns(queue.id, new Date(until.getTime() - HISTORY_YEARS * 366 * 86_400_000), until, opts.completeOnly ? until : undefined);
+    if (rows.count === 0) throw unprocessable('forecast.no_history', `queue ${queue.key} has no interval history to learn from`, [{ field: 'id', rule: 'hasHistory', message: 'the queue has no interval history' }]);
+    const stored = rows.shortestMinutes;
     const intervalMinutes = opts.intervalMinutes ?? stored;
     if (intervalMinutes < stored) {
       throw unprocessable('validation.failed', `the history is stored in ${stored}-minute intervals`, [{ field: 'intervalMinutes', rule: 'min', message: `intervalMinutes must be at least ${stored} (the stored interval length)` }]);
     }
-    const history = aggregateHistory(finest.points, intervalMinutes);
+    const history: QueueHistory = { timeZone: queue.timeZone, storedMinutes: stored, intervalMinutes, rows };
     const holidays = [...queue.closures];
     const region = queue.holidayRegion?.toUpperCase();
     if (region && SUPPORTED_HOLIDAY_REGIONS.includes(region)) {
-      const y0 = Number(String(history[0].start).slice(0, 4));
-      const y1 = Math.max(Number(String(history[history.length - 1].start).slice(0, 4)), opts.untilYear ?? 0) + 1;
+      // the years of the history read (of its rows at any length) and of the days forecast, and one more
+      const y0 = Number(localDateOf(rows.firstStartMs!, queue.timeZone).slice(0, 4));
+      const y1 = Math.max(Number(localDateOf(rows.lastStartMs!, queue.timeZone).slice(0, 4)), opts.untilYear ?? 0) + 1;
       for (let y = y0; y <= y1; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
     }
     const batches = await this.letterBatches.list({ departmentId: queue.departmentId });
@@ -162,9 +151,9 @@ async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): 
   }
 }
 
-/** forecastAhead in the worker thread, with the queue's chosen method. */
-export function forecastInWorker(workers: ForecastingWorkers, request: Omit<ForecastAheadRequest, 'method'>, choice: MethodChoice): Promise<ForecastAheadResult> {
-  return inWorker(workers, { kind: 'forecast-ahead', request, choice });
+/** forecastAhead of the queue's history in the worker thread, with the queue's chosen method: its points carry their instants. */
+export function forecastInWorker(workers: ForecastingWorkers, history: QueueHistory, request: Omit<ForecastAheadRequest, 'method' | 'history' | 'intervalMinutes'>, choice: MethodChoice): Promise<QueueForecastResult> {
+  return inWorker(workers, { kind: 'forecast-ahead', history, request, choice });
 }
 
 /**
@@ -206,7 +195,7 @@ export class ChooseQueueForecastMethod {
     try {
       const input = await this.load.execute(queue, { before: new Date(localToEpoch(today, 0, queue.timeZone)), untilYear: Number(today.slice(0, 4)) });
       intervalMinutes = input.intervalMinutes;
-      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, intervalMinutes, events: input.events });
+      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, events: input.events });
     } catch (e) {
       // all of the history is from today: nothing to backtest on, the default is used
       if (!(e instanceof DomainError && e.code === 'forecast.no_history')) throw e;
@@ -255,7 +244,7 @@ export class GetQueueForecast {
     // Today and the days after it are forecast from the history before today, whatever range they are
     // asked in; days before today from the history before `from` (what the forecast was at the
     // start of the range). A day under way or past gets all its intervals: the stored intraday
-    // re-forecast then replaces the rest of today.
+    // re-forecast then replaces the rest of today, at whatever interval length was asked.
     const today = localDateOf(this.clock.now().getTime(), tz);
     const segments: { from: string; to: string; before: Date }[] = [];
     if (q.from < today) segments.push({ from: q.from, to: q.to < today ? q.to : addDays(today, -1), before: new Date(localToEpoch(q.from, 0, tz)) });
@@ -263,17 +252,21 @@ export class GetQueueForecast {
     const chosen = await this.chooser.execute(queue);
     const stored = await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)));
     const reforecast = stored.map((r) => ({ start: r.intervalStart.getTime(), minutes: r.intervalMinutes, volume: r.volume, aht: r.ahtSeconds }));
-    let result: ForecastAheadResult | undefined;
+    let result: QueueForecastResult | undefined;
     const points: QueueForecastDto['points'] = [];
     for (const seg of segments) {
       const input = await this.load.execute(queue, { intervalMinutes: q.intervalMinutes, untilYear: Number(seg.to.slice(0, 4)), before: seg.before });
-      result = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: seg.from, to: seg.to, events: input.events }, chosen.choice);
-      const r = result;
-      // every real interval of the day once (two at the hour the clocks go back, none in the spring gap)
-      const timed = pointsAtInstants(r.points, tz).map((p) => ({ ...p, minutes: r.intervalMinutes }));
+      const r = await forecastInWorker(this.workers, input.history, { from: seg.from, to: seg.to, events: input.events }, chosen.choice);
+      result = r;
+      // the points come from the worker as the API answers them, every real interval once
+      if (reforecast.length === 0) {
+        points.push(...r.points);
+        continue;
+      }
+      const timed = r.points.map((p) => ({ ...p, start: Date.parse(p.start), minutes: r.intervalMinutes }));
       for (const p of overlayReforecast(timed, reforecast, r.errorModel, r.intervalLevel)) {
-        const aht = p.reforecast ? (reforecast.find((x) => x.start === p.start)?.aht ?? p.aht ?? null) : (p.aht ?? null);
-        points.push({ start: new Date(p.start).toISOString(), localStart: p.timestamp, volume: p.volume, aht, lower: p.lower, upper: p.upper, method: p.reforecast ? 'intraday re-forecast' : r.method });
+        const aht = p.reforecast ? (reforecast.find((x) => x.start === p.start)?.aht ?? p.aht) : p.aht;
+        points.push({ start: new Date(p.start).toISOString(), localStart: p.localStart, volume: p.volume, aht, lower: p.lower, upper: p.upper, method: p.reforecast ? 'intraday re-forecast' : p.method });
       }
     }
     if (!result) throw new Error('a forecast range has at least one day');
@@ -307,14 +300,14 @@ export class RunBacktest {
     const run = { kind: 'backtest' as const, method, ...(body.origins !== undefined ? { origins: body.origins } : {}), ...(body.horizon !== undefined ? { horizon: body.horizon } : {}) };
     if (body.queueId) {
       const input = await this.load.execute(await this.load.queue(body.queueId));
-      return inWorker(this.workers, { ...run, history: input.history, intervalMinutes: input.intervalMinutes, closedDates: [...(input.events.holidays ?? [])] });
+      return inWorker(this.workers, { ...run, history: { queue: input.history }, closedDates: [...(input.events.holidays ?? [])] });
     }
     const series = body.series!;
     const minute = Number(series.start.slice(11, 13)) * 60 + Number(series.start.slice(14, 16));
     if (minute % series.intervalMinutes !== 0) {
       throw unprocessable('validation.failed', `series.start ${series.start} is not on the ${series.intervalMinutes}-minute grid`, [{ field: 'series.start', rule: 'grid', message: `series.start must begin a ${series.intervalMinutes}-minute interval (minutes since midnight a multiple of ${series.intervalMinutes})` }]);
     }
-    return inWorker(this.workers, { ...run, history: { start: series.start, volume: series.values }, intervalMinutes: series.intervalMinutes, closedDates: [] });
+    return inWorker(this.workers, { ...run, history: { series: { start: series.start, volume: series.values }, intervalMinutes: series.intervalMinutes }, closedDates: [] });
   }
 }
 
@@ -395,7 +388,7 @@ export class RunIntradayCheck {
     // today's forecast as the supervisor saw it this morning (the queue's chosen method, from the
     // history before today), checked against the arrivals so far; the rest of a spike day re-forecast
     const chosen = await this.chooser.execute(queue);
-    const fc = await forecastInWorker(this.workers, { history: input.history, intervalMinutes: input.intervalMinutes, from: today, to: today, events: input.events, intervalLevel: 0.8, reforecastOnSpikeOnly: true }, chosen.choice);
+    const fc = await forecastInWorker(this.workers, input.history, { from: today, to: today, events: input.events, intervalLevel: 0.8, reforecastOnSpikeOnly: true }, chosen.choice);
     const check = fc.intraday;
     if (!check || check.date !== today || !check.spike || !check.onsetStart || !check.sinceOnset) return null;
     const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -412,7 +405,7 @@ export class RunIntradayCheck {
       dayProjected: r2(check.dayProjected),
       at: now,
     });
-    const rest = pointsAtInstants(fc.points.filter((p) => p.timestamp.startsWith(today)), tz).map((p) => ({ intervalStart: new Date(p.start), volume: p.volume, lower: p.lower, upper: p.upper, ahtSeconds: p.aht ?? null }));
+    const rest = fc.points.filter((p) => p.localStart.startsWith(today)).map((p) => ({ intervalStart: new Date(p.start), volume: p.volume, lower: p.lower, upper: p.upper, ahtSeconds: p.aht }));
     await this.forecasting.replaceReforecast(queue.id, input.intervalMinutes, dayStart, dayEnd, rest, now);
     this.logger.log({ msg: 'spike alert', queueId: queue.id, kind: alert.kind, observed: alert.observed, expected: alert.expected, ratio: check.ratio, sinceStart: check.sinceOnset });
     return alert;

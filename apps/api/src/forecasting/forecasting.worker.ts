@@ -2,24 +2,36 @@
  * Worker-thread entry of the forecasting pool (common/worker-pool.ts): the per-queue method choice
  * (a backtest of five methods, seconds of CPU), the forecasts themselves (DSHW or MSTL when a
  * queue's choice includes them) and the backtests of `POST /v1/forecasts/backtests`, off the API's
- * event loop. Framework-free; one task at a time.
+ * event loop. A queue's history arrives as the database sent it (queue-history.ts): its rows are
+ * chosen, brought to the queue's local clock and re-binned here, and forecast points leave with
+ * their instants, so that the API thread does nothing per interval. Framework-free; one task at a time.
  */
 import { parentPort } from 'node:worker_threads';
 import { BacktestInputError, backtestHorizon, maxBacktestOrigins, modelFor } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import { forecastAhead, ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory } from '../../../../libs/forecasting/src/forecast.js';
 import { chooseQueueMethod, isDefaultChoice, modelForChoice } from '../../../../libs/forecasting/src/method-choice.js';
+import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
 import type { WorkerReply, WorkerRequest } from '../common/worker-pool.js';
-import { DEFAULT_BACKTEST_ORIGINS, type ForecastingFailure, type ForecastingTask } from './forecasting-worker-protocol.js';
+import { DEFAULT_BACKTEST_ORIGINS, type ForecastingFailure, type ForecastingTask, type QueueForecastResult } from './forecasting-worker-protocol.js';
+import { historyPoints } from './queue-history.js';
 
 function run(task: ForecastingTask): unknown {
   switch (task.kind) {
     case 'choose-method':
-      return chooseQueueMethod(task);
-    case 'forecast-ahead':
-      return forecastAhead({ ...task.request, ...(task.choice && !isDefaultChoice(task.choice) ? { method: modelForChoice(task.choice) } : {}) });
+      return chooseQueueMethod({ history: historyPoints(task.history), intervalMinutes: task.history.intervalMinutes, events: task.events });
+    case 'forecast-ahead': {
+      const { timeZone, intervalMinutes } = task.history;
+      const result = forecastAhead({ ...task.request, history: historyPoints(task.history), intervalMinutes, ...(task.choice && !isDefaultChoice(task.choice) ? { method: modelForChoice(task.choice) } : {}) });
+      // every real interval of the day once: two at the hour the clocks go back, none in the spring gap
+      const points = pointsAtInstants(result.points, timeZone).map((p) => ({ start: new Date(p.start).toISOString(), localStart: p.timestamp, volume: p.volume, aht: p.aht ?? null, lower: p.lower, upper: p.upper, method: result.method }));
+      return { ...result, points } satisfies QueueForecastResult;
+    }
     case 'backtest': {
-      const { volume } = prepareHistory({ history: task.history, intervalMinutes: task.intervalMinutes, calendar: { closedDates: task.closedDates } });
+      const source = task.history;
+      const history = 'queue' in source ? historyPoints(source.queue) : source.series;
+      const intervalMinutes = 'queue' in source ? source.queue.intervalMinutes : source.intervalMinutes;
+      const { volume } = prepareHistory({ history, intervalMinutes, calendar: { closedDates: task.closedDates } });
       const origins = task.origins ?? Math.max(1, Math.min(DEFAULT_BACKTEST_ORIGINS, maxBacktestOrigins(volume)));
       return backtestHorizon(volume, modelFor(task.method), origins, task.horizon);
     }

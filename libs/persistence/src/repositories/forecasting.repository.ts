@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { MethodChoice } from '../../../forecasting/src/method-choice.js';
 import type { Channel } from '../../../core/src/channel.js';
 import { isUuid } from '../../../core/src/ids.js';
+import type { IntervalColumns } from '../interval-columns.js';
 import { runExclusively } from '../job-lock.js';
 import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
 import { IntradayReforecastEntity } from '../entities/intraday-reforecast.entity.js';
@@ -84,6 +85,13 @@ export abstract class ForecastingRepository {
   /** The queue's interval history, oldest first (optionally only `[from, to)`). */
   abstract history(queueId: string, from?: Date, to?: Date): Promise<HistoryRow[]>;
   /**
+   * The same rows of `[from, to)` (only those that ended by `endedBy`, when given) in the compact
+   * form forecasting hands to its worker thread: one database row of comma-separated columns, never
+   * a JavaScript object per interval (IntervalColumns). Ordered by length, then start: oldest first
+   * within each interval length.
+   */
+  abstract historyColumns(queueId: string, from: Date, to: Date, endedBy?: Date): Promise<IntervalColumns>;
+  /**
    * Upserts imported intervals (source `import`) in ONE transaction: all rows or none. `onProgress`
    * is called with the number of rows written so far. Returns how many rows were new.
    */
@@ -147,6 +155,28 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
       [queueId, from?.toISOString() ?? null, to?.toISOString() ?? null],
     );
     return rows.map((r) => ({ intervalStart: new Date(r.interval_start), intervalMinutes: Number(r.interval_minutes), offered: Number(r.offered), ahtSeconds: r.aht_seconds === null ? null : Number(r.aht_seconds) }));
+  }
+
+  async historyColumns(queueId: string, from: Date, to: Date, endedBy?: Date): Promise<IntervalColumns> {
+    // The rows in the primary key's order (an index scan, no sort) from a subquery, aggregated in one
+    // pass: the four columns line up row for row. (ORDER BY inside each string_agg sorts four times
+    // over on PostgreSQL 15, spilling to disk: 149 ms of server time for 3 years of quarter-hours,
+    // against 52 ms.)
+    const [row]: { count: number; shortest: number; first_ms: number | null; last_ms: number | null; start: string; minutes: string; offered: string; aht: string }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count, COALESCE(min(m), 0)::int AS shortest,
+              floor(extract(epoch FROM min(s)) * 1000)::float8 AS first_ms, floor(extract(epoch FROM max(s)) * 1000)::float8 AS last_ms,
+              COALESCE(string_agg(start, ','), '') AS start, COALESCE(string_agg(minutes, ','), '') AS minutes,
+              COALESCE(string_agg(offered, ','), '') AS offered, COALESCE(string_agg(aht, ','), '') AS aht
+         FROM (SELECT interval_minutes AS m, interval_start AS s,
+                      floor(extract(epoch FROM interval_start) * 1000)::bigint::text AS start, interval_minutes::text AS minutes,
+                      offered::text AS offered, COALESCE(aht_seconds::text, '') AS aht
+                 FROM interval_statistics
+                WHERE queue_id = $1 AND interval_start >= $2 AND interval_start < $3
+                  AND ($4::timestamptz IS NULL OR interval_start + interval_minutes * interval '1 minute' <= $4)
+                ORDER BY interval_minutes, interval_start) AS r`,
+      [queueId, from.toISOString(), to.toISOString(), endedBy?.toISOString() ?? null],
+    );
+    return { count: row.count, shortestMinutes: row.shortest, firstStartMs: row.first_ms, lastStartMs: row.last_ms, start: row.start, minutes: row.minutes, offered: row.offered, aht: row.aht };
   }
 
   importHistory(rows: readonly ImportedInterval[], onProgress?: (written: number) => void): Promise<{ inserted: number; updated: number }> {
