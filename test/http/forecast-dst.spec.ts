@@ -1,10 +1,8 @@
-import { DataSource } from 'typeorm';
 import { RunIntradayCheck } from '../../apps/api/src/forecasting/forecasting.use-cases.js';
 import { localToEpoch } from '../../libs/calendar/src/time-zone.js';
-import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
-import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
 import { ForecastingRepository } from '../../libs/persistence/src/repositories/forecasting.repository.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { startDemoApp } from '../support/demo-app.js';
+import type { TestApp } from '../support/test-app.js';
 
 /**
  * Forecasts on the days Europe/Helsinki changes its clocks, for the demo's email queues (emails
@@ -23,12 +21,7 @@ describe('forecasting API across daylight-saving changes', () => {
   let supervisor: [string, string];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await new TypeOrmDemoDataRepository(t.app.get(DataSource)).loadIntoEmptyDatabase(generateDemoData({ today: TODAY }));
-    supervisor = bearer(await t.keyFor('supervisor'));
-    const body = (await t.http.get('/v1/queues').set(...supervisor).expect(200)).body;
-    const list = (body.items ?? body) as { id: string; key: string }[];
-    queue = Object.fromEntries(list.map((q) => [q.key, q.id]));
+    ({ t, queue, supervisor } = await startDemoApp(TODAY));
   }, 120_000);
   afterAll(() => t.close());
 

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
-import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { startDemoApp } from '../support/demo-app.js';
+import type { TestApp } from '../support/test-app.js';
 
 /**
  * Holidays close the business calendar, not the customers' mailboxes. The demo agency on Monday
@@ -20,11 +19,7 @@ describe('forecasts of holidays per channel', () => {
   let supervisor: [string, string];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await new TypeOrmDemoDataRepository(t.app.get(DataSource)).loadIntoEmptyDatabase(generateDemoData({ today: TODAY }));
-    supervisor = bearer(await t.keyFor('supervisor'));
-    const body = (await t.http.get('/v1/queues').set(...supervisor).expect(200)).body;
-    queue = Object.fromEntries(((body.items ?? body) as { id: string; key: string }[]).map((q) => [q.key, q.id]));
+    ({ t, queue, supervisor } = await startDemoApp(TODAY));
   }, 120_000);
   afterAll(() => t.close());
 

@@ -2,11 +2,10 @@ import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { ForecastingTask, QueueForecastResult } from '../../apps/api/src/forecasting/forecasting-worker-protocol.js';
 import { ForecastingWorkers } from '../../apps/api/src/forecasting/forecasting-workers.js';
-import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
 import { decodeIntervalColumns } from '../../libs/persistence/src/interval-columns.js';
-import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
 import { ForecastingRepository } from '../../libs/persistence/src/repositories/forecasting.repository.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { startDemoApp } from '../support/demo-app.js';
+import type { TestApp } from '../support/test-app.js';
 
 /**
  * The API thread also serves the telephony system's routing decisions, so a forecast must not make
@@ -20,11 +19,7 @@ describe('forecast input: the API thread hands the history on as read', () => {
   let supervisor: [string, string];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await new TypeOrmDemoDataRepository(t.app.get(DataSource)).loadIntoEmptyDatabase(generateDemoData({ today: '2026-03-02' }));
-    supervisor = bearer(await t.keyFor('supervisor'));
-    const list = (await t.http.get('/v1/queues').set(...supervisor).expect(200)).body as { id: string; key: string }[];
-    queue = Object.fromEntries(list.map((q) => [q.key, q.id]));
+    ({ t, queue, supervisor } = await startDemoApp('2026-03-02'));
   }, 120_000);
   afterAll(() => t.close());
 

@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
 import { ForecastClock, RunIntradayCheck } from '../../apps/api/src/forecasting/forecasting.use-cases.js';
 import { localToEpoch } from '../../libs/calendar/src/time-zone.js';
-import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
-import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
 import { ForecastingRepository } from '../../libs/persistence/src/repositories/forecasting.repository.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { startDemoApp } from '../support/demo-app.js';
+import type { TestApp } from '../support/test-app.js';
 
 /**
  * What a forecast is made from, found by an audit: a future day's forecast changed with the range it
@@ -27,13 +26,8 @@ describe('forecast ranges and the history behind them', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-    await new TypeOrmDemoDataRepository(db).loadIntoEmptyDatabase(generateDemoData({ today: TODAY }));
+    ({ t, db, queue, supervisor } = await startDemoApp(TODAY));
     t.app.get(ForecastClock).now = () => new Date(NOW);
-    supervisor = bearer(await t.keyFor('supervisor'));
-    const body = (await t.http.get('/v1/queues').set(...supervisor).expect(200)).body;
-    queue = Object.fromEntries(((body.items ?? body) as { id: string; key: string }[]).map((q) => [q.key, q.id]));
   }, 120_000);
   afterAll(() => t.close());
 
