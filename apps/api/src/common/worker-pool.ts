@@ -4,11 +4,18 @@
  * routing decisions to the telephony system. Generic over the task; each user has its own worker
  * entry file and protocol (e.g. staffing/staffing.worker.ts, planning/planning.worker.ts).
  *
- * - At most `workers` tasks run at once, each in its own thread; up to `maxQueued` more wait.
- *   A full queue rejects at once ({@link WorkerPoolBusyError}).
- * - Every task has a time limit counted from submission (waiting included). When it passes, a
- *   waiting task is dropped and a running one's thread is terminated (the only way to stop
- *   synchronous code) and replaced on the next task ({@link WorkerTimeoutError}).
+ * - At most `workers` tasks run at once, each in its own thread; up to `maxQueued` more wait, in
+ *   order of submission, except that an `urgent` task (a scheduled job's, which must not be put off
+ *   by a crowd of interactive ones) waits only behind other urgent ones and is never refused for a
+ *   full line (its caller submits one at a time). A full line refuses a normal task at once
+ *   ({@link WorkerPoolBusyError}, with an estimate of when to retry).
+ * - Every task has a time limit on its run, counted from when a thread takes it: it measures the
+ *   task's own work, so a task is never stopped for the time it waited behind others (counted from
+ *   submission, a queue of long tasks made short ones fail their limit without running, and their
+ *   callers blame the task: "make it smaller"). When it passes, the task's thread is terminated (the
+ *   only way to stop synchronous code) and replaced on the next task ({@link WorkerTimeoutError}).
+ *   The wait is bounded by the line's length and, when `maxWaitMs` is set, in time: a task still
+ *   waiting then is dropped ({@link WorkerWaitTimeoutError}).
  * - Failures the worker reports come back through the pool's `decode` (a user maps its libraries'
  *   input errors back to their own classes, so callers map them as if run in-process).
  * - Threads start lazily, are `unref`'d (they never keep the process alive) and are terminated by
@@ -48,11 +55,13 @@ export interface WorkerPoolOptions {
   workers: number;
   /** Tasks waiting for a thread before new ones are refused (≥ 0). */
   maxQueued: number;
-  /** Default time limit of a task, milliseconds. */
+  /** Default time limit of a task's run, milliseconds, counted from when a thread takes it. */
   timeoutMs: number;
+  /** How long a task may wait for a thread, milliseconds (default: as long as the line takes). */
+  maxWaitMs?: number;
 }
 
-/** The task did not finish within its time limit. */
+/** The task's run did not finish within its time limit. */
 export class WorkerTimeoutError extends Error {
   override readonly name = 'WorkerTimeoutError';
   constructor(readonly timeoutMs: number) {
@@ -67,17 +76,38 @@ export class WorkerPoolBusyError extends Error {
     readonly running: number,
     readonly queued: number,
     label = 'worker',
+    /** when a retry may find room: the line's expected time to clear (WorkerPool.retryAfterMs). */
+    readonly retryAfterMs = 1_000,
   ) {
     super(`${running} ${label} tasks are running and ${queued} are waiting`);
   }
 }
 
+/** The task waited `maxWaitMs` for a thread and was dropped without running. */
+export class WorkerWaitTimeoutError extends Error {
+  override readonly name = 'WorkerWaitTimeoutError';
+  constructor(
+    readonly maxWaitMs: number,
+    /** as WorkerPoolBusyError's. */
+    readonly retryAfterMs = 1_000,
+  ) {
+    super(`the task waited ${maxWaitMs} ms for a thread and was not run`);
+  }
+}
+
+/** Whether a task waits in line like any other or ahead of them (see the pool's notes). */
+export type TaskLane = 'normal' | 'urgent';
+
 interface Job {
   id: number;
   task: unknown;
+  urgent: boolean;
+  timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  timer: NodeJS.Timeout;
+  /** the wait limit while waiting, the run's time limit while running. */
+  timer?: NodeJS.Timeout;
+  startedAt?: number;
   slot?: Slot;
 }
 
@@ -137,6 +167,8 @@ export class WorkerPool<Task = unknown, Failure extends { kind: string } = Inter
   private readonly waiting: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** recent runs' mean length (exponentially weighted), for retry estimates; null until one ends. */
+  private meanRunMs: number | null = null;
 
   constructor(
     private readonly entry: WorkerEntry,
@@ -147,6 +179,7 @@ export class WorkerPool<Task = unknown, Failure extends { kind: string } = Inter
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('workers must be an integer >= 1');
     if (!Number.isInteger(options.maxQueued) || options.maxQueued < 0) throw new RangeError('maxQueued must be an integer >= 0');
     if (!(options.timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0');
+    if (options.maxWaitMs !== undefined && !(options.maxWaitMs > 0)) throw new RangeError('maxWaitMs must be > 0');
   }
 
   /** Threads a machine can spare for what-ifs: one core stays with the event loop, at most `cap`. */
@@ -159,21 +192,36 @@ export class WorkerPool<Task = unknown, Failure extends { kind: string } = Inter
     return { running: this.slots.filter((s) => s.job !== null).length, queued: this.waiting.length };
   }
 
-  /** Runs the task in a worker thread; rejects on input errors, time-out, a full pool or a crash. */
-  runTask(task: Task, timeoutMs: number = this.options.timeoutMs): Promise<unknown> {
+  /**
+   * When a task refused now may find room: the time the tasks running and waiting are expected to
+   * take (recent runs' mean length, per thread), at least a second. Before any run has ended, the
+   * time limit's tenth stands in for the mean.
+   */
+  retryAfterMs(): number {
+    const { running, queued } = this.load;
+    const mean = this.meanRunMs ?? this.options.timeoutMs / 10;
+    return Math.max(1_000, Math.ceil(((running + queued) / this.options.workers) * mean));
+  }
+
+  /**
+   * Runs the task in a worker thread; rejects on input errors, time-out, a full pool or a crash.
+   * `timeoutMs` limits its run (from when a thread takes it); an `urgent` task waits ahead of the
+   * normal ones and is never refused for a full line.
+   */
+  runTask(task: Task, timeoutMs: number = this.options.timeoutMs, lane: TaskLane = 'normal'): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error(`the ${this.label} worker pool is closed`));
     const { running, queued } = this.load;
     const idle = this.slots.some((s) => s.job === null) || this.slots.length < this.options.workers;
-    if (!idle && queued >= this.options.maxQueued) return Promise.reject(new WorkerPoolBusyError(running, queued, this.label));
+    const urgent = lane === 'urgent';
+    if (!idle && !urgent && queued >= this.options.maxQueued) return Promise.reject(new WorkerPoolBusyError(running, queued, this.label, this.retryAfterMs()));
     return new Promise<unknown>((resolve, reject) => {
-      const job: Job = {
-        id: this.nextId++,
-        task,
-        resolve,
-        reject,
-        timer: setTimeout(() => this.expire(job, timeoutMs), timeoutMs),
-      };
-      this.waiting.push(job);
+      const job: Job = { id: this.nextId++, task, urgent, timeoutMs, resolve, reject };
+      const maxWaitMs = this.options.maxWaitMs;
+      if (maxWaitMs !== undefined) job.timer = setTimeout(() => this.giveUpWaiting(job, maxWaitMs), maxWaitMs);
+      // urgent tasks wait behind the urgent ones already waiting, ahead of every normal one
+      const at = urgent ? this.waiting.findIndex((j) => !j.urgent) : -1;
+      if (at >= 0) this.waiting.splice(at, 0, job);
+      else this.waiting.push(job);
       this.dispatch();
     });
   }
@@ -200,6 +248,9 @@ export class WorkerPool<Task = unknown, Failure extends { kind: string } = Inter
       const job = this.waiting.shift() as Job;
       slot.job = job;
       job.slot = slot;
+      clearTimeout(job.timer);
+      job.startedAt = Date.now();
+      job.timer = setTimeout(() => this.expire(job), job.timeoutMs);
       const request: WorkerRequest<unknown> = { id: job.id, task: job.task };
       slot.worker.postMessage(request);
     }
@@ -234,14 +285,15 @@ export class WorkerPool<Task = unknown, Failure extends { kind: string } = Inter
     if (i >= 0) this.slots.splice(i, 1);
   }
 
-  private expire(job: Job, timeoutMs: number): void {
-    const error = new WorkerTimeoutError(timeoutMs);
+  private giveUpWaiting(job: Job, maxWaitMs: number): void {
     const at = this.waiting.indexOf(job);
-    if (at >= 0) {
-      this.waiting.splice(at, 1);
-      this.settle(job, error);
-      return;
-    }
+    if (at < 0) return;
+    this.waiting.splice(at, 1);
+    this.settle(job, new WorkerWaitTimeoutError(maxWaitMs, this.retryAfterMs()));
+  }
+
+  private expire(job: Job): void {
+    const error = new WorkerTimeoutError(job.timeoutMs);
     const slot = job.slot;
     if (!slot || slot.job !== job) return;
     // Synchronous code cannot be interrupted: the thread goes, a fresh one takes the next task.
@@ -254,6 +306,11 @@ export class WorkerPool<Task = unknown, Failure extends { kind: string } = Inter
 
   private settle(job: Job, error: unknown, value?: unknown): void {
     clearTimeout(job.timer);
+    if (job.startedAt !== undefined) {
+      const ran = Date.now() - job.startedAt;
+      this.meanRunMs = this.meanRunMs === null ? ran : 0.8 * this.meanRunMs + 0.2 * ran;
+      job.startedAt = undefined;
+    }
     if (error !== undefined) job.reject(error);
     else job.resolve(value);
   }
