@@ -22,6 +22,8 @@ function statusOf(kind: DomainErrorKind): number {
       return 410;
     case 'unavailable':
       return 503;
+    case 'too-many-requests':
+      return 429;
     default: {
       const exhaustive: never = kind;
       return exhaustive;
@@ -55,9 +57,10 @@ function fromDatabase(error: QueryFailedError, instance: string): ProblemDto | n
 }
 
 /**
- * The problem+json body of any error: domain errors and HTTP errors with their 4xx, constraint
- * violations mapped to the rule they broke; anything else is a 500 with only an error id, and the
- * id, the error and its stack go to the log. Shared by the filter and the hot path.
+ * The problem+json body of any error: domain errors with their status, HTTP errors with theirs
+ * (a 5xx one other than 500 is also logged), constraint violations mapped to the rule they broke;
+ * anything else is a 500 with only an error id, and the id, the error and its stack go to the log.
+ * Shared by the filter and the hot path.
  */
 export function problemFor(exception: unknown, instance: string, logger: Pick<Logger, 'error'>): ProblemDto {
   if (exception instanceof DomainError) {
@@ -72,7 +75,12 @@ export function problemFor(exception: unknown, instance: string, logger: Pick<Lo
     const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
     const detail = Array.isArray(message) ? message.join('; ') : message;
     const code = status === 404 ? 'route.not_found' : status === 413 ? 'request.too_large' : status === 400 ? 'request.malformed' : `http.${status}`;
+    // A 503 (or 502, 504) thrown on purpose keeps its status (it became a 500 once); a 500 is a defect.
     if (status < 500) return problem(status, code, detail, { instance });
+    if (status !== 500) {
+      logger.error({ msg: 'answered with a server error', status, path: instance, detail });
+      return problem(status, code, detail, { instance });
+    }
   }
   if (exception instanceof QueryFailedError) {
     const mapped = fromDatabase(exception, instance);
@@ -87,7 +95,12 @@ export function problemFor(exception: unknown, instance: string, logger: Pick<Lo
   return problem(500, 'internal', 'An unexpected error occurred. Quote the error id when reporting it.', { instance, errorId });
 }
 
-/** Every error leaves as RFC 9457 problem+json (problemFor). */
+/** The Retry-After (seconds) an error asks for, if any. */
+export function retryAfterOf(exception: unknown): number | undefined {
+  return exception instanceof DomainError && exception.retryAfterSeconds !== undefined ? Math.max(1, Math.ceil(exception.retryAfterSeconds)) : undefined;
+}
+
+/** Every error leaves as RFC 9457 problem+json (problemFor), with a Retry-After header when the error gives one. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
@@ -99,6 +112,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const instance = request.originalUrl?.split('?')[0] ?? request.url;
     const body = problemFor(exception, instance, this.logger);
     if (response.headersSent) return;
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 }

@@ -40,6 +40,9 @@ export class ProblemDto {
   errorId?: string;
 }
 
+/** OpenAPI: the Retry-After header of a 429 or 503 whose error gives one (ProblemDetailsFilter sets it). */
+export const RETRY_AFTER = { 'Retry-After': { description: 'Whole seconds after which a retry may succeed: the expected time for the work ahead in line.', schema: { type: 'integer', minimum: 1, example: 12 } } };
+
 export const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -19,7 +19,7 @@ function decodeFailure(f: ForecastingFailure): Error {
 @Injectable()
 export class ForecastingWorkers extends WorkerPool<ForecastingTask, ForecastingFailure> implements OnApplicationShutdown {
   constructor() {
-    super(workerEntry('forecasting.worker', import.meta.url), { workers: 1, maxQueued: 256, timeoutMs: 120_000 }, (f) => decodeFailure(f), 'forecasting');
+    super(workerEntry('forecasting.worker', import.meta.url), { workers: 1, maxQueued: 256, timeoutMs: 120_000, maxWaitMs: 120_000 }, (f) => decodeFailure(f), 'forecasting');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,9 +1,9 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
-import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { DomainError, notFound, tooManyRequests, unavailable, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { ForecastHorizonError, type ForecastAheadRequest } from '../../../../libs/forecasting/src/forecast-ahead.js';
@@ -14,7 +14,7 @@ import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entit
 import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { WorkerPoolBusyError, WorkerTimeoutError } from '../common/worker-pool.js';
+import { WorkerPoolBusyError, WorkerTimeoutError, WorkerWaitTimeoutError } from '../common/worker-pool.js';
 import type { CreateBacktestDto, ForecastMethodChoiceDto, QueueForecastDto } from './forecast.dto.js';
 import { ForecastInputError, type ForecastingTask, type QueueForecastResult } from './forecasting-worker-protocol.js';
 import { ForecastingWorkers } from './forecasting-workers.js';
@@ -136,7 +136,15 @@ export class LoadForecastInput {
   }
 }
 
-/** Runs a forecasting task in the worker thread; the library's refusals become 422, a full or stuck pool 429 / 503. */
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+const workerLog = new Logger('ForecastingWorkers');
+
+/**
+ * Runs a forecasting task in the worker thread; the library's refusals become 422. A full line is
+ * 429 `forecast.busy`, a task that waited the pool's maxWaitMs 503 `forecast.busy`, one that ran
+ * past its time limit 503 `forecast.timeout` (logged) — each with Retry-After, the pool's estimate
+ * of when its line clears.
+ */
 async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): Promise<T> {
   try {
     return (await workers.runTask(task)) as T;
@@ -145,8 +153,12 @@ async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): 
     if (e instanceof ForecastInputError) throw unprocessable('forecast.failed', e.message);
     // The history decides how many origins there can be: more than it allows is refused with that number, never quietly fewer.
     if (e instanceof BacktestInputError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: e.rule, message: e.message }]);
-    if (e instanceof WorkerPoolBusyError) throw new HttpException(`The server is busy with other forecasts (${e.running} running, ${e.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
-    if (e instanceof WorkerTimeoutError) throw new HttpException(`The forecast did not finish within ${e.timeoutMs / 1000} s`, HttpStatus.SERVICE_UNAVAILABLE);
+    if (e instanceof WorkerPoolBusyError) throw tooManyRequests('forecast.busy', `The server is busy with other forecasts (${e.running} running, ${e.queued} waiting); retry after ${seconds(e.retryAfterMs)} s`, seconds(e.retryAfterMs));
+    if (e instanceof WorkerWaitTimeoutError) throw unavailable('forecast.busy', `The forecast waited ${e.maxWaitMs / 1000} s for the forecasting thread behind other forecasts and was not run; retry after ${seconds(e.retryAfterMs)} s`, seconds(e.retryAfterMs));
+    if (e instanceof WorkerTimeoutError) {
+      workerLog.error({ msg: 'a forecasting task ran past its time limit and was stopped', kind: task.kind, timeoutMs: e.timeoutMs });
+      throw unavailable('forecast.timeout', `The forecast ran ${e.timeoutMs / 1000} s without finishing and was stopped`, seconds(workers.retryAfterMs()));
+    }
     throw e;
   }
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
-import { ProblemDto } from '../common/problem-details.js';
+import { ProblemDto, RETRY_AFTER } from '../common/problem-details.js';
 import { BacktestResultDto, CreateBacktestDto, QueueForecastDto, QueueForecastQueryDto } from './forecast.dto.js';
 import { GetQueueForecast, RunBacktest } from './forecasting.use-cases.js';
 
@@ -20,6 +20,12 @@ export class ForecastsController {
   @ApiOkResponse({ type: QueueForecastDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A bad range or interval, or a queue without history.' })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, headers: RETRY_AFTER, description: 'The forecasting thread\'s line is full (`forecast.busy`); retry after Retry-After seconds.' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    headers: RETRY_AFTER,
+    description: 'The forecast waited its limit (120 s) for the forecasting thread (`forecast.busy`), or ran its limit (120 s) and was stopped (`forecast.timeout`); or the database is busy (`database.busy`).',
+  })
   forecast(@Param('id', uuidParam()) id: string, @Query() query: QueueForecastQueryDto): Promise<QueueForecastDto> {
     return this.getQueueForecast.execute(id, query);
   }
