@@ -59,7 +59,7 @@ describe('forecasting capacity', () => {
     for (const status of ['429', '503']) {
       expect(responses[status].description).toContain('forecast.');
       expect(responses[status].headers['Retry-After'].schema).toMatchObject({ type: 'integer' });
-      expect(responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
+      expect(responses[status].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
     }
   });
 });
