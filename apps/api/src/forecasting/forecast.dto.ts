@@ -158,7 +158,7 @@ export class CreateBacktestDto {
     minimum: 1,
     maximum: 26,
     description:
-      'Origins: the starts of the last N weeks (expanding training window). Each needs a whole week of training before it, so a history of W weeks allows at most W − 1: more is refused (422, rule `enoughHistory`, naming the number allowed). Left out: 5, or as many as the history allows when fewer.',
+      'Origins: the starts of the last N weeks (expanding training window). Each needs a whole week of training before it, so a history of W weeks allows at most W − 1: more is refused (422, rule `enoughHistory`, naming the number allowed). The slow methods refit at every origin, so their values × origins are limited (422, rule `workLimit`, naming the number allowed): `mstl-ets` 1,000,000 (e.g. 5 origins of 200,000 values), `vuoro-auto` 3,000,000. Left out: 5, or as many as the history allows when fewer.',
   })
   @IsOptional()
   @IsInt()

@@ -43,6 +43,12 @@ export type ForecastingFailure =
   | { kind: 'backtest-input'; parameter: BacktestInputError['parameter']; rule: string; allowed: number; message: string }
   | InternalFailure;
 
+/** `workerData` of a forecasting worker thread. */
+export interface ForecastingWorkerData {
+  /** lower the thread's CPU priority (the backtests' thread). */
+  lowPriority?: boolean;
+}
+
 /** Origins of a backtest that does not name a number (fewer when the history has fewer weeks). */
 export const DEFAULT_BACKTEST_ORIGINS = 5;
 

@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { ForecastAlertsController } from './forecast-alerts.controller.js';
 import { ForecastsController } from './forecasts.controller.js';
 import { AcknowledgeForecastAlert, ChooseQueueForecastMethod, ForecastClock, GetQueueForecast, IntradayForecastJob, ListForecastAlerts, LoadForecastInput, RunBacktest, RunIntradayCheck, SyncRoutedHistory, SystemForecastClock } from './forecasting.use-cases.js';
-import { ForecastingWorkers } from './forecasting-workers.js';
+import { BacktestWorkers, ForecastingWorkers } from './forecasting-workers.js';
 import { LetterBatchesController } from './letter-batches.controller.js';
 import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches, PrepareLetterBatchData, UpdateLetterBatch } from './letter-batches.use-cases.js';
 
-/** Forecasts per queue (each with its method chosen by backtest, in a worker thread), backtests, letter batches, spike alerts and the intraday job (every 15 minutes). */
+/** Forecasts per queue (each with its method chosen by backtest, in a worker thread), backtests (in a thread of their own), letter batches, spike alerts and the intraday job (every 15 minutes). */
 @Module({
   controllers: [ForecastsController, LetterBatchesController, ForecastAlertsController],
   providers: [
@@ -14,6 +14,7 @@ import { CreateLetterBatch, DeleteLetterBatch, GetLetterBatch, ListLetterBatches
     SyncRoutedHistory,
     LoadForecastInput,
     ForecastingWorkers,
+    BacktestWorkers,
     ChooseQueueForecastMethod,
     GetQueueForecast,
     RunBacktest,

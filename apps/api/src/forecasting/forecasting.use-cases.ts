@@ -4,7 +4,7 @@ import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calenda
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
 import { DomainError, notFound, tooManyRequests, unavailable, unprocessable } from '../../../../libs/core/src/domain-error.js';
-import { BacktestInputError, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import { BacktestInputError, checkBacktestWork, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
 import { ForecastHorizonError, type ForecastAheadRequest } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { overlayReforecast } from '../../../../libs/forecasting/src/intraday.js';
@@ -14,10 +14,10 @@ import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entit
 import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { WorkerPoolBusyError, WorkerTimeoutError, WorkerWaitTimeoutError } from '../common/worker-pool.js';
+import { WorkerPoolBusyError, WorkerTimeoutError, WorkerWaitTimeoutError, type TaskLane, type WorkerPool } from '../common/worker-pool.js';
 import type { CreateBacktestDto, ForecastMethodChoiceDto, QueueForecastDto } from './forecast.dto.js';
-import { ForecastInputError, type ForecastingTask, type QueueForecastResult } from './forecasting-worker-protocol.js';
-import { ForecastingWorkers } from './forecasting-workers.js';
+import { ForecastInputError, type ForecastingFailure, type ForecastingTask, type QueueForecastResult } from './forecasting-worker-protocol.js';
+import { BacktestWorkers, ForecastingWorkers } from './forecasting-workers.js';
 import { epochOfLocal, type QueueHistory } from './queue-history.js';
 
 /** The clock of the forecasting use cases (tests fix it). */
@@ -139,25 +139,37 @@ export class LoadForecastInput {
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 const workerLog = new Logger('ForecastingWorkers');
 
+/** A worker pool's refusals as the API words them: the codes' prefix and what its tasks are called. */
+interface Line {
+  code: 'forecast' | 'backtest';
+  task: string;
+  tasks: string;
+}
+const FORECASTS: Line = { code: 'forecast', task: 'forecast', tasks: 'forecasts' };
+const BACKTESTS: Line = { code: 'backtest', task: 'backtest', tasks: 'backtests' };
+
+/** A backtest the series cannot serve as asked: 422 naming the field, the rule and what it allows. */
+const backtestRefused = (e: BacktestInputError): DomainError => unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: e.rule, message: e.message }]);
+
 /**
- * Runs a forecasting task in the worker thread; the library's refusals become 422. A full line is
- * 429 `forecast.busy`, a task that waited the pool's maxWaitMs 503 `forecast.busy`, one that ran
- * past its time limit 503 `forecast.timeout` (logged) — each with Retry-After, the pool's estimate
- * of when its line clears.
+ * Runs a forecasting task in a worker thread (the forecasting pool, or the backtests' with
+ * BACKTESTS); the library's refusals become 422. A full line is 429 `<line>.busy`, a task that waited
+ * the pool's maxWaitMs 503 `<line>.busy`, one that ran past its time limit 503 `<line>.timeout`
+ * (logged) — each with Retry-After, the pool's estimate of when its line clears.
  */
-async function inWorker<T>(workers: ForecastingWorkers, task: ForecastingTask): Promise<T> {
+async function inWorker<T>(workers: WorkerPool<ForecastingTask, ForecastingFailure>, task: ForecastingTask, line: Line = FORECASTS, lane: TaskLane = 'normal'): Promise<T> {
   try {
-    return (await workers.runTask(task)) as T;
+    return (await workers.runTask(task, undefined, lane)) as T;
   } catch (e) {
     if (e instanceof ForecastHorizonError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: 'horizon', message: e.message }]);
     if (e instanceof ForecastInputError) throw unprocessable('forecast.failed', e.message);
     // The history decides how many origins there can be: more than it allows is refused with that number, never quietly fewer.
-    if (e instanceof BacktestInputError) throw unprocessable('validation.failed', e.message, [{ field: e.parameter, rule: e.rule, message: e.message }]);
-    if (e instanceof WorkerPoolBusyError) throw tooManyRequests('forecast.busy', `The server is busy with other forecasts (${e.running} running, ${e.queued} waiting); retry after ${seconds(e.retryAfterMs)} s`, seconds(e.retryAfterMs));
-    if (e instanceof WorkerWaitTimeoutError) throw unavailable('forecast.busy', `The forecast waited ${e.maxWaitMs / 1000} s for the forecasting thread behind other forecasts and was not run; retry after ${seconds(e.retryAfterMs)} s`, seconds(e.retryAfterMs));
+    if (e instanceof BacktestInputError) throw backtestRefused(e);
+    if (e instanceof WorkerPoolBusyError) throw tooManyRequests(`${line.code}.busy`, `The server is busy with other ${line.tasks} (${e.running} running, ${e.queued} waiting); retry after ${seconds(e.retryAfterMs)} s`, seconds(e.retryAfterMs));
+    if (e instanceof WorkerWaitTimeoutError) throw unavailable(`${line.code}.busy`, `The ${line.task} waited ${e.maxWaitMs / 1000} s for a thread behind other ${line.tasks} and was not run; retry after ${seconds(e.retryAfterMs)} s`, seconds(e.retryAfterMs));
     if (e instanceof WorkerTimeoutError) {
-      workerLog.error({ msg: 'a forecasting task ran past its time limit and was stopped', kind: task.kind, timeoutMs: e.timeoutMs });
-      throw unavailable('forecast.timeout', `The forecast ran ${e.timeoutMs / 1000} s without finishing and was stopped`, seconds(workers.retryAfterMs()));
+      workerLog.error({ msg: `a ${line.task} task ran past its time limit and was stopped`, kind: task.kind, timeoutMs: e.timeoutMs });
+      throw unavailable(`${line.code}.timeout`, `The ${line.task} ran ${e.timeoutMs / 1000} s without finishing and was stopped`, seconds(workers.retryAfterMs()));
     }
     throw e;
   }
@@ -296,12 +308,17 @@ export class GetQueueForecast {
   }
 }
 
-/** A backtest of one method on a queue's history or a given series, in the forecasting worker (MSTL or DSHW over many origins take seconds). */
+/**
+ * A backtest of one method on a queue's history or a given series, in the backtests' own thread
+ * (BacktestWorkers: MSTL over many origins takes a minute; forecasts never wait for it). A size
+ * beyond the method's work limit is refused 422 on `origins` before it waits in line (for a series;
+ * a queue's history is measured in the thread).
+ */
 @Injectable()
 export class RunBacktest {
   constructor(
     private readonly load: LoadForecastInput,
-    private readonly workers: ForecastingWorkers,
+    private readonly workers: BacktestWorkers,
   ) {}
 
   async execute(body: CreateBacktestDto): Promise<HorizonBacktestResult> {
@@ -312,14 +329,21 @@ export class RunBacktest {
     const run = { kind: 'backtest' as const, method, ...(body.origins !== undefined ? { origins: body.origins } : {}), ...(body.horizon !== undefined ? { horizon: body.horizon } : {}) };
     if (body.queueId) {
       const input = await this.load.execute(await this.load.queue(body.queueId));
-      return inWorker(this.workers, { ...run, history: { queue: input.history }, closedDates: [...(input.events.holidays ?? [])] });
+      return inWorker(this.workers, { ...run, history: { queue: input.history }, closedDates: [...(input.events.holidays ?? [])] }, BACKTESTS);
     }
     const series = body.series!;
     const minute = Number(series.start.slice(11, 13)) * 60 + Number(series.start.slice(14, 16));
     if (minute % series.intervalMinutes !== 0) {
       throw unprocessable('validation.failed', `series.start ${series.start} is not on the ${series.intervalMinutes}-minute grid`, [{ field: 'series.start', rule: 'grid', message: `series.start must begin a ${series.intervalMinutes}-minute interval (minutes since midnight a multiple of ${series.intervalMinutes})` }]);
     }
-    return inWorker(this.workers, { ...run, history: { series: { start: series.start, volume: series.values }, intervalMinutes: series.intervalMinutes }, closedDates: [] });
+    if (body.origins !== undefined) {
+      try {
+        checkBacktestWork(method, series.values.length, body.origins);
+      } catch (e) {
+        throw e instanceof BacktestInputError ? backtestRefused(e) : e;
+      }
+    }
+    return inWorker(this.workers, { ...run, history: { series: { start: series.start, volume: series.values }, intervalMinutes: series.intervalMinutes }, closedDates: [] }, BACKTESTS);
   }
 }
 

@@ -6,15 +6,20 @@
  * chosen, brought to the queue's local clock and re-binned here, and forecast points leave with
  * their instants, so that the API thread does nothing per interval. Framework-free; one task at a time.
  */
-import { parentPort } from 'node:worker_threads';
-import { BacktestInputError, backtestHorizon, maxBacktestOrigins, modelFor } from '../../../../libs/forecasting/src/backtest-horizon.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BacktestInputError, backtestHorizon, checkBacktestWork, maxBacktestOrigins, modelFor } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import { forecastAhead, ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { prepareHistory } from '../../../../libs/forecasting/src/forecast.js';
 import { chooseQueueMethod, isDefaultChoice, modelForChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
+import { lowerThisThreadsPriority } from '../common/thread-priority.js';
 import type { WorkerReply, WorkerRequest } from '../common/worker-pool.js';
-import { DEFAULT_BACKTEST_ORIGINS, type ForecastingFailure, type ForecastingTask, type QueueForecastResult } from './forecasting-worker-protocol.js';
+import { DEFAULT_BACKTEST_ORIGINS, type ForecastingFailure, type ForecastingTask, type ForecastingWorkerData, type QueueForecastResult } from './forecasting-worker-protocol.js';
 import { historyPoints } from './queue-history.js';
+
+// The backtests' thread (BacktestWorkers) runs at the lowest CPU priority: an analyst's backtest
+// gets the cores the event loop and the forecasts leave.
+if ((workerData as ForecastingWorkerData | undefined)?.lowPriority) lowerThisThreadsPriority();
 
 function run(task: ForecastingTask): unknown {
   switch (task.kind) {
@@ -33,6 +38,7 @@ function run(task: ForecastingTask): unknown {
       const intervalMinutes = 'queue' in source ? source.queue.intervalMinutes : source.intervalMinutes;
       const { volume } = prepareHistory({ history, intervalMinutes, calendar: { closedDates: task.closedDates } });
       const origins = task.origins ?? Math.max(1, Math.min(DEFAULT_BACKTEST_ORIGINS, maxBacktestOrigins(volume)));
+      checkBacktestWork(task.method, Array.isArray(history) ? history.length : history.volume.length, origins);
       return backtestHorizon(volume, modelFor(task.method), origins, task.horizon);
     }
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { ProblemDto, RETRY_AFTER } from '../common/problem-details.js';
@@ -33,10 +33,20 @@ export class ForecastsController {
   @Post('forecasts/backtests')
   @HttpCode(200)
   @Roles('supervisor', 'manager')
-  @ApiOperation({ summary: 'Backtest a forecast method on a queue or an inline series (rolling origin): WAPE, MAPE, MASE, RMSE' })
+  @ApiOperation({
+    summary: 'Backtest a forecast method on a queue or an inline series (rolling origin): WAPE, MAPE, MASE, RMSE',
+    description: 'Runs in a thread of its own at low CPU priority, one backtest at a time with one more waiting.',
+  })
   @ApiOkResponse({ type: BacktestResultDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'The JSON body is larger than 1 MB (`request.too_large`).' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description:
+      'Invalid input naming the field; on `origins`: more than the history allows (rule `enoughHistory`), or more than the method\'s work limit allows for this many values (rule `workLimit`: `mstl-ets` at most 1,000,000 values × origins, `vuoro-auto` 3,000,000), each naming the most allowed.',
+  })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, headers: RETRY_AFTER, description: 'A backtest is running and another waiting (`backtest.busy`); retry after Retry-After seconds. Backtests have a thread of their own: forecasts never wait for them.' })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, headers: RETRY_AFTER, description: 'The backtest ran its limit (120 s) and was stopped (`backtest.timeout`); or the database is busy (`database.busy`).' })
   async backtest(@Body() body: CreateBacktestDto): Promise<BacktestResultDto> {
     const r = await this.runBacktest.execute(body);
     const finite = (x: number) => (Number.isFinite(x) ? x : null);

@@ -6,9 +6,8 @@
  */
 import 'reflect-metadata';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadsPriority } from '../common/thread-priority.js';
 import { createDataSource } from '../../../../libs/persistence/src/data-source.js';
 import { TypeOrmReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { TypeOrmRoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
@@ -45,21 +44,9 @@ Logger.overrideLogger(new ParentLogger());
 const data = workerData as ReportRollupWorkerData;
 const logger = new Logger('ReportRollupJob');
 
-/**
- * This thread's CPU priority lowered to the least (nice 19), so that when routing and the roll-ups
- * both want a core, routing gets it: the roll-ups are behind-the-load work and a report catches up
- * before it reads. On Linux a thread's id is accepted where setpriority takes a process id, and
- * /proc/thread-self names it; elsewhere the thread keeps the process's priority.
- */
-function lowerOwnPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_LOW);
-  } catch {
-    // not Linux, or not allowed: run at the process's priority
-  }
-}
-lowerOwnPriority();
+// Lowest CPU priority (nice 19): the roll-ups are behind-the-load work and a report catches up
+// before it reads, so when routing and the roll-ups both want a core, routing gets it.
+lowerThisThreadsPriority();
 let stopping = false;
 let wake: (() => void) | null = null;
 port.on('message', (m: { type: string }) => {
