@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { WorkerPoolBusyError, WorkerTimeoutError, WorkerWaitTimeoutError } from '../../apps/api/src/common/worker-pool.js';
@@ -140,6 +141,42 @@ describe('forecasting capacity', () => {
     const res = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'seasonal-naive', origins: 2 }).expect(503);
     expect(res.body).toMatchObject({ status: 503, code: 'backtest.timeout' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  /** This morning's arrivals 08:00–10:00 on a queue: as forecast, times `factor(slot)`. */
+  const morningArrivals = async (key: string, factor: (slot: number) => number) => {
+    const points = (await t.http.get(`/v1/queues/${queue[key]}/forecast?from=2026-03-02&to=2026-03-02`).set(...supervisor).expect(200)).body.points.slice(0, 8) as { start: string; volume: number }[];
+    await t.app.get(ForecastingRepository).importHistory(points.map((p, i) => ({ queueId: queue[key], intervalMinutes: 15, intervalStart: new Date(p.start), volume: Math.round(p.volume * factor(i)), ahtSeconds: 280 })));
+  };
+  const tenPast10 = new Date(localToEpoch('2026-03-02', 10 * 60 + 5, 'Europe/Helsinki'));
+
+  it('checks every queue for spikes while interactive forecasts fill the forecasting line: the job goes ahead of them and is never refused', async () => {
+    const workers = t.app.get(ForecastingWorkers);
+    await morningArrivals('phone-fi', () => 1);
+    await morningArrivals('phone-sv', (slot) => (slot < 4 ? 1 : 2.2)); // a surge from 09:00
+    // the forecasting thread busy with a long task, and its line full of short ones
+    const task = (n: number, method: 'mstl-ets' | 'seasonal-naive') => workers.runTask({ kind: 'backtest', history: { series: { start: '2025-01-06T00:00', volume: fiveMinuteSeries(n).values }, intervalMinutes: 5 }, closedDates: [], method, origins: 1 });
+    const long = task(50_000, 'mstl-ets');
+    const line = Array.from({ length: workers.options.maxQueued }, () => task(3 * 2016, 'seasonal-naive'));
+    await expect(task(3 * 2016, 'seasonal-naive')).rejects.toBeInstanceOf(WorkerPoolBusyError);
+    expect((await forecast().expect(429)).body.code).toBe('forecast.busy');
+
+    const check = await t.app.get(RunIntradayCheck).execute(tenPast10);
+    expect(check).toMatchObject({ ran: true, queuesChecked: 9, failed: [] });
+    expect(check.alerts.map((a) => [a.queueId, a.kind])).toEqual([[queue['phone-sv'], 'spike-high']]);
+    expect(workers.load.queued).toBeGreaterThan(workers.options.maxQueued / 2); // the line it went ahead of
+    await Promise.all([long, ...line]);
+  }, 180_000);
+
+  it('logs a queue whose intraday check failed at error, with the queue, and lists it in the result', async () => {
+    await morningArrivals('phone-fi', () => 1);
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(t.app.get(ForecastingWorkers), 'runTask').mockRejectedValueOnce(new WorkerTimeoutError(120_000));
+    const check = await t.app.get(RunIntradayCheck).execute(tenPast10);
+    const failure = { queueId: queue['phone-fi'], queueKey: 'phone-fi', code: 'forecast.timeout', message: expect.stringContaining('120 s') };
+    expect(check).toMatchObject({ ran: true, queuesChecked: 8, failed: [failure] });
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ msg: expect.stringContaining('intraday check of a queue failed'), ...failure }));
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ msg: 'intraday check incomplete', failed: ['phone-fi (forecast.timeout)'] }));
   });
 
   it('documents 413, 422, 429 and 503 with Retry-After on the backtests in OpenAPI', async () => {

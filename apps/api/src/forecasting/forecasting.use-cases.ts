@@ -176,8 +176,8 @@ async function inWorker<T>(workers: WorkerPool<ForecastingTask, ForecastingFailu
 }
 
 /** forecastAhead of the queue's history in the worker thread, with the queue's chosen method: its points carry their instants. */
-export function forecastInWorker(workers: ForecastingWorkers, history: QueueHistory, request: Omit<ForecastAheadRequest, 'method' | 'history' | 'intervalMinutes'>, choice: MethodChoice): Promise<QueueForecastResult> {
-  return inWorker(workers, { kind: 'forecast-ahead', history, request, choice });
+export function forecastInWorker(workers: ForecastingWorkers, history: QueueHistory, request: Omit<ForecastAheadRequest, 'method' | 'history' | 'intervalMinutes'>, choice: MethodChoice, lane: TaskLane = 'normal'): Promise<QueueForecastResult> {
+  return inWorker(workers, { kind: 'forecast-ahead', history, request, choice }, FORECASTS, lane);
 }
 
 /**
@@ -199,7 +199,8 @@ export class ChooseQueueForecastMethod {
     private readonly clock: ForecastClock,
   ) {}
 
-  async execute(queue: QueueForecastContext): Promise<StoredMethodChoice> {
+  /** `lane`: the worker pool's lane of the backtest, when one is needed ('urgent' for the intraday job). */
+  async execute(queue: QueueForecastContext, lane: TaskLane = 'normal'): Promise<StoredMethodChoice> {
     const today = localDateOf(this.clock.now().getTime(), queue.timeZone);
     const stored = await this.forecasting.methodChoice(queue.id);
     if (stored && stored.chosenOn >= today) return stored;
@@ -207,19 +208,19 @@ export class ChooseQueueForecastMethod {
     const key = `${queue.id}/${today}`;
     let choosing = this.running.get(key);
     if (!choosing) {
-      choosing = this.choose(queue, today).finally(() => this.running.delete(key));
+      choosing = this.choose(queue, today, lane).finally(() => this.running.delete(key));
       this.running.set(key, choosing);
     }
     return choosing;
   }
 
-  private async choose(queue: QueueForecastContext, today: string): Promise<StoredMethodChoice> {
+  private async choose(queue: QueueForecastContext, today: string, lane: TaskLane): Promise<StoredMethodChoice> {
     let choice: MethodChoice;
     let intervalMinutes = 0;
     try {
       const input = await this.load.execute(queue, { before: new Date(localToEpoch(today, 0, queue.timeZone)), untilYear: Number(today.slice(0, 4)) });
       intervalMinutes = input.intervalMinutes;
-      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, events: input.events });
+      choice = await inWorker<MethodChoice>(this.workers, { kind: 'choose-method', history: input.history, events: input.events }, FORECASTS, lane);
     } catch (e) {
       // all of the history is from today: nothing to backtest on, the default is used
       if (!(e instanceof DomainError && e.code === 'forecast.no_history')) throw e;
@@ -371,6 +372,17 @@ export interface IntradayCheckResult {
   ran: boolean;
   queuesChecked: number;
   alerts: ForecastAlertEntity[];
+  /** when it ran: the queues whose check failed (logged at error each); the next run checks them again. */
+  failed?: IntradayQueueFailure[];
+}
+
+/** A queue the intraday check could not check: no spike alert for it until a later check succeeds. */
+export interface IntradayQueueFailure {
+  queueId: string;
+  queueKey: string;
+  /** the error's code (e.g. `forecast.timeout`, `database.busy`), `internal` for a defect. */
+  code: string;
+  message: string;
 }
 
 /**
@@ -378,6 +390,12 @@ export interface IntradayCheckResult {
  * forecast made from the history before today. When cumulative arrivals leave the 95 % prediction
  * interval, a spike alert is raised (or refreshed) and the rest of the day is re-forecast from what
  * was seen and stored for planning. Only one instance runs it at a time (advisory lock).
+ *
+ * Its forecasts run in the forecasting thread's urgent lane: ahead of interactive forecasts and never
+ * refused for a full line, so a crowd of planning requests does not put off or skip a spike check.
+ * A queue whose check fails anyway (a forecast stopped at its time limit, the database) is logged at
+ * error with the queue — a supervisor is not warned of a spike on it until a check succeeds — listed
+ * in the result, and checked again on the next run, 15 minutes later.
  */
 @Injectable()
 export class RunIntradayCheck {
@@ -396,6 +414,7 @@ export class RunIntradayCheck {
       // Today's arrivals so far, from the contacts routed up to now.
       await this.routedHistory.execute(now);
       const alerts: ForecastAlertEntity[] = [];
+      const failed: IntradayQueueFailure[] = [];
       let checked = 0;
       for (const queue of await this.forecasting.queueContexts()) {
         try {
@@ -403,10 +422,13 @@ export class RunIntradayCheck {
           checked++;
           if (alert) alerts.push(alert);
         } catch (err) {
-          this.logger.warn({ msg: 'intraday check of a queue failed', queueId: queue.id, err: err instanceof Error ? err.message : String(err) });
+          const failure = { queueId: queue.id, queueKey: queue.key, code: err instanceof DomainError ? err.code : 'internal', message: err instanceof Error ? err.message : String(err) };
+          failed.push(failure);
+          this.logger.error({ msg: 'intraday check of a queue failed: no spike alert for it until a later check succeeds (the next run checks it again)', ...failure });
         }
       }
-      return { ran: true, queuesChecked: checked, alerts };
+      if (failed.length > 0) this.logger.error({ msg: 'intraday check incomplete', queuesChecked: checked, failed: failed.map((f) => `${f.queueKey} (${f.code})`) });
+      return { ran: true, queuesChecked: checked, alerts, failed };
     });
     return result ?? { ran: false, queuesChecked: 0, alerts: [] };
   }
@@ -423,8 +445,9 @@ export class RunIntradayCheck {
     if (input.events.holidays?.includes(today)) return null;
     // today's forecast as the supervisor saw it this morning (the queue's chosen method, from the
     // history before today), checked against the arrivals so far; the rest of a spike day re-forecast
-    const chosen = await this.chooser.execute(queue);
-    const fc = await forecastInWorker(this.workers, input.history, { from: today, to: today, events: input.events, intervalLevel: 0.8, reforecastOnSpikeOnly: true }, chosen.choice);
+    // in the forecasting thread's urgent lane: ahead of interactive forecasts, never refused for a full line
+    const chosen = await this.chooser.execute(queue, 'urgent');
+    const fc = await forecastInWorker(this.workers, input.history, { from: today, to: today, events: input.events, intervalLevel: 0.8, reforecastOnSpikeOnly: true }, chosen.choice, 'urgent');
     const check = fc.intraday;
     if (!check || check.date !== today || !check.spike || !check.onsetStart || !check.sinceOnset) return null;
     const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -468,7 +491,7 @@ export class IntradayForecastJob {
     if (!this.enabled) return;
     try {
       const r = await this.check.execute(this.clock.now());
-      this.logger.debug?.({ msg: 'intraday check done', ...r, alerts: r.alerts.length });
+      this.logger.debug?.({ msg: 'intraday check done', ...r, alerts: r.alerts.length, failed: r.failed?.length ?? 0 });
     } catch (err) {
       this.logger.error({ msg: 'intraday check failed', err: err instanceof Error ? err.message : String(err) });
     }
