@@ -6,7 +6,7 @@ import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zo
 import { DomainError, notFound, tooManyRequests, unavailable, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { BacktestInputError, checkBacktestWork, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import type { ForecastEvents } from '../../../../libs/forecasting/src/events.js';
-import { ForecastHorizonError, type ForecastAheadRequest } from '../../../../libs/forecasting/src/forecast-ahead.js';
+import { ForecastHorizonError, MIN_HISTORY_DAYS, type ForecastAheadRequest } from '../../../../libs/forecasting/src/forecast-ahead.js';
 import { overlayReforecast } from '../../../../libs/forecasting/src/intraday.js';
 import { holidayArrivalsOf } from '../../../../libs/forecasting/src/holiday-arrivals.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
@@ -443,6 +443,9 @@ export class RunIntradayCheck {
     // the history up to the last interval that has ended: today's arrivals so far are its partial last day
     const input = await this.load.execute(queue, { before: now, completeOnly: true, untilYear: Number(today.slice(0, 4)) });
     if (input.events.holidays?.includes(today)) return null;
+    // a queue younger than the week the forecast needs (MIN_HISTORY_DAYS) has no forecast to check against yet: not a failure
+    const firstDay = localDateOf(input.history.rows.firstStartMs!, tz);
+    if (Math.round((Date.parse(`${today}T00:00Z`) - Date.parse(`${firstDay}T00:00Z`)) / 86_400_000) + 1 < MIN_HISTORY_DAYS) return null;
     // today's forecast as the supervisor saw it this morning (the queue's chosen method, from the
     // history before today), checked against the arrivals so far; the rest of a spike day re-forecast
     // in the forecasting thread's urgent lane: ahead of interactive forecasts, never refused for a full line
