@@ -1,4 +1,4 @@
-import { addDays, dayOfWeek } from './calendar.js';
+import { addDays, dayOfWeek, daysBetween } from './calendar.js';
 import { headDays, type DaySeries } from './day-series.js';
 import { eventFactor, fitEventEffects, withoutEvents, type EventEffects, type ForecastEvents } from './events.js';
 import { forecastAht, pad, prepareHistory, toPoints, wallClock, type ForecastPoint, type ForecastRequest, type ForecastResult, type HistoryPoint } from './forecast.js';
@@ -49,8 +49,6 @@ const MAX_DAYS = 400;
 
 /** The shortest history forecastAhead forecasts from: a whole week, so every working weekday has been seen. */
 export const MIN_HISTORY_DAYS = 7;
-
-const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00Z`) - Date.parse(`${a}T00:00Z`)) / 86_400_000);
 
 /**
  * A forecast asked for further ahead than forecastAhead reaches: MAX_DAYS calendar days from the

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
-import { addDays } from '../../../../libs/calendar/src/local-date.js';
+import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf, localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
 import { DomainError, notFound, tooManyRequests, unavailable, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { BacktestInputError, checkBacktestWork, type HorizonBacktestResult } from '../../../../libs/forecasting/src/backtest-horizon.js';
@@ -277,6 +277,7 @@ export class GetQueueForecast {
     const chosen = await this.chooser.execute(queue);
     const stored = await this.forecasting.reforecast(queue.id, new Date(localToEpoch(q.from, 0, tz)), new Date(localToEpoch(addDays(q.to, 1), 0, tz)));
     const reforecast = stored.map((r) => ({ start: r.intervalStart.getTime(), minutes: r.intervalMinutes, volume: r.volume, aht: r.ahtSeconds }));
+    const reforecastAht = new Map(reforecast.map((r) => [r.start, r.aht]));
     let result: QueueForecastResult | undefined;
     const points: QueueForecastDto['points'] = [];
     for (const seg of segments) {
@@ -290,7 +291,7 @@ export class GetQueueForecast {
       }
       const timed = r.points.map((p) => ({ ...p, start: Date.parse(p.start), minutes: r.intervalMinutes }));
       for (const p of overlayReforecast(timed, reforecast, r.errorModel, r.intervalLevel)) {
-        const aht = p.reforecast ? (reforecast.find((x) => x.start === p.start)?.aht ?? p.aht) : p.aht;
+        const aht = p.reforecast ? (reforecastAht.get(p.start) ?? p.aht) : p.aht;
         points.push({ start: new Date(p.start).toISOString(), localStart: p.localStart, volume: p.volume, aht, lower: p.lower, upper: p.upper, method: p.reforecast ? 'intraday re-forecast' : p.method });
       }
     }
@@ -445,7 +446,7 @@ export class RunIntradayCheck {
     if (input.events.holidays?.includes(today)) return null;
     // a queue younger than the week the forecast needs (MIN_HISTORY_DAYS) has no forecast to check against yet: not a failure
     const firstDay = localDateOf(input.history.rows.firstStartMs!, tz);
-    if (Math.round((Date.parse(`${today}T00:00Z`) - Date.parse(`${firstDay}T00:00Z`)) / 86_400_000) + 1 < MIN_HISTORY_DAYS) return null;
+    if (daysBetween(firstDay, today) + 1 < MIN_HISTORY_DAYS) return null;
     // today's forecast as the supervisor saw it this morning (the queue's chosen method, from the
     // history before today), checked against the arrivals so far; the rest of a spike day re-forecast
     // in the forecasting thread's urgent lane: ahead of interactive forecasts, never refused for a full line
