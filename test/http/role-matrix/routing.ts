@@ -21,6 +21,7 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'POST /v1/agents/{id}/offers/{offerId}/reject': ['admin', 'agent'],
   'POST /v1/agents/{id}/contacts/{contactId}/complete': ['admin', 'agent'],
   'POST /v1/agents/{id}/contacts/{contactId}/transfer': ['admin', 'agent'],
+  'GET /v1/agents/{id}/transfer-targets': ['admin', 'supervisor', 'agent'],
   'POST /v1/agents/{id}/api-keys': ['admin'],
   'POST /v1/contacts': ['admin', 'telephony'],
   'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager', 'agent'],

@@ -25,6 +25,7 @@ import { LoanRepository, TypeOrmLoanRepository } from '../../../../libs/persiste
 import { FeedbackRepository, TypeOrmFeedbackRepository } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import { PrivacyRepository, TypeOrmPrivacyRepository } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import { ReportsRepository, TypeOrmReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
+import { DeskDirectoryRepository, TypeOrmDeskDirectoryRepository } from '../../../../libs/persistence/src/repositories/desk-directory.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingInvalidations } from './routing-invalidations.js';
 
@@ -34,6 +35,7 @@ const repositories = [
   [BusinessCalendarRepository, TypeOrmBusinessCalendarRepository],
   [DemoDataRepository, TypeOrmDemoDataRepository],
   [DepartmentRepository, TypeOrmDepartmentRepository],
+  [DeskDirectoryRepository, TypeOrmDeskDirectoryRepository],
   [FeedbackRepository, TypeOrmFeedbackRepository],
   [ForecastingRepository, TypeOrmForecastingRepository],
   [LetterBatchRepository, TypeOrmLetterBatchRepository],
