@@ -178,7 +178,8 @@ describe('routing: agents lent from other departments', () => {
       await loan(-HOUR, HOUR, { queueId: w.phoneQueueId });
       const lentIn = await board(w.phoneQueueId);
       expect(lentIn.agentsByState.available).toBe(1);
-      expect(lentIn.estimatedWaitSeconds).toBe(0);
+      // Lent agents join a call at the default 75 s widening step: that is the wait a new call hears.
+      expect(lentIn.estimatedWaitSeconds).toBe(75);
       // A loan to the phone queue only: the chat queue's wallboard does not count the agent.
       expect((await board(w.chatQueueId)).agentsByState.available).toBe(0);
       await t.http.put(`/v1/agents/${lent}/state`).set(...sup).send({ state: 'break', reason: 'lunch' }).expect(200);

@@ -60,6 +60,32 @@ describe('routing: a queue’s widening steps and policy settings', () => {
     expect(later.explanation.step).toMatchObject({ index: 1 });
   });
 
+  it('announces the wait until the step that lets the agent answer, and offers a callback past the threshold', async () => {
+    // The only agent qualifies at the 15 s step: a new call waits 15 s, not 0 s (callback threshold 10 s).
+    await settings({ callbackThresholdSeconds: 10, wideningSteps: null }).expect(200);
+    try {
+      const callId = `policy-call-${++calls}`;
+      const decision = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody(callId)).expect(200)).body;
+      expect(decision).toMatchObject({ decision: 'queue', position: 1, estimatedWaitSeconds: 15, callbackOffered: true });
+      // Ten seconds on, the same call is 5 s from its agent.
+      time.offsetMs += 10_000;
+      const poll = (await t.http.get(`/v1/routing/decisions/${callId}?waitSeconds=0`).set(...tel).expect(200)).body;
+      expect(poll).toMatchObject({ decision: 'queue', position: 1, estimatedWaitSeconds: 5, callbackOffered: false });
+      await t.http.post('/v1/routing/events').set(...tel).send(eventBody('abandoned', callId)).expect(200);
+      // The wallboard gives a new call's figure for the same state: the decision's 15 s.
+      expect((await t.http.get(`/v1/queues/${w.phoneQueueId}/stats`).set(...sup).expect(200)).body.estimatedWaitSeconds).toBe(15);
+      // Nobody logged in who could serve the queue: no figure, on the decision as on the wallboard, and a callback.
+      await t.http.put(`/v1/agents/${junior}/state`).set(...sup).send({ state: 'break', reason: 'lunch' }).expect(200);
+      const lunch = (await t.http.post('/v1/routing/decisions').set(...tel).send(callBody(`policy-call-${++calls}`)).expect(200)).body;
+      expect(lunch).toMatchObject({ decision: 'queue', estimatedWaitSeconds: null, callbackOffered: true });
+      expect((await t.http.get(`/v1/queues/${w.phoneQueueId}/stats`).set(...sup).expect(200)).body.estimatedWaitSeconds).toBeNull();
+      await t.http.post('/v1/routing/events').set(...tel).send(eventBody('abandoned', `policy-call-${calls}`)).expect(200);
+    } finally {
+      await t.http.put(`/v1/agents/${junior}/state`).set(...sup).send({ state: 'available' }).expect(200);
+      await settings({ callbackThresholdSeconds: null }).expect(200);
+    }
+  });
+
   it('the queue’s own steps replace the defaults, and [] turns widening off', async () => {
     const steps = [
       { afterSeconds: 60, skills: 'queue-skills', agents: 'department', minProficiency: 2, name: 'a minute: proficiency 2' },

@@ -55,3 +55,59 @@ describe('estimated wait', () => {
     expect(() => estimateWait(phone, 1, [], { meanHandleSeconds: 0 }, NOW)).toThrow(/meanHandleSeconds/);
   });
 });
+
+describe('estimated wait over the widening steps (default 15 / 45 / 75 s)', () => {
+  // The queue asks for Finnish at 3; step 1 (15 s) takes 2; step 2 (45 s) any department agent with
+  // the language; step 3 (75 s) lent agents too.
+  const fi = queue('q-fi', { channel: 'phone', requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }, { skill: 'topic:billing', minProficiency: 3 }] });
+  const aht = { meanHandleSeconds: 300 };
+  const skilled = { 'lang:fi': 5, 'topic:billing': 4 };
+  const loan = [{ departmentId: 'collections', from: new Date(NOW.getTime() - 3600_000), to: new Date(NOW.getTime() + 3600_000) }];
+
+  it('a free agent who qualifies only at proficiency 2 serves a new call from the 15 s step', () => {
+    const d = estimateWaitDetails(fi, 1, [agent('fi2', { skills: { 'lang:fi': 2, 'topic:billing': 4 } })], aht, NOW);
+    expect(d).toMatchObject({ seconds: 15, servedFromSeconds: 15, freeSlots: 1 });
+  });
+
+  it('a free same-language colleague without the topic serves from 45 s, a lent agent from 75 s', () => {
+    expect(estimateWait(fi, 1, [agent('lang-only', { skills: { 'lang:fi': 4 } })], aht, NOW)).toBe(45);
+    expect(estimateWait(fi, 1, [agent('lent', { departmentId: 'sales', skills: skilled, lentTo: loan })], aht, NOW)).toBe(75);
+  });
+
+  it('counts the steps from the contact’s arrival: after 20 s the 15 s agent serves at once, the 45 s one in 25 s', () => {
+    const fi2 = agent('fi2', { skills: { 'lang:fi': 2, 'topic:billing': 4 } });
+    expect(estimateWait(fi, 1, [fi2], aht, NOW, undefined, { waitedSeconds: 20 })).toBe(0);
+    expect(estimateWait(fi, 1, [agent('lang-only', { skills: { 'lang:fi': 4 } })], aht, NOW, undefined, { waitedSeconds: 20 })).toBe(25);
+  });
+
+  it('takes the earlier of a busy step-0 agent freeing up and a later step’s free agent', () => {
+    const busySkilled = (id: string) => agent(id, { state: 'busy', skills: skilled, load: { phone: 1, chat: 0, email: 0 } });
+    const langOnly = agent('lang-only', { skills: { 'lang:fi': 4 } });
+    // Four busy step-0 agents: the first slot frees in 300 / 4 = 75 s; the free agent serves from 45 s.
+    const four = [busySkilled('b1'), busySkilled('b2'), busySkilled('b3'), busySkilled('b4'), langOnly];
+    expect(estimateWaitDetails(fi, 1, four, aht, NOW)).toMatchObject({ seconds: 45, servedFromSeconds: 45, servingAgents: 5, slots: 5, freeSlots: 1 });
+    // Ten busy step-0 agents: a slot frees in 30 s, before the 45 s step.
+    const ten = [...Array.from({ length: 10 }, (_, i) => busySkilled(`b${i}`)), langOnly];
+    expect(estimateWaitDetails(fi, 1, ten, aht, NOW)).toMatchObject({ seconds: 30, servedFromSeconds: 0 });
+  });
+
+  it('with no widening ([]) an agent below the queue’s requirements does not count at all', () => {
+    const narrow = { ...fi, widening: [] };
+    expect(estimateWait(narrow, 1, [agent('fi2', { skills: { 'lang:fi': 2, 'topic:billing': 4 } })], aht, NOW)).toBeNull();
+  });
+});
+
+describe('estimated wait of a contact with excluded agents', () => {
+  const aht = { meanHandleSeconds: 600 };
+
+  it('does not count an agent who transferred or turned down the contact', () => {
+    const sender = agent('sender');
+    expect(estimateWait(chat, 1, [sender], aht, NOW, undefined, { excludedAgentIds: ['sender'] })).toBeNull();
+    const busyOther = agent('other', { state: 'busy', load: { phone: 0, chat: 3, email: 0 } });
+    expect(estimateWaitDetails(chat, 1, [sender, busyOther], aht, NOW, undefined, { excludedAgentIds: ['sender'] })).toMatchObject({ seconds: 200, servingAgents: 1, freeSlots: 0 });
+  });
+
+  it('counts the same agent for a contact that did not exclude it (a new contact: the wallboard figure)', () => {
+    expect(estimateWait(chat, 1, [agent('sender')], aht, NOW)).toBe(0);
+  });
+});

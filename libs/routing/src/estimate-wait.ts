@@ -4,17 +4,22 @@
  * Position: 1-based rank of the contact among the waiting contacts of its own queue, in routing
  * priority order (so a boosted contact can be ahead of an earlier one).
  *
- * Estimated wait: the queue's serving slots S = sum of capacity on the queue's channel over the
- * agents that are logged in and working (available, reserved, busy, wrap-up) and could serve the
- * queue once it is fully widened (department, skills; lent agents inside their window); F = the
- * slots free right now (agents who could take a contact now). A contact at position p waits
- *     0                                  if p ≤ F
- *     (p − F) × meanHandleSeconds / S    otherwise
- * which is the expected wait for the (p − F)-th slot to free up when handle times are exponential
- * (each busy slot finishes at rate 1/AHT). null when nobody can serve the queue.
+ * Estimated wait: the agents who count are those logged in and working (available, reserved, busy,
+ * wrap-up) who could serve the queue once it is fully widened (department, skills; lent agents
+ * inside their window) and who may be offered this contact (not excluded from it: they turned it
+ * down, let it time out or transferred it). Each serves the contact from the widening step it
+ * first qualifies under: from that step's delay, less what the contact has already waited (an
+ * agent who needs the 45 s step does not take a contact that has waited 0 s before 45 s). For each
+ * such delay d, with S_d the serving slots (capacity on the queue's channel) and F_d the free slots
+ * of the agents who serve from d or earlier, a contact at position p waits
+ *     max(d, 0)                          if p ≤ F_d
+ *     max(d, (p − F_d) × AHT / S_d)      otherwise
+ * (the expected wait for the (p − F_d)-th slot to free up when handle times are exponential, each
+ * busy slot finishing at rate 1/AHT), and the estimate is the smallest over the delays. With every
+ * agent at step 0 this is (p − F) × AHT / S. null when nobody logged in can serve the contact.
  * For email the result is in working (business) seconds.
  */
-import { activeSteps, capacityReason, poolAndSkillVerdict, queueSteps } from './eligibility.js';
+import { activeSteps, capacityReason, poolAndSkillVerdict, queueSteps, type StepInfo } from './eligibility.js';
 import type { Agent, Contact, Queue, QueueLookup, RoutingContext } from './model.js';
 import { queueMap, resolveConfig } from './model.js';
 import { prioritise } from './priority.js';
@@ -30,7 +35,20 @@ export interface WaitEstimate {
   servingAgents: number;
   slots: number;
   freeSlots: number;
+  /**
+   * Seconds from now until the agents the estimate counts on may take the contact (the widening
+   * delay of the latest step among them, less the wait so far): 0 when step-0 agents serve it.
+   */
+  servedFromSeconds: number;
   explanation: string;
+}
+
+/** Which contact the estimate is for. By default a contact arriving now, excluded from nobody. */
+export interface WaitEstimateContact {
+  /** Seconds the contact has waited so far (its widening steps count from its arrival). */
+  waitedSeconds?: number;
+  /** Agents who will not be offered the contact (turned it down, let it time out, transferred it). */
+  excludedAgentIds?: readonly string[];
 }
 
 const WORKING = new Set(['available', 'reserved', 'busy', 'wrap-up']);
@@ -56,34 +74,53 @@ export function estimateWaitDetails(
   stats: HandleTimeStats,
   now: Date,
   ctx?: RoutingContext,
+  contact: WaitEstimateContact = {},
 ): WaitEstimate {
   if (!Number.isInteger(position) || position < 1) throw new RangeError(`position must be an integer ≥ 1, got ${position}`);
   if (!(stats.meanHandleSeconds > 0)) throw new RangeError(`stats.meanHandleSeconds must be > 0, got ${stats.meanHandleSeconds}`);
-  const canServe = queueServer(queue, now, ctx);
+  const servingStep = queueServingStep(queue, now, ctx);
+  const waited = Math.max(0, contact.waitedSeconds ?? 0);
+  const excluded = contact.excludedAgentIds ?? [];
+  // Slots and free slots by the delay from now after which their agents may take the contact.
+  const byDelay = new Map<number, { slots: number; free: number }>();
   let servingAgents = 0;
   let slots = 0;
   let freeSlots = 0;
   for (const a of agents) {
-    if (!WORKING.has(a.state) || !canServe(a)) continue;
+    if (!WORKING.has(a.state) || excluded.includes(a.id)) continue;
+    const step = servingStep(a);
+    if (!step) continue;
+    const capacity = a.capacity[queue.channel];
+    const free = capacityReason(a, queue.channel) ? 0 : capacity - a.load[queue.channel];
+    const delay = Math.max(0, step.afterSeconds - waited);
+    const g = byDelay.get(delay) ?? { slots: 0, free: 0 };
+    g.slots += capacity;
+    g.free += free;
+    byDelay.set(delay, g);
     servingAgents++;
-    slots += a.capacity[queue.channel];
-    if (!capacityReason(a, queue.channel)) freeSlots += a.capacity[queue.channel] - a.load[queue.channel];
+    slots += capacity;
+    freeSlots += free;
   }
   if (slots === 0) {
-    return { seconds: null, position, servingAgents, slots, freeSlots, explanation: 'no logged-in agent can serve this queue' };
+    return { seconds: null, position, servingAgents, slots, freeSlots, servedFromSeconds: 0, explanation: 'no logged-in agent can serve this contact' };
   }
-  if (position <= freeSlots) {
-    return { seconds: 0, position, servingAgents, slots, freeSlots, explanation: `${freeSlots} free slot(s) ≥ position ${position}` };
+  let best: { seconds: number; delay: number; slots: number; free: number } | null = null;
+  let s = 0;
+  let f = 0;
+  for (const delay of [...byDelay.keys()].sort((x, y) => x - y)) {
+    const g = byDelay.get(delay)!;
+    s += g.slots;
+    f += g.free;
+    const seconds = Math.max(delay, position <= f ? 0 : ((position - f) * stats.meanHandleSeconds) / s);
+    if (!best || seconds < best.seconds) best = { seconds, delay, slots: s, free: f };
   }
-  const seconds = ((position - freeSlots) * stats.meanHandleSeconds) / slots;
-  return {
-    seconds,
-    position,
-    servingAgents,
-    slots,
-    freeSlots,
-    explanation: `(${position} − ${freeSlots} free) × ${stats.meanHandleSeconds} s / ${slots} slots`,
-  };
+  const b = best!;
+  const from = b.delay > 0 ? `agents who serve it from ${b.delay} s on: ` : '';
+  const explanation =
+    position <= b.free
+      ? `${from}${b.free} free slot(s) ≥ position ${position}`
+      : `${from}(${position} − ${b.free} free) × ${stats.meanHandleSeconds} s / ${b.slots} slots`;
+  return { seconds: b.seconds, position, servingAgents, slots, freeSlots, servedFromSeconds: b.delay, explanation };
 }
 
 /**
@@ -92,12 +129,26 @@ export function estimateWaitDetails(
  * wait estimate and the wallboard's agent counts use the same test.
  */
 export function queueServer(queue: Queue, now: Date, ctx?: RoutingContext): (agent: Agent) => boolean {
+  const step = queueServingStep(queue, now, ctx);
+  return (a) => step(a) !== null;
+}
+
+/**
+ * The earliest widening step under which an agent could serve `queue` (as `queueServer`, evaluated
+ * as if idle), or null when none: the agent takes a contact of the queue from that step's delay on.
+ */
+export function queueServingStep(queue: Queue, now: Date, ctx?: RoutingContext): (agent: Agent) => StepInfo | null {
   const steps = queueSteps(queue, resolveConfig(ctx));
-  // A probe contact that has waited long enough for every step to be active.
+  // A probe contact that has waited long enough for every step to be active; the policy matches an
+  // agent to the first (narrowest, earliest) active step it qualifies under.
   const widest = Math.max(...steps.map((s) => s.afterSeconds));
   const probe: Contact = { id: '', channel: queue.channel, queueId: queue.id, arrivedAt: new Date(now.getTime() - widest * 1000), customerRef: '' };
   const pre = { waited: widest, active: activeSteps(steps, widest) };
-  return (a) => a.capacity[queue.channel] > 0 && typeof poolAndSkillVerdict(a, probe, queue, now, steps, pre) !== 'string';
+  return (a) => {
+    if (!(a.capacity[queue.channel] > 0)) return null;
+    const v = poolAndSkillVerdict(a, probe, queue, now, steps, pre);
+    return typeof v === 'string' ? null : v;
+  };
 }
 
 /** Estimated wait in seconds for the contact at `position` of `queue` (null: nobody can serve it). */
@@ -108,6 +159,7 @@ export function estimateWait(
   stats: HandleTimeStats,
   now: Date,
   ctx?: RoutingContext,
+  contact?: WaitEstimateContact,
 ): number | null {
-  return estimateWaitDetails(queue, position, agents, stats, now, ctx).seconds;
+  return estimateWaitDetails(queue, position, agents, stats, now, ctx, contact).seconds;
 }

@@ -45,5 +45,5 @@ export {
 } from './routing-policy.js';
 export type { Offer, OfferEvent, OfferOutcome } from './offers.js';
 export { expiredOffers, isOfferExpired, makeOffer, offerTimeoutSeconds, resolveOffer } from './offers.js';
-export type { HandleTimeStats, WaitEstimate } from './estimate-wait.js';
-export { estimateWait, estimateWaitDetails, positionInLine, queueServer } from './estimate-wait.js';
+export type { HandleTimeStats, WaitEstimate, WaitEstimateContact } from './estimate-wait.js';
+export { estimateWait, estimateWaitDetails, positionInLine, queueServer, queueServingStep } from './estimate-wait.js';

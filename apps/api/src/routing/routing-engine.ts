@@ -34,6 +34,7 @@ import {
   type Offer,
   type Queue,
   type RoutingContext,
+  type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
 import { deskRefusal, queueDecision, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
@@ -248,8 +249,8 @@ export class RoutingEngine {
     ];
   }
 
-  private queueDecision(def: QueueDefinition, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext): PhoneDecision {
-    return queueDecision(def.row.id, def.settings, queue, decisionId, position, agents, now, ctx);
+  private queueDecision(def: QueueDefinition, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, contact?: WaitEstimateContact): PhoneDecision {
+    return queueDecision(def.row.id, def.settings, queue, decisionId, position, agents, now, ctx, contact);
   }
 
   // ---------------------------------------------------------------- telephony: decisions
@@ -427,9 +428,11 @@ export class RoutingEngine {
       if (left <= 0) {
         const def = await this.definition(c.queueId!);
         const queue = this.policyQueue(def, c.language);
-        const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId, this.clock.now())).map(toAgent);
+        const now = this.clock.now();
+        const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId, now)).map(toAgent);
         const position = await this.repo.direct.countWaitingAhead(def.row.id, c.arrivedAt);
-        return this.queueDecision(def, queue, c.decisionId, Math.max(position, 1), agents, this.clock.now(), this.context([def]));
+        const waitedSeconds = (now.getTime() - new Date(c.arrivedAt).getTime()) / 1000;
+        return this.queueDecision(def, queue, c.decisionId, Math.max(position, 1), agents, now, this.context([def]), { waitedSeconds, excludedAgentIds: c.excludedAgentIds ?? [] });
       }
       await this.waitFor(`contact:${c.id}`, Math.min(left, 250));
     }

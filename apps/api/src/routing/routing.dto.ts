@@ -84,13 +84,20 @@ export class RoutingDecisionQueueDto {
   @ApiProperty({ type: 'integer', minimum: 1, example: 3, description: 'decision = queue: 1-based place in line.' })
   position: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, example: 45, description: 'decision = queue: estimated wait in whole seconds (rounded). With nobody logged in who could serve the queue, a rough figure: position × the queue\'s mean handle time.' })
-  estimatedWaitSeconds: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    nullable: true,
+    example: 45,
+    description:
+      "decision = queue: estimated wait in whole seconds (rounded), the figure the queue's wallboard gives for the same state. It counts each agent from the widening step that lets it take the call (an agent who qualifies only after 45 s serves from 45 s), and not the agents excluded from the call. null when nobody logged in (working, not on break) could serve the call: there is no estimate to announce.",
+  })
+  estimatedWaitSeconds: number | null;
 
   @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', description: 'decision = queue: where to send the call if no agent answers (when configured).' })
   fallbackTarget?: string;
 
-  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold, or when nobody logged in could serve the queue (present when a threshold is configured)." })
+  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold, or is null (nobody logged in could serve the call) (present when a threshold is configured)." })
   callbackOffered?: boolean;
 }
 

@@ -69,16 +69,20 @@ describe('RoutingCore: phone decisions', () => {
     expect(state.waiting('q-phone').map((c) => c.callId)).toEqual(['call-1', 'call-2']);
   });
 
-  it('with nobody logged in the estimate is position × mean handle time; no callback offer without a threshold', () => {
+  it('with nobody logged in there is no estimate (null, as on the wallboard); no callback offer without a threshold', () => {
     const { core } = world({ queues: [coreQueue('q-phone', { settings: { meanHandleSeconds: 200 } })] });
-    expect(core.decidePhone(call('call-1'), NOW)).toEqual({ decisionId: 'id-3', decision: 'queue', queueId: 'q-phone', position: 1, estimatedWaitSeconds: 200 });
+    expect(core.decidePhone(call('call-1'), NOW)).toEqual({ decisionId: 'id-3', decision: 'queue', queueId: 'q-phone', position: 1, estimatedWaitSeconds: null });
   });
 
   it('offers a callback at once when nobody logged in could serve the queue, whatever the threshold', () => {
     const settings = { meanHandleSeconds: 200, callbackThresholdSeconds: 3600 };
     const nobody = world({ queues: [coreQueue('q-phone', { settings })] });
-    // The rough figure (1 × 200 s) is under the threshold, but nobody is there to answer.
-    expect(nobody.core.decidePhone(call('call-1'), NOW)).toMatchObject({ decision: 'queue', estimatedWaitSeconds: 200, callbackOffered: true });
+    expect(nobody.core.decidePhone(call('call-1'), NOW)).toMatchObject({ decision: 'queue', estimatedWaitSeconds: null, callbackOffered: true });
+    // Every agent on break: the same, on the first decision and on the long poll's re-estimate.
+    const onBreak = agentRecord('a1', { presence: presence('a1', { state: 'break' }) });
+    const lunch = world({ queues: [coreQueue('q-phone', { settings })], agents: [onBreak] });
+    expect(lunch.core.decidePhone(call('call-1'), NOW)).toMatchObject({ estimatedWaitSeconds: null, callbackOffered: true });
+    expect(lunch.core.queuePosition('call-1', new Date(NOW.getTime() + 30_000))).toMatchObject({ position: 1, estimatedWaitSeconds: null, callbackOffered: true });
     const busy = agentRecord('a1', { presence: presence('a1', { state: 'busy', load: { phone: 1, chat: 0, email: 0 } }) });
     const staffed = world({ queues: [coreQueue('q-phone', { settings })], agents: [busy] });
     expect(staffed.core.decidePhone(call('call-1'), NOW)).toMatchObject({ decision: 'queue', estimatedWaitSeconds: 200, callbackOffered: false });
@@ -302,7 +306,7 @@ describe('RoutingCore: a call through telephony events', () => {
     const d = core.decidePhone(call('c1'), NOW);
     expect(core.requestCallback('c1', at(30))).toMatchObject({ kind: 'callback', status: 'queued', arrivedAt: NOW });
     expect(core.takeChanges().changes.events.map((e) => [e.type, e.detail])).toEqual([
-      ['queued', { queueId: 'q-phone', position: 1, estimatedWaitSeconds: 300 }],
+      ['queued', { queueId: 'q-phone', position: 1, estimatedWaitSeconds: null }],
       ['callback-requested', { keepsArrivedAt: NOW.toISOString() }],
     ]);
     expect(core.telephonyEvent(telephony('ended', 'c1'), at(31))).toEqual({ applied: false, detail: 'contact is queued' });

@@ -20,7 +20,7 @@ import { uuidv7 } from '../../../core/src/ids.js';
 import type { Channel } from '../../../core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../core/src/domain-error.js';
 import { capacityReason } from '../eligibility.js';
-import { estimateWaitDetails } from '../estimate-wait.js';
+import { estimateWaitDetails, type WaitEstimateContact } from '../estimate-wait.js';
 import type { Explanation } from '../explanation.js';
 import { DEFAULT_ROUTING_CONFIG, ROUTABLE_STATES, type Agent, type AgentState, type Contact, type Queue, type RoutingContext } from '../model.js';
 import { resolveOffer, type Offer } from '../offers.js';
@@ -99,9 +99,10 @@ export interface RoutingCoreOptions {
 const NAMED_ELIGIBLE = 10;
 
 /**
- * A phone decision to wait in the queue: position, estimated wait, the queue's fallback target and
- * whether to offer a callback (past the queue's threshold — or at once when nobody logged in could
- * serve the queue, as then the estimate, position × mean handle time, is only a rough figure).
+ * A phone decision to wait in the queue: position, estimated wait (estimate-wait.ts, the figure the
+ * wallboard gives for the same state; null when nobody logged in could serve the call), the queue's
+ * fallback target and whether to offer a callback: when the estimate is past the queue's threshold,
+ * or unknown. `contact`: the call's wait so far and the agents excluded from it (a re-estimate).
  */
 export function queueDecision(
   queueId: string,
@@ -112,17 +113,18 @@ export function queueDecision(
   agents: readonly Agent[],
   now: Date,
   ctx: RoutingContext,
+  contact?: WaitEstimateContact,
 ): PhoneDecision {
-  const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: settings.meanHandleSeconds }, now, ctx);
-  const seconds = est.seconds ?? position * settings.meanHandleSeconds;
+  const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: settings.meanHandleSeconds }, now, ctx, contact);
+  const seconds = est.seconds === null ? null : Math.round(est.seconds);
   return {
     decisionId,
     decision: 'queue',
     queueId,
     position,
-    estimatedWaitSeconds: Math.round(seconds),
+    estimatedWaitSeconds: seconds,
     ...(settings.fallbackTarget ? { fallbackTarget: settings.fallbackTarget } : {}),
-    ...(settings.callbackThresholdSeconds !== null ? { callbackOffered: est.seconds === null || seconds > settings.callbackThresholdSeconds } : {}),
+    ...(settings.callbackThresholdSeconds !== null ? { callbackOffered: seconds === null || seconds > settings.callbackThresholdSeconds } : {}),
   };
 }
 
@@ -462,8 +464,8 @@ export class RoutingCore {
     return routingContext([q, ...queues], { waitingContacts: waiting, queues: policyQueues });
   }
 
-  private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext): PhoneDecision {
-    return queueDecision(q.id, q.settings, queue, decisionId, position, agents, now, ctx);
+  private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, contact?: WaitEstimateContact): PhoneDecision {
+    return queueDecision(q.id, q.settings, queue, decisionId, position, agents, now, ctx, contact);
   }
 
   // ---------------------------------------------------------------- shared steps
@@ -777,7 +779,8 @@ export class RoutingCore {
     const q = this.queueOf(c.queueId!);
     const queue = policyQueue(q, c.language);
     const position = this.state.countWaitingArrivedBy(q.id, c.arrivedAt);
-    return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]));
+    const waitedSeconds = (now.getTime() - c.arrivedAt.getTime()) / 1000;
+    return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]), { waitedSeconds, excludedAgentIds: c.excludedAgentIds });
   }
 
   // ---------------------------------------------------------------- chat and email

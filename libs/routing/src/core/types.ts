@@ -253,7 +253,7 @@ export function mergeChangeSets(into: ChangeSet, later: ChangeSet): ChangeSet {
 /** `POST /v1/routing/decisions` (telephony contract): exactly one of agent, queue or reject. */
 export type PhoneDecision =
   | { decisionId: string; decision: 'agent'; agentId: string; target: string }
-  | { decisionId: string; decision: 'queue'; queueId: string; position: number; estimatedWaitSeconds: number; fallbackTarget?: string; callbackOffered?: boolean }
+  | { decisionId: string; decision: 'queue'; queueId: string; position: number; estimatedWaitSeconds: number | null; fallbackTarget?: string; callbackOffered?: boolean }
   | { decisionId: string; decision: 'reject'; sipCode: number; reason: string };
 
 export interface PhoneDecisionInput {
