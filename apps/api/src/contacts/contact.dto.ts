@@ -148,6 +148,17 @@ export class SkippedContactDto {
   detail: string;
 }
 
+export class EarlierDecisionDto {
+  @ApiProperty({ example: '2026-11-22T09:58:12.000Z', nullable: true, type: String })
+  decidedAt: string | null;
+
+  @ApiProperty({ example: 'longest-idle' })
+  rule: string;
+
+  @ApiProperty({ example: 'contact 7c1d… → agent 0b8f… by longest-idle (step 0: queue requirements)' })
+  summary: string;
+}
+
 export class ExplanationDto {
   @ApiProperty({ example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' })
   contactId: string;
@@ -161,7 +172,7 @@ export class ExplanationDto {
   @ApiProperty({ example: 'contact 7c1d… → agent 0b8f… by longest-idle (step 0: queue requirements)' })
   summary: string;
 
-  @ApiProperty({ example: 'longest-idle', description: 'previous-agent, narrowest-step, fewest-in-hand, longest-idle, lowest-occupancy, agent-id, only-eligible, declined-before (past its target, offered again to an agent who turned it down), highest-priority, no-eligible-agent, closed…' })
+  @ApiProperty({ example: 'longest-idle', description: 'The latest decision: transfer (the agent holding the contact handed it to the agent or queue the summary names; transferredBy), previous-agent, narrowest-step, fewest-in-hand, longest-idle, lowest-occupancy, agent-id, only-eligible, declined-before (past its target, offered again to an agent who turned it down), highest-priority, no-eligible-agent, closed…' })
   rule: string;
 
   @ApiProperty({ example: { index: 0, name: 'queue requirements', afterSeconds: 0 }, nullable: true, type: Object, description: 'The widening step under which the agent qualified.' })
@@ -176,7 +187,7 @@ export class ExplanationDto {
   @ApiProperty({
     example: ['0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11'],
     type: [String],
-    description: 'Eligible agents in rank order (first 20). For rule highest-priority — an agent came free and took the most urgent waiting contact it may take — only that agent.',
+    description: 'Eligible agents in rank order (first 20). For rule highest-priority — an agent came free and took the most urgent waiting contact it may take — only that agent; likewise for declined-before when that agent took a contact it had turned down, and for transfer the agent it was transferred to.',
   })
   eligibleAgentIds: string[];
 
@@ -192,8 +203,18 @@ export class ExplanationDto {
   @ApiProperty({ example: { agentId: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', applied: true, detail: 'preferred for the first 20 s of the wait' }, nullable: true, type: Object })
   previousAgent: Record<string, unknown> | null;
 
-  @ApiProperty({ type: [SkippedContactDto], description: 'Rule highest-priority: the more urgent waiting contacts that agent could not take, and why (first 50); empty otherwise.' })
+  @ApiProperty({ type: [SkippedContactDto], description: 'An agent\'s pick (rule highest-priority, or declined-before): the more urgent waiting contacts that agent could not take, and why (first 50), never the contact it took; empty otherwise.' })
   skippedContacts: SkippedContactDto[];
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', nullable: true, type: String, description: 'The agent who made the contact\'s latest transfer: on the transfer and on the decisions after it (the routing in the queue it was transferred to, where that agent is skipped as its sender); null for a contact never transferred.' })
+  transferredBy: string | null;
+
+  @ApiProperty({
+    type: [EarlierDecisionDto],
+    description:
+      'The decisions before the latest transfer, latest first (up to 10): the routing that brought the contact to the agent who transferred it, the transfer itself once the contact is routed in the queue it was transferred to, and so on back. Empty for a contact never transferred.',
+  })
+  earlierDecisions: EarlierDecisionDto[];
 
   @ApiProperty({ type: [ContactEventDto] })
   timeline: ContactEventDto[];

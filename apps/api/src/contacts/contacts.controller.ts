@@ -62,6 +62,8 @@ export class ContactsController {
       skippedByReason: (e.skippedByReason as Record<string, number> | undefined) ?? {},
       previousAgent: (e.previousAgent as Record<string, unknown> | null | undefined) ?? null,
       skippedContacts: (e.skippedContacts as ExplanationDto['skippedContacts'] | undefined) ?? [],
+      transferredBy: (e.transferredBy as string | undefined) ?? null,
+      earlierDecisions: (e.earlierDecisions as ExplanationDto['earlierDecisions'] | undefined) ?? [],
       timeline: events.map(ContactEventDto.from),
     };
   }

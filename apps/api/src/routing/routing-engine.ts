@@ -36,7 +36,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { deskRefusal, queueDecision, storedExplanation } from '../../../../libs/routing/src/core/routing-core.js';
+import { carriedOver, deskRefusal, queueDecision, storedExplanation, transferExplanation } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -531,7 +531,7 @@ export class RoutingEngine {
       const ctx = def.row.channel === 'email' ? await this.blendingContext(def, tx) : this.context([def]);
       const contact = this.policyContact(c, queue);
       const choice = await this.chooseAndReserve(tx, contact, queue, agents, now, ctx);
-      const explanation = storedExplanation(choice.selection.explanation, now, choice.lost.length ? { lostRaces: choice.lost } : {});
+      const explanation = storedExplanation(choice.selection.explanation, now, { ...(choice.lost.length ? { lostRaces: choice.lost } : {}), ...carriedOver(c.explanation) });
       if (!choice.agentId || choice.selection.agentId === null) {
         if (recordMiss) await tx.updateContact(c.id, { explanation });
         return null;
@@ -596,7 +596,7 @@ export class RoutingEngine {
           const reservationId = uuidv7();
           await tx.updateContact(c.id, {
             status: 'offered', agentId, offerAttempts: c.offerAttempts + 1,
-            explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50) }),
+            explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50), ...carriedOver(c.explanation) }),
           });
           await tx.addEvents(
             await this.recordOffer(tx, { contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), step: sel.step.index, rule: 'highest-priority' }),
@@ -778,15 +778,16 @@ export class RoutingEngine {
       await tx.resolveReservation(r.id, 'transferred', now);
       await tx.releaseAgent(agentId, c.channel, now);
       const events: NewContactEvent[] = [{ contactId: c.id, at: now, type: 'transferred', agentId, reservationId: r.id, detail: { toAgentId: target.agentId ?? null, toQueueId: target.queueId ?? null } }];
+      const explanation = transferExplanation(c.explanation, { contactId: c.id, fromAgentId: agentId, toAgentId: target.agentId, toQueueId: target.queueId, now });
       if (target.agentId) {
         const def = await this.definition(c.queueId!, tx);
-        await tx.updateContact(c.id, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1 });
+        await tx.updateContact(c.id, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1, explanation });
         events.push(...(await this.recordOffer(tx, { contactId: c.id, reservationId: uuidv7(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), rule: 'transfer' })));
       } else {
         const q = this.policyQueue(toQueue!, c.language);
         const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, this.context([toQueue!]));
         const moved = queueTransfer(c, agentId, toQueue!.row.id, deadline, now);
-        await tx.updateContact(c.id, moved.patch);
+        await tx.updateContact(c.id, { ...moved.patch, explanation });
         events.push({ contactId: c.id, at: now, type: 'queued', detail: moved.queuedDetail });
       }
       await tx.addEvents(events);

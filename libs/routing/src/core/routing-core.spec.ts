@@ -472,6 +472,11 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     expect(state.reservation(d.decisionId)).toMatchObject({ status: 'transferred', resolvedAt: at(60) });
     expect(core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(60), load: { phone: 0, chat: 0, email: 0 } });
     expect(core.presenceOf('a2')).toMatchObject({ state: 'reserved', load: { phone: 1, chat: 0, email: 0 } });
+    // The explanation is the transfer's now, with the routing that brought the call to a1 before it.
+    expect(state.contact(c.id)!.explanation).toMatchObject({
+      decidedAt: at(60).toISOString(), rule: 'transfer', summary: `contact ${c.id} transferred by agent a1 → agent a2`, transferredBy: 'a1', eligibleAgentIds: ['a2'],
+      earlierDecisions: [{ decidedAt: NOW.toISOString(), rule: 'longest-idle', summary: expect.stringContaining('agent a1') }],
+    });
     const r2 = state.liveReservation(c.id)!;
     const { changes, signals } = core.takeChanges();
     expect(timeline(changes.events)).toEqual([

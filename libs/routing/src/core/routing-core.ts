@@ -133,6 +133,9 @@ export function queueDecision(
  * named (SkipTally), every one counted by reason; the 10 best-ranked eligible agents.
  */
 export function storedExplanation(e: Explanation, now: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  // The contact's exclusions do not say why an agent is excluded: the one who transferred it here did not turn it down.
+  const by = extra.transferredBy;
+  const skippedAgents = by ? e.skippedAgents.map((s) => (s.agentId === by && s.reason === 'excluded' ? { ...s, detail: TRANSFERRED_BY_DETAIL } : s)) : e.skippedAgents;
   return {
     decidedAt: now.toISOString(),
     summary: e.summary,
@@ -144,11 +147,75 @@ export function storedExplanation(e: Explanation, now: Date, extra: Record<strin
       : null,
     eligibleAgentIds: (e.eligibleAgentIds ?? []).slice(0, NAMED_ELIGIBLE),
     eligibleCount: e.eligibleCount ?? e.eligibleAgentIds?.length ?? 0,
-    skippedAgents: e.skippedAgents,
+    skippedAgents,
     skippedCount: e.skippedCount,
     skippedByReason: e.skippedByReason,
     previousAgent: e.previousAgent ?? null,
     ...extra,
+  };
+}
+
+/** Earlier decisions an explanation carries (the latest first). */
+const EARLIER_DECISIONS = 10;
+
+/** One decision before the one a contact's explanation explains: when, by which rule, and its summary. */
+export interface EarlierDecision {
+  decidedAt: string | null;
+  rule: string;
+  summary: string;
+}
+
+/**
+ * What a new explanation of a contact carries over from the one it replaces: the decisions before
+ * it since the contact's first transfer (`earlierDecisions`, latest first) and the agent who made
+ * the latest transfer (`transferredBy`). A transfer being replaced (the contact routed in the queue
+ * it was transferred to, or again after the agent it was transferred to turned it down) goes first
+ * in the list; a routing decision being replaced is one of the same hand-over (a re-offer after a
+ * rejection, the next try of a waiting contact), so only the list is carried, not that decision.
+ */
+export function carriedOver(previous: unknown): { earlierDecisions?: EarlierDecision[]; transferredBy?: string } {
+  const prev = previous as { decidedAt?: string; rule?: string; summary?: string; earlierDecisions?: EarlierDecision[]; transferredBy?: string } | null | undefined;
+  const earlier = prev?.rule === 'transfer' ? [earlierDecision(prev), ...(prev.earlierDecisions ?? [])].slice(0, EARLIER_DECISIONS) : (prev?.earlierDecisions ?? []);
+  return {
+    ...(earlier.length ? { earlierDecisions: earlier } : {}),
+    ...(prev?.transferredBy ? { transferredBy: prev.transferredBy } : {}),
+  };
+}
+
+function earlierDecision(e: { decidedAt?: string; rule?: string; summary?: string }): EarlierDecision {
+  return { decidedAt: e.decidedAt ?? null, rule: e.rule ?? 'none', summary: e.summary ?? '' };
+}
+
+/** Why the agent who transferred a contact to a queue is not offered it there (it is among the contact's excluded agents). */
+export const TRANSFERRED_BY_DETAIL = 'transferred this contact to the queue; it is not offered back to them';
+
+/**
+ * The explanation of a transfer: the agent who held the contact handed it to an agent or a queue.
+ * It replaces the routing decision that brought the contact to that agent, which goes first in
+ * `earlierDecisions` (a transfer to a queue is then routed there, and that decision carries both).
+ */
+export function transferExplanation(
+  previous: unknown,
+  args: { contactId: string; fromAgentId: string; toAgentId?: string; toQueueId?: string; now: Date },
+): Record<string, unknown> {
+  const prev = (previous ?? null) as { decidedAt?: string; rule?: string; summary?: string; earlierDecisions?: EarlierDecision[] } | null;
+  const before: EarlierDecision[] = prev?.rule ? [earlierDecision(prev)] : [];
+  const to = args.toAgentId ? `agent ${args.toAgentId}` : `queue ${args.toQueueId}`;
+  return {
+    decidedAt: args.now.toISOString(),
+    summary: `contact ${args.contactId} transferred by agent ${args.fromAgentId} → ${to}`,
+    rule: 'transfer',
+    step: null,
+    waitedSeconds: null,
+    priority: null,
+    eligibleAgentIds: args.toAgentId ? [args.toAgentId] : [],
+    eligibleCount: args.toAgentId ? 1 : 0,
+    skippedAgents: [],
+    skippedCount: 0,
+    skippedByReason: {},
+    previousAgent: null,
+    transferredBy: args.fromAgentId,
+    earlierDecisions: [...before, ...(prev?.earlierDecisions ?? [])].slice(0, EARLIER_DECISIONS),
   };
 }
 
@@ -563,7 +630,7 @@ export class RoutingCore {
     const queue = policyQueue(q, c.language);
     const ctx = q.channel === 'email' ? this.blendingContext(q) : routingContext([q]);
     const sel = selectAgentForContact(policyContact(c, queue.id), queue, this.pool(q.departmentId, now), now, ctx);
-    const explanation = storedExplanation(sel.explanation, now);
+    const explanation = storedExplanation(sel.explanation, now, carriedOver(c.explanation));
     if (sel.agentId === null) {
       this.patchContact(c, { explanation });
       return null;
@@ -612,7 +679,7 @@ export class RoutingCore {
         status: 'offered',
         agentId,
         offerAttempts: c.offerAttempts + 1,
-        explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50) }),
+        explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50), ...carriedOver(c.explanation) }),
       });
       this.recordOffer({ contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: 'highest-priority' });
       this.signal(`contact:${c.id}`, `agent:${agentId}`);
@@ -934,15 +1001,16 @@ export class RoutingCore {
       this.resolveReservation(r, 'transferred', now);
       this.releaseAgent(agentId, c.channel, now);
       this.event(c.id, now, 'transferred', agentId, r.id, { toAgentId: target.agentId ?? null, toQueueId: target.queueId ?? null });
+      const explanation = transferExplanation(c.explanation, { contactId: c.id, fromAgentId: agentId, toAgentId: target.agentId, toQueueId: target.queueId, now });
       if (target.agentId) {
         const q = this.queueOf(c.queueId!);
-        this.patchContact(c, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1 });
+        this.patchContact(c, { status: 'offered', agentId: target.agentId, offerAttempts: c.offerAttempts + 1, explanation });
         this.recordOffer({ contactId: c.id, reservationId: this.newId(), agentId: target.agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), rule: 'transfer' });
       } else {
         const q = policyQueue(toQueue!, c.language);
         const deadline = contactDeadline({ id: c.id, channel: c.channel, queueId: q.id, arrivedAt: now, customerRef: c.id }, q, routingContext([toQueue!]));
         const moved = queueTransfer(c, agentId, toQueue!.id, deadline, now);
-        this.patchContact(c, moved.patch);
+        this.patchContact(c, { ...moved.patch, explanation });
         this.event(c.id, now, 'queued', null, null, moved.queuedDetail);
         this.routeContact(c.id, now);
       }
