@@ -1,6 +1,6 @@
 /**
- * What GET /v1/contacts/{id}/explanation says after a transfer (a routing audit found it stale: it
- * still explained the routing to the agent who transferred it), on both engines.
+ * What GET /v1/contacts/{id}/explanation says after a transfer and after a re-offer to an agent who
+ * turned a contact down (a routing audit found it stale or mislabelled), on both engines.
  */
 import { bearer, type TestApp } from '../support/test-app.js';
 import { startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
@@ -83,5 +83,22 @@ describe('routing: explanations after transfers and re-offers', () => {
     expect(taken).toMatchObject({ status: 'connected', rule: 'highest-priority', eligibleAgentIds: [y2], transferredBy: y });
     expect(taken.earlierDecisions.map((d: { rule: string }) => d.rule)).toEqual(['transfer', 'only-eligible']);
     await complete(y2, c.id);
+  });
+
+  it('a contact re-offered past its target to the agent who turned it down is explained as declined-before, without itself among the skipped', async () => {
+    const [a] = w.agentIds;
+    await only(a);
+    const c = await chat('expl-declined');
+    expect(c.agentId).toBe(a);
+    await t.http.post(`/v1/agents/${a}/offers/${(await offerOf(a, c.id)).offerId}/reject`).set(...(await desk(a))).expect(204);
+    // Past the chat target (60 s) and nobody else free: the agent, declaring itself available again, is offered it.
+    time.offsetMs = 90_000;
+    await setState(a, 'available');
+    const why = await explain(c.id);
+    expect(why).toMatchObject({ status: 'offered', rule: 'declined-before', eligibleAgentIds: [a], skippedContacts: [] });
+    const reserved = why.timeline.filter((e: { type: string }) => e.type === 'reserved');
+    expect(reserved.at(-1).detail).toMatchObject({ rule: 'declined-before' });
+    await accept(a, c.id);
+    await complete(a, c.id);
   });
 });

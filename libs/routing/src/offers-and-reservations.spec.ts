@@ -100,6 +100,17 @@ describe('offers and reservations', () => {
       expect(taken.explanation.summary).toMatch(/turned it down before/);
     });
 
+    it('an agent-side pick of a contact it turned down is explained as declined-before, not listing that contact as skipped', () => {
+      // A more urgent contact it cannot take (Swedish) is still named; the one it took is not.
+      const sv = queue('q-sv', { language: 'sv' });
+      const swedish = contact('s1', sv, 50);
+      const taken = selectContactForAgent(agent('a1'), [declinedBy(45, 'a1'), swedish], [phone, sv], NOW);
+      expect(taken).toMatchObject({ contactId: 'p9', explanation: { rule: 'declined-before' } });
+      expect(taken.explanation.skippedContacts).toEqual([expect.objectContaining({ contactId: 's1', reason: 'missing-skill' })]);
+      // A contact taken without a decline keeps the rule highest-priority.
+      expect(selectContactForAgent(agent('a1'), [contact('p8', phone, 5)], [phone], NOW).explanation.rule).toBe('highest-priority');
+    });
+
     it('still come after any other agent who can take it, and only when they could take it otherwise', () => {
       expect(selectAgentForContact(declinedBy(45, 'a1'), phone, [agent('a1'), agent('a3')], NOW).agentId).toBe('a3');
       expect(selectAgentForContact(declinedBy(45, 'a1'), phone, [agent('a1', { state: 'not-responding' })], NOW).agentId).toBeNull();

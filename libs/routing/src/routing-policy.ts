@@ -338,7 +338,8 @@ export function selectContactForAgent(
     queueId: p.queue.id,
     step,
     explanation: {
-      rule: 'highest-priority',
+      // Offered again to an agent who turned it down: the rule says so, as the agent-for-contact choice's does.
+      rule: declinedBefore ? 'declined-before' : 'highest-priority',
       summary:
         `agent ${agent.id} → contact ${p.contact.id} (${p.queue.channel}, urgency ${Math.round(p.priority.urgencySeconds)} s,` +
         ` step ${step.index}: ${step.name})` +
@@ -352,7 +353,8 @@ export function selectContactForAgent(
       skippedAgents: [],
       skippedCount: 0,
       skippedByReason: {},
-      skippedContacts,
+      // The more urgent contacts it could not take: not the one it took (skipped first as excluded).
+      skippedContacts: declinedBefore ? skippedContacts.filter((x) => x.contactId !== p.contact.id) : skippedContacts,
     },
   });
   // A contact this agent turned down, past its target: taken only if nothing else is (declinedMayRetry).

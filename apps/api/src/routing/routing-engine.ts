@@ -599,7 +599,7 @@ export class RoutingEngine {
             explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50), ...carriedOver(c.explanation) }),
           });
           await tx.addEvents(
-            await this.recordOffer(tx, { contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), step: sel.step.index, rule: 'highest-priority' }),
+            await this.recordOffer(tx, { contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: this.offerTimeout(def), step: sel.step.index, rule: sel.explanation.rule }),
           );
           return c.id;
         }

@@ -681,7 +681,7 @@ export class RoutingCore {
         offerAttempts: c.offerAttempts + 1,
         explanation: storedExplanation(sel.explanation, now, { skippedContacts: (sel.explanation.skippedContacts ?? []).slice(0, 50), ...carriedOver(c.explanation) }),
       });
-      this.recordOffer({ contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: 'highest-priority' });
+      this.recordOffer({ contactId: c.id, reservationId, agentId, channel: c.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: sel.explanation.rule });
       this.signal(`contact:${c.id}`, `agent:${agentId}`);
       offered++;
     }
