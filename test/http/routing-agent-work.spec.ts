@@ -265,4 +265,26 @@ describe('routing: an agent’s work', () => {
     }
     await handle(a, mine.id);
   });
+
+  it('a wrap-up asked for while another chat is in hand is not applied, and the record says so', async () => {
+    const [a] = w.agentIds;
+    await only(a);
+    const first = await chat('work-wrap-1');
+    const second = await chat('work-wrap-2');
+    expect([first.agentId, second.agentId]).toEqual([a, a]);
+    await accept(a, first.id);
+    await accept(a, second.id);
+    const key = await desk(a);
+    await t.http.post(`/v1/agents/${a}/contacts/${first.id}/complete`).set(...key).send({ wrapUpSeconds: 30 }).expect(200);
+    // Still working the second chat: no wrap-up, and the timeline (which the reports count) records none.
+    expect(await presence(a)).toMatchObject({ state: 'busy', wrapUpUntil: null });
+    const closed = (await t.http.get(`/v1/contacts/${first.id}`).set(...sup).expect(200)).body.timeline.find((e: { type: string }) => e.type === 'completed');
+    expect(closed.detail).toEqual({ wrapUpSeconds: 0, requestedWrapUpSeconds: 30, wrapUpNotApplied: 'agent has 1 other contact(s) in hand' });
+    // The last chat in hand gets its wrap-up.
+    await t.http.post(`/v1/agents/${a}/contacts/${second.id}/complete`).set(...key).send({ wrapUpSeconds: 30 }).expect(200);
+    expect(await presence(a)).toMatchObject({ state: 'wrap-up', wrapUpUntil: expect.any(String) });
+    const last = (await t.http.get(`/v1/contacts/${second.id}`).set(...sup).expect(200)).body.timeline.find((e: { type: string }) => e.type === 'completed');
+    expect(last.detail).toEqual({ wrapUpSeconds: 30 });
+    await setState(a, 'available');
+  });
 });

@@ -118,7 +118,7 @@ export class OfferDto {
 }
 
 export class CompleteContactDto {
-  @ApiPropertyOptional({ type: 'integer', example: 30, minimum: 0, maximum: 3600, description: "Wrap-up seconds; default the queue's setting." })
+  @ApiPropertyOptional({ type: 'integer', example: 30, minimum: 0, maximum: 3600, description: "Wrap-up seconds; default the queue's setting. Applied only when the agent has nothing else in hand: with another contact still in hand (a second chat) the agent goes on working, and the contact's completed event records wrapUpSeconds 0 with requestedWrapUpSeconds." })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -36,7 +36,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { carriedOver, deskRefusal, queueDecision, storedExplanation, transferExplanation } from '../../../../libs/routing/src/core/routing-core.js';
+import { carriedOver, deskRefusal, queueDecision, storedExplanation, transferExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -742,17 +742,16 @@ export class RoutingEngine {
   /** Ends a contact in hand: reservation completed, agent released into wrap-up when nothing else is in hand. */
   private async finish(tx: RoutingTx, c: ContactRow, reservationId: string, agentId: string, now: Date, wrapUpSeconds: number | undefined, reason: string): Promise<void> {
     const def = await this.definition(c.queueId!, tx);
-    const wrap = wrapUpSeconds ?? def.settings.wrapUpSeconds;
     const p = await tx.findPresence(agentId, true);
-    const othersInHand = p ? p.load.phone + p.load.chat + p.load.email - 1 : 0;
+    const wrap = wrapUp(wrapUpSeconds ?? def.settings.wrapUpSeconds, p ? p.load.phone + p.load.chat + p.load.email - 1 : 0);
     await tx.resolveReservation(reservationId, 'completed', now);
-    if (wrap > 0 && othersInHand <= 0) {
-      await tx.releaseAgent(agentId, c.channel, now, { setState: 'wrap-up', wrapUpUntil: new Date(now.getTime() + wrap * 1000) });
+    if (wrap.wrapUpSeconds > 0) {
+      await tx.releaseAgent(agentId, c.channel, now, { setState: 'wrap-up', wrapUpUntil: new Date(now.getTime() + wrap.wrapUpSeconds * 1000) });
     } else {
       await tx.releaseAgent(agentId, c.channel, now);
     }
     await tx.updateContact(c.id, { status: 'ended', endedAt: now, endReason: reason });
-    await tx.addEvents([{ contactId: c.id, at: now, type: reason === 'completed' ? 'completed' : 'ended', agentId, reservationId, detail: { wrapUpSeconds: wrap } }]);
+    await tx.addEvents([{ contactId: c.id, at: now, type: reason === 'completed' ? 'completed' : 'ended', agentId, reservationId, detail: wrap }]);
   }
 
   async transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> {

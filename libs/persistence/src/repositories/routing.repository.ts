@@ -630,7 +630,7 @@ export class RoutingTx {
    *   reservation of a contact that is not an inbound call (the telephony system ends those:
    *   libs/routing telephonyDecidesAnswerAndEnd): reservation completed, agent released (into
    *   wrap-up when `wrap` > 0 and nothing else is in hand), contact ended with `reason`, timeline
-   *   event `reason`;
+   *   event `reason` with the wrap-up applied (libs/routing wrapUp);
    * - `abandon` — `ended`/`abandoned` on a queued or offered contact that is not a callback:
    *   reservation cancelled, agent released, contact abandoned, timeline event with `detail`; with
    *   `talked` (the event reports talk time on the agent leg: libs/routing reportsTalkTime) only a
@@ -659,14 +659,14 @@ export class RoutingTx {
        r AS (
          SELECT r.id, r.agent_id, r.status FROM reservations r
          WHERE r.contact_id = (SELECT id FROM c) AND r.status IN ('offered', 'accepted') FOR UPDATE),
-       p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
+       p AS (SELECT p.agent_id, p.phone_load + p.chat_load + p.email_load - 1 AS left_in_hand FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
        act AS (
          SELECT c.id AS contact_id, c.channel, r.id AS reservation_id, r.agent_id,
            CASE WHEN ($2 IN ('ended', 'abandoned') AND c.status = 'connected' AND r.id IS NOT NULL)
                   OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid AND (c.channel <> 'phone' OR c.kind = 'callback')) THEN 'finish'
                 WHEN $2 IN ('ended', 'abandoned') AND (c.status = 'queued' OR (c.status = 'offered' AND NOT $10::boolean)) AND c.kind <> 'callback' THEN 'abandon'
                 ELSE 'none' END AS action,
-           COALESCE($5::int, rs.wrap_up_seconds, $6::int) AS wrap
+           COALESCE($5::int, rs.wrap_up_seconds, $6::int) AS wrap, p.left_in_hand
          FROM c LEFT JOIN r ON true LEFT JOIN p ON true LEFT JOIN queue_routing_settings rs ON rs.queue_id = c.queue_id
          WHERE ($3::uuid IS NULL OR r.id IS NULL OR $3::uuid IN (r.id, c.decision_id)) AND NOT ${STALE}),
        res AS (
@@ -702,7 +702,11 @@ export class RoutingTx {
        ev AS (
          INSERT INTO contact_events (contact_id, at, type, agent_id, reservation_id, detail)
          SELECT act.contact_id, $7, CASE WHEN act.action = 'finish' THEN $8 ELSE 'abandoned' END, act.agent_id, act.reservation_id,
-           CASE WHEN act.action = 'finish' THEN jsonb_build_object('wrapUpSeconds', act.wrap) ELSE $9::jsonb END
+           -- The wrap-up applied, as libs/routing wrapUp() records it: none while other contacts are in hand.
+           CASE WHEN act.action <> 'finish' THEN $9::jsonb
+                WHEN act.wrap > 0 AND act.left_in_hand > 0
+                  THEN jsonb_build_object('wrapUpSeconds', 0, 'requestedWrapUpSeconds', act.wrap, 'wrapUpNotApplied', 'agent has ' || act.left_in_hand || ' other contact(s) in hand')
+                ELSE jsonb_build_object('wrapUpSeconds', act.wrap) END
          FROM act WHERE act.action <> 'none' RETURNING 1)
        SELECT c.id AS "seenContactId", c.status AS "seenStatus", c.kind AS "seenKind", r.id AS "seenReservationId", r.agent_id AS "seenAgentId",
          r.status AS "seenReservationStatus", CASE WHEN ${STALE} THEN 'retry' ELSE COALESCE(act.action, 'earlier-offer') END AS "action", (SELECT state FROM pres) AS "agentState",
@@ -753,7 +757,7 @@ export class RoutingTx {
        r AS (
          SELECT r.id, r.agent_id, r.status, r.expires_at FROM reservations r
          WHERE ${byCall ? "r.contact_id = (SELECT id FROM c) AND r.status IN ('offered', 'accepted')" : 'r.id = $1::uuid'} FOR UPDATE),
-       p AS (SELECT p.agent_id FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
+       p AS (SELECT p.agent_id, p.phone_load + p.chat_load + p.email_load - 1 AS left_in_hand FROM agent_presence p WHERE p.agent_id = (SELECT agent_id FROM r) FOR UPDATE),
        ok AS (
          SELECT c.id AS contact_id, c.customer_id, r.id AS reservation_id, r.agent_id FROM c JOIN r ON true JOIN p ON true
          WHERE r.status = 'offered' AND ${byCall ? "c.status = 'offered' AND ($2::uuid IS NULL OR r.agent_id = $2::uuid)" : "r.agent_id = $2::uuid AND $4::timestamptz < r.expires_at AND (c.channel <> 'phone' OR c.kind = 'callback')"}

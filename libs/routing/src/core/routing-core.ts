@@ -219,6 +219,17 @@ export function transferExplanation(
   };
 }
 
+/**
+ * The wrap-up a finished contact gets, as its closing event records it (`wrapUpSeconds`, which the
+ * reports average). Wrap-up is the agent's state (presence `wrap-up` until `wrapUpUntil`), not a
+ * per-contact slot: an agent with other contacts still in hand (a second chat) goes on working them
+ * and gets no wrap-up, so the event records 0, with the wrap-up asked for and why it was not applied.
+ */
+export function wrapUp(requestedSeconds: number, othersInHand: number): { wrapUpSeconds: number; requestedWrapUpSeconds?: number; wrapUpNotApplied?: string } {
+  if (requestedSeconds <= 0 || othersInHand <= 0) return { wrapUpSeconds: requestedSeconds };
+  return { wrapUpSeconds: 0, requestedWrapUpSeconds: requestedSeconds, wrapUpNotApplied: `agent has ${othersInHand} other contact(s) in hand` };
+}
+
 // ---------------------------------------------------------------- policy views of the records
 
 function policyQueueIds(queueId: string): string[] {
@@ -593,17 +604,16 @@ export class RoutingCore {
     this.signal(`agent:${r.agentId}`, `contact:${r.contactId}`);
   }
 
-  /** Ends a contact in hand: reservation completed, agent released (into wrap-up when nothing else is in hand). */
+  /** Ends a contact in hand: reservation completed, agent released (into wrap-up when nothing else is in hand: wrapUp). */
   private finish(c: ContactRecord, r: ReservationRecord, now: Date, wrapUpSeconds: number | undefined, reason: 'completed' | 'ended'): ContactRecord {
     const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
-    const wrap = wrapUpSeconds ?? q?.settings.wrapUpSeconds ?? DEFAULT_QUEUE_SETTINGS.wrapUpSeconds;
     const p = this.state.agent(r.agentId)?.presence;
-    const othersInHand = p ? totalLoad(p) - 1 : 0;
+    const wrap = wrapUp(wrapUpSeconds ?? q?.settings.wrapUpSeconds ?? DEFAULT_QUEUE_SETTINGS.wrapUpSeconds, p ? totalLoad(p) - 1 : 0);
     this.resolveReservation(r, 'completed', now);
-    if (wrap > 0 && othersInHand <= 0) this.releaseAgent(r.agentId, c.channel, now, 'wrap-up', new Date(now.getTime() + wrap * 1000));
+    if (wrap.wrapUpSeconds > 0) this.releaseAgent(r.agentId, c.channel, now, 'wrap-up', new Date(now.getTime() + wrap.wrapUpSeconds * 1000));
     else this.releaseAgent(r.agentId, c.channel, now);
     const ended = this.patchContact(c, { status: 'ended', endedAt: now, endReason: reason });
-    this.event(c.id, now, reason, r.agentId, r.id, { wrapUpSeconds: wrap });
+    this.event(c.id, now, reason, r.agentId, r.id, wrap);
     return ended;
   }
 
