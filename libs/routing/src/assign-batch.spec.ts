@@ -1,6 +1,6 @@
 import { BusinessCalendar } from '../../calendar/src/index.js';
 import type { Agent, AgentState, Assignment, Contact, Queue, RoutingContext } from './index.js';
-import { assignBatch, blendingThresholdSeconds, evaluateAgent, queueSteps, resolveConfig, waitedSeconds, withReservation } from './index.js';
+import { assignBatch, blendingThresholdSeconds, eligibleOnceChatsEnd, evaluateAgent, queueSteps, resolveConfig, waitedSeconds, withReservation } from './index.js';
 import { NOW, agent, contact, queue, secondsBefore, seededRandom } from './spec-fixtures.js';
 
 const phone = queue('q-phone', { channel: 'phone' });
@@ -132,7 +132,7 @@ function randomWorld(seed: number): { agents: Agent[]; contacts: Contact[]; queu
   return { agents, contacts, queues, ctx };
 }
 
-function checkInvariants(seed: number): number {
+function checkInvariants(seed: number): { assigned: number; drained: number } {
   const { agents, contacts, queues, ctx } = randomWorld(seed);
   const before = JSON.stringify({ agents, contacts });
   const out = assignBatch(contacts, agents, queues, NOW, ctx);
@@ -163,9 +163,9 @@ function checkInvariants(seed: number): number {
     } else {
       expect(evaluateAgent(ag, c, q, NOW, queueSteps(q, cfg)).eligible).toBe(true);
     }
-    // Priority order, except for the emails of the blending second pass that come last.
+    // Priority order, except for the chats and emails of the draining/blending second pass that come last.
     secondPass ||= a.priority.urgencySeconds < lastUrgency;
-    if (secondPass) expect(a.channel).toBe('email');
+    if (secondPass) expect(a.channel).not.toBe('phone');
     lastUrgency = a.priority.urgencySeconds;
     state.set(ag.id, withReservation(ag, q.channel));
   }
@@ -186,28 +186,38 @@ function checkInvariants(seed: number): number {
     }
   }
 
-  // Maximal: no unassigned contact could still go to any agent (emails: unless blending blocks).
+  // Maximal: no unassigned contact could still go to any agent (emails: unless blending blocks; chats: unless draining does).
   const assigned = new Set(ids);
   const waitingLate = contacts.filter(
     (c) => !assigned.has(c.id) && qs.get(c.queueId)!.channel !== 'email' && waitedSeconds(c, NOW) >= blendingThresholdSeconds(qs.get(c.queueId)!, cfg),
   );
+  const lateCalls = waitingLate.filter((c) => qs.get(c.queueId)!.channel === 'phone');
+  let drained = 0;
   for (const c of contacts) {
     if (assigned.has(c.id)) continue;
     const q = qs.get(c.queueId)!;
     for (const ag of state.values()) {
       if (!evaluateAgent(ag, c, q, NOW, queueSteps(q, cfg)).eligible) continue;
       const blocked =
-        q.channel === 'email' && waitingLate.some((w) => evaluateAgent(ag, w, qs.get(w.queueId)!, NOW, queueSteps(qs.get(w.queueId)!, cfg)).eligible);
+        (q.channel === 'email' && waitingLate.some((w) => evaluateAgent(ag, w, qs.get(w.queueId)!, NOW, queueSteps(qs.get(w.queueId)!, cfg)).eligible)) ||
+        (q.channel === 'chat' && lateCalls.some((w) => eligibleOnceChatsEnd(ag, w, qs.get(w.queueId)!, NOW, queueSteps(qs.get(w.queueId)!, cfg))));
+      if (q.channel === 'chat' && blocked) drained++;
       if (!blocked) throw new Error(`seed ${seed}: contact ${c.id} left waiting although agent ${ag.id} could take it`);
     }
   }
-  return out.length;
+  return { assigned: out.length, drained };
 }
 
 describe('assignBatch invariants over random states (seeded)', () => {
   it('never assigns a contact twice, never exceeds capacity, stays eligible, maximal and deterministic — 400 worlds', () => {
     let total = 0;
-    for (let seed = 1; seed <= 400; seed++) total += checkInvariants(seed);
+    let drained = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const r = checkInvariants(seed);
+      total += r.assigned;
+      drained += r.drained;
+    }
     expect(total).toBeGreaterThan(200); // the generator does produce assignments
+    expect(drained).toBeGreaterThan(20); // … and chats that call draining keeps from an agent
   });
 });

@@ -6,18 +6,28 @@
 import type { Agent, Channel, Contact, Queue, RoutingConfig, SkillRequirement, WideningStep } from './model.js';
 import { ROUTABLE_STATES, waitedSeconds } from './model.js';
 
-export type SkipReason =
-  | 'excluded'
-  | 'wrong-state'
-  | 'on-call'
-  | 'chat-in-progress'
-  | 'no-capacity'
-  | 'other-department'
-  | 'outside-loan-window'
-  | 'lent-not-yet-widened'
-  | 'missing-skill'
-  | 'low-proficiency'
-  | 'email-blending';
+/**
+ * Why an agent was not given a contact. The last two are not about the agent and the contact alone
+ * but about the other waiting contacts: `email-blending` — no email while a call or chat the agent
+ * could take waits past its blending threshold; `call-draining` — no new chat while a call the agent
+ * could take once its chats end waits past its threshold (see routing-policy.ts).
+ */
+export const SKIP_REASONS = [
+  'excluded',
+  'wrong-state',
+  'on-call',
+  'chat-in-progress',
+  'no-capacity',
+  'other-department',
+  'outside-loan-window',
+  'lent-not-yet-widened',
+  'missing-skill',
+  'low-proficiency',
+  'email-blending',
+  'call-draining',
+] as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface SkippedAgent {
   agentId: string;
@@ -109,7 +119,7 @@ export function activeSteps(steps: readonly StepInfo[], waited: number): StepInf
 
 /** Skip reasons that say the agent is busy or away, not that a rule keeps it out: named only a few at a time in explanations. */
 export const AVAILABILITY_REASONS: ReadonlySet<SkipReason> = new Set<SkipReason>(['on-call', 'no-capacity', 'wrong-state', 'chat-in-progress']);
-/** Agents an explanation names per availability reason, and in all for the rule reasons (skills, department, loans, exclusion, blending). */
+/** Agents an explanation names per availability reason, and in all for the rule reasons (skills, department, loans, exclusion, blending, draining). */
 export const SKIPPED_NAMED_PER_AVAILABILITY_REASON = 5;
 export const SKIPPED_NAMED_FOR_RULES = 20;
 
@@ -217,7 +227,7 @@ export interface EvaluationContext {
  * gives, so that a caller going through many agents words only those it names. The agent matches
  * the first (narrowest) active step it qualifies under; when it qualifies under none, the reason is
  * the one of the most recently activated step. A lent agent is one outside the queue's department.
- * Email blending is not checked here (it depends on the other waiting contacts).
+ * Email blending and call draining are not checked here (they depend on the other waiting contacts).
  */
 export function agentVerdict(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): StepInfo | SkipReason {
   if (contact.excludedAgentIds?.includes(agent.id)) return 'excluded';
@@ -227,6 +237,22 @@ export function agentVerdict(agent: Agent, contact: Contact, queue: Queue, now: 
 /** `agentVerdict` as if the agent had not turned the contact down: capacity, then pool and skills. */
 export function verdictBesidesExclusion(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[], pre?: EvaluationContext): StepInfo | SkipReason {
   return capacityReason(agent, queue.channel) ?? poolAndSkillVerdict(agent, contact, queue, now, steps, pre);
+}
+
+/**
+ * Call draining: whether the agent could take a waiting call once the chats in its hands have
+ * ended — `agentVerdict` for the call with its chats not counted: a routable state, no call in hand,
+ * phone capacity, not excluded from the call, and its department or loan and skills at the call's
+ * widening step. An agent who could not take calls even without chats is never drained.
+ */
+export function eligibleOnceChatsEnd(agent: Agent, contact: Contact, queue: Queue, now: Date, steps: readonly StepInfo[]): boolean {
+  if (!takesCallsOnceChatsEnd(agent) || contact.excludedAgentIds?.includes(agent.id)) return false;
+  return typeof poolAndSkillVerdict(agent, contact, queue, now, steps) !== 'string';
+}
+
+/** The part of `eligibleOnceChatsEnd` that does not depend on the call: state, no call in hand, phone capacity. */
+export function takesCallsOnceChatsEnd(agent: Agent): boolean {
+  return ROUTABLE_STATES.includes(agent.state) && agent.load.phone === 0 && agent.capacity.phone > 0;
 }
 
 /** `agentVerdict` without exclusion, state and load: whether the agent's department or loans and its skills qualify it. */

@@ -24,14 +24,17 @@ export {
   AVAILABILITY_REASONS,
   capacityReason,
   defaultWideningSteps,
+  eligibleOnceChatsEnd,
   evaluateAgent,
   languageSkill,
   queueRequirements,
   queueSteps,
   SKIPPED_NAMED_FOR_RULES,
+  SKIP_REASONS,
   SKIPPED_NAMED_PER_AVAILABILITY_REASON,
   skipDetail,
   SkipTally,
+  takesCallsOnceChatsEnd,
 } from './eligibility.js';
 export type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 export type { AgentSelection, Assignment, ContactSelection } from './routing-policy.js';

@@ -3,7 +3,17 @@
  * inputs are never mutated; the clock is the `now` argument.
  */
 import type { EvaluationContext, SkipReason, StepInfo } from './eligibility.js';
-import { activeSteps, agentVerdict, evaluateAgent, queueSteps, SkipTally, skipDetail, verdictBesidesExclusion } from './eligibility.js';
+import {
+  activeSteps,
+  agentVerdict,
+  eligibleOnceChatsEnd,
+  evaluateAgent,
+  queueSteps,
+  SkipTally,
+  skipDetail,
+  takesCallsOnceChatsEnd,
+  verdictBesidesExclusion,
+} from './eligibility.js';
 import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
 import { queueMap, resolveConfig, waitedSeconds } from './model.js';
@@ -116,15 +126,47 @@ function rankOrder(previous: boolean, stepIndex: number, load: number, idle: num
   return id < other ? -1 : id > other ? 1 : 0;
 }
 
+/**
+ * A phone or chat queue's blending threshold: once one of its contacts has waited this long, work of
+ * a lower channel gives way to it — agents who could take it get no email (email blending), and, for
+ * a call, agents who could take it once their chats end get no new chat (call draining). One knob
+ * per queue (`emailBlendingThresholdSeconds`, default phone 10 s, chat 20 s).
+ */
 export function blendingThresholdSeconds(queue: Queue, config: RoutingConfig): number {
   return queue.emailBlendingThresholdSeconds ?? config.emailBlendingThresholdSeconds[queue.channel];
 }
 
-/** Phone/chat contacts that have waited past their queue's email-blending threshold. */
+function isLate(p: Prioritised, now: Date, config: RoutingConfig): boolean {
+  return waitedSeconds(p.contact, now) >= blendingThresholdSeconds(p.queue, config);
+}
+
+/** Phone/chat contacts that have waited past their queue's blending threshold (they hold emails back). */
 function blockingContacts(ordered: readonly Prioritised[], now: Date, config: RoutingConfig): Prioritised[] {
-  return ordered.filter(
-    (p) => p.queue.channel !== 'email' && waitedSeconds(p.contact, now) >= blendingThresholdSeconds(p.queue, config),
-  );
+  return ordered.filter((p) => p.queue.channel !== 'email' && isLate(p, now, config));
+}
+
+/** Calls that have waited past their queue's blending threshold (they hold new chats back: call draining). */
+function drainingCalls(ordered: readonly Prioritised[], now: Date, config: RoutingConfig): Prioritised[] {
+  return ordered.filter((p) => p.queue.channel === 'phone' && isLate(p, now, config));
+}
+
+/**
+ * The waiting contacts of `channel` in `waiting` past their blending threshold, in priority order;
+ * the others are not prioritised at all (a chat decision looks only at the late calls).
+ */
+function lateWaiting(
+  waiting: readonly Contact[],
+  channels: (channel: Channel) => boolean,
+  queues: ReadonlyMap<string, Queue>,
+  now: Date,
+  ctx: RoutingContext,
+  config: RoutingConfig,
+): Prioritised[] {
+  const late = waiting.filter((c) => {
+    const q = queues.get(c.queueId);
+    return q !== undefined && channels(q.channel) && waitedSeconds(c, now) >= blendingThresholdSeconds(q, config);
+  });
+  return late.length ? prioritise(late, queues, now, ctx).ordered : [];
 }
 
 /** The first blocking contact the agent could take now, if any. */
@@ -138,8 +180,61 @@ function blendingBlocker(
   return blocking.find((p) => !skip?.has(p.contact.id) && typeof agentVerdict(agent, p.contact, p.queue, now, steps.of(p.queue)) !== 'string');
 }
 
+/**
+ * Call draining: the first late call the agent could take once its chats end, if any. Such an agent
+ * gets no new chat, so that its chats end and it comes free for the call; without this, a call that
+ * only agents holding chats could take waited as long as chats kept arriving (a call never shares an
+ * agent with a chat).
+ */
+function drainingBlocker(
+  agent: Agent,
+  calls: readonly Prioritised[],
+  now: Date,
+  steps: Steps,
+  skip?: ReadonlySet<string>,
+): Prioritised | undefined {
+  if (!calls.length || !takesCallsOnceChatsEnd(agent)) return undefined;
+  return calls.find((p) => !skip?.has(p.contact.id) && eligibleOnceChatsEnd(agent, p.contact, p.queue, now, steps.of(p.queue)));
+}
+
 function blendingDetail(blocker: Prioritised, now: Date): string {
   return `could take ${blocker.queue.channel} contact ${blocker.contact.id} waiting ${Math.floor(waitedSeconds(blocker.contact, now))} s`;
+}
+
+function drainingDetail(agent: Agent, call: Prioritised, now: Date): string {
+  const chats = agent.load.chat;
+  return (
+    `kept free for phone contact ${call.contact.id} waiting ${Math.floor(waitedSeconds(call.contact, now))} s` +
+    (chats > 0 ? ` (${chats} chat${chats === 1 ? '' : 's'} in hand to finish first)` : '')
+  );
+}
+
+/**
+ * What holds an agent back from a contact it is otherwise eligible for: a late contact of a channel
+ * that goes first (an email waits for late calls and chats, a new chat for late calls).
+ */
+interface HoldBack {
+  reason: 'email-blending' | 'call-draining';
+  /** The late contact the agent is kept for, if any. */
+  blocker(agent: Agent): Prioritised | undefined;
+  detail(agent: Agent, blocker: Prioritised): string;
+}
+
+function emailHoldBack(blocking: readonly Prioritised[], now: Date, steps: Steps, skip?: ReadonlySet<string>): HoldBack {
+  return {
+    reason: 'email-blending',
+    blocker: (a) => blendingBlocker(a, blocking, now, steps, skip),
+    detail: (_a, b) => blendingDetail(b, now),
+  };
+}
+
+function chatHoldBack(calls: readonly Prioritised[], now: Date, steps: Steps, skip?: ReadonlySet<string>): HoldBack | null {
+  if (!calls.length) return null;
+  return {
+    reason: 'call-draining',
+    blocker: (a) => drainingBlocker(a, calls, now, steps, skip),
+    detail: (a, b) => drainingDetail(a, b, now),
+  };
 }
 
 interface Choice {
@@ -171,7 +266,7 @@ function chooseAgent(
   now: Date,
   config: RoutingConfig,
   steps: Steps,
-  emailBlocker: ((agent: Agent) => Prioritised | undefined) | null,
+  holdBack: HoldBack | null,
   retryDeclined = false,
 ): Choice {
   const waited = waitedSeconds(contact, now);
@@ -182,7 +277,7 @@ function chooseAgent(
   let eligibleCount = 0;
   const skipped = new SkipTally();
   let previousAgent: Agent | undefined;
-  let previousVerdict: StepInfo | SkipReason | 'blending' | undefined;
+  let previousVerdict: StepInfo | SkipReason | 'held-back' | undefined;
   const stepsOfQueue = steps.of(queue);
   const pre: EvaluationContext = { waited, active: activeSteps(stepsOfQueue, waited) };
   for (const agent of agents) {
@@ -195,17 +290,17 @@ function chooseAgent(
       if (verdict === 'excluded' && retryDeclined) {
         const order = contact.excludedAgentIds!.indexOf(agent.id);
         const again = declined && declined.order < order ? null : verdictBesidesExclusion(agent, contact, queue, now, stepsOfQueue, pre);
-        if (again && typeof again !== 'string' && !emailBlocker?.(agent)) {
+        if (again && typeof again !== 'string' && !holdBack?.blocker(agent)) {
           declined = { candidate: [], order };
           keepRanked(declined.candidate, agent, again, agent.departmentId !== queue.departmentId, false, 1);
         }
       }
       continue;
     }
-    const blocker = emailBlocker?.(agent);
+    const blocker = holdBack?.blocker(agent);
     if (blocker) {
-      if (skipped.add('email-blending')) skipped.name(agent.id, 'email-blending', blendingDetail(blocker, now));
-      if (isPrevious) previousVerdict = 'blending';
+      if (skipped.add(holdBack!.reason)) skipped.name(agent.id, holdBack!.reason, holdBack!.detail(agent, blocker));
+      if (isPrevious) previousVerdict = 'held-back';
       continue;
     }
     if (isPrevious) previousVerdict = verdict;
@@ -219,7 +314,9 @@ function chooseAgent(
     let applied = false;
     if (!preferPrevious) detail = `preference window of ${prefSeconds} s is over (waited ${Math.floor(waited)} s)`;
     else if (previousVerdict === undefined) detail = 'previous agent is not logged in';
-    else if (previousVerdict === 'blending') detail = 'previous agent is kept for waiting calls/chats';
+    else if (previousVerdict === 'held-back') {
+      detail = holdBack?.reason === 'call-draining' ? 'previous agent is kept free for a waiting call' : 'previous agent is kept for waiting calls/chats';
+    }
     else if (typeof previousVerdict === 'string') detail = `previous agent not eligible: ${skipDetail(previousVerdict, previousAgent!, contact, queue, now, stepsOfQueue, pre)}`;
     else {
       applied = true;
@@ -288,7 +385,9 @@ function agentSelection(choice: Choice, contact: Contact, priority: PriorityInfo
 /**
  * When a contact arrives (or waits on): the agent it should be offered to, or null.
  * For an email, agents who could take a phone/chat contact in `ctx.waitingContacts` waiting past
- * its blending threshold are skipped (without `ctx.waitingContacts` blending is not checked).
+ * its blending threshold are skipped (email blending); for a chat, agents who could take a call in
+ * `ctx.waitingContacts` waiting past its threshold once their chats end (call draining). Without
+ * `ctx.waitingContacts` neither is checked.
  */
 export function selectAgentForContact(
   contact: Contact,
@@ -300,21 +399,22 @@ export function selectAgentForContact(
   const config = resolveConfig(ctx);
   const steps = new Steps(config);
   const priority = contactPriority(contact, queue, now, ctx, config);
-  let emailBlocker: ((a: Agent) => Prioritised | undefined) | null = null;
+  let holdBack: HoldBack | null = null;
   if (queue.channel === 'email' && ctx.waitingContacts?.length) {
-    const qs = new Map(queueMap(ctx.queues));
-    qs.set(queue.id, queue);
-    const others = ctx.waitingContacts.filter((c) => c.id !== contact.id);
-    const blocking = blockingContacts(prioritise(others, qs, now, ctx).ordered, now, config);
-    emailBlocker = (a) => blendingBlocker(a, blocking, now, steps);
+    const blocking = lateWaiting(ctx.waitingContacts, (ch) => ch !== 'email', queueMap(ctx.queues), now, ctx, config);
+    holdBack = emailHoldBack(blocking, now, steps);
+  } else if (queue.channel === 'chat' && ctx.waitingContacts?.length) {
+    holdBack = chatHoldBack(lateWaiting(ctx.waitingContacts, (ch) => ch === 'phone', queueMap(ctx.queues), now, ctx, config), now, steps);
   }
-  const choice = chooseAgent(contact, queue, agents, now, config, steps, emailBlocker, declinedMayRetry(priority));
+  const choice = chooseAgent(contact, queue, agents, now, config, steps, holdBack, declinedMayRetry(priority));
   return agentSelection(choice, contact, priority, waitedSeconds(contact, now));
 }
 
 /**
  * When an agent has room for more work: the highest-priority waiting contact it may take
- * (capacity, skills with widening, email blending), or null.
+ * (capacity, skills with widening, email blending, call draining), or null. For call draining
+ * `waitingContacts` should hold the calls the agent could take once its chats end although it holds
+ * chats now (they are listed as skipped for `chat-in-progress`).
  */
 export function selectContactForAgent(
   agent: Agent,
@@ -333,6 +433,10 @@ export function selectContactForAgent(
     detail: `queue ${c.queueId} is not known`,
   }));
   const blocker = blendingBlocker(agent, blockingContacts(ordered, now, config), now, steps);
+  const drainFor = drainingBlocker(agent, drainingCalls(ordered, now, config), now, steps);
+  // What holds this agent back from every email, and from every chat (the same for each one).
+  const emailHeld = blocker ? { reason: 'email-blending', detail: blendingDetail(blocker, now) } : null;
+  const chatHeld = drainFor ? { reason: 'call-draining', detail: drainingDetail(agent, drainFor, now) } : null;
   const chosen = (p: Prioritised, step: StepInfo, declinedBefore: boolean): ContactSelection => ({
     contactId: p.contact.id,
     queueId: p.queue.id,
@@ -362,17 +466,17 @@ export function selectContactForAgent(
   let declined: { p: Prioritised; step: StepInfo } | null = null;
   for (const p of ordered) {
     const ev = evaluateAgent(agent, p.contact, p.queue, now, steps.of(p.queue));
-    const emailHeld = p.queue.channel === 'email' && blocker;
+    const held = p.queue.channel === 'email' ? emailHeld : p.queue.channel === 'chat' ? chatHeld : null;
     if (!ev.eligible) {
       skippedContacts.push({ contactId: p.contact.id, reason: ev.reason, detail: ev.detail });
-      if (ev.reason === 'excluded' && !declined && !emailHeld && declinedMayRetry(p.priority)) {
+      if (ev.reason === 'excluded' && !declined && !held && declinedMayRetry(p.priority)) {
         const again = verdictBesidesExclusion(agent, p.contact, p.queue, now, steps.of(p.queue));
         if (typeof again !== 'string') declined = { p, step: again };
       }
       continue;
     }
-    if (emailHeld) {
-      skippedContacts.push({ contactId: p.contact.id, reason: 'email-blending', detail: blendingDetail(blocker, now) });
+    if (held) {
+      skippedContacts.push({ contactId: p.contact.id, ...held });
       continue;
     }
     return chosen(p, ev.step, false);
@@ -404,9 +508,11 @@ export function withReservation(agent: Agent, channel: Channel): Agent {
  * Greedy matching: waiting contacts in priority order, each to its best eligible agent given
  * the reservations already made in this batch. Never assigns a contact twice nor exceeds an
  * agent's capacity; an email is not given to an agent who could still take an unassigned
- * phone/chat contact waiting past its blending threshold (emails held back only by that rule get
- * a second pass once the calls and chats are placed, so the result is maximal). Inputs are not
- * mutated. Assignments are listed in the order the reservations were made.
+ * phone/chat contact waiting past its blending threshold, nor a chat to an agent who could take an
+ * unassigned call waiting past its threshold once its chats end (call draining). Chats and emails
+ * held back only by those rules get a second pass once the calls (and then the chats) are placed,
+ * so the result is maximal. Inputs are not mutated. Assignments are listed in the order the
+ * reservations were made.
  */
 export function assignBatch(
   waitingContacts: readonly Contact[],
@@ -421,19 +527,19 @@ export function assignBatch(
   const seen = new Set<string>();
   const unique = waitingContacts.filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)));
   const { ordered } = prioritise(unique, qs, now, ctx);
-  const blocking = blockingContacts(ordered, now, config);
+  const assigned = new Set<string>();
+  const emailsHeld = emailHoldBack(blockingContacts(ordered, now, config), now, steps, assigned);
+  const chatsHeld = chatHoldBack(drainingCalls(ordered, now, config), now, steps, assigned);
   const working = new Map<string, Agent>();
   for (const a of agents) if (!working.has(a.id)) working.set(a.id, a);
-  const assigned = new Set<string>();
   const out: Assignment[] = [];
   const deferred: Prioritised[] = [];
   const tryAssign = (p: Prioritised, secondPass: boolean): void => {
-    const blocker =
-      p.queue.channel === 'email' ? (a: Agent) => blendingBlocker(a, blocking, now, steps, assigned) : null;
-    const choice = chooseAgent(p.contact, p.queue, working.values(), now, config, steps, blocker, declinedMayRetry(p.priority));
+    const holdBack = p.queue.channel === 'email' ? emailsHeld : p.queue.channel === 'chat' ? chatsHeld : null;
+    const choice = chooseAgent(p.contact, p.queue, working.values(), now, config, steps, holdBack, declinedMayRetry(p.priority));
     if (!choice.best) {
-      // An email held back only by blending may fit once the calls/chats it waited for are placed.
-      if (!secondPass && choice.skipped.byReason['email-blending']) deferred.push(p);
+      // A chat or email held back by draining or blending may fit once the calls/chats it waited for are placed.
+      if (!secondPass && holdBack && choice.skipped.byReason[holdBack.reason]) deferred.push(p);
       return;
     }
     const sel = agentSelection(choice, p.contact, p.priority, waitedSeconds(p.contact, now));
@@ -451,12 +557,21 @@ export function assignBatch(
       lent: choice.best.lent,
       priority: p.priority,
       explanation: secondPass
-        ? { ...sel.explanation, summary: `${sel.explanation.summary}; deferred by email blending until calls/chats were placed` }
+        ? {
+            ...sel.explanation,
+            summary:
+              p.queue.channel === 'chat'
+                ? `${sel.explanation.summary}; deferred by call draining until the calls were placed`
+                : `${sel.explanation.summary}; deferred by email blending until calls/chats were placed`,
+          }
         : sel.explanation,
     });
   };
   for (const p of ordered) tryAssign(p, false);
-  // Emails never change whether an agent can take a call or chat, so one more pass is enough.
-  for (const p of deferred) tryAssign(p, true);
+  // Every call has been tried, so the chats come next: a chat placed now only takes a late chat out
+  // of the emails' way. Emails never change whether an agent can take a call or chat, so one more
+  // pass over them is enough.
+  for (const p of deferred) if (p.queue.channel === 'chat') tryAssign(p, true);
+  for (const p of deferred) if (p.queue.channel === 'email') tryAssign(p, true);
   return out;
 }
