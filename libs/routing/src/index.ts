@@ -41,6 +41,8 @@ export type { AgentSelection, Assignment, ContactSelection } from './routing-pol
 export {
   assignBatch,
   blendingThresholdSeconds,
+  HELD_BACK_BY,
+  pastBlendingThreshold,
   RANKED_AGENTS_NAMED,
   selectAgentForContact,
   selectContactForAgent,

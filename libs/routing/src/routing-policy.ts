@@ -16,7 +16,7 @@ import {
 } from './eligibility.js';
 import type { AgentChoiceRule, Explanation, SkippedContact } from './explanation.js';
 import type { Agent, Channel, Contact, Queue, QueueLookup, RoutingConfig, RoutingContext } from './model.js';
-import { queueMap, resolveConfig, waitedSeconds } from './model.js';
+import { DEFAULT_ROUTING_CONFIG, queueMap, resolveConfig, waitedSeconds } from './model.js';
 import type { Prioritised, PriorityInfo } from './priority.js';
 import { contactPriority, prioritise } from './priority.js';
 
@@ -136,8 +136,20 @@ export function blendingThresholdSeconds(queue: Queue, config: RoutingConfig): n
   return queue.emailBlendingThresholdSeconds ?? config.emailBlendingThresholdSeconds[queue.channel];
 }
 
+/** Whether a waiting contact has waited past its queue's blending threshold (then it holds work of a lower channel back). */
+export function pastBlendingThreshold(contact: Pick<Contact, 'arrivedAt'>, queue: Queue, now: Date, config: RoutingConfig = DEFAULT_ROUTING_CONFIG): boolean {
+  return (now.getTime() - contact.arrivedAt.getTime()) / 1000 >= blendingThresholdSeconds(queue, config);
+}
+
+/**
+ * The channels whose late waiting contacts can hold back a new contact of a channel: calls and chats
+ * an email (email blending), calls a chat (call draining), nothing a call. An engine hands the
+ * policy those waiting contacts in `RoutingContext.waitingContacts`.
+ */
+export const HELD_BACK_BY: Readonly<Record<Channel, readonly Channel[]>> = { phone: [], chat: ['phone'], email: ['phone', 'chat'] };
+
 function isLate(p: Prioritised, now: Date, config: RoutingConfig): boolean {
-  return waitedSeconds(p.contact, now) >= blendingThresholdSeconds(p.queue, config);
+  return pastBlendingThreshold(p.contact, p.queue, now, config);
 }
 
 /** Phone/chat contacts that have waited past their queue's blending threshold (they hold emails back). */
@@ -164,7 +176,7 @@ function lateWaiting(
 ): Prioritised[] {
   const late = waiting.filter((c) => {
     const q = queues.get(c.queueId);
-    return q !== undefined && channels(q.channel) && waitedSeconds(c, now) >= blendingThresholdSeconds(q, config);
+    return q !== undefined && channels(q.channel) && pastBlendingThreshold(c, q, now, config);
   });
   return late.length ? prioritise(late, queues, now, ctx).ordered : [];
 }
@@ -400,11 +412,10 @@ export function selectAgentForContact(
   const steps = new Steps(config);
   const priority = contactPriority(contact, queue, now, ctx, config);
   let holdBack: HoldBack | null = null;
-  if (queue.channel === 'email' && ctx.waitingContacts?.length) {
-    const blocking = lateWaiting(ctx.waitingContacts, (ch) => ch !== 'email', queueMap(ctx.queues), now, ctx, config);
-    holdBack = emailHoldBack(blocking, now, steps);
-  } else if (queue.channel === 'chat' && ctx.waitingContacts?.length) {
-    holdBack = chatHoldBack(lateWaiting(ctx.waitingContacts, (ch) => ch === 'phone', queueMap(ctx.queues), now, ctx, config), now, steps);
+  const heldBy = HELD_BACK_BY[queue.channel];
+  if (heldBy.length && ctx.waitingContacts?.length) {
+    const late = lateWaiting(ctx.waitingContacts, (ch) => heldBy.includes(ch), queueMap(ctx.queues), now, ctx, config);
+    holdBack = queue.channel === 'email' ? emailHoldBack(late, now, steps) : chatHoldBack(late, now, steps);
   }
   const choice = chooseAgent(contact, queue, agents, now, config, steps, holdBack, declinedMayRetry(priority));
   return agentSelection(choice, contact, priority, waitedSeconds(contact, now));

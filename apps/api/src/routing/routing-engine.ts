@@ -18,15 +18,19 @@ import {
   type NewContactEvent,
   type PresenceRow,
   type RoutingTx,
+  type WaitingContactRow,
 } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import {
   capacityReason,
   contactDeadline,
   DEFAULT_ROUTING_CONFIG,
+  HELD_BACK_BY,
+  pastBlendingThreshold,
   ROUTABLE_STATES,
   resolveOffer,
   selectAgentForContact,
   selectContactForAgent,
+  takesCallsOnceChatsEnd,
   withReservation,
   type Agent,
   type AgentSelection,
@@ -191,7 +195,7 @@ export class RoutingEngine {
     return def.settings.offerTimeoutSeconds ?? DEFAULT_ROUTING_CONFIG.offerTimeoutSeconds[def.row.channel];
   }
 
-  private policyContact(c: ContactRow, queue: Queue): Contact {
+  private policyContact(c: WaitingContactRow, queue: Queue): Contact {
     return {
       id: c.id,
       channel: c.channel,
@@ -447,9 +451,10 @@ export class RoutingEngine {
 
   /**
    * `POST /v1/contacts`: two round trips in the common case — one snapshot of agents and customer
-   * (plus the waiting calls and chats for an email's blending), the policy's ranking, then one
-   * statement that inserts the contact offered to the best free agent, or queued when the policy
-   * found none. A contact whose ranked agents were all taken meanwhile takes the transactional path.
+   * (with the department's waiting calls and chats for an email's blending, its waiting calls for a
+   * chat's draining), the policy's ranking, then one statement that inserts the contact offered to
+   * the best free agent, or queued when the policy found none. A contact whose ranked agents were
+   * all taken meanwhile takes the transactional path.
    */
   async createContact(input: NewContactInput): Promise<ContactRow> {
     const def = await this.definition(input.queueId);
@@ -457,12 +462,12 @@ export class RoutingEngine {
       throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${def.row.id} is a ${def.row.channel} queue` }]);
     }
     const now = this.clock.now();
-    const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now);
+    const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now, HELD_BACK_BY[def.row.channel]);
     const customer = snap.customer;
     const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const id = uuidv7();
-    const ctx = def.row.channel === 'email' ? await this.blendingContext(def) : this.context([def]);
+    const ctx = await this.heldBackContext(def, snap.waiting);
     const contact: Contact = {
       id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: customer?.id ?? id, ...(previousAgentId ? { previousAgentId } : {}),
       priorityBoostSeconds: 0, excludedAgentIds: [], offerAttempts: 0,
@@ -488,9 +493,16 @@ export class RoutingEngine {
     return this.catalog.queueIdForAttributes(departmentId, channel, language);
   }
 
-  /** Email blending: agents who could take a waiting call or chat of the department get no email. */
-  private async blendingContext(def: QueueDefinition, tx: RoutingTx = this.repo.direct): Promise<RoutingContext> {
-    const waiting = await tx.waitingContacts(def.row.departmentId, ['phone', 'chat'], 20);
+  /**
+   * The context of a contact of `def` with the department's waiting contacts that can hold agents
+   * back from it (HELD_BACK_BY): agents who could take a late call or chat get no email (email
+   * blending), agents who could take a late call once their chats end get no new chat (call
+   * draining). `waiting`: those contacts as a snapshot read them; null: read them in `tx`.
+   */
+  private async heldBackContext(def: QueueDefinition, waiting: readonly WaitingContactRow[] | null, tx: RoutingTx = this.repo.direct): Promise<RoutingContext> {
+    const heldBy = HELD_BACK_BY[def.row.channel];
+    if (!heldBy.length) return this.context([def]);
+    waiting ??= await tx.waitingContacts(def.row.departmentId, [...heldBy], 20);
     const defs = await this.definitions(waiting, tx);
     const known = waiting.filter((w) => defs.has(w.queueId!));
     return this.context([def, ...defs.values()], {
@@ -528,7 +540,7 @@ export class RoutingEngine {
       const def = await this.definition(c.queueId, tx);
       const queue = this.policyQueue(def, c.language);
       const agents = (await tx.loggedInAgents(def.row.departmentId, now)).map(toAgent);
-      const ctx = def.row.channel === 'email' ? await this.blendingContext(def, tx) : this.context([def]);
+      const ctx = await this.heldBackContext(def, null, tx);
       const contact = this.policyContact(c, queue);
       const choice = await this.chooseAndReserve(tx, contact, queue, agents, now, ctx);
       const explanation = storedExplanation(choice.selection.explanation, now, { ...(choice.lost.length ? { lostRaces: choice.lost } : {}), ...carriedOver(c.explanation) });
@@ -550,7 +562,7 @@ export class RoutingEngine {
     return result;
   }
 
-  private async definitions(contacts: ContactRow[], tx?: RoutingTx): Promise<Map<string, QueueDefinition>> {
+  private async definitions(contacts: readonly Pick<ContactRow, 'queueId'>[], tx?: RoutingTx): Promise<Map<string, QueueDefinition>> {
     const defs = new Map<string, QueueDefinition>();
     for (const id of new Set(contacts.map((c) => c.queueId!))) {
       const def = await this.catalog.queue(id, tx);
@@ -570,17 +582,21 @@ export class RoutingEngine {
         const p = await tx.findPresence(agentId, true, now);
         if (!p || !isRoutable(p.state)) return null;
         const agent = toAgent(p);
-        const channels = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
-        const rows = await tx.waitingContacts(p.departmentId, [...channels], 20, p.loans.length ? { agentId, now } : null);
+        const channels: Channel[] = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
+        // An agent with chats in hand and room for more drains for the late calls it could take once they end (call draining).
+        const draining = channels.includes('chat') && agent.load.chat > 0 && takesCallsOnceChatsEnd(agent);
+        const rows = await tx.waitingContacts(p.departmentId, draining ? [...channels, 'phone'] : channels, 20, p.loans.length ? { agentId, now } : null);
         if (!rows.length) return null;
         const defs = await this.definitions(rows, tx);
         const usable = rows.filter((r) => defs.has(r.queueId!));
         const queues = new Map<string, Queue>();
-        const contacts = usable.map((r) => {
+        const contacts: Contact[] = [];
+        for (const r of usable) {
           const q = this.policyQueue(defs.get(r.queueId!)!, r.language);
+          if (draining && r.channel === 'phone' && !pastBlendingThreshold(r, q, now)) continue;
           queues.set(q.id, q);
-          return this.policyContact(r, q);
-        });
+          contacts.push(this.policyContact(r, q));
+        }
         const ctx = this.context(defs.values());
         let pool = contacts;
         for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {

@@ -58,6 +58,15 @@ export type LoanRow = LoanRecord;
 /** A contacts row as the engine reads it: the in-memory engine's record without the caller's personal data. */
 export type ContactRow = Omit<ContactRecord, 'callerName' | 'calledNumber'>;
 
+/**
+ * A waiting contact as a routing decision reads it alongside its agents (contactSnapshot): the
+ * fields the policy needs to hold agents back for it (email blending, call draining).
+ */
+export type WaitingContactRow = Pick<
+  ContactRow,
+  'id' | 'channel' | 'queueId' | 'language' | 'arrivedAt' | 'deadline' | 'customerId' | 'previousAgentId' | 'priorityBoostSeconds' | 'excludedAgentIds' | 'offerAttempts'
+>;
+
 /** What a new contact is inserted with: the row's own fields (the rest take their defaults) plus the caller's personal data, stored on the contact and never logged. */
 export type NewContact = Pick<
   ContactRow,
@@ -465,18 +474,40 @@ export class RoutingTx {
   }
 
   /**
-   * One round trip before a chat or email decision: the pool of agents (as phoneSnapshot) and the
-   * customer of the gateway's reference, if known.
+   * One round trip before a chat or email decision: the pool of agents (as phoneSnapshot), the
+   * customer of the gateway's reference, if known, and the department's waiting contacts of
+   * `waitingChannels` (the most urgent `perQueue` of each queue, as waitingContacts reads them) that
+   * can hold agents back from the new contact: calls and chats for an email (email blending), calls
+   * for a chat (call draining). With no waiting channels that part is left out of the statement.
    */
-  async contactSnapshot(departmentId: string, customerRef: string, now: Date): Promise<{ agents: PresenceRow[]; customer: { id: string; lastAgentId: string | null; lastContactAt: Date | null } | null }> {
-    const [row] = await this.q<{ agents: PoolTuple[] | string; customer: { id: string; lastAgentId: string | null; lastContactAt: string | null } | null }>(
+  async contactSnapshot(
+    departmentId: string,
+    customerRef: string,
+    now: Date,
+    waitingChannels: readonly Channel[] = [],
+    perQueue = 20,
+  ): Promise<{ agents: PresenceRow[]; customer: { id: string; lastAgentId: string | null; lastContactAt: Date | null } | null; waiting: WaitingContactRow[] }> {
+    type WaitingJson = Omit<WaitingContactRow, 'arrivedAt' | 'deadline'> & { arrivedAt: string; deadline: string };
+    const withWaiting = waitingChannels.length > 0;
+    const [row] = await this.q<{ agents: PoolTuple[] | string; customer: { id: string; lastAgentId: string | null; lastContactAt: string | null } | null; waiting?: WaitingJson[] | null }>(
       `SELECT ${POOL_AGENTS('$1', '$3')} AS agents,
-         (SELECT json_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE c.external_ref = $2) AS customer`,
-      [departmentId, customerRef, now],
+         (SELECT json_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE c.external_ref = $2) AS customer` +
+        (withWaiting
+          ? `,
+         (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'queueId', c.queue_id, 'language', c.language, 'arrivedAt', c.arrived_at,
+              'deadline', c.deadline, 'customerId', c.customer_id, 'previousAgentId', c.previous_agent_id, 'priorityBoostSeconds', c.priority_boost_seconds,
+              'excludedAgentIds', c.excluded_agent_ids, 'offerAttempts', c.offer_attempts))
+          FROM queues q
+          CROSS JOIN LATERAL (SELECT * FROM contacts c0 WHERE c0.queue_id = q.id AND c0.waiting
+                              ORDER BY c0.deadline - make_interval(secs => c0.priority_boost_seconds), c0.arrived_at LIMIT $5) c
+          WHERE q.department_id = $1 AND q.channel = ANY($4::text[])) AS waiting`
+          : ''),
+      withWaiting ? [departmentId, customerRef, now, waitingChannels, perQueue] : [departmentId, customerRef, now],
     );
     return {
       agents: await this.withStatics(row.agents),
       customer: row.customer ? { ...row.customer, lastContactAt: row.customer.lastContactAt ? new Date(row.customer.lastContactAt) : null } : null,
+      waiting: (row.waiting ?? []).map((w) => ({ ...w, arrivedAt: new Date(w.arrivedAt), deadline: new Date(w.deadline) })),
     };
   }
 

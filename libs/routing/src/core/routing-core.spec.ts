@@ -571,6 +571,47 @@ describe('RoutingCore: chat, email and capacity across channels', () => {
     ]);
   });
 
+  it('call draining: agents holding chats get no new chat while a call they could take waits past its threshold; the first to finish its chats is offered the call', () => {
+    const chatOnly = agentRecord('chat-only', { configuredCapacity: { phone: 0, chat: 3, email: 5 }, presence: presence('chat-only', { capacity: { phone: 0, chat: 3, email: 5 }, load: { phone: 0, chat: 3, email: 0 } }) });
+    const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 200 }), chatOnly] });
+    const chat = (ref: string, t: number) => core.createContact({ channel: 'chat', queueId: 'q-chat-2', customerRef: ref, language: 'fi' }, at(t));
+    const take = (t: number, ref: string) => {
+      const c = chat(ref, t);
+      core.acceptOffer(c.agentId!, state.liveReservation(c.id)!.id, at(t));
+      return c;
+    };
+    const first = take(0, 'ref-1');
+    const second = take(0, 'ref-2');
+    expect([first.agentId, second.agentId]).toEqual(['a1', 'a2']);
+    // Both agents hold a chat: the call waits (a call never shares an agent with a chat).
+    expect(core.decidePhone(call('c1'), at(1))).toMatchObject({ decision: 'queue' });
+    const callId = state.contactByCallId('c1')!.id;
+    // 5 s into the call's wait (threshold 10 s): chats flow as before.
+    expect(take(6, 'ref-3')).toMatchObject({ status: 'offered', agentId: 'a1' });
+    // 11 s: the call is past its threshold; a new chat goes to neither agent who could take the call.
+    const held = chat('ref-4', 12);
+    expect(held.status).toBe('queued');
+    expect(held.explanation).toMatchObject({
+      rule: 'no-eligible-agent',
+      skippedByReason: { 'call-draining': 2, 'no-capacity': 1 },
+      skippedAgents: expect.arrayContaining([
+        { agentId: 'a1', reason: 'call-draining', detail: `kept free for phone contact ${callId} waiting 11 s (2 chats in hand to finish first)` },
+        { agentId: 'a2', reason: 'call-draining', detail: `kept free for phone contact ${callId} waiting 11 s (1 chat in hand to finish first)` },
+      ]),
+    });
+    // a1 finishes one of its two chats: still draining, it is offered no chat.
+    core.complete('a1', first.id, 0, at(20));
+    expect(state.contact(held.id)!.status).toBe('queued');
+    // a2 finishes its only chat: with wrap-up 0 it is free, and the call is offered to it.
+    core.complete('a2', second.id, 0, at(25));
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'a2' });
+    expect(state.contactByCallId('c1')!.explanation).toMatchObject({ rule: 'highest-priority', waitedSeconds: 24 });
+    expect(state.contact(held.id)!.status).toBe('queued');
+    // The call placed, nothing holds a1 back: the sweep gives it the waiting chat.
+    expect(core.tick(at(26))).toMatchObject({ swept: 1 });
+    expect(state.contact(held.id)).toMatchObject({ status: 'offered', agentId: 'a1' });
+  });
+
   it('a lent agent joins after the widening delay (75 s), only inside its loan window', () => {
     const inside = agentRecord('lent', {
       departmentId: 'billing',

@@ -19,13 +19,13 @@
 import { uuidv7 } from '../../../core/src/ids.js';
 import type { Channel } from '../../../core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../core/src/domain-error.js';
-import { capacityReason } from '../eligibility.js';
+import { capacityReason, takesCallsOnceChatsEnd } from '../eligibility.js';
 import { estimateWaitDetails, type WaitEstimateContact } from '../estimate-wait.js';
 import type { Explanation } from '../explanation.js';
 import { DEFAULT_ROUTING_CONFIG, ROUTABLE_STATES, type Agent, type AgentState, type Contact, type Queue, type RoutingContext } from '../model.js';
 import { resolveOffer, type Offer } from '../offers.js';
 import { contactDeadline } from '../priority.js';
-import { selectAgentForContact, selectContactForAgent } from '../routing-policy.js';
+import { HELD_BACK_BY, pastBlendingThreshold, selectAgentForContact, selectContactForAgent } from '../routing-policy.js';
 import { RoutingState, isFinished, type FinishedCall } from './routing-state.js';
 import {
   answeredBeforeEnded,
@@ -524,22 +524,31 @@ export class RoutingCore {
     return q;
   }
 
-  /** Email blending: the department's waiting calls and chats (the 20 most urgent of each queue) in the context. */
-  private blendingContext(q: CoreQueue): RoutingContext {
+  /**
+   * The context of a new or waiting contact of `q`, with the department's waiting contacts that can
+   * hold agents back from it (the 20 most urgent of each queue, as the database engine reads them):
+   * calls and chats for an email (email blending), calls for a chat (call draining). Only those past
+   * their blending threshold hold anyone back, so only those are handed on: a chat decision with no
+   * late call in the department makes no policy contact at all.
+   */
+  private heldBackContext(q: CoreQueue, now: Date): RoutingContext {
+    const heldBy = HELD_BACK_BY[q.channel];
+    if (!heldBy.length) return routingContext([q]);
     const queues: CoreQueue[] = [];
     const waiting: Contact[] = [];
     const policyQueues: Queue[] = [];
     for (const queueId of this.state.waitingQueueIds()) {
       const wq = this.catalog.queue(queueId);
-      if (!wq || wq.departmentId !== q.departmentId || (wq.channel !== 'phone' && wq.channel !== 'chat')) continue;
+      if (!wq || wq.departmentId !== q.departmentId || !heldBy.includes(wq.channel)) continue;
       queues.push(wq);
       for (const w of this.state.waiting(queueId, WAITING_PER_QUEUE)) {
         const pq = policyQueue(wq, w.language);
+        if (!pastBlendingThreshold(w, pq, now)) continue;
         waiting.push(policyContact(w, pq.id));
         policyQueues.push(pq);
       }
     }
-    return routingContext([q, ...queues], { waitingContacts: waiting, queues: policyQueues });
+    return routingContext([q, ...queues], waiting.length ? { waitingContacts: waiting, queues: policyQueues } : {});
   }
 
   private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, contact?: WaitEstimateContact): PhoneDecision {
@@ -638,7 +647,7 @@ export class RoutingCore {
     const q = this.catalog.queue(c.queueId);
     if (!q) return null;
     const queue = policyQueue(q, c.language);
-    const ctx = q.channel === 'email' ? this.blendingContext(q) : routingContext([q]);
+    const ctx = this.heldBackContext(q, now);
     const sel = selectAgentForContact(policyContact(c, queue.id), queue, this.pool(q.departmentId, now), now, ctx);
     const explanation = storedExplanation(sel.explanation, now, carriedOver(c.explanation));
     if (sel.agentId === null) {
@@ -663,16 +672,20 @@ export class RoutingCore {
       if (!a || !p || !a.active || !isRoutable(p.state)) break;
       const agent = toAgent(a, p, a.loans.filter((l) => loanNear(l, now)));
       const channels = CHANNELS.filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
+      // An agent with chats in hand and room for more drains for the late calls it could take once they end (call draining).
+      const draining = channels.includes('chat') && agent.load.chat > 0 && takesCallsOnceChatsEnd(agent);
       const queues = new Map<string, Queue>();
       const coreQueues = new Map<string, CoreQueue>();
       const contacts: Contact[] = [];
       for (const queueId of this.state.waitingQueueIds()) {
         const q = this.catalog.queue(queueId);
-        if (!q || !channels.includes(q.channel)) continue;
+        const drainsFor = draining && q?.channel === 'phone';
+        if (!q || !(channels.includes(q.channel) || drainsFor)) continue;
         if (q.departmentId !== a.departmentId && !a.loans.some((l) => loanCoversNow(l, q, now))) continue;
         coreQueues.set(q.id, q);
         for (const w of this.state.waiting(queueId, WAITING_PER_QUEUE)) {
           const pq = policyQueue(q, w.language);
+          if (drainsFor && !pastBlendingThreshold(w, pq, now)) continue;
           queues.set(pq.id, pq);
           contacts.push(policyContact(w, pq.id));
         }
@@ -873,7 +886,7 @@ export class RoutingCore {
       const previousAgentId = previousAgentOf(known, q.settings, now);
       const queue = policyQueue(q, input.language);
       const id = this.newId();
-      const ctx = q.channel === 'email' ? this.blendingContext(q) : routingContext([q]);
+      const ctx = this.heldBackContext(q, now);
       const contact: Contact = {
         id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: known?.id ?? id, ...(previousAgentId ? { previousAgentId } : {}),
         priorityBoostSeconds: 0, excludedAgentIds: [], offerAttempts: 0,
