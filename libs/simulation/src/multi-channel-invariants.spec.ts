@@ -1,4 +1,4 @@
-import type { Channel } from '../../routing/src/index.js';
+import { blendingThresholdSeconds, eligibleOnceChatsEnd, queueSteps, resolveConfig, type Channel, type Contact } from '../../routing/src/index.js';
 import { busyDayScenario, simulate, type SimTraceEvent, type SimulationInput } from './index.js';
 
 /**
@@ -120,6 +120,36 @@ describe.each([
     for (const i of result.intervals) {
       expect(i.all.occupiedSeconds).toBeLessThanOrEqual(i.all.staffedSeconds + 1e-6);
     }
+  });
+
+  it('gives no new chat to an agent who could take a call waiting past its threshold once its chats end (call draining)', () => {
+    const config = resolveConfig(input.routing?.config ? { config: input.routing.config } : undefined);
+    const queues = new Map(input.queues.map((q) => [q.queue.id, q.queue]));
+    const steps = new Map(input.queues.map((q) => [q.queue.id, queueSteps(q.queue, config)]));
+    const waitingCalls = new Map<string, Contact>();
+    const violations: string[] = [];
+    let chatsWhileCallsLate = 0;
+    for (const e of trace) {
+      if (e.type === 'arrival') {
+        if (e.contact.channel === 'phone') waitingCalls.set(e.contact.id, e.contact);
+      } else if (e.type === 'abandon') {
+        waitingCalls.delete(e.contactId);
+      } else if (e.type === 'assign') {
+        waitingCalls.delete(e.contactId);
+        if (e.channel !== 'chat') continue;
+        const now = new Date(input.start.getTime() + e.time * 1000);
+        const late = [...waitingCalls.values()].filter((c) => (now.getTime() - c.arrivedAt.getTime()) / 1000 >= blendingThresholdSeconds(queues.get(c.queueId)!, config));
+        if (!late.length) continue;
+        chatsWhileCallsLate++;
+        // The agent as it stood before this chat.
+        const before = { ...e.agent, load: { ...e.agent.load, chat: e.agent.load.chat - 1 } };
+        const blocker = late.find((c) => eligibleOnceChatsEnd(before, c, queues.get(c.queueId)!, now, steps.get(c.queueId)!));
+        if (blocker) violations.push(`${e.contactId} → ${e.agentId} at ${e.time} while call ${blocker.id} waited`);
+      }
+    }
+    expect(violations).toEqual([]);
+    // Chats still flow to the agents who could not take the late calls.
+    expect(chatsWhileCallsLate).toBeGreaterThan(0);
   });
 
   it('uses lent agents only for the queues, window and waiting time of their loan', () => {

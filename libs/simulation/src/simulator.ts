@@ -7,7 +7,7 @@
  * - an agent gets room (service or wrap-up ends, shift or break starts/ends, a loan window opens)
  *   → `selectContactForAgent` over the waiting contacts it might serve, repeated while it has room;
  * - a call or chat that held emails back (email blending) leaves the queue → agents with email
- *   room are asked again.
+ *   room are asked again; a call that held new chats back (call draining) → agents with chat room.
  *
  * An assignment is a reservation (`makeOffer`) accepted at once (`resolveOffer(…, 'accepted')`):
  * the simulator models no offer timeouts or rejections.
@@ -19,12 +19,14 @@
  */
 import {
   capacityReason,
+  HELD_BACK_BY,
   makeOffer,
   queueSteps,
   resolveConfig,
   resolveOffer,
   selectAgentForContact,
   selectContactForAgent,
+  takesCallsOnceChatsEnd,
   type Agent,
   type AgentState,
   type Channel,
@@ -74,7 +76,7 @@ interface QState {
   waiting: Map<string, CState>;
   /** Seconds of waiting after which a widening step activates (> 0, ascending). */
   wideningAfter: number[];
-  /** Seconds of waiting after which a call/chat holds emails back. */
+  /** Seconds of waiting after which a call/chat holds emails back (and a call new chats: call draining). */
   blendingThreshold: number;
   counters: Counters[];
 }
@@ -159,6 +161,7 @@ class Simulation {
   private eventsProcessed = 0;
   private routingCalls = 0;
   private emailRecheck = false;
+  private chatRecheck = false;
 
   constructor(private readonly input: SimulationInput) {
     this.startMs = requireDate('start', input.start).getTime();
@@ -361,6 +364,12 @@ class Simulation {
       this.events.pop();
       this.handle(next);
       this.eventsProcessed++;
+      if (this.chatRecheck) {
+        this.chatRecheck = false;
+        for (const a of this.agents) {
+          if (a.onShift && !a.onBreak && capacityReason(a.agent, 'chat') === null) this.offerWork(a, next.time);
+        }
+      }
       if (this.emailRecheck) {
         this.emailRecheck = false;
         for (const a of this.agents) {
@@ -470,10 +479,14 @@ class Simulation {
     }
     if (candidates.length === 0) return false;
     let ctx = this.ctx;
-    if (channel === 'email') {
-      // Email blending: only waiting calls and chats can hold an email back.
+    const heldBy = HELD_BACK_BY[channel];
+    if (heldBy.length > 0) {
+      // Email blending (late calls and chats hold an email back) and call draining (late calls hold a new chat back).
       const waiting: Contact[] = [];
-      for (const q of this.queues) if (q.channel !== 'email') for (const w of q.waiting.values()) waiting.push(w.contact);
+      for (const q of this.queues) {
+        if (!heldBy.includes(q.channel)) continue;
+        for (const w of q.waiting.values()) if (t - w.arrivedAt >= q.blendingThreshold) waiting.push(w.contact);
+      }
       if (waiting.length > 0) ctx = { ...this.ctx, waitingContacts: waiting };
     }
     this.routingCalls++;
@@ -485,15 +498,20 @@ class Simulation {
     return true;
   }
 
-  /** Fills the agent's free capacity with the contacts the policy picks for it. */
+  /**
+   * Fills the agent's free capacity with the contacts the policy picks for it. An agent with chats in
+   * hand and room for more is shown the late calls it could take once they end (call draining).
+   */
   private offerWork(a: AState, t: number): void {
     while (a.onShift && !a.onBreak) {
       const list: Contact[] = [];
+      const draining = a.agent.load.chat > 0 && capacityReason(a.agent, 'chat') === null && takesCallsOnceChatsEnd(a.agent);
       for (const ch of CHANNELS) {
-        if (capacityReason(a.agent, ch) !== null) continue;
+        const drainsFor = draining && ch === 'phone';
+        if (capacityReason(a.agent, ch) !== null && !drainsFor) continue;
         for (const q of this.queues) {
           if (q.channel !== ch || !a.servable[q.idx] || q.waiting.size === 0) continue;
-          for (const w of q.waiting.values()) list.push(w.contact);
+          for (const w of q.waiting.values()) if (!drainsFor || t - w.arrivedAt >= q.blendingThreshold) list.push(w.contact);
         }
       }
       if (list.length === 0) return;
@@ -558,10 +576,11 @@ class Simulation {
     this.afterLeaving(c, t);
   }
 
-  /** A call/chat past its blending threshold leaving the queue may free agents for emails. */
+  /** A call/chat past its blending threshold leaving the queue may free agents for emails, and a call agents for chats. */
   private afterLeaving(c: CState, t: number): void {
     if (c.q.channel === 'email' || t - c.arrivedAt < c.q.blendingThreshold) return;
     if (this.queues.some((q) => q.channel === 'email' && q.waiting.size > 0)) this.emailRecheck = true;
+    if (c.q.channel === 'phone' && this.queues.some((q) => q.channel === 'chat' && q.waiting.size > 0)) this.chatRecheck = true;
   }
 
   private serviceEnd(a: AState, c: CState, t: number): void {
