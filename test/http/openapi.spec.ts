@@ -128,6 +128,12 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('lists the skip reasons of an explanation, email blending and call draining included', () => {
+    const reasons = (schema: string) => doc.components.schemas[schema]?.properties?.reason?.enum;
+    expect(reasons('SkippedAgentDto')).toEqual(expect.arrayContaining(['on-call', 'chat-in-progress', 'email-blending', 'call-draining']));
+    expect(reasons('SkippedContactDto')).toEqual(expect.arrayContaining(['call-draining', 'unknown-queue']));
+  });
+
   it('gives every scalar property of the request and response schemas an example', () => {
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       for (const [property, spec] of Object.entries(schema.properties ?? {})) {

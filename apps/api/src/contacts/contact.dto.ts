@@ -3,6 +3,15 @@ import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, len
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { SKIP_REASONS } from '../../../../libs/routing/src/index.js';
+
+/** What the skip reasons of an explanation mean, for the OpenAPI document. */
+const SKIP_REASONS_TEXT =
+  'on-call, no-capacity, wrong-state, chat-in-progress (a call needs an agent without chats): busy or away; ' +
+  'other-department, outside-loan-window, lent-not-yet-widened, missing-skill, low-proficiency, excluded (turned this contact down): not eligible; ' +
+  'email-blending: no email while a call or chat the agent could take has waited past its queue’s blending threshold; ' +
+  'call-draining: no new chat while a call the agent could take once its chats end has waited past its queue’s blending threshold ' +
+  '(the detail names the call), so that the agent’s chats end and the call is offered to it.';
 
 export class CreateContactDto {
   @ApiProperty({ enum: ['chat', 'email'], example: 'chat', description: 'Phone contacts come through POST /v1/routing/decisions.' })
@@ -130,10 +139,13 @@ export class SkippedAgentDto {
   @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11' })
   agentId: string;
 
-  @ApiProperty({ example: 'on-call' })
+  @ApiProperty({ enum: SKIP_REASONS, example: 'on-call', description: SKIP_REASONS_TEXT })
   reason: string;
 
-  @ApiProperty({ example: 'on a call or reserved for one' })
+  @ApiProperty({
+    example: 'on a call or reserved for one',
+    description: 'The reason for this agent, e.g. "kept free for phone contact 0199… waiting 14 s (1 chat in hand to finish first)" for call-draining.',
+  })
   detail: string;
 }
 
@@ -141,7 +153,11 @@ export class SkippedContactDto {
   @ApiProperty({ example: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b' })
   contactId: string;
 
-  @ApiProperty({ example: 'missing-skill' })
+  @ApiProperty({
+    enum: [...SKIP_REASONS, 'unknown-queue'],
+    example: 'missing-skill',
+    description: `Why the agent who came free could not take this contact: the reasons of skippedAgents (${SKIP_REASONS_TEXT}), or unknown-queue.`,
+  })
   reason: string;
 
   @ApiProperty({ example: 'lang:sv 0 < 3' })
@@ -197,7 +213,7 @@ export class ExplanationDto {
   @ApiProperty({ type: 'integer', example: 4 })
   skippedCount: number;
 
-  @ApiProperty({ example: { 'on-call': 3, 'wrong-state': 1 }, type: Object })
+  @ApiProperty({ example: { 'on-call': 3, 'wrong-state': 1, 'call-draining': 2 }, type: Object, description: 'Every skipped agent counted by its reason (the reasons of skippedAgents).' })
   skippedByReason: Record<string, number>;
 
   @ApiProperty({ example: { agentId: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', applied: true, detail: 'preferred for the first 20 s of the wait' }, nullable: true, type: Object })

@@ -406,7 +406,9 @@ export class RoutingSettingsDto {
     type: 'integer',
     minimum: 0,
     maximum: 86400,
-    description: 'Phone and chat queues: once a contact has waited this long, agents who could take it get no emails (blending). null = channel default (phone 10, chat 20 s).',
+    description:
+      'Phone and chat queues: once a contact has waited this long, agents who could take it get no emails (email blending); and once a call has, agents who could take it ' +
+      'when their chats end get no new chats, so that it is not starved by chats (call draining, skip reason call-draining). null = channel default (phone 10, chat 20 s).',
   })
   @IsOptional()
   @IsInt()
