@@ -60,6 +60,23 @@ describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
     expect(missing.body.code).toMatch(/not_found/);
   });
 
+  it('answers a refusal sent to the other instance with the owner\'s extension members (a chat to a closed queue and when it opens)', async () => {
+    const admin = bearer(TEST_ADMIN_KEY);
+    const day = (d: number) => new Date(Date.now() + d * 86400_000).toISOString().slice(0, 10);
+    const closed = await request(urls[0])
+      .post('/v1/calendars')
+      .set(...admin)
+      .send({ key: 'fw-closed', name: 'Closed', timeZone: 'Europe/Helsinki', holidayRegion: null, openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' })), closures: [-1, 0, 1].map((d) => ({ date: day(d), name: 'closed' })) })
+      .expect(201);
+    const q = await request(urls[0])
+      .post('/v1/queues')
+      .set(...admin)
+      .send({ key: 'fw-chat-closed', name: 'Closed chat', departmentId: w.departmentId, channel: 'chat', language: 'fi', calendarId: closed.body.id, requiredSkills: [] })
+      .expect(201);
+    const refused = await request(urls[1]).post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: q.body.id, customerRef: 'fw-web-closed', language: 'fi' }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'queue.closed', queueId: q.body.id, opensAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/), errors: [expect.objectContaining({ field: 'queueId', rule: 'open' })] });
+  });
+
   it('refuses forwarded operations without the owner secret', async () => {
     const res = await request(urls[0]).post('/internal/routing/decidePhone').send({ args: [callBody('fw-2')] }).expect(403);
     expect(res.body.code).toBe('routing.forward_secret');

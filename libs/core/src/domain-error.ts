@@ -20,6 +20,8 @@ export class DomainError extends Error {
     readonly violations: FieldViolation[] = [],
     /** whole seconds after which a retry may succeed (an `unavailable` or `too-many-requests` error): the answer's Retry-After. */
     readonly retryAfterSeconds?: number,
+    /** Members the problem+json answer carries besides the standard ones (RFC 9457 extension members), e.g. a closed queue's `opensAt`. */
+    readonly extensions?: Readonly<Record<string, string | number | null>>,
   ) {
     super(message);
     this.name = 'DomainError';

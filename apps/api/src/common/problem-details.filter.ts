@@ -67,6 +67,7 @@ export function problemFor(exception: unknown, instance: string, logger: Pick<Lo
     return problem(statusOf(exception.kind), exception.code, exception.message, {
       instance,
       ...(exception.violations.length ? { errors: exception.violations } : {}),
+      ...exception.extensions,
     });
   }
   if (exception instanceof HttpException) {

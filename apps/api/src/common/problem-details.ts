@@ -36,6 +36,15 @@ export class ProblemDto {
   @ApiPropertyOptional({ type: [FieldViolationDto] })
   errors?: FieldViolationDto[];
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-11-25T06:00:00.000Z',
+    description: 'Only on 409 queue.closed: when the queue next opens (null: its calendar never opens again).',
+  })
+  opensAt?: string | null;
+
   @ApiPropertyOptional({ example: '4f0c3a0e-6a55-4c39-9d5b-2f9a1b0c7d11', description: 'Only on 500: the id under which the error is logged.' })
   errorId?: string;
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Caller } from '../auth/api-key.guard.js';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -19,8 +19,14 @@ export class ContactsController {
 
   @Post()
   @Roles('telephony')
-  @ApiOperation({ summary: 'Hand in a chat or an email: it is queued and offered to an agent (emails are never claimed by hand)' })
+  @ApiOperation({
+    summary: 'Hand in a chat or an email: it is queued and offered to an agent (emails are never claimed by hand)',
+    description:
+      'A chat to a queue closed by its calendar is refused (409 queue.closed with queueId and opensAt, the next opening or null), as a call gets SIP 480; nothing is recorded. ' +
+      'An email is accepted at any hour and waits, offered to nobody, until its queue opens (its deadline counts business time).',
+  })
   @ApiCreatedResponse({ type: ContactDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'queue.closed: a chat to a closed queue' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async add(@Body() body: CreateContactDto): Promise<ContactDto> {

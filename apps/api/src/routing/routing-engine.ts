@@ -40,7 +40,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { carriedOver, deskRefusal, queueDecision, storedExplanation, transferExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -51,6 +51,7 @@ import {
   queueTransfer,
   reportsTalkTime,
   telephonyDecidesAnswerAndEnd,
+  waitsForOpening,
   type NewContactInput,
   type PhoneDecision,
   type PhoneDecisionInput,
@@ -462,6 +463,7 @@ export class RoutingEngine {
       throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${def.row.id} is a ${def.row.channel} queue` }]);
     }
     const now = this.clock.now();
+    refuseChatWhenClosed(def.row.channel, def.row.id, def.calendar, now);
     const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now, HELD_BACK_BY[def.row.channel]);
     const customer = snap.customer;
     const previousAgentId = previousAgentOf(customer, def.settings, now);
@@ -473,13 +475,13 @@ export class RoutingEngine {
       priorityBoostSeconds: 0, excludedAgentIds: [], offerAttempts: 0,
     };
     contact.deadline = contactDeadline(contact, queue, ctx);
-    const selection = selectAgentForContact(contact, queue, snap.agents.map(toAgent), now, ctx);
+    const selection = waitsForOpening(def.row.channel, def.calendar, now) ? null : selectAgentForContact(contact, queue, snap.agents.map(toAgent), now, ctx);
     const row = await this.repo.direct.createContactFast({
-      rankedAgentIds: selection.agentId === null ? [] : (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH),
-      queueIfNone: selection.agentId === null, contactId: id, channel: input.channel, queueId: def.row.id, decisionId: uuidv7(), reservationId: uuidv7(),
+      rankedAgentIds: !selection || selection.agentId === null ? [] : (selection.explanation.eligibleAgentIds ?? [selection.agentId]).slice(0, RESERVE_BATCH),
+      queueIfNone: !selection || selection.agentId === null, contactId: id, channel: input.channel, queueId: def.row.id, decisionId: uuidv7(), reservationId: uuidv7(),
       customerRef: input.customerRef, language: input.language || def.row.language, subject: input.subject ?? null, now, deadline: contact.deadline, previousAgentId,
-      explanation: storedExplanation(selection.explanation, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
-      firstChoice: selection.agentId, reservedDetail: selection.agentId === null ? {} : { rule: selection.rule, step: selection.step.index },
+      explanation: selection ? storedExplanation(selection.explanation, now) : waitingForOpeningExplanation(def.calendar, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
+      firstChoice: selection?.agentId ?? null, reservedDetail: !selection || selection.agentId === null ? {} : { rule: selection.rule, step: selection.step.index },
     });
     if (row) {
       if (row.agentId) this.signal(`contact:${row.id}`, `agent:${row.agentId}`);
@@ -538,6 +540,10 @@ export class RoutingEngine {
       const c = await tx.findContact(contactId, 'skip-locked');
       if (!c || c.status !== 'queued' || !c.queueId) return null;
       const def = await this.definition(c.queueId, tx);
+      if (waitsForOpening(def.row.channel, def.calendar, now)) {
+        if (recordMiss) await tx.updateContact(c.id, { explanation: waitingForOpeningExplanation(def.calendar, now) });
+        return null;
+      }
       const queue = this.policyQueue(def, c.language);
       const agents = (await tx.loggedInAgents(def.row.departmentId, now)).map(toAgent);
       const ctx = await this.heldBackContext(def, null, tx);
@@ -588,7 +594,7 @@ export class RoutingEngine {
         const rows = await tx.waitingContacts(p.departmentId, draining ? [...channels, 'phone'] : channels, 20, p.loans.length ? { agentId, now } : null);
         if (!rows.length) return null;
         const defs = await this.definitions(rows, tx);
-        const usable = rows.filter((r) => defs.has(r.queueId!));
+        const usable = rows.filter((r) => defs.has(r.queueId!) && !waitsForOpening(r.channel, defs.get(r.queueId!)!.calendar, now));
         const queues = new Map<string, Queue>();
         const contacts: Contact[] = [];
         for (const r of usable) {

@@ -36,6 +36,7 @@ import {
   queueTransfer,
   mergeChangeSets,
   telephonyDecidesAnswerAndEnd,
+  waitsForOpening,
   type AgentRecord,
   type ChangeSet,
   type ContactEventType,
@@ -49,6 +50,7 @@ import {
   type PhoneDecision,
   type PhoneDecisionInput,
   type PresenceRecord,
+  type QueueCalendar,
   type ReservationRecord,
   type ReservationStatus,
   type TelephonyEvent,
@@ -78,6 +80,38 @@ export const deskRefusal = {
         ? unprocessable('validation.failed', 'Name a transfer target', [{ field: 'agentId', rule: 'exactlyOne', message: 'give agentId (an agent) or queueId (a queue)' }])
         : null,
 };
+/** The refusals both engines give a chat or email gateway, worded once. */
+export const contactRefusal = {
+  /** A chat to a closed queue: nobody would answer it before the opening, so it is not accepted (as a call gets SIP 480). */
+  queueClosed: (queueId: string, opensAt: Date | null): DomainError =>
+    new DomainError(
+      'conflict',
+      'queue.closed',
+      `queue ${queueId} is closed; ${opensAt ? `it opens at ${opensAt.toISOString()}` : 'its calendar does not open again'}`,
+      [{ field: 'queueId', rule: 'open', message: `queue ${queueId} is closed now` }],
+      undefined,
+      { queueId, opensAt: opensAt ? opensAt.toISOString() : null },
+    ),
+};
+
+/** Refuses a chat to a queue closed at `now` (contactRefusal.queueClosed). */
+export function refuseChatWhenClosed(channel: Channel, queueId: string, calendar: QueueCalendar, now: Date): void {
+  if (channel === 'chat' && !calendar.isOpen(now)) throw contactRefusal.queueClosed(queueId, calendar.nextOpening?.(now) ?? null);
+}
+
+/** The stored explanation of an email that waits for its queue to open (waitsForOpening): no agent was looked at. */
+export function waitingForOpeningExplanation(calendar: QueueCalendar, now: Date): Record<string, unknown> {
+  const opensAt = calendar.nextOpening?.(now) ?? null;
+  return {
+    decidedAt: now.toISOString(),
+    summary: `queue closed: the email waits for the queue to open${opensAt ? ` at ${opensAt.toISOString()}` : ''}`,
+    rule: 'queue-closed',
+    opensAt: opensAt ? opensAt.toISOString() : null,
+    skippedAgents: [],
+    skippedCount: 0,
+  };
+}
+
 /** Languages a queue without its own language serves (policy queue ids `<queueId>#<language>`). */
 const QUEUE_LANGUAGES = ['fi', 'sv', 'en'] as const;
 const CHANNELS: readonly Channel[] = ['phone', 'chat', 'email'];
@@ -646,6 +680,10 @@ export class RoutingCore {
     // The engine throws here (after its own commit); a queue gone from the catalog leaves the contact waiting instead.
     const q = this.catalog.queue(c.queueId);
     if (!q) return null;
+    if (waitsForOpening(q.channel, q.calendar, now)) {
+      this.patchContact(c, { explanation: waitingForOpeningExplanation(q.calendar, now) });
+      return null;
+    }
     const queue = policyQueue(q, c.language);
     const ctx = this.heldBackContext(q, now);
     const sel = selectAgentForContact(policyContact(c, queue.id), queue, this.pool(q.departmentId, now), now, ctx);
@@ -680,7 +718,7 @@ export class RoutingCore {
       for (const queueId of this.state.waitingQueueIds()) {
         const q = this.catalog.queue(queueId);
         const drainsFor = draining && q?.channel === 'phone';
-        if (!q || !(channels.includes(q.channel) || drainsFor)) continue;
+        if (!q || !(channels.includes(q.channel) || drainsFor) || waitsForOpening(q.channel, q.calendar, now)) continue;
         if (q.departmentId !== a.departmentId && !a.loans.some((l) => loanCoversNow(l, q, now))) continue;
         coreQueues.set(q.id, q);
         for (const w of this.state.waiting(queueId, WAITING_PER_QUEUE)) {
@@ -882,6 +920,7 @@ export class RoutingCore {
       if (q.channel !== input.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${q.id} is a ${q.channel} queue` }]);
       }
+      refuseChatWhenClosed(q.channel, q.id, q.calendar, now);
       const known = this.state.customerByRef(input.customerRef);
       const previousAgentId = previousAgentOf(known, q.settings, now);
       const queue = policyQueue(q, input.language);
@@ -892,7 +931,9 @@ export class RoutingCore {
         priorityBoostSeconds: 0, excludedAgentIds: [], offerAttempts: 0,
       };
       contact.deadline = contactDeadline(contact, queue, ctx);
-      const sel = selectAgentForContact(contact, queue, this.pool(q.departmentId, now), now, ctx);
+      const closed = waitsForOpening(q.channel, q.calendar, now);
+      const sel = closed ? null : selectAgentForContact(contact, queue, this.pool(q.departmentId, now), now, ctx);
+      const agentId = sel?.agentId ?? null;
       const decisionId = this.newId();
       const reservationId = this.newId();
       const customer = known ?? this.saveCustomer({ id: this.newId(), phoneNumber: null, externalRef: input.customerRef, lastAgentId: null, lastContactAt: null }, true);
@@ -901,7 +942,7 @@ export class RoutingCore {
           id,
           channel: input.channel,
           kind: 'inbound',
-          status: sel.agentId !== null ? 'offered' : 'queued',
+          status: agentId !== null ? 'offered' : 'queued',
           queueId: q.id,
           callId: null,
           decisionId,
@@ -917,18 +958,18 @@ export class RoutingCore {
           priorityBoostSeconds: 0,
           previousAgentId,
           excludedAgentIds: [],
-          offerAttempts: sel.agentId !== null ? 1 : 0,
-          agentId: sel.agentId,
+          offerAttempts: agentId !== null ? 1 : 0,
+          agentId,
           answeredAt: null,
           endedAt: null,
           endReason: null,
-          explanation: storedExplanation(sel.explanation, now),
+          explanation: sel ? storedExplanation(sel.explanation, now) : waitingForOpeningExplanation(q.calendar, now),
           createdAt: now,
         },
         true,
       );
       this.event(id, now, 'queued', null, null, { queueId: q.id });
-      if (sel.agentId !== null) {
+      if (sel && sel.agentId !== null) {
         this.reserveAgent(sel.agentId, input.channel, now);
         this.recordOffer({ contactId: id, reservationId, agentId: sel.agentId, channel: input.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: sel.rule });
         this.signal(`contact:${id}`, `agent:${sel.agentId}`);
@@ -1255,7 +1296,7 @@ export class RoutingCore {
     const waitingQueues: CoreQueue[] = [];
     for (const queueId of this.state.waitingQueueIds()) {
       const q = this.catalog.queue(queueId);
-      if (q) waitingQueues.push(q);
+      if (q && !waitsForOpening(q.channel, q.calendar, now)) waitingQueues.push(q);
     }
     if (!waitingQueues.length) return 0;
     const candidates: AgentRecord[] = [];

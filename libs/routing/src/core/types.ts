@@ -87,8 +87,27 @@ export interface CoreQueue {
   /** null: the queue takes each contact's language (policy queue id `<id>#<language>`). */
   language: string | null;
   policy: Queue;
-  calendar: BusinessClock & { isOpen(at: Date): boolean };
+  calendar: QueueCalendar;
   settings: CoreQueueSettings;
+}
+
+/** A queue's business calendar as routing uses it (libs/calendar's BusinessCalendar implements it). */
+export type QueueCalendar = BusinessClock & {
+  isOpen(at: Date): boolean;
+  /** `from` when open then, else the start of the next opening; null when it never opens again. */
+  nextOpening?(from: Date): Date | null;
+};
+
+/**
+ * Whether a waiting contact of a queue waits for the queue to open before it is offered. An email
+ * arrives at any hour and is answered in business time (its deadline is counted in the queue's open
+ * seconds), so it is offered only while its queue is open: one that arrives at night waits for the
+ * opening, not for whoever happens to be logged in. Calls and chats are refused while their queue
+ * is closed (SIP 480, 409 queue.closed), so a waiting one was accepted while the queue was open and
+ * is still served after closing time by the agents still at work.
+ */
+export function waitsForOpening(channel: Channel, calendar: Pick<QueueCalendar, 'isOpen'>, now: Date): boolean {
+  return channel === 'email' && !calendar.isOpen(now);
 }
 
 /** Queue definitions and entry points, looked up synchronously (the owner keeps them loaded). */
