@@ -24,6 +24,7 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'GET /v1/agents/{id}/transfer-targets': ['admin', 'supervisor', 'agent'],
   'POST /v1/agents/{id}/api-keys': ['admin'],
   'POST /v1/contacts': ['admin', 'telephony'],
+  'POST /v1/contacts/{id}/abandon': ['admin', 'telephony'],
   'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/contacts/{id}/explanation': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/queues/{id}/stats': ['admin', 'supervisor', 'manager'],

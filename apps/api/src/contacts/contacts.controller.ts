@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Caller } from '../auth/api-key.guard.js';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';
 import { ContactDto, ContactEventDto, CreateContactDto, ExplanationDto } from './contact.dto.js';
-import { CreateContact, FindContact } from './contacts.use-cases.js';
+import { uuidParam } from '../common/params.js';
+import { AbandonContact, CreateContact, FindContact } from './contacts.use-cases.js';
 
 const OWN_CONTACTS = 'An agent key reads only the contacts its agent was offered or handled (403 auth.not_own_contact otherwise).';
 
@@ -15,6 +16,7 @@ export class ContactsController {
   constructor(
     private readonly create: CreateContact,
     private readonly find: FindContact,
+    private readonly abandonContact: AbandonContact,
   ) {}
 
   @Post()
@@ -31,6 +33,25 @@ export class ContactsController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async add(@Body() body: CreateContactDto): Promise<ContactDto> {
     return ContactDto.from(await this.create.execute(body));
+  }
+
+  @Post(':id/abandon')
+  @Roles('telephony')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The customer of a chat, email or callback left before it was connected: it ends abandoned',
+    description:
+      'A queued or offered contact ends abandoned (timeline event abandoned, detail reportedBy gateway); an outstanding offer is withdrawn from its agent, ' +
+      'who is released and offered other work; it counts as abandoned on the wallboard and in the reports. ' +
+      'Refused with 409: a connected contact (contact.connected: the agent who holds it completes it, with wrap-up), a finished one (contact.finished), ' +
+      'an inbound call (contact.reported_by_telephony: POST /v1/routing/events reports it).',
+  })
+  @ApiOkResponse({ type: ContactDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async abandon(@Param('id', uuidParam()) id: string): Promise<ContactDto> {
+    return ContactDto.from(await this.abandonContact.execute(id));
   }
 
   @Get(':id')

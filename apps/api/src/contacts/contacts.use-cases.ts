@@ -38,6 +38,15 @@ export class CreateContact {
   }
 }
 
+/** The chat or email gateway withdraws a contact whose customer left before it was connected. */
+@Injectable()
+export class AbandonContact {
+  constructor(private readonly engine: RoutingEngine) {}
+  execute(contactId: string): Promise<ContactRow> {
+    return this.engine.abandonContact(contactId);
+  }
+}
+
 /** A contact by id, or a phone contact by its SIP Call-ID. */
 @Injectable()
 export class FindContact {

@@ -40,7 +40,7 @@ import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence
 import { fetchCustomersByIds, fetchCustomersByPhones, fetchCustomersByRefs, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
 import { publishOwner, readOwner, type OwnerAddress } from '../../../../libs/persistence/src/routing-store/routing-owner.js';
 import { pgClientSession, typeormSession } from '../../../../libs/persistence/src/routing-store/sql-session.js';
-import { capacityInForce, deskRefusal, RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, capacityInForce, deskRefusal, RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
 import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue, type CustomerRecord } from '../../../../libs/routing/src/core/types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -617,6 +617,15 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    * database engine answers (409), where the core alone would call it unknown (404). The id is a
    * uuid: the routes check it (uuidParam) before any engine sees it.
    */
+  /** Every contact not yet finished is in memory: one that is not is finished (and forgotten) or unknown, as the tables say. */
+  private async contactStillLive(o: Owner, contactId: string): Promise<void> {
+    if (o.core.state.contact(contactId)) return;
+    const row = await this.repo.direct.findContact(contactId);
+    if (!row) throw notFound('contact', contactId);
+    const refusal = abandonRefusal(row);
+    if (refusal) throw refusal;
+  }
+
   private async contactKnown(o: Owner, agentId: string, contactId: string): Promise<void> {
     if (o.core.state.contact(contactId)) return;
     if (await this.repo.direct.findContact(contactId)) throw deskRefusal.notInHand(contactId, agentId);
@@ -730,6 +739,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     },
     telephonyEvent: (ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> => this.run((core, now) => core.telephonyEvent(ev, now)),
     requestCallback: async (callId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.requestCallback(callId, now))),
+    abandonContact: async (contactId: string): Promise<ContactRow> =>
+      contactRow(await this.run((core, now) => core.abandonContact(contactId, now), (o) => this.contactStillLive(o, contactId))),
     routeContact: async (contactId: string): Promise<string | null> => {
       await this.tick();
       const o = await this.current();
@@ -792,6 +803,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   override requestCallback(callId: string): Promise<ContactRow> {
     return this.owned('requestCallback', [callId]);
+  }
+
+  override abandonContact(contactId: string): Promise<ContactRow> {
+    return this.owned('abandonContact', [contactId]);
   }
 
   /** Offer timeouts, wrap-up ends and the sweep, on the owner only; finished contacts are then forgotten. */

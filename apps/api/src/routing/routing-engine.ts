@@ -40,7 +40,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -1003,6 +1003,26 @@ export class RoutingEngine {
     await tx.updateContact(c.id, { status: 'abandoned', endedAt: now, endReason: 'abandoned' });
     await tx.addEvents([{ contactId: c.id, at: now, type: 'abandoned', agentId: r?.agentId ?? null, reservationId: r?.id ?? null, detail }]);
     return { applied: true, detail: r ? 'contact abandoned, agent released' : 'contact abandoned' };
+  }
+
+  /**
+   * `POST /v1/contacts/{id}/abandon`: the gateway says the customer of a queued or offered chat,
+   * email or callback left; it ends abandoned, an outstanding offer is withdrawn and its agent
+   * released and offered other work (abandonRefusal says what is refused).
+   */
+  async abandonContact(contactId: string): Promise<ContactRow> {
+    const now = this.clock.now();
+    const after: { offerTo?: string } = {};
+    await this.tx(async (tx) => {
+      const c = await tx.findContact(contactId, 'update');
+      if (!c) throw notFound('contact', contactId);
+      const refusal = abandonRefusal(c);
+      if (refusal) throw refusal;
+      await this.abandon(tx, c, await tx.liveReservation(c.id, true), now, { reportedBy: 'gateway' }, after);
+    });
+    if (after.offerTo) await this.offerWorkTo(after.offerTo);
+    this.signal(`contact:${contactId}`, after.offerTo && `agent:${after.offerTo}`);
+    return (await this.repo.direct.findContact(contactId))!;
   }
 
   /** A waiting caller asked to be called back: the contact keeps its place and is routed in its turn. */

@@ -94,6 +94,23 @@ export const contactRefusal = {
     ),
 };
 
+/**
+ * Why a gateway may not withdraw a contact whose customer left (POST /v1/contacts/{id}/abandon), or
+ * null when it may: a queued or offered chat, email or callback. An inbound call is the telephony's
+ * to report (POST /v1/routing/events); a connected contact is in an agent's hands, who completes it
+ * (with wrap-up) as any other; a finished one stays as it ended.
+ */
+export function abandonRefusal(c: Pick<ContactRecord, 'id' | 'channel' | 'kind' | 'status'>): DomainError | null {
+  if (telephonyDecidesAnswerAndEnd(c)) {
+    return conflict('contact.reported_by_telephony', `contact ${c.id} is a phone call: the telephony system reports it abandoned (POST /v1/routing/events)`);
+  }
+  if (c.status === 'connected') {
+    return conflict('contact.connected', `contact ${c.id} is connected: the agent who holds it completes it (the customer's leaving does not end the agent's work on it)`);
+  }
+  if (c.status !== 'queued' && c.status !== 'offered') return conflict('contact.finished', `contact ${c.id} is ${c.status} already`);
+  return null;
+}
+
 /** Refuses a chat to a queue closed at `now` (contactRefusal.queueClosed). */
 export function refuseChatWhenClosed(channel: Channel, queueId: string, calendar: QueueCalendar, now: Date): void {
   if (channel === 'chat' && !calendar.isOpen(now)) throw contactRefusal.queueClosed(queueId, calendar.nextOpening?.(now) ?? null);
@@ -1219,6 +1236,22 @@ export class RoutingCore {
       }
       this.signal(`contact:${c.id}`, r && `agent:${r.agentId}`);
       return { applied: false, detail: `contact is ${c.status}` };
+    });
+  }
+
+  /**
+   * `POST /v1/contacts/{id}/abandon`: the gateway says the customer of a queued or offered chat,
+   * email or callback left; it ends abandoned, an outstanding offer is withdrawn and its agent
+   * released and offered other work (abandonRefusal says what is refused).
+   */
+  abandonContact(contactId: string, now: Date): ContactRecord {
+    return this.atomically(() => {
+      const c = this.state.contact(contactId);
+      if (!c) throw notFound('contact', contactId);
+      const refusal = abandonRefusal(c);
+      if (refusal) throw refusal;
+      this.abandon(c, this.state.liveReservation(c.id), now, { reportedBy: 'gateway' });
+      return this.state.contact(contactId)!;
     });
   }
 
