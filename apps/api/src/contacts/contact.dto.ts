@@ -45,6 +45,18 @@ export class CreateContactDto {
   @IsString()
   @Length(1, 500)
   subject?: string;
+
+  @ApiPropertyOptional({
+    example: 'a84b4c76e66710@pbx.example.com',
+    description:
+      'A channel switch: the waiting contact (its id, or a call\'s SIP Call-ID) the customer left for this one (the IVR\'s "continue in chat", a chat that becomes an email). ' +
+      'This contact keeps its place in line (the original\'s arrivedAt) and the original ends (endReason switched; a waiting call\'s long poll then answers reject 487, so the PBX releases it). ' +
+      'The original must be queued, or offered when it is not an inbound call (422 rule exists, 409 contact.not_waiting rule waiting).',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  switchedFrom?: string;
 }
 
 export class ContactEventDto {
@@ -237,12 +249,13 @@ export class ExplanationDto {
 }
 
 // Quick check of the hot body (see registerBodyCheck): the decorators of CreateContactDto, verbatim.
-const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'departmentId', 'customerRef', 'language', 'subject']);
+const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'departmentId', 'customerRef', 'language', 'subject', 'switchedFrom']);
 const optionalUuid = (v: unknown): boolean => v === undefined || v === null || isUUID(v);
 registerBodyCheck(
   CreateContactDto,
   (b) =>
     onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && optionalUuid(b.queueId) && optionalUuid(b.departmentId) &&
     isString(b.customerRef) && length(b.customerRef, 1, 200) &&
-    isIn(b.language, CONTACT_LANGUAGES) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))),
+    isIn(b.language, CONTACT_LANGUAGES) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))) &&
+    (b.switchedFrom === undefined || b.switchedFrom === null || (isString(b.switchedFrom) && length(b.switchedFrom, 1, 200))),
 );

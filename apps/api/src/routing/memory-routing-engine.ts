@@ -34,13 +34,14 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { DomainError, notFound } from '../../../../libs/core/src/domain-error.js';
+import { isUuid } from '../../../../libs/core/src/ids.js';
 import { isEmbedded } from '../../../../libs/persistence/src/job-lock.js';
 import { RoutingRepository, type ContactRow, type PresenceRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence/src/routing-store/routing-writer.js';
 import { fetchCustomersByIds, fetchCustomersByPhones, fetchCustomersByRefs, loadAgentStatics, loadRoutingSnapshot } from '../../../../libs/persistence/src/routing-store/routing-loader.js';
 import { publishOwner, readOwner, type OwnerAddress } from '../../../../libs/persistence/src/routing-store/routing-owner.js';
 import { pgClientSession, typeormSession } from '../../../../libs/persistence/src/routing-store/sql-session.js';
-import { abandonRefusal, capacityInForce, deskRefusal, RoutingCore } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, capacityInForce, deskRefusal, RoutingCore, switchRefusal } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
 import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue, type CustomerRecord } from '../../../../libs/routing/src/core/types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -626,6 +627,14 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     if (refusal) throw refusal;
   }
 
+  /** A contact switched from that memory no longer holds has finished (switchRefusal words it from the tables); an unknown one the core refuses. */
+  private async switchedFromStillLive(o: Owner, ref: string): Promise<void> {
+    if (o.core.state.contact(ref) ?? o.core.state.contactByCallId(ref)) return;
+    const row = (isUuid(ref) ? await this.repo.direct.findContact(ref) : null) ?? (await this.repo.direct.findContactByCallId(ref));
+    const refusal = row && switchRefusal(row, ref);
+    if (refusal) throw refusal;
+  }
+
   private async contactKnown(o: Owner, agentId: string, contactId: string): Promise<void> {
     if (o.core.state.contact(contactId)) return;
     if (await this.repo.direct.findContact(contactId)) throw deskRefusal.notInHand(contactId, agentId);
@@ -697,7 +706,16 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
         await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
       }
     },
-    createContact: async (input: NewContactInput): Promise<ContactRow> => contactRow(await this.run((core, now) => core.createContact(input, now), (o) => this.customerByRef(o, input.customerRef))),
+    createContact: async (input: NewContactInput): Promise<ContactRow> =>
+      contactRow(
+        await this.run(
+          (core, now) => core.createContact(input, now),
+          async (o) => {
+            if (input.switchedFrom) await this.switchedFromStillLive(o, input.switchedFrom);
+            await this.customerByRef(o, input.customerRef);
+          },
+        ),
+      ),
     acceptOffer: async (agentId: string, reservationId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.acceptOffer(agentId, reservationId, now))),
     rejectOffer: async (agentId: string, reservationId: string): Promise<void> => {
       await this.run((core, now) => core.rejectOffer(agentId, reservationId, now));

@@ -60,6 +60,7 @@ const CASES: { dto: new () => object; valid: Record<string, unknown>; variants: 
       customerRef: ['', 'x'.repeat(200), 'x'.repeat(201), undefined],
       language: ['en', 'xx', undefined],
       subject: [undefined, null, '', 'x'.repeat(500), 'x'.repeat(501), 4],
+      switchedFrom: [undefined, null, '', 'a84b4c76e66710@pbx.example.com', '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', 'x'.repeat(201), 4],
       agentId: ['nope'],
     },
   },

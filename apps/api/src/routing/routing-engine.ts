@@ -40,7 +40,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -50,6 +50,7 @@ import {
   previousAgentOf,
   queueTransfer,
   reportsTalkTime,
+  switchEvents,
   telephonyDecidesAnswerAndEnd,
   waitsForOpening,
   type NewContactInput,
@@ -464,6 +465,7 @@ export class RoutingEngine {
     }
     const now = this.clock.now();
     refuseChatWhenClosed(def.row.channel, def.row.id, def.calendar, now);
+    if (input.switchedFrom) return this.createSwitchedContact(input, input.switchedFrom, def, now);
     const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now, HELD_BACK_BY[def.row.channel]);
     const customer = snap.customer;
     const previousAgentId = previousAgentOf(customer, def.settings, now);
@@ -528,6 +530,56 @@ export class RoutingEngine {
       await tx.addEvents([{ contactId: id, at: now, type: 'queued', detail: { queueId: def.row.id } }]);
     });
     await this.routeContact(id, true);
+    return (await this.repo.direct.findContact(id))!;
+  }
+
+  /** The contact switched from, by id or by a call's SIP Call-ID. */
+  private async switchedFrom(tx: RoutingTx, ref: string, lock: 'none' | 'update'): Promise<ContactRow | null> {
+    return (isUuid(ref) ? await tx.findContact(ref, lock) : null) ?? (await tx.findContactByCallId(ref, lock));
+  }
+
+  /**
+   * A channel switch (NewContactInput.switchedFrom), in one transaction: the new contact, queued
+   * with the original's arrivedAt (its place in line), and the original ended switched, its offer
+   * withdrawn; both timelines link the other (switchEvents). Then routed as any waiting contact.
+   */
+  private async createSwitchedContact(input: NewContactInput, ref: string, def: QueueDefinition, now: Date): Promise<ContactRow> {
+    // Refused before anything is written; checked again under the lock.
+    const refusal = switchRefusal(await this.switchedFrom(this.repo.direct, ref, 'none'), ref);
+    if (refusal) throw refusal;
+    const customer = await this.repo.customerByRef(input.customerRef);
+    const previousAgentId = previousAgentOf(customer, def.settings, now);
+    const queue = this.policyQueue(def, input.language);
+    const id = uuidv7();
+    const after: { offerTo?: string; originalId?: string } = {};
+    await this.tx(async (tx) => {
+      const o = await this.switchedFrom(tx, ref, 'update');
+      const again = switchRefusal(o, ref);
+      if (again) throw again;
+      const original = o!;
+      const deadline = contactDeadline({ id, channel: input.channel, queueId: queue.id, arrivedAt: original.arrivedAt, customerRef: customer.id }, queue, this.context([def]));
+      const r = await tx.liveReservation(original.id, true);
+      if (r) {
+        await tx.resolveReservation(r.id, 'cancelled', now);
+        await tx.releaseAgent(r.agentId, original.channel, now);
+        after.offerTo = r.agentId;
+      }
+      const switched = switchEvents(original, { id, channel: input.channel, queueId: def.row.id });
+      await tx.insertContact({
+        id, channel: input.channel, kind: 'inbound', status: 'queued', queueId: def.row.id, callId: null, decisionId: uuidv7(), decision: null,
+        customerId: customer.id, customerRef: input.customerRef, callerName: null, calledNumber: null, language: input.language || def.row.language,
+        subject: input.subject ?? null, arrivedAt: original.arrivedAt, deadline, previousAgentId, agentId: null, offerAttempts: 0, explanation: null,
+      });
+      await tx.updateContact(original.id, { status: 'ended', endedAt: now, endReason: switched.endReason });
+      await tx.addEvents([
+        { contactId: original.id, at: now, type: 'ended', agentId: r?.agentId ?? null, reservationId: r?.id ?? null, detail: switched.originalDetail },
+        { contactId: id, at: now, type: 'queued', detail: switched.queuedDetail },
+      ]);
+      after.originalId = original.id;
+    });
+    this.signal(`contact:${after.originalId}`, after.offerTo && `agent:${after.offerTo}`);
+    await this.routeContact(id, true);
+    if (after.offerTo) await this.offerWorkTo(after.offerTo);
     return (await this.repo.direct.findContact(id))!;
   }
 

@@ -35,6 +35,7 @@ import {
   previousAgentOf,
   queueTransfer,
   mergeChangeSets,
+  switchEvents,
   telephonyDecidesAnswerAndEnd,
   waitsForOpening,
   type AgentRecord,
@@ -109,6 +110,19 @@ export function abandonRefusal(c: Pick<ContactRecord, 'id' | 'channel' | 'kind' 
   }
   if (c.status !== 'queued' && c.status !== 'offered') return conflict('contact.finished', `contact ${c.id} is ${c.status} already`);
   return null;
+}
+
+/**
+ * Why a contact may not be switched from (NewContactInput.switchedFrom), or null when it may: it must
+ * be waiting — queued, or offered when it is not an inbound call (a ringing call is the telephony's:
+ * it is switched once it is back in line). `ref` is what the request named.
+ */
+export function switchRefusal(o: Pick<ContactRecord, 'id' | 'channel' | 'kind' | 'status'> | null | undefined, ref: string): DomainError | null {
+  if (!o) return unprocessable('validation.failed', 'The contact switched from does not exist', [{ field: 'switchedFrom', rule: 'exists', message: `no contact has the id or call id ${ref}` }]);
+  if (o.status === 'queued' || (o.status === 'offered' && !telephonyDecidesAnswerAndEnd(o))) return null;
+  return conflict('contact.not_waiting', `contact ${o.id} is ${o.status}: only a waiting contact switches channel keeping its place`, [
+    { field: 'switchedFrom', rule: 'waiting', message: `contact ${o.id} is ${o.status}${o.status === 'offered' ? ' (ringing at an agent)' : ''}, not waiting in line` },
+  ]);
 }
 
 /** Refuses a chat to a queue closed at `now` (contactRefusal.queueClosed). */
@@ -938,13 +952,19 @@ export class RoutingCore {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${q.id} is a ${q.channel} queue` }]);
       }
       refuseChatWhenClosed(q.channel, q.id, q.calendar, now);
+      const original = input.switchedFrom ? (this.state.contact(input.switchedFrom) ?? this.state.contactByCallId(input.switchedFrom)) : undefined;
+      if (input.switchedFrom) {
+        const refusal = switchRefusal(original, input.switchedFrom);
+        if (refusal) throw refusal;
+      }
       const known = this.state.customerByRef(input.customerRef);
       const previousAgentId = previousAgentOf(known, q.settings, now);
       const queue = policyQueue(q, input.language);
       const id = this.newId();
       const ctx = this.heldBackContext(q, now);
+      const arrivedAt = original?.arrivedAt ?? now;
       const contact: Contact = {
-        id, channel: input.channel, queueId: queue.id, arrivedAt: now, customerRef: known?.id ?? id, ...(previousAgentId ? { previousAgentId } : {}),
+        id, channel: input.channel, queueId: queue.id, arrivedAt, customerRef: known?.id ?? id, ...(previousAgentId ? { previousAgentId } : {}),
         priorityBoostSeconds: 0, excludedAgentIds: [], offerAttempts: 0,
       };
       contact.deadline = contactDeadline(contact, queue, ctx);
@@ -970,7 +990,7 @@ export class RoutingCore {
           calledNumber: null,
           language: input.language || q.language,
           subject: input.subject ?? null,
-          arrivedAt: now,
+          arrivedAt,
           deadline: contact.deadline,
           priorityBoostSeconds: 0,
           previousAgentId,
@@ -985,12 +1005,27 @@ export class RoutingCore {
         },
         true,
       );
-      this.event(id, now, 'queued', null, null, { queueId: q.id });
+      const switched = original && switchEvents(original, { id, channel: input.channel, queueId: q.id });
+      let released: string | null = null;
+      if (original && switched) {
+        // The original's offer (a chat or email offered meanwhile) is withdrawn and its agent released.
+        const r = this.state.liveReservation(original.id);
+        if (r) {
+          this.resolveReservation(r, 'cancelled', now);
+          this.releaseAgent(r.agentId, original.channel, now);
+        }
+        this.patchContact(original, { status: 'ended', endedAt: now, endReason: switched.endReason });
+        this.event(original.id, now, 'ended', r?.agentId ?? null, r?.id ?? null, switched.originalDetail);
+        released = r?.agentId ?? null;
+        this.signal(`contact:${original.id}`, r && `agent:${r.agentId}`);
+      }
+      this.event(id, now, 'queued', null, null, switched ? switched.queuedDetail : { queueId: q.id });
       if (sel && sel.agentId !== null) {
         this.reserveAgent(sel.agentId, input.channel, now);
         this.recordOffer({ contactId: id, reservationId, agentId: sel.agentId, channel: input.channel, now, timeoutSeconds: offerTimeoutSeconds(q), step: sel.step.index, rule: sel.rule });
         this.signal(`contact:${id}`, `agent:${sel.agentId}`);
       }
+      if (released) this.offerWorkTo(released, now);
       return this.state.contact(id)!;
     });
   }

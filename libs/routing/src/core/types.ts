@@ -106,6 +106,25 @@ export type QueueCalendar = BusinessClock & {
  * is closed (SIP 480, 409 queue.closed), so a waiting one was accepted while the queue was open and
  * is still served after closing time by the agents still at work.
  */
+/**
+ * A channel switch (NewContactInput.switchedFrom): the new contact keeps the original's place in
+ * line — its arrivedAt, so its deadline in the new queue counts from the original arrival, as a
+ * callback keeps the call's — and the original ends switched. Both timelines link the other: the
+ * original's `ended` event (no agent, or the agent whose offer was withdrawn) and the new contact's
+ * `queued` event.
+ */
+export function switchEvents(original: Pick<ContactRecord, 'id' | 'channel' | 'arrivedAt'>, switched: { id: string; channel: Channel; queueId: string }): {
+  endReason: 'switched';
+  originalDetail: Record<string, unknown>;
+  queuedDetail: Record<string, unknown>;
+} {
+  return {
+    endReason: 'switched',
+    originalDetail: { reason: 'switched', switchedTo: switched.id, toChannel: switched.channel },
+    queuedDetail: { queueId: switched.queueId, switchedFrom: original.id, fromChannel: original.channel, keepsArrivedAt: original.arrivedAt.toISOString() },
+  };
+}
+
 export function waitsForOpening(channel: Channel, calendar: Pick<QueueCalendar, 'isOpen'>, now: Date): boolean {
   return channel === 'email' && !calendar.isOpen(now);
 }
@@ -368,6 +387,11 @@ export interface NewContactInput {
   customerRef: string;
   language: string;
   subject?: string;
+  /**
+   * The waiting contact (id, or a call's SIP Call-ID) the customer switched channel from: the new
+   * contact keeps its place in line (its arrivedAt) and the original ends (end reason switched).
+   */
+  switchedFrom?: string;
 }
 
 /** What the loader reads from the tables to rebuild the state (see RoutingState). */
