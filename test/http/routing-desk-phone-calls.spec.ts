@@ -78,4 +78,48 @@ describe('routing: the agent desk and phone calls', () => {
     expect((await r.t.http.post(`/v1/agents/${a}/contacts/${c.id}/complete`).set(...desk(a)).send({ wrapUpSeconds: 0 }).expect(200)).body).toMatchObject({ status: 'ended' });
     expect(await agentState(a)).toBe('available');
   });
+
+  it('refuses a desk transfer of a call in progress (409): the PBX transfers calls; the call stays with its agent and ends answered', async () => {
+    const [a, b] = r.w.agentIds;
+    await r.t.http.put(`/v1/agents/${b}/state`).set(...desk(b)).send({ state: 'available' }).expect(200);
+    const d = await decide('desk-tr', '+358405555555');
+    expect(d.decision).toBe('agent');
+    const other = d.agentId === a ? b : a;
+    await event('answered', 'desk-tr', { decisionId: d.decisionId, agentId: d.agentId, leg: 'agent' });
+    const c = await contact('desk-tr');
+    for (const target of [{ agentId: other }, { queueId: r.w.phoneQueueId }]) {
+      const res = await r.t.http.post(`/v1/agents/${d.agentId}/contacts/${c.id}/transfer`).set(...desk(d.agentId)).send(target).expect(409);
+      expect(res.body).toMatchObject({
+        status: 409,
+        code: 'contact.transfer_on_phone',
+        detail: `contact ${c.id} is a phone call: it is transferred on the phone (the telephony system transfers calls), not from the desk`,
+      });
+    }
+    expect(await contact('desk-tr')).toMatchObject({ status: 'connected', agentId: d.agentId });
+    expect(await agentState(d.agentId)).toBe('busy');
+    expect(await agentState(other)).toBe('available');
+    expect((await r.t.http.get(`/v1/agents/${other}/offers`).set(...desk(other)).expect(200)).body).toEqual([]);
+    expect(await event('ended', 'desk-tr', { decisionId: d.decisionId, agentId: d.agentId, leg: 'agent', hangupBy: 'caller', durationSec: 40 })).toEqual({ applied: true, detail: 'agent in wrap-up' });
+    const ended = await contact('desk-tr');
+    expect(ended).toMatchObject({ status: 'ended' });
+    expect(ended.answeredAt).not.toBeNull();
+    expect(ended.timeline.map((e: { type: string }) => e.type)).toEqual(['queued', 'reserved', 'offered', 'accepted', 'answered', 'ended']);
+    await r.t.http.put(`/v1/agents/${d.agentId}/state`).set(...desk(d.agentId)).send({ state: 'available' }).expect(200);
+  });
+
+  it('lets the desk transfer a callback to another agent, who accepts it', async () => {
+    const [a, b] = r.w.agentIds;
+    for (const id of [a, b]) await r.t.http.put(`/v1/agents/${id}/state`).set(...desk(id)).send({ state: 'break', reason: 'coffee' }).expect(200);
+    expect((await decide('desk-cb-tr', '+358406666666')).decision).toBe('queue');
+    await r.t.http.post('/v1/routing/callbacks').set(...r.tel).send({ callId: 'desk-cb-tr' }).expect(200);
+    await r.t.http.put(`/v1/agents/${a}/state`).set(...desk(a)).send({ state: 'available' }).expect(200);
+    const offer = (await r.t.http.get(`/v1/agents/${a}/offers`).set(...desk(a)).expect(200)).body.find((o: { status: string }) => o.status === 'offered');
+    await r.t.http.post(`/v1/agents/${a}/offers/${offer.offerId}/accept`).set(...desk(a)).expect(200);
+    await r.t.http.put(`/v1/agents/${b}/state`).set(...desk(b)).send({ state: 'available' }).expect(200);
+    const moved = await r.t.http.post(`/v1/agents/${a}/contacts/${offer.contactId}/transfer`).set(...desk(a)).send({ agentId: b }).expect(200);
+    expect(moved.body).toMatchObject({ status: 'offered', agentId: b });
+    const toB = (await r.t.http.get(`/v1/agents/${b}/offers`).set(...desk(b)).expect(200)).body.find((o: { contactId: string }) => o.contactId === offer.contactId);
+    expect((await r.t.http.post(`/v1/agents/${b}/offers/${toB.offerId}/accept`).set(...desk(b)).expect(200)).body).toMatchObject({ status: 'connected', agentId: b });
+    expect((await r.t.http.post(`/v1/agents/${b}/contacts/${offer.contactId}/complete`).set(...desk(b)).send({ wrapUpSeconds: 0 }).expect(200)).body).toMatchObject({ status: 'ended' });
+  });
 });

@@ -138,11 +138,16 @@ export class AgentDeskController {
     description:
       'To an agent: offered to that agent at once (404 agent.not_found when there is no such agent; 409 agent.unavailable when it cannot take the contact now — not logged in, on a break, at capacity; 422 when agentId is the agent holding it). ' +
       'To a queue of the same channel: a new segment there — the contact arrives now with that queue\'s deadline and counts as answered there only when one of its agents takes it; the transferring agent is not offered it again. ' +
-      'The queue it came from still counts the answer in its statistics for the day.',
+      'The queue it came from still counts the answer in its statistics for the day. ' +
+      'A chat, an email or a callback: a phone call is transferred on the phone, by the telephony system (PBX) that holds the line (409 contact.transfer_on_phone).',
   })
   @ApiOkResponse({ type: HandledContactDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      "409 contact.not_in_hand when the contact is not in this agent's hands or not yet accepted; 409 agent.unavailable when the target agent cannot take it now; 409 contact.transfer_on_phone for a phone call (the telephony system transfers calls).",
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async transfer(
     @CurrentCaller() caller: Caller | undefined,

@@ -841,6 +841,7 @@ export class RoutingEngine {
       if (!c) throw notFound('contact', contactId);
       const r = await tx.liveReservation(c.id, true);
       if (!r || r.agentId !== agentId || r.status !== 'accepted') throw deskRefusal.notInHand(contactId, agentId);
+      if (telephonyDecidesAnswerAndEnd(c)) throw deskRefusal.transferOnPhone(contactId);
       if (toQueue && toQueue.row.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
       }

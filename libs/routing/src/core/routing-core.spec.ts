@@ -456,11 +456,41 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     expect(core.presenceOf('a1')).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 } });
   });
 
-  it('transfer to an agent: the old reservation transferred, the agent released, a new offer (rule transfer)', () => {
+  it('a call in progress is not transferred at the desk: the telephony system transfers calls; nothing changes', () => {
     const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
     const d = core.decidePhone(call('c1'), NOW);
     core.telephonyEvent(telephony('answered', 'c1'), at(2));
     const c = state.contactByCallId('c1')!;
+    core.takeChanges();
+    for (const target of [{ agentId: 'a2' }, { queueId: 'q-phone' }]) {
+      expect(thrown(() => core.transfer('a1', c.id, target, at(30)))).toMatchObject({
+        kind: 'conflict',
+        code: 'contact.transfer_on_phone',
+        message: `contact ${c.id} is a phone call: it is transferred on the phone (the telephony system transfers calls), not from the desk`,
+      });
+    }
+    expect(state.contact(c.id)).toMatchObject({ status: 'connected', agentId: 'a1', answeredAt: at(2) });
+    expect(state.reservation(d.decisionId)?.status).toBe('accepted');
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'busy', load: { phone: 1, chat: 0, email: 0 } });
+    expect(core.presenceOf('a2')).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 } });
+    expect(core.takeChanges().changes.events).toEqual([]);
+    // The caller's end after a 40-second talk is an answered call that ended.
+    expect(core.telephonyEvent(telephony('ended', 'c1', { leg: 'agent', durationSec: 40 }), at(42))).toEqual({ applied: true, detail: 'agent in wrap-up' });
+    expect(state.contact(c.id)).toMatchObject({ status: 'ended', answeredAt: at(2) });
+  });
+
+  it('transfer to an agent: the old reservation transferred, the agent released, a new offer (rule transfer)', () => {
+    // A callback: the desk's to accept, complete and transfer (the agent calls the customer).
+    const { core, state } = world({
+      agents: [agentRecord('a1', { presence: presence('a1', { state: 'break', breakReason: 'lunch' }) }), agentRecord('a2', { presence: presence('a2', { state: 'break', breakReason: 'lunch' }) })],
+    });
+    core.decidePhone(call('c1'), NOW);
+    core.requestCallback('c1', at(1));
+    core.setAgentState('a1', 'available', null, at(1));
+    const c = state.contactByCallId('c1')!;
+    const d = { decisionId: state.liveReservation(c.id)!.id };
+    core.acceptOffer('a1', d.decisionId, at(2));
+    core.setAgentState('a2', 'available', null, at(2));
     core.takeChanges();
     expect(thrown(() => core.transfer('a1', c.id, { agentId: 'a2', queueId: 'q-phone' }, at(3)))).toMatchObject({ kind: 'unprocessable', code: 'validation.failed', violations: [{ field: 'agentId', rule: 'exactlyOne' }] });
     expect(thrown(() => core.transfer('a2', c.id, { agentId: 'a1' }, at(3)))).toMatchObject({ kind: 'conflict', code: 'contact.not_in_hand' });
@@ -472,10 +502,10 @@ describe('RoutingCore: agents accepting, completing and transferring', () => {
     expect(state.reservation(d.decisionId)).toMatchObject({ status: 'transferred', resolvedAt: at(60) });
     expect(core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(60), load: { phone: 0, chat: 0, email: 0 } });
     expect(core.presenceOf('a2')).toMatchObject({ state: 'reserved', load: { phone: 1, chat: 0, email: 0 } });
-    // The explanation is the transfer's now, with the routing that brought the call to a1 before it.
+    // The explanation is the transfer's now, with the routing that brought the callback to a1 (when a1 came back) before it.
     expect(state.contact(c.id)!.explanation).toMatchObject({
       decidedAt: at(60).toISOString(), rule: 'transfer', summary: `contact ${c.id} transferred by agent a1 → agent a2`, transferredBy: 'a1', eligibleAgentIds: ['a2'],
-      earlierDecisions: [{ decidedAt: NOW.toISOString(), rule: 'longest-idle', summary: expect.stringContaining('agent a1') }],
+      earlierDecisions: [{ decidedAt: at(1).toISOString(), rule: 'highest-priority', summary: expect.stringContaining('agent a1') }],
     });
     const r2 = state.liveReservation(c.id)!;
     const { changes, signals } = core.takeChanges();

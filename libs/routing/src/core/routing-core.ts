@@ -69,6 +69,9 @@ export const deskRefusal = {
   /** A phone call ends when the telephony system reports it ended (telephonyDecidesAnswerAndEnd). */
   callInProgress: (contactId: string): DomainError =>
     conflict('contact.call_in_progress', `contact ${contactId} is a phone call in progress: it ends when the telephony system reports the call ended`),
+  /** A phone call is transferred by the telephony system (PBX), which holds the line (telephonyDecidesAnswerAndEnd). */
+  transferOnPhone: (contactId: string): DomainError =>
+    conflict('contact.transfer_on_phone', `contact ${contactId} is a phone call: it is transferred on the phone (the telephony system transfers calls), not from the desk`),
   inactive: (agentId: string): DomainError =>
     conflict('agent.inactive', `agent ${agentId} is deactivated (active: false) and can only be offline; reactivate it (PUT /v1/agents/${agentId} with active: true) to log it in`),
   transferToSelf: (): DomainError =>
@@ -1104,6 +1107,7 @@ export class RoutingCore {
       if (!c) throw notFound('contact', contactId);
       const r = this.state.liveReservation(c.id);
       if (!r || r.agentId !== agentId || r.status !== 'accepted') throw deskRefusal.notInHand(contactId, agentId);
+      if (telephonyDecidesAnswerAndEnd(c)) throw deskRefusal.transferOnPhone(contactId);
       if (toQueue && toQueue.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.id} is a ${toQueue.channel} queue` }]);
       }
