@@ -34,7 +34,7 @@ export class QueueStatsDto {
   @ApiProperty({ type: 'integer', example: 110 })
   answeredToday: number;
 
-  @ApiProperty({ type: 'integer', example: 4 })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Contacts of today abandoned before they were answered (one answered counts as answered, as in GET /v1/reports/contacts).' })
   abandonedToday: number;
 
   @ApiProperty({ type: 'integer', example: 2, description: 'Contacts of today still waiting or ringing, unanswered, past their deadline: missed already, whatever happens next.' })

@@ -1267,6 +1267,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
    * The queue's contacts waiting now and arrived since `since`, plus the segments answered here
    * today and then transferred by their agent to another queue (the contact row has moved on; the
    * 'queued' event of its next segment says where it came from: libs/routing queueTransfer).
+   * A contact answered counts as answered, never as abandoned, whatever status it ended in: as the
+   * reports count it (libs/reports contact-facts).
    */
   async queueStats(queueId: string, since: Date, now: Date): Promise<QueueStatsRow> {
     const rows = await this.q<QueueStatsRow>(
@@ -1275,7 +1277,7 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            min(arrived_at) FILTER (WHERE waiting) AS "oldestArrivedAt",
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS answered,
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "inTarget",
-           count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned')::int AS abandoned,
+           count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned' AND answered_at IS NULL)::int AS abandoned,
            count(*) FILTER (WHERE arrived_at >= $2)::int AS offered,
            count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered') AND answered_at IS NULL AND deadline <= $3)::int AS overdue
          FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)),
