@@ -122,4 +122,29 @@ describe('routing: the agent desk and phone calls', () => {
     expect((await r.t.http.post(`/v1/agents/${b}/offers/${toB.offerId}/accept`).set(...desk(b)).expect(200)).body).toMatchObject({ status: 'connected', agentId: b });
     expect((await r.t.http.post(`/v1/agents/${b}/contacts/${offer.contactId}/complete`).set(...desk(b)).send({ wrapUpSeconds: 0 }).expect(200)).body).toMatchObject({ status: 'ended' });
   });
+
+  it('shows the number to call on a callback offer and contact, not on an inbound call, and none once the customer is erased', async () => {
+    const [a, b] = r.w.agentIds;
+    const offered = async (agentId: string) => (await r.t.http.get(`/v1/agents/${agentId}/offers`).set(...desk(agentId)).expect(200)).body.find((o: { status: string }) => o.status === 'offered');
+    for (const id of [a, b]) await r.t.http.put(`/v1/agents/${id}/state`).set(...desk(id)).send({ state: 'break', reason: 'coffee' }).expect(200);
+    expect((await decide('desk-cb-num', '+358407777777')).decision).toBe('queue');
+    await r.t.http.post('/v1/routing/callbacks').set(...r.tel).send({ callId: 'desk-cb-num' }).expect(200);
+    await r.t.http.put(`/v1/agents/${a}/state`).set(...desk(a)).send({ state: 'available' }).expect(200);
+    const offer = await offered(a);
+    expect(offer).toMatchObject({ kind: 'callback', customerRef: null, callbackNumber: '+358407777777' });
+    expect(await contact('desk-cb-num')).toMatchObject({ kind: 'callback', callbackNumber: '+358407777777' });
+    // An inbound call rings at the agent's phone: its offer and contact carry no number.
+    await r.t.http.put(`/v1/agents/${b}/state`).set(...desk(b)).send({ state: 'available' }).expect(200);
+    expect(await decide('desk-in-num', '+358408888888')).toMatchObject({ decision: 'agent', agentId: b });
+    expect(await offered(b)).toMatchObject({ kind: 'inbound', callbackNumber: null });
+    expect(await contact('desk-in-num')).toMatchObject({ kind: 'inbound', callbackNumber: null });
+    await event('abandoned', 'desk-in-num', { hangupBy: 'caller' });
+    // Erased on request: there is no number to show any more.
+    const [{ customerId }] = (await r.db.query(`SELECT customer_id AS "customerId" FROM contacts WHERE call_id = 'desk-cb-num'`)) as { customerId: string }[];
+    await r.t.http.post(`/v1/customers/${customerId}/erasure`).set(...bearer(r.t.adminKey)).expect(200);
+    expect(await offered(a)).toMatchObject({ offerId: offer.offerId, callbackNumber: null });
+    expect(await contact('desk-cb-num')).toMatchObject({ kind: 'callback', callbackNumber: null });
+    await r.t.http.post(`/v1/agents/${a}/offers/${offer.offerId}/accept`).set(...desk(a)).expect(200);
+    await r.t.http.post(`/v1/agents/${a}/contacts/${offer.contactId}/complete`).set(...desk(a)).send({ wrapUpSeconds: 0 }).expect(200);
+  });
 });

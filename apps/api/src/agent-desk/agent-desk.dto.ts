@@ -95,13 +95,21 @@ export class OfferDto {
   @ApiProperty({ example: 'web-7f3a', nullable: true, type: String })
   customerRef: string | null;
 
+  @ApiProperty({
+    example: '+358401234567',
+    nullable: true,
+    type: String,
+    description: "A callback's number to call: its caller's number as the telephony system reported it. Null for any other kind, and when the customer's personal data was erased.",
+  })
+  callbackNumber: string | null;
+
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' })
   offeredAt: string;
 
   @ApiProperty({ example: '2026-11-22T10:00:20.000Z' })
   expiresAt: string;
 
-  static from(r: ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; customerRef: string | null }): OfferDto {
+  static from(r: ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; customerRef: string | null; callbackNumber: string | null }): OfferDto {
     return {
       offerId: r.id,
       contactId: r.contactId,
@@ -111,6 +119,7 @@ export class OfferDto {
       queueId: r.queueId,
       subject: r.subject,
       customerRef: r.customerRef,
+      callbackNumber: r.kind === 'callback' ? r.callbackNumber : null,
       offeredAt: r.offeredAt.toISOString(),
       expiresAt: r.expiresAt.toISOString(),
     };

@@ -105,6 +105,14 @@ export class ContactDto {
   @ApiProperty({ example: 'web-7f3a9c', nullable: true, type: String })
   customerRef: string | null;
 
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: "A callback's number to call: its caller's number as the telephony system reported it. Null for any other kind, and when the customer's personal data was erased.",
+  })
+  callbackNumber: string | null;
+
   @ApiProperty({ example: 'fi', nullable: true, type: String })
   language: string | null;
 
@@ -126,7 +134,7 @@ export class ContactDto {
   @ApiPropertyOptional({ type: [ContactEventDto], description: 'The timeline (GET of one contact only).' })
   timeline?: ContactEventDto[];
 
-  static from(c: ContactRow, events?: ContactEventRow[]): ContactDto {
+  static from(c: ContactRow, events?: ContactEventRow[], callbackNumber: string | null = null): ContactDto {
     return {
       id: c.id,
       channel: c.channel,
@@ -136,6 +144,7 @@ export class ContactDto {
       callId: c.callId,
       agentId: c.agentId,
       customerRef: c.customerRef,
+      callbackNumber: c.kind === 'callback' ? callbackNumber : null,
       language: c.language,
       arrivedAt: c.arrivedAt.toISOString(),
       deadline: c.deadline.toISOString(),

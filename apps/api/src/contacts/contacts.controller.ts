@@ -61,8 +61,8 @@ export class ContactsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiForbiddenResponse({ type: ProblemDto })
   async get(@CurrentCaller() caller: Caller | undefined, @Param('id') id: string): Promise<ContactDto> {
-    const { contact, events } = await this.find.execute(id, caller);
-    return ContactDto.from(contact, events);
+    const { contact, events, callbackNumber } = await this.find.execute(id, caller);
+    return ContactDto.from(contact, events, callbackNumber);
   }
 
   @Get(':id/explanation')

@@ -52,7 +52,7 @@ export class AbandonContact {
 export class FindContact {
   constructor(private readonly repo: RoutingRepository) {}
   /** An agent-role caller reads only contacts its agent was offered or handled (its timeline names the agent). */
-  async execute(idOrCallId: string, caller?: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[] }> {
+  async execute(idOrCallId: string, caller?: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[]; callbackNumber: string | null }> {
     const contact = (isUuid(idOrCallId) ? await this.repo.direct.findContact(idOrCallId) : null) ?? (await this.repo.direct.findContactByCallId(idOrCallId));
     if (!contact) throw notFound('contact', idOrCallId);
     const events = await this.repo.contactEvents(contact.id);
@@ -61,6 +61,6 @@ export class FindContact {
       const own = agentId !== null && (contact.agentId === agentId || events.some((e) => e.agentId === agentId));
       if (!own) throw new DomainError('forbidden', 'auth.not_own_contact', 'An agent key may read only contacts offered to or handled by its own agent');
     }
-    return { contact, events };
+    return { contact, events, callbackNumber: contact.kind === 'callback' ? await this.repo.callbackNumber(contact.id) : null };
   }
 }

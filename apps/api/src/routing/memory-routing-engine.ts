@@ -144,7 +144,9 @@ function offerRows(state: RoutingState, agentId: string): AgentOfferRow[] {
     const c = state.contact(r.contactId);
     // The SQL joins contacts; a live reservation's contact is always loaded, but never answer half a row.
     if (!c) continue;
-    rows.push({ ...r, queueId: c.queueId, kind: c.kind, subject: c.subject, callerName: c.callerName, customerRef: c.customerRef });
+    // The number to call back is the customer's (in memory with its contact; forgotten when erased).
+    const callbackNumber = c.kind === 'callback' && c.customerId !== null ? (state.customer(c.customerId)?.phoneNumber ?? null) : null;
+    rows.push({ ...r, queueId: c.queueId, kind: c.kind, subject: c.subject, callerName: c.callerName, customerRef: c.customerRef, callbackNumber });
   }
   return rows;
 }

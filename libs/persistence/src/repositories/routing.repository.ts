@@ -1137,7 +1137,12 @@ export abstract class RoutingRepository {
   abstract customerByPhone(phoneNumber: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>;
   abstract customerByRef(ref: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>;
   abstract contactEvents(contactId: string): Promise<ContactEventRow[]>;
-  abstract reservationsOfAgent(agentId: string): Promise<(ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; callerName: string | null; customerRef: string | null })[]>;
+  /** An agent's offered and accepted reservations with their contacts; `callbackNumber` (the number to call) only for a callback. */
+  abstract reservationsOfAgent(
+    agentId: string,
+  ): Promise<(ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; callerName: string | null; customerRef: string | null; callbackNumber: string | null })[]>;
+  /** The number to call for a callback: its customer's (null for another kind, or a customer erased or without a number). */
+  abstract callbackNumber(contactId: string): Promise<string | null>;
   abstract agentForApiKey(apiKeyId: string): Promise<string | null>;
   /** Creates an agent-role API key bound to `agentId` (one transaction). */
   abstract createAgentKey(agentId: string, name: string, keyHash: string, keyPrefix: string): Promise<string>;
@@ -1233,12 +1238,21 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
   }
 
   reservationsOfAgent(agentId: string) {
-    return this.q<ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; callerName: string | null; customerRef: string | null }>(
-      `SELECT ${RESERVATION_COLUMNS}, c.queue_id AS "queueId", c.kind, c.subject, c.caller_name AS "callerName", c.customer_ref AS "customerRef"
+    return this.q<ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; callerName: string | null; customerRef: string | null; callbackNumber: string | null }>(
+      `SELECT ${RESERVATION_COLUMNS}, c.queue_id AS "queueId", c.kind, c.subject, c.caller_name AS "callerName", c.customer_ref AS "customerRef",
+         CASE WHEN c.kind = 'callback' THEN (SELECT cu.phone_number FROM customers cu WHERE cu.id = c.customer_id) END AS "callbackNumber"
        FROM reservations r JOIN contacts c ON c.id = r.contact_id
        WHERE r.agent_id = $1 AND r.status IN ('offered', 'accepted') ORDER BY r.offered_at`,
       [agentId],
     );
+  }
+
+  async callbackNumber(contactId: string): Promise<string | null> {
+    const rows = await this.q<{ phoneNumber: string | null }>(
+      `SELECT cu.phone_number AS "phoneNumber" FROM contacts c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1 AND c.kind = 'callback'`,
+      [contactId],
+    );
+    return rows[0]?.phoneNumber ?? null;
   }
 
   async agentForApiKey(apiKeyId: string): Promise<string | null> {
