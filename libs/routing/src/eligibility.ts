@@ -69,11 +69,14 @@ export function languageSkill(language: string): string {
   return `lang:${language}`;
 }
 
-/** The queue's requirements: its required skills plus the language skill. */
+/**
+ * The queue's requirements: its required skills plus the language skill. A queue without a language
+ * serving a contact without one (language '') asks for no language: agents of any language serve it.
+ */
 export function queueRequirements(queue: Queue, config: RoutingConfig): SkillRequirement[] {
   const reqs = queue.requiredSkills.map((r) => ({ skill: r.skill, minProficiency: r.minProficiency }));
   const lang = languageSkill(queue.language);
-  if (!reqs.some((r) => r.skill === lang)) {
+  if (queue.language && !reqs.some((r) => r.skill === lang)) {
     reqs.unshift({ skill: lang, minProficiency: queue.languageMinProficiency ?? config.languageMinProficiency });
   }
   return reqs;

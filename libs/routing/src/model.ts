@@ -101,7 +101,10 @@ export interface Queue {
   channel: Channel;
   /** Topic (and optionally language) requirements. */
   requiredSkills: readonly SkillRequirement[];
-  /** Language code; requires skill `lang:<language>` (at `languageMinProficiency`, unless listed in requiredSkills). */
+  /**
+   * Language code; requires skill `lang:<language>` (at `languageMinProficiency`, unless listed in
+   * requiredSkills). '' (a queue without a language, for a contact without one): no language skill.
+   */
   language: string;
   languageMinProficiency?: number;
   serviceTarget: ServiceTarget;

@@ -119,4 +119,15 @@ describe('widening of eligible agents over waiting time (default steps)', () => 
     const steps = queueSteps(q, resolveConfig({}));
     expect(steps[0]!.requirements).toEqual([{ skill: 'lang:sv', minProficiency: 4 }]);
   });
+
+  it('a queue without a language, for a contact without one (language \'\'), asks for no language: a Swedish-only agent qualifies at once', () => {
+    const q = queue('q-any', { channel: 'phone', language: '' });
+    expect(queueSteps(q, resolveConfig({})).map((s) => s.requirements.map((r) => `${r.skill}≥${r.minProficiency}`).join(','))).toEqual([
+      'topic:payments≥3',
+      'topic:payments≥2',
+      '',
+      '',
+    ]);
+    expect(route(0, [finnishOnly, swedishOnly], q)).toMatchObject({ agentId: 'swedish-only' });
+  });
 });

@@ -36,7 +36,7 @@ export class CreateContactDto {
   @Length(1, 200)
   customerRef: string;
 
-  @ApiProperty({ example: 'fi', description: 'fi, sv, en, or "" for the queue\'s language. With departmentId it chooses the queue; with queueId, a queue of its own language is served by agents of that language whatever this says (the contact keeps the language given), and a queue without one is served in this language.' })
+  @ApiProperty({ example: 'fi', description: 'fi, sv, en, or "" for the queue\'s language. With departmentId it chooses the queue; with queueId, a queue of its own language is served by agents of that language whatever this says (the contact keeps the language given), and a queue without one is served in this language (with "" by agents of any language).' })
   @IsContactLanguage()
   language: string;
 

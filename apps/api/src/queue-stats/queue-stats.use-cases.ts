@@ -26,8 +26,9 @@ export class GetQueueStats {
     const row = await this.repo.queueStats(queueId, since, now);
     const channel = def.row.channel;
     // Counted and estimated over the agents who could serve this queue: its department's and those
-    // lent to it near now, with capacity on the channel and the skills of its widest step.
-    const queue = def.row.language ? def.policy : { ...def.policy, language: 'fi' };
+    // lent to it near now, with capacity on the channel and the skills of its widest step; a queue
+    // without a language, of any language (libs/routing queueRequirements).
+    const queue = def.policy;
     const ctx = { calendars: { [queue.id]: def.calendar } };
     const canServe = queueServer(queue, now, ctx);
     const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId, now)).map(toAgent).filter(canServe);

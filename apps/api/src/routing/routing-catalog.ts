@@ -116,7 +116,8 @@ function toDefinition(row: RoutingQueueRow): QueueDefinition {
       departmentId: row.departmentId,
       channel: row.channel,
       requiredSkills: row.requiredSkills,
-      // A queue without a language takes the contact's language (see RoutingEngine.policyQueueFor).
+      // A queue without a language takes the contact's language (RoutingEngine.policyQueue); '' as
+      // it is: no language skill, for a contact without a language.
       language: row.language ?? '',
       serviceTarget: { percent: row.targetPercent, seconds: row.targetSeconds, basis: row.targetBasis },
     },

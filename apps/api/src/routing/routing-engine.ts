@@ -177,11 +177,13 @@ export class RoutingEngine {
     return def;
   }
 
-  /** The policy queue for a contact: a queue without a language takes the contact's (default fi). */
+  /**
+   * The policy queue for a contact: a queue without a language takes the contact's; a contact
+   * without one is served by agents of any language (the queue's own policy, language '').
+   */
   private policyQueue(def: QueueDefinition, language: string | null): Queue {
-    if (def.row.language) return def.policy;
-    const lang = language || 'fi';
-    return { ...def.policy, id: `${def.row.id}#${lang}`, language: lang };
+    if (def.row.language || !language) return def.policy;
+    return { ...def.policy, id: `${def.row.id}#${language}`, language };
   }
 
   private context(defs: Iterable<QueueDefinition>, extra: Partial<RoutingContext> = {}): RoutingContext {

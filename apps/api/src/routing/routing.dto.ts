@@ -40,7 +40,7 @@ export class RoutingDecisionRequestDto {
   @Length(1, 64)
   calledNumber: string;
 
-  @ApiProperty({ example: 'fi', description: 'Language chosen in the IVR (fi, sv, en) or "" for the queue\'s language.' })
+  @ApiProperty({ example: 'fi', description: 'Language chosen in the IVR (fi, sv, en) or "" for the queue\'s language (a queue without one: agents of any language).' })
   @IsContactLanguage()
   language: string;
 }

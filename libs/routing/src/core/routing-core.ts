@@ -304,11 +304,13 @@ function policyQueueIds(queueId: string): string[] {
   return [queueId, ...QUEUE_LANGUAGES.map((l) => `${queueId}#${l}`)];
 }
 
-/** The policy queue for a contact: a queue without a language takes the contact's (default fi). */
+/**
+ * The policy queue for a contact: a queue without a language takes the contact's; a contact without
+ * one is served by agents of any language (the queue's own policy, language '').
+ */
 function policyQueue(q: CoreQueue, language: string | null): Queue {
-  if (q.language) return q.policy;
-  const lang = language || 'fi';
-  return { ...q.policy, id: `${q.id}#${lang}`, language: lang };
+  if (q.language || !language) return q.policy;
+  return { ...q.policy, id: `${q.id}#${language}`, language };
 }
 
 function routingContext(queues: Iterable<CoreQueue>, extra: Partial<RoutingContext> = {}): RoutingContext {
