@@ -97,6 +97,38 @@ describe('HTTP hot path', () => {
     expect(badId.body.errors).toEqual([expect.objectContaining({ field: 'offerId', rule: 'isUuid' })]);
   });
 
+  it('refuses fields in the body of accept and reject (422 forbidden, as Nest answers them) and serves no body or {} on the hot path', async () => {
+    const [a, b] = w.agentIds;
+    const key = bearer((await t.http.post(`/v1/agents/${a}/api-keys`).set(...bearer(t.adminKey)).send({ name: 'desk a' }).expect(201)).body.key);
+    await t.http.get(`/v1/agents/${a}/offers`).set(...key).expect(200); // caches the key
+    await t.http.put(`/v1/agents/${b}/state`).set(...sup).send({ state: 'break', reason: 'coffee' }).expect(200);
+    const offerOf = async (ref: string) => {
+      const contact = (await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: ref, language: 'fi' }).expect(201)).body;
+      expect(contact).toMatchObject({ status: 'offered', agentId: a });
+      return ((await t.http.get(`/v1/agents/${a}/offers`).set(...key).expect(200)).body as { offerId: string; contactId: string }[]).find((o) => o.contactId === contact.id)!;
+    };
+    const route = (op: string) => `POST /v1/agents/:id/offers/:offerId/${op}`;
+    const first = await offerOf('hot-body-1');
+    for (const op of ['accept', 'reject']) {
+      const passedBefore = await counted(route(op), 'passed_on');
+      const res = await t.http.post(`/v1/agents/${a}/offers/${first.offerId}/${op}`).set(...key).send({ foo: 1, reason: 5 }).expect(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'foo', rule: 'forbidden' }), expect.objectContaining({ field: 'reason', rule: 'forbidden' })]);
+      expect(await counted(route(op), 'passed_on')).toBe(passedBefore + 1);
+    }
+    // Nothing happened to the offer; an empty object and no body are served on the hot path.
+    const servedBefore = await counted(route('reject'), 'served');
+    await t.http.post(`/v1/agents/${a}/offers/${first.offerId}/reject`).set(...key).send({}).expect(204);
+    expect(await counted(route('reject'), 'served')).toBe(servedBefore + 1);
+    await t.http.put(`/v1/agents/${a}/state`).set(...key).send({ state: 'available' }).expect(200);
+    const second = await offerOf('hot-body-2');
+    const acceptedBefore = await counted(route('accept'), 'served');
+    expect((await t.http.post(`/v1/agents/${a}/offers/${second.offerId}/accept`).set(...key).expect(200)).body).toMatchObject({ status: 'connected' });
+    expect(await counted(route('accept'), 'served')).toBe(acceptedBefore + 1);
+    await t.http.post(`/v1/agents/${a}/contacts/${second.contactId}/complete`).set(...key).send({ wrapUpSeconds: 0 }).expect(200);
+    await t.http.put(`/v1/agents/${b}/state`).set(...sup).send({ state: 'available' }).expect(200);
+  });
+
   it('refuses at start-up to serve a route whose arguments it cannot reproduce', () => {
     expect(() => compileHotRoute({}, { controller: RoutingController, method: 'current' })).toThrow(/does not serve/);
     expect(() => compileHotRoute({}, { controller: AgentDeskController, method: 'state' })).toThrow(/no registered quick check/);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
@@ -7,7 +7,7 @@ import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { ProblemDto } from '../common/problem-details.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
-import { AgentKeyDto, AgentPresenceDto, CompleteContactDto, CreateAgentKeyDto, HandledContactDto, OfferDto, SetAgentStateDto, TransferContactDto } from './agent-desk.dto.js';
+import { AgentKeyDto, AgentPresenceDto, CompleteContactDto, CreateAgentKeyDto, HandledContactDto, OfferAnswerDto, OfferDto, SetAgentStateDto, TransferContactDto } from './agent-desk.dto.js';
 import { AcceptOffer, AgentAccess, CompleteContact, CreateAgentKey, GetAgentState, ListOffers, RejectOffer, SetAgentState, TransferContact } from './agent-desk.use-cases.js';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import { EventStreams } from './event-stream.js';
@@ -90,7 +90,14 @@ export class AgentDeskController {
     type: ProblemDto,
     description: '409 offer.expired when the offer timed out (the contact went to the next agent); 409 offer.not_open when it was resolved already; 409 offer.answer_on_phone when it is a phone call (answered on the phone, not here).',
   })
-  async acceptOffer(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Param('offerId', uuidParam('offerId')) offerId: string): Promise<HandledContactDto> {
+  @ApiBody({ type: OfferAnswerDto, required: false, description: 'No body, or an empty object: any field is refused (422 forbidden).' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async acceptOffer(
+    @CurrentCaller() caller: Caller | undefined,
+    @Param('id', uuidParam()) id: string,
+    @Param('offerId', uuidParam('offerId')) offerId: string,
+    @Body() _body: OfferAnswerDto,
+  ): Promise<HandledContactDto> {
     return handled(await this.accept.execute(caller, id, offerId));
   }
 
@@ -101,7 +108,14 @@ export class AgentDeskController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
-  async rejectOffer(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Param('offerId', uuidParam('offerId')) offerId: string): Promise<void> {
+  @ApiBody({ type: OfferAnswerDto, required: false, description: 'No body, or an empty object: any field is refused (422 forbidden).' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async rejectOffer(
+    @CurrentCaller() caller: Caller | undefined,
+    @Param('id', uuidParam()) id: string,
+    @Param('offerId', uuidParam('offerId')) offerId: string,
+    @Body() _body: OfferAnswerDto,
+  ): Promise<void> {
     await this.reject.execute(caller, id, offerId);
   }
 

@@ -126,6 +126,12 @@ export class OfferDto {
   }
 }
 
+/**
+ * The body of accept and reject: nothing, or an empty object. It has no fields, so any field is
+ * refused (422 `forbidden`) as on every other endpoint, instead of being ignored.
+ */
+export class OfferAnswerDto {}
+
 export class CompleteContactDto {
   @ApiPropertyOptional({ type: 'integer', example: 30, minimum: 0, maximum: 3600, description: "Wrap-up seconds; default the queue's setting. Applied only when the agent has nothing else in hand: with another contact still in hand (a second chat) the agent goes on working, and the contact's completed event records wrapUpSeconds 0 with requestedWrapUpSeconds." })
   @IsOptional()
@@ -185,3 +191,6 @@ registerBodyCheck(
   CompleteContactDto,
   (b) => onlyKeys(b, COMPLETE_KEYS) && (b.wrapUpSeconds === undefined || b.wrapUpSeconds === null || (isInt(b.wrapUpSeconds) && min(b.wrapUpSeconds, 0) && max(b.wrapUpSeconds, 3600))),
 );
+
+// Quick check of the hot body: OfferAnswerDto has no fields (whitelist, forbidNonWhitelisted).
+registerBodyCheck(OfferAnswerDto, (b) => Object.keys(b).length === 0);
