@@ -124,6 +124,17 @@ describe('routing: a queue’s widening steps and policy settings', () => {
       'wideningSteps[0].minProficiency max',
       'wideningSteps[0].skills isIn',
     ]);
+    // Settings that would be stored and do nothing: a lent-agent delay beside the queue's own steps
+    // (or none), a callback threshold on a queue that has no waiting callers.
+    for (const wideningSteps of [[{ afterSeconds: 60, skills: 'language-only', agents: 'department-and-lent' }], []]) {
+      const idle = await settings({ wideningSteps, lentAgentDelaySeconds: 60 }).expect(422);
+      expect(idle.body.errors).toEqual([expect.objectContaining({ field: 'lentAgentDelaySeconds', rule: 'defaultStepsOnly' })]);
+    }
+    for (const queueId of [w.chatQueueId, w.emailQueueId]) {
+      const idle = await t.http.put(`/v1/queues/${queueId}/routing-settings`).set(...sup).send({ wrapUpSeconds: 0, meanHandleSeconds: 180, callbackThresholdSeconds: 60 }).expect(422);
+      expect(idle.body.errors).toEqual([expect.objectContaining({ field: 'callbackThresholdSeconds', rule: 'phoneOnly' })]);
+      await t.http.put(`/v1/queues/${queueId}/routing-settings`).set(...sup).send({ wrapUpSeconds: 0, meanHandleSeconds: 180, callbackThresholdSeconds: null }).expect(200);
+    }
     const range = await settings({ previousAgentLookbackDays: 0, emailBlendingThresholdSeconds: -5 }).expect(422);
     expect(range.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['emailBlendingThresholdSeconds', 'previousAgentLookbackDays']);
     expect((await t.http.get(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...sup).expect(200)).body).toEqual(before);

@@ -336,7 +336,7 @@ export class RoutingSettingsDto {
   @Max(3600)
   offerTimeoutSeconds: number | null;
 
-  @ApiPropertyOptional({ example: 120, nullable: true, type: 'integer', minimum: 1, description: 'Offer a callback when the estimated wait exceeds this; null = never.' })
+  @ApiPropertyOptional({ example: 120, nullable: true, type: 'integer', minimum: 1, description: 'Phone queues: offer a callback when the estimated wait exceeds this; null = never. On a chat or email queue 422 (rule phoneOnly).' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -372,7 +372,7 @@ export class RoutingSettingsDto {
   @Type(() => WideningStepDto)
   wideningSteps?: WideningStepDto[] | null;
 
-  @ApiPropertyOptional({ example: 30, nullable: true, type: 'integer', minimum: 0, maximum: 86400, description: 'Default steps only: seconds after the language-only step (45 s) before lent agents join. null = 30.' })
+  @ApiPropertyOptional({ example: 30, nullable: true, type: 'integer', minimum: 0, maximum: 86400, description: 'Default steps only: seconds after the language-only step (45 s) before lent agents join. null = 30. With wideningSteps given 422 (rule defaultStepsOnly): the steps say when lent agents join.' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import type { ContactRow, EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { WideningStep } from '../../../../libs/routing/src/model.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
@@ -105,8 +105,19 @@ export class PutRoutingSettings {
     private readonly catalog: RoutingCatalog,
   ) {}
   async execute(queueId: string, body: RoutingSettingsDto): Promise<RoutingSettingsRow> {
-    if (!(await this.repo.queueForRouting(queueId))) throw notFound('queue', queueId);
+    const queue = await this.repo.queueForRouting(queueId);
+    if (!queue) throw notFound('queue', queueId);
     const steps = body.wideningSteps ?? null;
+    // A setting that would be stored and do nothing is refused: a callback is offered to a waiting
+    // caller only; the lent-agent delay places the last of the default steps only.
+    const idle: FieldViolation[] = [];
+    if ((body.callbackThresholdSeconds ?? null) !== null && queue.channel !== 'phone') {
+      idle.push({ field: 'callbackThresholdSeconds', rule: 'phoneOnly', message: `callbacks are offered to waiting callers: queue ${queueId} is a ${queue.channel} queue` });
+    }
+    if ((body.lentAgentDelaySeconds ?? null) !== null && steps !== null) {
+      idle.push({ field: 'lentAgentDelaySeconds', rule: 'defaultStepsOnly', message: "applies to the default widening steps only (wideningSteps null); the queue's own steps say when lent agents join (agents: department-and-lent)" });
+    }
+    if (idle.length) throw unprocessable('validation.failed', 'Settings that would have no effect on this queue', idle);
     const unordered = (steps ?? []).findIndex((step, i) => i > 0 && step.afterSeconds <= steps![i - 1].afterSeconds);
     if (unordered > 0) {
       throw unprocessable('validation.failed', 'Widening steps must come in order of waiting time', [
