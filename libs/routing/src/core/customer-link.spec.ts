@@ -1,0 +1,99 @@
+import { NOW, secondsBefore } from '../spec-fixtures.js';
+import { isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink } from './customer-link.js';
+import type { CustomerRecord } from './types.js';
+
+const customer = (id: string, over: Partial<CustomerRecord> = {}): CustomerRecord => ({ id, phoneNumber: null, externalRef: null, lastAgentId: null, lastContactAt: null, ...over });
+const ids = () => {
+  let n = 0;
+  return () => `new-${++n}`;
+};
+const DAY = 86_400;
+
+describe('linking a customer reference and a phone number', () => {
+  it('changes nothing when the reference and the number are already one customer', () => {
+    const both = customer('c1', { externalRef: 'web-1', phoneNumber: '+358401234567', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, DAY) });
+    expect(planCustomerLink(both, both, 'web-1', '+358401234567', ids())).toEqual({
+      outcome: 'unchanged', customer: both, before: { id: 'c1', phoneNumber: '+358401234567', externalRef: 'web-1' }, merged: null, numberTakenFrom: null, numberReplaced: false,
+    });
+  });
+
+  it('makes one new customer with both when neither is known', () => {
+    expect(planCustomerLink(null, null, 'web-1', '+358401234567', ids())).toEqual({
+      outcome: 'created',
+      customer: { id: 'new-1', phoneNumber: '+358401234567', externalRef: 'web-1', lastAgentId: null, lastContactAt: null },
+      before: null, merged: null, numberTakenFrom: null, numberReplaced: false,
+    });
+  });
+
+  it("gives the reference's customer the number, keeping its last agent", () => {
+    const email = customer('c1', { externalRef: 'mail-1', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, DAY) });
+    const plan = planCustomerLink(email, null, 'mail-1', '+358401234567', ids());
+    expect(plan).toMatchObject({ outcome: 'linked', customer: { ...email, phoneNumber: '+358401234567' }, before: { id: 'c1', phoneNumber: null, externalRef: 'mail-1' }, merged: null, numberReplaced: false });
+  });
+
+  it('replaces a number the reference had before: the number given last wins', () => {
+    const email = customer('c1', { externalRef: 'mail-1', phoneNumber: '+358409999999' });
+    expect(planCustomerLink(email, null, 'mail-1', '+358401234567', ids())).toMatchObject({ outcome: 'linked', customer: { phoneNumber: '+358401234567' }, numberReplaced: true });
+  });
+
+  it('gives a customer of calls alone the reference, history and all', () => {
+    const caller = customer('c2', { phoneNumber: '+358401234567', lastAgentId: 'a2', lastContactAt: secondsBefore(NOW, 3600) });
+    expect(planCustomerLink(null, caller, 'web-1', '+358401234567', ids())).toMatchObject({
+      outcome: 'linked', customer: { id: 'c2', externalRef: 'web-1', phoneNumber: '+358401234567', lastAgentId: 'a2' }, before: { id: 'c2', externalRef: null }, merged: null,
+    });
+  });
+
+  it('merges a customer of calls alone into the reference\'s: the more recent last agent stays, the caller\'s row goes', () => {
+    const email = customer('c1', { externalRef: 'mail-1', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 2 * DAY) });
+    const caller = customer('c2', { phoneNumber: '+358401234567', lastAgentId: 'a2', lastContactAt: secondsBefore(NOW, DAY) });
+    const plan = planCustomerLink(email, caller, 'mail-1', '+358401234567', ids());
+    expect(plan).toEqual({
+      outcome: 'merged',
+      customer: { id: 'c1', externalRef: 'mail-1', phoneNumber: '+358401234567', lastAgentId: 'a2', lastContactAt: caller.lastContactAt },
+      before: { id: 'c1', phoneNumber: null, externalRef: 'mail-1' },
+      merged: { id: 'c2', phoneNumber: '+358401234567', externalRef: null },
+      numberTakenFrom: null,
+      numberReplaced: false,
+    });
+    // The other way round: the email was the more recent contact.
+    const older = customer('c2', { phoneNumber: '+358401234567', lastAgentId: 'a2', lastContactAt: secondsBefore(NOW, 3 * DAY) });
+    expect(planCustomerLink(email, older, 'mail-1', '+358401234567', ids()).customer).toMatchObject({ lastAgentId: 'a1', lastContactAt: email.lastContactAt });
+  });
+
+  it("moves the number away from another reference's customer without merging two references", () => {
+    const other = customer('c3', { externalRef: 'web-other', phoneNumber: '+358401234567', lastAgentId: 'a3', lastContactAt: secondsBefore(NOW, 60) });
+    const email = customer('c1', { externalRef: 'mail-1', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, DAY) });
+    expect(planCustomerLink(email, other, 'mail-1', '+358401234567', ids())).toEqual({
+      outcome: 'linked',
+      customer: { ...email, phoneNumber: '+358401234567' },
+      before: { id: 'c1', phoneNumber: null, externalRef: 'mail-1' },
+      merged: null,
+      numberTakenFrom: { id: 'c3', phoneNumber: '+358401234567', externalRef: 'web-other' },
+      numberReplaced: false,
+    });
+    // A reference not known yet: a new customer takes the number, with no history of the other's.
+    expect(planCustomerLink(null, other, 'web-new', '+358401234567', ids())).toEqual({
+      outcome: 'created',
+      customer: { id: 'new-1', phoneNumber: '+358401234567', externalRef: 'web-new', lastAgentId: null, lastContactAt: null },
+      before: null,
+      merged: null,
+      numberTakenFrom: { id: 'c3', phoneNumber: '+358401234567', externalRef: 'web-other' },
+      numberReplaced: false,
+    });
+  });
+
+  it('keeps the last agent who is still named when the more recent one was deleted', () => {
+    const deletedAgent = customer('c1', { lastAgentId: null, lastContactAt: secondsBefore(NOW, 60) });
+    const named = customer('c2', { lastAgentId: 'a2', lastContactAt: secondsBefore(NOW, DAY) });
+    expect(moreRecentLastAgent(deletedAgent, named)).toEqual({ lastAgentId: 'a2', lastContactAt: named.lastContactAt });
+    expect(moreRecentLastAgent(deletedAgent, customer('c3'))).toEqual({ lastAgentId: null, lastContactAt: deletedAgent.lastContactAt });
+    expect(moreRecentLastAgent(customer('c4'), customer('c5'))).toEqual({ lastAgentId: null, lastContactAt: null });
+  });
+
+  it('takes numbers as the telephony system sends callerId: digits after an optional +, nothing else', () => {
+    for (const ok of ['+358401234567', '0401234567', '112', '+'.concat('1'.repeat(20))]) expect({ ok, valid: isCustomerPhoneNumber(ok) }).toEqual({ ok, valid: true });
+    for (const bad of ['', '+', '12', '040 123 4567', '040-1234567', 'anonymous', '+358 40', '1'.repeat(21), '++358401234567', 358401234567, null, undefined]) {
+      expect({ bad, valid: isCustomerPhoneNumber(bad) }).toEqual({ bad, valid: false });
+    }
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * One customer across channels: a chat or email gateway (or the CRM) says that the customer of a
+ * reference has a phone number, and the customer found by that reference and the one found by that
+ * number (the caller of earlier calls) become one. Pure rules, shared by both routing engines: the
+ * database engine applies the plan under row locks (libs/persistence customer-links.ts), the
+ * in-memory core applies it to its state and hands it to the writer.
+ *
+ * A customer has at most one number (the column `customers.phone_number`, unique): the number a call
+ * is matched by and a survey SMS goes to. The number given last wins:
+ * - reference and number already on one customer: nothing changes;
+ * - neither known: a new customer with both;
+ * - only the reference known: its customer takes the number (replacing any other it had);
+ * - only the number known, on a customer of calls alone (no reference): that customer takes the reference;
+ * - both known on two customers, the number's one of calls alone: the two are merged — the
+ *   reference's customer stays, takes the number and the more recent last agent, and the other's
+ *   contacts and surveys move to it; the other row goes;
+ * - the number known on the customer of ANOTHER reference: the number moves (that customer keeps
+ *   its reference and history); two references are never merged — one row holds one reference, and a
+ *   number shared or handed on (a household, a new subscriber) must not join two people's records.
+ */
+import type { CustomerRecord } from './types.js';
+
+/**
+ * A number as the telephony system sends `callerId`: digits, optionally after a leading `+`
+ * (`+358401234567`, `0401234567`). Matched byte for byte with the caller's number, so a number with
+ * spaces or dashes (`040 123 4567`) would never find a call: it is refused (422 rule `phoneNumber`)
+ * rather than stored to match nothing — and so are the `anonymous` or `unknown` a PBX sends for a
+ * withheld number, which must never join every withheld caller to one customer.
+ */
+export const CUSTOMER_PHONE_NUMBER = /^\+?[0-9]{3,20}$/;
+
+export function isCustomerPhoneNumber(v: unknown): v is string {
+  return typeof v === 'string' && CUSTOMER_PHONE_NUMBER.test(v);
+}
+
+export type CustomerLinkOutcome = 'unchanged' | 'created' | 'linked' | 'merged';
+
+/** A customer's identifiers as they were (what a plan expects to find in the table). */
+export interface CustomerIdentity {
+  id: string;
+  phoneNumber: string | null;
+  externalRef: string | null;
+}
+
+export interface CustomerLinkPlan {
+  outcome: CustomerLinkOutcome;
+  /** The customer of the reference and the number afterwards (last agent included). */
+  customer: CustomerRecord;
+  /** Its identifiers before; null when it is new. */
+  before: CustomerIdentity | null;
+  /** A customer of calls alone merged into it: its contacts and surveys move, its row goes. */
+  merged: CustomerIdentity | null;
+  /** The customer of another reference that held the number: it keeps its reference, not the number. */
+  numberTakenFrom: CustomerIdentity | null;
+  /** The reference's customer had another number, now dropped. */
+  numberReplaced: boolean;
+}
+
+const identity = (c: CustomerRecord): CustomerIdentity => ({ id: c.id, phoneNumber: c.phoneNumber, externalRef: c.externalRef });
+
+/**
+ * The last agent of two customers becoming one: the more recent contact's agent. A contact whose
+ * agent was deleted (last_agent_id set null) names nobody: then the other's agent, if any.
+ */
+export function moreRecentLastAgent(a: CustomerRecord, b: CustomerRecord): Pick<CustomerRecord, 'lastAgentId' | 'lastContactAt'> {
+  const named = [a, b].filter((c) => c.lastAgentId !== null && c.lastContactAt !== null);
+  if (named.length) {
+    const best = named.reduce((x, y) => (y.lastContactAt!.getTime() > x.lastContactAt!.getTime() ? y : x));
+    return { lastAgentId: best.lastAgentId, lastContactAt: best.lastContactAt };
+  }
+  const times = [a.lastContactAt, b.lastContactAt].filter((t): t is Date => t !== null);
+  return { lastAgentId: null, lastContactAt: times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : null };
+}
+
+/**
+ * What linking `ref` and `phone` changes, given the customer found by each (null: none).
+ * `newId` names a new customer (called only when one is made).
+ */
+export function planCustomerLink(byRef: CustomerRecord | null, byPhone: CustomerRecord | null, ref: string, phone: string, newId: () => string): CustomerLinkPlan {
+  const none = { merged: null, numberTakenFrom: null, numberReplaced: false };
+  if (byRef && byPhone && byRef.id === byPhone.id) return { outcome: 'unchanged', customer: byRef, before: identity(byRef), ...none };
+  const fresh = (): CustomerRecord => ({ id: newId(), phoneNumber: phone, externalRef: ref, lastAgentId: null, lastContactAt: null });
+  if (!byRef && !byPhone) return { outcome: 'created', customer: fresh(), before: null, ...none };
+  if (!byRef) {
+    const holder = byPhone!;
+    if (holder.externalRef === null) return { outcome: 'linked', customer: { ...holder, externalRef: ref }, before: identity(holder), ...none };
+    return { outcome: 'created', customer: fresh(), before: null, ...none, numberTakenFrom: identity(holder) };
+  }
+  const numberReplaced = byRef.phoneNumber !== null;
+  if (!byPhone) return { outcome: 'linked', customer: { ...byRef, phoneNumber: phone }, before: identity(byRef), ...none, numberReplaced };
+  if (byPhone.externalRef === null) {
+    return {
+      outcome: 'merged',
+      customer: { ...byRef, phoneNumber: phone, ...moreRecentLastAgent(byRef, byPhone) },
+      before: identity(byRef),
+      merged: identity(byPhone),
+      numberTakenFrom: null,
+      numberReplaced,
+    };
+  }
+  return { outcome: 'linked', customer: { ...byRef, phoneNumber: phone }, before: identity(byRef), merged: null, numberTakenFrom: identity(byPhone), numberReplaced };
+}
