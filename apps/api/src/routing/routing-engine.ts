@@ -41,6 +41,7 @@ import {
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
 import { abandonRefusal, carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
 import type { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -101,10 +102,27 @@ export function toAgent(p: PresenceRow): Agent {
 }
 
 
+function sqlState(err: unknown): { code?: string; constraint?: string } {
+  const e = err as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string } | null;
+  return { code: e?.driverError?.code ?? e?.code, constraint: e?.driverError?.constraint ?? e?.constraint };
+}
+
 function isRetryable(err: unknown): boolean {
-  const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  const { code } = sqlState(err);
   return code === '40P01' || code === '40001';
 }
+
+/**
+ * A contact inserted for a customer that a link merged into another meanwhile (the snapshot or
+ * upsert read it just before the merge deleted it): nothing was written; read the customer again.
+ */
+function isCustomerMergedAway(err: unknown): boolean {
+  const { code, constraint } = sqlState(err);
+  return code === '23503' && constraint === 'contacts_customer_fk';
+}
+
+/** How often linking a reference and a number is tried when concurrent writers keep taking one of them first. */
+const MAX_LINK_ATTEMPTS = 5;
 
 @Injectable()
 export class RoutingEngine {
@@ -303,7 +321,11 @@ export class RoutingEngine {
       callerName: input.callerName || null, calledNumber: input.calledNumber, language: input.language || def.row.language, now, deadline,
       previousAgentId, explanation: storedExplanation(selection.explanation, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
       firstChoice: selection.agentId, reservedDetail: { rule: selection.rule, step: selection.step.index },
-    }));
+    })).catch((err: unknown) => {
+      // The caller's customer was merged into a chat or email customer meanwhile: the slow path reads it again.
+      if (isCustomerMergedAway(err)) return null;
+      throw err;
+    });
     if (!got) return null;
     this.signal(`agent:${got.agentId}`);
     return { decisionId: reservationId, decision: 'agent', agentId: got.agentId, target: got.target };
@@ -311,6 +333,17 @@ export class RoutingEngine {
 
   /** Slow path: queue decisions, lost races and retried call ids, in one transaction. */
   private async decidePhoneSlow(input: PhoneDecisionInput, def: QueueDefinition, now: Date): Promise<PhoneDecision> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.decidePhoneSlowOnce(input, def, now);
+      } catch (err) {
+        if (attempt < MAX_RACE_RETRIES && isCustomerMergedAway(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async decidePhoneSlowOnce(input: PhoneDecisionInput, def: QueueDefinition, now: Date): Promise<PhoneDecision> {
     const known = await this.repo.direct.findContactByCallId(input.callId);
     if (known?.decision) return known.decision as PhoneDecision;
     const customer = input.callerId ? await this.repo.customerByPhone(input.callerId) : null;
@@ -468,8 +501,11 @@ export class RoutingEngine {
     const now = this.clock.now();
     refuseChatWhenClosed(def.row.channel, def.row.id, def.calendar, now);
     if (input.switchedFrom) return this.createSwitchedContact(input, input.switchedFrom, def, now);
-    const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now, HELD_BACK_BY[def.row.channel]);
-    const customer = snap.customer;
+    const snap = await this.repo.direct.contactSnapshot(def.row.departmentId, input.customerRef, now, HELD_BACK_BY[def.row.channel], input.phoneNumber ?? null);
+    let customer = snap.customer;
+    // With the customer's number: one customer for the reference and the number (linked at the first
+    // such contact; afterwards the snapshot finds them one and nothing more is done).
+    if (input.phoneNumber && (!customer || snap.phoneCustomer?.id !== customer.id)) customer = (await this.link(input.customerRef, input.phoneNumber)).customer;
     const previousAgentId = previousAgentOf(customer, def.settings, now);
     const queue = this.policyQueue(def, input.language);
     const id = uuidv7();
@@ -492,6 +528,37 @@ export class RoutingEngine {
       return row;
     }
     return this.createContactInTx(input, def, now);
+  }
+
+  /**
+   * `PUT /v1/customers/{customerRef}/phone-number`: the customer of the reference and the customer of
+   * the number become one (libs/routing customer-link.ts).
+   */
+  async linkCustomer(customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> {
+    return linkResult(await this.link(customerRef, phoneNumber));
+  }
+
+  /**
+   * Links a reference and a number in one transaction: both customers locked (in id order, so two
+   * links of the same pair queue up), the plan made on what is locked, applied. Again when another
+   * writer took the reference or the number between this read and the write (a unique violation:
+   * a concurrent link, or a new caller's customer that READ COMMITTED did not show), and on a
+   * deadlock (with an agent's accept updating the last agent of a customer being merged).
+   */
+  private async link(customerRef: string, phoneNumber: string): Promise<CustomerLinkPlan> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.repo.transaction(async (tx) => {
+          const { byRef, byPhone } = await tx.lockCustomersOf(customerRef, phoneNumber);
+          const plan = planCustomerLink(byRef, byPhone, customerRef, phoneNumber, uuidv7);
+          await tx.applyCustomerLink(plan);
+          return plan;
+        });
+      } catch (err) {
+        if (attempt < MAX_LINK_ATTEMPTS && (isRetryable(err) || sqlState(err).code === '23505')) continue;
+        throw err;
+      }
+    }
   }
 
   /** The queue of `channel` in a department for `language` (routing attributes instead of a queue id), via the catalog. */

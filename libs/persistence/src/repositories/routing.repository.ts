@@ -18,7 +18,9 @@ import { uuidv7 } from '../../../core/src/ids.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
 import type { ReservationStatus } from '../entities/reservation.entity.js';
-import type { ContactRecord, CoreQueueSettings, LoanRecord } from '../../../routing/src/core/types.js';
+import type { ContactRecord, CoreQueueSettings, CustomerRecord, LoanRecord } from '../../../routing/src/core/types.js';
+import type { CustomerLinkPlan } from '../../../routing/src/core/customer-link.js';
+import { applyCustomerLink, lockCustomersOf } from '../customer-links.js';
 
 export interface RoutingQueueRow {
   id: string;
@@ -54,6 +56,19 @@ export interface PresenceRow {
 
 /** An active loan of an agent to another department (queueId null = all its queues), [from, to). */
 export type LoanRow = LoanRecord;
+
+/** A customer as a decision's snapshot reads it: the id and the last agent (never the number or reference). */
+export interface SnapshotCustomer {
+  id: string;
+  lastAgentId: string | null;
+  lastContactAt: Date | null;
+}
+
+type RawSnapshotCustomer = Omit<SnapshotCustomer, 'lastContactAt'> & { lastContactAt: string | null };
+
+function snapshotCustomer(c: RawSnapshotCustomer | null): SnapshotCustomer | null {
+  return c ? { ...c, lastContactAt: c.lastContactAt ? new Date(c.lastContactAt) : null } : null;
+}
 
 /** A contacts row as the engine reads it: the in-memory engine's record without the caller's personal data. */
 export type ContactRow = Omit<ContactRecord, 'callerName' | 'calledNumber'>;
@@ -479,36 +494,55 @@ export class RoutingTx {
    * `waitingChannels` (the most urgent `perQueue` of each queue, as waitingContacts reads them) that
    * can hold agents back from the new contact: calls and chats for an email (email blending), calls
    * for a chat (call draining). With no waiting channels that part is left out of the statement.
+   * With the customer's phone number, also the customer of that number (a column only then, so the
+   * statement without one stays as it was).
    */
   async contactSnapshot(
     departmentId: string,
     customerRef: string,
     now: Date,
     waitingChannels: readonly Channel[] = [],
+    phoneNumber: string | null = null,
     perQueue = 20,
-  ): Promise<{ agents: PresenceRow[]; customer: { id: string; lastAgentId: string | null; lastContactAt: Date | null } | null; waiting: WaitingContactRow[] }> {
+  ): Promise<{ agents: PresenceRow[]; customer: SnapshotCustomer | null; phoneCustomer: SnapshotCustomer | null; waiting: WaitingContactRow[] }> {
     type WaitingJson = Omit<WaitingContactRow, 'arrivedAt' | 'deadline'> & { arrivedAt: string; deadline: string };
+    const customerOf = (where: string) =>
+      `(SELECT json_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE ${where})`;
     const withWaiting = waitingChannels.length > 0;
-    const [row] = await this.q<{ agents: PoolTuple[] | string; customer: { id: string; lastAgentId: string | null; lastContactAt: string | null } | null; waiting?: WaitingJson[] | null }>(
-      `SELECT ${POOL_AGENTS('$1', '$3')} AS agents,
-         (SELECT json_build_object('id', c.id, 'lastAgentId', c.last_agent_id, 'lastContactAt', c.last_contact_at) FROM customers c WHERE c.external_ref = $2) AS customer` +
-        (withWaiting
-          ? `,
+    const params: unknown[] = [departmentId, customerRef, now];
+    let sql = `SELECT ${POOL_AGENTS('$1', '$3')} AS agents, ${customerOf('c.external_ref = $2')} AS customer`;
+    if (withWaiting) {
+      params.push(waitingChannels, perQueue);
+      sql += `,
          (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'queueId', c.queue_id, 'language', c.language, 'arrivedAt', c.arrived_at,
               'deadline', c.deadline, 'customerId', c.customer_id, 'previousAgentId', c.previous_agent_id, 'priorityBoostSeconds', c.priority_boost_seconds,
               'excludedAgentIds', c.excluded_agent_ids, 'offerAttempts', c.offer_attempts))
           FROM queues q
           CROSS JOIN LATERAL (SELECT * FROM contacts c0 WHERE c0.queue_id = q.id AND c0.waiting
                               ORDER BY c0.deadline - make_interval(secs => c0.priority_boost_seconds), c0.arrived_at LIMIT $5) c
-          WHERE q.department_id = $1 AND q.channel = ANY($4::text[])) AS waiting`
-          : ''),
-      withWaiting ? [departmentId, customerRef, now, waitingChannels, perQueue] : [departmentId, customerRef, now],
-    );
+          WHERE q.department_id = $1 AND q.channel = ANY($4::text[])) AS waiting`;
+    }
+    if (phoneNumber !== null) {
+      params.push(phoneNumber);
+      sql += `, ${customerOf(`c.phone_number = $${params.length}`)} AS "phoneCustomer"`;
+    }
+    const [row] = await this.q<{ agents: PoolTuple[] | string; customer: RawSnapshotCustomer | null; phoneCustomer?: RawSnapshotCustomer | null; waiting?: WaitingJson[] | null }>(sql, params);
     return {
       agents: await this.withStatics(row.agents),
-      customer: row.customer ? { ...row.customer, lastContactAt: row.customer.lastContactAt ? new Date(row.customer.lastContactAt) : null } : null,
+      customer: snapshotCustomer(row.customer),
+      phoneCustomer: snapshotCustomer(row.phoneCustomer ?? null),
       waiting: (row.waiting ?? []).map((w) => ({ ...w, arrivedAt: new Date(w.arrivedAt), deadline: new Date(w.deadline) })),
     };
+  }
+
+  /** The customers of a reference and of a number, locked (in id order) for linking them (libs/persistence customer-links.ts). */
+  lockCustomersOf(ref: string, phoneNumber: string): Promise<{ byRef: CustomerRecord | null; byPhone: CustomerRecord | null }> {
+    return lockCustomersOf(this, ref, phoneNumber);
+  }
+
+  /** Applies a customer link planned on the rows `lockCustomersOf` locked in this transaction. */
+  applyCustomerLink(plan: CustomerLinkPlan): Promise<boolean> {
+    return applyCustomerLink(this, plan);
   }
 
   /**

@@ -56,6 +56,16 @@ export interface CustomerLinkPlan {
   numberReplaced: boolean;
 }
 
+/** What linking a reference and a number did, as the API answers it (no number, no other customer named). */
+export interface CustomerLinkResult {
+  customerId: string;
+  outcome: CustomerLinkOutcome;
+}
+
+export function linkResult(plan: CustomerLinkPlan): CustomerLinkResult {
+  return { customerId: plan.customer.id, outcome: plan.outcome };
+}
+
 const identity = (c: CustomerRecord): CustomerIdentity => ({ id: c.id, phoneNumber: c.phoneNumber, externalRef: c.externalRef });
 
 /**

@@ -392,6 +392,8 @@ export interface NewContactInput {
    * contact keeps its place in line (its arrivedAt) and the original ends (end reason switched).
    */
   switchedFrom?: string;
+  /** The customer's phone number (isCustomerPhoneNumber), when the gateway knows it: the reference and the number become one customer (customer-link.ts). */
+  phoneNumber?: string;
 }
 
 /** What the loader reads from the tables to rebuild the state (see RoutingState). */
