@@ -43,6 +43,7 @@ import { publishOwner, readOwner, type OwnerAddress } from '../../../../libs/per
 import { pgClientSession, typeormSession } from '../../../../libs/persistence/src/routing-store/sql-session.js';
 import { abandonRefusal, capacityInForce, deskRefusal, RoutingCore, switchRefusal } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
+import type { CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue, type CustomerRecord } from '../../../../libs/routing/src/core/types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingInvalidations, type RoutingInvalidation } from '../persistence/routing-invalidations.js';
@@ -605,6 +606,14 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     if (c && !o.core.state.customerByRef(ref) && !o.core.state.customer(c.id)) o.core.state.addCustomer(c);
   }
 
+  /**
+   * The customers of a reference and of a number, both in memory before a link is planned: the core
+   * must know every customer holding either, or it would give the number to a second row.
+   */
+  private async customersOf(o: Owner, ref: string, phone: string): Promise<void> {
+    await Promise.all([this.customerByRef(o, ref), this.customerByPhone(o, phone)]);
+  }
+
   /** A customer read from the table, read again if customers were forgotten (an erasure) while the read was in flight. */
   private async lookUp(batcher: KeyBatcher<CustomerRecord>, key: string): Promise<CustomerRecord | null> {
     for (;;) {
@@ -708,16 +717,19 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
         await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
       }
     },
+    // With the customer's number, both customers are read (in parallel): the core links them. Without, one lookup as ever.
     createContact: async (input: NewContactInput): Promise<ContactRow> =>
       contactRow(
         await this.run(
           (core, now) => core.createContact(input, now),
           async (o) => {
             if (input.switchedFrom) await this.switchedFromStillLive(o, input.switchedFrom);
-            await this.customerByRef(o, input.customerRef);
+            await (input.phoneNumber ? this.customersOf(o, input.customerRef, input.phoneNumber) : this.customerByRef(o, input.customerRef));
           },
         ),
       ),
+    linkCustomer: (customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> =>
+      this.run((core, now) => core.linkCustomer(customerRef, phoneNumber, now), (o) => this.customersOf(o, customerRef, phoneNumber)),
     acceptOffer: async (agentId: string, reservationId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.acceptOffer(agentId, reservationId, now))),
     rejectOffer: async (agentId: string, reservationId: string): Promise<void> => {
       await this.run((core, now) => core.rejectOffer(agentId, reservationId, now));
@@ -778,6 +790,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   override createContact(input: NewContactInput): Promise<ContactRow> {
     return this.owned('createContact', [input]);
+  }
+
+  override linkCustomer(customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> {
+    return this.owned('linkCustomer', [customerRef, phoneNumber]);
   }
 
   override acceptOffer(agentId: string, reservationId: string): Promise<ContactRow> {

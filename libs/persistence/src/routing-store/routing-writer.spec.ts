@@ -18,6 +18,7 @@ import type {
 import { fetchCustomerByPhone, fetchCustomerByRef, loadAgentStatics, loadRoutingSnapshot } from './routing-loader.js';
 import { changeSetStatement, GroupCommitWriter, type GroupInfo, type SqlSession } from './routing-writer.js';
 import { pgClientSession, typeormSession } from './sql-session.js';
+import { planCustomerLink } from '../../../routing/src/core/customer-link.js';
 
 /** The reference rows the routing tables point to, inserted with plain SQL. */
 interface World {
@@ -339,6 +340,65 @@ describe('routing store on PostgreSQL', () => {
       { phone_number: null, external_ref: `erased:${customer.id}`, last_agent_id: w.aino },
     ]);
     expect(await raw('SELECT customer_ref, subject, status FROM contacts WHERE id = $1', [contact.id])).toEqual([{ customer_ref: null, subject: null, status: 'ended' }]);
+  });
+
+  it('applies customer links before the group: merged callers\' contacts and surveys move, numbers are freed before they are given, a caller merged before its insert is never inserted', async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    const [P1, P2] = ['+358405550001', '+358405550002'];
+    const mail: CustomerRecord = { id: randomUUID(), phoneNumber: null, externalRef: 'mail-link-1', lastAgentId: w.bertil, lastContactAt: new Date(Date.now() - 3 * 86_400_000) };
+    const caller: CustomerRecord = { id: randomUUID(), phoneNumber: P1, externalRef: null, lastAgentId: w.aino, lastContactAt: new Date(Date.now() - 86_400_000) };
+    const call = contactRecord({ channel: 'phone', queueId: w.phoneQueue, customerId: caller.id, status: 'ended', endedAt: new Date(), agentId: w.aino });
+    await writer.write(changeSet({ customers: [[mail, true], [caller, true]], contacts: [[call, true]] }));
+    await raw(
+      `INSERT INTO surveys (id, contact_id, customer_id, channel, queue_id, agent_id, contact_ended_at, token_hash, invited_at, expires_at)
+       VALUES ($1, $2, $3, 'phone', $4, $5, now(), 'hash-link-1', now(), now() + interval '1 day')`,
+      [randomUUID(), call.id, caller.id, w.phoneQueue, w.aino],
+    );
+
+    // One group of three operations, as the core records them: a new caller (P2) with a call; the
+    // email's reference linked to P1 (the first caller merged in); then to P2 (P1 replaced, the new caller merged in).
+    const newcomer: CustomerRecord = { id: randomUUID(), phoneNumber: P2, externalRef: null, lastAgentId: null, lastContactAt: null };
+    const second = contactRecord({ channel: 'phone', queueId: w.phoneQueue, customerId: newcomer.id });
+    const first = planCustomerLink(mail, caller, 'mail-link-1', P1, randomUUID);
+    const then = planCustomerLink(first.customer, newcomer, 'mail-link-1', P2, randomUUID);
+    expect([first.outcome, then.outcome, then.numberReplaced]).toEqual(['merged', 'merged', true]);
+    const linked = (plan: typeof first, contacts: [ContactRecord, boolean][]): ChangeSet => {
+      const c = changeSet({ customers: [[plan.customer, false]], contacts });
+      c.customerLinks.push(plan);
+      return c;
+    };
+    await Promise.all([
+      writer.write(changeSet({ customers: [[newcomer, true]], contacts: [[second, true]] })),
+      writer.write(linked(first, [[{ ...call, customerId: mail.id }, false]])),
+      writer.write(linked(then, [[{ ...second, customerId: mail.id }, false]])),
+    ]);
+    expect(await raw('SELECT id, phone_number, external_ref, last_agent_id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY external_ref', [[mail.id, caller.id, newcomer.id]])).toEqual([
+      { id: mail.id, phone_number: P2, external_ref: 'mail-link-1', last_agent_id: w.aino },
+    ]);
+    expect(await raw('SELECT id, customer_id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id', [[call.id, second.id]])).toEqual(
+      [call.id, second.id].sort().map((id) => ({ id, customer_id: mail.id })),
+    );
+    expect(await raw(`SELECT customer_id FROM surveys WHERE token_hash = 'hash-link-1'`)).toEqual([{ customer_id: mail.id }]);
+    expect(await raw('SELECT count(*)::int AS n FROM customers WHERE phone_number = $1', [P1])).toEqual([{ n: 0 }]);
+  });
+
+  it('leaves a customer erased after the link was planned as the erasure left it: no number or reference written back, nothing merged into it', async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    const P = '+358405550003';
+    const mail: CustomerRecord = { id: randomUUID(), phoneNumber: null, externalRef: 'mail-erased-1', lastAgentId: null, lastContactAt: null };
+    const caller: CustomerRecord = { id: randomUUID(), phoneNumber: P, externalRef: null, lastAgentId: w.aino, lastContactAt: new Date() };
+    await writer.write(changeSet({ customers: [[mail, true], [caller, true]] }));
+    const plan = planCustomerLink(mail, caller, 'mail-erased-1', P, randomUUID);
+    await raw(`UPDATE customers SET phone_number = NULL, external_ref = 'erased:' || id::text WHERE id = $1`, [mail.id]);
+    const c = changeSet({ customers: [[plan.customer, false]] });
+    c.customerLinks.push(plan);
+    await writer.write(c);
+    expect(await raw('SELECT id, phone_number, external_ref FROM customers WHERE id = ANY($1::uuid[]) ORDER BY phone_number NULLS FIRST', [[mail.id, caller.id]])).toEqual([
+      { id: mail.id, phone_number: null, external_ref: `erased:${mail.id}` },
+      { id: caller.id, phone_number: P, external_ref: null },
+    ]);
   });
 
   it('records a survey candidate for a contact inserted already ended, and none for other finished ones', async () => {
@@ -672,6 +732,16 @@ describe('routing store on the embedded PGlite database', () => {
       expect(await ds.query('SELECT contact_id FROM survey_candidates')).toEqual([{ contact_id: ended.id }]);
       expect((await ds.query('SELECT type FROM contact_events ORDER BY id')).map((r: { type: string }) => r.type)).toEqual(['queued', 'offered']);
       expect(await fetchCustomerByRef(session, 'chat-customer')).toEqual(customer);
+
+      // A customer link: one transaction of the embedded database's session.
+      const caller: CustomerRecord = { id: randomUUID(), phoneNumber: '+358405550009', externalRef: null, lastAgentId: w.aino, lastContactAt: new Date() };
+      await writer.write(changeSet({ customers: [[caller, true]] }));
+      const plan = planCustomerLink(customer, caller, 'chat-customer', '+358405550009', randomUUID);
+      const linked = changeSet({ customers: [[plan.customer, false]], contacts: [[{ ...chat, customerId: customer.id }, false]] });
+      linked.customerLinks.push(plan);
+      await writer.write(linked);
+      expect(await fetchCustomerByPhone(session, '+358405550009')).toEqual({ ...customer, phoneNumber: '+358405550009', lastAgentId: w.aino, lastContactAt: caller.lastContactAt });
+      expect(await ds.query('SELECT count(*)::int AS n FROM customers WHERE id = $1', [caller.id])).toEqual([{ n: 0 }]);
     } finally {
       await closeDataSource(ds, target);
     }

@@ -14,6 +14,8 @@
  */
 import { emptyChangeSet, isEmptyChangeSet, mergeChangeSets } from '../../../routing/src/core/types.js';
 import { arrayTypeOf, binaryArray, type ElementType } from './binary-arrays.js';
+import { applyCustomerLink } from '../customer-links.js';
+import type { CustomerLinkPlan } from '../../../routing/src/core/customer-link.js';
 import type {
   AgentStateSpan,
   ChangeSet,
@@ -31,6 +33,11 @@ import type {
  */
 export interface SqlSession {
   query(sql: string, params?: unknown[]): Promise<unknown[]>;
+  /**
+   * Runs `fn` in one transaction of this session (commits when it resolves, rolls back when it
+   * throws). A group with customer links needs it (several statements, all or none).
+   */
+  transaction?<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -528,6 +535,19 @@ export class GroupCommitWriter {
     this.failure = null;
   }
 
+  /**
+   * A group that links customers (rare: a contact handed in with a number not yet its customer's, or
+   * the CRM's PUT): one transaction — the links in operation order (each frees a number before it
+   * gives it: the unique constraints are checked row by row), then the group's statement.
+   */
+  private withLinks(links: CustomerLinkPlan[], store: (s: SqlSession) => Promise<number>): Promise<number> {
+    if (!this.session.transaction) return Promise.reject(new Error('GroupCommitWriter: customer links need a session with transactions'));
+    return this.session.transaction(async (s) => {
+      for (const link of links) await applyCustomerLink(s, link);
+      return store(s);
+    });
+  }
+
   /** Writes groups until the queue is empty or a group fails. */
   private async run(): Promise<void> {
     while (this.queue.length && !this.failed) {
@@ -540,8 +560,8 @@ export class GroupCommitWriter {
         let rows = 0;
         if (!isEmptyChangeSet(merged)) {
           const { sql, params } = changeSetStatement(merged, this.format);
-          const result = (await this.session.query(sql, params)) as { n: number | string }[];
-          rows = Number(result[0]?.n ?? 0);
+          const store = async (s: SqlSession): Promise<number> => Number(((await s.query(sql, params)) as { n: number | string }[])[0]?.n ?? 0);
+          rows = merged.customerLinks.length ? await this.withLinks(merged.customerLinks, store) : await store(this.session);
         }
         const ms = performance.now() - started;
         markStored(merged.contacts);

@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SqlSession } from './routing-writer.js';
+import type { EntityManager } from 'typeorm';
 import { rowsOf } from '../query-rows.js';
 
 /** What is used of a node-postgres Client: a query by named (prepared) statement, or a plain one. */
@@ -28,12 +29,24 @@ function statementName(sql: string): string {
  * are prepared once on the connection; those without (SET) are sent as they are.
  */
 export function pgClientSession(client: PgClientLike): SqlSession {
-  return {
+  const session: SqlSession = {
     async query(sql, params) {
       const result = params && params.length ? await client.query({ name: statementName(sql), text: sql, values: params }) : await client.query({ text: sql });
       return result.rows;
     },
+    async transaction(fn) {
+      await client.query({ text: 'BEGIN' });
+      try {
+        const out = await fn(session);
+        await client.query({ text: 'COMMIT' });
+        return out;
+      } catch (err) {
+        await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
+        throw err;
+      }
+    },
   };
+  return session;
 }
 
 /**
@@ -42,10 +55,15 @@ export function pgClientSession(client: PgClientLike): SqlSession {
  * connected QueryRunner on a PostgreSQL server (a DataSource there is a pool: `SET` would land on
  * one connection and the writes on others).
  */
-export function typeormSession(queryable: { query(sql: string, params?: unknown[]): Promise<unknown> }): SqlSession {
+export function typeormSession(queryable: {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  transaction?: <T>(fn: (manager: EntityManager) => Promise<T>) => Promise<T>;
+}): SqlSession {
   return {
     async query(sql, params) {
       return rowsOf<unknown>(await queryable.query(sql, params));
     },
+    // A DataSource's transaction holds the embedded database's one session for its statements only.
+    ...(queryable.transaction ? { transaction: <T>(fn: (s: SqlSession) => Promise<T>) => queryable.transaction!((m) => fn(typeormSession(m))) } : {}),
   };
 }

@@ -27,6 +27,7 @@ import { resolveOffer, type Offer } from '../offers.js';
 import { contactDeadline } from '../priority.js';
 import { HELD_BACK_BY, pastBlendingThreshold, selectAgentForContact, selectContactForAgent } from '../routing-policy.js';
 import { RoutingState, isFinished, type FinishedCall } from './routing-state.js';
+import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from './customer-link.js';
 import {
   answeredBeforeEnded,
   emptyChangeSet,
@@ -38,6 +39,7 @@ import {
   switchEvents,
   telephonyDecidesAnswerAndEnd,
   waitsForOpening,
+  withLink,
   type AgentRecord,
   type ChangeSet,
   type ContactEventType,
@@ -947,6 +949,39 @@ export class RoutingCore {
     return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]), { waitedSeconds, excludedAgentIds: c.excludedAgentIds });
   }
 
+  // ---------------------------------------------------------------- customers
+
+  /** `PUT /v1/customers/{customerRef}/phone-number`: the customer of the reference and that of the number become one. */
+  linkCustomer(customerRef: string, phoneNumber: string, _now: Date): CustomerLinkResult {
+    return this.atomically(() => linkResult(this.link(customerRef, phoneNumber)));
+  }
+
+  /**
+   * Applies the link of a reference and a number to the state, as the database engine's
+   * transaction does to the tables: a merged customer's contacts in memory move to the customer
+   * (the link's statements move those in the tables) and it is forgotten; another reference's
+   * customer loses the number. A new customer of both is an ordinary insert; any other link is
+   * recorded for the writer, which applies it before the rows (ChangeSet.customerLinks).
+   */
+  private link(ref: string, phone: string): CustomerLinkPlan {
+    const plan = planCustomerLink(this.state.customerByRef(ref) ?? null, this.state.customerByPhone(phone) ?? null, ref, phone, () => this.newId());
+    if (plan.outcome === 'unchanged') return plan;
+    if (plan.outcome === 'created' && !plan.numberTakenFrom) {
+      this.saveCustomer(plan.customer, true);
+      return plan;
+    }
+    withLink(this.changes.customers, plan);
+    if (plan.merged) {
+      for (const c of this.state.contactsOfCustomer(plan.merged.id)) this.saveContact({ ...c, customerId: plan.customer.id });
+      this.state.removeCustomer(plan.merged.id);
+    }
+    const holder = plan.numberTakenFrom && this.state.customer(plan.numberTakenFrom.id);
+    if (holder) this.saveCustomer({ ...holder, phoneNumber: null });
+    this.saveCustomer(plan.customer);
+    this.changes.customerLinks.push(plan);
+    return plan;
+  }
+
   // ---------------------------------------------------------------- chat and email
 
   /** `POST /v1/contacts`: offered to the best agent at once, or queued. */
@@ -962,7 +997,8 @@ export class RoutingCore {
         const refusal = switchRefusal(original, input.switchedFrom);
         if (refusal) throw refusal;
       }
-      const known = this.state.customerByRef(input.customerRef);
+      // With the customer's number, the reference and the number are one customer first (customer-link.ts).
+      const known = input.phoneNumber ? this.link(input.customerRef, input.phoneNumber).customer : this.state.customerByRef(input.customerRef);
       const previousAgentId = previousAgentOf(known, q.settings, now);
       const queue = policyQueue(q, input.language);
       const id = this.newId();

@@ -275,6 +275,13 @@ export class RoutingState {
     return id === undefined ? undefined : this.customersById.get(id);
   }
 
+  /** The contacts in memory of a customer (a scan: only a customer link, which is rare, asks). */
+  contactsOfCustomer(customerId: string): ContactRecord[] {
+    const out: ContactRecord[] = [];
+    for (const c of this.contactsById.values()) if (c.customerId === customerId) out.push(c);
+    return out;
+  }
+
   // ---------------------------------------------------------------- changes (journaled; used by RoutingCore)
 
   /** Opens the undo journal of one operation. */
@@ -319,6 +326,14 @@ export class RoutingState {
     const old = this.customersById.get(row.id);
     this.journal?.push(() => this.setCustomer(row.id, old));
     this.setCustomer(row.id, row);
+  }
+
+  /** A customer merged into another (a customer link): gone from every index. */
+  removeCustomer(id: string): void {
+    const old = this.customersById.get(id);
+    if (!old) return;
+    this.journal?.push(() => this.setCustomer(id, old));
+    this.setCustomer(id, undefined);
   }
 
   // ---------------------------------------------------------------- maintenance (mirrors the tables; not changes)

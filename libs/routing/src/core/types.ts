@@ -7,6 +7,7 @@
  */
 import type { Channel } from '../../../core/src/channel.js';
 import type { AgentState, BusinessClock, Queue, WideningStep } from '../model.js';
+import type { CustomerLinkPlan } from './customer-link.js';
 
 export type ContactStatus = 'queued' | 'offered' | 'connected' | 'ended' | 'abandoned' | 'rejected' | 'failed';
 export type ContactKind = 'inbound' | 'callback';
@@ -243,6 +244,14 @@ export interface ChangeSet {
   /** Keyed by agent id. */
   presence: Map<string, { row: PresenceRecord; isNew: boolean }>;
   customers: Map<string, { row: CustomerRecord; isNew: boolean }>;
+  /**
+   * Customer links (a reference and a number made one customer), in operation order: they change
+   * identifiers, which `customers` never writes back on update, and they move a merged customer's
+   * contacts and delete its row, so the writer applies them first, in one transaction with the rest
+   * (libs/persistence customer-links.ts). A link's customer is then an update in `customers` (the
+   * link inserts a new one), and a merged customer is not in it (see withLink).
+   */
+  customerLinks: CustomerLinkPlan[];
   events: EventRecord[];
   /**
    * Each presence state that ended (report_agent_states rows): recorded by the core at every state
@@ -261,16 +270,29 @@ export interface AgentStateSpan {
 }
 
 export function emptyChangeSet(): ChangeSet {
-  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), events: [], agentStates: [] };
+  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), customerLinks: [], events: [], agentStates: [] };
 }
 
 export function isEmptyChangeSet(c: ChangeSet): boolean {
-  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.events.length && !c.agentStates.length;
+  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.customerLinks.length && !c.events.length && !c.agentStates.length;
+}
+
+/**
+ * The customer changes recorded before `link`, as they must be written after it: the merged
+ * customer's row is gone (an insert or update of it recorded earlier is dropped: its contacts carry
+ * the new customer in their later versions), and the link's customer is an update (the link's own
+ * statements insert it when it is not in the table yet).
+ */
+export function withLink(customers: ChangeSet['customers'], link: CustomerLinkPlan): void {
+  if (link.merged) customers.delete(link.merged.id);
+  const survivor = customers.get(link.customer.id);
+  if (survivor?.isNew) customers.set(link.customer.id, { row: survivor.row, isNew: false });
 }
 
 /**
  * Appends `later` to `into` (both in operation order): a row keeps `isNew` from its first change
- * and the version of its last, so a row inserted and then updated before the write stays one insert.
+ * and the version of its last, so a row inserted and then updated before the write stays one insert;
+ * the customer links of `later` apply to the customer changes of `into` (withLink).
  */
 export function mergeChangeSets(into: ChangeSet, later: ChangeSet): ChangeSet {
   const mergeMap = <T>(a: Map<string, { row: T; isNew: boolean }>, b: Map<string, { row: T; isNew: boolean }>): void => {
@@ -282,7 +304,9 @@ export function mergeChangeSets(into: ChangeSet, later: ChangeSet): ChangeSet {
   mergeMap(into.contacts, later.contacts);
   mergeMap(into.reservations, later.reservations);
   mergeMap(into.presence, later.presence);
+  for (const link of later.customerLinks) withLink(into.customers, link);
   mergeMap(into.customers, later.customers);
+  into.customerLinks.push(...later.customerLinks);
   into.events.push(...later.events);
   into.agentStates.push(...later.agentStates);
   return into;
