@@ -46,7 +46,7 @@ export default {
     {
       ...common,
       displayName: 'routing-memory',
-      testMatch: ['<rootDir>/test/http/(routing|reports|feedback|privacy|forecast-routed)-*.spec.ts', '<rootDir>/test/routing/three-instances.spec.ts', '<rootDir>/test/routing/call-draining.spec.ts'],
+      testMatch: ['<rootDir>/test/http/(routing|reports|feedback|privacy|forecast-routed)-*.spec.ts', '<rootDir>/test/routing/(three-instances|call-draining|cross-channel-customers).spec.ts'],
       testPathIgnorePatterns: ['/routing-memory-engine\\.spec\\.ts$'],
       setupFiles: ['<rootDir>/test/setup/routing-memory-engine.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -16,6 +16,7 @@ import { QueuesModule } from './queues/queues.module.js';
 import { SkillsModule } from './skills/skills.module.js';
 import { AgentDeskModule } from './agent-desk/agent-desk.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { CustomersModule } from './customers/customers.module.js';
 import { QueueStatsModule } from './queue-stats/queue-stats.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { StaffingModule } from './staffing/staffing.module.js';
@@ -38,6 +39,7 @@ const FEATURES = [
   RoutingModule,
   AgentDeskModule,
   ContactsModule,
+  CustomersModule,
   QueueStatsModule,
   ReportsModule,
   FeedbackModule,

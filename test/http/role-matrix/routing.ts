@@ -25,6 +25,8 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'POST /v1/agents/{id}/api-keys': ['admin'],
   'POST /v1/contacts': ['admin', 'telephony'],
   'POST /v1/contacts/{id}/abandon': ['admin', 'telephony'],
+  // The CRM links a gateway reference and a number: the integrations' role, as POST /v1/contacts.
+  'PUT /v1/customers/{customerRef}/phone-number': ['admin', 'telephony'],
   'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/contacts/{id}/explanation': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/queues/{id}/stats': ['admin', 'supervisor', 'manager'],

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 import { FIRST_SUPPORTED_YEAR, isSupportedLocalDate, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { isCustomerPhoneNumber } from '../../../../libs/routing/src/core/customer-link.js';
 
 /** class-validator's type rules and the JavaScript type each one takes (isArray first: an array's other rules may be about its elements). */
 const TYPE_RULES: Record<string, (v: unknown) => boolean> = {
@@ -117,6 +118,21 @@ export function createValidationPipe(): ValidationPipe {
         `The request is invalid: ${violations.map((v) => `${v.field} (${v.rule})`).join(', ')}`,
         violations,
       );
+    },
+  });
+}
+
+/**
+ * A customer's phone number, as the telephony system sends `callerId` (libs/routing
+ * isCustomerPhoneNumber: digits after an optional `+`, 3–20 digits); 422 rule `phoneNumber`. The
+ * message never repeats the value: a number is personal data.
+ */
+export function IsCustomerPhoneNumber(): PropertyDecorator {
+  return ValidateBy({
+    name: 'phoneNumber',
+    validator: {
+      validate: (v: unknown) => isCustomerPhoneNumber(v),
+      defaultMessage: (args) => `${args?.property} must be a phone number as the telephony system sends the caller's number: digits, optionally after a leading + (3–20 digits, no spaces)`,
     },
   });
 }

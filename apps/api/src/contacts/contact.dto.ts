@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, length } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
-import { onlyKeys, registerBodyCheck } from '../common/validation.js';
+import { IsCustomerPhoneNumber, onlyKeys, registerBodyCheck } from '../common/validation.js';
+import { CUSTOMER_PHONE_NUMBER, isCustomerPhoneNumber } from '../../../../libs/routing/src/core/customer-link.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { SKIP_REASONS } from '../../../../libs/routing/src/index.js';
 
@@ -57,6 +58,19 @@ export class CreateContactDto {
   @IsString()
   @Length(1, 200)
   switchedFrom?: string;
+
+  @ApiPropertyOptional({
+    example: '+358401234567',
+    pattern: CUSTOMER_PHONE_NUMBER.source,
+    description:
+      "The customer's phone number when the gateway knows it for sure (a verified pre-chat form, the CRM), as the telephony system sends callerId: " +
+      'digits, optionally after a leading + (3–20 digits, no spaces; 422 rule phoneNumber). The reference and the number become one customer — ' +
+      "the customer of earlier calls from the number is merged into the reference's — so that the previous agent is preferred across channels. " +
+      'Personal data: stored, never logged. See PUT /v1/customers/{customerRef}/phone-number.',
+  })
+  @IsOptional()
+  @IsCustomerPhoneNumber()
+  phoneNumber?: string;
 }
 
 export class ContactEventDto {
@@ -258,7 +272,7 @@ export class ExplanationDto {
 }
 
 // Quick check of the hot body (see registerBodyCheck): the decorators of CreateContactDto, verbatim.
-const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'departmentId', 'customerRef', 'language', 'subject', 'switchedFrom']);
+const CREATE_CONTACT_KEYS = new Set(['channel', 'queueId', 'departmentId', 'customerRef', 'language', 'subject', 'switchedFrom', 'phoneNumber']);
 const optionalUuid = (v: unknown): boolean => v === undefined || v === null || isUUID(v);
 registerBodyCheck(
   CreateContactDto,
@@ -266,5 +280,6 @@ registerBodyCheck(
     onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && optionalUuid(b.queueId) && optionalUuid(b.departmentId) &&
     isString(b.customerRef) && length(b.customerRef, 1, 200) &&
     isIn(b.language, CONTACT_LANGUAGES) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))) &&
-    (b.switchedFrom === undefined || b.switchedFrom === null || (isString(b.switchedFrom) && length(b.switchedFrom, 1, 200))),
+    (b.switchedFrom === undefined || b.switchedFrom === null || (isString(b.switchedFrom) && length(b.switchedFrom, 1, 200))) &&
+    (b.phoneNumber === undefined || b.phoneNumber === null || isCustomerPhoneNumber(b.phoneNumber)),
 );

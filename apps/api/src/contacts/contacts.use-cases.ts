@@ -34,7 +34,9 @@ export class CreateContact {
         { field: 'departmentId', rule: 'queueExists', message: `department ${body.departmentId} has no ${body.channel} queue for language "${body.language}"` },
       ]);
     }
-    return this.engine.createContact({ channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom });
+    return this.engine.createContact({
+      channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom, ...(body.phoneNumber ? { phoneNumber: body.phoneNumber } : {}),
+    });
   }
 }
 

@@ -61,6 +61,7 @@ const CASES: { dto: new () => object; valid: Record<string, unknown>; variants: 
       language: ['en', 'xx', undefined],
       subject: [undefined, null, '', 'x'.repeat(500), 'x'.repeat(501), 4],
       switchedFrom: [undefined, null, '', 'a84b4c76e66710@pbx.example.com', '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', 'x'.repeat(201), 4],
+      phoneNumber: [undefined, null, '+358401234567', '0401234567', '', '040 123 4567', 'anonymous', '1'.repeat(21), 358401234567],
       agentId: ['nope'],
     },
   },

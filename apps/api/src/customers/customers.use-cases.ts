@@ -1,0 +1,30 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { unprocessable } from '../../../../libs/core/src/domain-error.js';
+import type { CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
+import { RoutingEngine } from '../routing/routing-engine.js';
+
+/** The longest gateway reference (as POST /v1/contacts takes it). */
+const MAX_REF_LENGTH = 200;
+
+/**
+ * The CRM attaches a phone number to a gateway reference: the customer of the reference and the
+ * customer of the number become one (libs/routing customer-link.ts), so that the previous agent is
+ * preferred across channels. Through the routing engine: the in-memory one holds the customers of
+ * the contacts it routes, and a link made behind its back would leave it routing on stale ones.
+ */
+@Injectable()
+export class LinkCustomerPhoneNumber {
+  private readonly logger = new Logger('LinkCustomerPhoneNumber');
+
+  constructor(private readonly engine: RoutingEngine) {}
+
+  async execute(customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> {
+    if (customerRef.length > MAX_REF_LENGTH) {
+      throw unprocessable('validation.failed', 'The customer reference is too long', [{ field: 'customerRef', rule: 'length', message: `customerRef must be 1–${MAX_REF_LENGTH} characters` }]);
+    }
+    const result = await this.engine.linkCustomer(customerRef, phoneNumber);
+    // Ids and the outcome only: the reference and the number are personal data.
+    if (result.outcome !== 'unchanged') this.logger.log({ msg: 'customer phone number linked', customerId: result.customerId, outcome: result.outcome });
+    return result;
+  }
+}
