@@ -116,6 +116,16 @@ describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
     ]);
   });
 
+  it("links a number to a reference through the other instance at the owner: the owner's next chat of the reference is the caller's customer", async () => {
+    const caller = '+358409876599';
+    await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-link-1', { callerId: caller })).expect(200);
+    const [{ customer_id: callerCustomer }] = await ds.query(`SELECT customer_id FROM contacts WHERE call_id = 'fw-link-1'`);
+    const linked = await request(urls[1]).put('/v1/customers/fw-crm-1/phone-number').set(...tel).send({ phoneNumber: caller }).expect(200);
+    expect(linked.body).toEqual({ customerId: callerCustomer, outcome: 'linked' });
+    const chat = await request(urls[0]).post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: 'fw-crm-1', language: 'fi' }).expect(201);
+    expect(await ds.query(`SELECT customer_id FROM contacts WHERE id = $1`, [chat.body.id])).toEqual([{ customer_id: callerCustomer }]);
+  });
+
   it('routes by an entry point created on another instance at once', async () => {
     const number = '+358209990001';
     const before = await request(urls[0]).post('/v1/routing/decisions').set(...tel).send(callBody('fw-ep-1', { calledNumber: number })).expect(200);
