@@ -39,8 +39,14 @@ describe('logs and failures', () => {
     const ready = await t.http.get('/health/ready').expect(503);
     expect(ready.body).toEqual({ status: 'unavailable', checks: { database: 'down' } });
 
+    // A customer reference in the path (personal data) is logged by its parameter's name; the number in the body not at all.
+    const linking = await t.http.put('/v1/customers/web-zyxwvu-77/phone-number').set(...admin).send({ phoneNumber: '+358405557777' }).expect(500);
+    expect(linking.body.instance).toBe('/v1/customers/web-zyxwvu-77/phone-number');
+
     expect(captured).toContain(failed.body.errorId);
+    expect(captured).toContain(linking.body.errorId);
+    expect(captured).toContain('"path":"/v1/customers/{customerRef}/phone-number"');
     expect(captured).toContain('"level":"error"');
-    for (const secret of [person.displayName, 'Privatperson', person.phoneUri, 'zyxwvu.privatperson', t.adminKey]) expect(captured).not.toContain(secret);
+    for (const secret of [person.displayName, 'Privatperson', person.phoneUri, 'zyxwvu.privatperson', t.adminKey, 'web-zyxwvu-77', '+358405557777']) expect(captured).not.toContain(secret);
   });
 });

@@ -57,6 +57,14 @@ function fromDatabase(error: QueryFailedError, instance: string): ProblemDto | n
 }
 
 /**
+ * A request path as the log may hold it: a gateway's customer reference in it
+ * (`/v1/customers/{customerRef}/…`, personal data) is replaced by its parameter's name.
+ */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/v1\/customers\/[^/?#]+/, '/v1/customers/{customerRef}');
+}
+
+/**
  * The problem+json body of any error: domain errors with their status, HTTP errors with theirs
  * (a 5xx one other than 500 is also logged), constraint violations mapped to the rule they broke;
  * anything else is a 500 with only an error id, and the id, the error and its stack go to the log.
@@ -79,7 +87,7 @@ export function problemFor(exception: unknown, instance: string, logger: Pick<Lo
     // A 503 (or 502, 504) thrown on purpose keeps its status (it became a 500 once); a 500 is a defect.
     if (status < 500) return problem(status, code, detail, { instance });
     if (status !== 500) {
-      logger.error({ msg: 'answered with a server error', status, path: instance, detail });
+      logger.error({ msg: 'answered with a server error', status, path: loggablePath(instance), detail });
       return problem(status, code, detail, { instance });
     }
   }
@@ -88,11 +96,11 @@ export function problemFor(exception: unknown, instance: string, logger: Pick<Lo
     if (mapped) return mapped;
   }
   if (isPoolWaitTimeout(exception)) {
-    logger.error({ msg: 'no database connection became free in time (DATABASE_POOL_WAIT_MS)', path: instance });
+    logger.error({ msg: 'no database connection became free in time (DATABASE_POOL_WAIT_MS)', path: loggablePath(instance) });
     return problem(503, 'database.busy', 'No database connection became free in time; retry shortly.', { instance });
   }
   const errorId = randomUUID();
-  logger.error({ msg: 'unhandled error', errorId, path: instance, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) });
+  logger.error({ msg: 'unhandled error', errorId, path: loggablePath(instance), err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) });
   return problem(500, 'internal', 'An unexpected error occurred. Quote the error id when reporting it.', { instance, errorId });
 }
 
