@@ -6,6 +6,7 @@
  * routing-memory runs it again with ROUTING_ENGINE=memory).
  */
 import { DataSource } from 'typeorm';
+import { ApplyPersonalDataRetention } from '../../apps/api/src/privacy/privacy.use-cases.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from './routing-world.js';
 
@@ -162,7 +163,7 @@ describe('routing: one customer across channels', () => {
     expect(await customersOf(REFS[4], NUMBERS[5])).toEqual([{ id: fresh[0].body.customerId, ref: REFS[4], phone: NUMBERS[5], lastAgentId: null }]);
   });
 
-  it("erasing a linked customer erases the number too: a call from it starts a new customer with no previous agent, and no number or reference is ever logged", async () => {
+  it('erasing a linked customer erases the number too (a call from it starts a new customer with no previous agent), retention forgets linked customers, and no number or reference is ever logged', async () => {
     const [before] = await customersOf(REFS[0], NUMBERS[0]);
     const erased = await t.http.post(`/v1/customers/${REFS[0]}/erasure`).set(...admin).expect(200);
     expect(erased.body).toMatchObject({ customerId: before.id, customers: 1 });
@@ -172,6 +173,13 @@ describe('routing: one customer across channels', () => {
     expect(why.previousAgent).toBeNull();
     const [after] = await db.query(`SELECT customer_id AS id FROM contacts WHERE call_id = $1`, [callId]);
     expect(after.id).not.toBe(before.id);
+
+    // The retention job forgets linked customers as any other, the one the CRM made without a contact included.
+    const retention = await t.app.get(ApplyPersonalDataRetention).execute(new Date(Date.now() + 366 * 86_400_000));
+    expect(retention).toMatchObject({ ran: true });
+    expect(await db.query(`SELECT count(*)::int AS n FROM customers WHERE phone_number = ANY($1::text[]) OR external_ref = ANY($2::text[])`, [[...NUMBERS], [...REFS]])).toEqual([{ n: 0 }]);
+    const { callId: afterRetention } = await call(NUMBERS[2]);
+    expect((await explanation(afterRetention)).previousAgent).toBeNull();
 
     const text = logs.join('');
     expect(text).toContain('customer phone number linked');
