@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { localDateOf } from '../../libs/calendar/src/time-zone.js';
 import { generateDemoData } from '../../libs/demo-data/src/generate-demo-data.js';
 import { TypeOrmDemoDataRepository } from '../../libs/persistence/src/repositories/demo-data.repository.js';
 import { openTestDataSource } from '../support/test-database.js';
@@ -20,6 +21,16 @@ describe('demo data', () => {
     expect(b.history.slice(0, 500)).toEqual(a.history.slice(0, 500));
     expect(b.agents).toEqual(a.agents);
     expect(generateDemoData({ today: TODAY, seed: 7 }).history.slice(0, 50)).not.toEqual(a.history.slice(0, 50));
+  });
+
+  it('has each interval once when its weeks span the spring clock change (npm start from April to June)', () => {
+    // 2026-03-29 in Helsinki skips 03:00–03:59: those intervals used to be stored again on 04:00–04:59
+    // (a duplicate key, so the demo did not load on a first start in spring)
+    const { history } = generateDemoData({ today: '2026-05-14' });
+    const keys = history.map((h) => `${h.queueKey} ${h.intervalStart.toISOString()}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const springDay = history.filter((h) => h.queueKey === 'email-fi' && localDateOf(h.intervalStart.getTime(), 'Europe/Helsinki') === '2026-03-29');
+    expect(springDay).toHaveLength(92);
   });
 
   it('loads once into an empty database, in one transaction, under an advisory lock', async () => {

@@ -8,7 +8,7 @@
 import type { Channel } from '../../core/src/channel.js';
 import { addDays, isoWeekday } from '../../calendar/src/local-date.js';
 import { finnishPublicHolidays } from '../../calendar/src/holidays.js';
-import { localToEpoch } from '../../calendar/src/time-zone.js';
+import { localInstants, localToEpoch } from '../../calendar/src/time-zone.js';
 import { generateContactHistory, type DemoContactHistory } from './contact-history.js';
 import { buildDemoPlan, type DemoPlan } from './demo-plan.js';
 import { SeededRandom } from './random.js';
@@ -254,6 +254,9 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
       const expectedDay = DAILY_VOLUME[channel][queue.language] * (isEmail ? (weekday > 5 ? 0.35 : WEEKDAY_FACTOR[weekday]) : WEEKDAY_FACTOR[weekday]) * (isEmail ? (day >= levelShiftFrom ? 1.2 : 1) : level) * dayNoise;
       const startMinutes = isEmail ? 0 : 8 * 60;
       for (let slot = 0; slot < profile.length; slot++) {
+        // the hour the clocks skip in spring (03:00–03:59 local) has no intervals: localToEpoch would
+        // push it forward onto 04:00–04:59 and store those intervals twice
+        if (localInstants(day, startMinutes + slot * 15, DEMO_TIME_ZONE).length === 0) continue;
         const offered = random.poisson(expectedDay * profile[slot]);
         const intervalStart = new Date(localToEpoch(day, startMinutes + slot * 15, DEMO_TIME_ZONE));
         const load = expectedDay * profile[slot] / (DAILY_VOLUME[channel][queue.language] * profile[slot] * 1.1 || 1);
