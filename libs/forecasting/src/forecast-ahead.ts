@@ -101,7 +101,9 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
   const lastSlot = Math.round((last.minute - full.firstSlotMinute) / full.intervalMinutes);
   const partial = lastSlot < full.slotsPerDay - 1 && full.dates[full.dates.length - 1] === last.date && full.dates.length > 1;
   const history: DaySeries = partial ? headDays(full, full.dates.length - 1) : full;
-  const observedToday = partial ? full.values[full.values.length - 1].slice(0, lastSlot + 1) : [];
+  // today's arrivals so far as they were: a holiday or closed date is filled in `full` (an outlier
+  // day for the model's input), but the check of an email queue's holiday is against what arrived
+  const observedToday = partial ? (closedDays.get(last.date) ?? full.values[full.values.length - 1]).slice(0, lastSlot + 1) : [];
 
   // Which weekdays a queue works is learned from the history: with less than a week of it, the days it
   // never saw would quietly get no forecast at all (an audit got none for tomorrow from today's rows).
@@ -171,7 +173,9 @@ export function forecastAhead(req: ForecastAheadRequest): ForecastAheadResult {
     const minute = history.firstSlotMinute + s * history.intervalMinutes;
     return `${date}T${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
   };
-  if (partial && targets[0] === last.date) {
+  // a day on which nothing is expected to arrive (a closed date; a holiday of a queue whose contacts
+  // do not continue on holidays) has nothing to check: its forecast stays 0
+  if (partial && targets[0] === last.date && !closed.has(last.date)) {
     const morning = fc[0];
     const learn = !req.reforecastOnSpikeOnly || reforecastRestOfDay(morning, observedToday, em).spike !== null;
     // how much of the morning's deviation persists, learned on the history (intraday-reforecast.spec.ts); 0: the morning forecast is kept

@@ -114,3 +114,54 @@ describe('holiday arrivals: holidays close the desk, emails keep arriving', () =
     expect(holidayArrivalsOf('chat')).toBe('none');
   });
 });
+
+/**
+ * The intraday check on a holiday. Ascension Day, Thursday 2026-05-14: an email queue keeps
+ * receiving mail (forecast like the Sunday of its week), a phone queue is closed. The check used to
+ * see the holiday's own arrivals as an outlier day and compare the imputed Thursday instead, so a
+ * surge of email on a holiday went unseen.
+ */
+describe('holiday arrivals: the intraday check of a holiday', () => {
+  const events = { holidays: HOLIDAYS };
+  const TODAY = '2026-05-14';
+  const history = emails('2025-11-24', '2026-05-13', () => 150);
+  /** the holiday's arrivals 00:00–10:59 at `factor` × a Sunday's. */
+  const today = (factor: number): HistoryPoint[] => PROFILE.slice(0, 11).map((share, h) => ({ start: `${TODAY}T${pad(h)}:00`, volume: 150 * factor * share }));
+  const check = (seen: HistoryPoint[]) => forecastAhead({ history: [...history, ...seen], intervalMinutes: 60, from: TODAY, to: TODAY, events: { ...events, holidayArrivals: 'continue' }, reforecastOnSpikeOnly: true });
+  const sum = (xs: readonly HistoryPoint[]) => xs.reduce((a, p) => a + p.volume, 0);
+
+  it('email: a surge on a holiday is a spike against the holiday forecast, and the rest of the day is re-forecast', () => {
+    const seen = today(2.5);
+    const calm = check(today(1));
+    const r = check(seen);
+    expect(r.intraday).toMatchObject({ date: TODAY, observedSlots: 11, spike: 'high' });
+    // the holiday's own arrivals, not the Thursday filled in for the model
+    expect(r.intraday!.observed).toBeCloseTo(sum(seen), 9);
+    // against the holiday's morning forecast (a Sunday's)
+    expect(r.intraday!.expected).toBeCloseTo(sum(today(1)), -1);
+    expect(r.intraday!.dayForecast).toBeGreaterThan(140);
+    expect(r.intraday!.dayForecast).toBeLessThan(170);
+    expect(r.intraday!.onsetStart).toBe(`${TODAY}T00:00`);
+    // the rest of the day goes up with it
+    expect(r.points.map((p) => p.timestamp)).toEqual(Array.from({ length: 13 }, (_, i) => `${TODAY}T${pad(11 + i)}:00`));
+    expect(dayTotal(r.points, TODAY)).toBeGreaterThan(1.3 * dayTotal(calm.points, TODAY));
+    // an ordinary holiday morning is no spike, and keeps the morning forecast
+    expect(calm.intraday).toMatchObject({ spike: null });
+    expect(calm.intraday!.observed).toBeCloseTo(sum(today(1)), 9);
+  });
+
+  it('phone: a closed holiday has nothing to check, a call or two or none', () => {
+    const phone = history.filter((p) => {
+      const d = String(p.start).slice(0, 10);
+      const h = Number(String(p.start).slice(11, 13));
+      return ![0, 6].includes(dayOfWeek(d)) && !HOLIDAYS.includes(d) && h >= 8 && h < 16;
+    });
+    for (const calls of [0, 2]) {
+      const seen = [8, 9, 10].map((h) => ({ start: `${TODAY}T${pad(h)}:00`, volume: h === 9 ? calls : 0 }));
+      const r = forecastAhead({ history: [...phone, ...seen], intervalMinutes: 60, from: TODAY, to: TODAY, events: { ...events, holidayArrivals: 'none' }, reforecastOnSpikeOnly: true });
+      expect(r.intraday?.spike ?? null).toBeNull();
+      expect(r.points.map((p) => p.timestamp)).toEqual([`${TODAY}T11:00`, `${TODAY}T12:00`, `${TODAY}T13:00`, `${TODAY}T14:00`, `${TODAY}T15:00`]);
+      for (const p of r.points) expect(p.volume).toBe(0);
+    }
+  });
+});

@@ -443,7 +443,9 @@ export class RunIntradayCheck {
     if (todayRows.length === 0) return null;
     // the history up to the last interval that has ended: today's arrivals so far are its partial last day
     const input = await this.load.execute(queue, { before: now, completeOnly: true, untilYear: Number(today.slice(0, 4)) });
-    if (input.events.holidays?.includes(today)) return null;
+    // a holiday closes the agents, not the mailboxes: an email queue's holiday is checked against its
+    // holiday forecast; a phone or chat queue expects nothing then, so there is nothing to check
+    if (input.events.holidayArrivals !== 'continue' && input.events.holidays?.includes(today)) return null;
     // a queue younger than the week the forecast needs (MIN_HISTORY_DAYS) has no forecast to check against yet: not a failure
     const firstDay = localDateOf(input.history.rows.firstStartMs!, tz);
     if (daysBetween(firstDay, today) + 1 < MIN_HISTORY_DAYS) return null;
