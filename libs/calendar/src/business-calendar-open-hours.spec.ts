@@ -141,3 +141,36 @@ describe('BusinessCalendar validation', () => {
     expect(isValidTimeZone('')).toBe(false);
   });
 });
+
+describe('BusinessCalendar on a planning grid', () => {
+  const cal = () => new BusinessCalendar({ timeZone: 'Europe/Helsinki', openingHours: weekdays, closedDates: [...finnishPublicHolidays(2025), ...finnishPublicHolidays(2026)].map((x) => x.date) });
+
+  it('marks the open quarter-hours of each wall-clock day, holidays closed', () => {
+    // Monday 2025-12-22 … Sunday 12-28: Christmas Eve, Day and St Stephen's Day are holidays
+    const open = cal().openWallClockIntervals('2025-12-22', 7, 15);
+    expect(open).toHaveLength(7 * 96);
+    const perDay = Array.from({ length: 7 }, (_, d) => open.slice(d * 96, (d + 1) * 96).filter(Boolean).length);
+    expect(perDay).toEqual([32, 32, 0, 0, 0, 0, 0]);
+    expect(open.indexOf(true)).toBe(32); // 08:00
+    expect(open.lastIndexOf(true, 95)).toBe(63); // 15:45
+  });
+
+  it('keeps 96 intervals on the days the clocks change, the same wall-clock hours open', () => {
+    const spring = cal().openWallClockIntervals('2026-03-30', 1, 15); // Monday after the change
+    const sunday = cal().openWallClockIntervals('2026-03-29', 1, 15);
+    expect(spring.filter(Boolean)).toHaveLength(32);
+    expect(sunday).toHaveLength(96);
+    const week = new BusinessCalendar({ timeZone: 'Europe/Helsinki', openingHours: [{ weekday: 7, open: '00:00', close: '24:00' }], closedDates: [] }).openWallClockIntervals('2026-03-29', 1, 15);
+    // the skipped hour 03:00–03:59 lasts no time: not open
+    expect(week.filter(Boolean)).toHaveLength(92);
+    expect(week.slice(12, 16)).toEqual([false, false, false, false]);
+  });
+
+  it('finds the last closing before an instant: Friday 16:00 before a Monday, the day before Christmas Eve before the holidays end', () => {
+    expect(cal().previousClosing(h('2025-12-22T00:00:00+02:00'))?.toISOString()).toBe(h('2025-12-19T16:00:00+02:00').toISOString());
+    expect(cal().previousClosing(h('2025-12-29T00:00:00+02:00'))?.toISOString()).toBe(h('2025-12-23T16:00:00+02:00').toISOString());
+    expect(cal().previousClosing(h('2025-12-22T16:00:00+02:00'))?.toISOString()).toBe(h('2025-12-22T16:00:00+02:00').toISOString());
+    expect(cal().previousClosing(h('2025-12-22T15:59:00+02:00'))?.toISOString()).toBe(h('2025-12-19T16:00:00+02:00').toISOString());
+    expect(new BusinessCalendar({ timeZone: 'Europe/Helsinki', openingHours: [], closedDates: [] }).previousClosing(h('2025-12-22T00:00:00+02:00'))).toBeNull();
+  });
+});

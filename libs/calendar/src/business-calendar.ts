@@ -4,7 +4,7 @@
  * changes: a local day is 23, 24 or 25 hours long, and opening hours are wall-clock times.
  */
 import { addDays, daysBetween, isoWeekday, isValidLocalDate } from './local-date.js';
-import { isValidTimeZone, localDateOf, localToEpoch } from './time-zone.js';
+import { isValidTimeZone, localDateOf, localToEpoch, wallClockAxis } from './time-zone.js';
 
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
@@ -168,6 +168,35 @@ export class BusinessCalendar {
       for (const s of this.spansOf(date)) out.push({ start: new Date(s.start), end: new Date(s.end) });
     }
     return out;
+  }
+
+  /**
+   * The last closing time at or before `at`: the end of the latest open period that has ended by
+   * then (scanning back as far as nextOpening scans forward); null when there is none.
+   */
+  previousClosing(at: Date): Date | null {
+    const t = toMs(at, 'at');
+    let date = localDateOf(t, this.timeZone);
+    const limit = this.scanLimit();
+    for (let i = 0; i <= limit; i++, date = addDays(date, -1)) {
+      const spans = this.spansOf(date);
+      for (let k = spans.length - 1; k >= 0; k--) if (spans[k].end <= t) return new Date(spans[k].end);
+    }
+    return null;
+  }
+
+  /**
+   * Whether each interval of a wall-clock grid is open: the `days` local days from `fromDate`, cut
+   * into `intervalMinutes` intervals (wallClockAxis: every day has 1440 / intervalMinutes of them,
+   * on the days the clocks change too). An interval is open when any part of it is.
+   */
+  openWallClockIntervals(fromDate: string, days: number, intervalMinutes: number): boolean[] {
+    if (!isValidLocalDate(fromDate)) throw new RangeError(`fromDate must be a date YYYY-MM-DD, got ${JSON.stringify(fromDate)}`);
+    if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
+    const axis = wallClockAxis(fromDate, days, intervalMinutes, this.timeZone);
+    const open: boolean[] = [];
+    for (let k = 0; k + 1 < axis.length; k++) open.push(axis[k + 1] > axis[k] && this.businessSecondsBetween(new Date(axis[k]), new Date(axis[k + 1])) > 0);
+    return open;
   }
 
   /** True when the local date is a closed date (holiday or closure). */

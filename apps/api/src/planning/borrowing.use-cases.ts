@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { addDays, isoWeekday, isValidLocalDate } from '../../../../libs/calendar/src/local-date.js';
-import { wallClockAxis } from '../../../../libs/calendar/src/time-zone.js';
+import { localDateOf, wallClockAxis } from '../../../../libs/calendar/src/time-zone.js';
 import { notFound } from '../../../../libs/core/src/domain-error.js';
 import {
   agentsNeeded,
@@ -22,14 +22,14 @@ import { PlanningRepository, type DepartmentShift, type PlanningAgent } from '..
 import { QueueRepository } from '../../../../libs/persistence/src/repositories/queue.repository.js';
 import { GetQueueForecast } from '../forecasting/forecasting.use-cases.js';
 import { PlanningClock } from './planning-context.js';
-import { INTERVAL_MINUTES, INTERVALS_PER_DAY, toTemplate } from './planning-model.js';
+import { INTERVAL_MINUTES, toTemplate } from './planning-model.js';
 import { checkPlanningReach, forecastWithinReach } from './planning-reach.js';
 import { demandFromForecast, minStaffOfDay } from './schedules.use-cases.js';
+import { emailOpeningHours } from './queue-opening-hours.js';
 import type { BorrowingSuggestionsDto } from './suggestion.dto.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * One local day (or two) of 15-minute intervals on a department's wall clock. Its instants never go
@@ -292,8 +292,11 @@ export class SuggestBorrowing {
     let phoneWork = 0;
     let phoneTarget: ErlangWork['target'] | undefined;
     for (const queue of queues) {
-      const fc = await forecastWithinReach('date', queue.key, () => this.forecast.execute(queue.id, { from: date, to: date, intervalMinutes: INTERVAL_MINUTES }));
-      const d = demandFromForecast(queue, fc.points, n, (at) => (at.getTime() < day.instants[0]! || at.getTime() >= day.instants[n]! ? -1 : day.indexOf(at.getTime())));
+      // email within its opening hours, with what arrived since the desk last closed (as in a week's plan)
+      const hours = queue.channel === 'email' ? await this.emailHours(queue, date, 1) : undefined;
+      const from = hours?.carryFrom ? localDateOf(hours.carryFrom.getTime(), day.timeZone) : date;
+      const fc = await forecastWithinReach('date', queue.key, () => this.forecast.execute(queue.id, { from, to: date, intervalMinutes: INTERVAL_MINUTES }));
+      const d = demandFromForecast(queue, fc.points, n, (at) => (at.getTime() < day.instants[0]! || at.getTime() >= day.instants[n]! ? -1 : day.indexOf(at.getTime())), hours && { ...hours, start: new Date(day.instants[0]!) });
       d.required.forEach((x, t) => (minStaff[t] = minStaff[t]! + x));
       if (queue.channel === 'phone') {
         d.volumes.forEach((v, t) => {
@@ -308,12 +311,20 @@ export class SuggestBorrowing {
     return { department: { id: departmentId, staff, minStaff, ...(work ? { work } : {}) }, basis: 'forecast' };
   }
 
+  /** An email queue's open intervals on `days` days from `date`, and since when arrivals wait for the first (queue-opening-hours.ts). */
+  private async emailHours(queue: QueueEntity, date: string, days: number) {
+    const calendar = await this.calendars.findById(queue.calendarId);
+    // a queue's calendar cannot be deleted while the queue uses it (calendar.in_use)
+    if (!calendar) throw new Error(`calendar ${queue.calendarId} of queue ${queue.key} not found`);
+    return emailOpeningHours(calendar, date, days);
+  }
+
   /**
    * Email work deferred for the phones (libs/planning suggestEmailDeferrals): the department's
    * agents on email shifts today (phone-capable, with the queue's skills) are the candidates; the
    * email desk's backlog is today's and tomorrow's forecast of its email queues with business-time
    * deadlines from the queues' target and the email calendar's opening hours, worked by the agents
-   * on email shifts (today's and tomorrow's schedules). Holidays of the calendar are not modelled.
+   * on email shifts (today's and tomorrow's schedules). Holidays and closures of the calendar are closed.
    */
   private async emailDeferrals(
     queue: QueueEntity,
@@ -352,12 +363,7 @@ export class SuggestBorrowing {
       }
     }
     // Business-time deadline per arrival interval: count open intervals of the email calendar from the arrival on.
-    const calendar = await this.calendars.findById(emailQueues[0]!.calendarId);
-    const open = Array.from({ length: two.n }, (_, t) => {
-      const date = addDays(day.date, Math.floor(t / INTERVALS_PER_DAY));
-      const minute = (t % INTERVALS_PER_DAY) * INTERVAL_MINUTES;
-      return (calendar?.openingHours ?? []).some((h) => h.weekday === isoWeekday(date) && minutesOf(h.open) <= minute && minute < minutesOf(h.close));
-    });
+    const { open } = await this.emailHours(emailQueues[0]!, day.date, 2);
     const deadlineIntervals = Math.max(1, Math.round(Math.min(...emailQueues.map((x) => x.targetSeconds)) / (INTERVAL_MINUTES * 60)));
     const dueIntervals = Array.from({ length: two.n }, (_, t) => {
       let k = 0;

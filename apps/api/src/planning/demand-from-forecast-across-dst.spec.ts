@@ -1,4 +1,4 @@
-import { realIntervals } from '../../../../libs/calendar/src/time-zone.js';
+import { localToEpoch, realIntervals } from '../../../../libs/calendar/src/time-zone.js';
 import type { QueueEntity } from '../../../../libs/persistence/src/entities/queue.entity.js';
 import { WeekClock } from './planning-model.js';
 import { demandFromForecast } from './schedules.use-cases.js';
@@ -39,5 +39,24 @@ describe('demandFromForecast on the days the clocks change', () => {
     const sunday = d.volumes.slice(6 * 96);
     expect(sunday.slice(11, 17)).toEqual([4, 0, 0, 0, 0, 4]);
     expect(sunday.reduce((a, b) => a + b, 0)).toBe(92 * 4);
+  });
+});
+
+describe('demandFromForecast: email within opening hours', () => {
+  it('staffs only the open intervals; what arrived since the desk last closed is the first interval’s work', () => {
+    const clock = new WeekClock('2026-11-30', TZ);
+    // the weekend before (Friday 16:00 on) and the week, 4 emails a quarter-hour
+    const points = ['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', ...Array.from({ length: 6 }, (_, d) => `2026-12-0${d + 1}`)].flatMap((d) => dayPoints(d, 4));
+    const open = Array.from({ length: 7 * 96 }, (_, t) => t % 96 >= 32 && t % 96 < 64 && t < 5 * 96);
+    const carryFrom = new Date(localToEpoch('2026-11-27', 16 * 60, TZ));
+    const d = demandFromForecast(queue('email'), points, clock.horizon.intervals, (at) => clock.interval(at).index, { open, carryFrom, start: clock.instant(0) });
+    expect(d.volumes[0]).toBe(4 + 56 * 4 * 4); // Monday 00:00 and the 56 hours before it
+    expect(d.volumes.slice(1, 96).every((v) => v === 4)).toBe(true);
+    expect(d.required.filter((r, t) => r > 0 && !open[t])).toEqual([]);
+    expect(d.required[32]).toBeGreaterThan(0);
+    // without opening hours, as before: every interval staffed, nothing carried in
+    const always = demandFromForecast(queue('email'), points, clock.horizon.intervals, (at) => clock.interval(at).index);
+    expect(always.volumes[0]).toBe(4);
+    expect(always.required[8]).toBeGreaterThan(0);
   });
 });

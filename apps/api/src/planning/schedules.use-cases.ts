@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { addDays, isoWeekday, isValidLocalDate } from '../../../../libs/calendar/src/local-date.js';
+import { localDateOf } from '../../../../libs/calendar/src/time-zone.js';
 import { conflict, notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import {
   OWN_WORK,
@@ -22,6 +23,7 @@ import {
 import { computeRequirements, type QueueSpec } from '../../../../libs/staffing/src/index.js';
 import type { QueueEntity } from '../../../../libs/persistence/src/entities/queue.entity.js';
 import type { ScheduleEntity, ScheduleShiftEntity, StoredDemand, StoredMinStaffWindow, StoredScheduleFigures } from '../../../../libs/persistence/src/entities/planning.entity.js';
+import { BusinessCalendarRepository } from '../../../../libs/persistence/src/repositories/business-calendar.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import { PlanningRepository } from '../../../../libs/persistence/src/repositories/planning.repository.js';
 import { QueueRepository } from '../../../../libs/persistence/src/repositories/queue.repository.js';
@@ -34,6 +36,7 @@ import { checkPlanningReach, forecastWithinReach } from './planning-reach.js';
 import { INTERVALS_PER_DAY, INTERVAL_MINUTES, WeekClock, activityOf, queueOf, scheduleOf, toEmployee, toShiftData, toTemplate } from './planning-model.js';
 import type { AddShiftDto, ContractViolationDto, CoverageDto, GenerateScheduleDto, MoveShiftDto, ScheduleDto, ShiftDto, ShiftEditResultDto } from './schedule.dto.js';
 import { invalid } from './templates-and-contracts.use-cases.js';
+import { emailOpeningHours } from './queue-opening-hours.js';
 
 const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
 /** Chats one agent handles at once in the plan (queues carry no concurrency setting yet). */
@@ -183,16 +186,42 @@ export class GetCoverage {
   }
 }
 
-/** Forecast (incl. a stored intraday re-forecast) → staffing requirement per 15-minute interval of the week. */
+/**
+ * Forecast (incl. a stored intraday re-forecast) → staffing requirement per 15-minute interval of
+ * the week. An email queue is staffed within its calendar's opening hours (holidays and closures
+ * closed), the email that arrives while it is closed waiting for the next opening; the week's work
+ * includes what arrived since the desk last closed before the week (the weekend before a Monday),
+ * so its forecast is asked from that day on.
+ */
 @Injectable()
 export class ComputeWeekDemand {
-  constructor(private readonly forecast: GetQueueForecast) {}
+  constructor(
+    private readonly forecast: GetQueueForecast,
+    private readonly calendars: BusinessCalendarRepository,
+  ) {}
 
   async execute(queue: QueueEntity, clock: WeekClock, shrinkage: number): Promise<StoredDemand> {
-    const fc = await this.forecast.execute(queue.id, { from: clock.weekStart, to: addDays(clock.weekStart, 6), intervalMinutes: INTERVAL_MINUTES });
-    const { volumes: _v, aht: _a, ...demand } = demandFromForecast(queue, fc.points, clock.horizon.intervals, (at) => clock.interval(at).index);
+    const weekEnd = addDays(clock.weekStart, 6);
+    const hours = queue.channel === 'email' ? await this.openingHours(queue, clock) : undefined;
+    const from = hours?.carryFrom ? localDateOf(hours.carryFrom.getTime(), clock.timeZone) : clock.weekStart;
+    const fc = await this.forecast.execute(queue.id, { from, to: weekEnd, intervalMinutes: INTERVAL_MINUTES });
+    const { volumes: _v, aht: _a, ...demand } = demandFromForecast(queue, fc.points, clock.horizon.intervals, (at) => clock.interval(at).index, hours && { open: hours.open, carryFrom: hours.carryFrom, start: clock.instant(0) });
     return { ...demand, shrinkage };
   }
+
+  private async openingHours(queue: QueueEntity, clock: WeekClock) {
+    const calendar = await this.calendars.findById(queue.calendarId);
+    // a queue's calendar cannot be deleted while the queue uses it (calendar.in_use)
+    if (!calendar) throw new Error(`calendar ${queue.calendarId} of queue ${queue.key} not found`);
+    return emailOpeningHours(calendar, clock.weekStart, 7);
+  }
+}
+
+/** When an email queue's work can be done (queue-opening-hours.ts): `open` per interval of the axis, and what arrived from `carryFrom` until the axis's `start` is work of its first open interval. */
+export interface EmailHours {
+  open: readonly boolean[];
+  carryFrom: Date | null;
+  start: Date;
 }
 
 /**
@@ -200,20 +229,40 @@ export class ComputeWeekDemand {
  * chat concurrency, the email deadline backlog); `indexOf` places a point's start in the horizon
  * of `n` intervals. Phone demands keep their forecast for the expected service level.
  *
+ * Email is work that waits (libs/staffing email-backlog.ts): with `hours` it is staffed only in the
+ * open intervals, the deadline (the queue's target seconds) counts open time, and what arrives in
+ * closed time is worked from the next opening on; the points from `hours.carryFrom` until the
+ * horizon starts (what arrived since the desk last closed) are the first interval's arrivals.
+ * Without `hours` every interval is open.
+ *
  * The horizon is the wall clock's (planning-model.ts): on the night the clocks go back the two
  * real occurrences of the repeated hour, each a forecast point, fall into the same intervals. For
  * calls and chats a point's volume is an arrival rate per interval, the same in both occurrences,
  * and the interval is staffed for that rate; emails are work that waits, so both occurrences'
  * arrivals are added to the backlog. The intervals of the spring-forward gap get no point.
  */
-export function demandFromForecast(queue: QueueEntity, points: readonly { start: string; volume: number; aht: number | null }[], n: number, indexOf: (at: Date) => number): Omit<StoredDemand, 'shrinkage'> & { volumes: number[]; aht: number[] } {
+export function demandFromForecast(queue: QueueEntity, points: readonly { start: string; volume: number; aht: number | null }[], n: number, indexOf: (at: Date) => number, hours?: EmailHours): Omit<StoredDemand, 'shrinkage'> & { volumes: number[]; aht: number[] } {
   const volumes = new Array<number>(n).fill(0);
   const aht = new Array<number>(n).fill(0);
   let ahtSum = 0;
   let ahtWeight = 0;
+  const email = queue.channel === 'email';
+  if (email && hours && hours.open.length !== n) throw new RangeError(`hours.open has ${hours.open.length} intervals, the horizon ${n}`);
+  const carryFrom = email && hours?.carryFrom ? hours.carryFrom.getTime() : Infinity;
+  const start = hours?.start.getTime() ?? -Infinity;
   for (const p of points) {
-    const index = indexOf(new Date(p.start));
+    const at = new Date(p.start);
+    const carried = at.getTime() >= carryFrom && at.getTime() < start;
+    const index = carried ? 0 : indexOf(at);
     if (index < 0 || index >= n) continue;
+    if (carried) {
+      volumes[0] = volumes[0]! + Math.max(0, p.volume);
+      if (p.aht !== null && p.aht > 0) {
+        ahtSum += p.aht * Math.max(p.volume, 1e-6);
+        ahtWeight += Math.max(p.volume, 1e-6);
+      }
+      continue;
+    }
     volumes[index] = queue.channel === 'email' ? volumes[index]! + Math.max(0, p.volume) : Math.max(0, p.volume);
     if (p.aht !== null && p.aht > 0) {
       aht[index] = p.aht;
@@ -229,7 +278,7 @@ export function demandFromForecast(queue: QueueEntity, points: readonly { start:
       ? { id: queue.id, channel: 'phone', volumes, ahtSeconds: aht, target }
       : queue.channel === 'chat'
         ? { id: queue.id, channel: 'chat', volumes, ahtSeconds: aht, target, concurrency: PLANNING_CHAT_CONCURRENCY }
-        : { id: queue.id, channel: 'email', volumes, ahtSeconds: aht, deadlineSeconds: queue.targetSeconds };
+        : { id: queue.id, channel: 'email', volumes, ahtSeconds: aht, deadlineSeconds: queue.targetSeconds, ...(hours ? { open: hours.open } : {}) };
   const r = computeRequirements({ intervalSeconds: INTERVAL_MINUTES * 60, queues: [spec] });
   const required = (r.queues[0]?.intervals ?? []).map((i) => i.agents);
   return {
