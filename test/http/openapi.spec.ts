@@ -119,6 +119,20 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('documents Retry-After on every 429 (a full line of CPU-heavy work says when to retry), and the problem code it answers', () => {
+    const missing: string[] = [];
+    let lines = 0;
+    for (const { key, op } of operations()) {
+      const busy = op.responses['429'] as { description?: string; headers?: Record<string, { schema?: { type?: string } }> } | undefined;
+      if (!busy) continue;
+      lines++;
+      if (busy.headers?.['Retry-After']?.schema?.type !== 'integer') missing.push(`${key}: no Retry-After`);
+      if (!/`[a-z_]+\.busy`/.test(busy.description ?? '')) missing.push(`${key}: no \`<line>.busy\` code`);
+    }
+    expect(missing).toEqual([]);
+    expect(lines).toBeGreaterThanOrEqual(6);
+  });
+
   it('answers the event streams\' errors as the problem+json documents the document says they are', async () => {
     const id = '00000000-0000-4000-8000-000000000000';
     for (const path of [`/v1/queues/${id}/stats/stream`, `/v1/agents/${id}/offers/stream`]) {

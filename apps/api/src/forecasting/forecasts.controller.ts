@@ -5,6 +5,9 @@ import { uuidParam } from '../common/params.js';
 import { ProblemDto, RETRY_AFTER } from '../common/problem-details.js';
 import { BacktestResultDto, CreateBacktestDto, QueueForecastDto, QueueForecastQueryDto } from './forecast.dto.js';
 import { GetQueueForecast, RunBacktest } from './forecasting.use-cases.js';
+import { DATABASE_BUSY, FORECAST_BUSY, FORECAST_UNAVAILABLE } from './forecast-errors.docs.js';
+
+const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 @ApiTags('forecasts')
 @Controller('v1')
@@ -20,12 +23,8 @@ export class ForecastsController {
   @ApiOkResponse({ type: QueueForecastDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A bad range or interval, or a queue without history.' })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, headers: RETRY_AFTER, description: 'The forecasting thread\'s line is full (`forecast.busy`); retry after Retry-After seconds.' })
-  @ApiServiceUnavailableResponse({
-    type: ProblemDto,
-    headers: RETRY_AFTER,
-    description: 'The forecast waited its limit (120 s) for the forecasting thread (`forecast.busy`), or ran its limit (120 s) and was stopped (`forecast.timeout`); or the database is busy (`database.busy`).',
-  })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, headers: RETRY_AFTER, description: `${capital(FORECAST_BUSY)}; retry after Retry-After seconds.` })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, headers: RETRY_AFTER, description: `${capital(FORECAST_UNAVAILABLE)}; or ${DATABASE_BUSY}.` })
   forecast(@Param('id', uuidParam()) id: string, @Query() query: QueueForecastQueryDto): Promise<QueueForecastDto> {
     return this.getQueueForecast.execute(id, query);
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
-import { ProblemDto } from '../common/problem-details.js';
+import { ProblemDto, RETRY_AFTER } from '../common/problem-details.js';
+import { DATABASE_BUSY, FORECAST_BUSY, FORECAST_UNAVAILABLE } from '../forecasting/forecast-errors.docs.js';
 import { SuggestBorrowing } from './borrowing.use-cases.js';
 import { ContractBodyDto, ContractDto } from './contract.dto.js';
 import { AcceptLoansDto, AuditEntryDto, AuditQueryDto, DecisionDto, LoanDto, LoanQueryDto } from './loan.dto.js';
@@ -18,6 +19,8 @@ import { PlanningSettingsBodyDto, PlanningSettingsDto } from './planning-setting
 import { DeleteShiftTemplate, GetContract, GetPlanningSettings, GetShiftTemplate, ListShiftTemplates, PutContract, PutPlanningSettings, SaveShiftTemplate } from './templates-and-contracts.use-cases.js';
 
 const INVALID = { type: ProblemDto, description: 'A field breaks a rule (named with the rule in `errors`).' };
+/** The planning operations that forecast first answer the forecasting thread's refusals. */
+const FORECAST_UNAVAILABLE_503 = { type: ProblemDto, headers: RETRY_AFTER, description: `The queues are forecast first: ${FORECAST_UNAVAILABLE}; or ${DATABASE_BUSY}.` };
 
 @ApiTags('planning')
 @Controller('v1')
@@ -138,8 +141,18 @@ export class SchedulesController {
   @Roles('supervisor')
   @ApiOperation({ summary: 'Generate the week schedule of a department: forecast → requirement → HiGHS MIP; reports staff-hours, the LP lower bound and uncovered intervals. A department without queues: its staff work their contracts (own work), its minimum on-shift staffing covered first (audited)' })
   @ApiCreatedResponse({ type: ScheduleDto })
-  @ApiUnprocessableEntityResponse(INVALID)
-  @ApiConflictResponse({ type: ProblemDto, description: 'The week’s schedule is published.' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description:
+      'A field breaks a rule (named with the rule in `errors`; `weekStart` rule `horizon`: past what planning or a queue\'s forecast reaches); the solver found no schedule within `timeLimitSeconds` (`schedule.no_solution_in_time`), or the generation overran its time limit and was stopped (`schedule.timeout`).',
+  })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The week’s schedule is published (`schedule.published`).' })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    headers: RETRY_AFTER,
+    description: `A schedule generation is running and the line behind it is full (\`schedule.busy\`); or, the queues being forecast first, ${FORECAST_BUSY}. Retry after Retry-After seconds.`,
+  })
+  @ApiServiceUnavailableResponse(FORECAST_UNAVAILABLE_503)
   async generateSchedule(@CurrentCaller() caller: Caller, @Body() body: GenerateScheduleDto): Promise<ScheduleDto> {
     return this.generate.execute(await this.actor.execute(caller), body);
   }
@@ -232,6 +245,8 @@ export class LoansController {
   @ApiOkResponse({ type: BorrowingSuggestionsDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse(INVALID)
+  @ApiTooManyRequestsResponse({ type: ProblemDto, headers: RETRY_AFTER, description: `The day is forecast first: ${FORECAST_BUSY}; retry after Retry-After seconds.` })
+  @ApiServiceUnavailableResponse(FORECAST_UNAVAILABLE_503)
   suggestions(@Param('id', uuidParam()) id: string, @Query() q: SuggestionQueryDto): Promise<BorrowingSuggestionsDto> {
     return this.suggest.execute(id, q);
   }

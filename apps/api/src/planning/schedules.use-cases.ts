@@ -1,7 +1,7 @@
-import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { addDays, isoWeekday, isValidLocalDate } from '../../../../libs/calendar/src/local-date.js';
 import { localDateOf } from '../../../../libs/calendar/src/time-zone.js';
-import { conflict, notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { conflict, notFound, tooManyRequests, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import {
   OWN_WORK,
   PlanningInputError,
@@ -396,7 +396,10 @@ export class GenerateWeekSchedule {
       if (e instanceof WorkerTimeoutError) {
         throw unprocessable('schedule.timeout', `Schedule generation did not finish within ${e.timeoutMs / 1000} s and was stopped`, [{ field: 'timeLimitSeconds', rule: 'exceeded', message: 'the generation overran its time limit; plan fewer queues or allow fewer seconds to the solver' }]);
       }
-      if (e instanceof WorkerPoolBusyError) throw new HttpException(`The server is busy with other schedule generations (${e.running} running, ${e.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
+      if (e instanceof WorkerPoolBusyError) {
+        const retryAfter = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
+        throw tooManyRequests('schedule.busy', `The server is busy with other schedule generations (${e.running} running, ${e.queued} waiting); retry after ${retryAfter} s`, retryAfter);
+      }
       if (e instanceof PlanningInputError) throw invalid([{ field: e.field, rule: 'planning', message: e.message }]);
       if (e instanceof Error && /found no schedule/.test(e.message)) {
         throw unprocessable('schedule.no_solution_in_time', `HiGHS found no schedule within ${timeLimitSeconds} s`, [{ field: 'timeLimitSeconds', rule: 'tooShort', message: 'no schedule was found within the time limit; allow more seconds' }]);

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
-import { ProblemDto } from '../common/problem-details.js';
+import { ProblemDto, RETRY_AFTER } from '../common/problem-details.js';
 import { HorizonRequestDto, HorizonRequirementsDto, RequirementDto, RequirementRequestDto } from './requirement.dto.js';
 import { SimulationRequestDto, SimulationResultDto } from './simulation.dto.js';
 import { STAFFING_LIMITS as L } from './staffing-limits.js';
@@ -9,7 +9,7 @@ import { ComputeHorizonRequirements, ComputeRequirement, RunSimulation } from '.
 
 const INVALID = 'A field breaks a rule (range, equal lengths, per-channel fields, size caps); `errors` names each field and rule.';
 const OVERRUN = `${INVALID} Also \`staffing.timeout\` when the calculation overran its time limit and was stopped.`;
-const BUSY = 'Every staffing worker thread is busy and the waiting line is full; try again shortly.';
+const BUSY = { type: ProblemDto, headers: RETRY_AFTER, description: 'Every staffing worker thread is busy and the waiting line is full (`staffing.busy`); retry after Retry-After seconds.' };
 
 /** What-if calculators: nothing is stored, so the operations answer 200. */
 @ApiTags('staffing')
@@ -43,7 +43,7 @@ export class StaffingController {
   @ApiBadRequestResponse({ type: ProblemDto, description: 'The body is not JSON.' })
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'The JSON body is larger than 1 MB.' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: OVERRUN })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: BUSY })
+  @ApiTooManyRequestsResponse(BUSY)
   horizon(@Body() body: HorizonRequestDto): Promise<HorizonRequirementsDto> {
     return this.computeHorizon.execute(body);
   }
@@ -59,7 +59,7 @@ export class StaffingController {
   @ApiBadRequestResponse({ type: ProblemDto, description: 'The body is not JSON.' })
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'The JSON body is larger than 1 MB.' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: OVERRUN })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: BUSY })
+  @ApiTooManyRequestsResponse(BUSY)
   simulation(@Body() body: SimulationRequestDto): Promise<SimulationResultDto> {
     return this.runSimulation.execute(body);
   }

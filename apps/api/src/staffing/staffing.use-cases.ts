@@ -1,5 +1,5 @@
-import { HttpException, HttpStatus, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainError, tooManyRequests, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import { SimulationInputError, type ChannelStats, type ContactStats, type SimAgent, type SimQueue, type SimShift, type SimulationResult } from '../../../../libs/simulation/src/index.js';
 import { StaffingInputError, computeRequirements, type BlendedPool, type HorizonRequirements, type QueueSpec } from '../../../../libs/staffing/src/index.js';
 import type { Channel } from '../../../../libs/core/src/channel.js';
@@ -20,7 +20,11 @@ export class StaffingWorkers extends StaffingWorkerPool implements OnApplication
   }
 }
 
-/** Pool failures as HTTP answers: an overrun is a 422 naming the limit, a full pool a 429. */
+/**
+ * Pool failures as HTTP answers: an overrun is a 422 naming the limit (its time counts from the
+ * task's start, so the task itself is too big); a full line is 429 `staffing.busy` with Retry-After,
+ * the pool's estimate of when its line clears.
+ */
 function fromPool(error: unknown, what: string, field: string): unknown {
   if (error instanceof StaffingTimeoutError) {
     const seconds = error.timeoutMs / 1000;
@@ -29,7 +33,8 @@ function fromPool(error: unknown, what: string, field: string): unknown {
     ]);
   }
   if (error instanceof StaffingPoolBusyError) {
-    return new HttpException(`The server is busy with other staffing calculations (${error.running} running, ${error.queued} waiting); try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
+    const retryAfter = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return tooManyRequests('staffing.busy', `The server is busy with other staffing calculations (${error.running} running, ${error.queued} waiting); retry after ${retryAfter} s`, retryAfter);
   }
   return error;
 }
