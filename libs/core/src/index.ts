@@ -2,3 +2,4 @@ export * from './channel.js';
 export * from './domain-error.js';
 export * from './role.js';
 export * from './ids.js';
+export * from './extremes.js';

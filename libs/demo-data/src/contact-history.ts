@@ -42,6 +42,7 @@ import { localDateOf, localToEpoch } from '../../calendar/src/time-zone.js';
 import { DEFAULT_ROUTING_CONFIG } from '../../routing/src/model.js';
 import type { DemoAgent, DemoCalendar, DemoEntryPoint, DemoIntervalStatistic, DemoQueue } from './generate-demo-data.js';
 import { SeededRandom } from './random.js';
+import { minOf, maxOf } from '../../core/src/extremes.js';
 
 /** The most contacts the demo history holds (see the cap above). */
 export const MAX_DEMO_CONTACTS = 10_000;
@@ -542,7 +543,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
     const phone = rosterDay(present.filter((a) => a.capacity.phone > 0), languagesOf, needs.phone, 'phone', dayOpen, random);
     const onPhone = new Set(phone.map((s) => s.agent.employeeNumber));
     const digital = rosterDay(present.filter((a) => !onPhone.has(a.employeeNumber)), languagesOf, needs.digital, 'digital', dayOpen, random);
-    const close = Math.max(dayOpen, ...digital.map((s) => s.end), ...phone.map((s) => s.end));
+    const close = Math.max(dayOpen, maxOf(digital.map((s) => s.end)), maxOf(phone.map((s) => s.end)));
     shiftsByDay.set(day, { phone, digital, close });
   }
 
@@ -586,7 +587,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
       let rule = 'previous-agent';
       if (!chosen) {
         const load = (s: Shift) => (s.role === 'phone' ? 0 : inHand(s, t));
-        const fewest = Math.min(...eligible.map(load));
+        const fewest = minOf(eligible.map(load));
         const least = eligible.filter((s) => load(s) === fewest);
         rule = least.length < eligible.length ? 'fewest-in-hand' : 'longest-idle';
         chosen = least.reduce((a, b) => (b.idleSince < a.idleSince ? b : a));

@@ -20,6 +20,7 @@ import { localToEpoch } from '../../calendar/src/time-zone.js';
 import { fillSchedule, OWN_WORK } from '../../planning/src/fill-schedule.js';
 import type { ActivityDemand, BreakRule, Employee, ShiftTemplate } from '../../planning/src/model.js';
 import { computeRequirements, type QueueSpec } from '../../staffing/src/requirements.js';
+import { maxOf } from '../../core/src/extremes.js';
 
 export interface DemoShiftTemplate {
   departmentKey: string;
@@ -135,7 +136,7 @@ export function buildDemoPlan(input: DemoPlanInput): DemoPlan {
       const required = Array.from({ length: n }, (_, i) => {
         const date = addDays(weekStart, Math.floor(i / PER_DAY));
         const minute = (i % PER_DAY) * 15;
-        return input.holidays.has(date) ? 0 : Math.max(0, ...windows.filter((w) => w.weekday === isoWeekday(date) && w.fromMinutes <= minute && minute < w.toMinutes).map((w) => w.staff));
+        return input.holidays.has(date) ? 0 : Math.max(0, maxOf(windows.filter((w) => w.weekday === isoWeekday(date) && w.fromMinutes <= minute && minute < w.toMinutes).map((w) => w.staff)));
       });
       demands = [{ queueKey: null, channel: OWN_WORK, required }];
       for (const a of staff) contracts.push({ employeeNumber: a.employeeNumber, maxWeeklyHours: 37.5, minWeeklyHours: 37.5, minShiftMinutes: 240, maxShiftMinutes: 480, minDaysOffPerWeek: 2, minRestMinutes: 660 });

@@ -1,6 +1,7 @@
 import { dayOfWeek, monthPositionKey } from './calendar.js';
 import { afterClosureKeys, dayTotal, type DaySeries } from './day-series.js';
 import type { WeekAheadModel } from './models.js';
+import { maxOf } from '../../core/src/extremes.js';
 
 /**
  * A daily-total model fitted by penalised, robust least squares on the history before the origin:
@@ -142,7 +143,7 @@ export function fitDailyRegression(history: DaySeries, targetDates: readonly str
     cnt[dows[i]]++;
   });
   const meanDow = sum.map((s, d) => (cnt[d] ? s / cnt[d] : 0));
-  const maxDow = Math.max(...meanDow);
+  const maxDow = maxOf(meanDow);
   const business = meanDow.map((m, d) => history.activeDows[d] && m >= 0.5 * maxDow);
   const keys = history.dates.map((d) => monthPositionKey(d, business));
   const targetKeys = targetDates.map((d) => monthPositionKey(d, business));

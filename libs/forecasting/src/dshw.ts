@@ -2,6 +2,7 @@ import { addDays, dayOfWeek } from './calendar.js';
 import { daysPerWeek, type DaySeries } from './day-series.js';
 import { sameSlotMean, type WeekAheadModel } from './models.js';
 import { nelderMead } from './nelder-mead.js';
+import { maxOf } from '../../core/src/extremes.js';
 
 /**
  * Double-seasonal Holt-Winters exponential smoothing (Taylor 2003, J. Oper. Res. Soc. 54:799–805;
@@ -260,7 +261,7 @@ export function dshw(o: DshwOptions & { fitDayAndWeekAhead?: boolean } = {}, nam
       const fit = fitDshw(history.values.flat(), S, S * daysPerWeek(history), { ...o, fitHorizons });
       model.lastFit = fit;
       const offsets = activeDayOffsets(history, targetDates);
-      const fc = forecastDshw(fit, Math.max(0, ...offsets) * S);
+      const fc = forecastDshw(fit, Math.max(0, maxOf(offsets)) * S);
       return offsets.map((k) => fc.slice((k - 1) * S, k * S).map((v) => Math.max(0, v)));
     },
   };

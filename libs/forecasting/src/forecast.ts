@@ -4,6 +4,7 @@ import { buildDaySeries, type DaySeries, type RawDay } from './day-series.js';
 import { estimateErrorModel, predictionInterval, type ErrorModel } from './intervals.js';
 import { sameSlotMean, type WeekAheadModel } from './models.js';
 import { vuoroDefault } from './week-ahead.js';
+import { minOf, maxOf } from '../../core/src/extremes.js';
 
 /** One interval of history. `start` is wall-clock time: an ISO string without zone (`2024-03-04T09:30`),
  * or a Date whose UTC fields hold the wall-clock time. */
@@ -111,8 +112,8 @@ export function prepareHistory(req: Pick<ForecastRequest, 'history' | 'intervalM
     for (let i = 1; i < minutes.length; i++) g = gcd(g, minutes[i] - minutes[i - 1]);
     interval = g || 1440;
   }
-  const first = Math.min(...parsed.map((p) => p.minute));
-  const last = Math.max(...parsed.map((p) => p.minute));
+  const first = minOf(parsed.map((p) => p.minute));
+  const last = maxOf(parsed.map((p) => p.minute));
   const S = Math.round((last - first) / interval) + 1;
   const closed = new Set(req.calendar?.closedDates ?? []);
   const outliers = new Set(req.calendar?.outlierDates ?? []);

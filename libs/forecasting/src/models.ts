@@ -1,5 +1,6 @@
 import { dayOfWeek, monthPositionKey } from './calendar.js';
 import { afterClosureKeys, dayTotal, daysPerWeek, type DaySeries } from './day-series.js';
+import { maxOf } from '../../core/src/extremes.js';
 
 /** A week-ahead model: from a history, forecast every slot of each target date. */
 export interface WeekAheadModel {
@@ -267,7 +268,7 @@ export function fitLevelProfile(history: DaySeries, targetDates: readonly string
     dowFactor = dowFactor.map((f, d) => (history.activeDows[d] ? f / mean : 0));
     if (!useCalendar) break;
     if (it === 0) {
-      const maxF = Math.max(...dowFactor);
+      const maxF = maxOf(dowFactor);
       const business = dowFactor.map((f) => f >= 0.5 * maxF);
       keys = history.dates.map((d) => monthKey(d, business));
       targetKeys = targetDates.map((d) => monthKey(d, business));

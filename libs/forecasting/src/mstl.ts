@@ -6,6 +6,7 @@ import { daysPerWeek, type DaySeries } from './day-series.js';
 import { activeDayOffsets } from './dshw.js';
 import { sameSlotMean, type WeekAheadModel } from './models.js';
 import { estimateErrorModel, predictionInterval } from './intervals.js';
+import { maxOf } from '../../core/src/extremes.js';
 
 /**
  * MSTL (Bandara, Hyndman & Bergmeir 2021: STL decomposition with several seasonal periods) with an
@@ -74,7 +75,7 @@ export function mstlEts(o: MstlOptions = {}, name = `MSTL + AutoETS (augurs wasm
       return { point, lower: pi.map((r) => r.map((x) => x.lower)), upper: pi.map((r) => r.map((x) => x.upper)), level };
     }
     const offsets = activeDayOffsets(history, targetDates);
-    const f = mstlForecast(history.values.flat(), [S, S * daysPerWeek(history)], Math.max(1, ...offsets) * S, level, o);
+    const f = mstlForecast(history.values.flat(), [S, S * daysPerWeek(history)], Math.max(1, maxOf(offsets)) * S, level, o);
     const cut = (a: number[]): number[][] => offsets.map((k) => a.slice((k - 1) * S, k * S));
     return { point: cut(f.point), lower: cut(f.lower), upper: cut(f.upper), level };
   };

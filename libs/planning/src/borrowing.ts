@@ -28,6 +28,7 @@
  */
 import { erlangA, erlangC } from '../../staffing/src/index.js';
 import type { LoanWindow } from '../../routing/src/index.js';
+import { minOf, maxOf } from '../../core/src/extremes.js';
 
 export interface ErlangWork {
   kind: 'queue';
@@ -303,9 +304,9 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
     const lender: LenderImpact = {
       departmentId: d.id,
       hours: ((to - from) * L) / 3600,
-      staffOnShiftMin: Math.min(...staffBefore),
-      staffLeftMin: Math.min(...staffBefore) - 1,
-      minStaffMax: Math.max(0, ...(d.minStaff ?? []).slice(from, to)),
+      staffOnShiftMin: minOf(staffBefore),
+      staffLeftMin: minOf(staffBefore) - 1,
+      minStaffMax: Math.max(0, maxOf((d.minStaff ?? []).slice(from, to))),
     };
     if (!d.work) {
       // Nothing forecast: the cost is the staff left against the minimum above.

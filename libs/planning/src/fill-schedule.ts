@@ -30,6 +30,7 @@ import { scheduledAgents } from '../../staffing/src/shrinkage.js';
 import { shrinkageAt } from './coverage.js';
 import { expandPatterns } from './generate-schedule.js';
 import { type ActivityDemand, type Employee, type PlacedBreak, type PlanningHorizon, type Schedule, type Shift, type ShiftTemplate, paidMinutes } from './model.js';
+import { minOf } from '../../core/src/extremes.js';
 
 /**
  * A shift's value = missing agent-intervals it covers − this × its paid intervals: people's days are
@@ -150,7 +151,7 @@ export function fillSchedule(input: FillScheduleInput): FillScheduleResult {
   for (let d = 0; d < days; d++) {
     const patterns = byDay[d] as Pattern[];
     if (!patterns.length) continue;
-    const shortest = Math.min(...patterns.map((p) => p.paidMinutes));
+    const shortest = minOf(patterns.map((p) => p.paidMinutes));
     const blocked = new Set<string>();
     for (let guard = 0; guard < 100_000; guard++) {
       // Activities someone could still take a shift on today (not working today, days and hours left).

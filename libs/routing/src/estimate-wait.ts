@@ -23,6 +23,7 @@ import { activeSteps, capacityReason, poolAndSkillVerdict, queueSteps, type Step
 import type { Agent, Contact, Queue, QueueLookup, RoutingContext } from './model.js';
 import { queueMap, resolveConfig } from './model.js';
 import { prioritise } from './priority.js';
+import { maxOf } from '../../core/src/extremes.js';
 
 export interface HandleTimeStats {
   /** Recent mean handle time (talk/writing + wrap-up) per contact of this queue, seconds. */
@@ -141,7 +142,7 @@ export function queueServingStep(queue: Queue, now: Date, ctx?: RoutingContext):
   const steps = queueSteps(queue, resolveConfig(ctx));
   // A probe contact that has waited long enough for every step to be active; the policy matches an
   // agent to the first (narrowest, earliest) active step it qualifies under.
-  const widest = Math.max(...steps.map((s) => s.afterSeconds));
+  const widest = maxOf(steps.map((s) => s.afterSeconds));
   const probe: Contact = { id: '', channel: queue.channel, queueId: queue.id, arrivedAt: new Date(now.getTime() - widest * 1000), customerRef: '' };
   const pre = { waited: widest, active: activeSteps(steps, widest) };
   return (a) => {
