@@ -36,6 +36,7 @@ describe('vuoro forecast (command line)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('140 intervals of 30 minutes');
+    expect(r.stderr).not.toContain('warning'); // no row is missing inside its hours (a missing day, Labor Day, is filled from the weeks around it)
     const rows = readFileSync(out, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('timestamp,volume,lower,upper');
     expect(rows).toHaveLength(141);
@@ -191,5 +192,38 @@ describe('vuoro forecast (command line)', () => {
     const finer = cli.run(['forecast', '--history', inCsv, '--interval', '15', '--horizon', '3', '--out', '-']);
     expect(finer.status).toBe(64);
     expect(finer.stderr).toContain("--interval 15 cannot be made of the history's 30-minute intervals");
+  });
+
+  it('takes letter batches with letters a plain whole number, naming the line and column of anything else (an audit: 1e4 was accepted)', () => {
+    const batches = join(cli.dir, 'batches.csv');
+    const args = ['forecast', '--history', inCsv, '--interval', '30', '--horizon', '28', '--out', '-', '--holidays', 'none', '--method', 'vuoro-default', '--letter-batches', batches];
+    writeFileSync(batches, 'sent_on,letters\n2003-09-01,25000\n2003-09-15,1e4\n2003-09-16,2.5\n');
+    const bad = cli.run(args);
+    expect(bad.status).toBe(65);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('line 3, column letters: "1e4" is not a plain whole number (digits only, e.g. 25000)');
+    expect(bad.stderr).toContain('line 4, column letters: "2.5" is not a plain whole number');
+    writeFileSync(batches, 'sent_on,letters\n2003-09-01,25000\n2003-09-15,10000\n');
+    const good = cli.run(args);
+    expect(good.status).toBe(0);
+    expect(good.stderr).toContain('learned letter-batch/holiday effects');
+  });
+
+  it('reads rows missing inside the hours of the history as 0 and says so on stderr: how many, and the first', () => {
+    const gappy = join(cli.dir, 'gaps.csv');
+    const lines = readFileSync(inCsv, 'utf8').trim().split('\n');
+    const gone = new Set(['2003-09-10T10:00', '2003-09-10T10:30', '2003-09-12T15:00']);
+    writeFileSync(gappy, `${lines.filter((l) => !gone.has(l.split(',')[0])).join('\n')}\n`);
+    const r = cli.run(['forecast', '--history', gappy, '--interval', '30', '--horizon', '28', '--out', '-', '--holidays', 'none', '--method', 'vuoro-default']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      "warning: 3 30-minute intervals missing inside the history's hours on 2 days, read as 0 contacts; the first: 2003-09-10T10:00 to 10:30 (2 intervals, after the row of 2003-09-10T09:30, before the row of 2003-09-10T11:00).",
+    );
+    // and the forecast is that of the file with those rows at 0
+    const zeros = join(cli.dir, 'zeros.csv');
+    writeFileSync(zeros, `${lines.map((l) => (gone.has(l.split(',')[0]) ? `${l.split(',')[0]},0` : l)).join('\n')}\n`);
+    const z = cli.run(['forecast', '--history', zeros, '--interval', '30', '--horizon', '28', '--out', '-', '--holidays', 'none', '--method', 'vuoro-default']);
+    expect(z.stderr).not.toContain('warning');
+    expect(r.stdout).toBe(z.stdout);
   });
 });

@@ -15,33 +15,29 @@
  * database is opened. `--method auto` (the default) chooses the method as the service chooses a
  * queue's (libs/forecasting chooseQueueMethod: a week-ahead backtest of the default, the same-slot
  * means, DSHW and MSTL over the history's last 8 weeks) and says what it chose on stderr.
+ *
+ * Missing rows. An interval without a row on a day that has rows, inside the hours that weekday
+ * usually has, is read as 0 contacts, and stderr says how many there are and where the first run
+ * is (csv.ts historyGaps). Warned rather than refused: ACD exports commonly leave out the intervals
+ * in which nothing arrived, and padding them by hand is busywork; but a lost hour of an export looks
+ * the same and pulls the forecast down, so the analyst gets what is needed to check. A day without
+ * any row is not read as 0: it is filled from the weeks around it (or is a holiday).
+ *
+ * batches.csv (`--letter-batches`): `sent_on,letters`, letters a plain whole number 1…10,000,000
+ * (`1e4` or `25000.0` are refused with the line and column, as is any other problem).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../libs/calendar/src/holidays.js';
 import { isValidTimeZone } from '../../../libs/calendar/src/time-zone.js';
-import { CsvError, formatForecastCsv, HISTORY_INTERVALS, historyIntervalMinutes, normaliseLocalTimestamp, parseHistoryCsv } from '../../../libs/forecasting/src/csv.js';
-import type { LetterBatchEvent } from '../../../libs/forecasting/src/events.js';
+import { formatForecastCsv, HISTORY_INTERVALS, historyGaps, historyIntervalMinutes, parseHistoryCsv, parseLetterBatchesCsv, type HistoryGaps } from '../../../libs/forecasting/src/csv.js';
 import { aggregateHistory, FORECAST_REACH_DAYS, forecastAhead, ForecastHorizonError } from '../../../libs/forecasting/src/forecast-ahead.js';
 import type { HolidayArrivals } from '../../../libs/forecasting/src/holiday-arrivals.js';
 import { chooseQueueMethod, fixedChoice, isDefaultChoice, modelForChoice, SELECTABLE_METHODS, type MethodChoice, type SelectableMethod } from '../../../libs/forecasting/src/method-choice.js';
 import { parseOptions, UsageError } from './args.js';
 
-export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}] [--time-zone Europe/Helsinki] [--holiday-arrivals none|continue]`;
-
-function readLetterBatches(file: string): LetterBatchEvent[] {
-  const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
-  const cols = lines[0].split(',').map((c) => c.trim().toLowerCase());
-  const iDate = cols.indexOf('sent_on');
-  const iLetters = cols.indexOf('letters');
-  if (iDate < 0 || iLetters < 0) throw new CsvError([{ line: 1, column: '(header)', message: 'expected the header sent_on,letters' }]);
-  return lines.slice(1).map((l, i) => {
-    const f = l.split(',');
-    const letters = Number(f[iLetters]);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(f[iDate]?.trim() ?? '') || !normaliseLocalTimestamp(`${f[iDate].trim()}T00:00`)) throw new CsvError([{ line: i + 2, column: 'sent_on', message: `"${f[iDate]}" is not a date YYYY-MM-DD` }]);
-    if (!Number.isInteger(letters) || letters <= 0) throw new CsvError([{ line: i + 2, column: 'letters', message: `"${f[iLetters]}" is not a whole number > 0` }]);
-    return { sentOn: f[iDate].trim(), letters };
-  });
-}
+export const FORECAST_USAGE = `usage: vuoro forecast --history <in.csv> --horizon <intervals> --out <out.csv|-> [--interval 15|30|60] [--level 0.8] [--holidays ${SUPPORTED_HOLIDAY_REGIONS.join('|')}|none] [--letter-batches <sent_on,letters csv>] [--method auto|${SELECTABLE_METHODS.join('|')}] [--time-zone Europe/Helsinki] [--holiday-arrivals none|continue]
+  in.csv: timestamp,volume[,aht]; a row missing inside the hours the history keeps is read as 0 contacts (exports leave out empty intervals), with a warning on stderr naming how many and the first
+  letter batches: sent_on,letters with letters a plain whole number (25000, not 2.5e4)`;
 
 export function runForecastCommand(args: readonly string[], stdout: (text: string) => void, stderr: (text: string) => void): number {
   const { options } = parseOptions(args, ['history', 'horizon', 'out', 'interval', 'level', 'holidays', 'letter-batches', 'method', 'time-zone', 'holiday-arrivals']);
@@ -66,6 +62,7 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
 
   let history = parseHistoryCsv(readFileSync(historyFile, 'utf8'), { timeZone });
   const stored = historyIntervalMinutes(history);
+  const gaps = historyGaps(history, stored, { timeZone });
   if (interval !== undefined && (interval < stored || interval % stored !== 0)) {
     throw new UsageError(`--interval ${interval} cannot be made of the history's ${stored}-minute intervals; use a multiple of ${stored} (or leave --interval out)`);
   }
@@ -74,7 +71,7 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
   const lastYear = Number(String(history[history.length - 1].start).slice(0, 4));
   const holidays: string[] = [];
   if (region !== 'NONE') for (let y = firstYear; y <= lastYear + 2; y++) holidays.push(...holidaysFor(region, y).map((h) => h.date));
-  const letterBatches = options.has('letter-batches') ? readLetterBatches(options.get('letter-batches')!) : undefined;
+  const letterBatches = options.has('letter-batches') ? parseLetterBatchesCsv(readFileSync(options.get('letter-batches')!, 'utf8')) : undefined;
   const events = holidays.length || letterBatches ? { holidays, letterBatches, holidayArrivals } : undefined;
   const intervalMinutes = interval ?? stored;
   let result: ReturnType<typeof forecastAhead>;
@@ -89,12 +86,26 @@ export function runForecastCommand(args: readonly string[], stdout: (text: strin
     }
     throw e;
   }
+  if (gaps.intervals > 0) stderr(`${describeGaps(gaps, stored)}\n`);
   const csv = formatForecastCsv(result.points);
   if (out === '-') stdout(csv);
   else writeFileSync(out, csv);
   if (method === 'auto') stderr(`${describeChoice(choice)}\n`);
   stderr(`forecast: ${result.points.length} intervals of ${result.intervalMinutes} minutes from ${result.points[0]?.timestamp ?? '-'}, method ${result.method}${out === '-' ? '' : `, written to ${out}`}\n`);
   return 0;
+}
+
+/**
+ * The warning about rows missing inside the history's hours. Warned, not refused: an ACD export
+ * commonly leaves out the intervals nothing arrived in, and refusing would make the analyst pad the
+ * file with zeros by hand; but a lost hour of an export also looks like this, and read as 0 it pulls
+ * the forecast down, so the analyst is told how many and where the first is, to check.
+ */
+function describeGaps(g: HistoryGaps, minutes: number): string {
+  const f = g.first!;
+  const run = f.intervals === 1 ? f.from : `${f.from} to ${f.to.slice(11)}`;
+  const around = [f.after && `after the row of ${f.after}`, f.before && `before the row of ${f.before}`].filter(Boolean).join(', ');
+  return `warning: ${g.intervals} ${minutes}-minute interval${g.intervals === 1 ? '' : 's'} missing inside the history's hours on ${g.days} day${g.days === 1 ? '' : 's'}, read as 0 contacts; the first: ${run} (${f.intervals} interval${f.intervals === 1 ? '' : 's'}${around ? `, ${around}` : ''}). If the export left out intervals with no contacts, this is right; otherwise add the missing rows.`;
 }
 
 /** The choice in one line: what was chosen and each method's backtest WAPE. */

@@ -1,4 +1,5 @@
-import { CsvError, formatForecastCsv, parseHistoryCsv, parseImportCsv } from './csv.js';
+import { CsvError, formatForecastCsv, historyGaps, parseHistoryCsv, parseImportCsv, parseLetterBatchesCsv } from './csv.js';
+import type { HistoryPoint } from './forecast.js';
 
 function problems(fn: () => unknown): string[] {
   try {
@@ -72,5 +73,62 @@ describe('forecast CSV formats', () => {
     expect(aht('999999.99')()[0].aht).toBe(999999.99);
     // the same local time twice is left to the importer: in the queue's zone it may be the two occurrences of the hour the clocks go back
     expect(parseImportCsv('queue,timestamp,volume\nphone-fi,2019-10-27T03:30,1\nphone-fi,2019-10-27T03:30,2\n', 15)).toHaveLength(2);
+  });
+
+  it('reads letter batches sent_on,letters with letters a plain whole number, naming the line and column of every problem', () => {
+    expect(parseLetterBatchesCsv('sent_on,letters\n2026-03-03,25000\n2026-03-10, 18000 \n')).toEqual([
+      { sentOn: '2026-03-03', letters: 25000 },
+      { sentOn: '2026-03-10', letters: 18000 },
+    ]);
+    // an audit: 1e4 was taken for 10,000 letters
+    const bad = 'sent_on,letters\n2026-03-03,1e4\n2026-03-04,10000.0\n2026-03-05,0x2710\n2026-03-06,-5\n2026-03-07,0\n2026-03-08,20000000\n2026-02-30,5\n2026-03-09,\n';
+    expect(problems(() => parseLetterBatchesCsv(bad))).toEqual(['2:letters', '3:letters', '4:letters', '5:letters', '6:letters', '7:letters', '8:sent_on', '9:letters']);
+    expect(() => parseLetterBatchesCsv(bad)).toThrow('line 2, column letters: "1e4" is not a plain whole number (digits only, e.g. 25000)');
+    expect(problems(() => parseLetterBatchesCsv('date,letters\n'))).toEqual(['1:sent_on', '1:date']);
+  });
+});
+
+describe('historyGaps: rows missing inside the hours a history keeps', () => {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  /** Half-hours of `days` days from Monday 2026-03-02: weekdays 08:00–15:30, Saturdays 10:00–13:30, no Sundays. */
+  function history(days: number, drop: (t: string) => boolean = () => false): HistoryPoint[] {
+    const out: HistoryPoint[] = [];
+    for (let d = 0; d < days; d++) {
+      const date = new Date(Date.UTC(2026, 2, 2 + d)).toISOString().slice(0, 10);
+      const dow = new Date(`${date}T12:00:00Z`).getUTCDay();
+      if (dow === 0) continue;
+      const [open, close] = dow === 6 ? [10, 14] : [8, 16];
+      for (let m = open * 60; m < close * 60; m += 30) {
+        const t = `${date}T${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+        if (!drop(t)) out.push({ start: t, volume: 5 });
+      }
+    }
+    return out;
+  }
+
+  it('finds none in a complete history, whatever hours each weekday keeps', () => {
+    expect(historyGaps(history(28), 30)).toEqual({ intervals: 0, days: 0, first: null });
+  });
+
+  it('counts each missing interval on a day with rows, and names the first run with the rows around it', () => {
+    const gone = new Set(['2026-03-11T10:00', '2026-03-11T10:30', '2026-03-14T12:00', '2026-03-20T08:00']);
+    expect(historyGaps(history(28, (t) => gone.has(t)), 30)).toEqual({
+      intervals: 4,
+      days: 3,
+      first: { from: '2026-03-11T10:00', to: '2026-03-11T10:30', intervals: 2, after: '2026-03-11T09:30', before: '2026-03-11T11:00' },
+    });
+  });
+
+  it('leaves a whole missing day, the day the history ends inside and the hour the clocks skip alone', () => {
+    expect(historyGaps(history(28, (t) => t.startsWith('2026-03-12')), 30).intervals).toBe(0);
+    expect(historyGaps(history(28).filter((p) => String(p.start) < '2026-03-27T11:00'), 30).intervals).toBe(0);
+    // round the clock in hours over 2026-03-29, when Helsinki skips 03:00–03:59
+    const hours: HistoryPoint[] = [];
+    for (let d = 0; d < 14; d++) {
+      const date = new Date(Date.UTC(2026, 2, 22 + d)).toISOString().slice(0, 10);
+      for (let h = 0; h < 24; h++) if (!(date === '2026-03-29' && h === 3)) hours.push({ start: `${date}T${pad(h)}:00`, volume: 1 });
+    }
+    expect(historyGaps(hours, 60, { timeZone: 'Europe/Helsinki' }).intervals).toBe(0);
+    expect(historyGaps(hours, 60)).toMatchObject({ intervals: 1, first: { from: '2026-03-29T03:00' } });
   });
 });

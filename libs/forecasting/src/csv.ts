@@ -149,6 +149,99 @@ export function parseHistoryCsv(text: string, options: { timeZone?: string } = {
   return out;
 }
 
+/** The most letters one mailing may have (as the service's letter batches). */
+export const MAX_LETTERS = 10_000_000;
+/** A plain whole number: digits only (no sign, decimal point, exponent or blanks inside). */
+const WHOLE = /^\d+$/;
+
+/**
+ * Parses the letter-batch CSV `sent_on,letters` of `vuoro forecast --letter-batches`: sent_on a
+ * date `YYYY-MM-DD`, letters a plain whole number 1…MAX_LETTERS (`1e4`, `2.5e4`, `10000.0` or
+ * `0x2710` are refused: a spreadsheet's rendering of a number is not taken as the count). Throws a
+ * CsvError listing every problem (line and column).
+ */
+export function parseLetterBatchesCsv(text: string): { sentOn: string; letters: number }[] {
+  const lines = splitLines(text);
+  const cols = header(lines, ['sent_on', 'letters'], []);
+  const problems: CsvProblem[] = [];
+  const out: { sentOn: string; letters: number }[] = [];
+  for (const { line, field } of dataRows(lines, cols, problems)) {
+    const sentOn = field('sent_on').trim();
+    const dateOk = /^\d{4}-\d{2}-\d{2}$/.test(sentOn) && normaliseLocalTimestamp(`${sentOn}T00:00`) !== null;
+    if (!dateOk) problems.push({ line, column: 'sent_on', message: `"${sentOn}" is not a date YYYY-MM-DD in ${FIRST_YEAR}–${LAST_YEAR}` });
+    const raw = field('letters').trim();
+    const letters = Number(raw);
+    if (!WHOLE.test(raw)) problems.push({ line, column: 'letters', message: `"${raw}" is not a plain whole number (digits only, e.g. 25000)` });
+    else if (letters < 1 || letters > MAX_LETTERS) problems.push({ line, column: 'letters', message: `${raw} must be from 1 to ${MAX_LETTERS}` });
+    else if (dateOk) out.push({ sentOn, letters });
+  }
+  if (problems.length) throw new CsvError(problems);
+  return out;
+}
+
+/** Intervals missing from a history inside the hours it keeps (historyGaps). */
+export interface HistoryGaps {
+  /** missing intervals in all. */
+  intervals: number;
+  /** days with at least one missing interval. */
+  days: number;
+  /** the first run of missing intervals: its first and last interval's local start, and the rows around it. */
+  first: { from: string; to: string; intervals: number; after: string | null; before: string | null } | null;
+}
+
+/**
+ * The intervals a history leaves out inside the hours it keeps, which forecasting reads as 0
+ * contacts: on each day with rows, an interval of the grid (`intervalMinutes`) in that weekday's
+ * usual hours — the intervals at least half of its days with rows have — without a row, between
+ * the history's first and last row. Days without any row are not gaps of this kind (forecasting
+ * fills a whole missing day from the weeks around it, or takes it as closed), nor is an hour the
+ * clocks skip in `timeZone`.
+ */
+export function historyGaps(points: readonly HistoryPoint[], intervalMinutes: number, options: { timeZone?: string } = {}): HistoryGaps {
+  const starts = [...new Set(points.map((p) => String(p.start)))].sort();
+  if (starts.length === 0) return { intervals: 0, days: 0, first: null };
+  const perDay = 1440 / intervalMinutes;
+  const byDate = new Map<string, Set<number>>();
+  for (const t of starts) {
+    const date = t.slice(0, 10);
+    let slots = byDate.get(date);
+    if (!slots) byDate.set(date, (slots = new Set()));
+    slots.add(minuteOfDay(t) / intervalMinutes);
+  }
+  // each weekday's usual slots: those at least half of its days with rows have
+  const weekday = (date: string) => new Date(`${date}T12:00:00Z`).getUTCDay();
+  const counts = Array.from({ length: 7 }, () => ({ days: 0, slots: new Array<number>(perDay).fill(0) }));
+  for (const [date, slots] of byDate) {
+    const c = counts[weekday(date)];
+    c.days++;
+    for (const s of slots) c.slots[s]++;
+  }
+  const [firstStart, lastStart] = [starts[0], starts[starts.length - 1]];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const at = (date: string, s: number) => `${date}T${pad(Math.floor((s * intervalMinutes) / 60))}:${pad((s * intervalMinutes) % 60)}`;
+  const skipped = (date: string, s: number) => options.timeZone !== undefined && localInstants(date, s * intervalMinutes, options.timeZone).length === 0;
+  const missing: { date: string; slot: number }[] = [];
+  let days = 0;
+  for (const [date, slots] of [...byDate].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    const c = counts[weekday(date)];
+    const before = missing.length;
+    for (let s = 0; s < perDay; s++) {
+      const t = at(date, s);
+      if (!slots.has(s) && 2 * c.slots[s] >= c.days && t > firstStart && t < lastStart && !skipped(date, s)) missing.push({ date, slot: s });
+    }
+    if (missing.length > before) days++;
+  }
+  if (missing.length === 0) return { intervals: 0, days: 0, first: null };
+  // the first run of consecutive missing intervals of a day, and the rows either side of it
+  let n = 1;
+  while (n < missing.length && missing[n].date === missing[0].date && missing[n].slot === missing[n - 1].slot + 1) n++;
+  const from = at(missing[0].date, missing[0].slot);
+  const to = at(missing[n - 1].date, missing[n - 1].slot);
+  const next = starts.findIndex((x) => x > to);
+  const after = starts.filter((x) => x < from).pop() ?? null;
+  return { intervals: missing.length, days, first: { from, to, intervals: n, after, before: next >= 0 ? starts[next] : null } };
+}
+
 /** Interval lengths a history may have (each divides a day and an hour or a day evenly). */
 export const HISTORY_INTERVALS = [5, 6, 10, 15, 20, 30, 60] as const;
 
