@@ -19,6 +19,7 @@
  *   number shared or handed on (a household, a new subscriber) must not join two people's records.
  */
 import type { CustomerRecord } from './types.js';
+import { maxOf } from '../../../core/src/extremes.js';
 
 /**
  * A number as the telephony system sends `callerId`: digits, optionally after a leading `+`
@@ -79,7 +80,7 @@ export function moreRecentLastAgent(a: CustomerRecord, b: CustomerRecord): Pick<
     return { lastAgentId: best.lastAgentId, lastContactAt: best.lastContactAt };
   }
   const times = [a.lastContactAt, b.lastContactAt].filter((t): t is Date => t !== null);
-  return { lastAgentId: null, lastContactAt: times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : null };
+  return { lastAgentId: null, lastContactAt: times.length ? new Date(maxOf(times.map((t) => t.getTime()))) : null };
 }
 
 /**
