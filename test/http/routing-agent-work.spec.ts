@@ -139,6 +139,7 @@ describe('routing: an agent’s work', () => {
     ).body.id as string;
     expect((await t.http.get(`/v1/agents/${never}/state`).set(...sup).expect(200)).body).toEqual({
       agentId: never, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: null, wrapUpUntil: null,
+      pendingState: null, pendingReason: null,
     });
     const transfer = (body: Record<string, unknown>) => t.http.post(`/v1/agents/${a}/contacts/${c.id}/transfer`).set(...key).send(body);
     expect((await transfer({ agentId: never }).expect(409)).body).toMatchObject({ code: 'agent.unavailable' });

@@ -157,7 +157,7 @@ export class SkipTally {
 
 /** Null when the agent's state and load allow one more contact on `channel`; else why not. */
 export function capacityReason(agent: Agent, channel: Channel): SkipReason | null {
-  if (!ROUTABLE_STATES.includes(agent.state)) return 'wrong-state';
+  if (!ROUTABLE_STATES.includes(agent.state) || agent.pendingState) return 'wrong-state';
   if (agent.load.phone >= 1) return 'on-call';
   if (channel === 'phone' && agent.load.chat > 0) return 'chat-in-progress';
   if (agent.load[channel] >= agent.capacity[channel]) return 'no-capacity';
@@ -167,6 +167,7 @@ export function capacityReason(agent: Agent, channel: Channel): SkipReason | nul
 function capacityDetail(agent: Agent, channel: Channel, reason: SkipReason): string {
   switch (reason) {
     case 'wrong-state':
+      if (agent.pendingState) return `state ${agent.state}, ${agent.pendingState} next: finishing its contacts`;
       return agent.state === 'break' && agent.breakReason ? `state break (${agent.breakReason})` : `state ${agent.state}`;
     case 'on-call':
       return 'on a call or reserved for one';

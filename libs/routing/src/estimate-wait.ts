@@ -88,7 +88,8 @@ export function estimateWaitDetails(
   let slots = 0;
   let freeSlots = 0;
   for (const a of agents) {
-    if (!WORKING.has(a.state) || excluded.includes(a.id)) continue;
+    // An agent going to break or offline once its contacts end serves no more of the queue.
+    if (!WORKING.has(a.state) || a.pendingState || excluded.includes(a.id)) continue;
     const step = servingStep(a);
     if (!step) continue;
     const capacity = a.capacity[queue.channel];

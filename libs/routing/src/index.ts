@@ -6,6 +6,7 @@ export type {
   ChannelCounts,
   Contact,
   LoanWindow,
+  PendingAgentState,
   Queue,
   QueueLookup,
   RoutingConfig,

@@ -12,6 +12,8 @@
  *   chats and emails up to their capacities.
  * So `busy` with two chats of three can take a third chat, and `reserved` for a chat can take
  * another chat, while `reserved` for a call cannot take anything.
+ * An agent with a `pendingState` (a break or offline asked for while on contacts or in wrap-up)
+ * gets nothing new whatever its state: it only finishes what it holds.
  */
 import type { Channel } from '../../core/src/channel.js';
 
@@ -21,6 +23,13 @@ export type AgentState = 'offline' | 'available' | 'reserved' | 'busy' | 'wrap-u
 
 /** States in which an agent may receive new contacts (capacity permitting). */
 export const ROUTABLE_STATES: readonly AgentState[] = ['available', 'reserved', 'busy'];
+
+/**
+ * What an agent asked to be next while it was still working (on a contact, with an offer out, or
+ * in wrap-up): it keeps its real state, is offered nothing new, and takes this state when its last
+ * contact has ended and its wrap-up is over.
+ */
+export type PendingAgentState = 'break' | 'offline';
 
 export type ChannelCounts = Readonly<Record<Channel, number>>;
 
@@ -42,6 +51,8 @@ export interface Agent {
   state: AgentState;
   /** Why the agent is on break (lunch, training…), for explanations. */
   breakReason?: string;
+  /** The state the agent goes to once it has finished its contacts (see PendingAgentState): it gets no new ones. */
+  pendingState?: PendingAgentState;
   /** Skill → proficiency 1 (basic) … 5 (expert), e.g. { 'lang:fi': 5, 'topic:disputes': 3 }. */
   skills: Readonly<Record<string, number>>;
   /** Contacts the agent can hold at once per channel: phone 0|1, chat 0..n, email 0..n. */

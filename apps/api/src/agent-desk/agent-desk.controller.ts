@@ -34,10 +34,21 @@ export class AgentDeskController {
 
   @Put(':id/state')
   @Roles('supervisor', 'agent')
-  @ApiOperation({ summary: "Set an agent's state (available, break with reason, offline); an agent key only its own" })
+  @ApiOperation({
+    summary: "Set an agent's state (available, break with reason, offline); an agent key only its own",
+    description:
+      'A break or offline asked for while the agent is working — reserved (an offer out), busy (on a contact) or in wrap-up — does not replace its real state: it becomes the agent\'s pendingState (next state). ' +
+      'The agent keeps its state and what it holds (an offer already out stays its to accept or reject: rejecting it or letting it time out then does not make it not-responding), is offered nothing new, ' +
+      'and takes the pending state — a break with its reason — when its last contact has ended and its wrap-up is over; the state history (and the occupancy reports) record the break from then. ' +
+      'available cancels a pending state.',
+  })
   @ApiOkResponse({ type: AgentPresenceDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Going offline with contacts in hand (agent.has_contacts); available or break for a deactivated agent (agent.inactive: it can only be offline until it is active again).' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      'Going offline with contacts in hand while not-responding or on a break (agent.has_contacts; while reserved, busy or in wrap-up it becomes the pending state instead); available or break for a deactivated agent (agent.inactive: it can only be offline until it is active again).',
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async state(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Body() body: SetAgentStateDto): Promise<AgentPresenceDto> {
     return AgentPresenceDto.from(await this.setState.execute(caller, id, body));

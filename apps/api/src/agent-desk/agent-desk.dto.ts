@@ -4,11 +4,20 @@ import { onlyKeys, registerBodyCheck } from '../common/validation.js';
 import { AGENT_STATES, type AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
 import type { PresenceRow, ReservationRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { ContactKind } from '../../../../libs/persistence/src/entities/contact.entity.js';
+import type { PendingAgentState } from '../../../../libs/routing/src/model.js';
 
 export const SETTABLE_STATES = ['available', 'break', 'offline'] as const;
+const PENDING_STATES: readonly PendingAgentState[] = ['break', 'offline'];
 
 export class SetAgentStateDto {
-  @ApiProperty({ enum: SETTABLE_STATES, example: 'break', description: 'reserved, busy, wrap-up and not-responding are set by the engine.' })
+  @ApiProperty({
+    enum: SETTABLE_STATES,
+    example: 'break',
+    description:
+      'reserved, busy, wrap-up and not-responding are set by the engine. break or offline asked for while the agent is reserved (an offer out), busy or in wrap-up ' +
+      'becomes its pendingState: it keeps its real state and what it holds (an offer out stays its to accept or reject), is offered nothing new, and takes the ' +
+      'pending state when its last contact has ended and its wrap-up is over. available cancels a pending state (and ends a wrap-up early).',
+  })
   @IsIn(SETTABLE_STATES)
   state: (typeof SETTABLE_STATES)[number];
 
@@ -52,9 +61,24 @@ export class AgentPresenceDto {
   @ApiProperty({ example: null, nullable: true, type: String })
   wrapUpUntil: string | null;
 
+  @ApiProperty({
+    enum: PENDING_STATES,
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'The break or offline the agent asked for while working: it keeps `state` (its real one), is offered nothing new, and takes this state when its last contact has ended and its wrap-up is over. null: none.',
+  })
+  pendingState: PendingAgentState | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'The reason of a pending break (it becomes breakReason).' })
+  pendingReason: string | null;
+
   /** An agent that has never set a state: offline, nothing in hand, no capacity yet. */
   static neverSet(agentId: string): AgentPresenceDto {
-    return { agentId, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: null, wrapUpUntil: null };
+    return {
+      agentId, state: 'offline', breakReason: null, capacity: { phone: 0, chat: 0, email: 0 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: null, wrapUpUntil: null,
+      pendingState: null, pendingReason: null,
+    };
   }
 
   static from(p: PresenceRow): AgentPresenceDto {
@@ -66,6 +90,8 @@ export class AgentPresenceDto {
       load: { ...p.load },
       stateSince: p.stateSince.toISOString(),
       wrapUpUntil: p.wrapUpUntil?.toISOString() ?? null,
+      pendingState: p.pendingState,
+      pendingReason: p.pendingReason,
     };
   }
 }

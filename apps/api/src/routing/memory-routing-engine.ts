@@ -157,7 +157,7 @@ function presenceRow(a: AgentRecord): PresenceRow {
   return {
     agentId: a.agentId, departmentId: a.departmentId, phoneUri: a.phoneUri, state: p.state, breakReason: p.breakReason,
     capacity: { ...p.capacity }, load: { ...p.load }, idleSince: p.idleSince, stateSince: p.stateSince, wrapUpUntil: p.wrapUpUntil,
-    skills: { ...a.skills }, loans: [],
+    pendingState: p.pendingState, pendingReason: p.pendingReason, skills: { ...a.skills }, loans: [],
   };
 }
 
@@ -696,6 +696,14 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return state && !this.staleAgents.has(agentId) ? offerRows(state, agentId) : super.offersOfAgent(agentId);
   }
 
+  /** From memory when the state is sound and the agent was not changed here since the last refresh (as offersOfAgent); the tables otherwise. */
+  override async presenceOf(agentId: string): Promise<PresenceRow | null> {
+    const state = await this.soundState();
+    const a = state && !this.staleAgents.has(agentId) ? state.agent(agentId) : undefined;
+    if (!a) return super.presenceOf(agentId);
+    return a.presence ? presenceRow(a) : null;
+  }
+
   /** The operations as this instance runs them when it owns the state (`owned` forwards them otherwise). */
   private readonly local = {
     /** A change committed on another instance (tellOwner); never takes ownership for it. */
@@ -758,7 +766,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     retireAgent: async (agentId: string): Promise<null> => {
       await this.run(
         (core, now) => {
-          core.setAgentState(agentId, 'offline', null, now);
+          core.setAgentState(agentId, 'offline', null, now, { atOnce: true });
           this.retiring.set(agentId, Date.now() + RETIRING_MS);
         },
         (o) => this.agentsKnown(o, [agentId]),

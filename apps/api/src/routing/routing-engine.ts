@@ -40,7 +40,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, isWorking, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
@@ -91,6 +91,7 @@ export function toAgent(p: PresenceRow): Agent {
     departmentId: p.departmentId,
     state: p.state,
     ...(p.breakReason ? { breakReason: p.breakReason } : {}),
+    ...(p.pendingState ? { pendingState: p.pendingState } : {}),
     skills: p.skills,
     capacity: p.capacity,
     load: p.load,
@@ -484,6 +485,11 @@ export class RoutingEngine {
     return this.repo.reservationsOfAgent(agentId);
   }
 
+  /** The agent's presence (the desk stream's `presence` event); null when it has never set a state. */
+  presenceOf(agentId: string): Promise<PresenceRow | null> {
+    return this.repo.direct.findPresence(agentId);
+  }
+
   // ---------------------------------------------------------------- chat and email
 
   /**
@@ -707,7 +713,7 @@ export class RoutingEngine {
       const now = this.clock.now();
       const contactId = await this.tx(async (tx) => {
         const p = await tx.findPresence(agentId, true, now);
-        if (!p || !isRoutable(p.state)) return null;
+        if (!p || !isRoutable(p.state) || p.pendingState) return null;
         const agent = toAgent(p);
         const channels: Channel[] = (['phone', 'chat', 'email'] as const).filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
         // An agent with chats in hand and room for more drains for the late calls it could take once they end (call draining).
@@ -944,7 +950,13 @@ export class RoutingEngine {
 
   // ---------------------------------------------------------------- agent state
 
-  async setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null): Promise<PresenceRow> {
+  /**
+   * `PUT /v1/agents/{id}/state`. A break or offline asked for while the agent works (reserved,
+   * busy, wrap-up) becomes its pending state, taken when its last contact has ended and its wrap-up
+   * is over (libs/routing RoutingCore.setAgentState, whose rules the statements follow); available
+   * cancels it. `atOnce` (deleting the agent): offline now, or 409 agent.has_contacts.
+   */
+  async setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, opts: { atOnce?: boolean } = {}): Promise<PresenceRow> {
     const active = await this.repo.agentActive(agentId);
     if (active === null) throw notFound('agent', agentId);
     if (state === 'break' && !reason) {
@@ -952,12 +964,14 @@ export class RoutingEngine {
     }
     if (!active && state !== 'offline') throw deskRefusal.inactive(agentId);
     const now = this.clock.now();
+    const breakReason = state === 'break' ? reason : null;
     const presence = await this.tx(async (tx) => {
       const p = await tx.findPresence(agentId, true);
+      if (p && state !== 'available' && isWorking(p.state) && !opts.atOnce) return (await tx.setPendingState(agentId, state, breakReason))!;
       if (state === 'offline' && p && p.load.phone + p.load.chat + p.load.email > 0) {
         throw deskRefusal.hasContacts(agentId);
       }
-      return (await tx.setState(agentId, state, state === 'break' ? reason : null, now))!;
+      return (await tx.setState(agentId, state, breakReason, now))!;
     });
     if (state === 'available') await this.offerWorkTo(agentId);
     this.signal(`agent:${agentId}`);
@@ -985,7 +999,7 @@ export class RoutingEngine {
    * tables, which will say the agent is gone; the in-memory engine also refuses to log it in again.
    */
   async retireAgent(agentId: string): Promise<void> {
-    await this.setAgentState(agentId, 'offline', null);
+    await this.setAgentState(agentId, 'offline', null, { atOnce: true });
   }
 
   /** The delete did not happen after `retireAgent` (not found, refused, failed): the agent may log in again. */

@@ -17,6 +17,8 @@ export type AgentPresenceState = (typeof AGENT_STATES)[number];
 @Check('agent_presence_email_load_range', `email_load >= 0 AND email_load <= email_capacity`)
 @Check('agent_presence_call_excludes_chat', `phone_load = 0 OR chat_load = 0`)
 @Check('agent_presence_offline_empty', `state <> 'offline' OR (phone_load = 0 AND chat_load = 0 AND email_load = 0)`)
+@Check('agent_presence_pending_state_valid', `pending_state IS NULL OR pending_state IN ('break', 'offline')`)
+@Check('agent_presence_pending_reason', `(pending_state IS NOT DISTINCT FROM 'break') = (pending_reason IS NOT NULL)`)
 export class AgentPresenceEntity {
   @PrimaryColumn({ name: 'agent_id', type: 'uuid' })
   agentId: string;
@@ -57,6 +59,14 @@ export class AgentPresenceEntity {
 
   @Column({ name: 'wrap_up_until', type: 'timestamptz', nullable: true })
   wrapUpUntil: Date | null;
+
+  /** A break or offline asked for while working: taken once the last contact has ended and wrap-up is over (null: none). */
+  @Column({ name: 'pending_state', type: 'text', nullable: true })
+  pendingState: 'break' | 'offline' | null;
+
+  /** The reason of a pending break. */
+  @Column({ name: 'pending_reason', type: 'text', nullable: true })
+  pendingReason: string | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

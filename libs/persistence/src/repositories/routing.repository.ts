@@ -21,6 +21,7 @@ import type { ReservationStatus } from '../entities/reservation.entity.js';
 import type { ContactRecord, CoreQueueSettings, CustomerRecord, LoanRecord } from '../../../routing/src/core/types.js';
 import type { CustomerLinkPlan } from '../../../routing/src/core/customer-link.js';
 import { applyCustomerLink, lockCustomersOf } from '../customer-links.js';
+import type { PendingAgentState } from '../../../routing/src/model.js';
 
 export interface RoutingQueueRow {
   id: string;
@@ -49,6 +50,10 @@ export interface PresenceRow {
   idleSince: Date;
   stateSince: Date;
   wrapUpUntil: Date | null;
+  /** A break or offline asked for while working (taken once the last contact has ended and wrap-up is over); null: none. */
+  pendingState: PendingAgentState | null;
+  /** The reason of a pending break. */
+  pendingReason: string | null;
   skills: Record<string, number>;
   /** Active loans of the agent near the decision time (only where the query asked for them). */
   loans: LoanRow[];
@@ -206,7 +211,8 @@ const CONTACT_COLUMNS = `c.id, c.channel, c.kind, c.status, c.queue_id AS "queue
 
 const PRESENCE_COLUMNS = `p.agent_id AS "agentId", a.department_id AS "departmentId", a.phone_uri AS "phoneUri", p.state,
   p.break_reason AS "breakReason", p.phone_capacity, p.chat_capacity, p.email_capacity, p.phone_load, p.chat_load, p.email_load,
-  p.idle_since AS "idleSince", p.state_since AS "stateSince", p.wrap_up_until AS "wrapUpUntil"`;
+  p.idle_since AS "idleSince", p.state_since AS "stateSince", p.wrap_up_until AS "wrapUpUntil", p.pending_state AS "pendingState",
+  p.pending_reason AS "pendingReason"`;
 
 /**
  * Loans read with an agent pool: 'active' loans whose window lies within a day of the decision
@@ -263,6 +269,8 @@ function presence(row: Raw): PresenceRow {
     idleSince: row.idleSince as Date,
     stateSince: row.stateSince as Date,
     wrapUpUntil: (row.wrapUpUntil as Date | null) ?? null,
+    pendingState: (row.pendingState as PendingAgentState | null) ?? null,
+    pendingReason: (row.pendingReason as string | null) ?? null,
     skills: (row.skills as Record<string, number> | undefined) ?? {},
     loans: loansOf(row.loans),
   };
@@ -292,13 +300,13 @@ function statementName(sql: string): string {
   return name;
 }
 
-/** A logged-in agent as the pool queries return it: [agentId, agents row version (xmin), state, break reason, capacities ×3, loads ×3, idle since, state since, wrap-up until, loans]. */
-type PoolTuple = [string, string, AgentPresenceState, string | null, number, number, number, number, number, number, string, string, string | null, unknown];
+/** A logged-in agent as the pool queries return it: [agentId, agents row version (xmin), state, break reason, capacities ×3, loads ×3, idle since, state since, wrap-up until, loans, pending state]. */
+type PoolTuple = [string, string, AgentPresenceState, string | null, number, number, number, number, number, number, string, string, string | null, unknown, PendingAgentState | null];
 
 /** The logged-in agents of department `dep` and those lent to it near `now`, as one json array of PoolTuples. */
 const POOL_AGENTS = (dep: string, now: string) => `(SELECT COALESCE(json_agg(json_build_array(p.agent_id, a.xmin::text, p.state, p.break_reason,
     p.phone_capacity, p.chat_capacity, p.email_capacity, p.phone_load, p.chat_load, p.email_load, p.idle_since, p.state_since, p.wrap_up_until,
-    ${LOANS_TO(dep, now)})), '[]'::json)
+    ${LOANS_TO(dep, now)}, p.pending_state)), '[]'::json)
   FROM agent_presence p JOIN agents a ON a.id = p.agent_id WHERE ${POOL_OF(dep, now)} AND a.active AND p.state <> 'offline')`;
 
 /**
@@ -314,6 +322,22 @@ const POOL_AGENTS = (dep: string, now: string) => `(SELECT COALESCE(json_agg(jso
  */
 function heldStateSql(agentSql: string, exceptSql = 'NULL::uuid'): string {
   return `(CASE WHEN EXISTS (SELECT 1 FROM reservations h WHERE h.agent_id = ${agentSql} AND h.status = 'accepted' AND h.id IS DISTINCT FROM ${exceptSql}) THEN 'busy' ELSE 'reserved' END)`;
+}
+
+/**
+ * The state of an agent (presence row `ap`, '' for the updated table itself) left with nothing in
+ * hand and no wrap-up: its pending state (break or offline) if it asked for one, else available
+ * (libs/routing's `rested`). RESTED_COLUMNS is what else taking it changes.
+ */
+function restedStateSql(ap = ''): string {
+  return `COALESCE(${ap}pending_state, 'available')`;
+}
+
+/** The columns besides `state` that an agent's pending state changes when it is taken (`when`: the condition that it is, on the old row). */
+function restedColumnsSql(when: string, ap = ''): string {
+  return `break_reason = CASE WHEN ${when} THEN (CASE WHEN ${ap}pending_state = 'break' THEN ${ap}pending_reason END) ELSE ${ap}break_reason END,
+    pending_state = CASE WHEN ${when} THEN NULL ELSE ${ap}pending_state END,
+    pending_reason = CASE WHEN ${when} THEN NULL ELSE ${ap}pending_reason END`;
 }
 
 /**
@@ -562,7 +586,7 @@ export class RoutingTx {
     const rows = await this.q<ContactRow>(
       `WITH pick AS (
          SELECT p.agent_id FROM agent_presence p
-         WHERE p.agent_id = ANY($1::uuid[]) AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0 AND p.${load} < p.${cap}
+         WHERE p.agent_id = ANY($1::uuid[]) AND p.state IN ('available', 'reserved', 'busy') AND p.pending_state IS NULL AND p.phone_load = 0 AND p.${load} < p.${cap}
          ORDER BY array_position($1::uuid[], p.agent_id) LIMIT 1 FOR UPDATE OF p SKIP LOCKED),
        cust AS (
          INSERT INTO customers (id, external_ref) VALUES ($18::uuid, $8::text)
@@ -627,6 +651,8 @@ export class RoutingTx {
         agentId: t[0], departmentId: a.departmentId, phoneUri: a.phoneUri, state: t[2], breakReason: t[3],
         capacity: { phone: t[4], chat: t[5], email: t[6] }, load: { phone: t[7], chat: t[8], email: t[9] },
         idleSince: new Date(t[10]), stateSince: new Date(t[11]), wrapUpUntil: t[12] ? new Date(t[12]) : null, skills: a.skills, loans: loansOf(t[13]),
+        // The pool names a pending state only (the reason is read with the agent's own presence).
+        pendingState: t[14] ?? null, pendingReason: null,
       });
     }
     return out;
@@ -646,7 +672,7 @@ export class RoutingTx {
     const rows = await this.q<{ agentId: string; target: string }>(
       `WITH pick AS (
          SELECT p.agent_id, a.phone_uri FROM agent_presence p JOIN agents a ON a.id = p.agent_id
-         WHERE p.agent_id = ANY($1::uuid[]) AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0
+         WHERE p.agent_id = ANY($1::uuid[]) AND p.state IN ('available', 'reserved', 'busy') AND p.pending_state IS NULL AND p.phone_load = 0
            AND p.phone_load < p.phone_capacity AND p.chat_load = 0 AND a.phone_uri IS NOT NULL
          ORDER BY array_position($1::uuid[], p.agent_id) LIMIT 1 FOR UPDATE OF p SKIP LOCKED),
        cust AS (
@@ -716,7 +742,9 @@ export class RoutingTx {
     // locked (latest) presence row, as releaseAgent does.
     const LEFT = '(ap.phone_load + ap.chat_load + ap.email_load - 1)';
     const WRAP = `(act.action = 'finish' AND act.wrap > 0 AND ${LEFT} <= 0)`;
-    const NEXT = `(CASE WHEN ${LEFT} > 0 THEN ${heldStateSql('act.agent_id', 'act.reservation_id')} ELSE 'available' END)`;
+    const NEXT = `(CASE WHEN ${LEFT} > 0 THEN ${heldStateSql('act.agent_id', 'act.reservation_id')} ELSE ${restedStateSql('ap.')} END)`;
+    // Nothing left in hand and no wrap-up: a pending break or offline is taken.
+    const RESTS = `(NOT ${WRAP} AND ap.state IN ('reserved', 'busy') AND ${LEFT} <= 0)`;
     const rows = await this.q<Raw>(
       `WITH c AS (
          SELECT c.id, c.status, c.kind, c.channel, c.decision_id, c.queue_id FROM contacts c
@@ -756,6 +784,7 @@ export class RoutingTx {
            wrap_up_until = CASE WHEN ${WRAP} AND ap.state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $7 + make_interval(secs => act.wrap)
                                 ELSE ap.wrap_up_until END,
            idle_since = CASE WHEN ${LEFT} <= 0 THEN $7 ELSE ap.idle_since END,
+           ${restedColumnsSql(RESTS, 'ap.')},
            updated_at = now()
          FROM act JOIN agents cfg ON cfg.id = act.agent_id
          WHERE ap.agent_id = act.agent_id AND act.action <> 'none' RETURNING ap.state),
@@ -873,7 +902,7 @@ export class RoutingTx {
     const rows = await this.q<{ ok: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM agent_presence p JOIN agents a ON a.id = p.agent_id
-         WHERE p.agent_id = $1 AND a.active AND p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0
+         WHERE p.agent_id = $1 AND a.active AND p.state IN ('available', 'reserved', 'busy') AND p.pending_state IS NULL AND p.phone_load = 0
            AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
                        WHERE c.waiting
                          AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'
@@ -910,7 +939,7 @@ export class RoutingTx {
       `UPDATE agent_presence SET ${load} = ${load} + 1,
          state = CASE WHEN state = 'available' THEN 'reserved' ELSE state END,
          state_since = CASE WHEN state = 'available' THEN $2::timestamptz ELSE state_since END, updated_at = now()
-       WHERE agent_id = $1 AND state IN ('available', 'reserved', 'busy') AND phone_load = 0 AND ${load} < ${cap}
+       WHERE agent_id = $1 AND state IN ('available', 'reserved', 'busy') AND pending_state IS NULL AND phone_load = 0 AND ${load} < ${cap}
          ${channel === 'phone' ? 'AND chat_load = 0' : ''}
        RETURNING agent_id`,
       [agentId, at],
@@ -933,7 +962,7 @@ export class RoutingTx {
            state = CASE WHEN p.state = 'available' THEN 'reserved' ELSE p.state END,
            state_since = CASE WHEN p.state = 'available' THEN $2::timestamptz ELSE p.state_since END, updated_at = now()
          FROM (SELECT agent_id FROM agent_presence
-               WHERE agent_id = ANY($1::uuid[]) AND state IN ('available', 'reserved', 'busy') AND phone_load = 0 AND ${load} < ${cap}
+               WHERE agent_id = ANY($1::uuid[]) AND state IN ('available', 'reserved', 'busy') AND pending_state IS NULL AND phone_load = 0 AND ${load} < ${cap}
                  ${channel === 'phone' ? 'AND chat_load = 0' : ''}
                ORDER BY array_position($1::uuid[], agent_id) LIMIT 1 FOR UPDATE SKIP LOCKED) pick
          WHERE p.agent_id = pick.agent_id
@@ -946,34 +975,29 @@ export class RoutingTx {
 
   /**
    * Gives back one unit of capacity. Without `setState` a reserved/busy agent with nothing left
-   * becomes available (busy when other work is in hand); with it, a working agent (available,
-   * reserved, busy) takes that state (wrap-up, not-responding), while break keeps its state. A
-   * capacity above the configured one (lowered while held) comes down with the load.
+   * takes its pending state (break, offline) or becomes available (busy when other work is in hand,
+   * reserved with offers only); with it, a working agent (available, reserved, busy, wrap-up) takes
+   * that state (wrap-up, not-responding), while break keeps its state — except not-responding for
+   * an agent with a state pending, which is released as without it (libs/routing withReleased).
+   * A capacity above the configured one (lowered while held) comes down with the load.
    */
   async releaseAgent(agentId: string, channel: Channel, at: Date, opts: { setState?: 'wrap-up' | 'not-responding'; wrapUpUntil?: Date | null } = {}): Promise<void> {
     const load = LOAD_COLUMN[channel];
     const total = `(phone_load + chat_load + email_load - 1)`;
     const capacity = capacityInForceSql({ ...LOAD_COLUMN, [channel]: `GREATEST(${load} - 1, 0)` });
-    if (opts.setState) {
-      await this.q(
-        `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0), ${capacity},
-           state = CASE WHEN state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $2 ELSE state END,
-           state_since = CASE WHEN state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $3 ELSE state_since END,
-           wrap_up_until = CASE WHEN state IN ('available', 'reserved', 'busy', 'wrap-up') THEN $4::timestamptz ELSE wrap_up_until END,
-           idle_since = CASE WHEN ${total} <= 0 THEN $3 ELSE idle_since END, updated_at = now()
-         FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id`,
-        [agentId, opts.setState, at, opts.wrapUpUntil ?? null],
-      );
-      return;
-    }
-    const next = `(CASE WHEN ${total} > 0 THEN ${heldStateSql('$1::uuid')} ELSE 'available' END)`;
+    const sets = `($2::text IS NOT NULL AND ($2::text = 'wrap-up' OR pending_state IS NULL))`;
+    const takes = `(${sets} AND state IN ('available', 'reserved', 'busy', 'wrap-up'))`;
+    const holds = `(NOT ${sets} AND state IN ('reserved', 'busy'))`;
+    const next = `(CASE WHEN ${total} > 0 THEN ${heldStateSql('$1::uuid')} ELSE ${restedStateSql()} END)`;
     await this.q(
       `UPDATE agent_presence SET ${load} = GREATEST(${load} - 1, 0), ${capacity},
-         state = CASE WHEN state IN ('reserved', 'busy') THEN ${next} ELSE state END,
-         state_since = CASE WHEN state IN ('reserved', 'busy') AND state <> ${next} THEN $2 ELSE state_since END,
-         idle_since = CASE WHEN ${total} <= 0 THEN $2 ELSE idle_since END, updated_at = now()
+         state = CASE WHEN ${takes} THEN $2::text WHEN ${holds} THEN ${next} ELSE state END,
+         state_since = CASE WHEN ${takes} OR (${holds} AND state <> ${next}) THEN $3 ELSE state_since END,
+         wrap_up_until = CASE WHEN ${takes} THEN $4::timestamptz ELSE wrap_up_until END,
+         idle_since = CASE WHEN ${total} <= 0 THEN $3 ELSE idle_since END,
+         ${restedColumnsSql(`(${holds} AND ${total} <= 0)`)}, updated_at = now()
        FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id`,
-      [agentId, at],
+      [agentId, opts.setState ?? null, at, opts.wrapUpUntil ?? null],
     );
   }
 
@@ -1013,8 +1037,21 @@ export class RoutingTx {
          email_capacity = GREATEST(EXCLUDED.email_capacity, agent_presence.email_load),
          state_since = CASE WHEN agent_presence.state = ${next} THEN agent_presence.state_since ELSE EXCLUDED.state_since END,
          idle_since = CASE WHEN EXCLUDED.state = 'available' AND agent_presence.state NOT IN ('available', 'reserved', 'busy') THEN EXCLUDED.idle_since ELSE agent_presence.idle_since END,
-         wrap_up_until = NULL, updated_at = now()`,
+         wrap_up_until = NULL, pending_state = NULL, pending_reason = NULL, updated_at = now()`,
       [agentId, state, breakReason, at],
+    );
+    return this.findPresence(agentId);
+  }
+
+  /**
+   * A break or offline asked for while the agent works: kept as its pending state (libs/routing
+   * RoutingCore.setAgentState), its capacity refreshed from its configuration as a declared state is.
+   */
+  async setPendingState(agentId: string, state: PendingAgentState, reason: string | null): Promise<PresenceRow | null> {
+    await this.q(
+      `UPDATE agent_presence SET pending_state = $2, pending_reason = $3, ${capacityInForceSql(LOAD_COLUMN)}, updated_at = now()
+       FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id`,
+      [agentId, state, reason],
     );
     return this.findPresence(agentId);
   }
@@ -1074,7 +1111,8 @@ export class RoutingTx {
 
   async endWrapUp(agentId: string, at: Date): Promise<void> {
     await this.q(
-      `UPDATE agent_presence SET state = CASE WHEN phone_load + chat_load + email_load > 0 THEN ${heldStateSql('$1::uuid')} ELSE 'available' END,
+      `UPDATE agent_presence SET state = CASE WHEN phone_load + chat_load + email_load > 0 THEN ${heldStateSql('$1::uuid')} ELSE ${restedStateSql()} END,
+         ${restedColumnsSql('phone_load + chat_load + email_load = 0')},
          state_since = $2, idle_since = $2, wrap_up_until = NULL, updated_at = now()
        WHERE agent_id = $1 AND state = 'wrap-up'`,
       [agentId, at],
@@ -1088,7 +1126,7 @@ export class RoutingTx {
   async agentsWithRoomAndWaitingWork(limit: number, now: Date): Promise<string[]> {
     const rows = await this.q<{ agentId: string }>(
       `SELECT p.agent_id AS "agentId" FROM agent_presence p JOIN agents a ON a.id = p.agent_id
-       WHERE p.state IN ('available', 'reserved', 'busy') AND p.phone_load = 0 AND a.active
+       WHERE p.state IN ('available', 'reserved', 'busy') AND p.pending_state IS NULL AND p.phone_load = 0 AND a.active
          AND EXISTS (SELECT 1 FROM contacts c JOIN queues q ON q.id = c.queue_id
                      WHERE c.waiting
                        AND (q.department_id = a.department_id OR EXISTS (SELECT 1 FROM loans l WHERE l.agent_id = a.id AND l.status = 'active'

@@ -99,7 +99,7 @@ function customer(r: Raw): CustomerRecord {
 }
 
 const PRESENCE_COLUMNS = `agent_id, state, break_reason, phone_capacity, chat_capacity, email_capacity, phone_load, chat_load, email_load,
-  state_since, idle_since, wrap_up_until`;
+  state_since, idle_since, wrap_up_until, pending_state, pending_reason`;
 
 function presence(r: Raw): PresenceRecord {
   return {
@@ -111,6 +111,8 @@ function presence(r: Raw): PresenceRecord {
     stateSince: date(r.state_since),
     idleSince: date(r.idle_since),
     wrapUpUntil: dateOrNull(r.wrap_up_until),
+    pendingState: str(r.pending_state) as PresenceRecord['pendingState'],
+    pendingReason: str(r.pending_reason),
   };
 }
 

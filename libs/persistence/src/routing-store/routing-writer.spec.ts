@@ -126,6 +126,8 @@ function presenceRecord(agentId: string, over: Partial<PresenceRecord> = {}): Pr
     stateSince: since,
     idleSince: since,
     wrapUpUntil: null,
+    pendingState: null,
+    pendingReason: null,
     ...over,
   };
 }

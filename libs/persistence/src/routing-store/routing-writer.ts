@@ -169,6 +169,8 @@ const PRESENCE: TableSpec<PresenceRecord> = {
     { name: 'state_since', key: 'stateSince', type: 'timestamptz' },
     { name: 'idle_since', key: 'idleSince', type: 'timestamptz' },
     { name: 'wrap_up_until', key: 'wrapUpUntil', type: 'timestamptz' },
+    { name: 'pending_state', key: 'pendingState', type: 'text' },
+    { name: 'pending_reason', key: 'pendingReason', type: 'text' },
   ],
 };
 

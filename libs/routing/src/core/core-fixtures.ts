@@ -84,6 +84,8 @@ export function presence(agentId: string, over: Partial<PresenceRecord> = {}): P
     stateSince: secondsBefore(NOW, 600),
     idleSince: secondsBefore(NOW, 60),
     wrapUpUntil: null,
+    pendingState: null,
+    pendingReason: null,
     ...over,
   };
 }

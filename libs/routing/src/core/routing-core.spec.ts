@@ -689,7 +689,10 @@ describe('RoutingCore: agent state', () => {
     expect(thrown(() => core.setAgentState('ghost', 'available', null, NOW))).toMatchObject({ kind: 'not-found', code: 'agent.not_found' });
     expect(thrown(() => core.setAgentState('a1', 'break', null, NOW))).toMatchObject({ kind: 'unprocessable', violations: [{ field: 'reason', rule: 'required', message: 'reason is required for state break' }] });
     const p = core.setAgentState('a1', 'break', 'lunch', NOW);
-    expect(p).toEqual({ agentId: 'a1', state: 'break', breakReason: 'lunch', capacity: { phone: 0, chat: 2, email: 4 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: NOW, idleSince: NOW, wrapUpUntil: null });
+    expect(p).toEqual({
+      agentId: 'a1', state: 'break', breakReason: 'lunch', capacity: { phone: 0, chat: 2, email: 4 }, load: { phone: 0, chat: 0, email: 0 }, stateSince: NOW, idleSince: NOW, wrapUpUntil: null,
+      pendingState: null, pendingReason: null,
+    });
     const { changes } = core.takeChanges();
     expect(changes.presence.get('a1')?.isNew).toBe(true);
     expect(changes.agentStates).toEqual([]);
@@ -698,15 +701,16 @@ describe('RoutingCore: agent state', () => {
     expect(core.takeChanges().changes.agentStates).toEqual([{ agentId: 'a1', state: 'break', startedAt: NOW, endedAt: at(600) }]);
   });
 
-  it('offline with contacts in hand is refused; available with work in hand is busy, with offers only reserved; capacity never below the load', () => {
+  it('offline with contacts in hand is pending (refused when deleting); available with work in hand is busy, with offers only reserved; capacity never below the load', () => {
     const { core, state } = world({ agents: [agentRecord('a1', { configuredCapacity: { phone: 1, chat: 1, email: 1 } })] });
     const first = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
     core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r2', language: 'fi' }, NOW);
-    expect(thrown(() => core.setAgentState('a1', 'offline', null, at(1)))).toMatchObject({ kind: 'conflict', code: 'agent.has_contacts' });
-    // Both chats are still offers: the agent stays reserved (not on a contact), its clocks untouched.
+    expect(thrown(() => core.setAgentState('a1', 'offline', null, at(1), { atOnce: true }))).toMatchObject({ kind: 'conflict', code: 'agent.has_contacts' });
+    expect(core.setAgentState('a1', 'offline', null, at(1))).toMatchObject({ state: 'reserved', pendingState: 'offline', pendingReason: null, load: { chat: 2 } });
+    // Both chats are still offers: the agent stays reserved (not on a contact), its clocks untouched; the pending offline is cancelled.
     const idleSince = core.presenceOf('a1')!.idleSince;
     let p = core.setAgentState('a1', 'available', null, at(2));
-    expect(p).toMatchObject({ state: 'reserved', stateSince: NOW, idleSince, capacity: { phone: 1, chat: 2, email: 1 }, load: { phone: 0, chat: 2, email: 0 } });
+    expect(p).toMatchObject({ state: 'reserved', stateSince: NOW, idleSince, capacity: { phone: 1, chat: 2, email: 1 }, load: { phone: 0, chat: 2, email: 0 }, pendingState: null });
     core.acceptOffer('a1', state.liveReservation(first.id)!.id, at(3));
     p = core.setAgentState('a1', 'available', null, at(4));
     expect(p).toMatchObject({ state: 'busy', stateSince: at(3), load: { phone: 0, chat: 2, email: 0 } });

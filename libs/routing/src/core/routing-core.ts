@@ -355,6 +355,7 @@ function toAgent(a: AgentRecord, p: PresenceRecord, loans: readonly LoanRecord[]
     departmentId: a.departmentId,
     state: p.state,
     ...(p.breakReason ? { breakReason: p.breakReason } : {}),
+    ...(p.pendingState ? { pendingState: p.pendingState } : {}),
     skills: a.skills,
     // An agent without a SIP URI cannot take calls, whatever capacity its presence row still has.
     capacity: a.phoneUri !== null ? p.capacity : { ...p.capacity, phone: 0 },
@@ -410,9 +411,9 @@ export function capacityInForce(a: Pick<AgentRecord, 'phoneUri' | 'configuredCap
   };
 }
 
-/** tryReserveAgent's condition: routable, no call in hand, room on the channel, no chat in hand for a call (and a SIP URI). */
+/** tryReserveAgent's condition: routable with no state pending, no call in hand, room on the channel, no chat in hand for a call (and a SIP URI). */
 function canReserve(a: AgentRecord, p: PresenceRecord, channel: Channel): boolean {
-  if (!isRoutable(p.state) || p.load.phone !== 0 || p.load[channel] >= p.capacity[channel]) return false;
+  if (!isRoutable(p.state) || p.pendingState || p.load.phone !== 0 || p.load[channel] >= p.capacity[channel]) return false;
   return channel !== 'phone' || (p.load.chat === 0 && a.phoneUri !== null);
 }
 
@@ -427,15 +428,33 @@ function withReserved(p: PresenceRecord, channel: Channel, at: Date): PresenceRe
   };
 }
 
+/** Whether the agent is still working on contacts (on one, with an offer out, or in wrap-up): a break or offline it asks for then waits (PresenceRecord.pendingState). */
+export function isWorking(state: AgentState): boolean {
+  return state === 'reserved' || state === 'busy' || state === 'wrap-up';
+}
+
+/**
+ * The presence of an agent who has nothing left in hand and no wrap-up to do: its pending state
+ * (break with the reason it gave, or offline) from `at`, else available — the agent_presence
+ * statements' restingStateSql.
+ */
+function rested(p: PresenceRecord, at: Date): PresenceRecord {
+  if (!p.pendingState) return { ...p, state: 'available', breakReason: null, stateSince: p.state === 'available' ? p.stateSince : at };
+  return { ...p, state: p.pendingState, breakReason: p.pendingState === 'break' ? p.pendingReason : null, pendingState: null, pendingReason: null, stateSince: at };
+}
+
 /**
  * releaseAgent: one contact less on `channel`. Without `setState` a reserved or busy agent becomes
- * `held` (busy with a contact in hand, reserved with offers only) or available; with it, a working
- * agent takes that state (wrap-up, not-responding) while break, offline and not-responding keep theirs.
+ * `held` (busy with a contact in hand, reserved with offers only) or, with nothing left, its
+ * pending state or available; with it, a working agent takes that state (wrap-up, not-responding)
+ * while break, offline and not-responding keep theirs. An agent with a state pending is not made
+ * not-responding by an offer it let go: it asked to leave, and gets nothing new anyway.
  */
 function withReleased(p: PresenceRecord, channel: Channel, at: Date, held: 'busy' | 'reserved', setState?: 'wrap-up' | 'not-responding', wrapUpUntil: Date | null = null): PresenceRecord {
   const left = totalLoad(p) - 1;
   const load = { ...p.load, [channel]: Math.max(p.load[channel] - 1, 0) };
   const idleSince = left <= 0 ? at : p.idleSince;
+  if (setState === 'not-responding' && p.pendingState) setState = undefined;
   if (setState) {
     const working = WORKING_STATES.has(p.state);
     return {
@@ -448,12 +467,12 @@ function withReleased(p: PresenceRecord, channel: Channel, at: Date, held: 'busy
     };
   }
   const holding = p.state === 'reserved' || p.state === 'busy';
-  const next = left > 0 ? held : 'available';
+  if (holding && left <= 0) return { ...rested(p, at), load, idleSince };
   return {
     ...p,
     load,
-    state: holding ? next : p.state,
-    stateSince: holding && next !== p.state ? at : p.stateSince,
+    state: holding ? held : p.state,
+    stateSince: holding && held !== p.state ? at : p.stateSince,
     idleSince,
   };
 }
@@ -744,8 +763,8 @@ export class RoutingCore {
     for (let round = 0; round < OFFER_ROUNDS; round++) {
       const a = this.state.agent(agentId);
       const p = a?.presence;
-      // A deactivated agent keeps what it holds and is offered nothing (as it is in no pool).
-      if (!a || !p || !a.active || !isRoutable(p.state)) break;
+      // A deactivated agent keeps what it holds and is offered nothing (as it is in no pool); nor is one with a break or offline pending.
+      if (!a || !p || !a.active || !isRoutable(p.state) || p.pendingState) break;
       const agent = toAgent(a, p, a.loans.filter((l) => loanNear(l, now)));
       const channels = CHANNELS.filter((ch) => agent.capacity[ch] > 0 && !capacityReason(agent, ch));
       // An agent with chats in hand and room for more drains for the late calls it could take once they end (call draining).
@@ -1183,8 +1202,16 @@ export class RoutingCore {
   /**
    * The agent's declared state; capacity is refreshed from the agent's configuration (never below
    * the load in hand). A deactivated agent may only go offline (409 agent.inactive).
+   *
+   * A break or offline asked for while the agent is working — reserved (an offer out), busy (on a
+   * contact) or in wrap-up — becomes its pending state: it keeps its real state and what it holds
+   * (an offer out stays its to accept or reject), is offered nothing new, and takes the pending
+   * state once nothing is left in hand and its wrap-up is over (releaseAgent, endWrapUps).
+   * Available cancels a pending state. `atOnce` (deleting the agent): offline now or 409
+   * agent.has_contacts, never pending. Offline for an agent holding contacts in another state
+   * (not-responding) is refused as before.
    */
-  setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, now: Date): PresenceRecord {
+  setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, now: Date, opts: { atOnce?: boolean } = {}): PresenceRecord {
     return this.atomically(() => {
       const a = this.state.agent(agentId);
       if (!a) throw notFound('agent', agentId);
@@ -1193,13 +1220,21 @@ export class RoutingCore {
       }
       if (!a.active && state !== 'offline') throw deskRefusal.inactive(agentId);
       const p = a.presence;
+      const breakReason = state === 'break' ? reason : null;
+      if (p && state !== 'available' && isWorking(p.state) && !opts.atOnce) {
+        this.savePresence({ ...p, pendingState: state, pendingReason: breakReason, capacity: capacityInForce(a, p.load) });
+        this.signal(`agent:${agentId}`);
+        return this.state.agent(agentId)!.presence!;
+      }
       if (state === 'offline' && p && totalLoad(p) > 0) {
         throw deskRefusal.hasContacts(agentId);
       }
-      const breakReason = state === 'break' ? reason : null;
       if (!p) {
         const load = { phone: 0, chat: 0, email: 0 };
-        this.savePresence({ agentId, state, breakReason, capacity: capacityInForce(a, load), load, stateSince: now, idleSince: now, wrapUpUntil: null }, true);
+        this.savePresence(
+          { agentId, state, breakReason, capacity: capacityInForce(a, load), load, stateSince: now, idleSince: now, wrapUpUntil: null, pendingState: null, pendingReason: null },
+          true,
+        );
       } else {
         // Declared available with work in hand: busy, or reserved while it is only offered.
         const next = state === 'available' && totalLoad(p) > 0 ? this.heldState(agentId) : state;
@@ -1212,6 +1247,8 @@ export class RoutingCore {
           // Idle from now when coming back from break, wrap-up, not-responding or offline; a working agent's clock runs on.
           idleSince: state === 'available' && !isRoutable(p.state) ? now : p.idleSince,
           wrapUpUntil: null,
+          pendingState: null,
+          pendingReason: null,
         });
       }
       if (state === 'available') this.offerWorkTo(agentId, now);
@@ -1392,7 +1429,9 @@ export class RoutingCore {
     const ids = due.slice(0, WRAP_UP_BATCH).map((p) => p.agentId);
     for (const id of ids) {
       const p = this.state.agent(id)!.presence!;
-      this.savePresence({ ...p, state: totalLoad(p) > 0 ? this.heldState(id) : 'available', stateSince: now, idleSince: now, wrapUpUntil: null });
+      // Its pending break or offline, if it asked for one, begins now.
+      const next = totalLoad(p) > 0 ? { ...p, state: this.heldState(id) } : rested(p, now);
+      this.savePresence({ ...next, stateSince: now, idleSince: now, wrapUpUntil: null });
     }
     for (const id of ids) {
       this.offerWorkTo(id, now);
@@ -1412,7 +1451,7 @@ export class RoutingCore {
     const candidates: AgentRecord[] = [];
     for (const a of this.state.agents()) {
       const p = a.presence;
-      if (!a.active || !p || !isRoutable(p.state) || p.load.phone !== 0) continue;
+      if (!a.active || !p || !isRoutable(p.state) || p.pendingState || p.load.phone !== 0) continue;
       const hasWork = waitingQueues.some(
         (q) =>
           (q.departmentId === a.departmentId || a.loans.some((l) => loanCoversNow(l, q, now))) &&

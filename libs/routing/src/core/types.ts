@@ -6,7 +6,7 @@
  * takeover. No I/O here: the core changes these records synchronously and records what changed.
  */
 import type { Channel } from '../../../core/src/channel.js';
-import type { AgentState, BusinessClock, Queue, WideningStep } from '../model.js';
+import type { AgentState, BusinessClock, PendingAgentState, Queue, WideningStep } from '../model.js';
 import type { CustomerLinkPlan } from './customer-link.js';
 
 export type ContactStatus = 'queued' | 'offered' | 'connected' | 'ended' | 'abandoned' | 'rejected' | 'failed';
@@ -155,6 +155,14 @@ export interface PresenceRecord {
   stateSince: Date;
   idleSince: Date;
   wrapUpUntil: Date | null;
+  /**
+   * The break or offline the agent asked for while it was working (reserved, busy, wrap-up): it
+   * keeps `state`, is offered nothing new, and takes this state (with `pendingReason` as its break
+   * reason) once nothing is left in hand and its wrap-up is over. null: none asked for.
+   */
+  pendingState: PendingAgentState | null;
+  /** The reason of a pending break (null otherwise). */
+  pendingReason: string | null;
 }
 
 /** An agent: the static routing data (agents, agent_skills, loans rows) and its presence. */
