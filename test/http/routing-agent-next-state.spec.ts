@@ -91,6 +91,9 @@ describe('routing: a break asked for while working is the next state', () => {
     const asked = (await setState(a, 'break', 'lunch').expect(200)).body;
     expect(asked).toMatchObject({ state: 'busy', breakReason: null, pendingState: 'break', pendingReason: 'lunch', stateSince: new Date(T + 5000).toISOString() });
     expect(await presence(a)).toEqual(asked);
+    const board = (await t.http.get(`/v1/queues/${w.phoneQueueId}/stats`).set(...sup).expect(200)).body;
+    expect(board.agentsByState).toMatchObject({ busy: 1, available: 1, break: 0 });
+    expect(board.agentsPendingState).toEqual({ break: 1, offline: 0 });
 
     // The next call goes to the other agent; the one after waits rather than go to the agent leaving.
     at(70);
@@ -149,7 +152,7 @@ describe('routing: a break asked for while working is the next state', () => {
     if (days.length === 1) expect(got[days[0]]).toBe(0.8462);
   });
 
-  it('with a chat offered: the offer stays the agent\'s to accept; the break begins when the chat is completed', async () => {
+  it('with a chat offered: the offer stays the agent\'s to accept; the desk stream shows the pending break; the break begins when the chat is completed', async () => {
     at(1000);
     await setState(c, 'available').expect(200);
     at(1001);
@@ -157,6 +160,10 @@ describe('routing: a break asked for while working is the next state', () => {
     expect(x).toMatchObject({ status: 'offered', agentId: c });
     at(1002);
     expect((await setState(c, 'break', 'training').expect(200)).body).toMatchObject({ state: 'reserved', pendingState: 'break', pendingReason: 'training' });
+    const [offersEvent, presenceEvent] = await firstEvents(`/v1/agents/${c}/offers/stream`, keys.get(c)!, 2);
+    expect(offersEvent).toMatchObject({ event: 'offers', data: [expect.objectContaining({ contactId: x.id, status: 'offered' })] });
+    expect(presenceEvent).toEqual({ event: 'presence', data: await presence(c) });
+    expect(presenceEvent.data).toMatchObject({ state: 'reserved', pendingState: 'break', pendingReason: 'training' });
 
     at(1005);
     const offer = (await offers(c)).find((o) => o.contactId === x.id)!;

@@ -79,12 +79,24 @@ export class AgentDeskController {
   @Get(':id/offers/stream')
   @Roles('supervisor', 'agent')
   @ApiProduces('text/event-stream')
-  @ApiOperation({ summary: "Server-sent events: the agent's offers (event `offers`) whenever they change" })
-  @ApiOkResponse({ description: 'A text/event-stream; each event carries the list of OfferDto.', type: [OfferDto] })
+  @ApiOperation({
+    summary: "Server-sent events: the agent's offers (event `offers`) and its state (event `presence`) whenever they change",
+    description:
+      'Each `offers` event carries the list of OfferDto; each `presence` event an AgentPresenceDto — the real state, and the break or offline asked for while working (pendingState, pendingReason) until the agent takes it. Both are sent when the stream opens.',
+  })
+  @ApiOkResponse({ description: 'A text/event-stream: events `offers` (a list of OfferDto) and `presence` (an AgentPresenceDto).', type: [OfferDto] })
   @ApiNotFoundResponse({ type: ProblemDto })
   async stream(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.access.check(caller, id);
-    await this.streams.serve(req, res, 'offers', () => this.listOffers.execute(caller, id, true), (signal) => this.engine.waitFor(`agent:${id}`, 1000, signal));
+    await this.streams.serveEvents(
+      req,
+      res,
+      async () => {
+        const [offers, presence] = await Promise.all([this.listOffers.execute(caller, id, true), this.engine.presenceOf(id)]);
+        return { offers, presence: presence ? AgentPresenceDto.from(presence) : AgentPresenceDto.neverSet(id) };
+      },
+      (signal) => this.engine.waitFor(`agent:${id}`, 1000, signal),
+    );
   }
 
   @Post(':id/offers/:offerId/accept')

@@ -21,6 +21,20 @@ export class EventStreams implements BeforeApplicationShutdown {
   }
 
   async serve<T>(req: Request, res: Response, event: string, next: () => Promise<T>, wait: (signal: AbortSignal) => Promise<void>, changeOf: (payload: T) => unknown = (payload) => payload): Promise<void> {
+    await this.serveEvents(req, res, async () => ({ [event]: await next() }), wait, { [event]: changeOf as (payload: unknown) => unknown });
+  }
+
+  /**
+   * A stream of several named events: `next()` answers each event's current payload (in the order
+   * they are to be sent) and each is sent when it — or the part of it its `changeOf` picks — changed.
+   */
+  async serveEvents(
+    req: Request,
+    res: Response,
+    next: () => Promise<Record<string, unknown>>,
+    wait: (signal: AbortSignal) => Promise<void>,
+    changeOf: Record<string, (payload: unknown) => unknown> = {},
+  ): Promise<void> {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -39,17 +53,21 @@ export class EventStreams implements BeforeApplicationShutdown {
     req.on('close', end);
     this.open.add(end);
     try {
-      let last = '';
+      const last = new Map<string, string>();
       let lastWrite = Date.now();
       while (open) {
-        const payload = await next();
+        const payloads = await next();
         if (!open) break;
-        const change = JSON.stringify(changeOf(payload));
-        if (change !== last) {
+        let wrote = false;
+        for (const [event, payload] of Object.entries(payloads)) {
+          const change = JSON.stringify((changeOf[event] ?? ((p: unknown) => p))(payload));
+          if (change === last.get(event)) continue;
           res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
-          last = change;
-          lastWrite = Date.now();
-        } else if (Date.now() - lastWrite > 15000) {
+          last.set(event, change);
+          wrote = true;
+        }
+        if (wrote) lastWrite = Date.now();
+        else if (Date.now() - lastWrite > 15000) {
           res.write(': keep-alive\n\n');
           lastWrite = Date.now();
         }

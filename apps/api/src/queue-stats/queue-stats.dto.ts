@@ -9,6 +9,11 @@ export class AgentsByStateDto {
   @ApiProperty({ type: 'integer', example: 0 }) 'not-responding': number;
 }
 
+export class AgentsPendingStateDto {
+  @ApiProperty({ type: 'integer', example: 2, description: 'Going on a break once their contacts have ended and wrap-up is over.' }) break: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Going offline once their contacts have ended and wrap-up is over.' }) offline: number;
+}
+
 export class QueueStatsDto {
   @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
   queueId: string;
@@ -27,6 +32,12 @@ export class QueueStatsDto {
 
   @ApiProperty({ type: AgentsByStateDto, description: 'Logged-in agents who could serve this queue: of its department or lent to it now, with capacity on its channel and the skills its widest routing step asks for.' })
   agentsByState: AgentsByStateDto;
+
+  @ApiProperty({
+    type: AgentsPendingStateDto,
+    description: 'Of the agents counted in agentsByState (in their real state: reserved, busy, wrap-up), those who asked for a break or to go offline while working: they are offered nothing new and take that state when they have finished.',
+  })
+  agentsPendingState: AgentsPendingStateDto;
 
   @ApiProperty({ type: 'integer', example: 120, description: 'Contacts that entered the queue today (local day of its calendar).' })
   offeredToday: number;

@@ -33,7 +33,11 @@ export class GetQueueStats {
     const canServe = queueServer(queue, now, ctx);
     const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId, now)).map(toAgent).filter(canServe);
     const agentsByState = { available: 0, reserved: 0, busy: 0, 'wrap-up': 0, break: 0, 'not-responding': 0 };
-    for (const a of agents) if (a.state in agentsByState) agentsByState[a.state as keyof typeof agentsByState]++;
+    const agentsPendingState = { break: 0, offline: 0 };
+    for (const a of agents) {
+      if (a.state in agentsByState) agentsByState[a.state as keyof typeof agentsByState]++;
+      if (a.pendingState) agentsPendingState[a.pendingState]++;
+    }
     const est = estimateWaitDetails(queue, row.waiting + 1, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, ctx);
     const judged = row.answeredToday + row.abandonedToday + row.overdueToday;
     return {
@@ -43,6 +47,7 @@ export class GetQueueStats {
       waiting: row.waiting,
       longestWaitSeconds: row.oldestArrivedAt ? Math.max(0, Math.round((now.getTime() - new Date(row.oldestArrivedAt).getTime()) / 1000)) : 0,
       agentsByState,
+      agentsPendingState,
       offeredToday: row.offeredToday,
       answeredToday: row.answeredToday,
       abandonedToday: row.abandonedToday,
