@@ -142,6 +142,16 @@ export class ContactDto {
   @ApiProperty({ example: null, nullable: true, type: String })
   endedAt: string | null;
 
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description:
+      'Why it ended: completed (by its agent), ended (reported by the telephony system), abandoned, a rejection reason, failed or fallback_failed, ' +
+      'max-duration (closed by the routing sweep after the queue\'s maximum contact duration: its end was never reported).',
+  })
+  endReason: string | null;
+
   @ApiProperty({ type: 'integer', example: 0 })
   offerAttempts: number;
 
@@ -164,6 +174,7 @@ export class ContactDto {
       deadline: c.deadline.toISOString(),
       answeredAt: c.answeredAt?.toISOString() ?? null,
       endedAt: c.endedAt?.toISOString() ?? null,
+      endReason: c.endReason,
       offerAttempts: c.offerAttempts,
       ...(events ? { timeline: events.map(ContactEventDto.from) } : {}),
     };

@@ -44,7 +44,16 @@ import { pgClientSession, typeormSession } from '../../../../libs/persistence/sr
 import { abandonRefusal, capacityInForce, deskRefusal, RoutingCore, switchRefusal } from '../../../../libs/routing/src/core/routing-core.js';
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
 import type { CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
-import { isEmptyChangeSet, type AgentRecord, type ContactRecord, type CoreCatalog, type CoreQueue, type CustomerRecord } from '../../../../libs/routing/src/core/types.js';
+import {
+  isEmptyChangeSet,
+  MAX_CONTACT_SECONDS_RANGE,
+  maxContactSecondsOf,
+  type AgentRecord,
+  type ContactRecord,
+  type CoreCatalog,
+  type CoreQueue,
+  type CustomerRecord,
+} from '../../../../libs/routing/src/core/types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingInvalidations, type RoutingInvalidation } from '../persistence/routing-invalidations.js';
 import { RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
@@ -120,8 +129,18 @@ interface Owner {
 class MemoryCatalog implements CoreCatalog {
   queues = new Map<string, CoreQueue>();
   entries = new Map<string, string>();
+  /** shortestMaxContactSeconds of `queues` (a refresh replaces the map: recomputed then). */
+  private shortest: { of: Map<string, CoreQueue>; seconds: number } | null = null;
   queue(queueId: string): CoreQueue | undefined {
     return this.queues.get(queueId);
+  }
+  shortestMaxContactSeconds(): number {
+    if (this.shortest?.of !== this.queues) {
+      let seconds = Number.POSITIVE_INFINITY;
+      for (const q of this.queues.values()) seconds = Math.min(seconds, maxContactSecondsOf(q.settings, q.channel));
+      this.shortest = { of: this.queues, seconds: Number.isFinite(seconds) ? seconds : MAX_CONTACT_SECONDS_RANGE.min };
+    }
+    return this.shortest.seconds;
   }
   queueIdForCalledNumber(calledNumber: string): string | undefined {
     return this.entries.get(calledNumber);
@@ -853,15 +872,16 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return this.owned('abandonContact', [contactId]);
   }
 
-  /** Offer timeouts, wrap-up ends and the sweep, on the owner only; finished contacts are then forgotten. */
-  override async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; wrapUps: number; swept: number }> {
-    let out: { expired: number; wrapUps: number; swept: number };
+  /** Offer timeouts, contacts held too long, wrap-up ends and the sweep, on the owner only; finished contacts are then forgotten. */
+  override async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; overdue: number; wrapUps: number; swept: number }> {
+    let out: { expired: number; overdue: number; wrapUps: number; swept: number };
     try {
       out = await this.run((core) => core.tick(now));
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'routing.not_owner') return { ran: false, expired: 0, wrapUps: 0, swept: 0 };
+      if (err instanceof DomainError && err.code === 'routing.not_owner') return { ran: false, expired: 0, overdue: 0, wrapUps: 0, swept: 0 };
       throw err;
     }
+    if (out.overdue) this.log.warn({ msg: 'contacts held past their maximum duration were ended', contacts: out.overdue });
     const o = await this.owner;
     if (o) {
       o.core.state.prune(now, KEEP_FINISHED_MS, MAX_FINISHED_CONTACTS);

@@ -48,6 +48,8 @@ import type { RoutingInvalidations } from '../persistence/routing-invalidations.
 import {
   answeredBeforeEnded,
   eventConcernsLiveOffer,
+  MAX_DURATION_END_REASON,
+  maxDurationDetail,
   previousAgentOf,
   queueTransfer,
   reportsTalkTime,
@@ -888,8 +890,21 @@ export class RoutingEngine {
     return (await this.repo.direct.findContact(contactId))!;
   }
 
-  /** Ends a contact in hand: reservation completed, agent released into wrap-up when nothing else is in hand. */
-  private async finish(tx: RoutingTx, c: ContactRow, reservationId: string, agentId: string, now: Date, wrapUpSeconds: number | undefined, reason: string): Promise<void> {
+  /**
+   * Ends a contact in hand: reservation completed, agent released into wrap-up when nothing else is
+   * in hand. `reason` is the contact's end reason; the timeline event is `completed` for a completed
+   * contact, else `ended`, its detail the wrap-up and `detail` (libs/routing RoutingCore.finish).
+   */
+  private async finish(
+    tx: RoutingTx,
+    c: ContactRow,
+    reservationId: string,
+    agentId: string,
+    now: Date,
+    wrapUpSeconds: number | undefined,
+    reason: string,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
     const def = await this.definition(c.queueId!, tx);
     const p = await tx.findPresence(agentId, true);
     const wrap = wrapUp(wrapUpSeconds ?? def.settings.wrapUpSeconds, p ? p.load.phone + p.load.chat + p.load.email - 1 : 0);
@@ -900,7 +915,7 @@ export class RoutingEngine {
       await tx.releaseAgent(agentId, c.channel, now);
     }
     await tx.updateContact(c.id, { status: 'ended', endedAt: now, endReason: reason });
-    await tx.addEvents([{ contactId: c.id, at: now, type: reason === 'completed' ? 'completed' : 'ended', agentId, reservationId, detail: wrap }]);
+    await tx.addEvents([{ contactId: c.id, at: now, type: reason === 'completed' ? 'completed' : 'ended', agentId, reservationId, detail: { ...wrap, ...detail } }]);
   }
 
   async transfer(agentId: string, contactId: string, target: { agentId?: string; queueId?: string }): Promise<ContactRow> {
@@ -1199,6 +1214,30 @@ export class RoutingEngine {
     return requeued.length;
   }
 
+  /**
+   * Contacts held past their queue's maximum duration (a lost `ended`): ended as if reported,
+   * without wrap-up, with an `ended` event saying why; their agents released and offered work
+   * (libs/routing RoutingCore's endOverdueContacts).
+   */
+  async endOverdueContacts(now: Date): Promise<number> {
+    const agents = await this.tx(async (tx) => {
+      const released: string[] = [];
+      for (const due of await tx.overdueContacts(now, 200)) {
+        const c = await tx.findContact(due.contactId, 'update');
+        const r = c && (await tx.liveReservation(c.id, true));
+        if (!c || c.status !== 'connected' || !r || r.status !== 'accepted') continue;
+        await this.finish(tx, c, r.id, r.agentId, now, 0, MAX_DURATION_END_REASON, maxDurationDetail(due.maxContactSeconds));
+        released.push(r.agentId);
+      }
+      return released;
+    });
+    for (const id of agents) {
+      await this.offerWorkTo(id);
+      this.signal(`agent:${id}`);
+    }
+    return agents.length;
+  }
+
   async endWrapUps(now: Date): Promise<number> {
     const agents = await this.tx(async (tx) => {
       const ids = await tx.finishedWrapUps(now, 200);
@@ -1221,17 +1260,20 @@ export class RoutingEngine {
   }
 
   /** One scheduler tick; only the instance holding the advisory lock does the work. */
-  async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; wrapUps: number; swept: number }> {
+  async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; overdue: number; wrapUps: number; swept: number }> {
     const got = await this.repo.withAdvisoryLock(ROUTING_JOB_LOCK, async () => {
-      // Most ticks find nothing due: one read instead of two transactions.
+      // Most ticks find nothing due: one read instead of three transactions.
       const due = await this.repo.direct.dueWork(now);
       const expired = due.expiredOffers ? await this.expireOffers(now) : 0;
+      const overdue = due.overdueContacts ? await this.endOverdueContacts(now) : 0;
       const wrapUps = due.finishedWrapUps ? await this.endWrapUps(now) : 0;
       const swept = await this.sweep();
-      return { expired, wrapUps, swept };
+      return { expired, overdue, wrapUps, swept };
     });
-    if (!got) return { ran: false, expired: 0, wrapUps: 0, swept: 0 };
+    if (!got) return { ran: false, expired: 0, overdue: 0, wrapUps: 0, swept: 0 };
     if (got.expired || got.wrapUps) this.logger.debug({ msg: 'routing tick', ...got });
+    // Each one a lost end (or a desk that never completed): worth a line at the default level.
+    if (got.overdue) this.logger.warn({ msg: 'contacts held past their maximum duration were ended', contacts: got.overdue });
     return { ran: true, ...got };
   }
 }

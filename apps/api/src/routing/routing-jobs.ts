@@ -6,7 +6,7 @@ import { RoutingEngine } from './routing-engine.js';
 
 /**
  * The routing engine's scheduled work, once a second: expire offers nobody answered (contact to the
- * next agent, agent not-responding), end wrap-ups, and offer waiting work to agents with room
+ * next agent, agent not-responding), end contacts held past their queue's maximum duration, end wrap-ups, and offer waiting work to agents with room
  * (widening over waiting time). Every instance schedules it; only the one holding the Postgres
  * advisory lock runs a tick, and the work itself is idempotent (SKIP LOCKED claims).
  * Switched off with ROUTING_JOBS=false (tests drive `RoutingEngine.tick` with their own clock).

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Lengt
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { MAX_CONTACT_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
 
 export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
 
@@ -415,6 +416,22 @@ export class RoutingSettingsDto {
   @Min(0)
   @Max(86400)
   emailBlendingThresholdSeconds?: number | null;
+
+  @ApiPropertyOptional({
+    example: 14400,
+    nullable: true,
+    type: 'integer',
+    minimum: MAX_CONTACT_SECONDS_RANGE.min,
+    maximum: MAX_CONTACT_SECONDS_RANGE.max,
+    description:
+      "The longest a contact stays in an agent's hands (from when its agent took it). Past it the routing sweep ends the contact as if its end had been reported — a safety net for a lost `ended` — " +
+      "with an `ended` timeline event saying so (detail.closedBy `max-duration`) and no wrap-up, and releases the agent; a late `ended` is then accepted and ignored. null = channel default (phone and chat 4 h, email 24 h).",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MAX_CONTACT_SECONDS_RANGE.min)
+  @Max(MAX_CONTACT_SECONDS_RANGE.max)
+  maxContactSeconds?: number | null;
 
   static from(s: RoutingSettingsRow): RoutingSettingsDto {
     return { ...s };

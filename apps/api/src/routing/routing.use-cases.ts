@@ -136,6 +136,7 @@ export class PutRoutingSettings {
       previousAgentPreferenceSeconds: body.previousAgentPreferenceSeconds ?? null,
       previousAgentLookbackDays: body.previousAgentLookbackDays ?? null,
       emailBlendingThresholdSeconds: body.emailBlendingThresholdSeconds ?? null,
+      maxContactSeconds: body.maxContactSeconds ?? null,
     };
     await this.repo.saveSettings(queueId, settings);
     await this.catalog.invalidate();

@@ -13,6 +13,7 @@ import { QueueEntity } from './queue.entity.js';
 @Check('queue_routing_settings_previous_agent_range', `previous_agent_preference_seconds IS NULL OR previous_agent_preference_seconds BETWEEN 0 AND 604800`)
 @Check('queue_routing_settings_lookback_range', `previous_agent_lookback_days IS NULL OR previous_agent_lookback_days BETWEEN 1 AND 365`)
 @Check('queue_routing_settings_blending_range', `email_blending_threshold_seconds IS NULL OR email_blending_threshold_seconds BETWEEN 0 AND 86400`)
+@Check('queue_routing_settings_max_contact_range', `max_contact_seconds IS NULL OR max_contact_seconds BETWEEN 300 AND 604800`)
 export class QueueRoutingSettingsEntity {
   @PrimaryColumn({ name: 'queue_id', type: 'uuid' })
   queueId: string;
@@ -51,6 +52,10 @@ export class QueueRoutingSettingsEntity {
 
   @Column({ name: 'email_blending_threshold_seconds', type: 'integer', nullable: true })
   emailBlendingThresholdSeconds: number | null;
+
+  /** The longest a contact stays in an agent's hands before the routing sweep ends it; null = the channel's default. */
+  @Column({ name: 'max_contact_seconds', type: 'integer', nullable: true })
+  maxContactSeconds: number | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -18,7 +18,7 @@ import { uuidv7 } from '../../../core/src/ids.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
 import type { ReservationStatus } from '../entities/reservation.entity.js';
-import type { ContactRecord, CoreQueueSettings, CustomerRecord, LoanRecord } from '../../../routing/src/core/types.js';
+import { DEFAULT_MAX_CONTACT_SECONDS, type ContactRecord, type CoreQueueSettings, type CustomerRecord, type LoanRecord } from '../../../routing/src/core/types.js';
 import type { CustomerLinkPlan } from '../../../routing/src/core/customer-link.js';
 import { applyCustomerLink, lockCustomersOf } from '../customer-links.js';
 import type { PendingAgentState } from '../../../routing/src/model.js';
@@ -251,6 +251,28 @@ const QUEUE_LINE_LOCK_SPACE = 0x51554555; // 'QUEU'
 
 const STALE = `(c.status IN ('offered', 'connected') AND r.id IS NULL)`;
 
+/** The maximum contact duration in force for contact `c` whose queue's settings row is `rs` (libs/routing maxContactSecondsOf). */
+const MAX_CONTACT_SECONDS = `COALESCE(rs.max_contact_seconds, CASE c.channel WHEN 'phone' THEN ${DEFAULT_MAX_CONTACT_SECONDS.phone}
+  WHEN 'chat' THEN ${DEFAULT_MAX_CONTACT_SECONDS.chat} ELSE ${DEFAULT_MAX_CONTACT_SECONDS.email} END)`;
+
+/**
+ * Contacts in an agent's hands past their queue's maximum duration at \`now\` (a timestamptz
+ * parameter), as a FROM/WHERE over reservations r, contacts c and settings rs. Read by index, not
+ * by a scan of every contact in hand: a contact's id is time-ordered (UUIDv7, made when it arrived,
+ * before any agent took it), so one taken before now − max has an id below the UUID of
+ * now − (the shortest maximum of any queue) — plus a minute for the clocks of other instances —
+ * and the range is read from the partial index of live reservations
+ * (reservations_one_live_per_contact), which holds only what is offered or in hand. In steady
+ * state that range is empty. (Contacts with random ids from before ids were time-ordered are not
+ * found: a supervisor ends those.)
+ */
+const OVERDUE_CONTACTS = (now: string) => `reservations r JOIN contacts c ON c.id = r.contact_id LEFT JOIN queue_routing_settings rs ON rs.queue_id = c.queue_id
+  WHERE r.status = 'accepted' AND c.status = 'connected'
+    AND r.contact_id < (SELECT (lpad(to_hex(floor(extract(epoch FROM ${now}::timestamptz) * 1000)::bigint + 60000
+          - 1000 * LEAST(${DEFAULT_MAX_CONTACT_SECONDS.phone}, ${DEFAULT_MAX_CONTACT_SECONDS.chat}, ${DEFAULT_MAX_CONTACT_SECONDS.email},
+              (SELECT min(s.max_contact_seconds) FROM queue_routing_settings s))::bigint), 12, '0') || '00000000000000000000')::uuid)
+    AND r.resolved_at + make_interval(secs => ${MAX_CONTACT_SECONDS}) <= ${now}::timestamptz`;
+
 const RESERVATION_COLUMNS = `r.id, r.contact_id AS "contactId", r.agent_id AS "agentId", r.channel, r.status, r.offered_at AS "offeredAt",
   r.expires_at AS "expiresAt", r.resolved_at AS "resolvedAt"`;
 
@@ -421,7 +443,7 @@ export class RoutingTx {
            'callbackThresholdSeconds', rs.callback_threshold_seconds, 'fallbackTarget', rs.fallback_target, 'meanHandleSeconds', rs.mean_handle_seconds,
            'wideningSteps', rs.widening_steps, 'lentAgentDelaySeconds', rs.lent_agent_delay_seconds,
            'previousAgentPreferenceSeconds', rs.previous_agent_preference_seconds, 'previousAgentLookbackDays', rs.previous_agent_lookback_days,
-           'emailBlendingThresholdSeconds', rs.email_blending_threshold_seconds) END AS settings
+           'emailBlendingThresholdSeconds', rs.email_blending_threshold_seconds, 'maxContactSeconds', rs.max_contact_seconds) END AS settings
        FROM queues q JOIN business_calendars bc ON bc.id = q.calendar_id LEFT JOIN queue_routing_settings rs ON rs.queue_id = q.id
        WHERE q.id = $1`,
       [queueId],
@@ -1080,14 +1102,24 @@ export class RoutingTx {
     await this.q(`UPDATE reservations SET status = $2, resolved_at = $3 WHERE id = $1`, [id, status, at]);
   }
 
-  /** Whether offers have expired or wrap-ups ended by `now`: one read before the jobs' transactions. */
-  async dueWork(now: Date): Promise<{ expiredOffers: boolean; finishedWrapUps: boolean }> {
-    const [row] = await this.q<{ expiredOffers: boolean; finishedWrapUps: boolean }>(
+  /** Whether offers have expired, contacts been held too long or wrap-ups ended by `now`: one read before the jobs' transactions. */
+  async dueWork(now: Date): Promise<{ expiredOffers: boolean; overdueContacts: boolean; finishedWrapUps: boolean }> {
+    const [row] = await this.q<{ expiredOffers: boolean; overdueContacts: boolean; finishedWrapUps: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM reservations r WHERE r.status = 'offered' AND r.expires_at <= $1) AS "expiredOffers",
+         EXISTS (SELECT 1 FROM ${OVERDUE_CONTACTS('$1')}) AS "overdueContacts",
          EXISTS (SELECT 1 FROM agent_presence WHERE state = 'wrap-up' AND wrap_up_until IS NOT NULL AND wrap_up_until <= $1) AS "finishedWrapUps"`,
       [now],
     );
     return row;
+  }
+
+  /** Contacts held past their queue's maximum duration at `now` (see OVERDUE_CONTACTS), longest held first, claimed (SKIP LOCKED), with that maximum. */
+  async overdueContacts(now: Date, limit: number): Promise<{ contactId: string; maxContactSeconds: number }[]> {
+    return this.q<{ contactId: string; maxContactSeconds: number }>(
+      `SELECT c.id AS "contactId", ${MAX_CONTACT_SECONDS} AS "maxContactSeconds" FROM ${OVERDUE_CONTACTS('$1')}
+       ORDER BY r.resolved_at LIMIT $2 FOR UPDATE OF c SKIP LOCKED`,
+      [now, limit],
+    );
   }
 
   /** Offers past their expiry, claimed so that one transaction handles each. */
@@ -1414,18 +1446,19 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
   async saveSettings(queueId: string, s: RoutingSettingsRow): Promise<void> {
     await this.q(
       `INSERT INTO queue_routing_settings (queue_id, wrap_up_seconds, offer_timeout_seconds, callback_threshold_seconds, fallback_target, mean_handle_seconds,
-         widening_steps, lent_agent_delay_seconds, previous_agent_preference_seconds, previous_agent_lookback_days, email_blending_threshold_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
+         widening_steps, lent_agent_delay_seconds, previous_agent_preference_seconds, previous_agent_lookback_days, email_blending_threshold_seconds,
+         max_contact_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
        ON CONFLICT (queue_id) DO UPDATE SET wrap_up_seconds = EXCLUDED.wrap_up_seconds, offer_timeout_seconds = EXCLUDED.offer_timeout_seconds,
          callback_threshold_seconds = EXCLUDED.callback_threshold_seconds, fallback_target = EXCLUDED.fallback_target,
          mean_handle_seconds = EXCLUDED.mean_handle_seconds, widening_steps = EXCLUDED.widening_steps,
          lent_agent_delay_seconds = EXCLUDED.lent_agent_delay_seconds, previous_agent_preference_seconds = EXCLUDED.previous_agent_preference_seconds,
          previous_agent_lookback_days = EXCLUDED.previous_agent_lookback_days, email_blending_threshold_seconds = EXCLUDED.email_blending_threshold_seconds,
-         updated_at = now()`,
+         max_contact_seconds = EXCLUDED.max_contact_seconds, updated_at = now()`,
       [
         queueId, s.wrapUpSeconds, s.offerTimeoutSeconds, s.callbackThresholdSeconds, s.fallbackTarget, s.meanHandleSeconds,
         s.wideningSteps === null ? null : JSON.stringify(s.wideningSteps), s.lentAgentDelaySeconds, s.previousAgentPreferenceSeconds,
-        s.previousAgentLookbackDays, s.emailBlendingThresholdSeconds,
+        s.previousAgentLookbackDays, s.emailBlendingThresholdSeconds, s.maxContactSeconds,
       ],
     );
   }

@@ -31,6 +31,10 @@ import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkR
 import {
   answeredBeforeEnded,
   emptyChangeSet,
+  MAX_CONTACT_SECONDS_RANGE,
+  MAX_DURATION_END_REASON,
+  maxContactSecondsOf,
+  maxDurationDetail,
   eventConcernsLiveOffer,
   DEFAULT_QUEUE_SETTINGS,
   previousAgentOf,
@@ -155,6 +159,7 @@ const CHANNELS: readonly Channel[] = ['phone', 'chat', 'email'];
 const WAITING_PER_QUEUE = 20;
 const OFFER_ROUNDS = 12;
 const EXPIRE_BATCH = 200;
+const OVERDUE_BATCH = 200;
 const WRAP_UP_BATCH = 200;
 const SWEEP_AGENTS = 50;
 /** Presence states from which a release with a new state (wrap-up, not-responding) takes it. */
@@ -704,16 +709,27 @@ export class RoutingCore {
     this.signal(`agent:${r.agentId}`, `contact:${r.contactId}`);
   }
 
-  /** Ends a contact in hand: reservation completed, agent released (into wrap-up when nothing else is in hand: wrapUp). */
-  private finish(c: ContactRecord, r: ReservationRecord, now: Date, wrapUpSeconds: number | undefined, reason: 'completed' | 'ended'): ContactRecord {
+  /**
+   * Ends a contact in hand: reservation completed, agent released (into wrap-up when nothing else is
+   * in hand). `closed`: ended by Vuoro or a supervisor rather than reported (timeline event `ended`,
+   * the contact's end reason and what the event's detail adds).
+   */
+  private finish(
+    c: ContactRecord,
+    r: ReservationRecord,
+    now: Date,
+    wrapUpSeconds: number | undefined,
+    reason: 'completed' | 'ended',
+    closed?: { endReason: string; detail: Record<string, unknown> },
+  ): ContactRecord {
     const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
     const p = this.state.agent(r.agentId)?.presence;
     const wrap = wrapUp(wrapUpSeconds ?? q?.settings.wrapUpSeconds ?? DEFAULT_QUEUE_SETTINGS.wrapUpSeconds, p ? totalLoad(p) - 1 : 0);
     this.resolveReservation(r, 'completed', now);
     if (wrap.wrapUpSeconds > 0) this.releaseAgent(r.agentId, c.channel, now, 'wrap-up', new Date(now.getTime() + wrap.wrapUpSeconds * 1000));
     else this.releaseAgent(r.agentId, c.channel, now);
-    const ended = this.patchContact(c, { status: 'ended', endedAt: now, endReason: reason });
-    this.event(c.id, now, reason, r.agentId, r.id, wrap);
+    const ended = this.patchContact(c, { status: 'ended', endedAt: now, endReason: closed?.endReason ?? reason });
+    this.event(c.id, now, reason, r.agentId, r.id, { ...wrap, ...closed?.detail });
     return ended;
   }
 
@@ -1388,14 +1404,45 @@ export class RoutingCore {
 
   // ---------------------------------------------------------------- scheduled work
 
-  /** One scheduler tick: offers past their timeout, wrap-ups over, then the sweep (widening over waiting time happens here). */
-  tick(now: Date): { expired: number; wrapUps: number; swept: number } {
+  /**
+   * One scheduler tick: offers past their timeout, contacts held past their queue's maximum
+   * duration, wrap-ups over, then the sweep (widening over waiting time happens here).
+   */
+  tick(now: Date): { expired: number; overdue: number; wrapUps: number; swept: number } {
     return this.atomically(() => {
       const expired = this.expireOffers(now);
+      const overdue = this.endOverdueContacts(now);
       const wrapUps = this.endWrapUps(now);
       const swept = this.sweep(now);
-      return { expired, wrapUps, swept };
+      return { expired, overdue, wrapUps, swept };
     });
+  }
+
+  /**
+   * Contacts in an agent's hands for longer than their queue's maximum contact duration (the
+   * telephony's `ended` was lost, the desk never completed): ended as if reported — timeline event
+   * `ended` saying why, no wrap-up — and the agent released (to its pending state, if it asked for
+   * one) and offered work. Reads only the reservations held longer than the shortest maximum of any
+   * queue (RoutingState.heldSince), not every contact in hand.
+   */
+  private endOverdueContacts(now: Date): number {
+    const shortest = this.catalog.shortestMaxContactSeconds?.() ?? MAX_CONTACT_SECONDS_RANGE.min;
+    const released: string[] = [];
+    for (const r of this.state.heldSince(new Date(now.getTime() - shortest * 1000))) {
+      if (released.length >= OVERDUE_BATCH) break;
+      const c = this.state.contact(r.contactId);
+      if (!c || c.status !== 'connected') continue;
+      const max = maxContactSecondsOf(c.queueId ? this.catalog.queue(c.queueId)?.settings : null, c.channel);
+      if ((r.resolvedAt ?? r.offeredAt).getTime() + max * 1000 > now.getTime()) continue;
+      this.finish(c, r, now, 0, 'ended', { endReason: MAX_DURATION_END_REASON, detail: maxDurationDetail(max) });
+      this.signal(`contact:${c.id}`);
+      released.push(r.agentId);
+    }
+    for (const agentId of released) {
+      this.offerWorkTo(agentId, now);
+      this.signal(`agent:${agentId}`);
+    }
+    return released.length;
   }
 
   /** Offers past their timeout: agent not-responding, contact back in its queue, then routed again. */

@@ -91,6 +91,51 @@ function sameWaitingPlace(a: ContactRecord & { queueId: string }, b: ContactReco
   );
 }
 
+/** One accepted (in hand) reservation in the order its agent took it. */
+interface HeldEntry {
+  id: string;
+  at: number;
+}
+
+function compareHeld(a: HeldEntry, b: HeldEntry): number {
+  if (a.at !== b.at) return a.at - b.at;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function heldEntry(r: ReservationRecord): HeldEntry {
+  return { id: r.id, at: (r.resolvedAt ?? r.offeredAt).getTime() };
+}
+
+/**
+ * The accepted reservations, kept sorted by when their agent took them (binary insertion; they are
+ * taken in clock order, so an insert lands at the end): the maximum contact duration check reads
+ * the oldest few instead of every contact in hand.
+ */
+class HeldList {
+  readonly entries: HeldEntry[] = [];
+
+  private lowerBound(e: HeldEntry): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareHeld(this.entries[mid], e) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(r: ReservationRecord): void {
+    const e = heldEntry(r);
+    this.entries.splice(this.lowerBound(e), 0, e);
+  }
+
+  remove(r: ReservationRecord): void {
+    const i = this.lowerBound(heldEntry(r));
+    if (i < this.entries.length && this.entries[i].id === r.id) this.entries.splice(i, 1);
+  }
+}
+
 /** One department's agents: records in joining order, and where each agent's is. */
 class Roster {
   readonly records: AgentRecord[] = [];
@@ -132,6 +177,8 @@ export class RoutingState {
   private readonly liveByAgent = new Map<string, Set<string>>();
   /** Reservations in status 'offered' (the offers a tick may expire). */
   private readonly openOfferIds = new Set<string>();
+  /** Reservations in status 'accepted', oldest taken first (the contacts a tick may find held too long). */
+  private readonly held = new HeldList();
   private readonly waitingByQueue = new Map<string, WaitingList>();
   private readonly customersById = new Map<string, CustomerRecord>();
   private readonly customerIdByPhone = new Map<string, string>();
@@ -234,6 +281,20 @@ export class RoutingState {
   /** Reservations in status 'offered'. */
   *openOffers(): IterableIterator<ReservationRecord> {
     for (const id of this.openOfferIds) yield this.reservationsById.get(id)!;
+  }
+
+  /**
+   * Accepted reservations taken (resolvedAt) at or before `at`, the longest held first. A copy:
+   * the caller may resolve them as it goes.
+   */
+  heldSince(at: Date): ReservationRecord[] {
+    const t = at.getTime();
+    const out: ReservationRecord[] = [];
+    for (const e of this.held.entries) {
+      if (e.at > t) break;
+      out.push(this.reservationsById.get(e.id)!);
+    }
+    return out;
   }
 
   /** Stored queue ids with at least one queued contact. */
@@ -520,6 +581,7 @@ export class RoutingState {
       set?.delete(id);
       if (set && !set.size) this.resolvedByContact.delete(prev.contactId);
     }
+    if (prev?.status === 'accepted') this.held.remove(prev);
     this.openOfferIds.delete(id);
     if (!next) {
       this.reservationsById.delete(id);
@@ -531,6 +593,7 @@ export class RoutingState {
       addTo(this.liveByAgent, next.agentId, id);
     } else addTo(this.resolvedByContact, next.contactId, id);
     if (next.status === 'offered') this.openOfferIds.add(id);
+    if (next.status === 'accepted') this.held.add(next);
   }
 
   private setCustomer(id: string, next: CustomerRecord | undefined): void {

@@ -44,6 +44,22 @@ export interface CoreQueueSettings {
   /** How far back the customer's last agent counts as the previous agent; null = PREVIOUS_AGENT_LOOKBACK_DAYS. */
   previousAgentLookbackDays: number | null;
   emailBlendingThresholdSeconds: number | null;
+  /**
+   * The longest a contact stays in an agent's hands (since its agent took it) before the routing
+   * sweep ends it as if the end had been reported (a lost `ended`); null = the channel's default
+   * (DEFAULT_MAX_CONTACT_SECONDS).
+   */
+  maxContactSeconds: number | null;
+}
+
+/** How long a contact may stay in an agent's hands when its queue does not say: 4 h for a call or a chat, a day for an email. */
+export const DEFAULT_MAX_CONTACT_SECONDS: Readonly<Record<Channel, number>> = { phone: 4 * 3600, chat: 4 * 3600, email: 24 * 3600 };
+/** The range a queue's maxContactSeconds may be set in (5 minutes to 7 days; the check queue_routing_settings_max_contact_range). */
+export const MAX_CONTACT_SECONDS_RANGE = { min: 300, max: 7 * 24 * 3600 } as const;
+
+/** The maximum contact duration in force for a contact of `channel` in a queue with settings `s`. */
+export function maxContactSecondsOf(s: Pick<CoreQueueSettings, 'maxContactSeconds'> | null | undefined, channel: Channel): number {
+  return s?.maxContactSeconds ?? DEFAULT_MAX_CONTACT_SECONDS[channel];
 }
 
 /** The settings of a queue without a queue_routing_settings row (the API's DEFAULT_SETTINGS). */
@@ -58,6 +74,7 @@ export const DEFAULT_QUEUE_SETTINGS: CoreQueueSettings = {
   previousAgentPreferenceSeconds: null,
   previousAgentLookbackDays: null,
   emailBlendingThresholdSeconds: null,
+  maxContactSeconds: null,
 };
 
 /** How far back the customer's last agent counts as its previous agent when a queue does not say. */
@@ -135,6 +152,11 @@ export interface CoreCatalog {
   queue(queueId: string): CoreQueue | undefined;
   /** The queue an entry point (called number) maps to. */
   queueIdForCalledNumber(calledNumber: string): string | undefined;
+  /**
+   * The shortest maximum contact duration of any queue (seconds): the max-duration check looks only
+   * at contacts held longer. Without it, MAX_CONTACT_SECONDS_RANGE.min.
+   */
+  shortestMaxContactSeconds?(): number;
 }
 
 /** An active loan of an agent to another department (queueId null = all its queues), [from, to). */
@@ -426,6 +448,17 @@ export interface NewContactInput {
   switchedFrom?: string;
   /** The customer's phone number (isCustomerPhoneNumber), when the gateway knows it: the reference and the number become one customer (customer-link.ts). */
   phoneNumber?: string;
+}
+
+/** The contact's end reason when the routing sweep closed it for exceeding its queue's maximum contact duration. */
+export const MAX_DURATION_END_REASON = 'max-duration';
+/** The detail of the `ended` event of a contact closed for exceeding its queue's maximum contact duration (both engines write it). */
+export function maxDurationDetail(maxContactSeconds: number): Record<string, unknown> {
+  return {
+    closedBy: MAX_DURATION_END_REASON,
+    maxContactSeconds,
+    note: `closed for exceeding the queue's maximum contact duration (${maxContactSeconds} s) without an end reported; no wrap-up`,
+  };
 }
 
 /** What the loader reads from the tables to rebuild the state (see RoutingState). */

@@ -1,0 +1,88 @@
+import { bearer } from '../support/test-app.js';
+import { callBody, eventBody, startRoutingTestApp, type RoutingTestApp } from '../routing/routing-world.js';
+
+/**
+ * A lost `ended` (a dropped HTTP request, a crashed proxy) left the agent busy for ever. The safety
+ * net: each queue's maximum contact duration, after which the routing sweep ends the contact as if
+ * its end had come. The routing clock is moved by hours here; the jobs are off, ticks are driven.
+ */
+describe('routing: contacts whose end never comes', () => {
+  let r: RoutingTestApp;
+  let desk: [string, string];
+  const HOUR = 3600_000;
+  const decide = async (callId: string, callerId: string) => (await r.t.http.post('/v1/routing/decisions').set(...r.tel).send(callBody(callId, { callerId })).expect(200)).body;
+  const event = async (name: string, callId: string, extra: Record<string, unknown> = {}) =>
+    (await r.t.http.post('/v1/routing/events').set(...r.tel).send(eventBody(name, callId, extra)).expect(200)).body as { applied: boolean; detail: string };
+  const contact = async (id: string) => (await r.t.http.get(`/v1/contacts/${id}`).set(...r.sup).expect(200)).body;
+  const presence = async (agentId: string) => (await r.t.http.get(`/v1/agents/${agentId}/state`).set(...r.sup).expect(200)).body;
+  const settings = (queueId: string, body: Record<string, unknown>) =>
+    r.t.http.put(`/v1/queues/${queueId}/routing-settings`).set(...r.sup).send({ wrapUpSeconds: 30, meanHandleSeconds: 300, ...body });
+
+  beforeAll(async () => {
+    r = await startRoutingTestApp(2);
+    desk = bearer((await r.t.http.post(`/v1/agents/${r.w.agentIds[0]}/api-keys`).set(...bearer(r.t.adminKey)).send({ name: 'desk' }).expect(201)).body.key);
+  });
+  afterAll(() => r.t.close());
+
+  it('sets a queue\'s maximum contact duration within 5 minutes to 7 days (null: the channel default)', async () => {
+    expect((await r.t.http.get(`/v1/queues/${r.w.phoneQueueId}/routing-settings`).set(...r.sup).expect(200)).body).toMatchObject({ maxContactSeconds: null });
+    for (const [value, rule] of [[299, 'min'], [604801, 'max'], [1000.5, 'isInt']] as const) {
+      const res = await settings(r.w.chatQueueId, { maxContactSeconds: value }).expect(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'maxContactSeconds', rule })]);
+    }
+    expect((await settings(r.w.chatQueueId, { maxContactSeconds: 600 }).expect(200)).body).toMatchObject({ maxContactSeconds: 600 });
+    expect((await r.t.http.get(`/v1/queues/${r.w.chatQueueId}/routing-settings`).set(...r.sup).expect(200)).body).toMatchObject({ maxContactSeconds: 600, wrapUpSeconds: 30 });
+  });
+
+  it('ends a call whose ended was lost after the 4-hour default, as if ended, without wrap-up; the agent is free; the late ended is ignored', async () => {
+    const d = await decide('lost-end', '+358402000001');
+    expect(d.decision).toBe('agent');
+    expect(await event('answered', 'lost-end', { decisionId: d.decisionId })).toEqual({ applied: true, detail: 'agent busy' });
+    const answered = await contact('lost-end');
+
+    r.time.offsetMs += 4 * HOUR - 60_000;
+    expect(await r.engine.tick()).toMatchObject({ ran: true, overdue: 0 });
+    expect(await presence(d.agentId)).toMatchObject({ state: 'busy' });
+    r.time.offsetMs += 60_000;
+    expect(await r.engine.tick()).toMatchObject({ ran: true, overdue: 1, wrapUps: 0 });
+
+    const ended = await contact('lost-end');
+    expect(ended).toMatchObject({ status: 'ended', endReason: 'max-duration', answeredAt: answered.answeredAt });
+    expect(Date.parse(ended.endedAt) - Date.parse(answered.answeredAt)).toBeGreaterThanOrEqual(4 * HOUR);
+    expect(ended.timeline.at(-1)).toMatchObject({
+      type: 'ended',
+      agentId: d.agentId,
+      offerId: d.decisionId,
+      detail: {
+        wrapUpSeconds: 0,
+        closedBy: 'max-duration',
+        maxContactSeconds: 14400,
+        note: "closed for exceeding the queue's maximum contact duration (14400 s) without an end reported; no wrap-up",
+      },
+    });
+    expect(await presence(d.agentId)).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 }, wrapUpUntil: null });
+    expect(await event('ended', 'lost-end', { decisionId: d.decisionId, hangupBy: 'caller' })).toEqual({ applied: false, detail: 'contact is ended' });
+    expect((await contact('lost-end')).timeline).toHaveLength(ended.timeline.length);
+    // The agent is routed again.
+    const next = await decide('after-lost-end', '+358402000002');
+    expect(next.decision).toBe('agent');
+    await event('abandoned', 'after-lost-end');
+  });
+
+  it("ends a chat held past its queue's own maximum; a break asked for meanwhile begins then", async () => {
+    const a = r.w.agentIds[0];
+    await r.t.http.put(`/v1/agents/${r.w.agentIds[1]}/state`).set(...r.sup).send({ state: 'break', reason: 'lunch' }).expect(200);
+    const chat = (await r.t.http.post('/v1/contacts').set(...r.tel).send({ channel: 'chat', queueId: r.w.chatQueueId, customerRef: 'held-chat', language: 'fi' }).expect(201)).body;
+    expect(chat.agentId).toBe(a);
+    const offer = (await r.t.http.get(`/v1/agents/${a}/offers`).set(...desk).expect(200)).body.find((o: { contactId: string }) => o.contactId === chat.id);
+    await r.t.http.post(`/v1/agents/${a}/offers/${offer.offerId}/accept`).set(...desk).expect(200);
+    await r.t.http.put(`/v1/agents/${a}/state`).set(...desk).send({ state: 'break', reason: 'coffee' }).expect(200);
+    r.time.offsetMs += 590_000;
+    expect(await r.engine.tick()).toMatchObject({ overdue: 0 });
+    r.time.offsetMs += 15_000;
+    expect(await r.engine.tick()).toMatchObject({ overdue: 1 });
+    expect(await contact(chat.id)).toMatchObject({ status: 'ended', endReason: 'max-duration', timeline: expect.arrayContaining([expect.objectContaining({ type: 'ended', detail: expect.objectContaining({ maxContactSeconds: 600 }) })]) });
+    expect(await presence(a)).toMatchObject({ state: 'break', breakReason: 'coffee', pendingState: null });
+    for (const id of r.w.agentIds) await r.t.http.put(`/v1/agents/${id}/state`).set(...r.sup).send({ state: 'available' }).expect(200);
+  });
+});
