@@ -2,13 +2,15 @@ import { bearer } from '../support/test-app.js';
 import { callBody, eventBody, startRoutingTestApp, type RoutingTestApp } from '../routing/routing-world.js';
 
 /**
- * A lost `ended` (a dropped HTTP request, a crashed proxy) left the agent busy for ever. The safety
- * net: each queue's maximum contact duration, after which the routing sweep ends the contact as if
- * its end had come. The routing clock is moved by hours here; the jobs are off, ticks are driven.
+ * A lost `ended` (a dropped HTTP request, a crashed proxy) left the agent busy for ever. Safety
+ * nets: each queue's maximum contact duration, after which the routing sweep ends the contact as
+ * if its end had come, and a supervisor's POST /v1/contacts/{id}/end. The routing clock is moved
+ * by hours here; the jobs are off, ticks are driven.
  */
 describe('routing: contacts whose end never comes', () => {
   let r: RoutingTestApp;
   let desk: [string, string];
+  let mgr: [string, string];
   const HOUR = 3600_000;
   const decide = async (callId: string, callerId: string) => (await r.t.http.post('/v1/routing/decisions').set(...r.tel).send(callBody(callId, { callerId })).expect(200)).body;
   const event = async (name: string, callId: string, extra: Record<string, unknown> = {}) =>
@@ -17,10 +19,12 @@ describe('routing: contacts whose end never comes', () => {
   const presence = async (agentId: string) => (await r.t.http.get(`/v1/agents/${agentId}/state`).set(...r.sup).expect(200)).body;
   const settings = (queueId: string, body: Record<string, unknown>) =>
     r.t.http.put(`/v1/queues/${queueId}/routing-settings`).set(...r.sup).send({ wrapUpSeconds: 30, meanHandleSeconds: 300, ...body });
+  const end = (id: string, key: [string, string] = r.sup) => r.t.http.post(`/v1/contacts/${id}/end`).set(...key);
 
   beforeAll(async () => {
     r = await startRoutingTestApp(2);
     desk = bearer((await r.t.http.post(`/v1/agents/${r.w.agentIds[0]}/api-keys`).set(...bearer(r.t.adminKey)).send({ name: 'desk' }).expect(201)).body.key);
+    mgr = bearer(await r.t.keyFor('manager'));
   });
   afterAll(() => r.t.close());
 
@@ -83,6 +87,53 @@ describe('routing: contacts whose end never comes', () => {
     expect(await r.engine.tick()).toMatchObject({ overdue: 1 });
     expect(await contact(chat.id)).toMatchObject({ status: 'ended', endReason: 'max-duration', timeline: expect.arrayContaining([expect.objectContaining({ type: 'ended', detail: expect.objectContaining({ maxContactSeconds: 600 }) })]) });
     expect(await presence(a)).toMatchObject({ state: 'break', breakReason: 'coffee', pendingState: null });
+    for (const id of r.w.agentIds) await r.t.http.put(`/v1/agents/${id}/state`).set(...r.sup).send({ state: 'available' }).expect(200);
+  });
+
+  it('lets a supervisor end a stuck call: the agent is released at once, the timeline names who; 409 contact.finished after', async () => {
+    const d = await decide('stuck', '+358402000003');
+    await event('answered', 'stuck', { decisionId: d.decisionId });
+    const stuck = await contact('stuck');
+
+    for (const key of [r.tel, mgr, desk]) await end(stuck.id, key).expect(403);
+    await end('00000000-0000-4000-8000-000000000000').expect(404);
+    const res = await end('stuck').expect(200);
+    expect(res.body).toMatchObject({ id: stuck.id, status: 'ended', endReason: 'ended-by-supervisor', agentId: d.agentId, answeredAt: stuck.answeredAt });
+    const supervisorKey = (await r.t.http.get('/v1/api-keys').set(...bearer(r.t.adminKey)).expect(200)).body.find((k: { name: string }) => k.name === 'test supervisor');
+    expect(res.body.timeline.at(-1)).toEqual({
+      at: res.body.endedAt,
+      type: 'ended',
+      agentId: d.agentId,
+      offerId: d.decisionId,
+      detail: {
+        wrapUpSeconds: 0,
+        closedBy: 'supervisor',
+        endedBy: { apiKeyId: supervisorKey.id, keyName: 'test supervisor', role: 'supervisor' },
+        note: 'ended by hand (supervisor key test supervisor)',
+      },
+    });
+    expect(await presence(d.agentId)).toMatchObject({ state: 'available', load: { phone: 0 }, wrapUpUntil: null });
+    expect(await contact('stuck')).toMatchObject({ status: 'ended', timeline: res.body.timeline });
+
+    const again = await end(stuck.id).expect(409);
+    expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(again.body).toMatchObject({ status: 409, code: 'contact.finished', detail: `contact ${stuck.id} is ended already: there is nothing to end` });
+    expect(await event('ended', 'stuck')).toEqual({ applied: false, detail: 'contact is ended' });
+  });
+
+  it('ends a call still waiting unanswered, and answers 409 for a contact that finished long ago', async () => {
+    for (const id of r.w.agentIds) await r.t.http.put(`/v1/agents/${id}/state`).set(...r.sup).send({ state: 'break', reason: 'meeting' }).expect(200);
+    expect((await decide('never-abandoned', '+358402000004')).decision).toBe('queue');
+    const waiting = await contact('never-abandoned');
+    const res = await end(waiting.id).expect(200);
+    expect(res.body).toMatchObject({ status: 'ended', endReason: 'ended-by-supervisor', answeredAt: null, agentId: null });
+    expect(res.body.timeline.at(-1)).toMatchObject({ type: 'ended', agentId: null, detail: { closedBy: 'supervisor', wasStatus: 'queued' } });
+    expect((await r.t.http.get('/v1/routing/decisions/never-abandoned').set(...r.tel).expect(200)).body).toMatchObject({ decision: 'reject', sipCode: 487, reason: 'contact-ended' });
+
+    // An hour later (the in-memory engine has forgotten the finished contacts by then), still 409.
+    r.time.offsetMs += HOUR;
+    await r.engine.tick();
+    expect((await end('lost-end').expect(409)).body).toMatchObject({ code: 'contact.finished' });
     for (const id of r.w.agentIds) await r.t.http.put(`/v1/agents/${id}/state`).set(...r.sup).send({ state: 'available' }).expect(200);
   });
 });

@@ -29,6 +29,7 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'PUT /v1/customers/{customerRef}/phone-number': ['admin', 'telephony'],
   'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/contacts/{id}/explanation': ['admin', 'supervisor', 'manager', 'agent'],
+  'POST /v1/contacts/{id}/end': ['admin', 'supervisor'],
   'GET /v1/queues/{id}/stats': ['admin', 'supervisor', 'manager'],
   'GET /v1/queues/{id}/stats/stream': ['admin', 'supervisor', 'manager'],
 };

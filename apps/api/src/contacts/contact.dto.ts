@@ -148,7 +148,7 @@ export class ContactDto {
     type: String,
     description:
       'Why it ended: completed (by its agent), ended (reported by the telephony system), abandoned, a rejection reason, failed or fallback_failed, ' +
-      'max-duration (closed by the routing sweep after the queue\'s maximum contact duration: its end was never reported).',
+      'max-duration (closed by the routing sweep after the queue\'s maximum contact duration: its end was never reported), ended-by-supervisor (POST /v1/contacts/{id}/end).',
   })
   endReason: string | null;
 

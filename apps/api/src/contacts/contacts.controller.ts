@@ -6,7 +6,7 @@ import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';
 import { ContactDto, ContactEventDto, CreateContactDto, ExplanationDto } from './contact.dto.js';
 import { uuidParam } from '../common/params.js';
-import { AbandonContact, CreateContact, FindContact } from './contacts.use-cases.js';
+import { AbandonContact, CreateContact, EndContact, FindContact } from './contacts.use-cases.js';
 
 const OWN_CONTACTS = 'An agent key reads only the contacts its agent was offered or handled (403 auth.not_own_contact otherwise).';
 
@@ -17,6 +17,7 @@ export class ContactsController {
     private readonly create: CreateContact,
     private readonly find: FindContact,
     private readonly abandonContact: AbandonContact,
+    private readonly end: EndContact,
   ) {}
 
   @Post()
@@ -63,6 +64,26 @@ export class ContactsController {
   async get(@CurrentCaller() caller: Caller | undefined, @Param('id') id: string): Promise<ContactDto> {
     const { contact, events, callbackNumber } = await this.find.execute(id, caller);
     return ContactDto.from(contact, events, callbackNumber);
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: 'End a stuck contact by hand (by id, or a phone contact by its callId)',
+    description:
+      'For a contact whose end never came — the telephony system\'s `ended` was lost, a desk never completed it. One in an agent\'s hands is ended as if its end had been reported, ' +
+      'without wrap-up: its agent is released at once (to the break or offline it asked for, if any) and offered work. One waiting or ringing is ended unanswered, its offer cancelled. ' +
+      'The timeline gets an `ended` event whose detail names the API key (id, name, role) that ended it; the contact\'s endReason is `ended-by-supervisor`. ' +
+      'A late `ended` from the telephony system is then accepted and ignored, as any duplicate. ' +
+      '(Contacts held past their queue\'s maximum contact duration — routing settings, maxContactSeconds — are ended by the routing sweep by itself.)',
+  })
+  @ApiOkResponse({ type: ContactDto, description: 'The contact, ended, with its timeline.' })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: '409 contact.finished when the contact has ended already (ended, abandoned, rejected or failed).' })
+  async endContact(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<ContactDto> {
+    const { contact, events } = await this.end.execute(id, caller);
+    return ContactDto.from(contact, events);
   }
 
   @Get(':id/explanation')

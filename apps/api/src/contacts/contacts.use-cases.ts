@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { isUuid } from '../../../../libs/core/src/ids.js';
+import { ApiKeyRepository } from '../../../../libs/persistence/src/repositories/api-key.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
@@ -46,6 +47,27 @@ export class AbandonContact {
   constructor(private readonly engine: RoutingEngine) {}
   execute(contactId: string): Promise<ContactRow> {
     return this.engine.abandonContact(contactId);
+  }
+}
+
+/**
+ * A supervisor ends a stuck contact (a lost `ended`, a desk that never completed): by id, or a phone
+ * contact by its call id. The timeline's `ended` event names the API key that did it.
+ */
+@Injectable()
+export class EndContact {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly keys: ApiKeyRepository,
+    private readonly engine: RoutingEngine,
+  ) {}
+
+  async execute(idOrCallId: string, caller: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[] }> {
+    const found = (isUuid(idOrCallId) ? await this.repo.direct.findContact(idOrCallId) : null) ?? (await this.repo.direct.findContactByCallId(idOrCallId));
+    if (!found) throw notFound('contact', idOrCallId);
+    const key = await this.keys.findById(caller.keyId);
+    const contact = await this.engine.endContact(found.id, { apiKeyId: caller.keyId, keyName: key?.name ?? null, role: caller.role });
+    return { contact, events: await this.repo.contactEvents(contact.id) };
   }
 }
 

@@ -49,6 +49,7 @@ import {
   MAX_CONTACT_SECONDS_RANGE,
   maxContactSecondsOf,
   type AgentRecord,
+  type ContactCloser,
   type ContactRecord,
   type CoreCatalog,
   type CoreQueue,
@@ -800,6 +801,18 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     requestCallback: async (callId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.requestCallback(callId, now))),
     abandonContact: async (contactId: string): Promise<ContactRow> =>
       contactRow(await this.run((core, now) => core.abandonContact(contactId, now), (o) => this.contactStillLive(o, contactId))),
+    endContact: async (contactId: string, by: ContactCloser): Promise<ContactRow> =>
+      contactRow(
+        await this.run(
+          (core, now) => core.endContact(contactId, by, now),
+          async (o) => {
+            // Not in memory but in the tables: finished and forgotten (every open contact is in memory).
+            if (o.core.state.contact(contactId)) return;
+            const stored = await this.repo.direct.findContact(contactId);
+            if (stored) throw deskRefusal.finished(stored.id, stored.status);
+          },
+        ),
+      ),
     routeContact: async (contactId: string): Promise<string | null> => {
       await this.tick();
       const o = await this.current();
@@ -870,6 +883,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   override abandonContact(contactId: string): Promise<ContactRow> {
     return this.owned('abandonContact', [contactId]);
+  }
+
+  override endContact(contactId: string, by: ContactCloser): Promise<ContactRow> {
+    return this.owned('endContact', [contactId, by]);
   }
 
   /** Offer timeouts, contacts held too long, wrap-up ends and the sweep, on the owner only; finished contacts are then forgotten. */

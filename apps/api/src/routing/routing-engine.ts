@@ -50,6 +50,9 @@ import {
   eventConcernsLiveOffer,
   MAX_DURATION_END_REASON,
   maxDurationDetail,
+  SUPERVISOR_END_REASON,
+  supervisorEndDetail,
+  type ContactCloser,
   previousAgentOf,
   queueTransfer,
   reportsTalkTime,
@@ -1236,6 +1239,34 @@ export class RoutingEngine {
       this.signal(`agent:${id}`);
     }
     return agents.length;
+  }
+
+  /**
+   * `POST /v1/contacts/{id}/end`: a supervisor ends a stuck contact (libs/routing
+   * RoutingCore.endContact, whose rules this follows); 409 contact.finished when it has ended.
+   */
+  async endContact(contactId: string, by: ContactCloser): Promise<ContactRow> {
+    const now = this.clock.now();
+    const agentId = await this.tx(async (tx) => {
+      const c = await tx.findContact(contactId, 'update');
+      if (!c) throw notFound('contact', contactId);
+      if (c.status === 'ended' || c.status === 'abandoned' || c.status === 'rejected' || c.status === 'failed') throw deskRefusal.finished(c.id, c.status);
+      const r = await tx.liveReservation(c.id, true);
+      if (c.status === 'connected' && r?.status === 'accepted') {
+        await this.finish(tx, c, r.id, r.agentId, now, 0, SUPERVISOR_END_REASON, supervisorEndDetail(by, c.status, null));
+        return r.agentId;
+      }
+      if (r) {
+        await tx.resolveReservation(r.id, 'cancelled', now);
+        await tx.releaseAgent(r.agentId, c.channel, now);
+      }
+      await tx.updateContact(c.id, { status: 'ended', endedAt: now, endReason: SUPERVISOR_END_REASON });
+      await tx.addEvents([{ contactId: c.id, at: now, type: 'ended', agentId: null, reservationId: r?.id ?? null, detail: supervisorEndDetail(by, c.status, r?.agentId ?? null) }]);
+      return r?.agentId ?? null;
+    });
+    if (agentId) await this.offerWorkTo(agentId);
+    this.signal(`contact:${contactId}`, agentId && `agent:${agentId}`);
+    return (await this.repo.direct.findContact(contactId))!;
   }
 
   async endWrapUps(now: Date): Promise<number> {

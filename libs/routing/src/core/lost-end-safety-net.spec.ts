@@ -1,16 +1,28 @@
+import { DomainError } from '../../../core/src/domain-error.js';
 import { agentRecord, at, call, coreQueue, NOW, presence, telephony, world } from './core-fixtures.js';
-import type { ContactRecord, PhoneDecision, ReservationRecord } from './types.js';
+import type { ContactCloser, ContactRecord, PhoneDecision, ReservationRecord } from './types.js';
 
 /**
  * When the end of a contact never comes — the telephony's `ended` lost on the way, a desk that
- * never completes — the agent would stay busy for ever. The routing sweep ends a contact held past
- * its queue's maximum contact duration.
+ * never completes — the agent would stay busy for ever. Two safety nets: the routing sweep ends a
+ * contact held past its queue's maximum contact duration, and a supervisor ends one by hand.
  */
 const queues = () => [
   coreQueue('q-phone', { settings: { wrapUpSeconds: 45 } }),
   coreQueue('q-chat', { channel: 'chat', language: null, settings: { wrapUpSeconds: 30, maxContactSeconds: 600 } }),
 ];
+const SUPERVISOR: ContactCloser = { apiKeyId: 'key-1', keyName: 'shift lead', role: 'supervisor' };
 const HOURS_4 = 4 * 3600;
+
+function thrown(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
 
 describe('RoutingCore: a contact held past its queue\'s maximum duration', () => {
   it('a call whose ended never came is ended by the sweep after 4 hours, without wrap-up; the agent takes the waiting call; a late ended is a duplicate', () => {
@@ -95,5 +107,48 @@ describe('RoutingCore: a contact held past its queue\'s maximum duration', () =>
     expect(core.tick(NOW).overdue).toBe(1);
     expect(state.contact('c-old')).toMatchObject({ status: 'ended', endReason: 'max-duration' });
     expect(core.presenceOf('a1')).toMatchObject({ state: 'available', load: { phone: 0 } });
+  });
+});
+
+describe('RoutingCore: a supervisor ends a contact', () => {
+  it('in hand: ended without wrap-up, the event naming who; the agent released; a second end is 409 contact.finished', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')], queues: queues() });
+    const d = core.decidePhone(call('stuck'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+    core.telephonyEvent(telephony('answered', 'stuck', { decisionId: d.decisionId }), at(5));
+    const c = state.contactByCallId('stuck')!;
+    core.takeChanges();
+    const ended = core.endContact(c.id, SUPERVISOR, at(900));
+    expect(ended).toMatchObject({ status: 'ended', endedAt: at(900), endReason: 'ended-by-supervisor', agentId: 'a1', answeredAt: at(5) });
+    expect(core.presenceOf('a1')).toMatchObject({ state: 'available', stateSince: at(900), wrapUpUntil: null, load: { phone: 0 } });
+    const { changes } = core.takeChanges();
+    expect(changes.events.map((e) => [e.type, e.agentId, e.reservationId, e.detail])).toEqual([
+      ['ended', 'a1', d.decisionId, { wrapUpSeconds: 0, closedBy: 'supervisor', endedBy: SUPERVISOR, note: 'ended by hand (supervisor key shift lead)' }],
+    ]);
+    expect(thrown(() => core.endContact(c.id, SUPERVISOR, at(901)))).toMatchObject({ kind: 'conflict', code: 'contact.finished', message: `contact ${c.id} is ended already: there is nothing to end` });
+    expect(thrown(() => core.endContact('nobody', SUPERVISOR, at(901)))).toMatchObject({ kind: 'not-found', code: 'contact.not_found' });
+    expect(core.telephonyEvent(telephony('ended', 'stuck'), at(902))).toEqual({ applied: false, detail: 'contact is ended' });
+  });
+
+  it('waiting: ended unanswered; ringing: the offer cancelled and the agent released', () => {
+    const { core, state } = world({ agents: [agentRecord('a1')], queues: queues() });
+    const chat = core.createContact({ channel: 'chat', queueId: 'q-chat', customerRef: 'r1', language: 'fi' }, NOW);
+    const r = state.liveReservation(chat.id)!;
+    const d = core.decidePhone(call('queued'), at(1));
+    expect(d.decision).toBe('queue');
+    core.takeChanges();
+
+    expect(core.endContact(chat.id, SUPERVISOR, at(10))).toMatchObject({ status: 'ended', endReason: 'ended-by-supervisor', answeredAt: null });
+    expect(state.reservation(r.id)).toMatchObject({ status: 'cancelled', resolvedAt: at(10) });
+    // Released, and offered the waiting call at once.
+    expect(state.contactByCallId('queued')).toMatchObject({ status: 'offered', agentId: 'a1' });
+    const queued = state.contactByCallId('queued')!;
+    core.telephonyEvent(telephony('rejected', 'queued'), at(11));
+    core.setAgentState('a1', 'break', 'meeting', at(12));
+    core.takeChanges();
+    expect(core.endContact(queued.id, SUPERVISOR, at(20))).toMatchObject({ status: 'ended', agentId: null });
+    expect(core.currentDecision('queued', at(20))).toMatchObject({ decision: 'reject', sipCode: 487, reason: 'contact-ended' });
+    expect(core.takeChanges().changes.events.map((e) => [e.type, e.agentId, e.detail])).toEqual([
+      ['ended', null, { closedBy: 'supervisor', endedBy: SUPERVISOR, note: 'ended by hand (supervisor key shift lead)', wasStatus: 'queued' }],
+    ]);
   });
 });

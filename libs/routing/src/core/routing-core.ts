@@ -35,6 +35,9 @@ import {
   MAX_DURATION_END_REASON,
   maxContactSecondsOf,
   maxDurationDetail,
+  SUPERVISOR_END_REASON,
+  supervisorEndDetail,
+  type ContactCloser,
   eventConcernsLiveOffer,
   DEFAULT_QUEUE_SETTINGS,
   previousAgentOf,
@@ -78,6 +81,8 @@ export const deskRefusal = {
   /** A phone call is transferred by the telephony system (PBX), which holds the line (telephonyDecidesAnswerAndEnd). */
   transferOnPhone: (contactId: string): DomainError =>
     conflict('contact.transfer_on_phone', `contact ${contactId} is a phone call: it is transferred on the phone (the telephony system transfers calls), not from the desk`),
+  /** A contact ended, abandoned, rejected or failed already: nothing to end (POST /v1/contacts/{id}/end). */
+  finished: (contactId: string, status: string): DomainError => conflict('contact.finished', `contact ${contactId} is ${status} already: there is nothing to end`),
   inactive: (agentId: string): DomainError =>
     conflict('agent.inactive', `agent ${agentId} is deactivated (active: false) and can only be offline; reactivate it (PUT /v1/agents/${agentId} with active: true) to log it in`),
   transferToSelf: (): DomainError =>
@@ -1210,6 +1215,37 @@ export class RoutingCore {
       this.offerWorkTo(agentId, now);
       this.signal(`agent:${agentId}`, target.agentId && `agent:${target.agentId}`, `contact:${contactId}`);
       return this.state.contact(contactId)!;
+    });
+  }
+
+  /**
+   * A supervisor ends a stuck contact (POST /v1/contacts/{id}/end): one in hand is ended as if its
+   * end had been reported, without wrap-up (the agent is released at once, to its pending state if
+   * it asked for one, and offered work); one waiting or ringing is ended unanswered (its offer
+   * cancelled). The timeline's `ended` event names who ended it. 409 contact.finished when it has
+   * ended already.
+   */
+  endContact(contactId: string, by: ContactCloser, now: Date): ContactRecord {
+    return this.atomically(() => {
+      const c = this.state.contact(contactId);
+      if (!c) throw notFound('contact', contactId);
+      if (isFinished(c.status)) throw deskRefusal.finished(c.id, c.status);
+      const r = this.state.liveReservation(c.id);
+      if (c.status === 'connected' && r?.status === 'accepted') {
+        const ended = this.finish(c, r, now, 0, 'ended', { endReason: SUPERVISOR_END_REASON, detail: supervisorEndDetail(by, c.status, null) });
+        this.offerWorkTo(r.agentId, now);
+        this.signal(`contact:${c.id}`, `agent:${r.agentId}`);
+        return ended;
+      }
+      if (r) {
+        this.resolveReservation(r, 'cancelled', now);
+        this.releaseAgent(r.agentId, c.channel, now);
+      }
+      const ended = this.patchContact(c, { status: 'ended', endedAt: now, endReason: SUPERVISOR_END_REASON });
+      this.event(c.id, now, 'ended', null, r?.id ?? null, supervisorEndDetail(by, c.status, r?.agentId ?? null));
+      if (r) this.offerWorkTo(r.agentId, now);
+      this.signal(`contact:${c.id}`, r && `agent:${r.agentId}`);
+      return ended;
     });
   }
 

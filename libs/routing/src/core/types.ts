@@ -450,14 +450,35 @@ export interface NewContactInput {
   phoneNumber?: string;
 }
 
+/** Who ended a contact by hand (POST /v1/contacts/{id}/end): the API key, its name and role, as the timeline records it. */
+export interface ContactCloser {
+  apiKeyId: string;
+  keyName: string | null;
+  role: string;
+}
+
 /** The contact's end reason when the routing sweep closed it for exceeding its queue's maximum contact duration. */
 export const MAX_DURATION_END_REASON = 'max-duration';
+/** The contact's end reason when a supervisor ended it (POST /v1/contacts/{id}/end). */
+export const SUPERVISOR_END_REASON = 'ended-by-supervisor';
+
 /** The detail of the `ended` event of a contact closed for exceeding its queue's maximum contact duration (both engines write it). */
 export function maxDurationDetail(maxContactSeconds: number): Record<string, unknown> {
   return {
     closedBy: MAX_DURATION_END_REASON,
     maxContactSeconds,
     note: `closed for exceeding the queue's maximum contact duration (${maxContactSeconds} s) without an end reported; no wrap-up`,
+  };
+}
+
+/** The detail of the `ended` event of a contact a supervisor ended (both engines write it). */
+export function supervisorEndDetail(by: ContactCloser, wasStatus: ContactStatus, offeredTo: string | null): Record<string, unknown> {
+  return {
+    closedBy: 'supervisor',
+    endedBy: by,
+    note: `ended by hand (${by.role} key ${by.keyName ?? by.apiKeyId})`,
+    ...(wasStatus !== 'connected' ? { wasStatus } : {}),
+    ...(offeredTo ? { offeredTo } : {}),
   };
 }
 
