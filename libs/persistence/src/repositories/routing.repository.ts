@@ -349,7 +349,7 @@ function heldStateSql(agentSql: string, exceptSql = 'NULL::uuid'): string {
 /**
  * The state of an agent (presence row `ap`, '' for the updated table itself) left with nothing in
  * hand and no wrap-up: its pending state (break or offline) if it asked for one, else available
- * (libs/routing's `rested`). RESTED_COLUMNS is what else taking it changes.
+ * (libs/routing's `rested`); restedColumnsSql is what else taking it changes.
  */
 function restedStateSql(ap = ''): string {
   return `COALESCE(${ap}pending_state, 'available')`;
@@ -1141,6 +1141,7 @@ export class RoutingTx {
     return rows.map((r) => r.agentId);
   }
 
+  /** The agent's wrap-up is over: busy or reserved with something in hand, else its pending break or offline, else available. */
   async endWrapUp(agentId: string, at: Date): Promise<void> {
     await this.q(
       `UPDATE agent_presence SET state = CASE WHEN phone_load + chat_load + email_load > 0 THEN ${heldStateSql('$1::uuid')} ELSE ${restedStateSql()} END,
