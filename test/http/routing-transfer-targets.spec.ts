@@ -28,8 +28,19 @@ describe('routing: the desk lists where a contact can be transferred', () => {
     expect(res.body.queues).toContainEqual(expect.objectContaining({ id: w.chatQueueId, channel: 'chat', language: 'fi', departmentId: w.departmentId, departmentName: 'Customer service' }));
     // The agent itself is not a target; B holds a chat (room for one more, no call while a chat is in hand); C never logged in.
     expect(res.body.agents.map((x: { id: string }) => x.id).sort()).toEqual([b, c].sort());
-    expect(res.body.agents).toContainEqual({ id: b, displayName: expect.any(String), departmentId: w.departmentId, departmentName: 'Customer service', state: 'reserved', canTakeNow: { phone: false, chat: true, email: true } });
+    expect(res.body.agents).toContainEqual({ id: b, displayName: expect.any(String), departmentId: w.departmentId, departmentName: 'Customer service', state: 'reserved', pendingState: null, canTakeNow: { phone: false, chat: true, email: true } });
     expect(res.body.agents).toContainEqual(expect.objectContaining({ id: c, state: 'offline', canTakeNow: { phone: false, chat: false, email: false } }));
+  });
+
+  it('counts a colleague with a break asked for next as taking nothing new', async () => {
+    const sup = bearer(await t.keyFor('supervisor'));
+    await t.http.put(`/v1/agents/${b}/state`).set(...sup).send({ state: 'break', reason: 'lunch' }).expect(200);
+    try {
+      const res = await t.http.get(`/v1/agents/${a}/transfer-targets`).set(...bearer(keyA)).expect(200);
+      expect(res.body.agents).toContainEqual(expect.objectContaining({ id: b, state: 'reserved', pendingState: 'break', canTakeNow: { phone: false, chat: false, email: false } }));
+    } finally {
+      await t.http.put(`/v1/agents/${b}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    }
   });
 
   it('filters the queues by channel', async () => {

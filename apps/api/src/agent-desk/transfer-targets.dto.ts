@@ -62,6 +62,9 @@ export class TransferAgentDto {
   @ApiProperty({ enum: AGENT_STATES, example: 'busy', description: 'offline when the agent has never set a state.' })
   state: string;
 
+  @ApiProperty({ enum: ['break', 'offline'], nullable: true, type: String, example: null, description: 'A break or offline asked for while working: taken when the agent\'s contacts end; until then the agent is offered nothing new.' })
+  pendingState: string | null;
+
   @ApiProperty({
     type: CanTakeNowDto,
     description:
@@ -70,7 +73,7 @@ export class TransferAgentDto {
   canTakeNow: CanTakeNowDto;
 
   static from(r: DirectoryAgentRow): TransferAgentDto {
-    return { id: r.id, displayName: r.displayName, departmentId: r.departmentId, departmentName: r.departmentName, state: r.state, canTakeNow: { ...r.canTakeNow } };
+    return { id: r.id, displayName: r.displayName, departmentId: r.departmentId, departmentName: r.departmentName, state: r.state, pendingState: r.pendingState ?? null, canTakeNow: { ...r.canTakeNow } };
   }
 }
 

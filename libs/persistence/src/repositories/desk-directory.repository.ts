@@ -19,13 +19,15 @@ export interface DirectoryAgentRow {
   departmentName: string;
   /** Their presence state; offline when they have never set one. */
   state: string;
+  /** A break or offline asked for while working, taken when the agent's contacts end. */
+  pendingState: string | null;
   canTakeNow: Record<Channel, boolean>;
 }
 
 /**
  * What an agent desk needs to offer a transfer: the queues and the colleagues (read-only, a few
  * columns). The "could take it now" flags are the condition the engines reserve under (a routable
- * state, no call in hand, room on the channel, a call only without chats and with a SIP URI), read
+ * state with no break or offline pending, no call in hand, room on the channel, a call only without chats and with a SIP URI), read
  * from the stored presence; the transfer itself checks again under its own lock.
  */
 export abstract class DeskDirectoryRepository {
@@ -36,7 +38,8 @@ export abstract class DeskDirectoryRepository {
   abstract departmentOf(agentId: string): Promise<string | null>;
 }
 
-const ROUTABLE = `p.state IN ('available', 'reserved', 'busy')`;
+/** Offered new work: a routable state, and no break or offline asked for next (pending_state). */
+const ROUTABLE = `p.state IN ('available', 'reserved', 'busy') AND p.pending_state IS NULL`;
 
 export class TypeOrmDeskDirectoryRepository extends DeskDirectoryRepository {
   constructor(private readonly dataSource: DataSource) {
@@ -56,7 +59,7 @@ export class TypeOrmDeskDirectoryRepository extends DeskDirectoryRepository {
   async agents(exceptAgentId: string, departmentId: string | null): Promise<DirectoryAgentRow[]> {
     const rows: (Omit<DirectoryAgentRow, 'canTakeNow'> & { phone: boolean; chat: boolean; email: boolean })[] = await this.dataSource.query(
       `SELECT a.id, a.display_name AS "displayName", a.department_id AS "departmentId", d.name AS "departmentName",
-              COALESCE(p.state, 'offline') AS state,
+              COALESCE(p.state, 'offline') AS state, p.pending_state AS "pendingState",
               COALESCE(${ROUTABLE} AND p.phone_load = 0 AND p.phone_load < p.phone_capacity AND p.chat_load = 0 AND a.phone_uri IS NOT NULL, false) AS phone,
               COALESCE(${ROUTABLE} AND p.phone_load = 0 AND p.chat_load < p.chat_capacity, false) AS chat,
               COALESCE(${ROUTABLE} AND p.phone_load = 0 AND p.email_load < p.email_capacity, false) AS email
