@@ -1,5 +1,4 @@
-import { DomainError } from '../../../core/src/domain-error.js';
-import { agentRecord, at, call, coreQueue, NOW, telephony, world } from './core-fixtures.js';
+import { agentRecord, at, call, coreQueue, NOW, telephony, thrown, world } from './core-fixtures.js';
 import type { PhoneDecision } from './types.js';
 
 /**
@@ -12,16 +11,6 @@ const queues = () => [
   coreQueue('q-phone', { settings: { wrapUpSeconds: 45 } }),
   coreQueue('q-chat', { channel: 'chat', language: null, settings: { wrapUpSeconds: 0 } }),
 ];
-
-function thrown(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('RoutingCore: a break asked for while on a call', () => {
   it('keeps the agent busy, offers it nothing, and begins the break when the wrap-up after the call is over', () => {

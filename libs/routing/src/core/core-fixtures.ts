@@ -1,6 +1,7 @@
 /** Builders for the routing core's specs (frozen clock, deterministic ids, plain data). Not part of the public API. */
 import { BusinessCalendar } from '../../../calendar/src/business-calendar.js';
 import type { Channel } from '../../../core/src/channel.js';
+import { DomainError } from '../../../core/src/domain-error.js';
 import { NOW, secondsBefore } from '../spec-fixtures.js';
 import { RoutingCore } from './routing-core.js';
 import { RoutingState } from './routing-state.js';
@@ -142,4 +143,15 @@ export function call(callId: string, over: Partial<PhoneDecisionInput> = {}): Ph
 
 export function telephony(event: TelephonyEventName, callId: string, over: Partial<TelephonyEvent> = {}): TelephonyEvent {
   return { event, channel: 'phone', callId, ts: '2025-03-12T08:00:05Z', ...over };
+}
+
+/** The DomainError `fn` throws (any other error is rethrown; none fails the test). */
+export function thrown(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
 }

@@ -1,5 +1,4 @@
-import { DomainError } from '../../../core/src/domain-error.js';
-import { agentRecord, at, call, coreQueue, NOW, presence, telephony, world } from './core-fixtures.js';
+import { agentRecord, at, call, coreQueue, NOW, presence, telephony, thrown, world } from './core-fixtures.js';
 import type { ContactCloser, ContactRecord, PhoneDecision, ReservationRecord } from './types.js';
 
 /**
@@ -13,16 +12,6 @@ const queues = () => [
 ];
 const SUPERVISOR: ContactCloser = { apiKeyId: 'key-1', keyName: 'shift lead', role: 'supervisor' };
 const HOURS_4 = 4 * 3600;
-
-function thrown(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('RoutingCore: a contact held past its queue\'s maximum duration', () => {
   it('a call whose ended never came is ended by the sweep after 4 hours, without wrap-up; the agent takes the waiting call; a late ended is a duplicate', () => {

@@ -1,21 +1,10 @@
-import { DomainError } from '../../../core/src/domain-error.js';
 import { RoutingState } from './routing-state.js';
-import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, world } from './core-fixtures.js';
+import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, thrown, world } from './core-fixtures.js';
 import type { CoreQueueSettings, PhoneDecision } from './types.js';
 
 /** The timeline events recorded, as [type, contact, agent, reservation] plus the detail. */
 const timeline = (events: { type: string; agentId: string | null; reservationId: string | null; detail: Record<string, unknown> | null }[]) =>
   events.map((e) => ({ type: e.type, agentId: e.agentId, reservationId: e.reservationId, detail: e.detail }));
-
-function thrown(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('RoutingCore: phone decisions', () => {
   it('offers a call to the longest-idle eligible agent: contact, reservation, presence, timeline, explanation', () => {
