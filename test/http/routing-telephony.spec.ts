@@ -167,6 +167,27 @@ describe('routing: telephony contract', () => {
     expect(contact).toMatchObject({ kind: 'callback', status: 'queued' });
   });
 
+  it('a withheld number is nobody\'s customer: no shared history, no callback offered, none taken (409 callback.no_number)', async () => {
+    await t.http.put(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...sup).send({ wrapUpSeconds: 0, callbackThresholdSeconds: 1, meanHandleSeconds: 300 }).expect(200);
+    for (const a of w.agentIds) await t.http.put(`/v1/agents/${a}/state`).set(...sup).send({ state: 'break', reason: 'meeting' }).expect(200);
+    const withheld = ['anonymous', 'unknown', '', 'sip:anonymous@anonymous.invalid'];
+    for (const [i, callerId] of withheld.entries()) {
+      const res = (await decide(`withheld-${i}`, { callerId }).expect(200)).body;
+      expect(res).toMatchObject({ decision: 'queue', callbackOffered: false });
+      const polled = (await t.http.get(`/v1/routing/decisions/withheld-${i}?waitSeconds=0`).set(...tel).expect(200)).body;
+      expect(polled).toMatchObject({ decision: 'queue', callbackOffered: false });
+    }
+    const refused = await t.http.post('/v1/routing/callbacks').set(...tel).send({ callId: 'withheld-0' }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'callback.no_number' });
+    expect((await t.http.get('/v1/contacts/withheld-0').set(...sup).expect(200)).body).toMatchObject({ kind: 'inbound', status: 'queued' });
+    const rows = await db.query(`SELECT customer_id FROM contacts WHERE call_id LIKE 'withheld-%'`);
+    expect(rows).toEqual(withheld.map(() => ({ customer_id: null })));
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM customers WHERE phone_number IN ('anonymous', 'unknown', '', 'sip:anonymous@anonymous.invalid')`);
+    expect(n).toBe(0);
+    // A caller with a number is still offered the callback in the same queue.
+    expect((await decide('numbered', { callerId: '+358401110000' }).expect(200)).body).toMatchObject({ decision: 'queue', callbackOffered: true });
+  });
+
   it('validates the request and names the field', async () => {
     const res = await t.http.post('/v1/routing/decisions').set(...tel).send({ channel: 'phone', callerId: '', callerName: '', calledNumber: CALLED_NUMBER, language: 'fi' }).expect(422);
     expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'callId' }));

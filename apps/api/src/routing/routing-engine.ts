@@ -40,7 +40,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, isWorking, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, isWorking, noCallbackNumber, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
@@ -281,8 +281,8 @@ export class RoutingEngine {
     ];
   }
 
-  private queueDecision(def: QueueDefinition, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, contact?: WaitEstimateContact): PhoneDecision {
-    return queueDecision(def.row.id, def.settings, queue, decisionId, position, agents, now, ctx, contact);
+  private queueDecision(def: QueueDefinition, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, callerHasNumber: boolean, contact?: WaitEstimateContact): PhoneDecision {
+    return queueDecision(def.row.id, def.settings, queue, decisionId, position, agents, now, ctx, callerHasNumber, contact);
   }
 
   // ---------------------------------------------------------------- telephony: decisions
@@ -380,7 +380,7 @@ export class RoutingEngine {
           decision = { decisionId: reservationId, decision: 'agent', agentId: choice.agentId, target };
         } else {
           const position = await tx.joinLine(def.row.id);
-          decision = this.queueDecision(def, queue, uuidv7(), position, agents, now, ctx);
+          decision = this.queueDecision(def, queue, uuidv7(), position, agents, now, ctx, customer !== null);
         }
         const inserted = await tx.insertContact({
           id: contactId,
@@ -479,7 +479,7 @@ export class RoutingEngine {
         const agents = (await this.repo.direct.loggedInAgents(def.row.departmentId, now)).map(toAgent);
         const position = await this.repo.direct.countWaitingAhead(def.row.id, c.arrivedAt);
         const waitedSeconds = (now.getTime() - new Date(c.arrivedAt).getTime()) / 1000;
-        return this.queueDecision(def, queue, c.decisionId, Math.max(position, 1), agents, now, this.context([def]), { waitedSeconds, excludedAgentIds: c.excludedAgentIds ?? [] });
+        return this.queueDecision(def, queue, c.decisionId, Math.max(position, 1), agents, now, this.context([def]), c.customerId !== null, { waitedSeconds, excludedAgentIds: c.excludedAgentIds ?? [] });
       }
       await this.waitFor(`contact:${c.id}`, Math.min(left, 250));
     }
@@ -1187,6 +1187,7 @@ export class RoutingEngine {
       if (!c) throw new DomainError('not-found', 'call.not_found', 'no routing decision for this call id');
       if (c.kind === 'callback') return c.id;
       if (c.status !== 'queued') throw conflict('contact.not_waiting', `the call is ${c.status}, not waiting`);
+      if (c.customerId === null) throw noCallbackNumber();
       await tx.updateContact(c.id, { kind: 'callback' });
       await tx.addEvents([{ contactId: c.id, at: now, type: 'callback-requested', detail: { keepsArrivedAt: c.arrivedAt.toISOString() } }]);
       return c.id;

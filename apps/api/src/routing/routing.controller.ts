@@ -78,7 +78,7 @@ export class RoutingController {
   @ApiOperation({ summary: 'A waiting caller accepted the callback offer: keep the place in line, call back in turn' })
   @ApiOkResponse({ type: CallbackDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'contact.not_waiting: the call is no longer waiting; callback.no_number: the caller\'s number is withheld or unknown' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async requestCallback(@Body() body: CallbackRequestDto): Promise<CallbackDto> {
     const c = await this.callback.execute(body.callId);

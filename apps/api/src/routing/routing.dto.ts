@@ -98,7 +98,7 @@ export class RoutingDecisionQueueDto {
   @ApiPropertyOptional({ example: 'sip:voicemail@pbx.vuoro.example', description: 'decision = queue: where to send the call if no agent answers (when configured).' })
   fallbackTarget?: string;
 
-  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold, or is null (nobody logged in could serve the call) (present when a threshold is configured)." })
+  @ApiPropertyOptional({ example: true, description: "decision = queue: true when the estimated wait exceeds the queue's callback threshold, or is null (nobody logged in could serve the call), and the caller's number is known; false for a withheld number (present when a threshold is configured)." })
   callbackOffered?: boolean;
 }
 

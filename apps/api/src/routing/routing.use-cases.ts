@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import type { ContactRow, EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { WideningStep } from '../../../../libs/routing/src/model.js';
+import { identifiedCaller } from '../../../../libs/routing/src/core/customer-link.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { DEFAULT_SETTINGS, RoutingCatalog } from './routing-catalog.js';
 import { RoutingEngine, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from './routing-engine.js';
@@ -11,7 +12,9 @@ import type { EntryPointBodyDto, RoutingSettingsDto } from './routing.dto.js';
 export class DecideCallRoute {
   constructor(private readonly engine: RoutingEngine) {}
   execute(input: PhoneDecisionInput): Promise<PhoneDecision> {
-    return this.engine.decidePhone(input);
+    // A withheld number identifies no customer (no last agent, no history, no number to call back).
+    const callerId = identifiedCaller(input.callerId);
+    return this.engine.decidePhone(callerId === input.callerId ? input : { ...input, callerId });
   }
 }
 

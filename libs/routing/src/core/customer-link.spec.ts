@@ -1,5 +1,5 @@
 import { NOW, secondsBefore } from '../spec-fixtures.js';
-import { isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink } from './customer-link.js';
+import { identifiedCaller, isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink } from './customer-link.js';
 import type { CustomerRecord } from './types.js';
 
 const customer = (id: string, over: Partial<CustomerRecord> = {}): CustomerRecord => ({ id, phoneNumber: null, externalRef: null, lastAgentId: null, lastContactAt: null, ...over });
@@ -95,5 +95,12 @@ describe('linking a customer reference and a phone number', () => {
     for (const bad of ['', '+', '12', '040 123 4567', '040-1234567', 'anonymous', '+358 40', '1'.repeat(21), '++358401234567', 358401234567, null, undefined]) {
       expect({ bad, valid: isCustomerPhoneNumber(bad) }).toEqual({ bad, valid: false });
     }
+  });
+});
+
+describe('identifiedCaller', () => {
+  it('keeps a number as sent and turns a withheld-number marker into no one', () => {
+    for (const n of ['+358401234567', '0401234567', '040 123 4567', 'sip:+358401234567@pbx.example', '112']) expect(identifiedCaller(n)).toBe(n);
+    for (const n of ['', 'anonymous', 'Anonymous', 'unknown', 'restricted', 'private', 'unavailable', 'sip:anonymous@anonymous.invalid', '+', '12']) expect(identifiedCaller(n)).toBe('');
   });
 });

@@ -34,6 +34,22 @@ export function isCustomerPhoneNumber(v: unknown): v is string {
   return typeof v === 'string' && CUSTOMER_PHONE_NUMBER.test(v);
 }
 
+/**
+ * The caller's number as a call's `callerId` gives it, or '' when it names no one: a withheld number
+ * arrives as `anonymous`, `unknown`, `restricted`, `private` or empty (a SIP From of
+ * `sip:anonymous@anonymous.invalid`, RFC 3323), and every such caller must not become one customer
+ * whose last agent and history each of them inherits. A callerId with fewer than 3 digits is such a
+ * marker; any other is kept as sent (matched byte for byte, as before).
+ */
+export function identifiedCaller(callerId: string): string {
+  let digits = 0;
+  for (let i = 0; i < callerId.length && digits < 3; i++) {
+    const c = callerId.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  return digits >= 3 ? callerId : '';
+}
+
 export type CustomerLinkOutcome = 'unchanged' | 'created' | 'linked' | 'merged';
 
 /** A customer's identifiers as they were (what a plan expects to find in the table). */

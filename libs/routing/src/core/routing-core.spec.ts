@@ -77,6 +77,17 @@ describe('RoutingCore: phone decisions', () => {
     expect(staffed.core.decidePhone(call('call-1'), NOW)).toMatchObject({ decision: 'queue', estimatedWaitSeconds: 200, callbackOffered: false });
   });
 
+  it('offers no callback to a caller without a number, and refuses one asked for (the call keeps its place)', () => {
+    const settings = { meanHandleSeconds: 200, callbackThresholdSeconds: 1 };
+    const { core, state } = world({ queues: [coreQueue('q-phone', { settings })] });
+    expect(core.decidePhone(call('call-1', { callerId: '' }), NOW)).toMatchObject({ decision: 'queue', callbackOffered: false });
+    expect(core.queuePosition('call-1', new Date(NOW.getTime() + 30_000))).toMatchObject({ position: 1, callbackOffered: false });
+    expect(thrown(() => core.requestCallback('call-1', NOW)).code).toBe('callback.no_number');
+    expect(state.contactByCallId('call-1')).toMatchObject({ kind: 'inbound', status: 'queued', customerId: null });
+    expect(core.decidePhone(call('call-2'), NOW)).toMatchObject({ decision: 'queue', position: 2, callbackOffered: true });
+    expect(core.requestCallback('call-2', NOW)).toMatchObject({ kind: 'callback' });
+  });
+
   it('is idempotent on the call id: a retried decision returns the stored one and changes nothing', () => {
     const { core } = world({ agents: [agentRecord('a1')] });
     const first = core.decidePhone(call('call-1'), NOW);

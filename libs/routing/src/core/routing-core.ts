@@ -182,7 +182,8 @@ const NAMED_ELIGIBLE = 10;
  * A phone decision to wait in the queue: position, estimated wait (estimate-wait.ts, the figure the
  * wallboard gives for the same state; null when nobody logged in could serve the call), the queue's
  * fallback target and whether to offer a callback: when the estimate is past the queue's threshold,
- * or unknown. `contact`: the call's wait so far and the agents excluded from it (a re-estimate).
+ * or unknown, and the caller's number is known (`callerHasNumber`: a withheld caller has none to be
+ * called back on). `contact`: the call's wait so far and the agents excluded from it (a re-estimate).
  */
 export function queueDecision(
   queueId: string,
@@ -193,6 +194,7 @@ export function queueDecision(
   agents: readonly Agent[],
   now: Date,
   ctx: RoutingContext,
+  callerHasNumber: boolean,
   contact?: WaitEstimateContact,
 ): PhoneDecision {
   const est = estimateWaitDetails(queue, position, agents, { meanHandleSeconds: settings.meanHandleSeconds }, now, ctx, contact);
@@ -204,7 +206,7 @@ export function queueDecision(
     position,
     estimatedWaitSeconds: seconds,
     ...(settings.fallbackTarget ? { fallbackTarget: settings.fallbackTarget } : {}),
-    ...(settings.callbackThresholdSeconds !== null ? { callbackOffered: seconds === null || seconds > settings.callbackThresholdSeconds } : {}),
+    ...(settings.callbackThresholdSeconds !== null ? { callbackOffered: callerHasNumber && (seconds === null || seconds > settings.callbackThresholdSeconds) } : {}),
   };
 }
 
@@ -396,6 +398,10 @@ function telephonyDetail(ev: TelephonyEvent): Record<string, unknown> {
 }
 
 const callNotFound = (): DomainError => new DomainError('not-found', 'call.not_found', 'no routing decision for this call id');
+
+/** A callback asked for a call whose caller's number is withheld or unknown: there is no number to call back. */
+export const noCallbackNumber = (): DomainError =>
+  conflict('callback.no_number', "the caller's number is withheld or unknown, so there is no number to call back; the call keeps waiting in line");
 
 // ---------------------------------------------------------------- presence transitions (the repository's UPDATEs)
 
@@ -652,8 +658,8 @@ export class RoutingCore {
     return routingContext([q, ...queues], waiting.length ? { waitingContacts: waiting, queues: policyQueues } : {});
   }
 
-  private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, contact?: WaitEstimateContact): PhoneDecision {
-    return queueDecision(q.id, q.settings, queue, decisionId, position, agents, now, ctx, contact);
+  private queueDecision(q: CoreQueue, queue: Queue, decisionId: string, position: number, agents: Agent[], now: Date, ctx: RoutingContext, callerHasNumber: boolean, contact?: WaitEstimateContact): PhoneDecision {
+    return queueDecision(q.id, q.settings, queue, decisionId, position, agents, now, ctx, callerHasNumber, contact);
   }
 
   // ---------------------------------------------------------------- shared steps
@@ -872,7 +878,7 @@ export class RoutingCore {
         decision = { decisionId: reservationId, decision: 'agent', agentId: sel.agentId, target: this.state.agent(sel.agentId)!.phoneUri! };
       } else {
         const position = this.state.countWaitingArrivedBy(q.id, now) + 1;
-        decision = this.queueDecision(q, queue, this.newId(), position, agents, now, ctx);
+        decision = this.queueDecision(q, queue, this.newId(), position, agents, now, ctx, customer !== undefined);
       }
       this.saveContact(
         {
@@ -986,7 +992,7 @@ export class RoutingCore {
     const queue = policyQueue(q, c.language);
     const position = this.state.countWaitingArrivedBy(q.id, c.arrivedAt);
     const waitedSeconds = (now.getTime() - c.arrivedAt.getTime()) / 1000;
-    return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]), { waitedSeconds, excludedAgentIds: c.excludedAgentIds });
+    return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]), c.customerId !== null, { waitedSeconds, excludedAgentIds: c.excludedAgentIds });
   }
 
   // ---------------------------------------------------------------- customers
@@ -1432,6 +1438,7 @@ export class RoutingCore {
       }
       if (c.kind === 'callback') return c;
       if (c.status !== 'queued') throw conflict('contact.not_waiting', `the call is ${c.status}, not waiting`);
+      if (c.customerId === null) throw noCallbackNumber();
       const row = this.patchContact(c, { kind: 'callback' });
       this.event(c.id, now, 'callback-requested', null, null, { keepsArrivedAt: c.arrivedAt.toISOString() });
       return row;
