@@ -76,6 +76,15 @@ describe('privacy: erasure on request and retention keep the figures, remove the
     expect(JSON.stringify(audit)).not.toMatch(/anna|Virtanen|040 123/i);
     // the reference no longer finds anyone
     expect((await t.http.post('/v1/customers/web-anna-77/erasure').set(...bearer(t.adminKey)).expect(404)).body.code).toBe('customer.not_found');
+    // nor does the placeholder: a gateway or the CRM handing it in gets 422, and nothing joins her old history
+    const tel = bearer(await t.keyFor('telephony'));
+    const placeholder = `erased:${erased.body.customerId}`;
+    const refused = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: placeholder, language: 'fi' }).expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'customerRef', rule: 'customerRef' })]);
+    const linked = await t.http.put(`/v1/customers/${encodeURIComponent(placeholder)}/phone-number`).set(...tel).send({ phoneNumber: '+358401112233' }).expect(422);
+    expect(linked.body.errors).toEqual([expect.objectContaining({ field: 'customerRef', rule: 'customerRef' })]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM contacts WHERE customer_id = $1`, [erased.body.customerId])).toEqual([{ n: 2 }]);
+    expect(await db.query(`SELECT phone_number FROM customers WHERE id = $1`, [erased.body.customerId])).toEqual([{ phone_number: null }]);
   });
 
   it('cancels invitations not yet sent to an erased customer', async () => {

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 import { FIRST_SUPPORTED_YEAR, isSupportedLocalDate, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
-import { isCustomerPhoneNumber } from '../../../../libs/routing/src/core/customer-link.js';
+import { isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
 
 /** class-validator's type rules and the JavaScript type each one takes (isArray first: an array's other rules may be about its elements). */
 const TYPE_RULES: Record<string, (v: unknown) => boolean> = {
@@ -133,6 +133,20 @@ export function IsCustomerPhoneNumber(): PropertyDecorator {
     validator: {
       validate: (v: unknown) => isCustomerPhoneNumber(v),
       defaultMessage: (args) => `${args?.property} must be a phone number as the telephony system sends the caller's number: digits, optionally after a leading + (3–20 digits, no spaces)`,
+    },
+  });
+}
+
+/**
+ * A gateway's customer reference (libs/routing isCustomerRef): 1–200 characters, and not of the
+ * `erased:` form an erased customer's row keeps; 422 rule `customerRef`. The value is not repeated.
+ */
+export function IsCustomerRef(): PropertyDecorator {
+  return ValidateBy({
+    name: 'customerRef',
+    validator: {
+      validate: (v: unknown) => isCustomerRef(v),
+      defaultMessage: (args) => `${args?.property} must be the gateway's customer reference, 1–200 characters, not starting with "erased:" (the placeholder of an erased customer)`,
     },
   });
 }

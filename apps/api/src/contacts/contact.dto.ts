@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, length } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
-import { IsCustomerPhoneNumber, onlyKeys, registerBodyCheck } from '../common/validation.js';
-import { CUSTOMER_PHONE_NUMBER, isCustomerPhoneNumber } from '../../../../libs/routing/src/core/customer-link.js';
+import { IsCustomerPhoneNumber, IsCustomerRef, onlyKeys, registerBodyCheck } from '../common/validation.js';
+import { CUSTOMER_PHONE_NUMBER, isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { SKIP_REASONS } from '../../../../libs/routing/src/index.js';
 
@@ -32,9 +32,8 @@ export class CreateContactDto {
   @IsUUID()
   departmentId?: string;
 
-  @ApiProperty({ example: 'web-7f3a9c', description: "The gateway's opaque customer reference (no e-mail address or name): finds the previous agent." })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'web-7f3a9c', description: "The gateway's opaque customer reference (no e-mail address or name; 1–200 characters, not starting with erased:, 422 rule customerRef): finds the previous agent." })
+  @IsCustomerRef()
   customerRef: string;
 
   @ApiProperty({ example: 'fi', description: 'fi, sv, en, or "" for the queue\'s language. With departmentId it chooses the queue; with queueId, a queue of its own language is served by agents of that language whatever this says (the contact keeps the language given), and a queue without one is served in this language (with "" by agents of any language).' })
@@ -289,7 +288,7 @@ registerBodyCheck(
   CreateContactDto,
   (b) =>
     onlyKeys(b, CREATE_CONTACT_KEYS) && isIn(b.channel, ['chat', 'email']) && optionalUuid(b.queueId) && optionalUuid(b.departmentId) &&
-    isString(b.customerRef) && length(b.customerRef, 1, 200) &&
+    isCustomerRef(b.customerRef) &&
     isIn(b.language, CONTACT_LANGUAGES) && (b.subject === undefined || b.subject === null || (isString(b.subject) && length(b.subject, 1, 500))) &&
     (b.switchedFrom === undefined || b.switchedFrom === null || (isString(b.switchedFrom) && length(b.switchedFrom, 1, 200))) &&
     (b.phoneNumber === undefined || b.phoneNumber === null || isCustomerPhoneNumber(b.phoneNumber)),

@@ -22,7 +22,7 @@ export class CustomersController {
   })
   @ApiParam({ name: 'customerRef', example: 'web-7f3a9c', description: "The chat/e-mail gateway's customer reference (as in POST /v1/contacts; 1–200 characters)." })
   @ApiOkResponse({ type: CustomerLinkDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'validation.failed: phoneNumber (rule phoneNumber) or customerRef (rule length).' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'validation.failed: phoneNumber (rule phoneNumber) or customerRef (rule length; rule customerRef for an erased customer\'s erased: placeholder).' })
   async phoneNumber(@Param('customerRef') customerRef: string, @Body() body: CustomerPhoneNumberDto): Promise<CustomerLinkDto> {
     return this.link.execute(customerRef, body.phoneNumber);
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { unprocessable } from '../../../../libs/core/src/domain-error.js';
-import type { CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
+import { ERASED_REF_PREFIX, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
 
 /** The longest gateway reference (as POST /v1/contacts takes it). */
@@ -21,6 +21,11 @@ export class LinkCustomerPhoneNumber {
   async execute(customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> {
     if (customerRef.length > MAX_REF_LENGTH) {
       throw unprocessable('validation.failed', 'The customer reference is too long', [{ field: 'customerRef', rule: 'length', message: `customerRef must be 1–${MAX_REF_LENGTH} characters` }]);
+    }
+    if (customerRef.startsWith(ERASED_REF_PREFIX)) {
+      throw unprocessable('validation.failed', 'The customer reference is an erased customer\'s placeholder', [
+        { field: 'customerRef', rule: 'customerRef', message: 'customerRef must not start with "erased:" (the placeholder of an erased customer)' },
+      ]);
     }
     const result = await this.engine.linkCustomer(customerRef, phoneNumber);
     // Ids and the outcome only: the reference and the number are personal data.

@@ -57,7 +57,7 @@ const CASES: { dto: new () => object; valid: Record<string, unknown>; variants: 
       channel: ['email', 'phone', undefined],
       queueId: ['not-a-uuid', '', undefined, null, '9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D'],
       departmentId: ['3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', 'nope', 7],
-      customerRef: ['', 'x'.repeat(200), 'x'.repeat(201), undefined],
+      customerRef: ['', 'x'.repeat(200), 'x'.repeat(201), 'erased:0190a1b2-c3d4', 'not-erased:1', undefined],
       language: ['en', 'xx', undefined],
       subject: [undefined, null, '', 'x'.repeat(500), 'x'.repeat(501), 4],
       switchedFrom: [undefined, null, '', 'a84b4c76e66710@pbx.example.com', '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', 'x'.repeat(201), 4],

@@ -1,13 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
+import { ERASED_REF_PREFIX } from '../../../routing/src/core/customer-link.js';
 import { runExclusively } from '../job-lock.js';
 
 /** Advisory-lock keys of the feedback jobs (one sampling run at a time keeps "not asked twice" exact). */
 export const SURVEY_SAMPLING_LOCK_KEY = 7_455_001;
 export const PERSONAL_DATA_RETENTION_LOCK_KEY = 7_455_002;
 
-/** The placeholder that replaces an erased customer's reference (keeps the row, so contacts stay linked for aggregates). */
-export const ERASED_REF_PREFIX = 'erased:';
 
 export interface FeedbackSettings {
   rates: Record<Channel, number>;

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUuid } from '../../../core/src/ids.js';
 import { runExclusively } from '../job-lock.js';
-import { ERASED_REF_PREFIX } from './feedback.repository.js';
+import { ERASED_REF_PREFIX } from '../../../routing/src/core/customer-link.js';
 
 /** What an erasure or a retention run removed (counts only: this goes to the audit log). */
 export interface ErasureCounts {

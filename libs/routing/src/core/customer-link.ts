@@ -35,6 +35,18 @@ export function isCustomerPhoneNumber(v: unknown): v is string {
 }
 
 /**
+ * The placeholder reference an erased customer keeps (`erased:<id>`: the row stays, so contacts stay
+ * linked for aggregates). A gateway's reference must never take that form: handed in, it would find
+ * the erased customer and join a new contact to its history.
+ */
+export const ERASED_REF_PREFIX = 'erased:';
+
+/** A gateway's customer reference: 1–200 characters, not an erased customer's placeholder. */
+export function isCustomerRef(v: unknown): v is string {
+  return typeof v === 'string' && v.length >= 1 && v.length <= 200 && !v.startsWith(ERASED_REF_PREFIX);
+}
+
+/**
  * The caller's number as a call's `callerId` gives it, or '' when it names no one: a withheld number
  * arrives as `anonymous`, `unknown`, `restricted`, `private` or empty (a SIP From of
  * `sip:anonymous@anonymous.invalid`, RFC 3323), and every such caller must not become one customer
