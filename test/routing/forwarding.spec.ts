@@ -5,7 +5,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { decodeWire, encodeWire } from '../../apps/api/src/routing/routing-forwarding.js';
+import { decodeWire, encodeWire, errorOf, replyOf, type ForwardReply } from '../../apps/api/src/routing/routing-forwarding.js';
+import { DomainError } from '../../libs/core/src/domain-error.js';
 import { bearer, startListeningApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 import { buildRoutingWorld, callBody, type RoutingWorld } from './routing-world.js';
@@ -37,6 +38,17 @@ describe('routing: forwarding to the owner (ROUTING_ENGINE=memory)', () => {
   afterAll(async () => {
     for (const app of apps) await app?.close();
     await dropTestDatabase(db.name);
+  });
+
+  it('carries a domain error whole: code, violations, Retry-After and extension members', () => {
+    const e = new DomainError('too-many-requests', 'x.busy', 'busy', [{ field: 'f', rule: 'r', message: 'm' }], 7, { opensAt: '2026-11-23T06:00:00.000Z' });
+    const reply = decodeWire<ForwardReply>(encodeWire(replyOf({ error: e })));
+    if (!('error' in reply)) throw new Error('expected an error reply');
+    expect(errorOf(reply.error)).toEqual(e);
+    expect(errorOf(reply.error)).toMatchObject({ retryAfterSeconds: 7, extensions: { opensAt: '2026-11-23T06:00:00.000Z' }, violations: e.violations });
+    const plain = decodeWire<ForwardReply>(encodeWire(replyOf({ error: new DomainError('conflict', 'c', 'm') })));
+    if (!('error' in plain)) throw new Error('expected an error reply');
+    expect(errorOf(plain.error)).toMatchObject({ retryAfterSeconds: undefined, extensions: undefined });
   });
 
   it('keeps dates as dates on the wire', () => {

@@ -37,12 +37,31 @@ export function decodeWire<T>(text: string): T {
 }
 
 /** What the owner answers: the operation's result, or the domain error it threw. */
-export type ForwardReply = { ok: unknown } | { error: { kind: DomainErrorKind; code: string; message: string; violations: FieldViolation[]; extensions?: Readonly<Record<string, string | number | null>> } };
+/** A DomainError on the wire: every member the problem+json answer is made of (Retry-After included). */
+interface WireError {
+  kind: DomainErrorKind;
+  code: string;
+  message: string;
+  violations: FieldViolation[];
+  retryAfterSeconds?: number;
+  extensions?: Readonly<Record<string, string | number | null>>;
+}
+
+export type ForwardReply = { ok: unknown } | { error: WireError };
 
 export function replyOf(result: { ok: unknown } | { error: unknown }): ForwardReply | null {
   if ('ok' in result) return { ok: result.ok === undefined ? null : result.ok };
   const e = result.error;
-  return e instanceof DomainError ? { error: { kind: e.kind, code: e.code, message: e.message, violations: e.violations, ...(e.extensions ? { extensions: e.extensions } : {}) } } : null;
+  if (!(e instanceof DomainError)) return null;
+  const error: WireError = { kind: e.kind, code: e.code, message: e.message, violations: e.violations };
+  if (e.retryAfterSeconds !== undefined) error.retryAfterSeconds = e.retryAfterSeconds;
+  if (e.extensions) error.extensions = e.extensions;
+  return { error };
+}
+
+/** The owner's DomainError as the forwarding instance throws it: the same answer, status, body and Retry-After. */
+export function errorOf(e: WireError): DomainError {
+  return new DomainError(e.kind, e.code, e.message, e.violations, e.retryAfterSeconds, e.extensions);
 }
 
 export function secretMatches(expected: string, given: string | undefined): boolean {
@@ -101,7 +120,7 @@ export function forwardToOwner(owner: OwnerAddress & { url: string }, op: Forwar
           if ('ok' in reply) return resolve(reply.ok);
           const e = reply.error;
           if (e.code === 'routing.not_owner') return reject(new OwnerUnreachable('the instance is no longer the routing owner', true));
-          reject(new DomainError(e.kind, e.code, e.message, e.violations, undefined, e.extensions));
+          reject(errorOf(e));
         });
       },
     );
