@@ -46,6 +46,14 @@ describe('borrowing suggestions', () => {
     expect(r.perInterval[3]).toMatchObject({ needed: 12, available: 10, withLoans: 12 });
   });
 
+  it('a queue without a language borrows trained people of any language; a Finnish queue does not borrow a Swedish speaker', () => {
+    const few = input().candidates.filter((c) => c.id === 'swede' || c.id === 'untrained');
+    expect(suggestLoans(input({ candidates: few })).suggestions).toEqual([]);
+    const anyLanguage = input({ candidates: few });
+    anyLanguage.queue = { ...anyLanguage.queue, id: 'phone-any', language: null };
+    expect(suggestLoans(anyLanguage).suggestions.map((s) => s.employeeId)).toEqual(['swede']);
+  });
+
   it('never lends from a department that would then miss its own backlog deadline', () => {
     // Legal now works at full capacity: 5 staff × 900 s = 7.5 items per interval.
     const busyLegal = input();

@@ -7,7 +7,8 @@
  * target itself; a few points more absorb the randomness of a real day). Its deficit is
  * max(0, n*(t) − available(t)).
  *
- * Candidates: employees of other departments with the queue's language (≥ `languageMinProficiency`)
+ * Candidates: employees of other departments with the queue's language (≥ `languageMinProficiency`;
+ * a queue without a language, `null`, is served in any language, as routing serves it)
  * and every `requiredSkills` entry (default 'training:phone-service' ≥ 1), in intervals where they
  * are on shift and not on a break.
  *
@@ -77,7 +78,8 @@ export interface BorrowingInput {
   queue: {
     id: string;
     departmentId: string;
-    language: string;
+    /** The queue's language; null for a queue without one (agents of any language). */
+    language: string | null;
     volumes: readonly number[];
     ahtSeconds: number;
     target: { serviceLevel: number; thresholdSeconds: number };
@@ -237,7 +239,7 @@ export function suggestLoans(input: BorrowingInput): BorrowingResult {
   };
 
   const eligible = input.candidates.filter(
-    (c) => c.departmentId !== queue.departmentId && departments.has(c.departmentId) && (c.skills[`lang:${queue.language}`] ?? 0) >= langMin && required.every((r) => (c.skills[r.skill] ?? 0) >= r.minProficiency),
+    (c) => c.departmentId !== queue.departmentId && departments.has(c.departmentId) && (queue.language === null || (c.skills[`lang:${queue.language}`] ?? 0) >= langMin) && required.every((r) => (c.skills[r.skill] ?? 0) >= r.minProficiency),
   );
   const busy = new Map(eligible.map((c) => [c.id, new Array<boolean>(n).fill(false)]));
   const chosen = new Set<string>();

@@ -163,9 +163,11 @@ export class SuggestBorrowing {
       if (l.toDepartmentId !== queue.departmentId || (l.queueId !== null && l.queueId !== queue.id)) continue;
       for (let t = day.indexOf(l.startsAt.getTime()); t < day.indexOf(l.endsAt.getTime()); t++) scheduled[t] = scheduled[t]! + 1;
     }
-    const language = queue.language ?? 'fi';
-    const requiredSkills = [{ skill: 'training:phone-service', minProficiency: 1 }, ...queue.requiredSkills.filter((s) => s.skillKey !== `lang:${language}`).map((s) => ({ skill: s.skillKey, minProficiency: s.minProficiency }))];
-    const langMin = queue.requiredSkills.find((s) => s.skillKey === `lang:${language}`)?.minProficiency ?? 3;
+    // A queue without a language is served in any (as routing serves it): no language skill is asked of a loan.
+    const language = queue.language;
+    const langSkill = language === null ? null : `lang:${language}`;
+    const requiredSkills = [{ skill: 'training:phone-service', minProficiency: 1 }, ...queue.requiredSkills.filter((s) => s.skillKey !== langSkill).map((s) => ({ skill: s.skillKey, minProficiency: s.minProficiency }))];
+    const langMin = queue.requiredSkills.find((s) => s.skillKey === langSkill)?.minProficiency ?? 3;
     const options = { minBlockMinutes, requiredSkills, languageMinProficiency: langMin };
 
     // 1. Break moves.
@@ -379,7 +381,7 @@ export class SuggestBorrowing {
     const r = suggestEmailDeferrals({
       start: new Date(day.instants[0]!),
       intervalSeconds: INTERVAL_MINUTES * 60,
-      queue: { id: queue.id, departmentId: queue.departmentId, language: queue.language ?? 'fi', volumes, ahtSeconds: aht, target, available },
+      queue: { id: queue.id, departmentId: queue.departmentId, language: queue.language, volumes, ahtSeconds: aht, target, available },
       emailAgents,
       desk: { staff: deskStaff, work },
       options,
