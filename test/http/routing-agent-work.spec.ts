@@ -8,7 +8,7 @@
 import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
 import type { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { bearer, type TestApp } from '../support/test-app.js';
-import { callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
+import { addChatQueue, callBody, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 describe('routing: an agent’s work', () => {
   let t: TestApp;
@@ -154,15 +154,7 @@ describe('routing: an agent’s work', () => {
   it('a transfer to a queue is not offered back to its agent; both queues count it once, answered where it was answered', async () => {
     const [a, b] = w.agentIds;
     await only(a);
-    const admin = bearer(t.adminKey);
-    const queue = (await t.http.get(`/v1/queues/${w.chatQueueId}`).set(...admin).expect(200)).body;
-    const second = (
-      await t.http
-        .post('/v1/queues')
-        .set(...admin)
-        .send({ key: 'chat-fi-second', name: 'chat fi (second line)', departmentId: queue.departmentId, channel: 'chat', language: 'fi', calendarId: queue.calendarId, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] })
-        .expect(201)
-    ).body.id as string;
+    const second = await addChatQueue(t, w, 'chat-fi-second', 'chat fi (second line)');
     const before = await stats(w.chatQueueId);
 
     const c = await chat('work-transfer-1');

@@ -3,7 +3,7 @@
  * turned a contact down (a routing audit found it stale or mislabelled), on both engines.
  */
 import { bearer, type TestApp } from '../support/test-app.js';
-import { startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
+import { addChatQueue, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 describe('routing: explanations after transfers and re-offers', () => {
   let t: TestApp;
@@ -58,15 +58,7 @@ describe('routing: explanations after transfers and re-offers', () => {
   it('after a transfer to a queue, explains the routing there, then the transfer, then the first routing; the sender is excluded as its sender', async () => {
     const [y, y2] = w.agentIds;
     await only(y);
-    const admin = bearer(t.adminKey);
-    const queue = (await t.http.get(`/v1/queues/${w.chatQueueId}`).set(...admin).expect(200)).body;
-    const second = (
-      await t.http
-        .post('/v1/queues')
-        .set(...admin)
-        .send({ key: 'chat-fi-expl', name: 'chat fi (explanations)', departmentId: queue.departmentId, channel: 'chat', language: 'fi', calendarId: queue.calendarId, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] })
-        .expect(201)
-    ).body.id as string;
+    const second = await addChatQueue(t, w, 'chat-fi-expl', 'chat fi (explanations)');
     const c = await chat('expl-transfer-queue');
     await accept(y, c.id);
     await t.http.post(`/v1/agents/${y}/contacts/${c.id}/transfer`).set(...(await desk(y))).send({ queueId: second }).expect(200);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '../../libs/core/src/ids.js';
 import { RoutingTx } from '../../libs/persistence/src/repositories/routing.repository.js';
-import { insertChatQueue } from '../support/fixtures.js';
+import { insertChatQueue, insertPhoneAndEmailQueues } from '../support/fixtures.js';
 import { seqScansOf } from '../support/seq-scans.js';
 import { openTestDataSource } from '../support/test-database.js';
 
@@ -37,17 +37,7 @@ describe('routing tick: contacts held past their maximum duration, found by inde
     const q = (sql: string, params: unknown[] = []) => ds.query(sql, params);
     const chatQueue = await insertChatQueue(q);
     await q(`INSERT INTO queue_routing_settings (queue_id, wrap_up_seconds, mean_handle_seconds, max_contact_seconds) VALUES ($1, 30, 300, 600)`, [chatQueue]);
-    const [{ department_id: department, calendar_id: calendar }] = await q(`SELECT department_id, calendar_id FROM queues WHERE id = $1`, [chatQueue]);
-    const [{ id: phoneQueue }] = await q(
-      `INSERT INTO queues (key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
-       VALUES ('phone', 'Phone', $1, 'phone', NULL, $2, 90, 30, 'elapsed') RETURNING id`,
-      [department, calendar],
-    );
-    const [{ id: emailQueue }] = await q(
-      `INSERT INTO queues (key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
-       VALUES ('email', 'Email', $1, 'email', NULL, $2, 90, 28800, 'business') RETURNING id`,
-      [department, calendar],
-    );
+    const { department, phoneQueue, emailQueue } = await insertPhoneAndEmailQueues(q, chatQueue);
     const [{ id: agent }] = await q(`INSERT INTO agents (employee_number, display_name, department_id) VALUES ('e1', 'Aino', $1) RETURNING id`, [department]);
     await q(
       `INSERT INTO contacts (id, channel, kind, status, queue_id, call_id, decision_id, arrived_at, deadline, priority_boost_seconds, excluded_agent_ids, offer_attempts, ended_at)

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { loadRoutingSnapshot } from '../../libs/persistence/src/routing-store/routing-loader.js';
 import { typeormSession } from '../../libs/persistence/src/routing-store/sql-session.js';
 import { RoutingState } from '../../libs/routing/src/core/routing-state.js';
-import { insertChatQueue } from '../support/fixtures.js';
+import { insertChatQueue, insertPhoneAndEmailQueues } from '../support/fixtures.js';
 import { seqScansOf } from '../support/seq-scans.js';
 import { openTestDataSource } from '../support/test-database.js';
 
@@ -36,17 +36,7 @@ describe('routing snapshot: the contacts an owner loads, found by index', () => 
     ({ dataSource: ds, close } = await openTestDataSource());
     const q = (sql: string, params: unknown[] = []) => ds.query(sql, params);
     const chatQueue = await insertChatQueue(q);
-    const [{ department_id: department, calendar_id: calendar }] = await q(`SELECT department_id, calendar_id FROM queues WHERE id = $1`, [chatQueue]);
-    const [{ id: phoneQueue }] = await q(
-      `INSERT INTO queues (key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
-       VALUES ('phone', 'Phone', $1, 'phone', NULL, $2, 90, 30, 'elapsed') RETURNING id`,
-      [department, calendar],
-    );
-    const [{ id: emailQueue }] = await q(
-      `INSERT INTO queues (key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
-       VALUES ('email', 'Email', $1, 'email', NULL, $2, 90, 28800, 'business') RETURNING id`,
-      [department, calendar],
-    );
+    const { department, phoneQueue, emailQueue } = await insertPhoneAndEmailQueues(q, chatQueue);
     const [{ id: agent }] = await q(`INSERT INTO agents (employee_number, display_name, department_id) VALUES ('e1', 'Aino', $1) RETURNING id`, [department]);
     const insert = (rows: { id: string; channel: string; status: string; queue: string | null; callId: string | null; arrived: Date; ended: Date | null }[]) =>
       q(

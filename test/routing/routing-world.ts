@@ -83,6 +83,13 @@ export async function buildRoutingWorld(t: TestApp, agents: number, opts: { capa
   return { departmentId: department.body.id, calendarId: calendar.body.id, phoneQueueId, chatQueueId, emailQueueId, agentIds };
 }
 
+/** A second Finnish chat queue in the world's department and calendar (a transfer target); its id. */
+export async function addChatQueue(t: TestApp, w: RoutingWorld, key: string, name: string): Promise<string> {
+  const admin = bearer(t.adminKey);
+  const body = { key, name, departmentId: w.departmentId, channel: 'chat', language: 'fi', calendarId: w.calendarId, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] };
+  return (await t.http.post('/v1/queues').set(...admin).send(body).expect(201)).body.id as string;
+}
+
 export interface RoutingTestApp {
   t: TestApp;
   w: RoutingWorld;

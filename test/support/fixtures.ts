@@ -17,6 +17,26 @@ export async function insertChatQueue(query: (sql: string, params: unknown[]) =>
   return queueId;
 }
 
+/** A phone and an email queue (no language) beside `chatQueue`, in its department and calendar, with plain SQL; their ids and the department's. */
+export async function insertPhoneAndEmailQueues(
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  chatQueue: string,
+): Promise<{ department: string; phoneQueue: string; emailQueue: string }> {
+  const rows = (sql: string, params: unknown[]) => query(sql, params) as Promise<Record<string, string>[]>;
+  const [{ department_id: department, calendar_id: calendar }] = await rows(`SELECT department_id, calendar_id FROM queues WHERE id = $1`, [chatQueue]);
+  const [{ id: phoneQueue }] = await rows(
+    `INSERT INTO queues (key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
+     VALUES ('phone', 'Phone', $1, 'phone', NULL, $2, 90, 30, 'elapsed') RETURNING id`,
+    [department, calendar],
+  );
+  const [{ id: emailQueue }] = await rows(
+    `INSERT INTO queues (key, name, department_id, channel, language, calendar_id, target_percent, target_seconds, target_basis)
+     VALUES ('email', 'Email', $1, 'email', NULL, $2, 90, 28800, 'business') RETURNING id`,
+    [department, calendar],
+  );
+  return { department: department!, phoneQueue: phoneQueue!, emailQueue: emailQueue! };
+}
+
 /** Reference data created through the API, as a new user would in Swagger UI. */
 export async function createReferenceData(t: TestApp): Promise<{ departmentId: string; calendarId: string; queueId: string }> {
   const admin = bearer(t.adminKey);
