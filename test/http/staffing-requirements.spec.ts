@@ -230,6 +230,25 @@ describe('staffing horizon API', () => {
     for (const q of [level, latest]) expect(q.serviceLevel.every((x: number) => x === 1)).toBe(true);
   });
 
+  it('email: an elapsed deadline counts the night; the basis is for email only', async () => {
+    // Two days of hours 08:00–16:00 (8 open, 16 closed): 40 emails at 14:00 on the first day, due within 6 hours.
+    const open = [...new Array<boolean>(8).fill(true), ...new Array<boolean>(16).fill(false), ...new Array<boolean>(8).fill(true)];
+    const volumes = open.map((_, i) => (i === 6 ? 40 : 0));
+    const mail = { id: 'mail', channel: 'email', volumes, open, ahtSeconds: 360, emailPolicy: 'latest', target: { percent: 90, seconds: 6 * 3600 } };
+    const res = await post({ intervalMinutes: 60, queues: [mail, { ...mail, id: 'mail-6h', target: { ...mail.target, basis: 'elapsed' } }] }).expect(200);
+    const [business, elapsed] = res.body.queues;
+    // 6 business hours: 2 on the first day, due in the second day's 4th open hour; 6 wall hours end at 20:00, closed: due at 15:00, the last open hour.
+    expect(business.agents.findIndex((a: number) => a > 0)).toBe(24 + 3);
+    expect(elapsed.agents.findIndex((a: number) => a > 0)).toBe(7);
+    expect(elapsed.agents[7]).toBe(4); // 40 × 6 min = 4 agent-hours in the hour they are due
+    const unknown = await post({ intervalMinutes: 60, queues: [{ ...mail, target: { ...mail.target, basis: 'wall' } }] }).expect(422);
+    expect(pairs(unknown.body)).toEqual(['queues[0].target.basis:isIn']);
+    const phone = await post({ intervalMinutes: 60, queues: [{ id: 'p', channel: 'phone', volumes: [10], ahtSeconds: 180, target: { percent: 80, seconds: 20, basis: 'elapsed' } }] }).expect(422);
+    expect(pairs(phone.body)).toEqual(['queues[0].target.basis:onlyForEmail']);
+    const single = await t.http.post('/v1/staffing/requirements').set(...manager).send({ ...REFERENCE, target: { ...REFERENCE.target, basis: 'business' } }).expect(422);
+    expect(pairs(single.body)).toEqual(['target.basis:onlyForEmail']);
+  });
+
   it('blended pool: phone, chat and email answered by the same agents need fewer agents than separately', async () => {
     const phone = week(20);
     const body = {

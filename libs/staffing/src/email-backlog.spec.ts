@@ -154,3 +154,71 @@ describe('email staffing from a business-time deadline', () => {
     expect(() => emailRequirements({ intervalSeconds: 900, arrivals: [1, -2], ahtSeconds: 300, deadlineSeconds: 900 })).toThrow('arrivals[1]');
   });
 });
+
+describe('email staffing from an elapsed (wall-clock) deadline', () => {
+  const length = 3600;
+  // Open 2 hours, closed 2 (a night), open 2: a business deadline stops over the night, an elapsed one does not.
+  const open = [true, true, false, false, true, true];
+
+  it('the night counts: mail of the evening due in 3 wall hours must be answered the same evening', () => {
+    const arrivals = [10, 0, 0, 0, 0, 0];
+    const business = emailRequirements({ intervalSeconds: length, arrivals, ahtSeconds: 360, deadlineSeconds: 3 * 3600, open, policy: 'latest' });
+    // 3 business hours: due in the 3rd open interval (index 4), after the night.
+    expect(business.intervals.map((i) => i.emailsDue)).toEqual([0, 0, 0, 0, 10, 0]);
+    const elapsed = emailRequirements({ intervalSeconds: length, arrivals, ahtSeconds: 360, deadlineSeconds: 3 * 3600, deadlineBasis: 'elapsed', open, policy: 'latest' });
+    // 3 wall hours end in interval 2, closed: the last open interval before it (1) is the deadline.
+    expect(elapsed.intervals.map((i) => i.emailsDue)).toEqual([0, 10, 0, 0, 0, 0]);
+    expect(elapsed.intervals.map((i) => i.agents)).toEqual([0, 1, 0, 0, 0, 0]);
+    expect(elapsed.intervals[1]?.meanResponseSeconds).toBe(1.5 * 3600);
+  });
+
+  it('mail that cannot meet its target (it arrives at night) is planned as arriving at the opening; response times are wall-clock', () => {
+    const elapsed = emailRequirements({ intervalSeconds: length, arrivals: [0, 0, 6, 0, 0, 0], ahtSeconds: 600, deadlineSeconds: 3600, deadlineBasis: 'elapsed', open, policy: 'latest' });
+    expect(elapsed.intervals.map((i) => i.emailsDue)).toEqual([0, 0, 0, 0, 6, 0]);
+    expect(elapsed.intervals[4]?.agents).toBe(1);
+    // arrived at the start of interval 2, answered mid-interval 4: 2.5 hours on the wall clock
+    expect(elapsed.intervals[4]?.meanResponseSeconds).toBe(2.5 * 3600);
+    const business = emailRequirements({ intervalSeconds: length, arrivals: [0, 0, 6, 0, 0, 0], ahtSeconds: 600, deadlineSeconds: 3600, open, policy: 'latest' });
+    expect(business.intervals[4]?.meanResponseSeconds).toBe(0.5 * 3600);
+  });
+
+  it('a weekend of mail with a 24-hour target: Sunday\'s mail keeps its promise on Monday morning, the older mail answered before it', () => {
+    // Hours from Friday 08:00: 8 open, 64 closed, Monday 8 open, 16 closed, Tuesday 8 open (104 intervals); 2 emails an hour round the clock.
+    const closed = (n: number) => new Array<boolean>(n).fill(false);
+    const day = new Array<boolean>(8).fill(true);
+    const hours = [...day, ...closed(64), ...day, ...closed(16), ...day];
+    const r = emailRequirements({ intervalSeconds: length, arrivals: hours.map(() => 2), ahtSeconds: 600, deadlineSeconds: 24 * 3600, deadlineBasis: 'elapsed', open: hours, policy: 'latest' });
+    // Friday's mail is due by Friday's last hour (its 24 hours end while closed). Sunday 08:00's is due by Monday 08:00–09:00,
+    // and so is everything that came before it since Friday 16:00 (42 hours: 84 emails, 14 agent-hours); the mail from
+    // Sunday 09:00 on one hour after another, and Sunday 15:00–Monday 08:00's by Monday's last hour.
+    expect(r.intervals[7]?.emailsDue).toBe(16);
+    expect(r.intervals[72]?.emailsDue).toBe(84);
+    expect(r.intervals[72]?.agents).toBe(14);
+    const business = emailRequirements({ intervalSeconds: length, arrivals: hours.map(() => 2), ahtSeconds: 600, deadlineSeconds: 24 * 3600, open: hours, policy: 'latest' });
+    // 24 business hours: Friday 08:00's mail is the first due, in Tuesday's last open hour
+    expect(business.intervals.slice(0, 103).every((i) => i.emailsDue === 0)).toBe(true);
+    expect(business.intervals[103]?.emailsDue).toBe(2);
+  });
+
+  it('level: the constant desk meets every elapsed deadline, against brute force', () => {
+    const arrivals = [4, 9, 3, 0, 7, 2];
+    const r = emailRequirements({ intervalSeconds: length, arrivals, ahtSeconds: 900, deadlineSeconds: 2 * 3600, deadlineBasis: 'elapsed', open });
+    const n = r.intervals[0]!.agents;
+    const constant = (k: number) => open.map((o) => (o ? k : 0));
+    // The elapsed deadlines written out: 4 (from 0) and 9 (from 1) due at 1; 3 (night: as if arriving at 4, and not after the 7 from 4) and 7 at 5; 2 after the horizon.
+    // Hall's condition for one pool of fluid capacity: the work released in a window and due in it fits the window's capacity.
+    const meets = (k: number) => {
+      const p = constant(k).map((a) => a * 3600);
+      return p[1]! >= 9 * 900 && p[0]! + p[1]! >= 13 * 900 && p[4]! + p[5]! >= 10 * 900;
+    };
+    expect(meets(n)).toBe(true);
+    expect(meets(n - 1)).toBe(false);
+    expect(r.backlogAtEnd.emails).toBeCloseTo(0, 9);
+    const latest = emailRequirements({ intervalSeconds: length, arrivals, ahtSeconds: 900, deadlineSeconds: 2 * 3600, deadlineBasis: 'elapsed', open, policy: 'latest' });
+    expect(latest.intervals.map((i) => i.emailsDue)).toEqual([0, 13, 0, 0, 0, 10]);
+  });
+
+  it('rejects an unknown basis, naming the field', () => {
+    expect(() => emailRequirements({ intervalSeconds: 900, arrivals: [1], ahtSeconds: 300, deadlineSeconds: 900, deadlineBasis: 'wall' as 'elapsed' })).toThrow('deadlineBasis must be one of business, elapsed');
+  });
+});

@@ -41,11 +41,28 @@
  *
  * Emails whose deadline falls after the horizon are not forced; what is left of them is reported as
  * `backlogAtEnd` (workload for the next planning horizon).
+ *
+ * Elapsed deadlines (`deadlineBasis: 'elapsed'`, a queue whose target runs on the wall clock, e.g.
+ * "within 24 hours"): an email arriving in interval r must be done by wall interval
+ * W = r + k − 1 (k = max(1, ⌊D/L⌋) intervals of any kind), so its deadline interval is the last
+ * open interval at or before W. When no interval between r and W is open (a 1-hour target for an
+ * email arriving at night, a 24-hour one over a weekend), nothing can meet it: it is planned as if
+ * it had arrived at the next opening o — due at the last open interval at or before o + k − 1 —
+ * and no later than any email that arrived after it (mail is answered in order of arrival, so
+ * deadlines still grow with arrival and EDF and the policies above are unchanged). The night's mail
+ * with a 1-hour target is then answered in the first hour after opening; a weekend's with a
+ * 24-hour target by the time Sunday's mail is due on Monday. Response times are wall-clock times.
+ * (Answering the mail that can still meet its target before the mail already late would serve more
+ * within target, at the price of first-in-first-out; not done.)
  */
 import { StaffingInputError, requireEachNonNegative, requireEachPositive, requireFraction, requirePositive } from './errors.js';
 
 export const EMAIL_POLICIES = ['level', 'latest'] as const;
 export type EmailPolicy = (typeof EMAIL_POLICIES)[number];
+
+/** How an email deadline is counted: open (business) time, the default, or wall-clock time. */
+export const DEADLINE_BASES = ['business', 'elapsed'] as const;
+export type DeadlineBasis = (typeof DEADLINE_BASES)[number];
 
 export interface EmailBacklogInput {
   /** Interval length L, seconds. */
@@ -54,8 +71,10 @@ export interface EmailBacklogInput {
   arrivals: readonly number[];
   /** Handle time per email (one value, or one per interval of arrival), seconds. */
   ahtSeconds: number | readonly number[];
-  /** Deadline in business (open) seconds after arrival, e.g. 2 business days = 2 × 8 × 3600. */
+  /** Deadline in business (open) seconds after arrival, e.g. 2 business days = 2 × 8 × 3600 — or in wall-clock seconds with `deadlineBasis: 'elapsed'`. */
   deadlineSeconds: number;
+  /** `business` (default): the deadline counts open time only; `elapsed`: wall-clock time (see the header). */
+  deadlineBasis?: DeadlineBasis;
   /** Which intervals are open (default: all). */
   open?: readonly boolean[];
   /** Share of an agent's interval spent on email work (default 1). */
@@ -77,7 +96,7 @@ export interface EmailIntervalResult {
   backlogSeconds: number;
   /** workedSeconds / (agents · L); 0 when no agents. */
   occupancy: number;
-  /** Mean business time from arrival to completion of the emails handled here (mid-interval completion), seconds. */
+  /** Mean business time (wall-clock time for an elapsed deadline) from arrival to completion of the emails handled here (mid-interval completion), seconds. */
   meanResponseSeconds: number;
 }
 
@@ -96,8 +115,9 @@ export interface EmailBacklogResult {
 export interface EmailStream {
   arrivals: readonly number[];
   ahtAt: (interval: number) => number;
-  /** k: open intervals an email may use. */
+  /** k: open intervals an email may use (business basis), or intervals of any kind until its deadline (elapsed). */
   windowIntervals: number;
+  deadlineBasis: DeadlineBasis;
   isOpen: (interval: number) => boolean;
 }
 
@@ -139,6 +159,8 @@ interface Prepared {
   perEmail: Float64Array;
   release: Int32Array;
   deadline: Float64Array;
+  /** Response times on the wall clock (elapsed deadlines) instead of in open time. */
+  elapsed: boolean;
 }
 
 const EPS = 1e-9;
@@ -163,19 +185,32 @@ function prepare(stream: EmailStream, count: number): Prepared {
     perEmail: new Float64Array(chunks),
     release: new Int32Array(chunks),
     deadline: new Float64Array(chunks),
+    elapsed: stream.deadlineBasis === 'elapsed',
   };
+  // Elapsed basis: the ordinal of the last open interval at or before each interval (−1: none yet).
+  const lastOpen = p.elapsed ? new Int32Array(count) : null;
+  if (lastOpen) for (let i = 0, o = -1; i < count; i++) lastOpen[i] = o = (ordinalAt[i] as number) >= 0 ? (ordinalAt[i] as number) : o;
   let next = openList.length; // ordinal of the first open interval at or after i
+  let later = Infinity; // deadline of the next chunk in arrival order
   for (let i = count - 1, c = chunks - 1; i >= 0; i--) {
     if ((ordinalAt[i] as number) >= 0) next = ordinalAt[i] as number;
     const arriving = stream.arrivals[i] as number;
     if (arriving > 0) {
       const perEmail = stream.ahtAt(i);
-      const deadlineOrdinal = next + stream.windowIntervals - 1;
       p.arrival[c] = i;
       p.work[c] = arriving * perEmail;
       p.perEmail[c] = perEmail;
       p.release[c] = next;
-      p.deadline[c] = deadlineOrdinal < openList.length ? (openList[deadlineOrdinal] as number) : Infinity;
+      if (lastOpen) {
+        // The last open interval by the wall-clock deadline; when none is open from arrival on, as if arriving at the next opening.
+        let wall = i + stream.windowIntervals - 1;
+        if (wall < count && (lastOpen[wall] as number) < next) wall = next < openList.length ? (openList[next] as number) + stream.windowIntervals - 1 : count;
+        p.deadline[c] = Math.min(later, wall < count ? (openList[lastOpen[wall] as number] as number) : Infinity);
+        later = p.deadline[c] as number;
+      } else {
+        const deadlineOrdinal = next + stream.windowIntervals - 1;
+        p.deadline[c] = deadlineOrdinal < openList.length ? (openList[deadlineOrdinal] as number) : Infinity;
+      }
       c--;
     }
   }
@@ -266,7 +301,8 @@ function run(prepared: readonly Prepared[], count: number, options: EmailPlanOpt
       capacity -= done;
       worked[best] += done;
       handled[best] += emails;
-      response[best] += emails * (((p.ordinalAt[t] as number) - (p.release[c] as number)) * length + length / 2);
+      const waited = p.elapsed ? t - (p.arrival[c] as number) : (p.ordinalAt[t] as number) - (p.release[c] as number);
+      response[best] += emails * (waited * length + length / 2);
       if (finished) {
         st.remaining[c] = 0;
         st.head++;
@@ -347,8 +383,8 @@ export function planEmailStreams(streams: readonly EmailStream[], count: number,
 
 /** Validates one email queue's series; `path` prefixes the names in errors (e.g. `queues[2].`). */
 export function emailStream(
-  input: { arrivals: unknown; ahtSeconds: unknown; deadlineSeconds: unknown; open?: unknown; intervalSeconds: number },
-  names: { arrivals: string; ahtSeconds: string; deadlineSeconds: string; open: string },
+  input: { arrivals: unknown; ahtSeconds: unknown; deadlineSeconds: unknown; deadlineBasis?: unknown; open?: unknown; intervalSeconds: number },
+  names: { arrivals: string; ahtSeconds: string; deadlineSeconds: string; deadlineBasis: string; open: string },
 ): EmailStream {
   const arrivals = input.arrivals;
   if (!Array.isArray(arrivals)) throw new StaffingInputError(names.arrivals, 'must be an array of numbers >= 0');
@@ -359,6 +395,8 @@ export function emailStream(
   else if (!Array.isArray(aht) || aht.length !== count) throw new StaffingInputError(names.ahtSeconds, 'must be a number or an array as long as arrivals');
   else requireEachPositive(names.ahtSeconds, aht);
   const deadline = requirePositive(names.deadlineSeconds, input.deadlineSeconds);
+  const basis = input.deadlineBasis ?? 'business';
+  if (!DEADLINE_BASES.includes(basis as DeadlineBasis)) throw new StaffingInputError(names.deadlineBasis, `must be one of ${DEADLINE_BASES.join(', ')}`);
   const open = input.open;
   if (open !== undefined && (!Array.isArray(open) || open.length !== count)) {
     throw new StaffingInputError(names.open, 'must be an array of booleans as long as arrivals');
@@ -368,6 +406,7 @@ export function emailStream(
     arrivals: arrivals as number[],
     ahtAt: typeof aht === 'number' ? () => aht : (i) => (aht as number[])[i] as number,
     windowIntervals: Math.max(1, Math.floor(deadline / input.intervalSeconds + EPS)),
+    deadlineBasis: basis as DeadlineBasis,
     isOpen: flags === undefined ? () => true : (i) => flags[i] !== false,
   };
 }
@@ -378,10 +417,13 @@ export function requireEmailPolicy(name: string, value: unknown): EmailPolicy {
   return value as EmailPolicy;
 }
 
-/** Agents per interval so that every email meets its business-time deadline, by the chosen policy. */
+/** Agents per interval so that every email meets its deadline (business time unless elapsed), by the chosen policy. */
 export function emailRequirements(input: EmailBacklogInput): EmailBacklogResult {
   const length = requirePositive('intervalSeconds', input.intervalSeconds);
-  const stream = emailStream({ ...input, arrivals: input.arrivals, intervalSeconds: length }, { arrivals: 'arrivals', ahtSeconds: 'ahtSeconds', deadlineSeconds: 'deadlineSeconds', open: 'open' });
+  const stream = emailStream(
+    { ...input, arrivals: input.arrivals, intervalSeconds: length },
+    { arrivals: 'arrivals', ahtSeconds: 'ahtSeconds', deadlineSeconds: 'deadlineSeconds', deadlineBasis: 'deadlineBasis', open: 'open' },
+  );
   const occupancy = requireFraction('maxOccupancy', input.maxOccupancy ?? 1);
   const policy = requireEmailPolicy('policy', input.policy);
   const count = stream.arrivals.length;

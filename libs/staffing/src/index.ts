@@ -16,6 +16,8 @@ export {
   emailRequirements,
   planEmailStreams,
   EMAIL_POLICIES,
+  DEADLINE_BASES,
+  type DeadlineBasis,
   type EmailPolicy,
   type EmailStream,
   type EmailPlan,

@@ -43,7 +43,7 @@ import { solveChat } from './chat.js';
 import { checkMaxAgents } from './erlang-b.js';
 import { type ServiceTarget, searchErlangC, validateTarget } from './erlang-c.js';
 import { searchErlangA } from './erlang-a.js';
-import { type EmailPolicy, type EmailStream, emailStream, planEmailStreams, requireEmailPolicy } from './email-backlog.js';
+import { type DeadlineBasis, type EmailPolicy, type EmailStream, emailStream, planEmailStreams, requireEmailPolicy } from './email-backlog.js';
 import {
   StaffingInputError,
   requireEachNonNegative,
@@ -89,6 +89,8 @@ export interface ChatQueue extends QueueCommon {
 export interface EmailQueue extends QueueCommon {
   channel: 'email';
   deadlineSeconds: number;
+  /** `business` (default): the deadline counts open time; `elapsed`: wall-clock time (email-backlog.ts). */
+  deadlineBasis?: DeadlineBasis;
   maxOccupancy?: number;
   /** `level` (default): constant staffing over open intervals; `latest`: only when a deadline forces it. */
   policy?: EmailPolicy;
@@ -306,8 +308,8 @@ function solveChatQueue(queue: ChatQueue, path: string, series: Series, length: 
 
 function emailStreamOf(queue: EmailQueue, path: string, length: number): EmailStream {
   return emailStream(
-    { arrivals: queue.volumes, ahtSeconds: queue.ahtSeconds, deadlineSeconds: queue.deadlineSeconds, open: queue.open, intervalSeconds: length },
-    { arrivals: `${path}.volumes`, ahtSeconds: `${path}.ahtSeconds`, deadlineSeconds: `${path}.deadlineSeconds`, open: `${path}.open` },
+    { arrivals: queue.volumes, ahtSeconds: queue.ahtSeconds, deadlineSeconds: queue.deadlineSeconds, deadlineBasis: queue.deadlineBasis, open: queue.open, intervalSeconds: length },
+    { arrivals: `${path}.volumes`, ahtSeconds: `${path}.ahtSeconds`, deadlineSeconds: `${path}.deadlineSeconds`, deadlineBasis: `${path}.deadlineBasis`, open: `${path}.open` },
   );
 }
 

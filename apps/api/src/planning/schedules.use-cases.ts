@@ -278,7 +278,7 @@ export function demandFromForecast(queue: QueueEntity, points: readonly { start:
       ? { id: queue.id, channel: 'phone', volumes, ahtSeconds: aht, target }
       : queue.channel === 'chat'
         ? { id: queue.id, channel: 'chat', volumes, ahtSeconds: aht, target, concurrency: PLANNING_CHAT_CONCURRENCY }
-        : { id: queue.id, channel: 'email', volumes, ahtSeconds: aht, deadlineSeconds: queue.targetSeconds, ...(hours ? { open: hours.open } : {}) };
+        : { id: queue.id, channel: 'email', volumes, ahtSeconds: aht, deadlineSeconds: queue.targetSeconds, deadlineBasis: queue.targetBasis, ...(hours ? { open: hours.open } : {}) };
   const r = computeRequirements({ intervalSeconds: INTERVAL_MINUTES * 60, queues: [spec] });
   const required = (r.queues[0]?.intervals ?? []).map((i) => i.agents);
   return {

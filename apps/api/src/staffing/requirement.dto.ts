@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
-import { EMAIL_POLICIES, type EmailPolicy } from '../../../../libs/staffing/src/index.js';
+import { DEADLINE_BASES, EMAIL_POLICIES, type DeadlineBasis, type EmailPolicy } from '../../../../libs/staffing/src/index.js';
 import { IsNumberOrArray } from './number-or-array.validator.js';
 import { STAFFING_LIMITS as L } from './staffing-limits.js';
 
@@ -33,6 +33,15 @@ export class StaffingTargetDto {
   @IsPositive()
   @Max(L.maxTargetSeconds)
   seconds: number;
+
+  @ApiPropertyOptional({
+    enum: DEADLINE_BASES,
+    example: 'business',
+    description: "Email (horizon form) only: how the reply deadline `seconds` is counted — `business` (default: open time only, the clock stops while the queue is closed) or `elapsed` (wall-clock time, e.g. 'within 24 hours'; mail that cannot meet it is due at the next opening). Phone and chat targets are wall-clock times (422 onlyForEmail).",
+  })
+  @IsOptional()
+  @IsIn(DEADLINE_BASES)
+  basis?: DeadlineBasis;
 }
 
 export class RequirementRequestDto {
@@ -151,7 +160,7 @@ export class HorizonQueueDto {
   @IsNumberOrArray(0, L.maxSeconds, { exclusiveMin: true, maxLength: L.maxHorizonIntervals })
   ahtSeconds: number | number[];
 
-  @ApiProperty({ type: StaffingTargetDto, example: { percent: 80, seconds: 20 }, description: 'phone/chat: the service-level target. email: `seconds` is the reply deadline in open (business) seconds; the backlog plan meets every deadline (see `emailPolicy`), so `percent` cannot lower the requirement.' })
+  @ApiProperty({ type: StaffingTargetDto, example: { percent: 80, seconds: 20 }, description: 'phone/chat: the service-level target. email: `seconds` is the reply deadline, in open (business) seconds unless `basis` is `elapsed`; the backlog plan meets every deadline (see `emailPolicy`), so `percent` cannot lower the requirement.' })
   @IsObject()
   @ValidateNested()
   @Type(() => StaffingTargetDto)

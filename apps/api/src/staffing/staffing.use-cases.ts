@@ -61,6 +61,7 @@ function fromStaffingError(error: StaffingInputError, rename: (parameter: string
 
 interface ChannelFields {
   channel: Channel;
+  target: { basis?: string };
   patienceSeconds?: number;
   concurrency?: number;
   concurrencySlowdown?: number;
@@ -71,6 +72,9 @@ function channelViolations(q: ChannelFields, at: string): FieldViolation[] {
   const out: FieldViolation[] = [];
   if (q.patienceSeconds !== undefined && q.channel !== 'phone') {
     out.push({ field: `${at}patienceSeconds`, rule: 'onlyForPhone', message: `${at}patienceSeconds applies to phone only (chat is planned as patient, email never abandons)` });
+  }
+  if (q.target.basis !== undefined && q.channel !== 'email') {
+    out.push({ field: `${at}target.basis`, rule: 'onlyForEmail', message: `${at}target.basis applies to email deadlines only (phone and chat targets are wall-clock times)` });
   }
   if (q.channel === 'chat' && q.concurrency === undefined) {
     out.push({ field: `${at}concurrency`, rule: 'requiredForChat', message: `${at}concurrency is required for chat: chats one agent handles at once` });
@@ -164,7 +168,7 @@ export class ComputeHorizonRequirements {
     try {
       result = await this.workers.run({ kind: 'horizon', input: { intervalSeconds, queues: specs, ...(pools ? { pools } : {}) } });
     } catch (error) {
-      if (error instanceof StaffingInputError) throw fromStaffingError(error, (p) => p.replace(/\.serviceLevel$/, '.percent').replace(/\.thresholdSeconds$/, '.seconds').replace(/\.deadlineSeconds$/, '.target.seconds').replace(/^(queues\[\d+\])\.policy$/, '$1.emailPolicy'));
+      if (error instanceof StaffingInputError) throw fromStaffingError(error, (p) => p.replace(/\.serviceLevel$/, '.percent').replace(/\.thresholdSeconds$/, '.seconds').replace(/\.deadlineSeconds$/, '.target.seconds').replace(/\.deadlineBasis$/, '.target.basis').replace(/^(queues\[\d+\])\.policy$/, '$1.emailPolicy'));
       throw fromPool(error, 'horizon', 'queues');
     }
     const hours = (xs: readonly number[]) => round((xs.reduce((a, b) => a + b, 0) * input.intervalMinutes) / 60, 4);
@@ -289,7 +293,7 @@ function toQueueSpec(q: HorizonQueueDto): QueueSpec {
     case 'chat':
       return { ...common, channel: 'chat', target: fraction(q.target), concurrency: q.concurrency as number, concurrencySlowdown: q.concurrencySlowdown ?? 0 };
     case 'email':
-      return { ...common, channel: 'email', deadlineSeconds: q.target.seconds, ...(q.emailPolicy !== undefined ? { policy: q.emailPolicy } : {}) };
+      return { ...common, channel: 'email', deadlineSeconds: q.target.seconds, deadlineBasis: q.target.basis ?? 'business', ...(q.emailPolicy !== undefined ? { policy: q.emailPolicy } : {}) };
   }
 }
 
