@@ -147,7 +147,8 @@ export class ContactDto {
     type: String,
     description:
       'Why it ended: completed (by its agent), ended (reported by the telephony system), abandoned, a rejection reason, failed or fallback_failed, ' +
-      'max-duration (closed by the routing sweep after the queue\'s maximum contact duration: its end was never reported), ended-by-supervisor (POST /v1/contacts/{id}/end).',
+      'max-duration (closed by the routing sweep after the queue\'s maximum contact duration: its end was never reported), ended-by-supervisor (POST /v1/contacts/{id}/end), ' +
+      'no-poll (abandoned: a waiting call the telephony had long-polled and then stopped polling, presumed gone by the routing sweep; its abandoned was never reported).',
   })
   endReason: string | null;
 

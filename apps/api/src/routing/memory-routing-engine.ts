@@ -735,9 +735,15 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     decidePhone: (input: PhoneDecisionInput): Promise<PhoneDecision> => this.run((core, now) => core.decidePhone(input, now), (o) => this.customerByPhone(o, input.callerId)),
     pollPhoneDecision: async (callId: string, waitSeconds: number): Promise<PhoneDecision> => {
       const until = Date.now() + waitSeconds * 1000;
+      let polled = false;
       for (;;) {
         const o = await this.current();
         if (!o.core.state.contactByCallId(callId)) return super.pollPhoneDecision(callId, Math.max(0, (until - Date.now()) / 1000));
+        // The caller is on the line now: in memory only (the tick hands the deadline to the writer).
+        if (!polled) {
+          o.core.recordPoll(callId, waitSeconds, this.clock.now());
+          polled = true;
+        }
         const current = o.core.currentDecision(callId, this.clock.now());
         if (current !== 'pending') return current;
         const left = until - Date.now();
@@ -889,15 +895,20 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return this.owned('endContact', [contactId, by]);
   }
 
-  /** Offer timeouts, contacts held too long, wrap-up ends and the sweep, on the owner only; finished contacts are then forgotten. */
-  override async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; overdue: number; wrapUps: number; swept: number }> {
-    let out: { expired: number; overdue: number; wrapUps: number; swept: number };
+  /**
+   * Waiting calls whose polls stopped, offer timeouts, contacts held too long, wrap-up ends and the
+   * sweep, on the owner only (with the poll deadlines recorded since the last tick); finished
+   * contacts are then forgotten.
+   */
+  override async tick(now = this.clock.now()): Promise<{ ran: boolean; unpolled: number; expired: number; overdue: number; wrapUps: number; swept: number }> {
+    let out: { unpolled: number; expired: number; overdue: number; wrapUps: number; swept: number };
     try {
       out = await this.run((core) => core.tick(now));
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'routing.not_owner') return { ran: false, expired: 0, overdue: 0, wrapUps: 0, swept: 0 };
+      if (err instanceof DomainError && err.code === 'routing.not_owner') return { ran: false, unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 };
       throw err;
     }
+    if (out.unpolled) this.log.warn({ msg: 'waiting calls whose polls stopped were ended abandoned (no-poll)', calls: out.unpolled });
     if (out.overdue) this.log.warn({ msg: 'contacts held past their maximum duration were ended', contacts: out.overdue });
     const o = await this.owner;
     if (o) {

@@ -50,6 +50,10 @@ import {
   eventConcernsLiveOffer,
   MAX_DURATION_END_REASON,
   maxDurationDetail,
+  NO_POLL_END_REASON,
+  noPollDetail,
+  pollDueBy,
+  watchedForPolls,
   SUPERVISOR_END_REASON,
   supervisorEndDetail,
   type ContactCloser,
@@ -72,6 +76,12 @@ export type AgentOfferRow = Awaited<ReturnType<RoutingRepository['reservationsOf
 
 /** How long a customer's last agent counts as "previous agent" (look-back window). */
 const MAX_RACE_RETRIES = 5;
+/**
+ * How long a long poll's deadline waits in memory before it is stored (RoutingEngine.notePoll). Far
+ * below any deadline (at least 60 s after a poll began), so the instance that runs the routing
+ * sweep sees the polls every instance answered in time.
+ */
+const POLL_STORE_MS = 1000;
 /** How many of the policy's ranked agents one reservation attempt may fall through. */
 const RESERVE_BATCH = 16;
 
@@ -135,6 +145,13 @@ export class RoutingEngine {
   private readonly logger = new Logger('RoutingEngine');
   /** In-process wake-ups for long polls and offer streams (other instances are seen by polling). */
   private readonly waiters = new Map<string, Set<() => void>>();
+  /**
+   * The poll deadlines of the long polls this instance answered since it last stored them (contact
+   * id → deadline): stored together within POLL_STORE_MS, one statement for all, so that a poll
+   * writes nothing itself (storePolls).
+   */
+  private polls = new Map<string, Date>();
+  private pollsTimer: NodeJS.Timeout | null = null;
 
   constructor(
     protected readonly repo: RoutingRepository,
@@ -466,9 +483,15 @@ export class RoutingEngine {
   /** `GET /v1/routing/decisions/{callId}?waitSeconds=N`: long poll until an agent is reserved. */
   async pollPhoneDecision(callId: string, waitSeconds: number): Promise<PhoneDecision> {
     const until = Date.now() + waitSeconds * 1000;
+    let polled = false;
     for (;;) {
       const c = await this.repo.direct.findContactByCallId(callId);
       if (!c) throw new DomainError('not-found', 'call.not_found', `no routing decision for this call id`);
+      // The caller is on the line now (libs/routing RoutingCore.recordPoll).
+      if (!polled) {
+        polled = true;
+        if (watchedForPolls(c) && (c.status === 'queued' || c.status === 'offered')) this.notePoll(c.id, pollDueBy((await this.definition(c.queueId!)).settings, this.clock.now(), waitSeconds));
+      }
       const current = await this.currentDecision(c);
       if (current !== 'pending') return current;
       const left = until - Date.now();
@@ -482,6 +505,35 @@ export class RoutingEngine {
         return this.queueDecision(def, queue, c.decisionId, Math.max(position, 1), agents, now, this.context([def]), c.customerId !== null, { waitedSeconds, excludedAgentIds: c.excludedAgentIds ?? [] });
       }
       await this.waitFor(`contact:${c.id}`, Math.min(left, 250));
+    }
+  }
+
+  /** Keeps a poll's deadline for storePolls (the later one, when the call was polled again meanwhile). */
+  private notePoll(contactId: string, dueBy: Date): void {
+    const known = this.polls.get(contactId);
+    if (!known || known < dueBy) this.polls.set(contactId, dueBy);
+    this.pollsTimer ??= setTimeout(() => {
+      this.pollsTimer = null;
+      this.storePolls().catch((err: unknown) => this.logger.warn({ msg: 'could not store poll deadlines; kept for the next try', err: String(err) }));
+    }, POLL_STORE_MS).unref();
+  }
+
+  /**
+   * Stores the poll deadlines noted since the last call (contacts.poll_due_by), in one statement.
+   * Every instance stores those of the polls it answered — within POLL_STORE_MS, on every routing
+   * tick, and before it shuts down — so the instance that runs the sweep reads them all. An instance
+   * that dies loses at most the last second's: a call it was polled through has its previous
+   * deadline, and the proxy's next poll, on another instance, moves it on. Failed: kept for the next.
+   */
+  async storePolls(): Promise<void> {
+    if (!this.polls.size) return;
+    const batch = this.polls;
+    this.polls = new Map();
+    try {
+      await this.repo.direct.storePollDeadlines(batch);
+    } catch (err) {
+      for (const [id, dueBy] of batch) if (!this.polls.has(id) || this.polls.get(id)! < dueBy) this.polls.set(id, dueBy);
+      throw err;
     }
   }
 
@@ -846,7 +898,11 @@ export class RoutingEngine {
     await tx.resolveReservation(reservationId, kind === 'rejected' ? 'rejected' : kind === 'timeout' ? 'expired' : 'failed', now);
     await tx.releaseAgent(agentId, c.channel, now, { setState: 'not-responding' });
     const excluded = c.excludedAgentIds.includes(agentId) ? c.excludedAgentIds : [...c.excludedAgentIds, agentId];
-    await tx.updateContact(c.id, { status: 'queued', agentId: null, excludedAgentIds: excluded });
+    // A polled call back in line: the proxy stopped polling while it rang the agent, so it is owed a
+    // new poll from now (as if polled now without waiting), not from its last poll.
+    const owed = watchedForPolls(c) ? pollDueBy((await this.definition(c.queueId!, tx)).settings, now, 0) : undefined;
+    if (owed && this.polls.has(c.id) && this.polls.get(c.id)! < owed) this.polls.set(c.id, owed);
+    await tx.updateContact(c.id, { status: 'queued', agentId: null, excludedAgentIds: excluded }, owed);
     await tx.addEvents([
       { contactId: c.id, at: now, type: kind, agentId, reservationId, detail: { why } },
       { contactId: c.id, at: now, type: 'requeued', detail: { keepsArrivedAt: c.arrivedAt.toISOString() } },
@@ -1148,13 +1204,13 @@ export class RoutingEngine {
     ]);
   }
 
-  private async abandon(tx: RoutingTx, c: ContactRow, r: { id: string; agentId: string } | null, now: Date, detail: Record<string, unknown>, after: { offerTo?: string }) {
+  private async abandon(tx: RoutingTx, c: ContactRow, r: { id: string; agentId: string } | null, now: Date, detail: Record<string, unknown>, after: { offerTo?: string }, endReason = 'abandoned') {
     if (r) {
       await tx.resolveReservation(r.id, 'cancelled', now);
       await tx.releaseAgent(r.agentId, c.channel, now);
       after.offerTo = r.agentId;
     }
-    await tx.updateContact(c.id, { status: 'abandoned', endedAt: now, endReason: 'abandoned' });
+    await tx.updateContact(c.id, { status: 'abandoned', endedAt: now, endReason });
     await tx.addEvents([{ contactId: c.id, at: now, type: 'abandoned', agentId: r?.agentId ?? null, reservationId: r?.id ?? null, detail }]);
     return { applied: true, detail: r ? 'contact abandoned, agent released' : 'contact abandoned' };
   }
@@ -1216,6 +1272,29 @@ export class RoutingEngine {
     });
     for (const id of requeued) await this.afterRequeue(id);
     return requeued.length;
+  }
+
+  /**
+   * Waiting calls whose polls stopped (a lost `abandoned`): a call in line that was long-polled and
+   * not polled again by its deadline ends abandoned, end reason `no-poll` (libs/routing RoutingCore's
+   * endUnpolledCalls). Nobody held it, so no agent is released.
+   */
+  async endUnpolledCalls(now: Date): Promise<number> {
+    const ended = await this.tx(async (tx) => {
+      const ids: string[] = [];
+      for (const due of await tx.unpolledCalls(now, 200)) {
+        const c = await tx.findContact(due.contactId, 'update');
+        if (!c || c.status !== 'queued' || !watchedForPolls(c)) continue;
+        await this.abandon(tx, c, null, now, noPollDetail(new Date(due.dueBy)), {}, NO_POLL_END_REASON);
+        ids.push(c.id);
+      }
+      return ids;
+    });
+    for (const id of ended) {
+      this.polls.delete(id);
+      this.signal(`contact:${id}`);
+    }
+    return ended.length;
   }
 
   /**
@@ -1291,19 +1370,26 @@ export class RoutingEngine {
     return n;
   }
 
-  /** One scheduler tick; only the instance holding the advisory lock does the work. */
-  async tick(now = this.clock.now()): Promise<{ ran: boolean; expired: number; overdue: number; wrapUps: number; swept: number }> {
+  /**
+   * One scheduler tick: every instance stores the poll deadlines it holds; only the instance holding
+   * the advisory lock does the work, waiting calls whose polls stopped first (so that none is offered).
+   */
+  async tick(now = this.clock.now()): Promise<{ ran: boolean; unpolled: number; expired: number; overdue: number; wrapUps: number; swept: number }> {
+    await this.storePolls();
     const got = await this.repo.withAdvisoryLock(ROUTING_JOB_LOCK, async () => {
-      // Most ticks find nothing due: one read instead of three transactions.
+      // Most ticks find nothing due: one read instead of four transactions.
       const due = await this.repo.direct.dueWork(now);
+      const unpolled = due.unpolledCalls ? await this.endUnpolledCalls(now) : 0;
       const expired = due.expiredOffers ? await this.expireOffers(now) : 0;
       const overdue = due.overdueContacts ? await this.endOverdueContacts(now) : 0;
       const wrapUps = due.finishedWrapUps ? await this.endWrapUps(now) : 0;
       const swept = await this.sweep();
-      return { expired, overdue, wrapUps, swept };
+      return { unpolled, expired, overdue, wrapUps, swept };
     });
-    if (!got) return { ran: false, expired: 0, overdue: 0, wrapUps: 0, swept: 0 };
+    if (!got) return { ran: false, unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 };
     if (got.expired || got.wrapUps) this.logger.debug({ msg: 'routing tick', ...got });
+    // Each one a lost abandoned: worth a line at the default level.
+    if (got.unpolled) this.logger.warn({ msg: 'waiting calls whose polls stopped were ended abandoned (no-poll)', calls: got.unpolled });
     // Each one a lost end (or a desk that never completed): worth a line at the default level.
     if (got.overdue) this.logger.warn({ msg: 'contacts held past their maximum duration were ended', contacts: got.overdue });
     return { ran: true, ...got };

@@ -54,7 +54,13 @@ export class RoutingController {
 
   @Get('decisions/:callId')
   @Roles('telephony')
-  @ApiOperation({ summary: "Long-poll a queued call's decision: answers when an agent is reserved or after waitSeconds" })
+  @ApiOperation({
+    summary: "Long-poll a queued call's decision: answers when an agent is reserved or after waitSeconds",
+    description:
+      'Each poll also says the caller is still on the line. A waiting call that has been polled and then is not polled again for the last poll\'s waitSeconds plus its queue\'s ' +
+      'pollGraceSeconds (default 30 s; never sooner than 60 s after that poll began) is presumed gone — its `abandoned` lost — and ended abandoned (end reason no-poll); ' +
+      'a later poll answers reject 487 `contact-abandoned`. A call never polled is never ended so.',
+  })
   @ApiOkResponse({ schema: ROUTING_DECISION_SCHEMA })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })

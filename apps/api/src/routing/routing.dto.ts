@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Lengt
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
-import { MAX_CONTACT_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
+import { DEFAULT_POLL_GRACE_SECONDS, MAX_CONTACT_SECONDS_RANGE, MIN_POLL_SILENCE_SECONDS, POLL_GRACE_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
 
 export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
 
@@ -432,6 +432,25 @@ export class RoutingSettingsDto {
   @Min(MAX_CONTACT_SECONDS_RANGE.min)
   @Max(MAX_CONTACT_SECONDS_RANGE.max)
   maxContactSeconds?: number | null;
+
+  @ApiPropertyOptional({
+    example: 30,
+    nullable: true,
+    type: 'integer',
+    minimum: POLL_GRACE_SECONDS_RANGE.min,
+    maximum: POLL_GRACE_SECONDS_RANGE.max,
+    description:
+      'Phone queues only: a safety net for a lost `abandoned`. A waiting call that the telephony has long-polled (GET /v1/routing/decisions/{callId}?waitSeconds=N) and then stops polling ' +
+      `is presumed gone once no poll came for the last poll's waitSeconds plus this grace — never sooner than ${MIN_POLL_SILENCE_SECONDS} s after that poll began: ` +
+      'the routing sweep ends it abandoned (end reason `no-poll`, an `abandoned` timeline event with detail.closedBy `no-poll`), its place goes to the callers behind it, and a late `abandoned` ' +
+      'is accepted and ignored. A call never polled is never ended so (a proxy that does not long-poll); nor is a callback. A change applies from each call\'s next poll. ' +
+      `null = ${DEFAULT_POLL_GRACE_SECONDS} s.`,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(POLL_GRACE_SECONDS_RANGE.min)
+  @Max(POLL_GRACE_SECONDS_RANGE.max)
+  pollGraceSeconds?: number | null;
 
   static from(s: RoutingSettingsRow): RoutingSettingsDto {
     return { ...s };

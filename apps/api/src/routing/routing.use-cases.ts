@@ -117,6 +117,9 @@ export class PutRoutingSettings {
     if ((body.callbackThresholdSeconds ?? null) !== null && queue.channel !== 'phone') {
       idle.push({ field: 'callbackThresholdSeconds', rule: 'phoneOnly', message: `callbacks are offered to waiting callers: queue ${queueId} is a ${queue.channel} queue` });
     }
+    if ((body.pollGraceSeconds ?? null) !== null && queue.channel !== 'phone') {
+      idle.push({ field: 'pollGraceSeconds', rule: 'phoneOnly', message: `only waiting calls are long-polled: queue ${queueId} is a ${queue.channel} queue` });
+    }
     if ((body.lentAgentDelaySeconds ?? null) !== null && steps !== null) {
       idle.push({ field: 'lentAgentDelaySeconds', rule: 'defaultStepsOnly', message: "applies to the default widening steps only (wideningSteps null); the queue's own steps say when lent agents join (agents: department-and-lent)" });
     }
@@ -140,6 +143,7 @@ export class PutRoutingSettings {
       previousAgentLookbackDays: body.previousAgentLookbackDays ?? null,
       emailBlendingThresholdSeconds: body.emailBlendingThresholdSeconds ?? null,
       maxContactSeconds: body.maxContactSeconds ?? null,
+      pollGraceSeconds: body.pollGraceSeconds ?? null,
     };
     await this.repo.saveSettings(queueId, settings);
     await this.catalog.invalidate();

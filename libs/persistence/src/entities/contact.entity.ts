@@ -126,6 +126,15 @@ export class ContactEntity {
   @Column({ name: 'end_reason', type: 'text', nullable: true })
   endReason: string | null;
 
+  /**
+   * A waiting call the telephony has long-polled: when it is presumed gone if no poll comes
+   * (libs/routing pollDueBy); null = never polled. Written in batches at most once a second (the
+   * database engine's instances, the in-memory engine's tick), never by the poll itself; not
+   * indexed, so those updates stay HOT. The routing sweep reads it through contacts_waiting_idx.
+   */
+  @Column({ name: 'poll_due_by', type: 'timestamptz', nullable: true })
+  pollDueBy: Date | null;
+
   /** The explanation of the latest routing decision (ids and rules only, no personal data); json, not jsonb: ContactExplanationJson1795550000000. */
   @Column({ type: 'json', nullable: true })
   explanation: Record<string, unknown> | null;

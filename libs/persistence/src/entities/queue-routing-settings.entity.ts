@@ -14,6 +14,7 @@ import { QueueEntity } from './queue.entity.js';
 @Check('queue_routing_settings_lookback_range', `previous_agent_lookback_days IS NULL OR previous_agent_lookback_days BETWEEN 1 AND 365`)
 @Check('queue_routing_settings_blending_range', `email_blending_threshold_seconds IS NULL OR email_blending_threshold_seconds BETWEEN 0 AND 86400`)
 @Check('queue_routing_settings_max_contact_range', `max_contact_seconds IS NULL OR max_contact_seconds BETWEEN 300 AND 604800`)
+@Check('queue_routing_settings_poll_grace_range', `poll_grace_seconds IS NULL OR poll_grace_seconds BETWEEN 30 AND 3600`)
 export class QueueRoutingSettingsEntity {
   @PrimaryColumn({ name: 'queue_id', type: 'uuid' })
   queueId: string;
@@ -56,6 +57,10 @@ export class QueueRoutingSettingsEntity {
   /** The longest a contact stays in an agent's hands before the routing sweep ends it; null = the channel's default. */
   @Column({ name: 'max_contact_seconds', type: 'integer', nullable: true })
   maxContactSeconds: number | null;
+
+  /** A phone queue's grace after a long poll's wait before a call that stopped polling is presumed gone; null = 30 s (libs/routing pollDueBy). */
+  @Column({ name: 'poll_grace_seconds', type: 'integer', nullable: true })
+  pollGraceSeconds: number | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -273,6 +273,15 @@ const OVERDUE_CONTACTS = (now: string) => `reservations r JOIN contacts c ON c.i
               (SELECT min(s.max_contact_seconds) FROM queue_routing_settings s))::bigint), 12, '0') || '00000000000000000000')::uuid)
     AND r.resolved_at + make_interval(secs => ${MAX_CONTACT_SECONDS}) <= ${now}::timestamptz`;
 
+/**
+ * Waiting calls presumed gone at \`now\` (a timestamptz parameter; libs/routing pollDueBy): inbound
+ * calls in line that were long-polled and not polled again by their poll_due_by. Read through the
+ * partial index of waiting contacts (contacts_waiting_idx, \`WHERE waiting\`), which holds only the
+ * contacts in line — never the finished ones; poll_due_by is not indexed, so the batched updates
+ * that move it stay HOT (test/persistence/unpolled-calls-reads.spec.ts).
+ */
+const UNPOLLED_CALLS = (now: string) => `contacts c WHERE c.waiting AND c.poll_due_by <= ${now}::timestamptz AND c.channel = 'phone' AND c.kind = 'inbound'`;
+
 const RESERVATION_COLUMNS = `r.id, r.contact_id AS "contactId", r.agent_id AS "agentId", r.channel, r.status, r.offered_at AS "offeredAt",
   r.expires_at AS "expiresAt", r.resolved_at AS "resolvedAt"`;
 
@@ -443,7 +452,8 @@ export class RoutingTx {
            'callbackThresholdSeconds', rs.callback_threshold_seconds, 'fallbackTarget', rs.fallback_target, 'meanHandleSeconds', rs.mean_handle_seconds,
            'wideningSteps', rs.widening_steps, 'lentAgentDelaySeconds', rs.lent_agent_delay_seconds,
            'previousAgentPreferenceSeconds', rs.previous_agent_preference_seconds, 'previousAgentLookbackDays', rs.previous_agent_lookback_days,
-           'emailBlendingThresholdSeconds', rs.email_blending_threshold_seconds, 'maxContactSeconds', rs.max_contact_seconds) END AS settings
+           'emailBlendingThresholdSeconds', rs.email_blending_threshold_seconds, 'maxContactSeconds', rs.max_contact_seconds,
+           'pollGraceSeconds', rs.poll_grace_seconds) END AS settings
        FROM queues q JOIN business_calendars bc ON bc.id = q.calendar_id LEFT JOIN queue_routing_settings rs ON rs.queue_id = q.id
        WHERE q.id = $1`,
       [queueId],
@@ -480,6 +490,8 @@ export class RoutingTx {
   async updateContact(
     id: string,
     patch: Partial<Pick<ContactRow, 'status' | 'kind' | 'agentId' | 'answeredAt' | 'endedAt' | 'endReason' | 'explanation' | 'offerAttempts' | 'excludedAgentIds' | 'queueId' | 'arrivedAt' | 'deadline' | 'decision'>>,
+    /** A call that was polled is not presumed gone before this (poll_due_by moved on, never back; a call never polled stays so). */
+    pollDueAtLeast?: Date,
   ): Promise<void> {
     const columns: Record<string, string> = {
       status: 'status', kind: 'kind', agentId: 'agent_id', answeredAt: 'answered_at', endedAt: 'ended_at', endReason: 'end_reason',
@@ -492,6 +504,11 @@ export class RoutingTx {
       if (v === undefined) continue;
       params.push(v);
       sets.push(`${columns[k]} = $${params.length}`);
+    }
+    if (pollDueAtLeast) {
+      params.push(pollDueAtLeast);
+      // GREATEST skips nulls: a call never polled must stay so.
+      sets.push(`poll_due_by = CASE WHEN poll_due_by IS NULL THEN NULL ELSE GREATEST(poll_due_by, $${params.length}) END`);
     }
     if (!sets.length) return;
     await this.q(`UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
@@ -1102,15 +1119,41 @@ export class RoutingTx {
     await this.q(`UPDATE reservations SET status = $2, resolved_at = $3 WHERE id = $1`, [id, status, at]);
   }
 
-  /** Whether offers have expired, contacts been held too long or wrap-ups ended by `now`: one read before the jobs' transactions. */
-  async dueWork(now: Date): Promise<{ expiredOffers: boolean; overdueContacts: boolean; finishedWrapUps: boolean }> {
-    const [row] = await this.q<{ expiredOffers: boolean; overdueContacts: boolean; finishedWrapUps: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM reservations r WHERE r.status = 'offered' AND r.expires_at <= $1) AS "expiredOffers",
+  /**
+   * Whether waiting calls' polls stopped, offers have expired, contacts been held too long or
+   * wrap-ups ended by `now`: one read before the jobs' transactions.
+   */
+  async dueWork(now: Date): Promise<{ unpolledCalls: boolean; expiredOffers: boolean; overdueContacts: boolean; finishedWrapUps: boolean }> {
+    const [row] = await this.q<{ unpolledCalls: boolean; expiredOffers: boolean; overdueContacts: boolean; finishedWrapUps: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${UNPOLLED_CALLS('$1')}) AS "unpolledCalls",
+         EXISTS (SELECT 1 FROM reservations r WHERE r.status = 'offered' AND r.expires_at <= $1) AS "expiredOffers",
          EXISTS (SELECT 1 FROM ${OVERDUE_CONTACTS('$1')}) AS "overdueContacts",
          EXISTS (SELECT 1 FROM agent_presence WHERE state = 'wrap-up' AND wrap_up_until IS NOT NULL AND wrap_up_until <= $1) AS "finishedWrapUps"`,
       [now],
     );
     return row;
+  }
+
+  /** Waiting calls presumed gone at `now` (see UNPOLLED_CALLS), longest past their poll deadline first, claimed (SKIP LOCKED), with that deadline. */
+  async unpolledCalls(now: Date, limit: number): Promise<{ contactId: string; dueBy: Date }[]> {
+    return this.q<{ contactId: string; dueBy: Date }>(
+      `SELECT c.id AS "contactId", c.poll_due_by AS "dueBy" FROM ${UNPOLLED_CALLS('$1')} ORDER BY c.poll_due_by LIMIT $2 FOR UPDATE OF c SKIP LOCKED`,
+      [now, limit],
+    );
+  }
+
+  /**
+   * The poll deadlines of waiting calls (contacts.poll_due_by) from the long polls one instance
+   * answered, in one statement: each moved on, never back; a call answered or finished meanwhile
+   * is left alone. Not a business change of the contact: updated_at stays.
+   */
+  async storePollDeadlines(deadlines: ReadonlyMap<string, Date>): Promise<void> {
+    if (!deadlines.size) return;
+    await this.q(
+      `UPDATE contacts c SET poll_due_by = x.due_by FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, due_by)
+       WHERE c.id = x.id AND c.status IN ('queued', 'offered') AND (c.poll_due_by IS NULL OR c.poll_due_by < x.due_by)`,
+      [[...deadlines.keys()], [...deadlines.values()]],
+    );
   }
 
   /** Contacts held past their queue's maximum duration at `now` (see OVERDUE_CONTACTS), longest held first, claimed (SKIP LOCKED), with that maximum. */
@@ -1448,18 +1491,19 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
     await this.q(
       `INSERT INTO queue_routing_settings (queue_id, wrap_up_seconds, offer_timeout_seconds, callback_threshold_seconds, fallback_target, mean_handle_seconds,
          widening_steps, lent_agent_delay_seconds, previous_agent_preference_seconds, previous_agent_lookback_days, email_blending_threshold_seconds,
-         max_contact_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
+         max_contact_seconds, poll_grace_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (queue_id) DO UPDATE SET wrap_up_seconds = EXCLUDED.wrap_up_seconds, offer_timeout_seconds = EXCLUDED.offer_timeout_seconds,
          callback_threshold_seconds = EXCLUDED.callback_threshold_seconds, fallback_target = EXCLUDED.fallback_target,
          mean_handle_seconds = EXCLUDED.mean_handle_seconds, widening_steps = EXCLUDED.widening_steps,
          lent_agent_delay_seconds = EXCLUDED.lent_agent_delay_seconds, previous_agent_preference_seconds = EXCLUDED.previous_agent_preference_seconds,
          previous_agent_lookback_days = EXCLUDED.previous_agent_lookback_days, email_blending_threshold_seconds = EXCLUDED.email_blending_threshold_seconds,
-         max_contact_seconds = EXCLUDED.max_contact_seconds, updated_at = now()`,
+         max_contact_seconds = EXCLUDED.max_contact_seconds,
+         poll_grace_seconds = EXCLUDED.poll_grace_seconds, updated_at = now()`,
       [
         queueId, s.wrapUpSeconds, s.offerTimeoutSeconds, s.callbackThresholdSeconds, s.fallbackTarget, s.meanHandleSeconds,
         s.wideningSteps === null ? null : JSON.stringify(s.wideningSteps), s.lentAgentDelaySeconds, s.previousAgentPreferenceSeconds,
-        s.previousAgentLookbackDays, s.emailBlendingThresholdSeconds, s.maxContactSeconds,
+        s.previousAgentLookbackDays, s.emailBlendingThresholdSeconds, s.maxContactSeconds, s.pollGraceSeconds,
       ],
     );
   }

@@ -207,7 +207,7 @@ export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: 
        SELECT contact_id FROM reservations WHERE status IN ('offered', 'accepted')
        UNION
        SELECT id FROM recent WHERE $3::int IS NULL OR n <= $3::int)
-     SELECT ${CONTACT_COLUMNS} FROM contacts
+     SELECT ${CONTACT_COLUMNS}, poll_due_by FROM contacts
      WHERE id IN (SELECT id FROM found)
        AND (status IN ('queued', 'offered', 'connected')
          OR (call_id IS NOT NULL AND status IN ('ended', 'abandoned', 'rejected', 'failed') AND ended_at >= $1::timestamptz))
@@ -240,6 +240,10 @@ export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: 
     contacts,
     reservations: reservationRows.map(reservation),
     customers: customerRows.map(customer),
+    // Calls in line or ringing that were long-polled: watched for a lost abandoned from where the last owner left them.
+    pollDeadlines: contactRows
+      .filter((r) => r.poll_due_by !== null && r.poll_due_by !== undefined && (r.status === 'queued' || r.status === 'offered'))
+      .map((r) => ({ contactId: r.id as string, dueBy: date(r.poll_due_by) })),
     finishedCalls: compactRows.map((r) => ({
       callId: r.call_id as string,
       contactId: r.id as string,

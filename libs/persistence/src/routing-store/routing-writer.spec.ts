@@ -19,6 +19,7 @@ import { fetchCustomerByPhone, fetchCustomerByRef, loadAgentStatics, loadRouting
 import { changeSetStatement, GroupCommitWriter, type GroupInfo, type SqlSession } from './routing-writer.js';
 import { pgClientSession, typeormSession } from './sql-session.js';
 import { planCustomerLink } from '../../../routing/src/core/customer-link.js';
+import { RoutingState } from '../../../routing/src/core/routing-state.js';
 
 /** The reference rows the routing tables point to, inserted with plain SQL. */
 interface World {
@@ -565,6 +566,54 @@ describe('routing store on PostgreSQL', () => {
     }
   });
 
+  it("stores waiting calls' poll deadlines after the group's statement (the same contact changed in the group too), moved on and never back, HOT, and loads them back; finished calls keep none", async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    const t0 = new Date(Date.now() - 60_000);
+    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+    const waiting = contactRecord({ channel: 'phone', queueId: w.phoneQueue, arrivedAt: t0 });
+    const ringing = contactRecord({ channel: 'phone', queueId: w.phoneQueue, arrivedAt: t0 });
+    const ended = contactRecord({ channel: 'phone', queueId: w.phoneQueue, arrivedAt: t0 });
+    await writer.write(changeSet({ contacts: [[waiting, true], [ringing, true], [ended, true]] }));
+    const hotUpdates = async () =>
+      ((await writerClient.query(`SELECT pg_stat_get_xact_tuples_hot_updated('contacts'::regclass)::int AS n`)).rows[0] as { n: number }).n;
+    const dueOf = async (id: string) => ((await raw<{ due: Date | null }>('SELECT poll_due_by AS due FROM contacts WHERE id = $1', [id]))[0]).due;
+    const polls = (...deadlines: [string, Date][]) => {
+      const c = emptyChangeSet();
+      for (const [id, dueBy] of deadlines) c.pollDeadlines.set(id, dueBy);
+      return c;
+    };
+
+    const reservation: ReservationRecord = { id: randomUUID(), contactId: ringing.id, agentId: w.aino, channel: 'phone', status: 'offered', offeredAt: at(1), expiresAt: at(21), resolvedAt: null };
+    const group = changeSet({
+      contacts: [[{ ...ringing, status: 'offered', agentId: w.aino, offerAttempts: 1 }, false], [{ ...ended, status: 'abandoned', endedAt: at(1), endReason: 'abandoned' }, false]],
+      reservations: [[reservation, true]],
+    });
+    group.pollDeadlines.set(waiting.id, at(60)).set(ringing.id, at(61)).set(ended.id, at(62));
+    await writer.write(group);
+    expect([await dueOf(waiting.id), await dueOf(ringing.id), await dueOf(ended.id)]).toEqual([at(60), at(61), null]);
+    expect(await raw('SELECT status FROM contacts WHERE id = $1', [ringing.id])).toEqual([{ status: 'offered' }]);
+
+    // A deadline never moves back (two polls' deadlines out of order).
+    await writer.write(polls([waiting.id, at(30)]));
+    expect(await dueOf(waiting.id)).toEqual(at(60));
+    // Moving one on is a heap-only update (poll_due_by is in no index). In one transaction of the
+    // writer's session, whose counters are not reported while it is open (see the test above).
+    await writerClient.query('BEGIN');
+    try {
+      const before = await hotUpdates();
+      await writer.write(polls([waiting.id, at(90)], [ringing.id, at(91)]));
+      expect((await hotUpdates()) - before).toBe(2);
+    } finally {
+      await writerClient.query('ROLLBACK');
+    }
+    await writer.write(polls([waiting.id, at(90)]));
+    const snapshot = await loadRoutingSnapshot(session, new Date());
+    expect(snapshot.pollDeadlines).toEqual(expect.arrayContaining([{ contactId: waiting.id, dueBy: at(90) }, { contactId: ringing.id, dueBy: at(61) }]));
+    expect(RoutingState.from(snapshot).pollDueOf(waiting.id)).toBe(at(90).getTime());
+    expect(snapshot.pollDeadlines!.find((p) => p.contactId === ended.id)).toBeUndefined();
+  });
+
   it('groups concurrent writes: fewer statements than writes, all resolved, events in arrival order', async () => {
     const groups: GroupInfo[] = [];
     const writer = new GroupCommitWriter(session, { onGroup: (g) => groups.push(g), dedicatedSession: true });
@@ -734,6 +783,11 @@ describe('routing store on the embedded PGlite database', () => {
       expect(await ds.query('SELECT contact_id FROM survey_candidates')).toEqual([{ contact_id: ended.id }]);
       expect((await ds.query('SELECT type FROM contact_events ORDER BY id')).map((r: { type: string }) => r.type)).toEqual(['queued', 'offered']);
       expect(await fetchCustomerByRef(session, 'chat-customer')).toEqual(customer);
+      // Poll deadlines travel as one JSON array too.
+      const polls = emptyChangeSet();
+      polls.pollDeadlines.set(chat.id, new Date(t0.getTime() + 60_000));
+      await writer.write(polls);
+      expect((await loadRoutingSnapshot(session, new Date())).pollDeadlines).toEqual([{ contactId: chat.id, dueBy: new Date(t0.getTime() + 60_000) }]);
 
       // A customer link: one transaction of the embedded database's session.
       const caller: CustomerRecord = { id: randomUUID(), phoneNumber: '+358405550009', externalRef: null, lastAgentId: w.aino, lastContactAt: new Date() };

@@ -448,6 +448,27 @@ export function changeSetStatement(c: ChangeSet, format: WriteFormat = 'binary')
   return { sql, params: parts.flatMap((p) => p.params) };
 }
 
+/**
+ * The statement that stores waiting calls' poll deadlines (ChangeSet.pollDeadlines: contacts.poll_due_by),
+ * run after the group's statement — a row the group's statement updates may not be updated twice in
+ * one statement. Each deadline moves on, never back; a call answered or finished meanwhile is left
+ * alone (as RoutingTx.storePollDeadlines does for the database engine). The tick sends them at
+ * most once a second, so this costs a statement a second at most, never one per poll.
+ */
+export function pollDeadlinesStatement(deadlines: ReadonlyMap<string, Date>, format: WriteFormat = 'binary'): { sql: string; params: unknown[] } {
+  const where = `WHERE c.id = x.id AND c.status IN ('queued', 'offered') AND (c.poll_due_by IS NULL OR c.poll_due_by < x.due_by)`;
+  if (format === 'binary') {
+    return {
+      sql: `UPDATE contacts c SET poll_due_by = x.due_by FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, due_by) ${where}`,
+      params: [binaryArray('uuid', [...deadlines.keys()]), binaryArray('timestamptz', [...deadlines.values()])],
+    };
+  }
+  return {
+    sql: `UPDATE contacts c SET poll_due_by = x.due_by FROM json_to_recordset($1::json) AS x(id uuid, due_by timestamptz) ${where}`,
+    params: [JSON.stringify([...deadlines].map(([id, at]) => ({ id, due_by: isoOf(at) })))],
+  };
+}
+
 interface Pending {
   changeSet: ChangeSet;
   resolve: () => void;
@@ -562,7 +583,12 @@ export class GroupCommitWriter {
         let rows = 0;
         if (!isEmptyChangeSet(merged)) {
           const { sql, params } = changeSetStatement(merged, this.format);
-          const store = async (s: SqlSession): Promise<number> => Number(((await s.query(sql, params)) as { n: number | string }[])[0]?.n ?? 0);
+          const polls = merged.pollDeadlines.size ? pollDeadlinesStatement(merged.pollDeadlines, this.format) : null;
+          const store = async (s: SqlSession): Promise<number> => {
+            const n = params.length ? Number(((await s.query(sql, params)) as { n: number | string }[])[0]?.n ?? 0) : 0;
+            if (polls) await s.query(polls.sql, polls.params);
+            return n;
+          };
           rows = merged.customerLinks.length ? await this.withLinks(merged.customerLinks, store) : await store(this.session);
         }
         const ms = performance.now() - started;

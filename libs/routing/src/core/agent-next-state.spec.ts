@@ -38,7 +38,7 @@ describe('RoutingCore: a break asked for while on a call', () => {
     expect(third).toMatchObject({ decision: 'queue', position: 1, estimatedWaitSeconds: 300 });
     core.takeChanges();
 
-    expect(core.tick(at(345))).toEqual({ expired: 0, overdue: 0, wrapUps: 1, swept: 0 });
+    expect(core.tick(at(345))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 1, swept: 0 });
     expect(core.presenceOf('a1')).toMatchObject({ state: 'break', breakReason: 'lunch', stateSince: at(345), wrapUpUntil: null, pendingState: null, pendingReason: null });
     expect(state.contactByCallId('c3')).toMatchObject({ status: 'queued', agentId: null });
     taken = core.takeChanges();

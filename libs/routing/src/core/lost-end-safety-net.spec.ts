@@ -21,8 +21,8 @@ describe('RoutingCore: a contact held past its queue\'s maximum duration', () =>
     core.decidePhone(call('waiting', { callerId: '+358409999999' }), at(60));
     core.takeChanges();
 
-    expect(core.tick(at(5 + HOURS_4 - 1))).toEqual({ expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
-    expect(core.tick(at(5 + HOURS_4))).toEqual({ expired: 0, overdue: 1, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(5 + HOURS_4 - 1))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(5 + HOURS_4))).toEqual({ unpolled: 0, expired: 0, overdue: 1, wrapUps: 0, swept: 0 });
     const lost = state.contactByCallId('lost')!;
     expect(lost).toMatchObject({ status: 'ended', endedAt: at(5 + HOURS_4), endReason: 'max-duration' });
     expect(state.reservation(d.decisionId)).toMatchObject({ status: 'completed', resolvedAt: at(5 + HOURS_4) });

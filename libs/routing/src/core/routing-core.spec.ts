@@ -197,8 +197,8 @@ describe('RoutingCore: a call through telephony events', () => {
     expect(core.telephonyEvent(telephony('ended', 'c1'), at(64))).toEqual({ applied: false, detail: 'contact is ended' });
     expect(core.currentDecision('c1', at(64))).toEqual({ decisionId: d.decisionId, decision: 'reject', sipCode: 487, reason: 'contact-ended' });
 
-    expect(core.tick(at(107))).toEqual({ expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
-    expect(core.tick(at(108))).toEqual({ expired: 0, overdue: 0, wrapUps: 1, swept: 0 });
+    expect(core.tick(at(107))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(108))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 1, swept: 0 });
     // The wrap-up ended and the waiting call was offered in the same step.
     expect(core.presenceOf('a1')).toMatchObject({ state: 'reserved', stateSince: at(108), idleSince: at(108), wrapUpUntil: null, load: { phone: 1, chat: 0, email: 0 } });
     const c2 = state.contactByCallId('c2')!;
@@ -297,7 +297,7 @@ describe('RoutingCore: a call through telephony events', () => {
     core.setAgentState('a1', 'available', null, at(4));
     expect(state.contactByCallId('c1')).toMatchObject({ status: 'queued' });
     expect(core.presenceOf('a1')?.state).toBe('available');
-    expect(core.tick(at(5))).toEqual({ expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(5))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
     expect(state.contactByCallId('c1')!.status).toBe('queued');
   });
 
@@ -343,8 +343,8 @@ describe('RoutingCore: a call through telephony events', () => {
     const { core, state } = world({ agents: [agentRecord('a1', { idleFor: 300 }), agentRecord('a2', { idleFor: 10 })] });
     const d = core.decidePhone(call('c1'), NOW);
     core.takeChanges();
-    expect(core.tick(at(9.999))).toEqual({ expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
-    expect(core.tick(at(10))).toEqual({ expired: 1, overdue: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(9.999))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(10))).toEqual({ unpolled: 0, expired: 1, overdue: 0, wrapUps: 0, swept: 0 });
     expect(state.reservation(d.decisionId)).toMatchObject({ status: 'expired', resolvedAt: at(10) });
     expect(core.presenceOf('a1')).toMatchObject({ state: 'not-responding', stateSince: at(10) });
     expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'a2', arrivedAt: NOW, excludedAgentIds: ['a1'] });
@@ -583,7 +583,7 @@ describe('RoutingCore: chat, email and capacity across channels', () => {
     expect(core.decidePhone(call('c1'), NOW)).toMatchObject({ decision: 'queue' });
     expect(state.contactByCallId('c1')!.explanation).toMatchObject({ skippedAgents: [{ agentId: 'novice', reason: 'low-proficiency' }] });
     // At 14 s the novice is not yet eligible for the call: nothing to sweep, and an email goes to it.
-    expect(core.tick(at(14))).toEqual({ expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
+    expect(core.tick(at(14))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 0 });
     const early = core.createContact({ channel: 'email', queueId: 'q-email', customerRef: 'ref-1', language: 'fi' }, at(14));
     expect(early).toMatchObject({ status: 'offered', agentId: 'novice' });
     core.acceptOffer('novice', state.liveReservation(early.id)!.id, at(14.5));
@@ -592,7 +592,7 @@ describe('RoutingCore: chat, email and capacity across channels', () => {
     expect(late.status).toBe('queued');
     expect(late.explanation).toMatchObject({ skippedAgents: [{ agentId: 'novice', reason: 'email-blending', detail: `could take phone contact ${state.contactByCallId('c1')!.id} waiting 16 s` }] });
     core.takeChanges();
-    expect(core.tick(at(16))).toEqual({ expired: 0, overdue: 0, wrapUps: 0, swept: 1 });
+    expect(core.tick(at(16))).toEqual({ unpolled: 0, expired: 0, overdue: 0, wrapUps: 0, swept: 1 });
     expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: 'novice' });
     expect(state.contactByCallId('c1')!.explanation).toMatchObject({ rule: 'highest-priority', step: { index: 1, name: 'proficiency ≥ 2 is enough' } });
     expect(core.takeChanges().changes.events.map((e) => [e.type, e.detail])).toEqual([

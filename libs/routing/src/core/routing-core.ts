@@ -35,6 +35,10 @@ import {
   MAX_DURATION_END_REASON,
   maxContactSecondsOf,
   maxDurationDetail,
+  NO_POLL_END_REASON,
+  noPollDetail,
+  pollDueBy,
+  watchedForPolls,
   SUPERVISOR_END_REASON,
   supervisorEndDetail,
   type ContactCloser,
@@ -165,6 +169,7 @@ const WAITING_PER_QUEUE = 20;
 const OFFER_ROUNDS = 12;
 const EXPIRE_BATCH = 200;
 const OVERDUE_BATCH = 200;
+const UNPOLLED_BATCH = 200;
 const WRAP_UP_BATCH = 200;
 const SWEEP_AGENTS = 50;
 /** Presence states from which a release with a new state (wrap-up, not-responding) takes it. */
@@ -711,6 +716,9 @@ export class RoutingCore {
     this.releaseAgent(r.agentId, c.channel, now, 'not-responding');
     const excluded = c.excludedAgentIds.includes(r.agentId) ? c.excludedAgentIds : [...c.excludedAgentIds, r.agentId];
     this.patchContact(c, { status: 'queued', agentId: null, excludedAgentIds: excluded });
+    // A polled call back in line: the proxy stopped polling while it rang the agent, so it is owed a
+    // new poll from now (as if polled now without waiting), not from its last poll.
+    if (this.state.pollDueOf(c.id) !== undefined) this.state.extendPollDue(c.id, pollDueBy(this.catalog.queue(c.queueId!)?.settings, now, 0).getTime());
     this.event(c.id, now, kind, r.agentId, r.id, { why });
     this.event(c.id, now, 'requeued', null, null, { keepsArrivedAt: c.arrivedAt.toISOString() });
   }
@@ -745,12 +753,12 @@ export class RoutingCore {
   }
 
   /** A queued or offered contact the caller left: reservation cancelled and agent released, then offered other work. */
-  private abandon(c: ContactRecord, r: ReservationRecord | undefined, now: Date, detail: Record<string, unknown>): { applied: boolean; detail: string } {
+  private abandon(c: ContactRecord, r: ReservationRecord | undefined, now: Date, detail: Record<string, unknown>, endReason = 'abandoned'): { applied: boolean; detail: string } {
     if (r) {
       this.resolveReservation(r, 'cancelled', now);
       this.releaseAgent(r.agentId, c.channel, now);
     }
-    this.patchContact(c, { status: 'abandoned', endedAt: now, endReason: 'abandoned' });
+    this.patchContact(c, { status: 'abandoned', endedAt: now, endReason });
     this.event(c.id, now, 'abandoned', r?.agentId ?? null, r?.id ?? null, detail);
     if (r) this.offerWorkTo(r.agentId, now);
     this.signal(`contact:${c.id}`, r && `agent:${r.agentId}`);
@@ -993,6 +1001,18 @@ export class RoutingCore {
     const position = this.state.countWaitingArrivedBy(q.id, c.arrivedAt);
     const waitedSeconds = (now.getTime() - c.arrivedAt.getTime()) / 1000;
     return this.queueDecision(q, queue, c.decisionId, Math.max(position, 1), this.pool(q.departmentId, now), now, routingContext([q]), c.customerId !== null, { waitedSeconds, excludedAgentIds: c.excludedAgentIds });
+  }
+
+  /**
+   * The telephony long-polls a waiting call (GET /v1/routing/decisions/{callId}?waitSeconds=N): its
+   * caller was on the line at `now`, so the call is not presumed gone before pollDueBy. Memory
+   * only — not an operation, no row changes: the tick hands the deadlines to the writer (tick).
+   * Calls other than a queued or ringing inbound call are not watched.
+   */
+  recordPoll(callId: string, waitSeconds: number, now: Date): void {
+    const c = this.state.contactByCallId(callId);
+    if (!c || !watchedForPolls(c) || (c.status !== 'queued' && c.status !== 'offered')) return;
+    this.state.extendPollDue(c.id, pollDueBy(c.queueId ? this.catalog.queue(c.queueId)?.settings : null, now, waitSeconds).getTime());
   }
 
   // ---------------------------------------------------------------- customers
@@ -1448,17 +1468,46 @@ export class RoutingCore {
   // ---------------------------------------------------------------- scheduled work
 
   /**
-   * One scheduler tick: offers past their timeout, contacts held past their queue's maximum
-   * duration, wrap-ups over, then the sweep (widening over waiting time happens here).
+   * One scheduler tick: waiting calls whose polls stopped, offers past their timeout, contacts held
+   * past their queue's maximum duration, wrap-ups over, then the sweep (widening over waiting time
+   * happens here). The poll deadlines changed since the last tick go with its changes.
    */
-  tick(now: Date): { expired: number; overdue: number; wrapUps: number; swept: number } {
-    return this.atomically(() => {
+  tick(now: Date): { unpolled: number; expired: number; overdue: number; wrapUps: number; swept: number } {
+    const out = this.atomically(() => {
+      // First: a call presumed gone is never offered by this tick's work.
+      const unpolled = this.endUnpolledCalls(now);
       const expired = this.expireOffers(now);
       const overdue = this.endOverdueContacts(now);
       const wrapUps = this.endWrapUps(now);
       const swept = this.sweep(now);
-      return { expired, overdue, wrapUps, swept };
+      return { unpolled, expired, overdue, wrapUps, swept };
     });
+    mergeChangeSets(this.pending, { ...emptyChangeSet(), pollDeadlines: this.state.takePollDeadlines() });
+    return out;
+  }
+
+  /**
+   * Waiting calls presumed gone (a lost `abandoned`): a call the telephony long-polled and then
+   * stopped polling, past its deadline (pollDueBy), while it waits in line, ends abandoned — end
+   * reason `no-poll`, an `abandoned` event saying so — and its place goes to the callers behind it.
+   * Never a call that was not polled (a proxy that does not long-poll), one ringing at an agent
+   * (its offer times out first and puts it back in line with a new deadline), nor a callback.
+   * Deadlines of calls answered or finished meanwhile are dropped here.
+   */
+  private endUnpolledCalls(now: Date): number {
+    let ended = 0;
+    for (const { contactId, dueBy } of this.state.pollsDueBy(now.getTime(), UNPOLLED_BATCH)) {
+      const c = this.state.contact(contactId);
+      if (!c || !watchedForPolls(c) || (c.status !== 'queued' && c.status !== 'offered')) {
+        this.state.forgetPollDue(contactId);
+        continue;
+      }
+      if (c.status !== 'queued') continue;
+      this.abandon(c, undefined, now, noPollDetail(new Date(dueBy)), NO_POLL_END_REASON);
+      this.state.forgetPollDue(contactId);
+      ended++;
+    }
+    return ended;
   }
 
   /**

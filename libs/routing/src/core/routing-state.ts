@@ -194,6 +194,14 @@ export class RoutingState {
   private readonly finishedOrder = new Map<string, number>();
   /** The resolved (not live) reservations of each contact, forgotten with it. */
   private readonly resolvedByContact = new Map<string, Set<string>>();
+  /**
+   * Waiting calls that have long-polled their decision: contact id → when the call is presumed gone
+   * without another poll (ms; types.ts pollDueBy). Kept while the call is queued or ringing (a call
+   * back in line after a failed offer is watched again); dropped once it is answered or finished.
+   */
+  private readonly pollDue = new Map<string, number>();
+  /** Contacts whose poll deadline changed since takePollDeadlines (what the tick hands to the writer). */
+  private readonly pollDueChanged = new Set<string>();
   /** Undo steps of the running operation, null outside one. */
   private journal: (() => void)[] | null = null;
 
@@ -204,6 +212,7 @@ export class RoutingState {
     for (const c of snapshot.contacts) s.setContact(c.id, c);
     for (const r of snapshot.reservations) s.setReservation(r.id, r);
     for (const f of snapshot.finishedCalls ?? []) if (!s.contactIdByCallId.has(f.callId)) s.rememberCall(f);
+    for (const p of snapshot.pollDeadlines ?? []) if (s.contactsById.has(p.contactId)) s.pollDue.set(p.contactId, p.dueBy.getTime());
     // The snapshot's finished contacts in the order they ended, as prune expects.
     const finished = [...s.finishedOrder].sort((a, b) => a[1] - b[1]);
     s.finishedOrder.clear();
@@ -295,6 +304,19 @@ export class RoutingState {
       out.push(this.reservationsById.get(e.id)!);
     }
     return out;
+  }
+
+  /** The poll deadline of a call that has long-polled (ms), if it has. */
+  pollDueOf(contactId: string): number | undefined {
+    return this.pollDue.get(contactId);
+  }
+
+  /** The calls whose poll deadline is at or before `at` (ms), earliest first, at most `limit`. */
+  pollsDueBy(at: number, limit: number): { contactId: string; dueBy: number }[] {
+    const out: { contactId: string; dueBy: number }[] = [];
+    for (const [contactId, dueBy] of this.pollDue) if (dueBy <= at) out.push({ contactId, dueBy });
+    out.sort((a, b) => a.dueBy - b.dueBy || (a.contactId < b.contactId ? -1 : 1));
+    return out.length > limit ? out.slice(0, limit) : out;
   }
 
   /** Stored queue ids with at least one queued contact. */
@@ -397,6 +419,37 @@ export class RoutingState {
     this.setCustomer(id, undefined);
   }
 
+  /**
+   * Moves a call's poll deadline to `dueBy` (ms) unless it is later already; journaled inside an
+   * operation (a requeue), plain outside one (a poll, which is not an operation: it writes nothing).
+   */
+  extendPollDue(contactId: string, dueBy: number): void {
+    const old = this.pollDue.get(contactId);
+    if (old !== undefined && old >= dueBy) return;
+    this.journal?.push(() => (old === undefined ? this.pollDue.delete(contactId) : this.pollDue.set(contactId, old)));
+    this.pollDue.set(contactId, dueBy);
+    this.pollDueChanged.add(contactId);
+  }
+
+  /** Forgets a call's poll deadline (answered or finished: it cannot wait in line again). */
+  forgetPollDue(contactId: string): void {
+    if (!this.pollDue.has(contactId)) return;
+    const old = this.pollDue.get(contactId)!;
+    this.journal?.push(() => this.pollDue.set(contactId, old));
+    this.pollDue.delete(contactId);
+  }
+
+  /** The poll deadlines changed since the last call, of calls still watched (for the writer); clears the list. */
+  takePollDeadlines(): Map<string, Date> {
+    const out = new Map<string, Date>();
+    for (const id of this.pollDueChanged) {
+      const due = this.pollDue.get(id);
+      if (due !== undefined) out.set(id, new Date(due));
+    }
+    this.pollDueChanged.clear();
+    return out;
+  }
+
   // ---------------------------------------------------------------- maintenance (mirrors the tables; not changes)
 
   /** A customer read from the table (the core looks customers up synchronously). */
@@ -496,6 +549,8 @@ export class RoutingState {
       }
       for (const r of [...(this.resolvedByContact.get(id) ?? [])]) this.setReservation(r, undefined);
       this.setContact(id, undefined);
+      this.pollDue.delete(id);
+      this.pollDueChanged.delete(id);
     }
     return gone.length;
   }

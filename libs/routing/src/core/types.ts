@@ -50,6 +50,45 @@ export interface CoreQueueSettings {
    * (DEFAULT_MAX_CONTACT_SECONDS).
    */
   maxContactSeconds: number | null;
+  /**
+   * A waiting phone call that has long-polled its decision and then stopped is presumed gone (its
+   * caller hung up and the `abandoned` was lost) once no poll came for the last poll's waitSeconds
+   * plus this grace (never less than MIN_POLL_SILENCE_SECONDS after that poll began); null =
+   * DEFAULT_POLL_GRACE_SECONDS. Phone queues only.
+   */
+  pollGraceSeconds: number | null;
+}
+
+/**
+ * The grace after a long poll's wait when its queue does not say. The proxy polls again as soon as
+ * a poll answers; 30 s covers a dozen of its 2-second timeouts in a row, an API instance restarting
+ * or the routing owner moving (about 2 s), before a live caller is taken for gone.
+ */
+export const DEFAULT_POLL_GRACE_SECONDS = 30;
+/**
+ * However short the poll and its grace, a polled call is presumed gone no sooner than this after
+ * its last poll began: a proxy that polls without waiting (waitSeconds=0, every second or two) is
+ * not judged on a few missed polls. With waitSeconds at most 30 and the default grace, a call goes
+ * 60 s after its last poll began — about as long as callers wait before they hang up (PRODUCT.md).
+ */
+export const MIN_POLL_SILENCE_SECONDS = 60;
+/** The range a queue's pollGraceSeconds may be set in (the check queue_routing_settings_poll_grace_range). */
+export const POLL_GRACE_SECONDS_RANGE = { min: 30, max: 3600 } as const;
+
+/**
+ * When a waiting call polled at `polledAt` for `waitSeconds` is presumed gone if no poll follows:
+ * the poll's wait plus the queue's grace, at least MIN_POLL_SILENCE_SECONDS after `polledAt`. A call
+ * that goes back to its queue after an offer that failed (the proxy got an agent and stopped
+ * polling while it rang) counts as polled then with no wait.
+ */
+export function pollDueBy(s: Pick<CoreQueueSettings, 'pollGraceSeconds'> | null | undefined, polledAt: Date, waitSeconds: number): Date {
+  const grace = s?.pollGraceSeconds ?? DEFAULT_POLL_GRACE_SECONDS;
+  return new Date(polledAt.getTime() + Math.max(waitSeconds + grace, MIN_POLL_SILENCE_SECONDS) * 1000);
+}
+
+/** Whether the lost-`abandoned` safety net watches the contact: an inbound phone call (a callback's caller is not on the line). */
+export function watchedForPolls(c: { channel: Channel; kind: ContactKind }): boolean {
+  return c.channel === 'phone' && c.kind === 'inbound';
 }
 
 /** How long a contact may stay in an agent's hands when its queue does not say: 4 h for a call or a chat, a day for an email. */
@@ -75,6 +114,7 @@ export const DEFAULT_QUEUE_SETTINGS: CoreQueueSettings = {
   previousAgentLookbackDays: null,
   emailBlendingThresholdSeconds: null,
   maxContactSeconds: null,
+  pollGraceSeconds: null,
 };
 
 /** How far back the customer's last agent counts as its previous agent when a queue does not say. */
@@ -289,6 +329,12 @@ export interface ChangeSet {
    * would see one merged change.
    */
   agentStates: AgentStateSpan[];
+  /**
+   * Waiting calls' poll deadlines (contacts.poll_due_by, see pollDueBy) by contact id: recorded by
+   * the polls in memory only and handed on by the tick, once a second, so that an owner that takes
+   * over knows which calls were polled and until when. A poll itself writes nothing.
+   */
+  pollDeadlines: Map<string, Date>;
 }
 
 /** A state an agent was in over [startedAt, endedAt). */
@@ -300,11 +346,11 @@ export interface AgentStateSpan {
 }
 
 export function emptyChangeSet(): ChangeSet {
-  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), customerLinks: [], events: [], agentStates: [] };
+  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), customerLinks: [], events: [], agentStates: [], pollDeadlines: new Map() };
 }
 
 export function isEmptyChangeSet(c: ChangeSet): boolean {
-  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.customerLinks.length && !c.events.length && !c.agentStates.length;
+  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.customerLinks.length && !c.events.length && !c.agentStates.length && !c.pollDeadlines.size;
 }
 
 /**
@@ -339,6 +385,7 @@ export function mergeChangeSets(into: ChangeSet, later: ChangeSet): ChangeSet {
   into.customerLinks.push(...later.customerLinks);
   into.events.push(...later.events);
   into.agentStates.push(...later.agentStates);
+  for (const [id, at] of later.pollDeadlines) if (at.getTime() > (into.pollDeadlines.get(id)?.getTime() ?? Number.NEGATIVE_INFINITY)) into.pollDeadlines.set(id, at);
   return into;
 }
 
@@ -471,6 +518,18 @@ export function maxDurationDetail(maxContactSeconds: number): Record<string, unk
   };
 }
 
+/** The end reason of a waiting call the routing sweep presumed gone: polled, then no poll by its deadline (pollDueBy). */
+export const NO_POLL_END_REASON = 'no-poll';
+
+/** The detail of the `abandoned` event of a call presumed gone (both engines write it). */
+export function noPollDetail(dueBy: Date): Record<string, unknown> {
+  return {
+    closedBy: NO_POLL_END_REASON,
+    pollDueBy: dueBy.toISOString(),
+    note: `presumed abandoned: the telephony long-polled this waiting call, then sent no poll by ${dueBy.toISOString()} and no abandoned`,
+  };
+}
+
 /** The detail of the `ended` event of a contact a supervisor ended (both engines write it). */
 export function supervisorEndDetail(by: ContactCloser, wasStatus: ContactStatus, offeredTo: string | null): Record<string, unknown> {
   return {
@@ -496,6 +555,8 @@ export interface RoutingSnapshot {
    * decision or a late event is answered from (RoutingState.finishedCall).
    */
   finishedCalls?: FinishedCallRecord[];
+  /** The poll deadlines (contacts.poll_due_by) of the loaded waiting calls that had been polled. */
+  pollDeadlines?: { contactId: string; dueBy: Date }[];
 }
 
 /** A finished call as the owner remembers it once its contact is forgotten: enough to answer a retried decision or a late event. */
