@@ -67,8 +67,8 @@ export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy
     serviceLevelAsterisk: ratio(answeredWithin + abandonedWithin, m.answered + m.abandoned),
     exact: ans.exact && abd.exact && short.exact,
     averageSpeedOfAnswerSeconds: m.answered ? secs(m.answeredWaitSeconds / m.answered) : null,
-    medianWaitSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.5)),
-    p90WaitSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.9)),
+    medianWaitSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.5, m.answeredWaitSeconds)),
+    p90WaitSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.9, m.answeredWaitSeconds)),
     longestWaitSeconds: m.offered || m.answered || m.abandoned ? secs(m.longestWaitSeconds) : null,
     averageHandleSeconds: m.handled ? secs(m.handleSeconds / m.handled) : null,
     averageWrapUpSeconds: m.wrapUps ? secs(m.wrapUpSeconds / m.wrapUps) : null,
@@ -91,8 +91,8 @@ export interface ReplyFigures {
 export function replyFigures(m: RollupMetrics): ReplyFigures {
   return {
     replied: m.replied,
-    medianReplyBusinessSeconds: secs(histogramPercentile(m.replyHistogram, 0.5)),
-    p90ReplyBusinessSeconds: secs(histogramPercentile(m.replyHistogram, 0.9)),
+    medianReplyBusinessSeconds: secs(histogramPercentile(m.replyHistogram, 0.5, m.replySeconds)),
+    p90ReplyBusinessSeconds: secs(histogramPercentile(m.replyHistogram, 0.9, m.replySeconds)),
     averageReplyBusinessSeconds: m.replied ? secs(m.replySeconds / m.replied) : null,
     repliedWithinDeadline: m.repliedWithinDeadline,
     withinDeadlineShare: ratio(m.repliedWithinDeadline, m.replied),
@@ -114,8 +114,8 @@ export function firstResponseFigures(m: RollupMetrics, thresholdSeconds: number)
   const within = countWithin(m.answeredWaitHistogram, thresholdSeconds);
   return {
     answered: histogramTotal(m.answeredWaitHistogram),
-    medianFirstResponseSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.5)),
-    p90FirstResponseSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.9)),
+    medianFirstResponseSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.5, m.answeredWaitSeconds)),
+    p90FirstResponseSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.9, m.answeredWaitSeconds)),
     averageFirstResponseSeconds: m.answered ? secs(m.answeredWaitSeconds / m.answered) : null,
     withinThreshold: round(within.count, 2),
     withinThresholdShare: ratio(within.count, m.answered),

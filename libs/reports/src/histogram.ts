@@ -110,8 +110,16 @@ export function countWithin(h: readonly number[], thresholdSeconds: number): Cou
  * The p-quantile (0 < p ≤ 1) of the waits, interpolated linearly inside its bucket (accurate to the
  * bucket's width: 5 s up to two minutes). Null without waits. A quantile in the overflow bucket
  * answers the last edge (a lower bound).
+ *
+ * `sumSeconds`, the sum of the waits (every roll-up row stores it beside the histogram), pins down
+ * where in its bucket the waits lie: the bucket's waits add up to at least the sum less the most the
+ * other buckets can hold, and at most the sum less the least they can. The waits of the bucket are
+ * then read as spread evenly around the middle of that range, as widely as the bucket allows. A
+ * single wait is therefore exact (one reply after 0 s has a median of 0 s, not the 2.5 s of the
+ * middle of its bucket), as are waits that all lie in one bucket when they are equal, and waits
+ * spread over many buckets come out as without the sum.
  */
-export function histogramPercentile(h: readonly number[], p: number): number | null {
+export function histogramPercentile(h: readonly number[], p: number, sumSeconds?: number): number | null {
   const total = histogramTotal(h);
   if (total === 0) return null;
   const rank = p * total;
@@ -120,11 +128,34 @@ export function histogramPercentile(h: readonly number[], p: number): number | n
     const n = h[i] ?? 0;
     if (n > 0 && seen + n >= rank) {
       if (i >= HISTOGRAM_EDGES.length) return HISTOGRAM_EDGES[HISTOGRAM_EDGES.length - 1];
-      const lo = lowerEdge(i);
-      const hi = HISTOGRAM_EDGES[i];
+      const [lo, hi] = sumSeconds === undefined ? [lowerEdge(i), HISTOGRAM_EDGES[i]] : spanOfBucket(h, i, sumSeconds);
       return lo + ((hi - lo) * (rank - seen)) / n;
     }
     seen += n;
   }
   return HISTOGRAM_EDGES[HISTOGRAM_EDGES.length - 1];
+}
+
+/**
+ * Where the waits of bucket `i` lie, given the sum of all waits: centred on their mean as far as the
+ * sum pins it down (the middle of the range their sum can have), within the bucket's edges. The
+ * bucket's own edges when the sum says nothing (it does not fit the histogram, say).
+ */
+function spanOfBucket(h: readonly number[], i: number, sumSeconds: number): [number, number] {
+  const lo = lowerEdge(i);
+  const hi = HISTOGRAM_EDGES[i];
+  const n = h[i];
+  let othersMin = 0;
+  let othersMax = 0;
+  for (let j = 0; j < HISTOGRAM_BUCKETS; j++) {
+    const m = h[j] ?? 0;
+    if (j === i || m === 0) continue;
+    othersMin += m * lowerEdge(j);
+    othersMax += m * (j < HISTOGRAM_EDGES.length ? HISTOGRAM_EDGES[j] : Number.POSITIVE_INFINITY);
+  }
+  const least = Math.max(n * lo, sumSeconds - othersMax);
+  const most = Math.min(n * hi, sumSeconds - othersMin);
+  if (!(least <= most)) return [lo, hi];
+  const mean = (least + most) / 2 / n;
+  return [Math.max(lo, 2 * mean - hi), Math.min(hi, 2 * mean - lo)];
 }

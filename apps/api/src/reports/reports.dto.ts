@@ -120,8 +120,8 @@ export class ContactReportRowDto extends ReportRowBaseDto {
   @ApiProperty({ example: 0.8781, nullable: true, type: Number, description: 'Asterisk SL2: (answered + abandoned within T) / (answered + abandoned).' }) serviceLevelAsterisk: number | null;
   @ApiProperty({ example: true, description: 'False when a threshold is not a histogram edge (interpolated).' }) exact: boolean;
   @ApiProperty({ example: 12.4, nullable: true, type: Number, description: 'Average speed of answer (s).' }) averageSpeedOfAnswerSeconds: number | null;
-  @ApiProperty({ example: 7.5, nullable: true, type: Number, description: 'Median wait of answered contacts (s), from the histogram.' }) medianWaitSeconds: number | null;
-  @ApiProperty({ example: 31.2, nullable: true, type: Number, description: '90th percentile wait of answered contacts (s), from the histogram.' }) p90WaitSeconds: number | null;
+  @ApiProperty({ example: 7.5, nullable: true, type: Number, description: 'Median wait of answered contacts (s), from the histogram, placed inside its bucket by the sum of the waits (exact for a single wait).' }) medianWaitSeconds: number | null;
+  @ApiProperty({ example: 31.2, nullable: true, type: Number, description: '90th percentile wait of answered contacts (s), from the histogram as the median.' }) p90WaitSeconds: number | null;
   @ApiProperty({ example: 184, nullable: true, type: Number }) longestWaitSeconds: number | null;
   @ApiProperty({ example: 291.6, nullable: true, type: Number }) averageHandleSeconds: number | null;
   @ApiProperty({ example: 30, nullable: true, type: Number }) averageWrapUpSeconds: number | null;
