@@ -26,7 +26,7 @@ describe('migration AgentRollupsFewerGrains', () => {
     );
 
   it('keeps interval, day and month rows only, and its down migration adds the weeks and quarters up from the days', async () => {
-    // The migrations after it first (none of them touches the roll-ups), so that this one is the last.
+    // The migrations after it first (none of them touches these rows: ReportSwitchesAndMaxDuration adds two columns, default 0), so that this one is the last.
     const last = async () => (await ds.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`))[0].name as string;
     while ((await last()) !== 'AgentRollupsFewerGrains1795510000000') await ds.undoLastMigration({ transaction: 'each' });
     await expect(insertRow('week', '2026-03-22T22:00:00Z', { offered: 1, longest: 1, answered: [], reply: [], staffed: 0 })).rejects.toThrow(/report_agent_rollups_grain_valid/);

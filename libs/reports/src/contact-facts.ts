@@ -2,17 +2,27 @@
  * The report facts of one finished contact, derived from its timeline (contact_events) as the
  * routing engine writes it. Nothing personal goes in or out: ids, channel, times and event types.
  *
- * - arrival: the first `queued` event (a transfer to another queue keeps the original arrival);
+ * - arrival: the first `queued` event (a transfer to another queue keeps the original arrival); a
+ *   contact a customer switched to from another channel arrives when the contact it continues arrived
+ *   (its `queued` event's `keepsArrivedAt`), as its place in line and its deadline do;
  * - answered: the first `accepted` event (a phone call's `answered` comes with it); its agent is the
  *   answering agent and wait = answer − arrival (for chat this is the first-response time);
  * - abandoned: the contact ended `abandoned` (wait = abandon − arrival); failed: ended `failed`;
+ * - switched: the contact ended `switched` while it waited (the customer continued on another
+ *   channel, keeping their place: the new contact is counted in its own queue), so it is neither
+ *   answered nor lost here;
  * - handle time: each agent's spans from `accepted` to `transferred`, `completed`, `ended` or
- *   `failed`; wrap-up: the `wrapUpSeconds` recorded on the closing event;
+ *   `failed`; wrap-up: the `wrapUpSeconds` recorded on the closing event. A contact the routing sweep
+ *   ended for exceeding its queue's maximum duration (end reason `max-duration`: its real end was never
+ *   reported) has no handle time: the span the sweep closed is hours of nothing, and the spans before a
+ *   transfer are not the contact's whole handle time. Its last agent's share says so instead
+ *   (endedByMaxDuration), and so does the fact;
  * - email reply: the `completed` event; its time in business seconds of the queue's calendar
  *   from arrival, and whether it came by the contact's deadline.
  * Contacts rejected before reaching a queue (decision-rejected) and open contacts have no facts.
  */
 import type { Channel } from '../../core/src/channel.js';
+import { MAX_DURATION_END_REASON } from '../../routing/src/core/types.js';
 
 export interface TimelineEvent {
   at: Date;
@@ -28,6 +38,8 @@ export interface TimelineContact {
   status: string;
   queueId: string | null;
   deadline: Date;
+  /** The contact's end reason (`switched`, `max-duration`, …); absent or null when unknown. */
+  endReason?: string | null;
 }
 
 /** What a business calendar offers the facts (libs/calendar's BusinessCalendar fits). */
@@ -35,7 +47,10 @@ export interface BusinessTime {
   businessSecondsBetween(from: Date, to: Date): number;
 }
 
-export type ContactOutcome = 'answered' | 'abandoned' | 'failed';
+export type ContactOutcome = 'answered' | 'abandoned' | 'failed' | 'switched';
+
+/** The end reason of a contact whose customer switched channel (libs/routing switchEvents). */
+const SWITCHED_END_REASON = 'switched';
 
 /** One agent's part in a contact. */
 export interface AgentShare {
@@ -52,6 +67,8 @@ export interface AgentShare {
   transfers: number;
   /** 1 when this agent closed the contact (completed or ended it). */
   closed: number;
+  /** 1 when this agent held the contact when the routing sweep ended it for exceeding its maximum duration (that span is not handle time). */
+  endedByMaxDuration: number;
 }
 
 export interface ContactFact {
@@ -67,8 +84,11 @@ export interface ContactFact {
   answeringAgentId: string | null;
   /** The agent who closed the contact: first-contact resolution is theirs. */
   closingAgentId: string | null;
+  /** Null when unanswered, or ended by the routing sweep for exceeding its maximum duration. */
   handleSeconds: number | null;
   wrapUpSeconds: number | null;
+  /** Ended by the routing sweep after its queue's maximum contact duration (end reason `max-duration`). */
+  endedByMaxDuration: boolean;
   transfers: number;
   callback: boolean;
   /** Email only: the reply (completed) time in business seconds from arrival. */
@@ -92,13 +112,14 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
   const share = (agentId: string): AgentShare => {
     let s = shares.get(agentId);
     if (!s) {
-      s = { agentId, offers: 0, answered: 0, abandonedWhileOffered: 0, handleSeconds: 0, handleSpans: 0, wrapUpSeconds: 0, wrapUps: 0, transfers: 0, closed: 0 };
+      s = { agentId, offers: 0, answered: 0, abandonedWhileOffered: 0, handleSeconds: 0, handleSpans: 0, wrapUpSeconds: 0, wrapUps: 0, transfers: 0, closed: 0, endedByMaxDuration: 0 };
       shares.set(agentId, s);
     }
     return s;
   };
   const first = events.find((e) => e.type === 'queued') ?? events[0];
-  const arrivedAt = first.at;
+  const kept = typeof first.detail?.keepsArrivedAt === 'string' ? new Date(first.detail.keepsArrivedAt) : null;
+  const arrivedAt = kept && kept.getTime() < first.at.getTime() ? kept : first.at;
   const firstQueue = typeof first.detail?.queueId === 'string' ? first.detail.queueId : contact.queueId;
   let answeredAt: Date | null = null;
   let answeringAgentId: string | null = null;
@@ -112,6 +133,7 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
   let transfers = 0;
   let callback = contact.kind === 'callback';
   let abandoned = false;
+  const endedByMaxDuration = contact.endReason === MAX_DURATION_END_REASON;
 
   const closeSpan = (at: Date): void => {
     if (!handle) return;
@@ -159,8 +181,19 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
       case 'completed':
       case 'ended': {
         const agentId = e.agentId ?? (handle as { agentId: string } | null)?.agentId ?? null;
-        closeSpan(e.at);
         endAt = e.at;
+        if (endedByMaxDuration && e.type === 'ended') {
+          // The sweep's end: the span it closes, and the wrap-up of 0 it records, are not work.
+          handle = null;
+          if (agentId) {
+            closingAgentId = agentId;
+            const s = share(agentId);
+            s.closed = 1;
+            s.endedByMaxDuration = 1;
+          }
+          break;
+        }
+        closeSpan(e.at);
         if (e.type === 'completed') completedAt = e.at;
         if (agentId) {
           closingAgentId = agentId;
@@ -189,7 +222,13 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
     }
   }
 
-  const outcome: ContactOutcome = answeredAt ? 'answered' : abandoned || contact.status === 'abandoned' ? 'abandoned' : 'failed';
+  const outcome: ContactOutcome = answeredAt
+    ? 'answered'
+    : abandoned || contact.status === 'abandoned'
+      ? 'abandoned'
+      : contact.endReason === SWITCHED_END_REASON
+        ? 'switched'
+        : 'failed';
   const waitEnd = answeredAt ?? endAt ?? events[events.length - 1].at;
   const replied = contact.channel === 'email' && completedAt !== null;
   return {
@@ -202,8 +241,9 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
     waitSeconds: seconds(arrivedAt, waitEnd),
     answeringAgentId,
     closingAgentId,
-    handleSeconds: answeredAt ? handleTotal : null,
+    handleSeconds: answeredAt && !endedByMaxDuration ? handleTotal : null,
     wrapUpSeconds: answeredAt ? wrapTotal : null,
+    endedByMaxDuration,
     transfers,
     callback,
     replyBusinessSeconds: replied ? (calendar ? calendar.businessSecondsBetween(arrivedAt, completedAt!) : seconds(arrivedAt, completedAt!)) : null,

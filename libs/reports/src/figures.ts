@@ -25,6 +25,10 @@ export interface ContactFigures {
   abandoned: number;
   shortAbandoned: number;
   failed: number;
+  /** Contacts whose customer switched channel while waiting: not offered, answered or lost here. */
+  switched: number;
+  /** Answered contacts ended by the routing sweep after their queue's maximum duration: not in averageHandleSeconds. */
+  endedByMaxDuration: number;
   answeredWithinThreshold: number;
   abandonedWithinThreshold: number;
   serviceLevel: number | null;
@@ -61,6 +65,8 @@ export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy
     abandoned: m.abandoned,
     shortAbandoned: round(short.count, 2),
     failed: m.failed,
+    switched: m.switched,
+    endedByMaxDuration: m.endedByMaxDuration,
     answeredWithinThreshold: round(answeredWithin, 2),
     abandonedWithinThreshold: round(abandonedWithin, 2),
     serviceLevel: ratio(answeredWithin, m.answered),

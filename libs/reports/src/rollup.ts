@@ -9,10 +9,15 @@ import { emptyHistogram, addToHistogram, mergeHistogram, type Histogram } from '
 import { AGENT_ROLLUP_GRAINS, GRAINS, periodStart, type Grain, REPORT_TIME_ZONE } from './periods.js';
 
 export interface RollupMetrics {
+  /** Contacts answered, abandoned or failed here (agent rows: offers received); switched ones are not. */
   offered: number;
   answered: number;
   abandoned: number;
   failed: number;
+  /** Contacts whose customer switched channel while waiting (continued, and counted, in another queue). */
+  switched: number;
+  /** Answered contacts the routing sweep ended for exceeding their queue's maximum duration: their handle time is not in handled/handleSeconds. */
+  endedByMaxDuration: number;
   callbacks: number;
   transfers: number;
   answeredWaitSeconds: number;
@@ -39,7 +44,7 @@ export interface RollupMetrics {
 }
 
 export const COUNTER_FIELDS = [
-  'offered', 'answered', 'abandoned', 'failed', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
+  'offered', 'answered', 'abandoned', 'failed', 'switched', 'endedByMaxDuration', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
   'fcrHandled', 'fcrRepeated', 'repeatContacts',
 ] as const;
 export const SUM_FIELDS = ['answeredWaitSeconds', 'handleSeconds', 'wrapUpSeconds', 'replySeconds', 'staffedSeconds', 'occupiedSeconds'] as const;
@@ -47,7 +52,7 @@ export const HISTOGRAM_FIELDS = ['answeredWaitHistogram', 'abandonedWaitHistogra
 
 export function emptyMetrics(): RollupMetrics {
   return {
-    offered: 0, answered: 0, abandoned: 0, failed: 0, callbacks: 0, transfers: 0,
+    offered: 0, answered: 0, abandoned: 0, failed: 0, switched: 0, endedByMaxDuration: 0, callbacks: 0, transfers: 0,
     answeredWaitSeconds: 0, longestWaitSeconds: 0, answeredWaitHistogram: emptyHistogram(), abandonedWaitHistogram: emptyHistogram(),
     handled: 0, handleSeconds: 0, wrapUps: 0, wrapUpSeconds: 0,
     replied: 0, replySeconds: 0, replyHistogram: emptyHistogram(), repliedWithinDeadline: 0,
@@ -71,9 +76,19 @@ export interface RepeatFlags {
   hasRepeat: boolean;
 }
 
-/** A contact's contribution to its queue's row. */
+/**
+ * A contact's contribution to its queue's row. A switched contact counts only as switched (and its
+ * transfers): the customer was not lost, and their contact is offered, answered or abandoned in
+ * the queue they switched to, from the same arrival; nor is it a repeat contact (the new contact,
+ * not this one, carries the customer on).
+ */
 export function queueContribution(f: ContactFact, r: RepeatFlags): RollupMetrics {
   const m = emptyMetrics();
+  if (f.outcome === 'switched') {
+    m.switched = 1;
+    m.transfers = f.transfers;
+    return m;
+  }
   m.offered = 1;
   m.callbacks = f.callback ? 1 : 0;
   m.transfers = f.transfers;
@@ -89,6 +104,7 @@ export function queueContribution(f: ContactFact, r: RepeatFlags): RollupMetrics
       m.handled = 1;
       m.handleSeconds = f.handleSeconds;
     }
+    if (f.endedByMaxDuration) m.endedByMaxDuration = 1;
     if (f.wrapUpSeconds !== null) {
       m.wrapUps = 1;
       m.wrapUpSeconds = f.wrapUpSeconds;
@@ -130,6 +146,7 @@ export function agentContribution(f: ContactFact, a: AgentShare, r: RepeatFlags)
     m.handled = 1;
     m.handleSeconds = a.handleSeconds;
   }
+  m.endedByMaxDuration = a.endedByMaxDuration;
   if (a.wrapUps) {
     m.wrapUps = a.wrapUps;
     m.wrapUpSeconds = a.wrapUpSeconds;
@@ -175,6 +192,8 @@ function addContribution(into: RollupMetrics, m: RollupMetrics, buckets: SparseB
   into.answered += m.answered;
   into.abandoned += m.abandoned;
   into.failed += m.failed;
+  into.switched += m.switched;
+  into.endedByMaxDuration += m.endedByMaxDuration;
   into.callbacks += m.callbacks;
   into.transfers += m.transfers;
   into.handled += m.handled;

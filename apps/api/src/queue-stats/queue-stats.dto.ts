@@ -39,8 +39,15 @@ export class QueueStatsDto {
   })
   agentsPendingState: AgentsPendingStateDto;
 
-  @ApiProperty({ type: 'integer', example: 120, description: 'Contacts that entered the queue today (local day of its calendar).' })
+  @ApiProperty({ type: 'integer', example: 120, description: 'Contacts that entered the queue today (local day of its calendar), but not those whose customer switched channel (`switchedToday`).' })
   offeredToday: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'Contacts of today whose customer switched channel while waiting (POST /v1/contacts with `switchedFrom`): not lost, so neither offered nor abandoned here, and not in the service level; the new contact counts in its own queue.',
+  })
+  switchedToday: number;
 
   @ApiProperty({ type: 'integer', example: 110 })
   answeredToday: number;

@@ -51,6 +51,7 @@ export class GetQueueStats {
       offeredToday: row.offeredToday,
       answeredToday: row.answeredToday,
       abandonedToday: row.abandonedToday,
+      switchedToday: row.switchedToday,
       overdueToday: row.overdueToday,
       serviceLevelPercent: judged ? Math.round((1000 * row.answeredWithinTargetToday) / judged) / 10 : null,
       targetPercent: def.row.targetPercent,

@@ -190,7 +190,7 @@ export class RefreshReportRollups {
     const byContact = new Map<string, TimelineEvent[]>();
     for (const e of events) {
       const list = byContact.get(e.contactId) ?? [];
-      list.push({ at: e.at, type: e.type, agentId: e.agentId, detail: { queueId: e.queueId, wrapUpSeconds: e.wrapUpSeconds } });
+      list.push({ at: e.at, type: e.type, agentId: e.agentId, detail: { queueId: e.queueId, wrapUpSeconds: e.wrapUpSeconds, keepsArrivedAt: e.keepsArrivedAt } });
       byContact.set(e.contactId, list);
     }
     const fresh: ContactFact[] = [];

@@ -109,11 +109,25 @@ export class ReportRowBaseDto {
 }
 
 export class ContactReportRowDto extends ReportRowBaseDto {
-  @ApiProperty({ type: 'integer', example: 1200, description: 'Finished contacts that arrived in the period (agent rows: offers received).' }) offered: number;
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Finished contacts that arrived in the period and were answered, abandoned or failed in the queue (agent rows: offers received). Contacts whose customer switched channel are not offered here (see `switched`).' }) offered: number;
   @ApiProperty({ type: 'integer', example: 1130 }) answered: number;
   @ApiProperty({ type: 'integer', example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
   @ApiProperty({ example: 14, description: 'Of the abandoned, those that waited ≤ shortAbandonSeconds.' }) shortAbandoned: number;
   @ApiProperty({ type: 'integer', example: 9, description: 'Failed (telephony failure) contacts.' }) failed: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 6,
+    description:
+      'Contacts whose customer switched channel while waiting (POST /v1/contacts with `switchedFrom`): not lost, so not offered, abandoned or failed here, and in neither service level; the contact they switched to is counted in its own queue from the same arrival.',
+  })
+  switched: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description:
+      "Answered contacts the routing sweep ended after their queue's maximum duration (end reason `max-duration`: their end was never reported). Counted in `answered`, but their time in an agent's hands is left out of `averageHandleSeconds` and `averageWrapUpSeconds` (agent rows: the agent who held it then).",
+  })
+  endedByMaxDuration: number;
   @ApiProperty({ example: 1030 }) answeredWithinThreshold: number;
   @ApiProperty({ example: 20 }) abandonedWithinThreshold: number;
   @ApiProperty({ example: 0.9115, nullable: true, type: Number, description: 'Answered within T / answered.' }) serviceLevel: number | null;
@@ -123,7 +137,7 @@ export class ContactReportRowDto extends ReportRowBaseDto {
   @ApiProperty({ example: 7.5, nullable: true, type: Number, description: 'Median wait of answered contacts (s), from the histogram, placed inside its bucket by the sum of the waits (exact for a single wait).' }) medianWaitSeconds: number | null;
   @ApiProperty({ example: 31.2, nullable: true, type: Number, description: '90th percentile wait of answered contacts (s), from the histogram as the median.' }) p90WaitSeconds: number | null;
   @ApiProperty({ example: 184, nullable: true, type: Number }) longestWaitSeconds: number | null;
-  @ApiProperty({ example: 291.6, nullable: true, type: Number }) averageHandleSeconds: number | null;
+  @ApiProperty({ example: 291.6, nullable: true, type: Number, description: 'Average handle time (s) of the answered contacts, without those ended by the maximum duration (`endedByMaxDuration`).' }) averageHandleSeconds: number | null;
   @ApiProperty({ example: 30, nullable: true, type: Number }) averageWrapUpSeconds: number | null;
   @ApiProperty({ example: 0.82, nullable: true, type: Number, description: 'Agent rows without a queue filter: (reserved + busy + wrap-up) / logged-in time not on a break.' }) occupancy: number | null;
   @ApiProperty({ type: 'integer', example: 17 }) transfers: number;

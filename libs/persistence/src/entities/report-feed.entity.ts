@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryG
 
 /** The report facts of one finished contact: ids, outcome, wait and repeat flags, no personal data. */
 @Entity({ name: 'report_contact_facts' })
-@Check('report_contact_facts_outcome_valid', `outcome IN ('answered', 'abandoned', 'failed')`)
+@Check('report_contact_facts_outcome_valid', `outcome IN ('answered', 'abandoned', 'failed', 'switched')`)
 export class ReportContactFactEntity {
   @PrimaryColumn({ name: 'contact_id', type: 'uuid' }) contactId: string;
   @Column({ type: 'text' }) channel: string;

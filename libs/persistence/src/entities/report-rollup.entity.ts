@@ -6,6 +6,8 @@ export abstract class ReportMetricsColumns {
   @Column({ type: 'integer' }) answered: number;
   @Column({ type: 'integer' }) abandoned: number;
   @Column({ type: 'integer' }) failed: number;
+  @Column({ type: 'integer', default: 0 }) switched: number;
+  @Column({ name: 'ended_by_max_duration', type: 'integer', default: 0 }) endedByMaxDuration: number;
   @Column({ type: 'integer' }) callbacks: number;
   @Column({ type: 'integer' }) transfers: number;
   @Column({ name: 'answered_wait_seconds', type: 'double precision' }) answeredWaitSeconds: number;

@@ -100,7 +100,8 @@ export abstract class ForecastingRepository {
    * The interval history from Vuoro's own contact records (source `routing`): per queue and interval,
    * the contacts that arrived before `now` (rejected calls excluded) — offered, answered, abandoned,
    * answered by their deadline, and the average handle time (talk + wrap-up of the answered contacts
-   * that ended). Recomputes every interval from three days before the queue's latest interval of
+   * that ended; not of those the routing sweep ended after their queue's maximum duration, end reason
+   * `max-duration`, whose end was never reported: hours in an agent's hands that were no work). Recomputes every interval from three days before the queue's latest interval of
    * any source (all of its contacts when it has none), so outcomes that come later (an email answered
    * the next day) are counted and a pause of the job leaves no gap. The interval length is that of
    * the queue's existing history (15 minutes when it has none), so imported and routed history do
@@ -221,7 +222,8 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
            count(c.answered_at)::int AS answered,
            (count(*) FILTER (WHERE c.status = 'abandoned'))::int AS abandoned,
            (count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.answered_at <= c.deadline))::int AS within_target,
-           avg(EXTRACT(EPOCH FROM (c.ended_at - c.answered_at)) + COALESCE(w.wrap_up, 0)) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL) AS aht
+           avg(EXTRACT(EPOCH FROM (c.ended_at - c.answered_at)) + COALESCE(w.wrap_up, 0))
+             FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.end_reason IS DISTINCT FROM 'max-duration') AS aht
          FROM q
          JOIN contacts c ON c.queue_id = q.id AND c.arrived_at >= q.since AND c.arrived_at < $1
          LEFT JOIN LATERAL (

@@ -15,6 +15,8 @@ export interface MetricsRow {
   answered: number;
   abandoned: number;
   failed: number;
+  switched: number;
+  endedByMaxDuration: number;
   callbacks: number;
   transfers: number;
   answeredWaitSeconds: number;
@@ -41,6 +43,8 @@ const METRIC_COLUMNS: [keyof MetricsRow, string, 'int' | 'float' | 'hist' | 'max
   ['answered', 'answered', 'int'],
   ['abandoned', 'abandoned', 'int'],
   ['failed', 'failed', 'int'],
+  ['switched', 'switched', 'int'],
+  ['endedByMaxDuration', 'ended_by_max_duration', 'int'],
   ['callbacks', 'callbacks', 'int'],
   ['transfers', 'transfers', 'int'],
   ['answeredWaitSeconds', 'answered_wait_seconds', 'float'],
@@ -119,6 +123,7 @@ export interface ReportContactRow {
   queueId: string | null;
   arrivedAt: Date;
   deadline: Date;
+  endReason: string | null;
   /** Its facts are recorded (it is in the roll-ups already). */
   counted: boolean;
 }
@@ -130,6 +135,8 @@ export interface ReportEventRow {
   agentId: string | null;
   queueId: string | null;
   wrapUpSeconds: number | null;
+  /** A `queued` event of a contact switched to from another channel: the arrival it keeps (ISO). */
+  keepsArrivedAt: string | null;
 }
 
 export interface NewFactRow {
@@ -138,7 +145,7 @@ export interface NewFactRow {
   queueId: string;
   closingAgentId: string | null;
   arrivedAt: Date;
-  outcome: 'answered' | 'abandoned' | 'failed';
+  outcome: 'answered' | 'abandoned' | 'failed' | 'switched';
   waitSeconds: number;
   isRepeat: boolean;
   hasRepeat: boolean;
@@ -232,7 +239,7 @@ export class ReportsTx {
    */
   contacts(ids: string[]): Promise<ReportContactRow[]> {
     return this.q<ReportContactRow>(
-      `SELECT c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.arrived_at AS "arrivedAt", c.deadline,
+      `SELECT c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.arrived_at AS "arrivedAt", c.deadline, c.end_reason AS "endReason",
          f.contact_id IS NOT NULL AS counted
        FROM contacts c LEFT JOIN report_contact_facts f ON f.contact_id = c.id AND f.contact_id = ANY($1::uuid[])
        WHERE c.id = ANY($1::uuid[])`,
@@ -245,6 +252,7 @@ export class ReportsTx {
     if (!ids.length) return Promise.resolve([]);
     return this.q<ReportEventRow>(
       `SELECT contact_id AS "contactId", at, type, agent_id AS "agentId", detail->>'queueId' AS "queueId",
+         CASE WHEN type = 'queued' THEN detail->>'keepsArrivedAt' END AS "keepsArrivedAt",
          CASE WHEN jsonb_typeof(detail->'wrapUpSeconds') = 'number' THEN (detail->>'wrapUpSeconds')::float8 END AS "wrapUpSeconds"
        FROM contact_events WHERE contact_id = ANY($1::uuid[]) ORDER BY contact_id, id`,
       [ids],
@@ -258,7 +266,9 @@ export class ReportsTx {
    * Reads the personal columns inside the database only; nothing personal leaves this query. Each
    * contact's customer is read by key, once (a join let the planner hash the whole customers table
    * for every batch; not materialised, the lookup was copied into the peer join's condition); a
-   * contact without one has no identity and so no peers.
+   * contact without one has no identity and so no peers. A contact that ended switched is nobody's
+   * peer: the customer went on in the contact they switched to (same arrival), which is not a repeat
+   * of the one it continues.
    */
   repeats(ids: string[], windowDays: number): Promise<RepeatLookup[]> {
     return this.q<RepeatLookup>(
@@ -270,7 +280,7 @@ export class ReportsTx {
          SELECT cur.id AS cur_id, cur.at, p.id AS peer_id, p.arrived_at AS peer_at
          FROM cur
          JOIN customers cu2 ON cu2.phone_number = cur.ident OR cu2.external_ref = cur.ident
-         JOIN contacts p ON p.customer_id = cu2.id AND p.id <> cur.id AND p.status <> 'rejected'
+         JOIN contacts p ON p.customer_id = cu2.id AND p.id <> cur.id AND p.status <> 'rejected' AND p.end_reason IS DISTINCT FROM 'switched'
            AND p.arrived_at BETWEEN cur.at - make_interval(days => $2) AND cur.at + make_interval(days => $2))
        SELECT cur_id AS "contactId",
          bool_or(peer_at < at OR (peer_at = at AND peer_id < cur_id)) AS "isRepeat",

@@ -198,7 +198,10 @@ export interface QueueStatsRow {
   answeredToday: number;
   answeredWithinTargetToday: number;
   abandonedToday: number;
+  /** Arrived today; those that ended switched (the customer continued on another channel) are not offered here. */
   offeredToday: number;
+  /** Arrived today and ended switched. */
+  switchedToday: number;
   /** Arrived today, still queued or offered, unanswered, and past the deadline at `now`. */
   overdueToday: number;
 }
@@ -1440,7 +1443,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS answered,
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "inTarget",
            count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned' AND answered_at IS NULL)::int AS abandoned,
-           count(*) FILTER (WHERE arrived_at >= $2)::int AS offered,
+           count(*) FILTER (WHERE arrived_at >= $2 AND end_reason IS DISTINCT FROM 'switched')::int AS offered,
+           count(*) FILTER (WHERE arrived_at >= $2 AND end_reason = 'switched')::int AS switched,
            count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered') AND answered_at IS NULL AND deadline <= $3)::int AS overdue
          FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)),
        moved AS (
@@ -1450,7 +1454,7 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            AND e.detail ->> 'transferredFrom' = $1::text AND (e.detail ->> 'fromArrivedAt')::timestamptz >= $2)
        SELECT here.waiting, here."oldestArrivedAt", here.answered + moved.answered AS "answeredToday",
          here."inTarget" + moved."inTarget" AS "answeredWithinTargetToday", here.abandoned AS "abandonedToday",
-         here.offered + moved.answered AS "offeredToday", here.overdue AS "overdueToday"
+         here.offered + moved.answered AS "offeredToday", here.switched AS "switchedToday", here.overdue AS "overdueToday"
        FROM here, moved`,
       [queueId, since, now],
     );
