@@ -130,7 +130,7 @@ describe('reports: contact figures from routing timelines', () => {
     expect(res.body).toMatchObject({ period: 'interval', groupBy: 'queue', timeZone: 'Europe/Helsinki', thresholdSeconds: 30 });
     expect(res.body.rows).toHaveLength(1);
     expect(res.body.rows[0]).toEqual({
-      periodStart: '2026-11-23T08:00:00.000Z', period: '2026-11-23T10:00+02:00', groupBy: 'queue', group: w.phoneQueueId, groupLabel: 'phone-fi',
+      periodStart: '2026-11-23T08:00:00.000Z', period: '2026-11-23T10:00+02:00', groupBy: 'queue', group: w.phoneQueueId, groupLabel: 'phone-fi', thresholdSeconds: 30,
       offered: 5, answered: 3, abandoned: 2, shortAbandoned: 1, failed: 0, switched: 0, endedByMaxDuration: 0, answeredWithinThreshold: 2, abandonedWithinThreshold: 1,
       serviceLevel: 0.6667, serviceLevelAsterisk: 0.6, exact: true, averageSpeedOfAnswerSeconds: 20,
       // Percentiles from the histogram, interpolated inside the bucket: median rank 1.5 of (8, 12, 40) lies in (10, 15] → 12.5 (true 12);

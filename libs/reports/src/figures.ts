@@ -19,7 +19,44 @@ export interface FigureOptions {
   shortAbandonSeconds: number;
 }
 
+/**
+ * One queue's share of a row and the threshold its contacts are measured against: the request's, or
+ * the queue's own target (null when the target cannot be applied to these waits: one in business
+ * time, as an email queue's, whose service level is its replies by their deadline). The roll-ups
+ * keep a histogram per queue, so a row of several queues with different targets measures each
+ * contact against its own queue's target, exactly on the histogram's edges.
+ */
+export interface ThresholdPart {
+  metrics: RollupMetrics;
+  thresholdSeconds: number | null;
+}
+
+/** The within-threshold counts of the measured parts, and the one threshold they share (null: none, or not one). */
+function withinThresholds(parts: readonly ThresholdPart[], histogram: 'answeredWaitHistogram' | 'abandonedWaitHistogram') {
+  let count = 0;
+  let exact = true;
+  let answered = 0;
+  let abandoned = 0;
+  const thresholds = new Set<number>();
+  for (const p of parts) {
+    if (p.thresholdSeconds === null) continue;
+    thresholds.add(p.thresholdSeconds);
+    const w = countWithin(p.metrics[histogram], p.thresholdSeconds);
+    count += w.count;
+    exact &&= w.exact;
+    answered += p.metrics.answered;
+    abandoned += p.metrics.abandoned;
+  }
+  return { count, exact, answered, abandoned, measured: thresholds.size > 0, thresholdSeconds: thresholds.size === 1 ? [...thresholds][0] : null };
+}
+
 export interface ContactFigures {
+  /**
+   * The threshold the row's contacts were measured against: the request's, or the queue's own target.
+   * Null when the row's queues have different targets (each contact against its own queue's) or when
+   * none of them has a target these waits can be measured against (then the service level is null).
+   */
+  thresholdSeconds: number | null;
   offered: number;
   answered: number;
   abandoned: number;
@@ -29,8 +66,9 @@ export interface ContactFigures {
   switched: number;
   /** Answered contacts ended by the routing sweep after their queue's maximum duration: not in averageHandleSeconds. */
   endedByMaxDuration: number;
-  answeredWithinThreshold: number;
-  abandonedWithinThreshold: number;
+  /** Null when no threshold applies to the row (see thresholdSeconds). */
+  answeredWithinThreshold: number | null;
+  abandonedWithinThreshold: number | null;
   serviceLevel: number | null;
   serviceLevelAsterisk: number | null;
   /** False when the threshold or the short-abandon limit is not a histogram edge (interpolated). */
@@ -54,12 +92,22 @@ const ratio = (a: number, b: number, digits = 4): number | null => (b > 0 ? roun
 const secs = (x: number | null): number | null => (x === null ? null : round(x, 1));
 
 export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy = false): ContactFigures {
-  const ans = countWithin(m.answeredWaitHistogram, o.thresholdSeconds);
-  const abd = countWithin(m.abandonedWaitHistogram, o.thresholdSeconds);
-  const short = countWithin(m.abandonedWaitHistogram, o.shortAbandonSeconds);
+  return contactFiguresByTarget(m, [{ metrics: m, thresholdSeconds: o.thresholdSeconds }], o.shortAbandonSeconds, withOccupancy);
+}
+
+/**
+ * The figures of a row `m` made of `parts` (its queues' shares, which add up to `m`), each measured
+ * against its own threshold. The service levels count the measured parts only: answered within /
+ * answered and (answered + abandoned within) / (answered + abandoned) of the queues with a threshold.
+ */
+export function contactFiguresByTarget(m: RollupMetrics, parts: readonly ThresholdPart[], shortAbandonSeconds: number, withOccupancy = false): ContactFigures {
+  const ans = withinThresholds(parts, 'answeredWaitHistogram');
+  const abd = withinThresholds(parts, 'abandonedWaitHistogram');
+  const short = countWithin(m.abandonedWaitHistogram, shortAbandonSeconds);
   const answeredWithin = ans.count;
   const abandonedWithin = abd.count;
   return {
+    thresholdSeconds: ans.thresholdSeconds,
     offered: m.offered,
     answered: m.answered,
     abandoned: m.abandoned,
@@ -67,10 +115,10 @@ export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy
     failed: m.failed,
     switched: m.switched,
     endedByMaxDuration: m.endedByMaxDuration,
-    answeredWithinThreshold: round(answeredWithin, 2),
-    abandonedWithinThreshold: round(abandonedWithin, 2),
-    serviceLevel: ratio(answeredWithin, m.answered),
-    serviceLevelAsterisk: ratio(answeredWithin + abandonedWithin, m.answered + m.abandoned),
+    answeredWithinThreshold: ans.measured ? round(answeredWithin, 2) : null,
+    abandonedWithinThreshold: ans.measured ? round(abandonedWithin, 2) : null,
+    serviceLevel: ratio(answeredWithin, ans.answered),
+    serviceLevelAsterisk: ratio(answeredWithin + abandonedWithin, ans.answered + ans.abandoned),
     exact: ans.exact && abd.exact && short.exact,
     averageSpeedOfAnswerSeconds: m.answered ? secs(m.answeredWaitSeconds / m.answered) : null,
     medianWaitSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.5, m.answeredWaitSeconds)),
@@ -106,25 +154,33 @@ export function replyFigures(m: RollupMetrics): ReplyFigures {
 }
 
 export interface FirstResponseFigures {
+  /** As ContactFigures.thresholdSeconds. */
+  thresholdSeconds: number | null;
   answered: number;
   medianFirstResponseSeconds: number | null;
   p90FirstResponseSeconds: number | null;
   averageFirstResponseSeconds: number | null;
-  withinThreshold: number;
+  withinThreshold: number | null;
   withinThresholdShare: number | null;
   exact: boolean;
 }
 
 /** Chat: the first response is the agent's acceptance of the chat (its answered wait). */
 export function firstResponseFigures(m: RollupMetrics, thresholdSeconds: number): FirstResponseFigures {
-  const within = countWithin(m.answeredWaitHistogram, thresholdSeconds);
+  return firstResponseFiguresByTarget(m, [{ metrics: m, thresholdSeconds }]);
+}
+
+/** As firstResponseFigures, each part (a queue's share of `m`) against its own threshold. */
+export function firstResponseFiguresByTarget(m: RollupMetrics, parts: readonly ThresholdPart[]): FirstResponseFigures {
+  const within = withinThresholds(parts, 'answeredWaitHistogram');
   return {
+    thresholdSeconds: within.thresholdSeconds,
     answered: histogramTotal(m.answeredWaitHistogram),
     medianFirstResponseSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.5, m.answeredWaitSeconds)),
     p90FirstResponseSeconds: secs(histogramPercentile(m.answeredWaitHistogram, 0.9, m.answeredWaitSeconds)),
     averageFirstResponseSeconds: m.answered ? secs(m.answeredWaitSeconds / m.answered) : null,
-    withinThreshold: round(within.count, 2),
-    withinThresholdShare: ratio(within.count, m.answered),
+    withinThreshold: within.measured ? round(within.count, 2) : null,
+    withinThresholdShare: ratio(within.count, within.answered),
     exact: within.exact,
   };
 }

@@ -1,6 +1,6 @@
 import { addToHistogram, bucketOf, countWithin, emptyHistogram, HISTOGRAM_BUCKETS, HISTOGRAM_EDGES, histogramPercentile } from './histogram.js';
-import { contactFigures } from './figures.js';
-import { emptyMetrics } from './rollup.js';
+import { contactFigures, contactFiguresByTarget, firstResponseFiguresByTarget } from './figures.js';
+import { emptyMetrics, mergeMetrics } from './rollup.js';
 
 /** Ten calls answered after 3, 8, 12, 20, 25, 30, 31, 45, 60, 200 s; three abandoned after 2, 4 and 50 s. */
 function tenCalls() {
@@ -67,6 +67,43 @@ describe('service level from wait histograms', () => {
     expect(histogramPercentile(h, 0.5)).toBeCloseTo(50, 5);
     expect(histogramPercentile(h, 0.9)).toBeCloseTo(90, 5);
     expect(histogramPercentile(emptyHistogram(), 0.5)).toBeNull();
+  });
+});
+
+describe('service level of a row of queues with different targets', () => {
+  /** A queue's share: answered after `waits` seconds. */
+  const queue = (...waits: number[]) => {
+    const m = emptyMetrics();
+    for (const w of waits) {
+      addToHistogram(m.answeredWaitHistogram, w);
+      m.answeredWaitSeconds += w;
+      m.answered += 1;
+      m.offered += 1;
+    }
+    return m;
+  };
+
+  it('measures each queue\'s contacts against its own threshold and says so when they differ', () => {
+    const phone = queue(25, 40); // target 30 s: 1 within
+    const chat = queue(35, 45); // target 40 s: 1 within
+    const row = mergeMetrics(mergeMetrics(emptyMetrics(), phone), chat);
+    const f = contactFiguresByTarget(row, [{ metrics: phone, thresholdSeconds: 30 }, { metrics: chat, thresholdSeconds: 40 }], 5);
+    expect(f).toMatchObject({ thresholdSeconds: null, answered: 4, answeredWithinThreshold: 2, serviceLevel: 0.5, exact: true });
+    // One threshold for all, as before: 1 of 4 within 30 s.
+    expect(contactFigures(row, { thresholdSeconds: 30, shortAbandonSeconds: 5 })).toMatchObject({ thresholdSeconds: 30, answeredWithinThreshold: 1, serviceLevel: 0.25 });
+    expect(firstResponseFiguresByTarget(chat, [{ metrics: chat, thresholdSeconds: 40 }])).toMatchObject({ thresholdSeconds: 40, withinThreshold: 1, withinThresholdShare: 0.5 });
+  });
+
+  it('leaves a share without a threshold out of the service level, and a row of such shares without one', () => {
+    const phone = queue(25, 40);
+    const email = queue(10);
+    const row = mergeMetrics(mergeMetrics(emptyMetrics(), phone), email);
+    expect(contactFiguresByTarget(row, [{ metrics: phone, thresholdSeconds: 30 }, { metrics: email, thresholdSeconds: null }], 5)).toMatchObject({
+      thresholdSeconds: 30, answered: 3, answeredWithinThreshold: 1, serviceLevel: 0.5,
+    });
+    expect(contactFiguresByTarget(email, [{ metrics: email, thresholdSeconds: null }], 5)).toMatchObject({
+      thresholdSeconds: null, answered: 1, answeredWithinThreshold: null, serviceLevel: null, serviceLevelAsterisk: null,
+    });
   });
 });
 

@@ -57,7 +57,14 @@ export class ReportQueryDto extends ReportFormatQueryDto {
 }
 
 export class ContactReportQueryDto extends ReportQueryDto {
-  @ApiPropertyOptional({ type: 'integer', example: 30, default: 30, minimum: 0, maximum: 86400, description: 'Service-level threshold in seconds. Exact on histogram edges: every 5 s to 120 s, 15 s to 300 s, 60 s to 1800 s; interpolated between (then `exact` is false).' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 30,
+    minimum: 0,
+    maximum: 86400,
+    description:
+      "Service-level threshold in seconds, for every row. Without it each queue's contacts are measured against the queue's own target (`target.seconds`; rows of several queues measure each contact against its own queue's), and a queue whose target is in business time (email) is left out of the service level: its contacts' waits here are wall-clock, and its service level is the email-replies report's `withinDeadlineShare`. Each row says what it used (`thresholdSeconds`). Exact on histogram edges: every 5 s to 120 s, 15 s to 300 s, 60 s to 1800 s; interpolated between (then `exact` is false).",
+  })
   @IsOptional()
   @QueryInteger()
   @IsInt()
@@ -75,7 +82,14 @@ export class ContactReportQueryDto extends ReportQueryDto {
 }
 
 export class ChatReportQueryDto extends ReportQueryDto {
-  @ApiPropertyOptional({ type: 'integer', example: 60, default: 60, minimum: 0, maximum: 86400, description: 'First responses within this many seconds count as within target.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    minimum: 0,
+    maximum: 86400,
+    description:
+      "First responses within this many seconds count as within target, for every row. Without it each chat queue's own target (`target.seconds`) is used for its chats (a target in business time is not applied); each row says what it used (`thresholdSeconds`).",
+  })
   @IsOptional()
   @QueryInteger()
   @IsInt()
@@ -108,7 +122,11 @@ export class ReportRowBaseDto {
   groupLabel: string;
 }
 
+const ROW_THRESHOLD =
+  "The threshold this row's contacts were measured against (s): the request's `thresholdSeconds`, or else the queue's own target. Null when the row's queues have different targets (each contact was measured against its own queue's) or when none of them has a target in elapsed seconds (email: business time), and then the service level is null.";
+
 export class ContactReportRowDto extends ReportRowBaseDto {
+  @ApiProperty({ type: 'integer', example: 30, nullable: true, description: ROW_THRESHOLD }) thresholdSeconds: number | null;
   @ApiProperty({ type: 'integer', example: 1200, description: 'Finished contacts that arrived in the period and were answered, abandoned or failed in the queue (agent rows: offers received). Contacts whose customer switched channel are not offered here (see `switched`).' }) offered: number;
   @ApiProperty({ type: 'integer', example: 1130 }) answered: number;
   @ApiProperty({ type: 'integer', example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
@@ -128,10 +146,16 @@ export class ContactReportRowDto extends ReportRowBaseDto {
       "Answered contacts the routing sweep ended after their queue's maximum duration (end reason `max-duration`: their end was never reported). Counted in `answered`, but their time in an agent's hands is left out of `averageHandleSeconds` and `averageWrapUpSeconds` (agent rows: the agent who held it then).",
   })
   endedByMaxDuration: number;
-  @ApiProperty({ example: 1030 }) answeredWithinThreshold: number;
-  @ApiProperty({ example: 20 }) abandonedWithinThreshold: number;
-  @ApiProperty({ example: 0.9115, nullable: true, type: Number, description: 'Answered within T / answered.' }) serviceLevel: number | null;
-  @ApiProperty({ example: 0.8781, nullable: true, type: Number, description: 'Asterisk SL2: (answered + abandoned within T) / (answered + abandoned).' }) serviceLevelAsterisk: number | null;
+  @ApiProperty({ example: 1030, nullable: true, type: Number, description: 'Answered within their threshold (null when no threshold applies to the row).' }) answeredWithinThreshold: number | null;
+  @ApiProperty({ example: 20, nullable: true, type: Number }) abandonedWithinThreshold: number | null;
+  @ApiProperty({
+    example: 0.9115,
+    nullable: true,
+    type: Number,
+    description: 'Answered within T / answered, over the contacts a threshold applies to (without `thresholdSeconds`, not those of queues with a target in business time).',
+  })
+  serviceLevel: number | null;
+  @ApiProperty({ example: 0.8781, nullable: true, type: Number, description: 'Asterisk SL2: (answered + abandoned within T) / (answered + abandoned), over the same contacts as serviceLevel.' }) serviceLevelAsterisk: number | null;
   @ApiProperty({ example: true, description: 'False when a threshold is not a histogram edge (interpolated).' }) exact: boolean;
   @ApiProperty({ example: 12.4, nullable: true, type: Number, description: 'Average speed of answer (s).' }) averageSpeedOfAnswerSeconds: number | null;
   @ApiProperty({ example: 7.5, nullable: true, type: Number, description: 'Median wait of answered contacts (s), from the histogram, placed inside its bucket by the sum of the waits (exact for a single wait).' }) medianWaitSeconds: number | null;
@@ -155,7 +179,7 @@ export class ReportMetaDto {
 }
 
 export class ContactReportDto extends ReportMetaDto {
-  @ApiProperty({ type: 'integer', example: 30 }) thresholdSeconds: number;
+  @ApiProperty({ type: 'integer', example: 30, nullable: true, description: "The requested threshold; null: each queue's own target (each row's `thresholdSeconds`)." }) thresholdSeconds: number | null;
   @ApiProperty({ type: 'integer', example: 5 }) shortAbandonSeconds: number;
   @ApiProperty({ type: [ContactReportRowDto] }) rows: ContactReportRowDto[];
 }
@@ -174,17 +198,18 @@ export class EmailReplyReportDto extends ReportMetaDto {
 }
 
 export class ChatRowDto extends ReportRowBaseDto {
+  @ApiProperty({ type: 'integer', example: 60, nullable: true, description: ROW_THRESHOLD }) thresholdSeconds: number | null;
   @ApiProperty({ type: 'integer', example: 410 }) answered: number;
   @ApiProperty({ example: 18.5, nullable: true, type: Number, description: 'Median first-response time (s): arrival to the agent taking the chat.' }) medianFirstResponseSeconds: number | null;
   @ApiProperty({ example: 52.5, nullable: true, type: Number }) p90FirstResponseSeconds: number | null;
   @ApiProperty({ example: 24.1, nullable: true, type: Number }) averageFirstResponseSeconds: number | null;
-  @ApiProperty({ example: 380 }) withinThreshold: number;
+  @ApiProperty({ example: 380, nullable: true, type: Number }) withinThreshold: number | null;
   @ApiProperty({ example: 0.9268, nullable: true, type: Number }) withinThresholdShare: number | null;
   @ApiProperty({ example: true }) exact: boolean;
 }
 
 export class ChatReportDto extends ReportMetaDto {
-  @ApiProperty({ type: 'integer', example: 60 }) thresholdSeconds: number;
+  @ApiProperty({ type: 'integer', example: 60, nullable: true, description: "The requested threshold; null: each chat queue's own target (each row's `thresholdSeconds`)." }) thresholdSeconds: number | null;
   @ApiProperty({ type: [ChatRowDto] }) rows: ChatRowDto[];
 }
 

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
 import { backlogByAge } from '../../../../libs/reports/src/backlog.js';
-import { contactFigures, firstResponseFigures, REPEAT_WINDOW_DAYS, replyFigures, resolutionFigures } from '../../../../libs/reports/src/figures.js';
+import {
+  contactFiguresByTarget, firstResponseFiguresByTarget, REPEAT_WINDOW_DAYS, replyFigures, resolutionFigures, type ThresholdPart,
+} from '../../../../libs/reports/src/figures.js';
 import { agentRollupSource, periodEnd, periodLabel, periodStart, REPORT_TIME_ZONE, startOfLocalDate, type Grain } from '../../../../libs/reports/src/periods.js';
 import { emptyMetrics, mergeMetrics, type RollupMetrics } from '../../../../libs/reports/src/rollup.js';
 import { ReportsRepository, type FeedName, type MetricsRow, type ReportQueueInfo } from '../../../../libs/persistence/src/repositories/reports.repository.js';
@@ -35,6 +37,8 @@ export interface GroupedRow {
   group: string;
   groupLabel: string;
   metrics: RollupMetrics;
+  /** The row's metrics per queue (they add up to `metrics`): each queue's contacts can be measured against its own target. */
+  byQueue: Map<string, RollupMetrics>;
 }
 
 /**
@@ -58,7 +62,7 @@ export class LoadReportRows {
     return { from: periodStart(startOfLocalDate(q.from), grain), to: startOfLocalDate(addDays(q.to, 1)) };
   }
 
-  async execute(q: ReportQueryDto, channels?: string[]): Promise<{ meta: ReportMetaDto; rows: GroupedRow[]; grain: Grain }> {
+  async execute(q: ReportQueryDto, channels?: string[]): Promise<{ meta: ReportMetaDto; rows: GroupedRow[]; grain: Grain; queues: Map<string, ReportQueueInfo> }> {
     const grain = q.period ?? 'day';
     const groupBy: GroupBy = q.groupBy ?? 'queue';
     const { from, to } = this.range(q, grain);
@@ -70,11 +74,14 @@ export class LoadReportRows {
     );
     const filtered = Boolean(q.queueId || q.departmentId || q.channel || channels);
     const sums = new Map<string, GroupedRow>();
-    const add = (start: Date, group: string, label: string, m: MetricsRow) => {
+    const add = (start: Date, group: string, label: string, m: MetricsRow & { queueId: string }) => {
       const ps = start.getTime();
       const key = `${ps}|${group}`;
-      const row = sums.get(key) ?? { periodStart: ps, group, groupLabel: label, metrics: emptyMetrics() };
+      const row = sums.get(key) ?? { periodStart: ps, group, groupLabel: label, metrics: emptyMetrics(), byQueue: new Map<string, RollupMetrics>() };
       mergeMetrics(row.metrics, m as RollupMetrics);
+      const part = row.byQueue.get(m.queueId) ?? emptyMetrics();
+      mergeMetrics(part, m as RollupMetrics);
+      row.byQueue.set(m.queueId, part);
       sums.set(key, row);
     };
     if (groupBy === 'agent' || q.agentId) {
@@ -102,8 +109,24 @@ export class LoadReportRows {
       grain,
       rows,
       meta: { from: q.from, to: q.to, period: grain, groupBy, timeZone: REPORT_TIME_ZONE, asOf, complete },
+      queues: byId,
     };
   }
+}
+
+/**
+ * The threshold of each queue's share of a row: the request's for every queue when it gives one;
+ * otherwise the queue's own target when it is measured in elapsed seconds, as the waits are. A target
+ * in business time (email's default) cannot be read off elapsed waits: those contacts are left out of
+ * the service level (the email-replies report measures them, replies by their deadline). Agent rows'
+ * time without a queue has no contacts, and no threshold.
+ */
+function thresholdParts(r: GroupedRow, queues: Map<string, ReportQueueInfo>, requested: number | undefined): ThresholdPart[] {
+  return [...r.byQueue].map(([queueId, metrics]) => {
+    const queue = queues.get(queueId);
+    const own = queue && queue.targetBasis === 'elapsed' ? queue.targetSeconds : null;
+    return { metrics, thresholdSeconds: requested ?? (queue ? own : null) };
+  });
 }
 
 function groupOf(queue: ReportQueueInfo, groupBy: GroupBy): [string, string] {
@@ -126,16 +149,17 @@ export class GetContactReport {
   constructor(private readonly load: LoadReportRows) {}
 
   async execute(q: ContactReportQueryDto): Promise<ContactReportDto> {
-    const { meta, rows, grain } = await this.load.execute(q);
-    const options = { thresholdSeconds: q.thresholdSeconds ?? 30, shortAbandonSeconds: q.shortAbandonSeconds ?? 5 };
+    const { meta, rows, grain, queues } = await this.load.execute(q);
+    const shortAbandonSeconds = q.shortAbandonSeconds ?? 5;
     const agentRows = meta.groupBy === 'agent';
     const withOccupancy = agentRows && !q.queueId && !q.departmentId && !q.channel;
     return {
       ...meta,
-      ...options,
+      thresholdSeconds: q.thresholdSeconds ?? null,
+      shortAbandonSeconds,
       rows: rows
         .filter((r) => !(agentRows && r.metrics.offered === 0 && r.metrics.answered === 0 && r.metrics.staffedSeconds === 0))
-        .map((r) => ({ ...base(r, grain, meta.groupBy), ...contactFigures(r.metrics, options, withOccupancy) })),
+        .map((r) => ({ ...base(r, grain, meta.groupBy), ...contactFiguresByTarget(r.metrics, thresholdParts(r, queues, q.thresholdSeconds), shortAbandonSeconds, withOccupancy) })),
     };
   }
 }
@@ -155,12 +179,13 @@ export class GetChatReport {
   constructor(private readonly load: LoadReportRows) {}
 
   async execute(q: ChatReportQueryDto): Promise<ChatReportDto> {
-    const { meta, rows, grain } = await this.load.execute(q, ['chat']);
-    const threshold = q.thresholdSeconds ?? 60;
+    const { meta, rows, grain, queues } = await this.load.execute(q, ['chat']);
     return {
       ...meta,
-      thresholdSeconds: threshold,
-      rows: rows.filter((r) => r.metrics.offered > 0 || r.metrics.answered > 0).map((r) => ({ ...base(r, grain, meta.groupBy), ...firstResponseFigures(r.metrics, threshold) })),
+      thresholdSeconds: q.thresholdSeconds ?? null,
+      rows: rows
+        .filter((r) => r.metrics.offered > 0 || r.metrics.answered > 0)
+        .map((r) => ({ ...base(r, grain, meta.groupBy), ...firstResponseFiguresByTarget(r.metrics, thresholdParts(r, queues, q.thresholdSeconds)) })),
     };
   }
 }

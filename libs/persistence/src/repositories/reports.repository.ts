@@ -181,6 +181,9 @@ export interface ReportQueueInfo {
   channel: Channel;
   departmentId: string;
   departmentKey: string;
+  /** The queue's service target: seconds, elapsed or in business time of its calendar. */
+  targetSeconds: number;
+  targetBasis: 'elapsed' | 'business';
 }
 
 export interface BacklogRow {
@@ -451,7 +454,8 @@ export class TypeOrmReportsRepository extends ReportsRepository {
 
   queues(): Promise<ReportQueueInfo[]> {
     return this.dataSource.query(
-      `SELECT q.id, q.key, q.name, q.channel, q.department_id AS "departmentId", d.key AS "departmentKey"
+      `SELECT q.id, q.key, q.name, q.channel, q.department_id AS "departmentId", d.key AS "departmentKey",
+         q.target_seconds AS "targetSeconds", q.target_basis AS "targetBasis"
        FROM queues q JOIN departments d ON d.id = q.department_id ORDER BY q.key`,
     ) as Promise<ReportQueueInfo[]>;
   }
