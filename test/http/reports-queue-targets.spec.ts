@@ -34,6 +34,14 @@ describe('reports: each queue measured against its own service target', () => {
   const report = (path: string, query: Record<string, string | number>) => t.http.get(`/v1/reports/${path}`).query(query).set(...mgr).expect(200);
   const byLabel = (rows: { groupLabel: string }[]) => Object.fromEntries(rows.map((r) => [r.groupLabel, r])) as Record<string, Record<string, unknown>>;
 
+  const handIn = async (channel: string, queueId: string, ref: string) =>
+    (await t.http.post('/v1/contacts').set(...tel).send({ channel, queueId, customerRef: ref, language: 'fi' }).expect(201)).body.id as string;
+  const accept = async (contactId: string) => {
+    const offers = (await t.http.get(`/v1/agents/${w.agentIds[0]}/offers`).set(...desk).expect(200)).body as { contactId: string; offerId: string }[];
+    await t.http.post(`/v1/agents/${w.agentIds[0]}/offers/${offers.find((o) => o.contactId === contactId)!.offerId}/accept`).set(...desk).expect(200);
+  };
+  const complete = (contactId: string) => t.http.post(`/v1/agents/${w.agentIds[0]}/contacts/${contactId}/complete`).set(...desk).send({ wrapUpSeconds: 0 }).expect(200);
+
   beforeAll(async () => {
     t = await startTestApp({ routingJobs: false, reportJobs: false });
     w = await buildRoutingWorld(t, 1);
@@ -59,13 +67,6 @@ describe('reports: each queue measured against its own service target', () => {
       at(endAt);
       await event('ended', callId);
     };
-    const handIn = async (channel: string, queueId: string, ref: string) =>
-      (await t.http.post('/v1/contacts').set(...tel).send({ channel, queueId, customerRef: ref, language: 'fi' }).expect(201)).body.id as string;
-    const accept = async (contactId: string) => {
-      const offers = (await t.http.get(`/v1/agents/${A}/offers`).set(...desk).expect(200)).body as { contactId: string; offerId: string }[];
-      await t.http.post(`/v1/agents/${A}/offers/${offers.find((o) => o.contactId === contactId)!.offerId}/accept`).set(...desk).expect(200);
-    };
-    const complete = (contactId: string) => t.http.post(`/v1/agents/${A}/contacts/${contactId}/complete`).set(...desk).send({ wrapUpSeconds: 0 }).expect(200);
 
     at(0);
     await call('c1', 25, 30);
@@ -135,5 +136,26 @@ describe('reports: each queue measured against its own service target', () => {
     const [header, ...lines] = csv.text.trim().split('\r\n');
     const col = header.split(',').indexOf('thresholdSeconds');
     expect(lines.map((l) => l.split(',')[col]).sort()).toEqual(['', '30', '40']);
+  });
+
+  // Last: it adds emails and moves the clock on.
+  it("gives the wallboard's email service level by the reply by the deadline, not by an agent taking the email", async () => {
+    const HOUR = 3600;
+    at(500);
+    const late = await handIn('email', w.emailQueueId, 'mail-2');
+    at(510);
+    await accept(late); // taken at once …
+    at(600);
+    const unreplied = await handIn('email', w.emailQueueId, 'mail-3');
+    at(610);
+    await accept(unreplied); // … taken at once, and never replied
+    at(500 + 8 * HOUR + 100);
+    await complete(late); // … replied 100 s after its deadline (8 business hours of an always-open calendar)
+    at(9 * HOUR);
+    const stats = (await t.http.get(`/v1/queues/${w.emailQueueId}/stats`).set(...mgr).expect(200)).body;
+    // m1 replied in time, mail-2 replied late, mail-3 in hand past its deadline: 1 of 3. (Taken by an agent in time: all three.)
+    expect(stats).toMatchObject({ channel: 'email', offeredToday: 3, answeredToday: 3, repliedToday: 2, overdueToday: 1, serviceLevelPercent: 33.3 });
+    const phone = (await t.http.get(`/v1/queues/${w.phoneQueueId}/stats`).set(...mgr).expect(200)).body;
+    expect(phone).toMatchObject({ answeredToday: 2, repliedToday: null, serviceLevelPercent: 50 });
   });
 });

@@ -55,10 +55,23 @@ export class QueueStatsDto {
   @ApiProperty({ type: 'integer', example: 4, description: 'Contacts of today abandoned before they were answered (one answered counts as answered, as in GET /v1/reports/contacts).' })
   abandonedToday: number;
 
-  @ApiProperty({ type: 'integer', example: 2, description: 'Contacts of today still waiting or ringing, unanswered, past their deadline: missed already, whatever happens next.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: 'Contacts of today still waiting or ringing, unanswered, past their deadline: missed already, whatever happens next. Email: not replied (waiting, offered or in an agent\'s hands) past the deadline.',
+  })
   overdueToday: number;
 
-  @ApiProperty({ example: 91.7, nullable: true, type: Number, description: 'Answered within target ÷ (answered + abandoned + overdue), %, today so far; null before the first.' })
+  @ApiProperty({ type: 'integer', example: 40, nullable: true, description: 'Email queues: emails of today replied to (completed by an agent); null for other channels.' })
+  repliedToday: number | null;
+
+  @ApiProperty({
+    example: 91.7,
+    nullable: true,
+    type: Number,
+    description:
+      'Answered within target ÷ (answered + abandoned + overdue), %, today so far; null before the first. Email: replied by the deadline (business time of the queue calendar) ÷ (replied + abandoned + overdue), since an email\'s target is its reply, not an agent taking it.',
+  })
   serviceLevelPercent: number | null;
 
   @ApiProperty({ example: 90, description: "The queue's target percentage." })

@@ -39,7 +39,12 @@ export class GetQueueStats {
       if (a.pendingState) agentsPendingState[a.pendingState]++;
     }
     const est = estimateWaitDetails(queue, row.waiting + 1, agents, { meanHandleSeconds: def.settings.meanHandleSeconds }, now, ctx);
-    const judged = row.answeredToday + row.abandonedToday + row.overdueToday;
+    // An email's target is its reply (the agent completing it) by its deadline in business time, not
+    // an agent taking it: judged are the emails replied, abandoned, or unreplied past their deadline,
+    // in an agent's hands too. Emails transferred to another queue are judged where they are replied.
+    const email = channel === 'email';
+    const judged = email ? row.completedToday + row.abandonedToday + row.openOverdueToday : row.answeredToday + row.abandonedToday + row.overdueToday;
+    const withinTarget = email ? row.completedWithinTargetToday : row.answeredWithinTargetToday;
     return {
       queueId,
       channel,
@@ -52,8 +57,9 @@ export class GetQueueStats {
       answeredToday: row.answeredToday,
       abandonedToday: row.abandonedToday,
       switchedToday: row.switchedToday,
-      overdueToday: row.overdueToday,
-      serviceLevelPercent: judged ? Math.round((1000 * row.answeredWithinTargetToday) / judged) / 10 : null,
+      overdueToday: email ? row.openOverdueToday : row.overdueToday,
+      repliedToday: email ? row.completedToday : null,
+      serviceLevelPercent: judged ? Math.round((1000 * withinTarget) / judged) / 10 : null,
       targetPercent: def.row.targetPercent,
       estimatedWaitSeconds: est.seconds === null ? null : Math.round(est.seconds),
     };

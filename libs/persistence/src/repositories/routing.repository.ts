@@ -204,6 +204,12 @@ export interface QueueStatsRow {
   switchedToday: number;
   /** Arrived today, still queued or offered, unanswered, and past the deadline at `now`. */
   overdueToday: number;
+  /** Arrived today and completed by an agent: for an email, its reply. */
+  completedToday: number;
+  /** Of them, completed by the deadline (an email's counts business time of its queue's calendar). */
+  completedWithinTargetToday: number;
+  /** Arrived today, not ended (waiting, offered or in an agent's hands), and past the deadline at `now`: for an email, not replied in time. */
+  openOverdueToday: number;
 }
 
 const CONTACT_COLUMNS = `c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.call_id AS "callId", c.decision_id AS "decisionId",
@@ -1445,7 +1451,10 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned' AND answered_at IS NULL)::int AS abandoned,
            count(*) FILTER (WHERE arrived_at >= $2 AND end_reason IS DISTINCT FROM 'switched')::int AS offered,
            count(*) FILTER (WHERE arrived_at >= $2 AND end_reason = 'switched')::int AS switched,
-           count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered') AND answered_at IS NULL AND deadline <= $3)::int AS overdue
+           count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered') AND answered_at IS NULL AND deadline <= $3)::int AS overdue,
+           count(*) FILTER (WHERE arrived_at >= $2 AND end_reason = 'completed')::int AS completed,
+           count(*) FILTER (WHERE arrived_at >= $2 AND end_reason = 'completed' AND ended_at <= deadline)::int AS "completedInTarget",
+           count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered', 'connected') AND deadline <= $3)::int AS "openOverdue"
          FROM contacts WHERE queue_id = $1 AND (waiting OR arrived_at >= $2)),
        moved AS (
          SELECT count(*)::int AS answered, count(*) FILTER (WHERE (e.detail ->> 'fromAnsweredInTarget')::boolean)::int AS "inTarget"
@@ -1454,7 +1463,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            AND e.detail ->> 'transferredFrom' = $1::text AND (e.detail ->> 'fromArrivedAt')::timestamptz >= $2)
        SELECT here.waiting, here."oldestArrivedAt", here.answered + moved.answered AS "answeredToday",
          here."inTarget" + moved."inTarget" AS "answeredWithinTargetToday", here.abandoned AS "abandonedToday",
-         here.offered + moved.answered AS "offeredToday", here.switched AS "switchedToday", here.overdue AS "overdueToday"
+         here.offered + moved.answered AS "offeredToday", here.switched AS "switchedToday", here.overdue AS "overdueToday",
+         here.completed AS "completedToday", here."completedInTarget" AS "completedWithinTargetToday", here."openOverdue" AS "openOverdueToday"
        FROM here, moved`,
       [queueId, since, now],
     );
