@@ -147,7 +147,10 @@ describe('routing: a break asked for while working is the next state', () => {
     const days = [...expected.keys()].sort();
     const res = await t.http.get('/v1/reports/contacts').query({ from: days[0], to: days[days.length - 1], period: 'day', groupBy: 'agent', agentId: a }).set(...mgr).expect(200);
     const got = Object.fromEntries(res.body.rows.map((r: { period: string; occupancy: number | null }) => [r.period, r.occupancy]));
-    expect(got).toEqual(Object.fromEntries(days.map((d) => [d, expected.get(d)!.staffed ? Math.round((expected.get(d)!.occupied / expected.get(d)!.staffed) * 10_000) / 10_000 : null])));
+    // A day of nothing but the break (run just before a Helsinki midnight) has no row: the agent report lists no
+    // agent without contacts or staffed time.
+    const listed = days.filter((d) => expected.get(d)!.staffed > 0);
+    expect(got).toEqual(Object.fromEntries(listed.map((d) => [d, Math.round((expected.get(d)!.occupied / expected.get(d)!.staffed) * 10_000) / 10_000])));
     // 330 s occupied of 390 s staffed; a break taken at once (at 60 s) would have made it 60 of 120.
     if (days.length === 1) expect(got[days[0]]).toBe(0.8462);
   });
