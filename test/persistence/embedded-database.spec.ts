@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDataSource, createDataSource, type DatabaseTarget } from '../../libs/persistence/src/data-source.js';
 import { DepartmentEntity } from '../../libs/persistence/src/entities/index.js';
+import { closePGlite, DATA_DIR_LOCK_FILE, DataDirInUseError, openPGlite } from '../../libs/persistence/src/pglite-driver.js';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { bearer, testConfig } from '../support/test-app.js';
@@ -49,6 +51,27 @@ describe('embedded PGlite database', () => {
     expect(saved.map((d) => d.key).filter((k) => k.startsWith('dept-')).sort()).toEqual(['dept-0', 'dept-2', 'dept-4', 'dept-6']);
     await closeDataSource(ds, target);
   });
+
+  it('refuses a data folder another live process has open (the service and an import-history run), and takes over a dead one\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vuoro-locked-'));
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(dir, DATA_DIR_LOCK_FILE), String(other.pid));
+      await expect(openPGlite(dir)).rejects.toBeInstanceOf(DataDirInUseError);
+      await expect(openPGlite(dir)).rejects.toThrow(`in use by another Vuoro process (pid ${other.pid})`);
+      other.kill('SIGKILL');
+      await new Promise((resolve) => other.once('exit', resolve));
+      // Its owner is gone (a crash, a kill -9): the folder is claimed and opened.
+      const db = await openPGlite(dir);
+      expect((await db.query<{ x: number }>('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
+      expect(readFileSync(join(dir, DATA_DIR_LOCK_FILE), 'utf8')).toBe(String(process.pid));
+      await closePGlite(dir);
+      expect(existsSync(join(dir, DATA_DIR_LOCK_FILE))).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('runs the whole service on the embedded database: migrations, demo data, API', async () => {
     const demoDir = mkdtempSync(join(tmpdir(), 'vuoro-embedded-app-'));

@@ -7,6 +7,8 @@
  * concurrent requests never interleave statements inside each other's transactions.
  */
 import { EventEmitter } from 'node:events';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 
 interface PgLikeResult {
@@ -77,9 +79,91 @@ class PGliteClient extends EventEmitter {
 /** The embedded databases opened in this process, by data directory (one PGlite per folder). */
 const instances = new Map<string, Promise<PGlite>>();
 
+/** The file in a data folder naming the process that has it open (see lockDataDir). */
+export const DATA_DIR_LOCK_FILE = 'vuoro.pid';
+
+/** The embedded database's folder is open in another process (the message says which, and what to do). */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the embedded database in ${dataDir} is in use by another Vuoro process (pid ${pid}): PGlite is one process's database, ` +
+        `and what a second process wrote there would be lost when the first one next writes. Stop that process first ` +
+        `(e.g. the running \`npm start\`), or point both at a PostgreSQL server with DATABASE_URL.`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims a data folder for this process: PGlite keeps the database in the process's memory and writes
+ * the folder back as it goes, so two processes on one folder (the service and `npm run vuoro --
+ * import-history`) each work on their own copy and one's writes are lost. A lock file names the
+ * owner's pid; a live owner other than this process is refused, a dead one's lock is taken over.
+ */
+function lockDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, DATA_DIR_LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner = Number.NaN;
+    try {
+      owner = Number(readFileSync(file, 'utf8').trim());
+    } catch {
+      /* removed meanwhile: try again */
+    }
+    if (owner === process.pid) return;
+    if (Number.isInteger(owner) && owner > 0 && alive(owner)) throw new DataDirInUseError(dataDir, owner);
+    try {
+      unlinkSync(file); // a dead process's lock (a crash, a kill -9)
+    } catch {
+      /* another process took it over first: the next attempt sees whose it is */
+    }
+  }
+  throw new Error(`could not claim the embedded database in ${dataDir} (${DATA_DIR_LOCK_FILE} keeps changing hands)`);
+}
+
+function unlockDataDir(dataDir: string): void {
+  const file = join(dataDir, DATA_DIR_LOCK_FILE);
+  try {
+    if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+const locked = new Set<string>();
+process.once('exit', () => {
+  for (const dir of locked) unlockDataDir(dir);
+});
+
 export function openPGlite(dataDir: string): Promise<PGlite> {
   let instance = instances.get(dataDir);
   if (!instance) {
+    if (dataDir !== 'memory://') {
+      try {
+        lockDataDir(dataDir);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      locked.add(dataDir);
+    }
     instance = PGlite.create(dataDir === 'memory://' ? undefined : dataDir, { parsers: PG_COMPATIBLE_PARSERS });
     instances.set(dataDir, instance);
   }
@@ -90,7 +174,11 @@ export async function closePGlite(dataDir: string): Promise<void> {
   const instance = instances.get(dataDir);
   if (!instance) return;
   instances.delete(dataDir);
-  await (await instance).close();
+  try {
+    await (await instance).close();
+  } finally {
+    if (locked.delete(dataDir)) unlockDataDir(dataDir);
+  }
 }
 
 /** Builds the module object TypeORM's `driver` option expects (`{ Pool }`), bound to one data folder. */
