@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInstant } from '../common/validation.js';
 import type { EmployeeContractEntity } from '../../../../libs/persistence/src/entities/planning.entity.js';
 import { clockOf } from './shift-template.dto.js';
 
@@ -22,11 +23,11 @@ export class AvailabilityWindowDto {
 
 export class TimeOffDto {
   @ApiProperty({ example: '2026-12-21T00:00:00+02:00' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from: string;
 
   @ApiProperty({ example: '2026-12-28T00:00:00+02:00' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to: string;
 
   @ApiPropertyOptional({ example: 'holiday', description: 'A category, not a personal note (holiday, training, sick leave).' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsInstant, IsLocalDate } from '../common/validation.js';
 import { LOAN_STATUSES, type AuditLogEntity, type LoanEntity, type LoanStatus } from '../../../../libs/persistence/src/entities/loan.entity.js';
 
 export class LoanItemDto {
@@ -18,11 +18,11 @@ export class LoanItemDto {
   queueId: string;
 
   @ApiProperty({ example: '2026-11-26T08:00:00Z' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt: string;
 
   @ApiProperty({ example: '2026-11-26T10:00:00Z' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   endsAt: string;
 }
 

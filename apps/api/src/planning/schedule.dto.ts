@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsInstant, IsLocalDate } from '../common/validation.js';
 import { PLANNING_REACH_DAYS } from '../../../../libs/planning/src/reach.js';
 
 
@@ -74,11 +74,11 @@ export class BreakBodyDto {
   paid: boolean;
 
   @ApiProperty({ example: '2026-11-26T10:30:00+02:00' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt: string;
 
   @ApiProperty({ example: '2026-11-26T11:00:00+02:00' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   endsAt: string;
 }
 
@@ -96,11 +96,11 @@ export class AddShiftDto {
   queueId?: string | null;
 
   @ApiProperty({ example: '2026-11-26T07:00:00+02:00', description: 'On the 15-minute grid of local time.' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt: string;
 
   @ApiProperty({ example: '2026-11-26T15:30:00+02:00' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   endsAt: string;
 
   @ApiPropertyOptional({ type: [BreakBodyDto] })

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '../common/validation.js';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
 import { StaffingTargetDto } from './requirement.dto.js';
 import { STAFFING_LIMITS as L } from './staffing-limits.js';
@@ -141,21 +141,21 @@ export class SimCapacityDto {
 
 export class SimBreakDto {
   @ApiProperty({ example: '2026-03-09T11:30:00Z' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   start: string;
 
   @ApiProperty({ example: '2026-03-09T12:00:00Z' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   end: string;
 }
 
 export class SimShiftDto {
   @ApiProperty({ example: '2026-03-09T08:00:00Z', description: 'Logged in from here.' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   start: string;
 
   @ApiProperty({ example: '2026-03-09T16:00:00Z', description: 'Takes nothing new from here; finishes what is in hand.' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   end: string;
 
   @ApiPropertyOptional({ type: [SimBreakDto], example: [{ start: '2026-03-09T11:30:00Z', end: '2026-03-09T12:00:00Z' }], description: 'At most 5, inside the shift.' })
@@ -218,7 +218,7 @@ export class SimStaffingDto {
 
 export class SimulationRequestDto {
   @ApiProperty({ example: '2026-03-09T08:00:00Z', description: 'Start of the first interval (ISO 8601).' })
-  @IsISO8601({ strict: true })
+  @IsInstant()
   start: string;
 
   @ApiProperty({ type: 'integer', example: 30, minimum: 1, maximum: L.maxIntervalMinutes })
