@@ -113,6 +113,13 @@ describe('planning and loans API', () => {
     expect(moved.body.coverage.queues[0].intervals[at].scheduled).toBe(before.queues[0].intervals[at].scheduled - 1);
     expect(new Date(moved.body.shift.startsAt).getTime()).toBe(new Date(shift.startsAt).getTime() + 3600_000);
     await t.http.post(`/v1/schedules/${scheduleId}/shifts`).set(...sup).send({ queueId: shift.queueId, startsAt: '2026-12-01T08:07:00+02:00', endsAt: '2026-12-01T12:00:00+02:00' }).expect(422).expect((r) => expect(r.body.errors[0]).toMatchObject({ field: 'startsAt', rule: 'intervalMultiple' }));
+    // A typo in the end date is a 30-hour shift; a break outside its shift; a shift past the week: each named (an audit published a 30-hour one).
+    const refused = async (body: object) =>
+      (await t.http.post(`/v1/schedules/${scheduleId}/shifts`).set(...sup).send({ queueId: shift.queueId, ...body }).expect(422)).body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
+    expect(await refused({ startsAt: '2026-12-01T08:00:00+02:00', endsAt: '2026-12-02T14:00:00+02:00' })).toEqual(['endsAt:maxShiftLength']);
+    expect(await refused({ startsAt: '2026-12-01T12:00:00+02:00', endsAt: '2026-12-01T08:00:00+02:00' })).toEqual(['endsAt:afterStart']);
+    expect(await refused({ startsAt: '2026-12-01T08:00:00+02:00', endsAt: '2026-12-01T12:00:00+02:00', breaks: [{ name: 'lunch', paid: false, startsAt: '2026-12-01T12:00:00+02:00', endsAt: '2026-12-01T12:30:00+02:00' }] })).toEqual(['breaks[0].startsAt:insideShift']);
+    expect(await refused({ startsAt: '2026-12-06T20:00:00+02:00', endsAt: '2026-12-07T02:00:00+02:00' })).toEqual(['endsAt:insideWeek']);
     const trail = await t.http.get('/v1/audit-log').query({ entityType: 'schedule', entityId: scheduleId }).set(...sup).expect(200);
     expect(trail.body.map((a: { action: string }) => a.action)).toEqual(['schedule.generated', 'schedule.shift_deleted', 'schedule.shift_added', 'schedule.shift_moved']);
   });

@@ -442,6 +442,9 @@ export class PublishSchedule {
   }
 }
 
+/** The longest shift a hand edit may add, breaks included: a shift template's longest (shift-template.dto.ts). */
+const MAX_SHIFT_MINUTES = 960;
+
 type EditKind = 'add' | 'move' | 'delete';
 
 /** Hand edits through libs/planning's pure edit functions; the stored shifts, the audit line and the answer's coverage follow. */
@@ -464,6 +467,15 @@ export class EditShift {
     const start = at('startsAt', body.startsAt);
     const end = at('endsAt', body.endsAt);
     const breaks = (body.breaks ?? []).map((b, i) => ({ name: b.name, paid: b.paid, startInterval: at(`breaks[${i}].startsAt`, b.startsAt), endInterval: at(`breaks[${i}].endsAt`, b.endsAt) }));
+    const week = clock.horizon.intervals;
+    if (start < 0 || start >= week) v.push({ field: 'startsAt', rule: 'insideWeek', message: "startsAt must lie inside the schedule's week (Monday 00:00 to Sunday 24:00, local time)" });
+    if (end <= start) v.push({ field: 'endsAt', rule: 'afterStart', message: 'endsAt must be after startsAt' });
+    else if ((end - start) * INTERVAL_MINUTES > MAX_SHIFT_MINUTES) v.push({ field: 'endsAt', rule: 'maxShiftLength', message: `a shift lasts at most ${MAX_SHIFT_MINUTES / 60} hours, breaks included (as a shift template)` });
+    else if (end > week) v.push({ field: 'endsAt', rule: 'insideWeek', message: "endsAt must lie inside the schedule's week (by Sunday 24:00, local time)" });
+    breaks.forEach((b, i) => {
+      if (b.endInterval <= b.startInterval) v.push({ field: `breaks[${i}].endsAt`, rule: 'afterStart', message: `breaks[${i}].endsAt must be after its startsAt` });
+      else if (b.startInterval < start || b.endInterval > end) v.push({ field: `breaks[${i}].startsAt`, rule: 'insideShift', message: `breaks[${i}] must lie inside the shift` });
+    });
     if (body.queueId && !state.entity.demands.some((d) => d.queueId === body.queueId)) v.push({ field: 'queueId', rule: 'inSchedule', message: 'the queue is not planned in this schedule' });
     if (body.agentId && !state.employees.some((e) => e.id === body.agentId)) v.push({ field: 'agentId', rule: 'hasContract', message: 'the agent is not an active agent of the department with a contract' });
     if (v.length) throw invalid(v);
@@ -523,7 +535,8 @@ export class EditShift {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof PlanningInputError) throw invalid([{ field, rule: 'insideWeek', message: `${e.field} ${e.rule}` }]);
+      // The edits above check their fields first; what is left is a move that leaves the week.
+      if (e instanceof PlanningInputError) throw invalid([{ field, rule: 'insideWeek', message: `${field}: the shift would not lie inside the schedule's week (Monday 00:00 to Sunday 24:00, local time)` }]);
       throw e;
     }
   }
