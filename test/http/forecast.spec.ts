@@ -121,6 +121,9 @@ describe('forecasting API', () => {
     }
     const batches = await t.http.get('/v1/letter-batches?from=2026-02-30').set(...supervisor).expect(422);
     expect(batches.body.errors).toEqual([expect.objectContaining({ field: 'from', rule: 'localDate' })]);
+    const reversed = await t.http.get('/v1/letter-batches?from=2026-12-01&to=2026-11-01').set(...supervisor).expect(422);
+    expect(reversed.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'afterFrom' })]);
+    await t.http.get('/v1/letter-batches?from=2026-12-01&to=2026-12-01').set(...supervisor).expect(200);
   });
 
   it('reads no further than three years back and nothing dated in the future: stray rows do not stretch the series', async () => {

@@ -57,6 +57,11 @@ describe('planning and loans API', () => {
     expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'departmentId', rule: 'required' })]));
     const c = await t.http.put(`/v1/agents/${agents[0]}/contract`).set(...sup).send({ ...contract, minShiftMinutes: 500 }).expect(422);
     expect(c.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'maxShiftMinutes', rule: 'notBelowMin' })]));
+    // A break as long as the shift leaves no work; 30 hours a week cannot be worked with 7 days off.
+    const allBreak = await t.http.post('/v1/shift-templates').set(...sup).send({ ...template(), lengthMinutes: 60, breaks: [{ name: 'lunch', lengthMinutes: 60, paid: false, earliestAfterStartMinutes: 0, latestAfterStartMinutes: 0 }] }).expect(422);
+    expect(allBreak.body.errors).toEqual([expect.objectContaining({ field: 'breaks', rule: 'leavesWork' })]);
+    const noDays = await t.http.put(`/v1/agents/${agents[0]}/contract`).set(...sup).send({ ...contract, minWeeklyHours: 30, minDaysOffPerWeek: 7 }).expect(422);
+    expect(noDays.body.errors).toEqual([expect.objectContaining({ field: 'minWeeklyHours', rule: 'reachable' })]);
     const w = await t.http.put(`/v1/agents/${agents[0]}/contract`).set(...sup).send({ ...contract, availability: [{ weekday: 1, from: '12:00', to: '08:00' }] }).expect(422);
     expect(w.body.errors).toEqual([expect.objectContaining({ field: 'availability[0].to', rule: 'afterFrom' })]);
     await t.http.post('/v1/shift-templates').set(...bearer(await t.keyFor('manager'))).send(template()).expect(403);

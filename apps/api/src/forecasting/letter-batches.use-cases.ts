@@ -20,6 +20,10 @@ export class PrepareLetterBatchData {
 export class ListLetterBatches {
   constructor(private readonly batches: LetterBatchRepository) {}
   execute(filter: LetterBatchFilter): Promise<LetterBatchEntity[]> {
+    // On or before `to`, so a range of one day has from = to; a reversed one is a mistake, not "none".
+    if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) {
+      return Promise.reject(unprocessable('validation.failed', 'The date range is reversed', [{ field: 'to', rule: 'afterFrom', message: 'to must be on or after from' }]));
+    }
     return this.batches.list(filter);
   }
 }

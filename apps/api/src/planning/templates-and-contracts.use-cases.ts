@@ -43,6 +43,8 @@ export function templateData(body: ShiftTemplateBodyDto): ShiftTemplateData {
     if (names.has(b.name)) v.push({ field: `${at}.name`, rule: 'unique', message: `${at}.name "${b.name}" is used by an earlier break` });
     names.add(b.name);
   });
+  const unpaid = breaks.reduce((sum, b) => sum + (b.paid ? 0 : b.lengthMinutes), 0);
+  if (breaks.length && unpaid >= body.lengthMinutes) v.push({ field: 'breaks', rule: 'leavesWork', message: `the unpaid breaks (${unpaid} minutes) must leave working time in a shift of ${body.lengthMinutes} minutes` });
   if (v.length) throw invalid(v);
   const data: ShiftTemplateData = {
     departmentId: body.departmentId,
@@ -117,6 +119,11 @@ export function contractData(body: ContractBodyDto): ContractData {
   if (body.maxShiftMinutes < body.minShiftMinutes) v.push({ field: 'maxShiftMinutes', rule: 'notBelowMin', message: 'maxShiftMinutes must not be below minShiftMinutes' });
   if (body.minWeeklyHours !== undefined && body.minWeeklyHours > body.maxWeeklyHours) v.push({ field: 'minWeeklyHours', rule: 'notAboveMax', message: 'minWeeklyHours must not exceed maxWeeklyHours' });
   if (body.maxShiftMinutes / 60 > body.maxWeeklyHours) v.push({ field: 'maxShiftMinutes', rule: 'withinWeeklyHours', message: 'one shift of maxShiftMinutes must fit in maxWeeklyHours' });
+  // The working days left after the days off must hold the weekly minimum in shifts of at most maxShiftMinutes.
+  const workDays = 7 - body.minDaysOffPerWeek;
+  if (body.minWeeklyHours !== undefined && body.minWeeklyHours > (workDays * body.maxShiftMinutes) / 60) {
+    v.push({ field: 'minWeeklyHours', rule: 'reachable', message: `minWeeklyHours cannot be worked in ${workDays} day(s) of at most ${body.maxShiftMinutes} minutes (minDaysOffPerWeek ${body.minDaysOffPerWeek})` });
+  }
   const availability = body.availability?.map((w, i) => {
     const from = w.from === '24:00' ? 1440 : Number(w.from.slice(0, 2)) * 60 + Number(w.from.slice(3));
     const to = w.to === '24:00' ? 1440 : Number(w.to.slice(0, 2)) * 60 + Number(w.to.slice(3));
