@@ -58,7 +58,7 @@ export interface GenerateScheduleInput {
   demands: readonly ActivityDemand[];
   /** Cost of one missing agent-interval in the objective, hours (default 2 × longest paid shift). */
   shortfallPenaltyHours?: number;
-  /** HiGHS limits (defaults: 25 s, relative gap 0.5 %). */
+  /** HiGHS limits (defaults: 25 s, relative gap 0.5 %). The time limit is for both solves: the LP bound's, then the MIP with what is left (at least 1 s). */
   timeLimitSeconds?: number;
   mipRelativeGap?: number;
 }
@@ -268,9 +268,10 @@ export async function generateSchedule(input: GenerateScheduleInput): Promise<Sc
 
   const highs = await loadHighs();
   const t0 = performance.now();
-  const lp = highs.solve(lpText(false), {});
+  const limit = input.timeLimitSeconds ?? 25;
+  const lp = highs.solve(lpText(false), { time_limit: limit });
   const t1 = performance.now();
-  const mip = highs.solve(lpText(true), { time_limit: input.timeLimitSeconds ?? 25, mip_rel_gap: input.mipRelativeGap ?? 0.005 });
+  const mip = highs.solve(lpText(true), { time_limit: Math.max(1, limit - (t1 - t0) / 1000), mip_rel_gap: input.mipRelativeGap ?? 0.005 });
   const t2 = performance.now();
   const hasSolution = (s: { Status: string; Columns: object }) =>
     (s.Status === 'Optimal' || s.Status === 'Time limit reached' || s.Status === 'Iteration limit reached') && Object.keys(s.Columns).length > 0;
