@@ -196,6 +196,12 @@ describe('forecasting API', () => {
     const values = Array.from({ length: 7 * 24 * 10 }, (_, i) => (i % 24 >= 8 && i % 24 < 18 && i % 168 < 120 ? 100 + 20 * Math.sin(i) : 0));
     const inline = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ series: { start: '2026-01-05T00:00', intervalMinutes: 60, values }, method: 'same-slot-mean-4', origins: 2 }).expect(200);
     expect(inline.body.origins).toBe(2);
+    // A constant 24/7 series is forecast exactly, whatever hour it starts at: a partial first or last day is not read as empty (an audit got 16–20 %).
+    const flat = new Array(7 * 48 * 10).fill(10);
+    for (const start of ['2026-03-02T00:00', '2026-03-02T03:30', '2026-03-02T12:00']) {
+      const constant = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ series: { start, intervalMinutes: 30, values: flat }, method: 'vuoro-default', origins: 5 }).expect(200);
+      expect(constant.body.wape).toBeLessThan(1e-6);
+    }
     // 13 weeks of history allow 12 origins: an audit asked for 26 and was answered with 12 as if that were what it asked.
     const tooMany = await t.http.post('/v1/forecasts/backtests').set(...supervisor).send({ queueId: queue['phone-fi'], method: 'seasonal-naive', origins: 26 }).expect(422);
     expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'origins', rule: 'enoughHistory' })]);

@@ -87,6 +87,27 @@ export function toPoints(h: ForecastRequest['history'], intervalMinutes?: number
   });
 }
 
+/**
+ * The days a series of consecutive intervals covers only in part: the first when it does not start
+ * at midnight, the last when it does not end at one. What the series leaves out of them is unknown,
+ * not 0 — a 24/7 series from 03:30 to 03:30 would otherwise hold two near-empty days, one of them
+ * scored in a backtest — so a caller passes them as `calendar.outlierDates` (filled from the weeks
+ * around, never scored). A series whose closed hours are 0 loses nothing but the first day's data.
+ */
+export function partialDays(h: HistoryArrays, intervalMinutes: number): string[] {
+  if (h.volume.length === 0) return [];
+  const points = toPoints({ start: h.start, volume: [0] }, intervalMinutes);
+  const { date, minute } = wallClock(points[0]!.start);
+  const endMinute = minute + h.volume.length * intervalMinutes;
+  const out: string[] = [];
+  if (minute !== 0) out.push(date);
+  if (endMinute % 1440 !== 0) {
+    const last = addDays(date, Math.floor(endMinute / 1440));
+    if (!out.includes(last)) out.push(last);
+  }
+  return out;
+}
+
 export interface PreparedHistory {
   volume: DaySeries;
   /** AHT per day and slot (NaN where unknown), aligned with `volume`. */

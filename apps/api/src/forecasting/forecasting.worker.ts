@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BacktestInputError, backtestHorizon, checkBacktestWork, maxBacktestOrigins, modelFor } from '../../../../libs/forecasting/src/backtest-horizon.js';
 import { forecastAhead, ForecastHorizonError } from '../../../../libs/forecasting/src/forecast-ahead.js';
-import { prepareHistory } from '../../../../libs/forecasting/src/forecast.js';
+import { partialDays, prepareHistory } from '../../../../libs/forecasting/src/forecast.js';
 import { chooseQueueMethod, isDefaultChoice, modelForChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import { pointsAtInstants } from '../../../../libs/forecasting/src/real-instants.js';
 import { lowerThisThreadsPriority } from '../common/thread-priority.js';
@@ -36,7 +36,9 @@ function run(task: ForecastingTask): unknown {
       const source = task.history;
       const history = 'queue' in source ? historyPoints(source.queue) : source.series;
       const intervalMinutes = 'queue' in source ? source.queue.intervalMinutes : source.intervalMinutes;
-      const { volume } = prepareHistory({ history, intervalMinutes, calendar: { closedDates: task.closedDates } });
+      // An inline series' partial first and last days are unknown in part, not empty (libs/forecasting partialDays).
+      const outlierDates = 'queue' in source ? [] : partialDays(source.series, intervalMinutes);
+      const { volume } = prepareHistory({ history, intervalMinutes, calendar: { closedDates: task.closedDates, outlierDates } });
       const origins = task.origins ?? Math.max(1, Math.min(DEFAULT_BACKTEST_ORIGINS, maxBacktestOrigins(volume)));
       checkBacktestWork(task.method, Array.isArray(history) ? history.length : history.volume.length, origins);
       return backtestHorizon(volume, modelFor(task.method), origins, task.horizon);
