@@ -57,7 +57,7 @@ export class ForecastAlertDto {
   @ApiProperty({ example: 1850, nullable: true, type: Number, description: 'The morning forecast of the whole day.' })
   dayForecast: number | null;
 
-  @ApiProperty({ example: 2240.5, nullable: true, type: Number, description: 'The contacts the day is now expected to bring: offered so far plus the intraday re-forecast of the rest of the day (the re-forecast itself is in the queue\'s forecast).' })
+  @ApiProperty({ example: 2240.5, nullable: true, type: Number, description: 'The contacts the day is now expected to bring: offered so far plus the intraday re-forecast of the rest of the day. The queue\'s forecast (GET /v1/queues/{id}/forecast) has the re-forecast for the intervals still to come and keeps the forecast for the ones gone by (to compare with what arrived), so its day total is not this figure: it differs by the arrivals so far minus what was forecast for them.' })
   dayProjected: number | null;
 
   @ApiProperty({ example: '2026-03-12T07:45:02.000Z' })
