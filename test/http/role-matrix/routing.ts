@@ -27,6 +27,7 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'POST /v1/contacts/{id}/abandon': ['admin', 'telephony'],
   // The CRM links a gateway reference and a number: the integrations' role, as POST /v1/contacts.
   'PUT /v1/customers/{customerRef}/phone-number': ['admin', 'telephony'],
+  'GET /v1/contacts': ['admin', 'supervisor', 'manager'],
   'GET /v1/contacts/{id}': ['admin', 'supervisor', 'manager', 'agent'],
   'GET /v1/contacts/{id}/explanation': ['admin', 'supervisor', 'manager', 'agent'],
   'POST /v1/contacts/{id}/end': ['admin', 'supervisor'],

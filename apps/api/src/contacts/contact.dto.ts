@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, length } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
-import { IsCustomerPhoneNumber, IsCustomerRef, onlyKeys, registerBodyCheck } from '../common/validation.js';
+import { PageQueryDto } from '../common/paging.dto.js';
+import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate, onlyKeys, registerBodyCheck } from '../common/validation.js';
 import { CUSTOMER_PHONE_NUMBER, isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { SKIP_REASONS } from '../../../../libs/routing/src/index.js';
@@ -294,3 +295,39 @@ registerBodyCheck(
     (b.switchedFrom === undefined || b.switchedFrom === null || (isString(b.switchedFrom) && length(b.switchedFrom, 1, 200))) &&
     (b.phoneNumber === undefined || b.phoneNumber === null || isCustomerPhoneNumber(b.phoneNumber)),
 );
+
+/** `GET /v1/contacts`: one queue's contacts by arrival, a page at a time. */
+export class ListContactsQueryDto extends PageQueryDto {
+  @ApiProperty({ format: 'uuid', example: '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', description: 'The queue whose contacts to list.' })
+  @IsUUID()
+  queueId: string;
+
+  @ApiPropertyOptional({ example: '2026-11-17', description: 'Arrived on or after this local date (Europe/Helsinki, as the reports count days). With `to`; the range is at most 62 days.' })
+  @IsOptional()
+  @IsLocalDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-17', description: 'Arrived on or before this local date (inclusive).' })
+  @IsOptional()
+  @IsLocalDate()
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], example: 'true', description: 'true: only contacts not ended (waiting, offered, in an agent\'s hands); false: only ended ones. Without a date range, `open=true` is required (the open contacts are few; all of a queue\'s history is not).' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  open?: 'true' | 'false';
+}
+
+export class ContactPageDto {
+  @ApiProperty({ type: [ContactDto], description: 'Oldest arrival first; without timelines (GET /v1/contacts/{id} has each one\'s).' })
+  items: ContactDto[];
+
+  @ApiProperty({ type: 'integer', example: 388 })
+  total: number;
+
+  @ApiProperty({ type: 'integer', example: 200 })
+  limit: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  offset: number;
+}

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Caller } from '../auth/api-key.guard.js';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';
-import { ContactDto, ContactEventDto, CreateContactDto, ExplanationDto } from './contact.dto.js';
+import { ContactDto, ContactEventDto, ContactPageDto, CreateContactDto, ExplanationDto, ListContactsQueryDto } from './contact.dto.js';
 import { uuidParam } from '../common/params.js';
-import { AbandonContact, CreateContact, EndContact, FindContact } from './contacts.use-cases.js';
+import { AbandonContact, CreateContact, EndContact, FindContact, ListContacts } from './contacts.use-cases.js';
 
 const OWN_CONTACTS = 'An agent key reads only the contacts its agent was offered or handled (403 auth.not_own_contact otherwise).';
 
@@ -18,6 +18,7 @@ export class ContactsController {
     private readonly find: FindContact,
     private readonly abandonContact: AbandonContact,
     private readonly end: EndContact,
+    private readonly listContacts: ListContacts,
   ) {}
 
   @Post()
@@ -53,6 +54,22 @@ export class ContactsController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async abandon(@Param('id', uuidParam()) id: string): Promise<ContactDto> {
     return ContactDto.from(await this.abandonContact.execute(id));
+  }
+
+  @Get()
+  @Roles('supervisor', 'manager')
+  @ApiOperation({
+    summary: "A queue's contacts by arrival, oldest first: what a report counted, or what is still open",
+    description:
+      'One queue, a page at a time (limit/offset, with the total). Either a range of local dates (Europe/Helsinki, at most 62 days) or open=true: ' +
+      'e.g. `?queueId=…&open=true` lists the emails still waiting or in hand, oldest first, each with its deadline. Every item is GET /v1/contacts/{id} without the timeline.',
+  })
+  @ApiOkResponse({ type: ContactPageDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async list(@Query() q: ListContactsQueryDto): Promise<ContactPageDto> {
+    const { rows, total } = await this.listContacts.execute(q);
+    return { items: rows.map((c) => ContactDto.from(c)), total, limit: q.limit, offset: q.offset };
   }
 
   @Get(':id')

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RoutingModule } from '../routing/routing.module.js';
 import { ContactsController } from './contacts.controller.js';
-import { AbandonContact, CreateContact, EndContact, FindContact } from './contacts.use-cases.js';
+import { AbandonContact, CreateContact, EndContact, FindContact, ListContacts } from './contacts.use-cases.js';
 
 /** Chat and email contacts handed in by gateways; every contact's timeline and explanation. */
 @Module({
   imports: [RoutingModule],
   controllers: [ContactsController],
-  providers: [CreateContact, FindContact, AbandonContact, EndContact],
+  providers: [CreateContact, FindContact, AbandonContact, EndContact, ListContacts],
 })
 export class ContactsModule {}

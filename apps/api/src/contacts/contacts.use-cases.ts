@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
+import { localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
+import { DomainError, notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { REPORT_TIME_ZONE } from '../../../../libs/reports/src/periods.js';
 import { isUuid } from '../../../../libs/core/src/ids.js';
 import { ApiKeyRepository } from '../../../../libs/persistence/src/repositories/api-key.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { QueueRepository } from '../../../../libs/persistence/src/repositories/queue.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
-import type { CreateContactDto } from './contact.dto.js';
+import type { CreateContactDto, ListContactsQueryDto } from './contact.dto.js';
 
 
 /** A chat or an email into its queue: named by queueId, or found by routing attributes (channel, language, department). */
@@ -68,6 +72,38 @@ export class EndContact {
     const key = await this.keys.findById(caller.keyId);
     const contact = await this.engine.endContact(found.id, { apiKeyId: caller.keyId, keyName: key?.name ?? null, role: caller.role });
     return { contact, events: await this.repo.contactEvents(contact.id) };
+  }
+}
+
+/** The longest date range of one contact list (as a forecast's). */
+const MAX_LIST_DAYS = 62;
+
+/** `GET /v1/contacts`: a queue's contacts by arrival, to check a report's figures or find what is open. */
+@Injectable()
+export class ListContacts {
+  constructor(
+    private readonly repo: RoutingRepository,
+    private readonly queues: QueueRepository,
+  ) {}
+
+  async execute(q: ListContactsQueryDto): Promise<{ rows: ContactRow[]; total: number }> {
+    const v: FieldViolation[] = [];
+    if ((q.from === undefined) !== (q.to === undefined)) v.push({ field: q.from === undefined ? 'from' : 'to', rule: 'bothOrNeither', message: 'give both from and to, or neither' });
+    else if (q.from !== undefined && q.to !== undefined) {
+      const days = daysBetween(q.from, q.to);
+      if (days < 0) v.push({ field: 'to', rule: 'afterFrom', message: 'to must be on or after from' });
+      else if (days + 1 > MAX_LIST_DAYS) v.push({ field: 'to', rule: 'maxRange', message: `the range is at most ${MAX_LIST_DAYS} days` });
+    } else if (q.open !== 'true') v.push({ field: 'open', rule: 'rangeOrOpen', message: 'without from and to, list only the open contacts (open=true)' });
+    if (v.length) throw unprocessable('validation.failed', 'The contact list request is invalid', v);
+    if (!(await this.queues.findById(q.queueId))) throw notFound('queue', q.queueId);
+    return this.repo.listContacts({
+      queueId: q.queueId,
+      from: q.from === undefined ? null : new Date(localToEpoch(q.from, 0, REPORT_TIME_ZONE)),
+      to: q.to === undefined ? null : new Date(localToEpoch(addDays(q.to, 1), 0, REPORT_TIME_ZONE)),
+      open: q.open === undefined ? null : q.open === 'true',
+      limit: q.limit,
+      offset: q.offset,
+    });
   }
 }
 

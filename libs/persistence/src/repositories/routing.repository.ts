@@ -212,6 +212,19 @@ export interface QueueStatsRow {
   openOverdueToday: number;
 }
 
+/** `GET /v1/contacts`: one queue's contacts, a page at a time. */
+export interface ContactListFilter {
+  queueId: string;
+  /** Arrived at or after (null: any time). */
+  from: Date | null;
+  /** Arrived before (null: any time). */
+  to: Date | null;
+  /** true: not ended; false: ended; null: both. */
+  open: boolean | null;
+  limit: number;
+  offset: number;
+}
+
 const CONTACT_COLUMNS = `c.id, c.channel, c.kind, c.status, c.queue_id AS "queueId", c.call_id AS "callId", c.decision_id AS "decisionId",
   c.decision, c.customer_id AS "customerId", c.customer_ref AS "customerRef", c.language, c.subject, c.arrived_at AS "arrivedAt",
   c.deadline, c.priority_boost_seconds AS "priorityBoostSeconds", c.previous_agent_id AS "previousAgentId",
@@ -1300,6 +1313,8 @@ export abstract class RoutingRepository {
   ): Promise<(ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; callerName: string | null; customerRef: string | null; callbackNumber: string | null })[]>;
   /** The number to call for a callback: its customer's (null for another kind, or a customer erased or without a number). */
   abstract callbackNumber(contactId: string): Promise<string | null>;
+  /** A queue's contacts by arrival (oldest first), optionally arrived in [from, to) and open (not ended) or ended; a page and the total. */
+  abstract listContacts(filter: ContactListFilter): Promise<{ rows: ContactRow[]; total: number }>;
   abstract agentForApiKey(apiKeyId: string): Promise<string | null>;
   /** Creates an agent-role API key bound to `agentId` (one transaction). */
   abstract createAgentKey(agentId: string, name: string, keyHash: string, keyPrefix: string): Promise<string>;
@@ -1402,6 +1417,18 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
        WHERE r.agent_id = $1 AND r.status IN ('offered', 'accepted') ORDER BY r.offered_at`,
       [agentId],
     );
+  }
+
+  async listContacts(f: ContactListFilter): Promise<{ rows: ContactRow[]; total: number }> {
+    // contacts_queue_arrived_idx (queue_id, arrived_at) serves the range and the order.
+    const where = `c.queue_id = $1 AND ($2::timestamptz IS NULL OR c.arrived_at >= $2) AND ($3::timestamptz IS NULL OR c.arrived_at < $3)
+      AND ($4::boolean IS NULL OR (c.ended_at IS NULL) = $4)`;
+    const params = [f.queueId, f.from, f.to, f.open];
+    const [rows, count] = await Promise.all([
+      this.q<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE ${where} ORDER BY c.arrived_at, c.id LIMIT $5 OFFSET $6`, [...params, f.limit, f.offset]),
+      this.q<{ n: number }>(`SELECT count(*)::int AS n FROM contacts c WHERE ${where}`, params),
+    ]);
+    return { rows, total: count[0]!.n };
   }
 
   async callbackNumber(contactId: string): Promise<string | null> {
