@@ -96,8 +96,7 @@ export function toPoints(h: ForecastRequest['history'], intervalMinutes?: number
  */
 export function partialDays(h: HistoryArrays, intervalMinutes: number): string[] {
   if (h.volume.length === 0) return [];
-  const points = toPoints({ start: h.start, volume: [0] }, intervalMinutes);
-  const { date, minute } = wallClock(points[0]!.start);
+  const { date, minute } = wallClock(h.start);
   const endMinute = minute + h.volume.length * intervalMinutes;
   const out: string[] = [];
   if (minute !== 0) out.push(date);
