@@ -1,4 +1,4 @@
-import { emailRequirements } from './email-backlog.js';
+import { emailDeadlines, emailRequirements } from './email-backlog.js';
 
 /** Fluid EDF with the given agents per interval: does every email meet its deadline? */
 function feasible(profile: number[], arrivals: number[], aht: number, window: number, open: boolean[], length: number): boolean {
@@ -220,5 +220,23 @@ describe('email staffing from an elapsed (wall-clock) deadline', () => {
 
   it('rejects an unknown basis, naming the field', () => {
     expect(() => emailRequirements({ intervalSeconds: 900, arrivals: [1], ahtSeconds: 300, deadlineSeconds: 900, deadlineBasis: 'wall' as 'elapsed' })).toThrow('deadlineBasis must be one of business, elapsed');
+  });
+});
+
+describe('emailDeadlines: the deadline interval of mail arriving in each interval', () => {
+  const open = [true, true, false, false, true, true];
+  const isOpen = (i: number) => open[i] === true;
+  const every = () => true;
+
+  it('business: the k-th open interval from arrival on; after the horizon Infinity', () => {
+    expect(Array.from(emailDeadlines(6, isOpen, every, 2, 'business'))).toEqual([1, 4, 5, 5, 5, Infinity]);
+  });
+
+  it('elapsed: the last open interval by the wall-clock end; night mail as if it came at the opening, not after later mail', () => {
+    // 2 wall hours: 0 → 1; 1 → 1 (ends in closed 2); 2 and 3 → nothing open by their end: as if at 4 → 5, but not
+    // after mail from 3 … which is due 4 (its end, 4, is open); 4 → 5; 5 → after the horizon.
+    expect(Array.from(emailDeadlines(6, isOpen, every, 2, 'elapsed'))).toEqual([1, 1, 4, 4, 5, Infinity]);
+    // With no mail arriving at 3, mail from 2 is not held to 3's deadline.
+    expect(Array.from(emailDeadlines(6, isOpen, (i) => i !== 3, 2, 'elapsed')).slice(0, 3)).toEqual([1, 1, 5]);
   });
 });

@@ -187,11 +187,8 @@ function prepare(stream: EmailStream, count: number): Prepared {
     deadline: new Float64Array(chunks),
     elapsed: stream.deadlineBasis === 'elapsed',
   };
-  // Elapsed basis: the ordinal of the last open interval at or before each interval (−1: none yet).
-  const lastOpen = p.elapsed ? new Int32Array(count) : null;
-  if (lastOpen) for (let i = 0, o = -1; i < count; i++) lastOpen[i] = o = (ordinalAt[i] as number) >= 0 ? (ordinalAt[i] as number) : o;
+  const due = emailDeadlines(count, stream.isOpen, (i) => (stream.arrivals[i] as number) > 0, stream.windowIntervals, stream.deadlineBasis);
   let next = openList.length; // ordinal of the first open interval at or after i
-  let later = Infinity; // deadline of the next chunk in arrival order
   for (let i = count - 1, c = chunks - 1; i >= 0; i--) {
     if ((ordinalAt[i] as number) >= 0) next = ordinalAt[i] as number;
     const arriving = stream.arrivals[i] as number;
@@ -201,20 +198,43 @@ function prepare(stream: EmailStream, count: number): Prepared {
       p.work[c] = arriving * perEmail;
       p.perEmail[c] = perEmail;
       p.release[c] = next;
-      if (lastOpen) {
-        // The last open interval by the wall-clock deadline; when none is open from arrival on, as if arriving at the next opening.
-        let wall = i + stream.windowIntervals - 1;
-        if (wall < count && (lastOpen[wall] as number) < next) wall = next < openList.length ? (openList[next] as number) + stream.windowIntervals - 1 : count;
-        p.deadline[c] = Math.min(later, wall < count ? (openList[lastOpen[wall] as number] as number) : Infinity);
-        later = p.deadline[c] as number;
-      } else {
-        const deadlineOrdinal = next + stream.windowIntervals - 1;
-        p.deadline[c] = deadlineOrdinal < openList.length ? (openList[deadlineOrdinal] as number) : Infinity;
-      }
+      p.deadline[c] = due[i] as number;
       c--;
     }
   }
   return p;
+}
+
+/**
+ * The deadline interval of an email arriving in each of `count` intervals (Infinity: after them),
+ * as the header counts it: the `windowIntervals`-th open interval from arrival on (business basis),
+ * or the last open interval by the wall-clock end — mail that no open interval can serve in time as
+ * if it arrived at the next opening, and never due after mail that arrives later (`arriving` says in
+ * which intervals mail arrives). Shared with the planning of an email desk's backlog (borrowing).
+ */
+export function emailDeadlines(count: number, isOpen: (interval: number) => boolean, arriving: (interval: number) => boolean, windowIntervals: number, basis: DeadlineBasis): Float64Array {
+  const openList: number[] = [];
+  const lastOpen = new Int32Array(count); // ordinal of the last open interval at or before each (−1: none yet)
+  for (let i = 0; i < count; i++) {
+    if (isOpen(i)) openList.push(i);
+    lastOpen[i] = openList.length - 1;
+  }
+  const due = new Float64Array(count);
+  let next = openList.length; // ordinal of the first open interval at or after i
+  let later = Infinity; // deadline of the next interval with arrivals
+  for (let i = count - 1; i >= 0; i--) {
+    if (isOpen(i)) next = lastOpen[i] as number;
+    if (basis === 'business') {
+      const ordinal = next + windowIntervals - 1;
+      due[i] = ordinal < openList.length ? (openList[ordinal] as number) : Infinity;
+      continue;
+    }
+    let wall = i + windowIntervals - 1;
+    if (wall < count && (lastOpen[wall] as number) < next) wall = next < openList.length ? (openList[next] as number) + windowIntervals - 1 : count;
+    due[i] = Math.min(later, wall < count ? (openList[lastOpen[wall] as number] as number) : Infinity);
+    if (arriving(i)) later = due[i] as number;
+  }
+  return due;
 }
 
 interface RunState {

@@ -13,6 +13,7 @@ export {
 export { erlangA, erlangAAgents, MAX_QUEUE_STATES, type ErlangAInput, type ErlangARequirementInput, type ErlangAResult } from './erlang-a.js';
 export { chatAgents, chatPerformance, bestChatConcurrency, stretchedChatAht, type ChatRequirementInput, type ChatPerformanceInput, type ChatResult } from './chat.js';
 export {
+  emailDeadlines,
   emailRequirements,
   planEmailStreams,
   EMAIL_POLICIES,

@@ -3,6 +3,7 @@ import { addDays, isoWeekday, isValidLocalDate } from '../../../../libs/calendar
 import { localDateOf, wallClockAxis } from '../../../../libs/calendar/src/time-zone.js';
 import { notFound } from '../../../../libs/core/src/domain-error.js';
 import { minOf } from '../../../../libs/core/src/extremes.js';
+import { emailDeadlines } from '../../../../libs/staffing/src/index.js';
 import {
   agentsNeeded,
   projectedServiceLevel,
@@ -365,36 +366,15 @@ export class SuggestBorrowing {
         items += v;
       }
     }
-    // Deadline per arrival interval, the strictest of the desk's queues, as libs/staffing email-backlog counts it: a
-    // business-time target counts open intervals of the email calendar from the arrival on; an elapsed one is due at
-    // the last open interval by its wall-clock end — mail that no open interval can serve in time as if it came at
-    // the next opening, and never after mail that came later.
+    // Deadline per arrival interval, the strictest of the desk's queues, counted as libs/staffing counts an email
+    // queue's (business or elapsed time; emailDeadlines).
     const { open } = await this.emailHours(emailQueues[0]!, day.date, 2);
     const intervalsOf = (seconds: number) => Math.max(1, Math.round(seconds / (INTERVAL_MINUTES * 60)));
     const deadlineIntervals = intervalsOf(minOf(emailQueues.map((x) => x.targetSeconds)));
     const beyond = two.n + deadlineIntervals; // beyond tomorrow: never due inside the horizon
-    const lastOpenBy = (u: number, from: number): number => {
-      for (let v = u; v >= from; v--) if (open[v]) return v;
-      return -1;
-    };
-    const dueOf = (x: QueueEntity): number[] => {
-      const k = intervalsOf(x.targetSeconds);
-      const due = new Array<number>(two.n).fill(beyond);
-      for (let t = two.n - 1; t >= 0; t--) {
-        if (x.targetBasis !== 'elapsed') {
-          for (let u = t, seen = 0; u < two.n; u++) if (open[u] && ++seen >= k) { due[t] = u; break; }
-          continue;
-        }
-        let at = t + k - 1 < two.n ? lastOpenBy(t + k - 1, t) : beyond;
-        if (at === -1) {
-          const opening = open.indexOf(true, t);
-          at = opening >= 0 && opening + k - 1 < two.n ? lastOpenBy(opening + k - 1, opening) : beyond;
-        }
-        due[t] = Math.min(at, t + 1 < two.n ? due[t + 1]! : beyond);
-      }
-      return due;
-    };
-    const perQueue = emailQueues.map(dueOf);
+    const perQueue = emailQueues.map((x) =>
+      Array.from(emailDeadlines(two.n, (t) => open[t] === true, (t) => arrivals[t]! > 0, intervalsOf(x.targetSeconds), x.targetBasis), (u) => (Number.isFinite(u) ? u : beyond)),
+    );
     const dueIntervals = Array.from({ length: two.n }, (_, t) => minOf(perQueue.map((due) => due[t]!)));
     const work: BacklogWork = { kind: 'backlog', arrivals, ahtSeconds: items > 0 ? itemSeconds / items : 420, deadlineIntervals, dueIntervals };
 
