@@ -158,6 +158,8 @@ describe('reports: contact figures from routing timelines', () => {
     // call-5 comes back to call-1's agent (the customer's previous agent).
     expect(answered).toEqual({ [first]: 2, [second]: 1 });
     const row = agents.body.rows.find((r: { group: string }) => r.group === second);
+    // labelled by the agent's name and employee number, not the id (an audit read UUIDs)
+    expect(agents.body.rows.map((r: { groupLabel: string }) => r.groupLabel).every((l: string) => /^Agent \d+ \(R\d+\)$/.test(l))).toBe(true);
     expect(row).toMatchObject({ offered: 1, averageSpeedOfAnswerSeconds: 40, averageHandleSeconds: 60 });
   });
 

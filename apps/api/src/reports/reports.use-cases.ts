@@ -91,10 +91,12 @@ export class LoadReportRows {
         grain: source, from: new Date(from), to: new Date(to), agentIds: q.agentId ? [q.agentId] : undefined,
         queueIds: filtered ? chosen.map((x) => x.id) : undefined,
       });
+      // Agent rows are labelled by name and employee number; one since deleted by its id.
+      const labels = groupBy === 'agent' ? await this.repo.agentLabels([...new Set(rows.map((r) => r.agentId))]) : new Map<string, string>();
       for (const r of rows) {
         const queue = byId.get(r.queueId);
         const start = source === grain ? r.periodStart : new Date(periodStart(r.periodStart.getTime(), grain));
-        if (groupBy === 'agent') add(start, r.agentId, r.agentId, r);
+        if (groupBy === 'agent') add(start, r.agentId, labels.get(r.agentId) ?? r.agentId, r);
         else if (queue) add(start, ...groupOf(queue, groupBy), r);
       }
     } else {

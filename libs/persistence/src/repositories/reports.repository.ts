@@ -411,6 +411,8 @@ export abstract class ReportsRepository {
   abstract queueRollups(q: RollupQuery): Promise<QueueRollupRow[]>;
   abstract agentRollups(q: RollupQuery): Promise<AgentRollupRow[]>;
   abstract queues(): Promise<ReportQueueInfo[]>;
+  /** How agent rows are labelled: each agent's name and employee number, by id (an agent since deleted is missing). */
+  abstract agentLabels(agentIds: readonly string[]): Promise<Map<string, string>>;
   abstract emailBacklog(queueIds?: string[]): Promise<BacklogRow[]>;
   /** The newest row of each feed's source (contact_events, report_agent_states): what a catch-up has to reach. */
   abstract feedHeads(): Promise<Record<FeedName, bigint>>;
@@ -458,6 +460,12 @@ export class TypeOrmReportsRepository extends ReportsRepository {
          q.target_seconds AS "targetSeconds", q.target_basis AS "targetBasis"
        FROM queues q JOIN departments d ON d.id = q.department_id ORDER BY q.key`,
     ) as Promise<ReportQueueInfo[]>;
+  }
+
+  async agentLabels(agentIds: readonly string[]): Promise<Map<string, string>> {
+    if (!agentIds.length) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, display_name AS "name", employee_number AS "number" FROM agents WHERE id = ANY($1::uuid[])`, [agentIds])) as { id: string; name: string; number: string }[];
+    return new Map(rows.map((r) => [r.id, `${r.name} (${r.number})`]));
   }
 
   emailBacklog(queueIds?: string[]): Promise<BacklogRow[]> {
