@@ -118,15 +118,18 @@ describe('reports: switched contacts and contacts ended by the maximum duration'
     expect(row).toMatchObject({ switched: '1', endedByMaxDuration: '1', averageHandleSeconds: '100' });
   });
 
-  it('leaves it out of the handle-time history that forecasting and staffing learn from', async () => {
+  it('leaves it out of the handle-time history that forecasting and staffing learn from, and counts the switched call once, in the queue that served it', async () => {
     await t.app.get(ForecastingRepository).syncRoutedHistory(new Date(T + offset * 1000));
-    const rows = (await t.app.get(DataSource).query(
-      `SELECT offered, answered, aht_seconds::float8 AS aht FROM interval_statistics WHERE queue_id = $1 AND source = 'routing' ORDER BY interval_start`,
-      [w.phoneQueueId],
-    )) as { offered: number; answered: number; aht: number }[];
-    // ok-1's 100 s of talk and the queue's default wrap-up; lost-1's four hours are not in it.
+    const history = async (queueId: string) =>
+      (await t.app.get(DataSource).query(
+        `SELECT offered, answered, abandoned, aht_seconds::float8 AS aht FROM interval_statistics WHERE queue_id = $1 AND source = 'routing' ORDER BY interval_start`,
+        [queueId],
+      )) as { offered: number; answered: number; abandoned: number; aht: number }[];
+    // ok-1's 100 s of talk and the queue's default wrap-up; lost-1's four hours are not in it. sw-1 is
+    // demand the chat queue served: offered there (from the call's arrival), not in the phone queue too.
     const [{ wrapUpSeconds }] = [(await t.http.get(`/v1/queues/${w.phoneQueueId}/routing-settings`).set(...mgr).expect(200)).body];
-    expect(rows).toEqual([{ offered: 3, answered: 2, aht: 100 + wrapUpSeconds }]);
+    expect(await history(w.phoneQueueId)).toEqual([{ offered: 2, answered: 2, abandoned: 0, aht: 100 + wrapUpSeconds }]);
+    expect(await history(w.chatQueueId)).toEqual([{ offered: 1, answered: 1, abandoned: 0, aht: 60 }]);
   });
 
   it('shows the switch on the wallboard as it does in the report: not offered, not abandoned', async () => {

@@ -1,3 +1,4 @@
+import { ForecastingRepository } from '../../libs/persistence/src/repositories/forecasting.repository.js';
 import { bearer } from '../support/test-app.js';
 import { callBody, eventBody, startRoutingTestApp, type RoutingTestApp } from '../routing/routing-world.js';
 
@@ -135,5 +136,28 @@ describe('routing: contacts whose end never comes', () => {
     await r.engine.tick();
     expect((await end('lost-end').expect(409)).body).toMatchObject({ code: 'contact.finished' });
     for (const id of r.w.agentIds) await r.t.http.put(`/v1/agents/${id}/state`).set(...r.sup).send({ state: 'available' }).expect(200);
+  });
+
+  it('keeps the time of calls whose end was never reported out of the handle-time history forecasting and staffing learn from', async () => {
+    const ts = () => r.clock.now().toISOString();
+    const stuck = await decide('stuck-for-hours', '+358402000005');
+    await event('answered', 'stuck-for-hours', { decisionId: stuck.decisionId, ts: ts() });
+    r.time.offsetMs += 2 * HOUR;
+    await end('stuck-for-hours').expect(200);
+    const normal = await decide('normal-call', '+358402000006');
+    expect(normal.decision).toBe('agent');
+    await event('answered', 'normal-call', { decisionId: normal.decisionId, ts: ts() });
+    r.time.offsetMs += 100_000;
+    await event('ended', 'normal-call', { decisionId: normal.decisionId, hangupBy: 'caller', ts: ts() });
+
+    await r.t.app.get(ForecastingRepository).syncRoutedHistory(new Date(r.clock.now().getTime() + HOUR));
+    const rows = (await r.db.query(
+      `SELECT answered, aht_seconds::float8 AS aht FROM interval_statistics WHERE queue_id = $1 AND source = 'routing' AND aht_seconds IS NOT NULL`,
+      [r.w.phoneQueueId],
+    )) as { answered: number; aht: number }[];
+    // Only the call that ended as reported: 100 s of talk and the queue's wrap-up. Neither the two hours
+    // the supervisor ended nor the four hours the sweep ended (lost-end) are handle time.
+    const { wrapUpSeconds } = (await r.t.http.get(`/v1/queues/${r.w.phoneQueueId}/routing-settings`).set(...r.sup).expect(200)).body;
+    expect(rows).toEqual([{ answered: 1, aht: 100 + wrapUpSeconds }]);
   });
 });

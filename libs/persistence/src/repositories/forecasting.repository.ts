@@ -4,6 +4,7 @@ import type { Channel } from '../../../core/src/channel.js';
 import { isUuid } from '../../../core/src/ids.js';
 import type { IntervalColumns } from '../interval-columns.js';
 import { runExclusively } from '../job-lock.js';
+import { MAX_DURATION_END_REASON, SUPERVISOR_END_REASON, SWITCHED_END_REASON } from '../../../routing/src/core/types.js';
 import { ForecastAlertEntity, type ForecastAlertKind, type ForecastAlertStatus } from '../entities/forecast-alert.entity.js';
 import { IntradayReforecastEntity } from '../entities/intraday-reforecast.entity.js';
 
@@ -98,10 +99,13 @@ export abstract class ForecastingRepository {
   abstract importHistory(rows: readonly ImportedInterval[], onProgress?: (written: number) => void): Promise<{ inserted: number; updated: number }>;
   /**
    * The interval history from Vuoro's own contact records (source `routing`): per queue and interval,
-   * the contacts that arrived before `now` (rejected calls excluded) — offered, answered, abandoned,
-   * answered by their deadline, and the average handle time (talk + wrap-up of the answered contacts
-   * that ended; not of those the routing sweep ended after their queue's maximum duration, end reason
-   * `max-duration`, whose end was never reported: hours in an agent's hands that were no work). Recomputes every interval from three days before the queue's latest interval of
+   * the contacts that arrived before `now` (rejected calls excluded, and a contact whose customer
+   * switched channel while waiting, end reason `switched`: the contact it became is counted in its own
+   * queue from the same arrival, so the demand is counted once, where it was served) — offered,
+   * answered, abandoned, answered by their deadline, and the average handle time (talk + wrap-up of
+   * the answered contacts that ended; not of those whose end was never reported — ended by the routing
+   * sweep after their queue's maximum duration, end reason `max-duration`, or by a supervisor's
+   * POST /v1/contacts/{id}/end, `ended-by-supervisor` — time in an agent's hands that was no work). Recomputes every interval from three days before the queue's latest interval of
    * any source (all of its contacts when it has none), so outcomes that come later (an email answered
    * the next day) are counted and a pause of the job leaves no gap. The interval length is that of
    * the queue's existing history (15 minutes when it has none), so imported and routed history do
@@ -223,13 +227,13 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
            (count(*) FILTER (WHERE c.status = 'abandoned'))::int AS abandoned,
            (count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.answered_at <= c.deadline))::int AS within_target,
            avg(EXTRACT(EPOCH FROM (c.ended_at - c.answered_at)) + COALESCE(w.wrap_up, 0))
-             FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.end_reason IS DISTINCT FROM 'max-duration') AS aht
+             FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND COALESCE(c.end_reason, '') NOT IN ($2, $3)) AS aht
          FROM q
          JOIN contacts c ON c.queue_id = q.id AND c.arrived_at >= q.since AND c.arrived_at < $1
          LEFT JOIN LATERAL (
            SELECT max((e.detail->>'wrapUpSeconds')::float8) AS wrap_up FROM contact_events e
            WHERE e.contact_id = c.id AND jsonb_typeof(e.detail->'wrapUpSeconds') = 'number') w ON c.ended_at IS NOT NULL
-         WHERE c.status <> 'rejected'
+         WHERE c.status <> 'rejected' AND c.end_reason IS DISTINCT FROM $4
          GROUP BY 1, 2, 3)
        INSERT INTO interval_statistics (queue_id, interval_minutes, interval_start, offered, answered, abandoned, answered_within_target, aht_seconds, source)
        SELECT queue_id, minutes, interval_start, offered, answered, abandoned, within_target, CASE WHEN round(aht::numeric, 1) > 0 THEN round(aht::numeric, 1) END, 'routing' FROM agg
@@ -238,7 +242,7 @@ export class TypeOrmForecastingRepository extends ForecastingRepository {
              answered_within_target = EXCLUDED.answered_within_target, aht_seconds = EXCLUDED.aht_seconds
          WHERE interval_statistics.source = 'routing'
        RETURNING 1`,
-      [now],
+      [now, MAX_DURATION_END_REASON, SUPERVISOR_END_REASON, SWITCHED_END_REASON],
     );
     return rows.length;
   }

@@ -164,6 +164,9 @@ export type QueueCalendar = BusinessClock & {
  * is closed (SIP 480, 409 queue.closed), so a waiting one was accepted while the queue was open and
  * is still served after closing time by the agents still at work.
  */
+/** The end reason of a contact whose customer switched channel while waiting (switchEvents). */
+export const SWITCHED_END_REASON = 'switched';
+
 /**
  * A channel switch (NewContactInput.switchedFrom): the new contact keeps the original's place in
  * line — its arrivedAt, so its deadline in the new queue counts from the original arrival, as a
@@ -172,12 +175,12 @@ export type QueueCalendar = BusinessClock & {
  * `queued` event.
  */
 export function switchEvents(original: Pick<ContactRecord, 'id' | 'channel' | 'arrivedAt'>, switched: { id: string; channel: Channel; queueId: string }): {
-  endReason: 'switched';
+  endReason: typeof SWITCHED_END_REASON;
   originalDetail: Record<string, unknown>;
   queuedDetail: Record<string, unknown>;
 } {
   return {
-    endReason: 'switched',
+    endReason: SWITCHED_END_REASON,
     originalDetail: { reason: 'switched', switchedTo: switched.id, toChannel: switched.channel },
     queuedDetail: { queueId: switched.queueId, switchedFrom: original.id, fromChannel: original.channel, keepsArrivedAt: original.arrivedAt.toISOString() },
   };
