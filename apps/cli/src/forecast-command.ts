@@ -6,7 +6,8 @@
  * in.csv: `timestamp,volume[,aht]`, timestamp = local start of the interval `YYYY-MM-DDTHH:MM` in
  * `--time-zone` (default Europe/Helsinki): the hour the clocks go back over may have two rows, as a
  * local-time export repeats it (and `vuoro import-history` requires); the forecast sums them into
- * that wall-clock interval, as the service does with a queue's history.
+ * that wall-clock interval, as the service does with a queue's history; a row in the hour they go
+ * forward over is refused if it has contacts (the file is on another clock) and dropped if 0.
  * out.csv: `timestamp,volume,lower,upper[,aht]` for the `horizon` intervals that follow the history,
  * in the calendar pattern learned from it (days of the week that never carry data are left out;
  * holidays are given as 0, or with `--holiday-arrivals continue` — for email, which keeps arriving —

@@ -41,6 +41,23 @@ describe('forecast CSV formats', () => {
     expect(parseHistoryCsv('timestamp,volume\n2019-10-27T02:00,1\n2019-10-27T02:00,2\n', { timeZone: 'Europe/Stockholm' })).toHaveLength(2);
   });
 
+  it('given the zone, drops a 0 at a time the clocks skip and refuses contacts there (a file on another clock)', () => {
+    // 2019-03-31 in Europe/Helsinki: 03:00 winter time became 04:00 summer time, so 03:00–03:59 never happened
+    const night = 'timestamp,volume\n2019-03-31T02:30,4\n2019-03-31T03:00,0\n2019-03-31T03:30,0\n2019-03-31T04:00,3\n';
+    expect(parseHistoryCsv(night, { timeZone: 'Europe/Helsinki' }).map((p) => p.start)).toEqual(['2019-03-31T02:30', '2019-03-31T04:00']);
+    expect(() => parseHistoryCsv(night.replace('T03:30,0', 'T03:30,6'), { timeZone: 'Europe/Helsinki' })).toThrow(
+      /line 4, column timestamp: 2019-03-31T03:30 does not exist in Europe\/Helsinki \(the clocks go forward over it that night\) but has 6 contacts/,
+    );
+    // Without a zone the series is on its own wall clock, where 03:30 is an interval like any other.
+    expect(parseHistoryCsv(night.replace('T03:30,0', 'T03:30,6'))).toHaveLength(4);
+    // Stockholm skips 02:00–02:59 that night, not 03:00.
+    expect(parseHistoryCsv(night.replace('T02:30,4', 'T02:30,0').replace('T03:30,0', 'T03:30,6'), { timeZone: 'Europe/Stockholm' }).map((p) => p.start)).toEqual([
+      '2019-03-31T03:00',
+      '2019-03-31T03:30',
+      '2019-03-31T04:00',
+    ]);
+  });
+
   it('refuses a history with a year-long hole, naming the later line (a mistyped date, not a closure)', () => {
     const text = 'timestamp,volume\n2003-10-24T10:00,5\n2031-10-24T10:00,500\n2003-10-24T09:30,4\n';
     expect(problems(() => parseHistoryCsv(text))).toEqual(['3:timestamp']);

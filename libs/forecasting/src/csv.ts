@@ -102,8 +102,9 @@ function number(raw: string | undefined, line: number, column: string, problems:
  * With `timeZone`, a local time may appear as often as it happens there: twice in the hour the
  * clocks go back over (an export in local time repeats that hour, as `vuoro import-history`
  * requires). Both rows are kept; forecasting sums them into the wall-clock slot (aggregateHistory,
- * prepareHistory) as it does with the service's history of those two intervals. Without a zone
- * every time may appear once.
+ * prepareHistory) as it does with the service's history of those two intervals. A time the clocks
+ * skip there (the spring-forward gap) is dropped when its volume is 0 and refused otherwise. Without
+ * a zone every time may appear once.
  */
 export function parseHistoryCsv(text: string, options: { timeZone?: string } = {}): HistoryPoint[] {
   const lines = splitLines(text);
@@ -127,6 +128,14 @@ export function parseHistoryCsv(text: string, options: { timeZone?: string } = {
     const volume = number(field('volume'), line, 'volume', problems, {});
     let aht: number | undefined;
     if (has('aht') && field('aht').trim() !== '') aht = number(field('aht'), line, 'aht', problems, { positive: true });
+    // A time the clocks skip (the spring-forward night): contacts there mean the file is on another
+    // clock than the zone; an exporter that writes every slot of the day may give it as 0, which is dropped.
+    if (ts && zone && localInstants(ts.slice(0, 10), minuteOfDay(ts), zone).length === 0) {
+      if (volume !== undefined && volume > 0) {
+        problems.push({ line, column: 'timestamp', message: `${ts} does not exist in ${zone} (the clocks go forward over it that night) but has ${volume} contacts: is the file in another time zone? (--time-zone)` });
+      }
+      continue;
+    }
     if (ts && volume !== undefined) out.push({ start: ts, volume, ...(aht !== undefined ? { aht } : {}) });
   }
   if (problems.length) throw new CsvError(problems);

@@ -162,13 +162,17 @@ export function IsLocalDate(): PropertyDecorator {
   });
 }
 
-/** A local wall-clock time field: `YYYY-MM-DDTHH:MM` that exists on the calendar, in the supported years; 422 rule `localTimestamp`. */
+/**
+ * A wall-clock time field: `YYYY-MM-DDTHH:MM` on a date that exists, in the supported years; 422 rule
+ * `localTimestamp`. No time zone is applied: it is for series read on their own wall clock (every day
+ * 24 hours long), where a daylight-saving gap does not exist.
+ */
 export function IsLocalTimestamp(): PropertyDecorator {
   return ValidateBy({
     name: 'localTimestamp',
     validator: {
       validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) && isSupportedLocalDate(v.slice(0, 10)) && Number(v.slice(11, 13)) < 24 && Number(v.slice(14, 16)) < 60,
-      defaultMessage: (args) => `${args?.property} must be a local time YYYY-MM-DDTHH:MM that exists, in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
+      defaultMessage: (args) => `${args?.property} must be a wall-clock time YYYY-MM-DDTHH:MM on a date that exists (hours 00–23, minutes 00–59), in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
     },
   });
 }

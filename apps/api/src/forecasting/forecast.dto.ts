@@ -115,7 +115,7 @@ export class QueueForecastDto {
 const MAX_SERIES_VALUE = 1_000_000_000;
 
 export class InlineSeriesDto {
-  @ApiProperty({ example: '2003-03-03T07:00', description: 'Local start of the first value, `YYYY-MM-DDTHH:MM`: a time that exists, on the grid of `intervalMinutes` (minutes since midnight a multiple of it).' })
+  @ApiProperty({ example: '2003-03-03T07:00', description: 'Start of the first value on the series\' own wall clock, `YYYY-MM-DDTHH:MM`: a date that exists, on the grid of `intervalMinutes` (minutes since midnight a multiple of it). An inline series has no time zone: its values are consecutive wall-clock intervals and every day has 24 hours of them, so no daylight-saving change is applied (02:00–03:00 of the Finnish spring-forward night is an interval like any other). Stored queue history, by contrast, follows Europe/Helsinki.' })
   @IsLocalTimestamp()
   start: string;
 
