@@ -187,10 +187,10 @@ export class BacktestResultDto {
   @ApiProperty({ example: 5.72, nullable: true, type: Number, description: 'Σ|error| / Σactual, percent; null when the scored actuals sum to 0.' })
   wape: number | null;
 
-  @ApiProperty({ example: 6.9, nullable: true, type: Number, description: 'Mean absolute percentage error over intervals with volume > 0, percent.' })
+  @ApiProperty({ example: 6.9, nullable: true, type: Number, description: 'Mean absolute percentage error over intervals with volume > 0, percent; null when no scored interval had any volume.' })
   mape: number | null;
 
-  @ApiProperty({ example: 0.71, nullable: true, type: Number, description: 'Mean absolute error scaled by the in-sample MAE of the weekly seasonal naive.' })
+  @ApiProperty({ example: 0.71, nullable: true, type: Number, description: 'Mean absolute error scaled by the in-sample MAE of the weekly seasonal naive (each origin by its own training history). null when that scale is missing at some origin: 0, because the training history repeats itself exactly week after week (a constant or perfectly weekly series: the naive forecast makes no error to scale by), or unknown, because the origin has only one week of training (no week-to-week pairs). WAPE and RMSE still apply.' })
   mase: number | null;
 
   @ApiProperty({ example: 14.2 })
