@@ -84,6 +84,10 @@ describe('departments, calendars, skills and queues', () => {
     // 6.4, 1.5, Ascension 14.5, Midsummer Eve 19.6, 24.12, 25.12) and the closure, at 8 hours each.
     expect(year.body.openHours).toBe((261 - 9 - 1) * 8);
     await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=nineteen`).set(...admin).expect(422);
+    // Any year a date in the API may have (1900–2999), not a narrower cap of its own.
+    const far = await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=2500`).set(...admin).expect(200);
+    expect(far.body.closedDates.length).toBeGreaterThan(5);
+    expect((await t.http.get(`/v1/calendars/${created.body.id}/closed-dates?year=3000`).set(...admin).expect(422)).body.errors).toEqual([expect.objectContaining({ field: 'year', rule: 'max' })]);
   });
 
   it('lists Swedish public holidays for holidayRegion SE (an audit got 422 "must be one of FI")', async () => {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
+import { FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import type { BusinessCalendarEntity } from '../../../../libs/persistence/src/entities/business-calendar.entity.js';
 import { IsTimeZone } from '../common/is-time-zone.js';
 import { QueryInteger } from '../common/validation.js';
@@ -109,11 +110,11 @@ export class CalendarDto {
 }
 
 export class HolidaysQueryDto {
-  @ApiProperty({ type: 'integer', example: 2026, minimum: 1900, maximum: 2200 })
+  @ApiProperty({ type: 'integer', example: 2026, minimum: FIRST_SUPPORTED_YEAR, maximum: LAST_SUPPORTED_YEAR, description: 'The years every date in the API may have.' })
   @QueryInteger()
   @IsInt()
-  @Min(1900)
-  @Max(2200)
+  @Min(FIRST_SUPPORTED_YEAR)
+  @Max(LAST_SUPPORTED_YEAR)
   year: number;
 }
 
