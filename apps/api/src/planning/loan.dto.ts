@@ -42,7 +42,7 @@ export class AcceptLoansDto {
 }
 
 export class DecisionDto {
-  @ApiProperty({ example: 'Month-end closing: we need everyone', description: 'Why the loan is declined or cancelled.' })
+  @ApiProperty({ example: 'Month-end closing: we need everyone', description: 'Why the loan is declined or cancelled. The loan keeps it as `decisionNote`; its `reason` stays the one it was asked for with.' })
   @IsString()
   @Length(1, 500)
   reason: string;
@@ -88,13 +88,13 @@ export class LoanDto {
   endsAt: string;
   @ApiProperty({ enum: LOAN_STATUSES, example: 'active' })
   status: LoanStatus;
-  @ApiPropertyOptional({ example: 'Letter-batch spike', nullable: true, type: String })
+  @ApiPropertyOptional({ example: 'Letter-batch spike', nullable: true, type: String, description: 'Why the loan was asked for (shown to the lending manager).' })
   reason: string | null;
   @ApiProperty({ example: 'cs supervisor [vuoro_Xk3p]' })
   createdBy: string;
-  @ApiPropertyOptional({ example: null, nullable: true, type: String })
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, description: 'Who declined or cancelled it (null while active).' })
   decidedBy: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true, type: String })
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, description: 'Why it was declined or cancelled: the `reason` of that request (null while active).' })
   decisionNote: string | null;
   @ApiProperty({ example: '2026-11-25T14:00:00.000Z' })
   createdAt: string;
