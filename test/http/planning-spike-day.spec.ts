@@ -65,11 +65,18 @@ describe('planning on the demo spike day', () => {
     expect(open.length).toBeGreaterThanOrEqual(36);
     // The plan is for a normal day: nearly every interval is covered.
     expect(open.filter((i: { shortfall: number }) => i.shortfall > 0).length).toBeLessThanOrEqual(4);
+    // The totals: agent-intervals short (under its new name and, for existing clients, its first one) and intervals short.
+    const intervals = phone.body.queues[0].intervals as { shortfall: number }[];
+    expect(phone.body.queues[0]).toMatchObject({
+      shortfallAgentIntervals: intervals.reduce((s, i) => s + i.shortfall, 0),
+      shortfallIntervals: intervals.reduce((s, i) => s + i.shortfall, 0),
+      uncoveredIntervals: intervals.filter((i) => i.shortfall > 0).length,
+    });
     const payments = list.body.find((s: { departmentId: string }) => s.departmentId === dept.get('payments'));
     expect(payments.queueIds).toEqual([]);
     const own = await t.http.get(`/v1/schedules/${payments.id}/coverage`).query({ date: SPIKE_DAY }).set(...sup).expect(200);
     expect(own.body.queues).toHaveLength(1);
-    expect(own.body.queues[0]).toMatchObject({ queueId: null, channel: 'own-work', shortfallIntervals: 0 });
+    expect(own.body.queues[0]).toMatchObject({ queueId: null, channel: 'own-work', shortfallAgentIntervals: 0, uncoveredIntervals: 0 });
     expect(Math.max(...own.body.queues[0].intervals.map((i: { required: number }) => i.required))).toBe(6);
     const settings = await t.http.get(`/v1/departments/${dept.get('payments')}/planning-settings`).set(...sup).expect(200);
     expect(settings.body.minStaffOnShift).toContainEqual({ weekday: 4, from: '08:00', to: '16:00', staff: 6 });

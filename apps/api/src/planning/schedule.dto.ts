@@ -266,7 +266,9 @@ export class QueueCoverageDto {
   queueId: string | null;
   @ApiProperty({ example: 'phone', description: 'phone, chat, email or own-work.' })
   channel: string;
-  @ApiProperty({ type: 'integer', example: 6, description: 'Σ shortfall over the intervals shown.' })
+  @ApiProperty({ type: 'integer', example: 6, description: 'Σ shortfall over the intervals shown, in agent-intervals (2 agents short for 3 intervals = 6; × 15 minutes = agent-minutes short).' })
+  shortfallAgentIntervals: number;
+  @ApiProperty({ type: 'integer', example: 6, deprecated: true, description: 'The same figure as `shortfallAgentIntervals`, under its first name, which read as a count of intervals (that is `uncoveredIntervals`). Kept for existing clients.' })
   shortfallIntervals: number;
   @ApiProperty({ type: 'integer', example: 3, description: 'Intervals shown with a shortfall.' })
   uncoveredIntervals: number;

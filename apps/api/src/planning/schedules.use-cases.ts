@@ -100,10 +100,12 @@ export function coverageDto(scheduleId: string, clock: WeekClock, coverage: Cove
       .filter((d) => !queueId || d.queueId === queueId)
       .map((d) => {
         const rows = (coverage.byActivity[activityOf(d.queueId)]?.intervals ?? []).slice(fromInterval, toInterval);
+        const shortfall = rows.reduce((s, r) => s + r.shortfall, 0);
         return {
           queueId: d.queueId,
           channel: d.channel,
-          shortfallIntervals: rows.reduce((s, r) => s + r.shortfall, 0),
+          shortfallAgentIntervals: shortfall,
+          shortfallIntervals: shortfall,
           uncoveredIntervals: rows.filter((r) => r.shortfall > 0).length,
           intervals: rows.map((r) => ({
             start: clock.instant(r.interval).toISOString(),
