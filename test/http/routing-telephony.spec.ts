@@ -188,6 +188,43 @@ describe('routing: telephony contract', () => {
     expect((await decide('numbered', { callerId: '+358401110000' }).expect(200)).body).toMatchObject({ decision: 'queue', callbackOffered: true });
   });
 
+  it('takes a callback for a withheld caller with the number keyed in to the IVR; a known caller keeps its own number', async () => {
+    // The agents are still on their break: withheld-1 and numbered wait in line.
+    const callback = (body: Record<string, unknown>) => t.http.post('/v1/routing/callbacks').set(...tel).send(body);
+    const bad = await callback({ callId: 'withheld-1', callbackNumber: '040 123' }).expect(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'callbackNumber', rule: 'phoneNumber' })]);
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const taken = await callback({ callId: 'withheld-1', callbackNumber: '0401234567' }).expect(200);
+      expect(taken.body).toMatchObject({ status: 'queued' });
+      expect((await callback({ callId: 'withheld-1', callbackNumber: '0401234567' }).expect(200)).body).toEqual(taken.body);
+      // A caller whose number is known is called back on it: another number is refused, without either number in the answer.
+      const other = await callback({ callId: 'numbered', callbackNumber: '0409999999' }).expect(409);
+      expect(other.body).toMatchObject({ code: 'callback.number_known' });
+      expect(JSON.stringify(other.body)).not.toMatch(/0409999999|358401110000/);
+      expect((await t.http.get('/v1/contacts/numbered').set(...sup).expect(200)).body).toMatchObject({ kind: 'inbound', status: 'queued' });
+      await callback({ callId: 'numbered', callbackNumber: '+358401110000' }).expect(200);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeErr;
+    }
+    expect(lines.join('')).not.toMatch(/0401234567|0409999999|358401110000/);
+    const contact = (await t.http.get('/v1/contacts/withheld-1').set(...sup).expect(200)).body;
+    expect(contact).toMatchObject({ kind: 'callback', status: 'queued', callbackNumber: '0401234567' });
+    expect(contact.timeline.at(-1)).toMatchObject({ type: 'callback-requested', detail: { numberKeyedIn: true } });
+    expect(JSON.stringify(contact.timeline)).not.toMatch(/0401234567/);
+    expect((await t.http.get('/v1/contacts/numbered').set(...sup).expect(200)).body).toMatchObject({ kind: 'callback', callbackNumber: '+358401110000' });
+    // The number is that customer's from now on: a later call from it is the same customer.
+    const [{ customers }] = await db.query(`SELECT count(*)::int AS customers FROM customers WHERE phone_number = '0401234567'`);
+    expect(customers).toBe(1);
+    const [linked] = await db.query(`SELECT c.customer_id = cu.id AS same FROM contacts c, customers cu WHERE c.call_id = 'withheld-1' AND cu.phone_number = '0401234567'`);
+    expect(linked).toEqual({ same: true });
+  });
+
   it('validates the request and names the field', async () => {
     const res = await t.http.post('/v1/routing/decisions').set(...tel).send({ channel: 'phone', callerId: '', callerName: '', calledNumber: CALLED_NUMBER, language: 'fi' }).expect(422);
     expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'callId' }));

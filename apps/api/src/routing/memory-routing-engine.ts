@@ -804,7 +804,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       return null;
     },
     telephonyEvent: (ev: TelephonyEvent): Promise<{ applied: boolean; detail: string }> => this.run((core, now) => core.telephonyEvent(ev, now)),
-    requestCallback: async (callId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.requestCallback(callId, now))),
+    requestCallback: async (callId: string, number?: string): Promise<ContactRow> =>
+      contactRow(await this.run((core, now) => core.requestCallback(callId, now, number), number ? (o) => this.customerByPhone(o, number) : undefined)),
     abandonContact: async (contactId: string): Promise<ContactRow> =>
       contactRow(await this.run((core, now) => core.abandonContact(contactId, now), (o) => this.contactStillLive(o, contactId))),
     endContact: async (contactId: string, by: ContactCloser): Promise<ContactRow> =>
@@ -883,8 +884,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     return this.owned('telephonyEvent', [ev]);
   }
 
-  override requestCallback(callId: string): Promise<ContactRow> {
-    return this.owned('requestCallback', [callId]);
+  override requestCallback(callId: string, number?: string): Promise<ContactRow> {
+    return this.owned('requestCallback', number === undefined ? [callId] : [callId, number]);
   }
 
   override abandonContact(contactId: string): Promise<ContactRow> {

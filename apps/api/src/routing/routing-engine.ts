@@ -40,7 +40,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, isWorking, noCallbackNumber, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
@@ -1235,17 +1235,27 @@ export class RoutingEngine {
     return (await this.repo.direct.findContact(contactId))!;
   }
 
-  /** A waiting caller asked to be called back: the contact keeps its place and is routed in its turn. */
-  async requestCallback(callId: string): Promise<ContactRow> {
+  /**
+   * A waiting caller asked to be called back: the contact keeps its place and is routed in its turn.
+   * `number`: keyed in to the IVR by a caller whose number is withheld (callbackCustomer).
+   */
+  async requestCallback(callId: string, number?: string): Promise<ContactRow> {
     const now = this.clock.now();
     const id = await this.tx(async (tx) => {
       const c = await tx.findContactByCallId(callId, 'update');
       if (!c) throw new DomainError('not-found', 'call.not_found', 'no routing decision for this call id');
       if (c.kind === 'callback') return c.id;
       if (c.status !== 'queued') throw conflict('contact.not_waiting', `the call is ${c.status}, not waiting`);
-      if (c.customerId === null) throw noCallbackNumber();
-      await tx.updateContact(c.id, { kind: 'callback' });
-      await tx.addEvents([{ contactId: c.id, at: now, type: 'callback-requested', detail: { keepsArrivedAt: c.arrivedAt.toISOString() } }]);
+      const plan = callbackCustomer(c.customerId === null ? undefined : { phoneNumber: await tx.customerPhoneNumber(c.customerId) }, number);
+      if (plan.kind === 'given') {
+        const customer = await tx.customerWithNumber(plan.number);
+        const previousAgentId = previousAgentOf(customer, (await this.definition(c.queueId!, tx)).settings, now);
+        await tx.updateContact(c.id, { kind: 'callback', customerId: customer.id, ...(previousAgentId ? { previousAgentId } : {}) });
+      } else {
+        await tx.updateContact(c.id, { kind: 'callback' });
+      }
+      const detail = { keepsArrivedAt: c.arrivedAt.toISOString(), ...(plan.kind === 'given' ? { numberKeyedIn: true } : {}) };
+      await tx.addEvents([{ contactId: c.id, at: now, type: 'callback-requested', detail }]);
       return c.id;
     });
     return (await this.repo.direct.findContact(id))!;

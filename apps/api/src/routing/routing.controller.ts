@@ -84,10 +84,15 @@ export class RoutingController {
   @ApiOperation({ summary: 'A waiting caller accepted the callback offer: keep the place in line, call back in turn' })
   @ApiOkResponse({ type: CallbackDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'contact.not_waiting: the call is no longer waiting; callback.no_number: the caller\'s number is withheld or unknown' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      "contact.not_waiting: the call is no longer waiting; callback.no_number: the caller's number is withheld or unknown and no callbackNumber was keyed in; " +
+      "callback.number_known: a callbackNumber other than the caller's own known number",
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async requestCallback(@Body() body: CallbackRequestDto): Promise<CallbackDto> {
-    const c = await this.callback.execute(body.callId);
+    const c = await this.callback.execute(body.callId, body.callbackNumber);
     return { contactId: c.id, status: c.status, arrivedAt: c.arrivedAt.toISOString() };
   }
 }

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isString, length, max, maxLength, min } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
-import { IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
+import { IsCustomerPhoneNumber, IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
+import { CUSTOMER_PHONE_NUMBER } from '../../../../libs/routing/src/core/customer-link.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { DEFAULT_POLL_GRACE_SECONDS, MAX_CONTACT_SECONDS_RANGE, MIN_POLL_SILENCE_SECONDS, POLL_GRACE_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
 
@@ -235,6 +236,19 @@ export class CallbackRequestDto {
   @IsString()
   @Length(1, 255)
   callId: string;
+
+  @ApiPropertyOptional({
+    example: '0401234567',
+    pattern: CUSTOMER_PHONE_NUMBER.source,
+    description:
+      'The number the caller keyed in to the IVR, for a caller whose own number is withheld (otherwise 409 `callback.no_number`): digits, optionally after a leading + ' +
+      "(3–20 digits, no spaces; 422 rule phoneNumber). It finds that number's customer (made if new), so the callback goes to it and the customer's previous agent " +
+      "is preferred as for any call. For a caller whose number is known, leave it out; the same number is accepted, another is 409 `callback.number_known` (the callback " +
+      'goes to the number the call came from). Personal data: stored with the customer, never logged.',
+  })
+  @IsOptional()
+  @IsCustomerPhoneNumber()
+  callbackNumber?: string;
 }
 
 export class CallbackDto {

@@ -37,8 +37,9 @@ export class RecordTelephonyEvent {
 @Injectable()
 export class RequestCallback {
   constructor(private readonly engine: RoutingEngine) {}
-  execute(callId: string): Promise<ContactRow> {
-    return this.engine.requestCallback(callId);
+  /** `callbackNumber`: keyed in to the IVR, read as a caller id is (identifiedCaller). */
+  execute(callId: string, callbackNumber?: string): Promise<ContactRow> {
+    return this.engine.requestCallback(callId, callbackNumber);
   }
 }
 

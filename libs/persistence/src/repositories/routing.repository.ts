@@ -511,14 +511,16 @@ export class RoutingTx {
 
   async updateContact(
     id: string,
-    patch: Partial<Pick<ContactRow, 'status' | 'kind' | 'agentId' | 'answeredAt' | 'endedAt' | 'endReason' | 'explanation' | 'offerAttempts' | 'excludedAgentIds' | 'queueId' | 'arrivedAt' | 'deadline' | 'decision'>>,
+    patch: Partial<
+      Pick<ContactRow, 'status' | 'kind' | 'agentId' | 'answeredAt' | 'endedAt' | 'endReason' | 'explanation' | 'offerAttempts' | 'excludedAgentIds' | 'queueId' | 'arrivedAt' | 'deadline' | 'decision' | 'customerId' | 'previousAgentId'>
+    >,
     /** A call that was polled is not presumed gone before this (poll_due_by moved on, never back; a call never polled stays so). */
     pollDueAtLeast?: Date,
   ): Promise<void> {
     const columns: Record<string, string> = {
       status: 'status', kind: 'kind', agentId: 'agent_id', answeredAt: 'answered_at', endedAt: 'ended_at', endReason: 'end_reason',
       explanation: 'explanation', offerAttempts: 'offer_attempts', excludedAgentIds: 'excluded_agent_ids', queueId: 'queue_id',
-      arrivedAt: 'arrived_at', deadline: 'deadline', decision: 'decision',
+      arrivedAt: 'arrived_at', deadline: 'deadline', decision: 'decision', customerId: 'customer_id', previousAgentId: 'previous_agent_id',
     };
     const sets: string[] = [];
     const params: unknown[] = [id];
@@ -1272,6 +1274,24 @@ export class RoutingTx {
   }
 
   /** Remembers who served the customer (for previous-agent routing). */
+  /** A customer's phone number (null: none, or erased). */
+  async customerPhoneNumber(customerId: string): Promise<string | null> {
+    const rows = await this.q<{ phoneNumber: string | null }>(`SELECT phone_number AS "phoneNumber" FROM customers WHERE id = $1`, [customerId]);
+    return rows[0]?.phoneNumber ?? null;
+  }
+
+  /** The customer with this phone number, made in this transaction when there is none. */
+  async customerWithNumber(phoneNumber: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }> {
+    const cols = `id, last_agent_id AS "lastAgentId", last_contact_at AS "lastContactAt"`;
+    const found = await this.q<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>(`SELECT ${cols} FROM customers WHERE phone_number = $1`, [phoneNumber]);
+    if (found[0]) return found[0];
+    const rows = await this.q<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>(
+      `INSERT INTO customers (id, phone_number) VALUES ($2, $1) ON CONFLICT (phone_number) DO UPDATE SET phone_number = EXCLUDED.phone_number RETURNING ${cols}`,
+      [phoneNumber, uuidv7()],
+    );
+    return rows[0];
+  }
+
   async rememberAgent(customerId: string, agentId: string, at: Date): Promise<void> {
     await this.q(`UPDATE customers SET last_agent_id = $2, last_contact_at = $3 WHERE id = $1`, [customerId, agentId, at]);
   }

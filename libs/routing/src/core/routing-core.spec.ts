@@ -88,6 +88,29 @@ describe('RoutingCore: phone decisions', () => {
     expect(core.requestCallback('call-2', NOW)).toMatchObject({ kind: 'callback' });
   });
 
+  it("takes a withheld caller's callback with the number keyed in: that number's customer, its previous agent preferred; a known caller keeps its own", () => {
+    const settings = { meanHandleSeconds: 200, callbackThresholdSeconds: 1 };
+    const known = { id: 'cust-known', phoneNumber: '0401112222', externalRef: null, lastAgentId: 'a1', lastContactAt: at(-3600) };
+    const { core, state } = world({ queues: [coreQueue('q-phone', { settings })], customers: [known] });
+    core.decidePhone(call('withheld', { callerId: '' }), NOW);
+    core.decidePhone(call('new-number', { callerId: '' }), NOW);
+    core.decidePhone(call('own', { callerId: '+358409990000' }), NOW);
+    core.takeChanges();
+
+    expect(core.requestCallback('withheld', at(5), '0401112222')).toMatchObject({ kind: 'callback', status: 'queued', customerId: 'cust-known', previousAgentId: 'a1' });
+    const { changes } = core.takeChanges();
+    expect(changes.customers.size).toBe(0);
+    expect(changes.events).toEqual([expect.objectContaining({ type: 'callback-requested', detail: { keepsArrivedAt: NOW.toISOString(), numberKeyedIn: true } })]);
+    // A number nobody has called from: a new customer with it, nobody to prefer.
+    const fresh = core.requestCallback('new-number', at(5), '0405556666');
+    expect(fresh).toMatchObject({ kind: 'callback', previousAgentId: null });
+    expect(state.customer(fresh.customerId!)).toMatchObject({ phoneNumber: '0405556666', lastAgentId: null });
+    // A caller whose number is known: the same number is fine, another is refused and the call keeps waiting.
+    expect(thrown(() => core.requestCallback('own', at(5), '0401112222')).code).toBe('callback.number_known');
+    expect(state.contactByCallId('own')).toMatchObject({ kind: 'inbound', status: 'queued' });
+    expect(core.requestCallback('own', at(6), '+358409990000')).toMatchObject({ kind: 'callback' });
+  });
+
   it('is idempotent on the call id: a retried decision returns the stored one and changes nothing', () => {
     const { core } = world({ agents: [agentRecord('a1')] });
     const first = core.decidePhone(call('call-1'), NOW);

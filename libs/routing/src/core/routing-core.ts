@@ -404,9 +404,28 @@ function telephonyDetail(ev: TelephonyEvent): Record<string, unknown> {
 
 const callNotFound = (): DomainError => new DomainError('not-found', 'call.not_found', 'no routing decision for this call id');
 
-/** A callback asked for a call whose caller's number is withheld or unknown: there is no number to call back. */
+/** A callback asked for a call whose caller's number is withheld or unknown, without a number keyed in: there is no number to call back. */
 export const noCallbackNumber = (): DomainError =>
-  conflict('callback.no_number', "the caller's number is withheld or unknown, so there is no number to call back; the call keeps waiting in line");
+  conflict('callback.no_number', "the caller's number is withheld or unknown, so there is no number to call back (an IVR that asks for one sends it as callbackNumber); the call keeps waiting in line");
+
+/** A number keyed in for a caller whose own number is known and different (the number is not repeated: it is personal data). */
+export const callbackNumberKnown = (): DomainError =>
+  conflict('callback.number_known', "the caller's own number is known and the callback goes to it; callbackNumber is for a caller whose number is withheld. The call keeps waiting in line");
+
+/**
+ * Whose number a callback goes to: the caller's own (`own`), or the number keyed in to the IVR for a
+ * caller whose number is withheld (`given`: find or make that number's customer). Throws
+ * callback.no_number when there is neither, callback.number_known when both differ.
+ */
+export function callbackCustomer(caller: Pick<CustomerRecord, 'phoneNumber'> | undefined, keyedIn: string | undefined): { kind: 'own' } | { kind: 'given'; number: string } {
+  const own = caller?.phoneNumber ?? null;
+  if (own !== null) {
+    if (keyedIn !== undefined && keyedIn !== own) throw callbackNumberKnown();
+    return { kind: 'own' };
+  }
+  if (keyedIn === undefined) throw noCallbackNumber();
+  return { kind: 'given', number: keyedIn };
+}
 
 // ---------------------------------------------------------------- presence transitions (the repository's UPDATEs)
 
@@ -1447,8 +1466,14 @@ export class RoutingCore {
     });
   }
 
-  /** A waiting caller asked to be called back: the contact keeps its place and is routed in its turn. */
-  requestCallback(callId: string, now: Date): ContactRecord {
+  /**
+   * A waiting caller asked to be called back: the contact keeps its place and is routed in its turn.
+   * `number`: the number the caller keyed in to the IVR (identifiedCaller form), for a caller whose
+   * own number is withheld — it finds or makes that number's customer, whose previous agent is then
+   * preferred as for any call. A caller whose number is known is called back on it (another number
+   * is refused: callbackNumberKnown).
+   */
+  requestCallback(callId: string, now: Date, number?: string): ContactRecord {
     return this.atomically(() => {
       const c = this.state.contactByCallId(callId);
       if (!c) {
@@ -1458,9 +1483,17 @@ export class RoutingCore {
       }
       if (c.kind === 'callback') return c;
       if (c.status !== 'queued') throw conflict('contact.not_waiting', `the call is ${c.status}, not waiting`);
-      if (c.customerId === null) throw noCallbackNumber();
-      const row = this.patchContact(c, { kind: 'callback' });
-      this.event(c.id, now, 'callback-requested', null, null, { keepsArrivedAt: c.arrivedAt.toISOString() });
+      const plan = callbackCustomer(c.customerId === null ? undefined : this.state.customer(c.customerId), number);
+      let patch: Partial<ContactRecord> = { kind: 'callback' };
+      if (plan.kind === 'given') {
+        const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
+        let customer = this.state.customerByPhone(plan.number);
+        const previousAgentId = q ? previousAgentOf(customer, q.settings, now) : undefined;
+        customer ??= this.saveCustomer({ id: this.newId(), phoneNumber: plan.number, externalRef: null, lastAgentId: null, lastContactAt: null }, true);
+        patch = { ...patch, customerId: customer.id, ...(previousAgentId ? { previousAgentId } : {}) };
+      }
+      const row = this.patchContact(c, patch);
+      this.event(c.id, now, 'callback-requested', null, null, { keepsArrivedAt: c.arrivedAt.toISOString(), ...(plan.kind === 'given' ? { numberKeyedIn: true } : {}) });
       return row;
     });
   }
