@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { DomainError, tooManyRequests, unavailable } from '../../../../libs/core/src/domain-error.js';
 import { problemFor, retryAfterOf } from './problem-details.filter.js';
 
@@ -30,6 +31,16 @@ describe('problem+json of errors', () => {
     expect(retryAfterOf(down)).toBe(4);
     expect(retryAfterOf(new DomainError('unavailable', 'routing.not_owner', 'x'))).toBeUndefined();
     expect(retryAfterOf(new Error('x'))).toBeUndefined();
+    expect(logged).toEqual([]);
+  });
+
+  it('answers a delete blocked by an ON DELETE RESTRICT reference (SQLSTATE 23001) 409 naming the constraint, not 500', () => {
+    const driverError = Object.assign(new Error('update or delete on table "queues" violates RESTRICT setting of foreign key constraint "contacts_queue_fk" on table "contacts"'), {
+      code: '23001',
+      constraint: 'contacts_queue_fk',
+    });
+    const body = problemFor(new QueryFailedError('DELETE FROM queues WHERE id = $1', ['x'], driverError), '/v1/queues/x', logger);
+    expect(body).toMatchObject({ status: 409, code: 'resource.reference', errors: [{ field: 'contacts_queue_fk', rule: 'foreignKey' }] });
     expect(logged).toEqual([]);
   });
 });

@@ -45,6 +45,8 @@ function fromDatabase(error: QueryFailedError, instance: string): ProblemDto | n
     case '23505':
       return problem(409, 'resource.conflict', `A resource with the same unique value exists (${rule})`, { instance, errors: [{ field: rule, rule: 'unique', message: 'must be unique' }] });
     case '23503':
+    // restrict_violation: a delete blocked by an ON DELETE RESTRICT reference (contacts_queue_fk, …).
+    case '23001':
       return problem(409, 'resource.reference', `The operation breaks a reference between resources (${rule})`, { instance, errors: [{ field: rule, rule: 'foreignKey', message: 'refers to a resource that does not exist or is still referenced' }] });
     case '23514':
     case '23502':

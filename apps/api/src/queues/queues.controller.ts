@@ -59,9 +59,10 @@ export class QueuesController {
   @Delete(':id')
   @Roles('supervisor')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a queue' })
+  @ApiOperation({ summary: 'Delete a queue that has never had a contact (contacts are kept for the reports)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'queue.in_use: the queue has contacts (its history); delete its entry points to stop new calls instead.' })
   async delete(@Param('id', uuidParam()) id: string): Promise<void> {
     await this.deleteQueue.execute(id);
   }

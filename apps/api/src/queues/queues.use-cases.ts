@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { conflict, notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import type { QueueEntity } from '../../../../libs/persistence/src/entities/queue.entity.js';
 import { BusinessCalendarRepository } from '../../../../libs/persistence/src/repositories/business-calendar.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
@@ -97,7 +97,14 @@ export class DeleteQueue {
     private readonly routing: RoutingInvalidations,
   ) {}
   async execute(id: string): Promise<void> {
-    if (!(await this.queues.delete(id))) throw notFound('queue', id);
+    const result = await this.queues.deleteIfUnused(id);
+    if (result.contacts > 0) {
+      throw conflict(
+        'queue.in_use',
+        `The queue has ${result.contacts} contact(s); contacts are kept for the reports, so a queue that has had contacts is not deleted. Delete its entry points (or route its gateway elsewhere) to stop new contacts.`,
+      );
+    }
+    if (!result.deleted) throw notFound('queue', id);
     await this.routing.catalogChanged();
   }
 }

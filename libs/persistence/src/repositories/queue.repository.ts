@@ -25,7 +25,12 @@ export abstract class QueueRepository {
   abstract findById(id: string): Promise<QueueEntity | null>;
   abstract create(data: QueueData): Promise<QueueEntity>;
   abstract update(id: string, data: QueueData): Promise<QueueEntity | null>;
-  abstract delete(id: string): Promise<boolean>;
+  /**
+   * Deletes a queue that has never had a contact. Contacts are kept for the reports and their
+   * timelines (contacts_queue_fk is ON DELETE RESTRICT), so a queue with any is not deleted and
+   * the answer says how many it has; `deleted: false, contacts: 0` means there is no such queue.
+   */
+  abstract deleteIfUnused(id: string): Promise<{ deleted: boolean; contacts: number }>;
 }
 
 export class TypeOrmQueueRepository extends QueueRepository {
@@ -64,8 +69,16 @@ export class TypeOrmQueueRepository extends QueueRepository {
     return found ? this.findById(id) : null;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(QueueEntity).delete({ id });
-    return (result.affected ?? 0) > 0;
+  deleteIfUnused(id: string): Promise<{ deleted: boolean; contacts: number }> {
+    return this.dataSource.transaction(async (tx) => {
+      // Lock the queue so that no contact enters it while we decide (a contact's insert takes a
+      // share lock on the queue row through contacts_queue_fk).
+      const existing = await tx.getRepository(QueueEntity).createQueryBuilder('q').setLock('pessimistic_write').where('q.id = :id', { id }).getOne();
+      if (!existing) return { deleted: false, contacts: 0 };
+      const [{ contacts }] = (await tx.query(`SELECT count(*)::int AS contacts FROM contacts WHERE queue_id = $1`, [id])) as { contacts: number }[];
+      if (contacts > 0) return { deleted: false, contacts };
+      const result = await tx.getRepository(QueueEntity).delete({ id });
+      return { deleted: (result.affected ?? 0) > 0, contacts: 0 };
+    });
   }
 }
