@@ -84,4 +84,44 @@ describe('routing: chats and emails to a closed queue', () => {
     await engine.tick(now);
     expect((await t.http.get(`/v1/contacts/${res.body.id}`).set(...sup).expect(200)).body).toMatchObject({ status: 'offered', agentId: w.agentIds[0] });
   });
+
+  it('does not count a call refused at the closed door (SIP 480) as offered on the wallboard, as the reports do not', async () => {
+    // Found by an audit: offeredToday counted every call refused before the opening.
+    const admin = bearer(t.adminKey);
+    const officeCalendarId = (await t.http.get(`/v1/queues/${chatQueueId}`).set(...admin).expect(200)).body.calendarId as string;
+    const phoneQueueId = (
+      await t.http
+        .post('/v1/queues')
+        .set(...admin)
+        .send({ key: 'phone-office', name: 'phone office', departmentId: w.departmentId, channel: 'phone', language: 'fi', calendarId: officeCalendarId, requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] })
+        .expect(201)
+    ).body.id as string;
+    await t.http.post('/v1/entry-points').set(...admin).send({ calledNumber: '+358201239999', name: 'Office line', queueId: phoneQueueId }).expect(201);
+    const call = (callId: string) => ({ channel: 'phone', callId, callerId: '+358401112233', callerName: '', calledNumber: '+358201239999', language: 'fi' });
+    // Tuesday 07:30 in Helsinki: closed; 08:10: open.
+    now = new Date('2026-11-24T05:30:00.000Z');
+    expect((await t.http.post('/v1/routing/decisions').set(...tel).send(call('closed-door-1')).expect(200)).body).toMatchObject({ decision: 'reject', sipCode: 480 });
+    now = new Date('2026-11-24T06:10:00.000Z');
+    expect((await t.http.post('/v1/routing/decisions').set(...tel).send(call('open-door-1')).expect(200)).body.decision).not.toBe('reject');
+    // The caller hangs up (the agent is free for the next test's chat).
+    await t.http.post('/v1/routing/events').set(...tel).send({ event: 'abandoned', channel: 'phone', callId: 'open-door-1', leg: 'caller', ts: now.toISOString() }).expect(200);
+    const stats = (await t.http.get(`/v1/queues/${phoneQueueId}/stats`).set(...sup).expect(200)).body;
+    expect(stats).toMatchObject({ offeredToday: 1, abandonedToday: 1 });
+  });
+
+  it('refuses to transfer a chat to a chat queue its calendar has closed (409 queue.closed), and the agent keeps it', async () => {
+    // Found by an audit: the transfer was accepted and the customer waited in a closed queue.
+    // Tuesday 17:00 in Helsinki: the office queue closed at 16:00; the world's queue is always open.
+    now = new Date('2026-11-24T15:00:00.000Z');
+    const agentId = w.agentIds[0];
+    const chat = await t.http.post('/v1/contacts').set(...tel).send({ channel: 'chat', queueId: w.chatQueueId, customerRef: 'web-evening-1', language: 'fi' }).expect(201);
+    expect(chat.body).toMatchObject({ status: 'offered', agentId });
+    const offers = (await t.http.get(`/v1/agents/${agentId}/offers`).set(...sup).expect(200)).body as { offerId: string; contactId: string }[];
+    const offer = offers.find((o) => o.contactId === chat.body.id)!;
+    const admin = bearer(t.adminKey);
+    await t.http.post(`/v1/agents/${agentId}/offers/${offer.offerId}/accept`).set(...admin).expect(200);
+    const res = await t.http.post(`/v1/agents/${agentId}/contacts/${chat.body.id}/transfer`).set(...admin).send({ queueId: chatQueueId }).expect(409);
+    expect(res.body).toMatchObject({ code: 'queue.closed', queueId: chatQueueId, opensAt: '2026-11-25T06:00:00.000Z', errors: [{ field: 'queueId', rule: 'open' }] });
+    expect((await t.http.get(`/v1/contacts/${chat.body.id}`).set(...sup).expect(200)).body).toMatchObject({ status: 'connected', agentId, queueId: w.chatQueueId });
+  });
 });

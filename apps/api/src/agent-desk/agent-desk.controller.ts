@@ -183,7 +183,7 @@ export class AgentDeskController {
   @ApiConflictResponse({
     type: ProblemDto,
     description:
-      "409 contact.not_in_hand when the contact is not in this agent's hands or not yet accepted; 409 agent.unavailable when the target agent cannot take it now; 409 contact.transfer_on_phone for a phone call (the telephony system transfers calls).",
+      "409 contact.not_in_hand when the contact is not in this agent's hands or not yet accepted; 409 agent.unavailable when the target agent cannot take it now; 409 contact.transfer_on_phone for a phone call (the telephony system transfers calls); 409 queue.closed for a chat to a queue its calendar has closed (queueId, opensAt).",
   })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async transfer(

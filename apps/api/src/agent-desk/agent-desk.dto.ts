@@ -173,7 +173,7 @@ export class TransferContactDto {
   @IsUUID()
   agentId?: string;
 
-  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'Or to this queue (same channel).' })
+  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', description: 'Or to this queue (same channel). A chat queue its calendar has closed is refused (409 queue.closed with queueId and opensAt): the agent keeps the chat.' })
   @IsOptional()
   @IsUUID()
   queueId?: string;

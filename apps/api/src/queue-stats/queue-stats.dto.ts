@@ -39,7 +39,7 @@ export class QueueStatsDto {
   })
   agentsPendingState: AgentsPendingStateDto;
 
-  @ApiProperty({ type: 'integer', example: 120, description: 'Contacts that entered the queue today (local day of its calendar), but not those whose customer switched channel (`switchedToday`).' })
+  @ApiProperty({ type: 'integer', example: 120, description: 'Contacts that entered the queue today (local day of its calendar), but not those whose customer switched channel (`switchedToday`), nor calls refused at the door (SIP 480 while the queue was closed), as in GET /v1/reports/contacts.' })
   offeredToday: number;
 
   @ApiProperty({

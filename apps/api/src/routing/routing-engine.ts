@@ -994,6 +994,8 @@ export class RoutingEngine {
       if (toQueue && toQueue.row.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.row.id} is a ${toQueue.row.channel} queue` }]);
       }
+      // A chat is not handed to a queue its calendar has closed (libs/routing RoutingCore.transfer).
+      if (toQueue) refuseChatWhenClosed(c.channel, toQueue.row.id, toQueue.calendar, now);
       if (target.agentId === agentId) throw deskRefusal.transferToSelf();
       if (target.agentId && !(await tx.tryReserveAgent(target.agentId, c.channel, now))) {
         throw conflict('agent.unavailable', `agent ${target.agentId} cannot take a ${c.channel} contact now`);

@@ -1486,7 +1486,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
    * today and then transferred by their agent to another queue (the contact row has moved on; the
    * 'queued' event of its next segment says where it came from: libs/routing queueTransfer).
    * A contact answered counts as answered, never as abandoned, whatever status it ended in: as the
-   * reports count it (libs/reports contact-facts).
+   * reports count it (libs/reports contact-facts). A call refused at the door (a decision-rejected
+   * contact: SIP 480 closed) never entered the queue and is not offered, as in the reports.
    */
   async queueStats(queueId: string, since: Date, now: Date): Promise<QueueStatsRow> {
     const rows = await this.q<QueueStatsRow>(
@@ -1496,7 +1497,7 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL)::int AS answered,
            count(*) FILTER (WHERE arrived_at >= $2 AND answered_at IS NOT NULL AND answered_at <= deadline)::int AS "inTarget",
            count(*) FILTER (WHERE arrived_at >= $2 AND status = 'abandoned' AND answered_at IS NULL)::int AS abandoned,
-           count(*) FILTER (WHERE arrived_at >= $2 AND end_reason IS DISTINCT FROM 'switched')::int AS offered,
+           count(*) FILTER (WHERE arrived_at >= $2 AND end_reason IS DISTINCT FROM 'switched' AND status <> 'rejected')::int AS offered,
            count(*) FILTER (WHERE arrived_at >= $2 AND end_reason = 'switched')::int AS switched,
            count(*) FILTER (WHERE arrived_at >= $2 AND status IN ('queued', 'offered') AND answered_at IS NULL AND deadline <= $3)::int AS overdue,
            count(*) FILTER (WHERE arrived_at >= $2 AND end_reason = 'completed')::int AS completed,

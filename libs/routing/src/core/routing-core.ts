@@ -1234,6 +1234,9 @@ export class RoutingCore {
       if (toQueue && toQueue.channel !== c.channel) {
         throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${toQueue.id} is a ${toQueue.channel} queue` }]);
       }
+      // A chat is not handed to a queue its calendar has closed, as a gateway's is not: nobody would
+      // answer the customer there before the opening (the agent keeps it and picks another target).
+      if (toQueue) refuseChatWhenClosed(c.channel, toQueue.id, toQueue.calendar, now);
       if (target.agentId) {
         if (target.agentId === agentId) throw deskRefusal.transferToSelf();
         const to = this.state.agent(target.agentId);
