@@ -64,7 +64,13 @@ export class RoutingDecisionAgentDto {
   @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'decision = agent.' })
   agentId: string;
 
-  @ApiProperty({ example: 'sip:e1042@pbx.vuoro.example', description: "decision = agent: the agent's SIP URI." })
+  @ApiProperty({
+    example: 'sip:e1042@pbx.vuoro.example',
+    description:
+      "decision = agent: the agent's SIP URI. Ring it for no longer than the queue's offer timeout (routing settings offerTimeoutSeconds; phone default 10 s) and report agent_failed " +
+      '(e.g. SIP 408) when it is not answered: at the timeout Vuoro takes the offer back (the agent not-responding, the call back in line and owed a new long poll), ' +
+      'and an answered of that offer arriving later is ignored (applied false), so a call answered after it would not be counted as answered.',
+  })
   target: string;
 }
 
@@ -344,7 +350,7 @@ export class RoutingSettingsDto {
   @Max(3600)
   wrapUpSeconds: number;
 
-  @ApiPropertyOptional({ example: 10, nullable: true, type: 'integer', minimum: 1, maximum: 3600, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s).' })
+  @ApiPropertyOptional({ example: 10, nullable: true, type: 'integer', minimum: 1, maximum: 3600, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s). Phone: the telephony system must ring the agent for no longer than this (an answered after it is ignored).' })
   @IsOptional()
   @IsInt()
   @Min(1)
