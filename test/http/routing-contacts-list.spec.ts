@@ -58,4 +58,14 @@ describe('routing: listing a queue\'s contacts', () => {
     expect(rules((await list({ queueId: r.w.chatQueueId, open: 'yes' }).expect(422)).body)).toEqual(['open:isIn']);
     await list({ queueId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', open: 'true' }).expect(404);
   });
+
+  it("gives a callback's number in the list, as GET /v1/contacts/{id} does, and in the answer of ending it by hand", async () => {
+    // Found by an audit: the list and POST /v1/contacts/{id}/end answered callbackNumber null.
+    await r.t.http.post('/v1/routing/decisions').set(...r.tel).send({ channel: 'phone', callId: 'list-cb-1', callerId: '+358409998877', callerName: '', calledNumber: '+358201234567', language: 'fi' }).expect(200);
+    const callback = (await r.t.http.post('/v1/routing/callbacks').set(...r.tel).send({ callId: 'list-cb-1' }).expect(200)).body;
+    const open = (await list({ queueId: r.w.phoneQueueId, open: 'true' }).expect(200)).body;
+    expect(open.items).toEqual([expect.objectContaining({ id: callback.contactId, kind: 'callback', callbackNumber: '+358409998877' })]);
+    const ended = (await r.t.http.post(`/v1/contacts/${callback.contactId}/end`).set(...r.sup).expect(200)).body;
+    expect(ended).toMatchObject({ kind: 'callback', callbackNumber: '+358409998877', endReason: 'ended-by-supervisor' });
+  });
 });

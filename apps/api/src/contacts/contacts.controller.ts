@@ -68,8 +68,8 @@ export class ContactsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async list(@Query() q: ListContactsQueryDto): Promise<ContactPageDto> {
-    const { rows, total } = await this.listContacts.execute(q);
-    return { items: rows.map((c) => ContactDto.from(c)), total, limit: q.limit, offset: q.offset };
+    const { rows, total, callbackNumbers } = await this.listContacts.execute(q);
+    return { items: rows.map((c) => ContactDto.from(c, undefined, callbackNumbers.get(c.id) ?? null)), total, limit: q.limit, offset: q.offset };
   }
 
   @Get(':id')
@@ -99,8 +99,8 @@ export class ContactsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: '409 contact.finished when the contact has ended already (ended, abandoned, rejected or failed).' })
   async endContact(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<ContactDto> {
-    const { contact, events } = await this.end.execute(id, caller);
-    return ContactDto.from(contact, events);
+    const { contact, events, callbackNumber } = await this.end.execute(id, caller);
+    return ContactDto.from(contact, events, callbackNumber);
   }
 
   @Get(':id/explanation')

@@ -66,12 +66,12 @@ export class EndContact {
     private readonly engine: RoutingEngine,
   ) {}
 
-  async execute(idOrCallId: string, caller: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[] }> {
+  async execute(idOrCallId: string, caller: Caller): Promise<{ contact: ContactRow; events: ContactEventRow[]; callbackNumber: string | null }> {
     const found = (isUuid(idOrCallId) ? await this.repo.direct.findContact(idOrCallId) : null) ?? (await this.repo.direct.findContactByCallId(idOrCallId));
     if (!found) throw notFound('contact', idOrCallId);
     const key = await this.keys.findById(caller.keyId);
     const contact = await this.engine.endContact(found.id, { apiKeyId: caller.keyId, keyName: key?.name ?? null, role: caller.role });
-    return { contact, events: await this.repo.contactEvents(contact.id) };
+    return { contact, events: await this.repo.contactEvents(contact.id), callbackNumber: contact.kind === 'callback' ? await this.repo.callbackNumber(contact.id) : null };
   }
 }
 
@@ -86,7 +86,7 @@ export class ListContacts {
     private readonly queues: QueueRepository,
   ) {}
 
-  async execute(q: ListContactsQueryDto): Promise<{ rows: ContactRow[]; total: number }> {
+  async execute(q: ListContactsQueryDto): Promise<{ rows: ContactRow[]; total: number; callbackNumbers: Map<string, string> }> {
     const v: FieldViolation[] = [];
     if ((q.from === undefined) !== (q.to === undefined)) v.push({ field: q.from === undefined ? 'from' : 'to', rule: 'bothOrNeither', message: 'give both from and to, or neither' });
     else if (q.from !== undefined && q.to !== undefined) {
@@ -96,7 +96,7 @@ export class ListContacts {
     } else if (q.open !== 'true') v.push({ field: 'open', rule: 'rangeOrOpen', message: 'without from and to, list only the open contacts (open=true)' });
     if (v.length) throw unprocessable('validation.failed', 'The contact list request is invalid', v);
     if (!(await this.queues.findById(q.queueId))) throw notFound('queue', q.queueId);
-    return this.repo.listContacts({
+    const page = await this.repo.listContacts({
       queueId: q.queueId,
       from: q.from === undefined ? null : new Date(localToEpoch(q.from, 0, REPORT_TIME_ZONE)),
       to: q.to === undefined ? null : new Date(localToEpoch(addDays(q.to, 1), 0, REPORT_TIME_ZONE)),
@@ -104,6 +104,9 @@ export class ListContacts {
       limit: q.limit,
       offset: q.offset,
     });
+    // A callback's number, as GET /v1/contacts/{id} gives it (the list answered null: an audit).
+    const callbackNumbers = await this.repo.callbackNumbers(page.rows.filter((c) => c.kind === 'callback').map((c) => c.id));
+    return { ...page, callbackNumbers };
   }
 }
 

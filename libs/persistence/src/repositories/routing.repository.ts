@@ -1333,6 +1333,8 @@ export abstract class RoutingRepository {
   ): Promise<(ReservationRow & { queueId: string | null; kind: ContactKind; subject: string | null; callerName: string | null; customerRef: string | null; callbackNumber: string | null })[]>;
   /** The number to call for a callback: its customer's (null for another kind, or a customer erased or without a number). */
   abstract callbackNumber(contactId: string): Promise<string | null>;
+  /** The callback numbers of those of `contactIds` that are callbacks with a number (a page of contacts in one read). */
+  abstract callbackNumbers(contactIds: string[]): Promise<Map<string, string>>;
   /** A queue's contacts by arrival (oldest first), optionally arrived in [from, to) and open (not ended) or ended; a page and the total. */
   abstract listContacts(filter: ContactListFilter): Promise<{ rows: ContactRow[]; total: number }>;
   abstract agentForApiKey(apiKeyId: string): Promise<string | null>;
@@ -1449,6 +1451,17 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
       this.q<{ n: number }>(`SELECT count(*)::int AS n FROM contacts c WHERE ${where}`, params),
     ]);
     return { rows, total: count[0]!.n };
+  }
+
+  /** The callback numbers of those of `contactIds` that are callbacks with a number (one read for a page of contacts). */
+  async callbackNumbers(contactIds: string[]): Promise<Map<string, string>> {
+    if (!contactIds.length) return new Map();
+    const rows = await this.q<{ id: string; phoneNumber: string }>(
+      `SELECT c.id, cu.phone_number AS "phoneNumber" FROM contacts c JOIN customers cu ON cu.id = c.customer_id
+       WHERE c.id = ANY($1::uuid[]) AND c.kind = 'callback' AND cu.phone_number IS NOT NULL`,
+      [contactIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.phoneNumber]));
   }
 
   async callbackNumber(contactId: string): Promise<string | null> {
