@@ -48,6 +48,7 @@ import type { RoutingInvalidations } from '../persistence/routing-invalidations.
 import {
   answeredBeforeEnded,
   eventConcernsLiveOffer,
+  lateAnsweredOffer,
   MAX_DURATION_END_REASON,
   maxDurationDetail,
   NO_POLL_END_REASON,
@@ -1135,11 +1136,16 @@ export class RoutingEngine {
       const c = await tx.findContactByCallId(ev.callId, 'update');
       if (!c) return { applied: false, detail: 'unknown call id' };
       const r = await tx.liveReservation(c.id, true);
-      if (!eventConcernsLiveOffer(ev, r, c)) return { applied: false, detail: 'event of an earlier offer' };
+      const ofThisOffer = eventConcernsLiveOffer(ev, r, c);
       const open = c.status === 'queued' || c.status === 'offered';
+      const detail = this.telephonyDetail(ev);
+      if (ev.event === 'answered' && open && telephonyDecidesAnswerAndEnd(c) && !(ofThisOffer && r)) {
+        const late = lateAnsweredOffer(ev, await tx.lastUnansweredReservation(c.id));
+        if (late && (await this.answerLate(tx, c, late, r, now, detail, after))) return { applied: true, detail: 'answered after its offer timed out: agent busy' };
+      }
+      if (!ofThisOffer) return { applied: false, detail: 'event of an earlier offer' };
       after.signal.push(`contact:${c.id}`);
       if (r) after.signal.push(`agent:${r.agentId}`);
-      const detail = this.telephonyDetail(ev);
       switch (ev.event) {
         case 'answered': {
           if (c.status !== 'offered' || !r || r.status !== 'offered') return { applied: false, detail: `contact is ${c.status}` };
@@ -1192,6 +1198,41 @@ export class RoutingEngine {
     if (after.offerTo) await this.offerWorkTo(after.offerTo);
     this.signal(...after.signal);
     return result;
+  }
+
+  /**
+   * The agent picked up a call whose offer had timed out (lateAnsweredOffer): connected to them, an
+   * offer made since withdrawn and its agent released without blame; the agent busy. Not when they
+   * are logged out or on another call (false: nothing written).
+   */
+  private async answerLate(
+    tx: RoutingTx,
+    c: ContactRow,
+    late: { id: string; agentId: string; resolvedAt: Date | null },
+    live: { id: string; agentId: string; status: string } | null,
+    now: Date,
+    detail: Record<string, unknown>,
+    after: { offerTo?: string; signal: string[] },
+  ): Promise<boolean> {
+    if (live?.status === 'accepted' || !(await tx.takeLateAnsweredCall(late.agentId, now))) return false;
+    if (live) {
+      await tx.resolveReservation(live.id, 'cancelled', now);
+      await tx.releaseAgent(live.agentId, c.channel, now);
+      await tx.addEvents([
+        { contactId: c.id, at: now, type: 'requeued', agentId: live.agentId, reservationId: live.id, detail: { why: `offer withdrawn: agent ${late.agentId} answered the call after its own offer had timed out` } },
+      ]);
+      after.offerTo = live.agentId;
+      after.signal.push(`agent:${live.agentId}`);
+    }
+    await tx.resolveReservation(late.id, 'accepted', now);
+    await tx.updateContact(c.id, { status: 'connected', answeredAt: now, agentId: late.agentId });
+    if (c.customerId) await tx.rememberAgent(c.customerId, late.agentId, now);
+    await tx.addEvents([
+      { contactId: c.id, at: now, type: 'accepted', agentId: late.agentId, reservationId: late.id, detail: { afterTimeout: true } },
+      { contactId: c.id, at: now, type: 'answered', agentId: late.agentId, reservationId: late.id, detail: { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null } },
+    ]);
+    after.signal.push(`contact:${c.id}`, `agent:${late.agentId}`);
+    return true;
   }
 
   /** The telephony answered the call at `at`: reservation accepted, contact connected, agent busy, customer's last agent remembered. */

@@ -68,8 +68,9 @@ export class RoutingDecisionAgentDto {
     example: 'sip:e1042@pbx.vuoro.example',
     description:
       "decision = agent: the agent's SIP URI. Ring it for no longer than the queue's offer timeout (routing settings offerTimeoutSeconds; phone default 10 s) and report agent_failed " +
-      '(e.g. SIP 408) when it is not answered: at the timeout Vuoro takes the offer back (the agent not-responding, the call back in line and owed a new long poll), ' +
-      'and an answered of that offer arriving later is ignored (applied false), so a call answered after it would not be counted as answered.',
+      '(e.g. SIP 408) when it is not answered: at the timeout Vuoro takes the offer back (the agent not-responding, the call back in line and owed a new long poll, ' +
+      'perhaps offered to the next agent meanwhile). An answered of that offer arriving later, while the call is still unanswered, is still taken: the call is connected ' +
+      'to that agent and any offer made since is withdrawn — but the next agent may have been marked not-responding in between, so keep the ring time within the timeout.',
   })
   target: string;
 }
@@ -350,7 +351,7 @@ export class RoutingSettingsDto {
   @Max(3600)
   wrapUpSeconds: number;
 
-  @ApiPropertyOptional({ example: 10, nullable: true, type: 'integer', minimum: 1, maximum: 3600, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s). Phone: the telephony system must ring the agent for no longer than this (an answered after it is ignored).' })
+  @ApiPropertyOptional({ example: 10, nullable: true, type: 'integer', minimum: 1, maximum: 3600, description: 'Offer timeout; null = channel default (phone 10, chat 20, email 60 s). Phone: the telephony system should ring the agent for no longer than this (a later answered is still taken, but the call may have been offered to another agent meanwhile).' })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -1064,6 +1064,22 @@ export class RoutingTx {
     );
   }
 
+  /**
+   * The agent picked up a call after its offer had timed out (the engine's answerLate): the call is
+   * theirs again and they are busy with it, whatever state the time-out left them in — unless they
+   * are logged out or on another call. Whether it applied.
+   */
+  async takeLateAnsweredCall(agentId: string, at: Date): Promise<boolean> {
+    const rows = await this.q(
+      `UPDATE agent_presence SET phone_load = phone_load + 1, ${capacityInForceSql({ ...LOAD_COLUMN, phone: 'phone_load + 1' })},
+         state = 'busy', state_since = CASE WHEN state = 'busy' THEN state_since ELSE $2 END, wrap_up_until = NULL, updated_at = now()
+       FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id AND phone_load = 0 AND state <> 'offline'
+       RETURNING agent_id`,
+      [agentId, at],
+    );
+    return rows.length > 0;
+  }
+
   /** A routable agent who accepted a contact is busy. */
   async markBusy(agentId: string, at: Date): Promise<void> {
     await this.q(
@@ -1129,6 +1145,22 @@ export class RoutingTx {
   async liveReservation(contactId: string, lock = false): Promise<ReservationRow | null> {
     const rows = await this.q<ReservationRow>(
       `SELECT ${RESERVATION_COLUMNS} FROM reservations r WHERE r.contact_id = $1 AND r.status IN ('offered', 'accepted')${lock ? ' FOR UPDATE' : ''}`,
+      [contactId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The contact's offer resolved last without being taken — rejected, timed out, failed, or withdrawn
+   * (a `requeued` event naming it) — read through the timeline's (contact_id, id) index, locked.
+   */
+  async lastUnansweredReservation(contactId: string): Promise<ReservationRow | null> {
+    const rows = await this.q<ReservationRow>(
+      `SELECT ${RESERVATION_COLUMNS} FROM reservations r
+       WHERE r.id = (SELECT e.reservation_id FROM contact_events e
+                     WHERE e.contact_id = $1 AND e.type IN ('rejected', 'timeout', 'agent-failed', 'requeued') AND e.reservation_id IS NOT NULL
+                     ORDER BY e.id DESC LIMIT 1)
+       FOR UPDATE`,
       [contactId],
     );
     return rows[0] ?? null;

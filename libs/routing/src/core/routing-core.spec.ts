@@ -1,6 +1,6 @@
 import { RoutingState } from './routing-state.js';
 import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, thrown, world } from './core-fixtures.js';
-import type { CoreQueueSettings, PhoneDecision } from './types.js';
+import { lateAnsweredOffer, type CoreQueueSettings, type PhoneDecision } from './types.js';
 
 /** The timeline events recorded, as [type, contact, agent, reservation] plus the detail. */
 const timeline = (events: { type: string; agentId: string | null; reservationId: string | null; detail: Record<string, unknown> | null }[]) =>
@@ -190,6 +190,34 @@ describe('RoutingCore: phone decisions', () => {
 });
 
 describe('RoutingCore: a call through telephony events', () => {
+  it('connects a call answered after its offer timed out to the agent who answered; the offer made since is withdrawn without blame', () => {
+    const { core, state } = world({ agents: [agentRecord('a1'), agentRecord('a2', { presence: presence('a2', { idleSince: at(-10) }) })] });
+    const d = core.decidePhone(call('c1'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
+    const first = d.agentId;
+    const next = first === 'a1' ? 'a2' : 'a1';
+    expect(core.tick(at(11))).toMatchObject({ expired: 1 });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'offered', agentId: next });
+    core.takeChanges();
+
+    expect(core.telephonyEvent(telephony('answered', 'c1', { decisionId: d.decisionId }), at(14))).toEqual({ applied: true, detail: 'answered after its offer timed out: agent busy' });
+    expect(state.contactByCallId('c1')).toMatchObject({ status: 'connected', agentId: first, answeredAt: at(14) });
+    expect(state.liveReservation(state.contactByCallId('c1')!.id)).toMatchObject({ id: d.decisionId, agentId: first, status: 'accepted' });
+    expect(state.agent(first)!.presence).toMatchObject({ state: 'busy', load: { phone: 1, chat: 0, email: 0 } });
+    expect(state.agent(next)!.presence).toMatchObject({ state: 'available', load: { phone: 0, chat: 0, email: 0 } });
+    const { changes } = core.takeChanges();
+    expect(changes.events.map((e) => [e.type, e.agentId])).toEqual([
+      ['requeued', next],
+      ['accepted', first],
+      ['answered', first],
+    ]);
+    // Not again, and not for an offer that was rejected or failed (the PBX said it stopped ringing).
+    expect(core.telephonyEvent(telephony('answered', 'c1', { decisionId: d.decisionId }), at(15)).applied).toBe(false);
+    expect(lateAnsweredOffer({ event: 'answered' }, { id: 'r1', agentId: 'a1', status: 'failed' })).toBeNull();
+    expect(lateAnsweredOffer({ event: 'answered', agentId: 'a2' }, { id: 'r1', agentId: 'a1', status: 'expired' })).toBeNull();
+    expect(lateAnsweredOffer({ event: 'answered', decisionId: 'r0' }, { id: 'r1', agentId: 'a1', status: 'expired' })).toBeNull();
+    expect(lateAnsweredOffer({ event: 'ended' }, { id: 'r1', agentId: 'a1', status: 'expired' })).toBeNull();
+  });
+
   it('answered → agent busy and customer remembered; ended → wrap-up from the queue settings; tick → available and offered the next call', () => {
     const queues = [coreQueue('q-phone', { settings: { wrapUpSeconds: 45 } })];
     const { core, state } = world({ agents: [agentRecord('a1')], queues });

@@ -43,6 +43,7 @@ import {
   supervisorEndDetail,
   type ContactCloser,
   eventConcernsLiveOffer,
+  lateAnsweredOffer,
   DEFAULT_QUEUE_SETTINGS,
   previousAgentOf,
   queueTransfer,
@@ -727,6 +728,33 @@ export class RoutingCore {
   }
 
   /**
+   * The agent picked up a call whose offer had timed out (lateAnsweredOffer): the call is connected
+   * to them — an offer made since to someone else is withdrawn, that agent released without blame —
+   * and they are busy with it. Not when the agent is logged out or on another call (false: the event
+   * is then answered as not applied).
+   */
+  private answerLate(c: ContactRecord, late: ReservationRecord, live: ReservationRecord | undefined, now: Date, detail: Record<string, unknown>): boolean {
+    const a = this.state.agent(late.agentId);
+    const p = a?.presence;
+    if (!a || !p || p.state === 'offline' || p.load.phone > 0 || live?.status === 'accepted') return false;
+    if (live) {
+      this.resolveReservation(live, 'cancelled', now);
+      this.releaseAgent(live.agentId, c.channel, now);
+      this.event(c.id, now, 'requeued', live.agentId, live.id, { why: `offer withdrawn: agent ${late.agentId} answered the call after its own offer had timed out` });
+      this.offerWorkTo(live.agentId, now);
+      this.signal(`agent:${live.agentId}`);
+    }
+    const load = { ...p.load, phone: p.load.phone + 1 };
+    this.savePresence({ ...p, state: 'busy', stateSince: p.state === 'busy' ? p.stateSince : now, load, capacity: capacityInForce(a, load), wrapUpUntil: null });
+    const row = this.saveReservation({ ...late, status: 'offered', resolvedAt: null });
+    const connected = this.accept(this.patchContact(c, { agentId: late.agentId }), row, now);
+    this.event(c.id, now, 'accepted', late.agentId, late.id, { afterTimeout: true });
+    this.event(c.id, now, 'answered', late.agentId, late.id, { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null });
+    this.signal(`contact:${connected.id}`, `agent:${late.agentId}`);
+    return true;
+  }
+
+  /**
    * A rejected, timed-out or failed offer: the contact goes back to its queue keeping its place,
    * with the agent excluded from it; the agent becomes not-responding.
    */
@@ -1391,6 +1419,10 @@ export class RoutingCore {
       const ofThisOffer = eventConcernsLiveOffer(ev, r ?? null, c);
       const open = c.status === 'queued' || c.status === 'offered';
       const detail = telephonyDetail(ev);
+      if (open && telephonyDecidesAnswerAndEnd(c) && !(ofThisOffer && r)) {
+        const late = lateAnsweredOffer(ev, this.state.lastResolvedReservation(c.id));
+        if (late && this.answerLate(c, late, r, now, detail)) return { applied: true, detail: 'answered after its offer timed out: agent busy' };
+      }
       if (!ofThisOffer) return { applied: false, detail: 'event of an earlier offer' };
       switch (ev.event) {
         case 'answered': {

@@ -268,6 +268,16 @@ export class RoutingState {
     return this.reservationsById.get(id);
   }
 
+  /** The contact's resolved reservation offered last (rejected, expired, failed, cancelled …), if any is still kept. */
+  lastResolvedReservation(contactId: string): ReservationRecord | undefined {
+    let last: ReservationRecord | undefined;
+    for (const id of this.resolvedByContact.get(contactId) ?? []) {
+      const r = this.reservationsById.get(id)!;
+      if (!last || r.offeredAt.getTime() >= last.offeredAt.getTime()) last = r;
+    }
+    return last;
+  }
+
   /** The contact's offered or accepted reservation. */
   liveReservation(contactId: string): ReservationRecord | undefined {
     const id = this.liveByContact.get(contactId);

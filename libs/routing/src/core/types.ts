@@ -432,6 +432,24 @@ export function eventConcernsLiveOffer(
 }
 
 /**
+ * The timed-out offer a telephony `answered` is for when the PBX rang the agent past the offer's
+ * timeout and the agent picked up: the call's most recently resolved offer, if it expired (not
+ * rejected or failed: the PBX itself said those rang out) and the event names it — its decisionId,
+ * its agent, or neither. null otherwise (the event is then of an earlier offer, or of none). The
+ * engines connect such a call to that agent instead of leaving the customer, who is talking to
+ * them, recorded as waiting and the agent as not responding.
+ */
+export function lateAnsweredOffer<R extends { id: string; agentId: string; status: ReservationStatus }>(
+  ev: Pick<TelephonyEvent, 'event' | 'decisionId' | 'agentId'>,
+  lastResolved: R | null | undefined,
+): R | null {
+  if (ev.event !== 'answered' || !lastResolved || lastResolved.status !== 'expired') return null;
+  if (ev.decisionId && ev.decisionId !== lastResolved.id) return null;
+  if (ev.agentId && ev.agentId !== lastResolved.agentId) return null;
+  return lastResolved;
+}
+
+/**
  * Whether the telephony system, not the agent's desk, says when the contact is answered and when it
  * ends: an inbound phone call. The telephony system sees the call; the desk only sees the offer, so
  * a desk accept or complete would disagree with the line (an agent marked busy while the phone still
