@@ -7,16 +7,18 @@
  *   15-minute interval, the offered contacts arrive uniformly inside the interval; a phone call is
  *   abandoned, answered within the target or answered later in the proportions of the statistic
  *   (about 87 % within 30 s after the level shift, worse on the letter-batch spike days, 6–7 %
- *   abandoned); talk and handle times are drawn around the interval's AHT. The live engine has no
- *   event that abandons a chat (only calls have a call id), so a chat interval gives its answered
- *   chats only.
- * - Cap: the whole history stays at or below MAX_DEMO_CONTACTS (10,000; a full week of the demo
- *   agency is ~26,000 contacts, and loading plus rolling up 10,000 with their ~55,000 timeline events
- *   and ~35,000 agent state spans adds ~9 s to the first start on the embedded database). When the
- *   statistics hold more, every contact is kept with the same probability `scale` (thinning): the
- *   shares (service level, abandonment, channel and language mix, intraday shape) stay as they are
- *   and the volumes are `scale` × the statistics' (`DemoContactHistory.scale`; ~0.38 for the
- *   default week).
+ *   abandoned); talk and handle times are drawn around the interval's AHT. A chat abandoned in the
+ *   statistic is abandoned as the chat gateway reports it (`POST /v1/contacts/{id}/abandon`: an
+ *   `abandoned` event `{ reportedBy: 'gateway' }`), after the customer's patience; a chat that found
+ *   no agent before closing is abandoned at closing time.
+ * - Scale: the routed days are the statistics of those days at full scale — every offered contact
+ *   of an interval is one contact — so the reports of the routed week show the same volumes as the
+ *   history that forecasting learns from (a full default week of the demo agency is ~25,500
+ *   contacts, ~160,000 timeline events and ~78,000 agent state spans). MAX_DEMO_CONTACTS is only a
+ *   guard for longer `contactHistoryDays`: above it every contact is kept with the same probability
+ *   `scale` (thinning; the shares stay, the volumes are `scale` × the statistics' and then no longer
+ *   match the history the forecast reads). An earlier version capped the default week at 10,000
+ *   (scale ~0.38), and its reports showed ~2.6 × less than the forecast of the coming week.
  * - Agents: each open day the department's agents (less ~8 % absent) are rostered in shifts of 8 h
  *   (30-minute lunch, starting 08:00–10:00), 6 h or 4 h, as many as the day's work needs (per
  *   quarter-hour: workload in Erlangs E → E + 1.3 √E + 1 agents, per language too), phone first,
@@ -45,7 +47,7 @@ import { SeededRandom } from './random.js';
 import { minOf, maxOf } from '../../core/src/extremes.js';
 
 /** The most contacts the demo history holds (see the cap above). */
-export const MAX_DEMO_CONTACTS = 10_000;
+export const MAX_DEMO_CONTACTS = 60_000;
 /** The wrap-up the engine records when a queue has no routing settings (DEFAULT_SETTINGS of the API's routing catalog). */
 export const DEMO_WRAP_UP_SECONDS = 30;
 
@@ -211,7 +213,7 @@ interface Planned {
   react: number;
   /** Accepted → end, ms. */
   handle: number;
-  /** Abandoned: arrival → hang-up, ms. Answered phone: how long the caller would wait at most, ms. */
+  /** Abandoned: arrival → hang-up (a call) or the chat window closed, ms. Answered phone: how long the caller would wait at most, ms. */
   patience: number;
   desiredOffer: number;
   customer: Customer | null;
@@ -221,7 +223,6 @@ interface Planned {
   rule: string;
   abandonAt: number;
   open: boolean;
-  dropped: boolean;
 }
 
 /** A binary min-heap of (time, phase, sequence). */
@@ -437,7 +438,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
 
   // The statistics of the window and the cap.
   const stats = input.history.filter((h) => queueByKey.has(h.queueKey) && h.intervalStart.getTime() >= windowStart && h.intervalStart.getTime() < cutoff);
-  const planned = (h: DemoIntervalStatistic) => (queueByKey.get(h.queueKey)!.channel === 'chat' ? h.answered : h.offered);
+  const planned = (h: DemoIntervalStatistic) => h.offered;
   const total = stats.reduce((n, h) => n + planned(h), 0);
   const max = input.maxContacts ?? MAX_DEMO_CONTACTS;
   // Thinning is binomial: aim 3 % under the cap (about 4 standard deviations of the draw) and trim
@@ -460,7 +461,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
     const madeUp = channel === 'email' ? 0 : random.binomial(late, 0.25);
     push('within', h.answeredWithinTarget + madeUp);
     push('late', late - madeUp);
-    if (channel === 'phone') push('abandoned', h.abandoned);
+    if (channel !== 'email') push('abandoned', h.abandoned);
     else if (channel === 'email') push('late', h.offered - h.answered);
     const aht = (h.ahtSeconds ?? input.aht[channel]) * 1000;
     const start = h.intervalStart.getTime();
@@ -468,7 +469,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
       const arrival = start + Math.floor(random.next() * SLOT_MS);
       const p: Planned = {
         queue, channel, arrival, outcome, react: 0, handle: 0, patience: 0, desiredOffer: arrival, customer: null, previousAgent: null, shift: null,
-        offerAt: 0, rule: '', abandonAt: 0, open: false, dropped: false,
+        offerAt: 0, rule: '', abandonAt: 0, open: false,
       };
       if (channel === 'phone') {
         p.react = random.int(2000, 9000);
@@ -489,6 +490,8 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
           ? (random.chance(0.7) ? p.react : p.react + Math.round((59_000 - p.react) * random.next() ** 1.5))
           : Math.min(900_000, 61_000 + Math.round(random.exponential(60_000)));
         p.desiredOffer = arrival + wait - p.react;
+        // a chat abandoned in the statistic: the customer closes the window after a while
+        if (outcome === 'abandoned') p.patience = Math.min(900_000, 20_000 + Math.round(random.exponential(120_000)));
       } else {
         p.react = random.int(5000, 50_000);
         p.handle = Math.max(60_000, Math.round(random.logNormal(aht, 0.5)));
@@ -511,7 +514,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
   const shiftsByDay = new Map<string, { phone: Shift[]; digital: Shift[]; close: number }>();
   const byDay = new Map<string, Planned[]>();
   for (const p of all) {
-    if (p.outcome === 'abandoned' && p.channel === 'phone') continue;
+    if (p.outcome === 'abandoned' && p.channel !== 'email') continue;
     const day = localDateOf(p.desiredOffer, tz);
     const list = byDay.get(day) ?? [];
     list.push(p);
@@ -573,7 +576,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
       }
       const c = p.customer;
       p.previousAgent = c.lastAgent && c.lastContactAt !== null && t - c.lastContactAt < PREVIOUS_AGENT_MS ? c.lastAgent : null;
-      if (p.channel === 'phone' && p.outcome === 'abandoned') p.abandonAt = p.arrival + p.patience;
+      if (p.channel !== 'email' && p.outcome === 'abandoned') p.abandonAt = p.arrival + p.patience;
       else if (p.desiredOffer >= cutoff) p.open = true;
       else queue.push(p.desiredOffer, 1, p);
       continue;
@@ -620,8 +623,11 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
       } else queue.push(next, 1, p);
     } else if (p.channel === 'chat') {
       const next = t + 15_000;
-      if (!day || next >= day.close) p.dropped = true;
-      else queue.push(next, 1, p);
+      if (!day || next >= day.close) {
+        // nobody took it before closing: the customer gives up then
+        p.outcome = 'abandoned';
+        p.abandonAt = day ? Math.max(t, day.close) : t;
+      } else queue.push(next, 1, p);
     } else {
       let next: number | null = t + 60_000;
       if (!day || next >= day.close - 20 * 60_000) next = nextWorkday(t);
@@ -638,7 +644,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
     lastAgent: c.lastAgent,
     lastContactAt: c.lastContactAt === null ? null : new Date(c.lastContactAt),
   }));
-  const kept = all.filter((p) => !p.dropped).sort((a, b) => a.arrival - b.arrival);
+  const kept = all.sort((a, b) => a.arrival - b.arrival);
   // Position in line of a queued call: calls of its queue that arrived before it and had not left yet.
   const waiting = new Map<string, { arrivals: number[]; leaves: number[] }>();
   for (const p of kept) {
@@ -707,7 +713,7 @@ export function generateContactHistory(input: ContactHistoryInput): DemoContactH
         rule: p.rule, step: { index: 0, name: 'queue requirements', afterSeconds: 0 }, waitedSeconds: (offerAt - arrival) / 1000, skippedAgents: [], skippedCount: 0, skippedByReason: {},
       };
     } else {
-      if (!p.open) ev(p.abandonAt, 'abandoned', { hangupBy: 'caller', telephonyTs: iso(p.abandonAt) });
+      if (!p.open) ev(p.abandonAt, 'abandoned', p.channel === 'phone' ? { hangupBy: 'caller', telephonyTs: iso(p.abandonAt) } : { reportedBy: 'gateway' });
       explanation = { decidedAt: iso(arrival), summary: 'demo history: no eligible agent free; the contact waited in its queue', rule: 'no-eligible-agent', step: null, skippedAgents: [], skippedCount: 0, skippedByReason: {} };
     }
     const answered = agent !== null;
