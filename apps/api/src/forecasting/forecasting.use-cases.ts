@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { holidaysFor, SUPPORTED_HOLIDAY_REGIONS } from '../../../../libs/calendar/src/holidays.js';
 import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
@@ -11,7 +11,7 @@ import { overlayReforecast } from '../../../../libs/forecasting/src/intraday.js'
 import { holidayArrivalsOf } from '../../../../libs/forecasting/src/holiday-arrivals.js';
 import { SELECTABLE_METHODS, type MethodChoice } from '../../../../libs/forecasting/src/method-choice.js';
 import type { ForecastAlertEntity } from '../../../../libs/persistence/src/entities/forecast-alert.entity.js';
-import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
+import { ForecastingRepository, INTRADAY_JOB_LOCK_KEY, METHOD_CHOICE_JOB_LOCK_KEY, type AlertFilter, type QueueForecastContext, type StoredMethodChoice } from '../../../../libs/persistence/src/repositories/forecasting.repository.js';
 import { LetterBatchRepository } from '../../../../libs/persistence/src/repositories/letter-batch.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkerPoolBusyError, WorkerTimeoutError, WorkerWaitTimeoutError, type TaskLane, type WorkerPool } from '../common/worker-pool.js';
@@ -181,12 +181,17 @@ export function forecastInWorker(workers: ForecastingWorkers, history: QueueHist
 }
 
 /**
- * Each queue's forecasting method: chosen on the first forecast of the queue's local day by a
- * rolling-origin week-ahead backtest on the history before that day, at its stored interval length
+ * Each queue's forecasting method: chosen once per local day of the queue by a rolling-origin
+ * week-ahead backtest on the history before that day, at its stored interval length
  * (libs/forecasting chooseForecastMethod, in the forecasting worker), and stored, so every forecast
  * that day, on any instance and after a restart, uses the same method without repeating the
  * backtest. Forecasts at every interval length use it, so hourly and quarter-hourly forecasts of a
  * day agree. An import of history drops the queue's choice (ForecastingRepository.importHistory).
+ *
+ * The choice is normally made ahead of demand (ChooseMethodsAheadOfDemand: at start-up and after
+ * each local midnight). A forecast that finds no choice of today yet makes it here, and one that
+ * finds it being made in this process waits for it rather than using yesterday's: every forecast of
+ * a day uses that day's method, so a plan, its requirement and the intraday check agree.
  */
 @Injectable()
 export class ChooseQueueForecastMethod {
@@ -232,6 +237,123 @@ export class ChooseQueueForecastMethod {
     const row = { queueId: queue.id, intervalMinutes, chosenOn: today, choice };
     await this.forecasting.saveMethodChoice(row, at);
     return { ...row, createdAt: at };
+  }
+}
+
+/** A run of ChooseMethodsAheadOfDemand. */
+export interface MethodChoiceRun {
+  /** false when another instance holds the job's lock (it is making the choices). */
+  ran: boolean;
+  /** queues whose choice of their local today this run made. */
+  chosen: number;
+  /** queues that already had it. */
+  current: number;
+  /** queues whose choice failed (logged at error each); a forecast of such a queue makes it on demand, the next run tries again. */
+  failed: QueueJobFailure[];
+}
+
+/**
+ * Makes each queue's method choice of its local day before anyone asks for a forecast: a backtest
+ * takes 0.5–3 s per queue in the forecasting thread, and nine queues asked for at once (a planning
+ * screen) waited ~10 s on the demo. For every queue without a choice of its local today, one queue
+ * at a time through ChooseQueueForecastMethod (so a forecast of the queue being chosen waits for
+ * that backtest instead of starting its own, and an interactive forecast waits behind at most one
+ * of these in the thread's line). Only one instance runs it at a time (advisory lock, as the
+ * intraday job). `stop()` ends a run between queues (shut-down).
+ */
+@Injectable()
+export class ChooseMethodsAheadOfDemand {
+  private readonly logger = new Logger('ForecastMethodChoices');
+
+  constructor(
+    private readonly forecasting: ForecastingRepository,
+    private readonly chooser: ChooseQueueForecastMethod,
+    private readonly clock: ForecastClock,
+  ) {}
+
+  async execute(opts: { stop?: () => boolean } = {}): Promise<MethodChoiceRun> {
+    const run = await this.forecasting.runExclusively(METHOD_CHOICE_JOB_LOCK_KEY, async () => {
+      const result: MethodChoiceRun = { ran: true, chosen: 0, current: 0, failed: [] };
+      for (const queue of await this.forecasting.queueContexts()) {
+        if (opts.stop?.()) break;
+        const today = localDateOf(this.clock.now().getTime(), queue.timeZone);
+        const stored = await this.forecasting.methodChoice(queue.id);
+        if (stored && stored.chosenOn >= today) {
+          result.current++;
+          continue;
+        }
+        try {
+          await this.chooser.execute(queue);
+          result.chosen++;
+        } catch (err) {
+          if (opts.stop?.()) break;
+          const failure = { queueId: queue.id, queueKey: queue.key, code: err instanceof DomainError ? err.code : 'internal', message: err instanceof Error ? err.message : String(err) };
+          result.failed.push(failure);
+          this.logger.error({ msg: 'choosing a queue\'s forecasting method ahead of demand failed: its first forecast chooses it (the next run tries again)', ...failure });
+        }
+      }
+      return result;
+    });
+    return run ?? { ran: false, chosen: 0, current: 0, failed: [] };
+  }
+}
+
+/**
+ * Runs ChooseMethodsAheadOfDemand when FORECAST_JOB_ENABLED (default true): once at start-up, in the
+ * background (the service listens at once), and every hour at minute 5, which is shortly after each
+ * queue's local midnight (00:05 in Helsinki) and does nothing but read the stored choices while they
+ * are current. One run at a time per process.
+ */
+@Injectable()
+export class ForecastMethodChoiceJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ForecastMethodChoiceJob');
+  private running: Promise<MethodChoiceRun | null> | null = null;
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ahead: ChooseMethodsAheadOfDemand,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.forecastJobEnabled !== false;
+  }
+
+  onApplicationBootstrap(): void {
+    // not awaited: start-up does not wait for the backtests
+    if (this.enabled) void this.run('start-up');
+  }
+
+  @Cron('0 5 * * * *', { name: 'forecast-method-choices' })
+  async tick(): Promise<void> {
+    if (this.enabled) await this.run('hourly');
+  }
+
+  /** One run (a run already under way in this process is joined, not repeated); null when it failed as a whole (logged). */
+  run(reason: 'start-up' | 'hourly'): Promise<MethodChoiceRun | null> {
+    if (this.stopping) return Promise.resolve(null);
+    if (this.running) return this.running;
+    const started = Date.now();
+    this.running = this.ahead
+      .execute({ stop: () => this.stopping })
+      .then((r) => {
+        if (r.chosen > 0 || r.failed.length > 0) this.logger.log({ msg: 'forecasting methods chosen ahead of demand', reason, chosen: r.chosen, current: r.current, failed: r.failed.length, ms: Date.now() - started });
+        return r;
+      })
+      .catch((err: unknown) => {
+        if (!this.stopping) this.logger.error({ msg: 'choosing forecasting methods ahead of demand failed', reason, err: err instanceof Error ? err.message : String(err) });
+        return null;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  /** Shut-down: the run stops after the queue under way, before the worker threads and the database close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.running;
   }
 }
 
@@ -377,14 +499,17 @@ export interface IntradayCheckResult {
   failed?: IntradayQueueFailure[];
 }
 
-/** A queue the intraday check could not check: no spike alert for it until a later check succeeds. */
-export interface IntradayQueueFailure {
+/** A queue a job could not handle: the error's code and message. */
+export interface QueueJobFailure {
   queueId: string;
   queueKey: string;
   /** the error's code (e.g. `forecast.timeout`, `database.busy`), `internal` for a defect. */
   code: string;
   message: string;
 }
+
+/** A queue the intraday check could not check: no spike alert for it until a later check succeeds. */
+export type IntradayQueueFailure = QueueJobFailure;
 
 /**
  * The intraday job: for each queue, today's complete intervals so far are compared with the

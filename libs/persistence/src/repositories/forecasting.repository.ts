@@ -79,6 +79,8 @@ export interface StoredMethodChoice {
 
 /** Advisory-lock key of the intraday forecast job. */
 export const INTRADAY_JOB_LOCK_KEY = 7_450_101;
+/** Advisory-lock key of the job that chooses each queue's forecasting method ahead of demand. */
+export const METHOD_CHOICE_JOB_LOCK_KEY = 7_450_102;
 
 export abstract class ForecastingRepository {
   /** Queues by id or key (both accepted), with their calendars. */
