@@ -69,7 +69,7 @@ export class ForecastMethodChoiceDto {
   @ApiProperty({ example: { 'same-slot-mean-4': 0.75, 'vuoro-default': 0.25 }, description: 'Weight of each method used (they sum to 1).', type: 'object', additionalProperties: { type: 'number' } })
   weights: Record<string, number>;
 
-  @ApiProperty({ example: '2026-03-09', description: 'The queue\'s local date the choice was made on, from the history before that day; a new choice is made on the first forecast of each day and after a history import.' })
+  @ApiProperty({ example: '2026-03-09', description: 'The queue\'s local date the choice was made on, from the history before that day; a new choice is made each day (ahead of demand at start-up and after midnight, else by the day\'s first forecast) and after a history import.' })
   chosenOn: string;
 
   @ApiProperty({ type: 'integer', example: 8, description: 'Week-ahead backtest origins (one a week) the methods were scored on; 0: the history was too short and the default is used.' })

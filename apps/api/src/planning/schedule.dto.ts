@@ -31,7 +31,7 @@ export class GenerateScheduleDto {
   @Max(0.6)
   shrinkage?: number;
 
-  @ApiPropertyOptional({ type: 'integer', example: 10, default: 10, minimum: 1, maximum: 60, description: 'HiGHS time limit of the LP bound and the MIP together, seconds (the MIP gets what the LP left, at least 1 s): the best schedule found by then is returned with its gap to the LP bound. The forecasts and requirements before and the assignment of agents after come on top (a first forecast of the day per queue takes seconds).' })
+  @ApiPropertyOptional({ type: 'integer', example: 10, default: 10, minimum: 1, maximum: 60, description: 'HiGHS time limit of the LP bound and the MIP together, seconds (the MIP gets what the LP left, at least 1 s): the best schedule found by then is returned with its gap to the LP bound. The forecasts and requirements before and the assignment of agents after come on top (a queue whose forecasting method of the day has not been chosen yet — the service chooses them at start-up and after midnight — adds a backtest of seconds).' })
   @IsOptional()
   @IsInt()
   @Min(1)
