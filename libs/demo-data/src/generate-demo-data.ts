@@ -8,7 +8,7 @@
 import type { Channel } from '../../core/src/channel.js';
 import { addDays, isoWeekday } from '../../calendar/src/local-date.js';
 import { finnishPublicHolidays } from '../../calendar/src/holidays.js';
-import { localInstants, localToEpoch } from '../../calendar/src/time-zone.js';
+import { localDateOf, localInstants, localToEpoch } from '../../calendar/src/time-zone.js';
 import { generateContactHistory, type DemoContactHistory } from './contact-history.js';
 import { buildDemoPlan, type DemoPlan } from './demo-plan.js';
 import { SeededRandom } from './random.js';
@@ -75,7 +75,7 @@ export interface DemoData {
 
 export interface DemoDataOptions {
   seed?: number;
-  /** The first day after the history (history ends the day before). Default: today (UTC date). */
+  /** The first day after the history (history ends the day before). Default: today in Helsinki (the demo agency's own date). */
   today?: string;
   weeks?: number;
   customerServiceAgents?: number;
@@ -150,7 +150,8 @@ export function generateDemoData(options: DemoDataOptions = {}): DemoData {
   const seed = options.seed ?? 20261122;
   const weeks = options.weeks ?? 13;
   const csAgents = options.customerServiceAgents ?? 100;
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  // The agency's own today (Helsinki): between local midnight and 02:00/03:00 UTC is still yesterday.
+  const today = options.today ?? localDateOf(Date.now(), 'Europe/Helsinki');
   const random = new SeededRandom(seed);
   const firstDay = addDays(today, -7 * weeks);
   const lastDay = addDays(today, -1);
