@@ -4,6 +4,22 @@ import { bearer, type TestApp } from '../support/test-app.js';
 import { callBody, CALLED_NUMBER, eventBody, startRoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
 
 /** The telephony contract of POST/GET /v1/routing/decisions and POST /v1/routing/events. */
+/** What the process wrote to stdout and stderr (the log) while `fn` ran. */
+async function outputOf(fn: () => Promise<void>): Promise<string> {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+  return lines.join('');
+}
+
 describe('routing: telephony contract', () => {
   let t: TestApp;
   let w: RoutingWorld;
@@ -193,12 +209,7 @@ describe('routing: telephony contract', () => {
     const callback = (body: Record<string, unknown>) => t.http.post('/v1/routing/callbacks').set(...tel).send(body);
     const bad = await callback({ callId: 'withheld-1', callbackNumber: '040 123' }).expect(422);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'callbackNumber', rule: 'phoneNumber' })]);
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
+    const logged = await outputOf(async () => {
       const taken = await callback({ callId: 'withheld-1', callbackNumber: '0401234567' }).expect(200);
       expect(taken.body).toMatchObject({ status: 'queued' });
       expect((await callback({ callId: 'withheld-1', callbackNumber: '0401234567' }).expect(200)).body).toEqual(taken.body);
@@ -208,11 +219,8 @@ describe('routing: telephony contract', () => {
       expect(JSON.stringify(other.body)).not.toMatch(/0409999999|358401110000/);
       expect((await t.http.get('/v1/contacts/numbered').set(...sup).expect(200)).body).toMatchObject({ kind: 'inbound', status: 'queued' });
       await callback({ callId: 'numbered', callbackNumber: '+358401110000' }).expect(200);
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
-    }
-    expect(lines.join('')).not.toMatch(/0401234567|0409999999|358401110000/);
+    });
+    expect(logged).not.toMatch(/0401234567|0409999999|358401110000/);
     const contact = (await t.http.get('/v1/contacts/withheld-1').set(...sup).expect(200)).body;
     expect(contact).toMatchObject({ kind: 'callback', status: 'queued', callbackNumber: '0401234567' });
     expect(contact.timeline.at(-1)).toMatchObject({ type: 'callback-requested', detail: { numberKeyedIn: true } });
@@ -241,18 +249,10 @@ describe('routing: telephony contract', () => {
   });
 
   it('never writes the caller number or name to the log', async () => {
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
+    const logged = await outputOf(async () => {
       await decide('call-log', { callerId: '+358409998877', callerName: 'Salainen Soittaja' }).expect(200);
       await event('abandoned', 'call-log');
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
-    }
-    expect(lines.join('')).not.toMatch(/358409998877|Salainen/);
+    });
+    expect(logged).not.toMatch(/358409998877|Salainen/);
   });
 });
