@@ -111,3 +111,51 @@ describe('estimated wait of a contact with excluded agents', () => {
     expect(estimateWait(chat, 1, [agent('sender')], aht, NOW)).toBe(0);
   });
 });
+
+describe('estimated wait with an agent in wrap-up', () => {
+  const aht = { meanHandleSeconds: 300 };
+  const wrapping = (id: string, secondsLeft: number) => agent(id, { state: 'wrap-up', wrapUpUntil: new Date(NOW.getTime() + secondsLeft * 1000) });
+
+  it('the only agent 5 s from the end of its wrap-up answers a new call in 5 s, not after a handle time', () => {
+    expect(estimateWaitDetails(phone, 1, [wrapping('w', 5)], aht, NOW)).toMatchObject({ seconds: 5, servedFromSeconds: 5, servingAgents: 1, slots: 1 });
+  });
+
+  it('a wrap-up already past its end (the sweep has not run yet) frees the agent at once', () => {
+    expect(estimateWait(phone, 1, [wrapping('w', -3)], aht, NOW)).toBe(0);
+  });
+
+  it('a wrap-up whose end is not known counts as a busy slot, as before', () => {
+    expect(estimateWait(phone, 1, [agent('w', { state: 'wrap-up' })], aht, NOW)).toBe(300);
+  });
+
+  it('the second caller waits for a slot of the agents that are then on the line, from the wrap-up’s end', () => {
+    // One agent on a call, one 20 s from the end of its wrap-up: caller 1 gets the wrap-up agent at
+    // 20 s; caller 2 needs one of the two slots to free up after that: (2 − 1) × 300 / 2 = 150 s.
+    const agents = [busy('b1'), wrapping('w', 20)];
+    expect(estimateWait(phone, 1, agents, aht, NOW)).toBe(20);
+    expect(estimateWait(phone, 2, agents, aht, NOW)).toBe(150);
+  });
+
+  it('a busy agent finishing sooner on average than a long wrap-up wins', () => {
+    // Ten agents on calls free a slot every 30 s on average; the wrap-up ends in 200 s.
+    const agents = [...Array.from({ length: 10 }, (_, i) => busy(`b${i}`)), wrapping('w', 200)];
+    expect(estimateWaitDetails(phone, 1, agents, aht, NOW)).toMatchObject({ seconds: 30, servedFromSeconds: 0 });
+  });
+
+  it('a wrap-up agent who qualifies only at a widening step serves from the later of the step and the wrap-up’s end', () => {
+    const fi = queue('q-fi', { channel: 'phone', requiredSkills: [{ skill: 'lang:fi', minProficiency: 3 }] });
+    const junior = (left: number) => agent('fi2', { state: 'wrap-up', skills: { 'lang:fi': 2 }, wrapUpUntil: new Date(NOW.getTime() + left * 1000) });
+    expect(estimateWait(fi, 1, [junior(5)], aht, NOW)).toBe(15);
+    expect(estimateWait(fi, 1, [junior(40)], aht, NOW)).toBe(40);
+  });
+
+  it('a chat agent in wrap-up has its whole chat capacity free at the end', () => {
+    const agents = [agent('c', { state: 'wrap-up', wrapUpUntil: new Date(NOW.getTime() + 12_000) })];
+    expect(estimateWait(chat, 3, agents, { meanHandleSeconds: 600 }, NOW)).toBe(12);
+    expect(estimateWait(chat, 4, agents, { meanHandleSeconds: 600 }, NOW)).toBe(200);
+  });
+
+  it('an agent going on a break after its wrap-up does not count', () => {
+    expect(estimateWait(phone, 1, [agent('w', { state: 'wrap-up', wrapUpUntil: new Date(NOW.getTime() + 5000), pendingState: 'break' })], aht, NOW)).toBeNull();
+  });
+});

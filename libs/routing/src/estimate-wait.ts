@@ -17,7 +17,10 @@
  * (the expected wait for the (p − F_d)-th slot to free up when handle times are exponential, each
  * busy slot finishing at rate 1/AHT), and the estimate is the smallest over the delays. With every
  * agent at step 0 this is (p − F) × AHT / S. null when nobody logged in can serve the contact.
- * For email the result is in working (business) seconds.
+ * An agent in wrap-up with a known end (`wrapUpUntil`) is not a busy slot freeing at random: its
+ * slots are free from that end on, so it counts as a free agent whose delay is the later of its
+ * step's delay and the wrap-up left (and not at all before then); one whose end is not known counts
+ * as busy. For email the result is in working (business) seconds.
  */
 import { activeSteps, capacityReason, poolAndSkillVerdict, queueSteps, type StepInfo } from './eligibility.js';
 import type { Agent, Contact, Queue, QueueLookup, RoutingContext } from './model.js';
@@ -93,8 +96,11 @@ export function estimateWaitDetails(
     const step = servingStep(a);
     if (!step) continue;
     const capacity = a.capacity[queue.channel];
-    const free = capacityReason(a, queue.channel) ? 0 : capacity - a.load[queue.channel];
-    const delay = Math.max(0, step.afterSeconds - waited);
+    // In wrap-up until a known time: free from then on, with what it would have room for when available.
+    const wrapUpLeft = a.state === 'wrap-up' && a.wrapUpUntil ? Math.max(0, (a.wrapUpUntil.getTime() - now.getTime()) / 1000) : null;
+    const asAt = wrapUpLeft === null ? a : { ...a, state: 'available' as const };
+    const free = capacityReason(asAt, queue.channel) ? 0 : capacity - a.load[queue.channel];
+    const delay = Math.max(0, step.afterSeconds - waited, wrapUpLeft ?? 0);
     const g = byDelay.get(delay) ?? { slots: 0, free: 0 };
     g.slots += capacity;
     g.free += free;

@@ -61,6 +61,11 @@ export interface Agent {
   load: ChannelCounts;
   /** Since when the agent has been without a new contact (used for longest-idle). */
   idleSince: Date;
+  /**
+   * State `wrap-up`: when the wrap-up ends and the agent is free again (the routing sweep makes it
+   * available then). Only the wait estimate reads it; absent = not known (counted as a busy slot).
+   */
+  wrapUpUntil?: Date;
   /** Recent occupancy 0..1 supplied by the caller (e.g. last hour); falls back to current load ratio. */
   occupancy?: number;
   /** Loans of this agent to other departments. */

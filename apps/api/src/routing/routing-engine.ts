@@ -112,6 +112,7 @@ export function toAgent(p: PresenceRow): Agent {
     capacity: p.capacity,
     load: p.load,
     idleSince: p.idleSince,
+    ...(p.state === 'wrap-up' && p.wrapUpUntil ? { wrapUpUntil: p.wrapUpUntil } : {}),
     ...(p.loans.length
       ? { lentTo: p.loans.map((l) => ({ departmentId: l.departmentId, from: l.from, to: l.to, ...(l.queueId ? { queueIds: policyQueueIds(l.queueId) } : {}) })) }
       : {}),

@@ -99,7 +99,7 @@ export class RoutingDecisionQueueDto {
     nullable: true,
     example: 45,
     description:
-      "decision = queue: estimated wait in whole seconds (rounded), the figure the queue's wallboard gives for the same state. It counts each agent from the widening step that lets it take the call (an agent who qualifies only after 45 s serves from 45 s), and not the agents excluded from the call. null when nobody logged in (working, not on break) could serve the call: there is no estimate to announce.",
+      "decision = queue: estimated wait in whole seconds (rounded), the figure the queue's wallboard gives for the same state. It counts each agent from the widening step that lets it take the call (an agent who qualifies only after 45 s serves from 45 s), an agent in wrap-up from the end of its wrap-up, an agent on a call as freeing after the queue's mean handle time, and not the agents excluded from the call. null when nobody logged in (working, not on break) could serve the call: there is no estimate to announce.",
   })
   estimatedWaitSeconds: number | null;
 

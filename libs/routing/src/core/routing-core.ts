@@ -379,6 +379,7 @@ function toAgent(a: AgentRecord, p: PresenceRecord, loans: readonly LoanRecord[]
     capacity: a.phoneUri !== null ? p.capacity : { ...p.capacity, phone: 0 },
     load: p.load,
     idleSince: p.idleSince,
+    ...(p.state === 'wrap-up' && p.wrapUpUntil ? { wrapUpUntil: p.wrapUpUntil } : {}),
     ...(loans.length
       ? { lentTo: loans.map((l) => ({ departmentId: l.departmentId, from: l.from, to: l.to, ...(l.queueId ? { queueIds: policyQueueIds(l.queueId) } : {}) })) }
       : {}),
