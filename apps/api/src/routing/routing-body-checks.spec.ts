@@ -39,8 +39,8 @@ const CASES: { dto: new () => object; valid: Record<string, unknown>; variants: 
       callId: ['', 'x'.repeat(256), undefined],
       decisionId: [undefined, null, '', 'x'.repeat(64), 'x'.repeat(65), 12],
       agentId: [undefined, null, 'x'.repeat(65)],
-      leg: [undefined, 'x'.repeat(33), 3],
-      hangupBy: [undefined, 'x'.repeat(33)],
+      leg: [undefined, null, 'caller', 'fallback', 'Agent', 'AGENT', 'bogus', '', 'agent ', 'x'.repeat(33), 3],
+      hangupBy: [undefined, null, 'agent', 'system', 'Caller', 'FALLBACK', 'nobody', '', 'x'.repeat(33), 1],
       sipCode: [undefined, null, 100, 699, 99, 700, 486.5, '486'],
       durationSec: [undefined, null, 0, -1, 1.5, '3', 604_800, 604_801, 1e12],
       ts: [

@@ -3,9 +3,10 @@ import { notFound, unprocessable, type FieldViolation } from '../../../../libs/c
 import type { ContactRow, EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { WideningStep } from '../../../../libs/routing/src/model.js';
 import { identifiedCaller } from '../../../../libs/routing/src/core/customer-link.js';
+import { normalisedTelephonyEvent, type TelephonyEventInput } from '../../../../libs/routing/src/core/types.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { DEFAULT_SETTINGS, RoutingCatalog } from './routing-catalog.js';
-import { RoutingEngine, type PhoneDecision, type PhoneDecisionInput, type TelephonyEvent } from './routing-engine.js';
+import { RoutingEngine, type PhoneDecision, type PhoneDecisionInput } from './routing-engine.js';
 import type { EntryPointBodyDto, RoutingSettingsDto } from './routing.dto.js';
 
 @Injectable()
@@ -29,8 +30,9 @@ export class PollCallDecision {
 @Injectable()
 export class RecordTelephonyEvent {
   constructor(private readonly engine: RoutingEngine) {}
-  execute(event: TelephonyEvent): Promise<{ applied: boolean; detail: string }> {
-    return this.engine.telephonyEvent(event);
+  /** `leg` and `hangupBy` (validated, any case) reach the engines in their canonical spelling. */
+  execute(event: TelephonyEventInput): Promise<{ applied: boolean; detail: string }> {
+    return this.engine.telephonyEvent(normalisedTelephonyEvent(event));
   }
 }
 

@@ -1,6 +1,6 @@
 import { RoutingState } from './routing-state.js';
 import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, thrown, world } from './core-fixtures.js';
-import { lateAnsweredOffer, type CoreQueueSettings, type PhoneDecision } from './types.js';
+import { lateAnsweredOffer, type CoreQueueSettings, type PhoneDecision, type TelephonyEvent } from './types.js';
 
 /** The timeline events recorded, as [type, contact, agent, reservation] plus the detail. */
 const timeline = (events: { type: string; agentId: string | null; reservationId: string | null; detail: Record<string, unknown> | null }[]) =>
@@ -313,7 +313,7 @@ describe('RoutingCore: a call through telephony events', () => {
     expect(core.takeChanges().changes.events).toEqual([]);
 
     // Without talk time on the agent leg a hang-up while ringing abandons the call, as before.
-    for (const over of [{ leg: 'agent', durationSec: 0 }, { leg: 'caller', durationSec: 45 }, { durationSec: 45 }]) {
+    for (const over of [{ leg: 'agent', durationSec: 0 }, { leg: 'caller', durationSec: 45 }, { durationSec: 45 }] as Partial<TelephonyEvent>[]) {
       const w = world({ agents: [agentRecord('a1')] });
       const r = w.core.decidePhone(call('c2'), NOW) as Extract<PhoneDecision, { decision: 'agent' }>;
       expect(w.core.telephonyEvent(telephony('ended', 'c2', { decisionId: r.decisionId, hangupBy: 'caller', ...over }), at(50))).toEqual({ applied: true, detail: 'contact abandoned, agent released' });

@@ -490,17 +490,64 @@ export function answeredBeforeEnded(
   return new Date(Math.min(Math.max(reported, live.offeredAt.getTime()), now.getTime()));
 }
 
+/**
+ * The call legs an event may be about: the agent's phone (`agent`: its talk time is what
+ * reportsTalkTime and answeredBeforeEnded read), the caller's leg (`caller`: its duration includes
+ * waiting and ringing) and the queue's fallback target (`fallback`).
+ */
+export const CALL_LEGS = ['agent', 'caller', 'fallback'] as const;
+export type CallLeg = (typeof CALL_LEGS)[number];
+
+/** Who hung up: one of the call's parties (as CALL_LEGS), or `system` (the PBX or proxy released the call). */
+export const HANGUP_PARTIES = ['caller', 'agent', 'fallback', 'system'] as const;
+export type HangupParty = (typeof HANGUP_PARTIES)[number];
+
+/**
+ * The value of `allowed` that `value` names, whatever its case ("Agent", "AGENT" → "agent");
+ * null when it names none (or is not a string). PBXs differ in how they spell these, and a value
+ * that silently failed to match (`leg: "Agent"` reporting no talk time) would change what an event
+ * means, so the API accepts any case, stores the canonical spelling and refuses anything else.
+ */
+export function canonicalTelephonyValue<T extends string>(value: unknown, allowed: readonly T[]): T | null {
+  if (typeof value !== 'string') return null;
+  const lower = value.toLowerCase();
+  return allowed.find((a) => a === lower) ?? null;
+}
+
 export interface TelephonyEvent {
   event: TelephonyEventName;
   channel: Channel;
   callId: string;
   decisionId?: string;
   agentId?: string;
-  leg?: string;
+  leg?: CallLeg;
   sipCode?: number;
-  hangupBy?: string;
+  hangupBy?: HangupParty;
   durationSec?: number;
   ts: string;
+}
+
+/** A telephony event as the API takes it: `leg` and `hangupBy` in any case (validated against CALL_LEGS and HANGUP_PARTIES). */
+export type TelephonyEventInput = Omit<TelephonyEvent, 'leg' | 'hangupBy'> & { leg?: string | null; hangupBy?: string | null };
+
+/**
+ * The event with `leg` and `hangupBy` in their canonical spelling (canonicalTelephonyValue), absent
+ * when not given. The API validated them first; a value that names none is a programming error.
+ */
+export function normalisedTelephonyEvent(input: TelephonyEventInput): TelephonyEvent {
+  const { leg, hangupBy, ...rest } = input;
+  const out: TelephonyEvent = { ...rest };
+  if (leg !== undefined && leg !== null) {
+    const canonical = canonicalTelephonyValue(leg, CALL_LEGS);
+    if (!canonical) throw new RangeError(`leg must be one of ${CALL_LEGS.join(', ')}`);
+    out.leg = canonical;
+  }
+  if (hangupBy !== undefined && hangupBy !== null) {
+    const canonical = canonicalTelephonyValue(hangupBy, HANGUP_PARTIES);
+    if (!canonical) throw new RangeError(`hangupBy must be one of ${HANGUP_PARTIES.join(', ')}`);
+    out.hangupBy = canonical;
+  }
+  return out;
 }
 
 export interface NewContactInput {
