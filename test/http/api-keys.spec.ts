@@ -33,4 +33,22 @@ describe('API keys', () => {
     const bad = await t.http.post('/v1/api-keys').set(...bearer(TEST_ADMIN_KEY)).send({ name: 'x', role: 'root' }).expect(422);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'role', rule: 'isIn' })]);
   });
+
+  it('refuses role agent, saying where agent keys are made (a key bound to no agent could not act for any), and makes nothing', async () => {
+    const admin = bearer(TEST_ADMIN_KEY);
+    const before = (await t.http.get('/v1/api-keys').set(...admin).expect(200)).body.length;
+    const res = await t.http.post('/v1/api-keys').set(...admin).send({ name: 'desk', role: 'agent' }).expect(422);
+    expect(res.body.errors).toEqual([{ field: 'role', rule: 'isIn', message: 'role agent: an agent key is bound to its agent; make it with POST /v1/agents/{id}/api-keys' }]);
+    expect((await t.http.get('/v1/api-keys').set(...admin).expect(200)).body).toHaveLength(before);
+    const other = await t.http.post('/v1/api-keys').set(...admin).send({ name: 'x', role: 'root' }).expect(422);
+    expect(other.body.errors[0].message).toBe('role must be one of admin, supervisor, manager, telephony (agent keys: POST /v1/agents/{id}/api-keys)');
+    // The Swagger contract lists the roles this endpoint makes keys for.
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
+    expect(doc.components.schemas.CreateApiKeyDto.properties.role.enum).toEqual(['admin', 'supervisor', 'manager', 'telephony']);
+    // The agent key made where the message says acts for its agent.
+    const agentKey = await t.keyFor('agent');
+    const listed = (await t.http.get('/v1/api-keys').set(...admin).expect(200)).body as { role: string; name: string }[];
+    expect(listed.filter((k) => k.role === 'agent')).toEqual([expect.objectContaining({ name: 'test agent' })]);
+    expect(agentKey).toMatch(/^vuoro_/);
+  });
 });

@@ -53,8 +53,9 @@ describe('routing: agents, chats and emails', () => {
     await t.http.put(`/v1/agents/${a}/state`).set(...bearer(keyA)).send({ state: 'available' }).expect(200);
     const other = await t.http.put(`/v1/agents/${b}/state`).set(...bearer(keyA)).send({ state: 'available' }).expect(403);
     expect(other.body.code).toBe('auth.not_own_agent');
-    const unbound = await t.keyFor('agent');
-    await t.http.put(`/v1/agents/${a}/state`).set(...bearer(unbound)).send({ state: 'available' }).expect(403);
+    // Any other agent's key (POST /v1/api-keys makes no agent keys: each is bound to its agent).
+    const anotherAgents = await t.keyFor('agent');
+    await t.http.put(`/v1/agents/${a}/state`).set(...bearer(anotherAgents)).send({ state: 'available' }).expect(403);
   });
 
   it('requires a reason for a break and refuses system states', async () => {

@@ -54,7 +54,22 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, pool: { p
       if (role === 'admin') return TEST_ADMIN_KEY;
       const known = keys.get(role);
       if (known) return known;
-      const res = await request(server).post('/v1/api-keys').set('Authorization', `Bearer ${TEST_ADMIN_KEY}`).send({ name: `test ${role}`, role });
+      const admin = ['Authorization', `Bearer ${TEST_ADMIN_KEY}`] as const;
+      if (role === 'agent') {
+        // An agent key is bound to its agent: one of a department of its own, never logged in.
+        const dept = await request(server).post('/v1/departments').set(...admin).send({ key: 'test-agent-keys', name: 'Agent keys (tests)', kind: 'other' });
+        if (dept.status !== 201) throw new Error(`could not create the agent key's department: ${dept.status} ${JSON.stringify(dept.body)}`);
+        const agent = await request(server)
+          .post('/v1/agents')
+          .set(...admin)
+          .send({ employeeNumber: 'TEST-AGENT-KEY', displayName: 'Agent key holder', departmentId: dept.body.id, capacity: { phone: 0, chat: 1, email: 1 }, skills: [] });
+        if (agent.status !== 201) throw new Error(`could not create the agent key's agent: ${agent.status} ${JSON.stringify(agent.body)}`);
+        const res = await request(server).post(`/v1/agents/${agent.body.id}/api-keys`).set(...admin).send({ name: 'test agent' });
+        if (res.status !== 201) throw new Error(`could not create an agent key: ${res.status} ${JSON.stringify(res.body)}`);
+        keys.set(role, res.body.key);
+        return res.body.key;
+      }
+      const res = await request(server).post('/v1/api-keys').set(...admin).send({ name: `test ${role}`, role });
       if (res.status !== 201) throw new Error(`could not create a ${role} key: ${res.status} ${JSON.stringify(res.body)}`);
       keys.set(role, res.body.key);
       return res.body.key;

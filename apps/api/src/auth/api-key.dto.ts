@@ -3,15 +3,28 @@ import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ROLES, type Role } from '../../../../libs/core/src/role.js';
 import type { ApiKeyEntity } from '../../../../libs/persistence/src/entities/api-key.entity.js';
 
+/** The roles POST /v1/api-keys makes keys for: every role but `agent`, whose keys are bound to an agent (POST /v1/agents/{id}/api-keys). */
+export const API_KEY_ROLES = ROLES.filter((r): r is Exclude<Role, 'agent'> => r !== 'agent');
+
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'kamailio-edge-1', description: 'Who uses the key (a system or a person\'s role, not a personal name).' })
   @IsString()
   @Length(1, 100)
   name: string;
 
-  @ApiProperty({ enum: ROLES, example: 'telephony' })
-  @IsIn(ROLES)
-  role: Role;
+  @ApiProperty({
+    enum: API_KEY_ROLES,
+    example: 'telephony',
+    description:
+      'Not `agent`: an agent key acts only for its agent, so it is made bound to one with POST /v1/agents/{id}/api-keys (here 422, rule isIn — an agent key bound to no agent would be refused by every desk endpoint).',
+  })
+  @IsIn(API_KEY_ROLES, {
+    message: ({ value }) =>
+      value === 'agent'
+        ? 'role agent: an agent key is bound to its agent; make it with POST /v1/agents/{id}/api-keys'
+        : `role must be one of ${API_KEY_ROLES.join(', ')} (agent keys: POST /v1/agents/{id}/api-keys)`,
+  })
+  role: Exclude<Role, 'agent'>;
 
   @ApiPropertyOptional({ example: '6f1c1d2a-5b7e-4f3a-9c8d-0e1f2a3b4c5d', description: 'The department the key acts for: a manager key with a department may decline only loans lent from it and sees only loans from or to it.' })
   @IsOptional()

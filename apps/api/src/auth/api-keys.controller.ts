@@ -16,9 +16,9 @@ export class ApiKeysController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key for a role; the secret is returned once' })
+  @ApiOperation({ summary: 'Create an API key for a role (agent keys: POST /v1/agents/{id}/api-keys); the secret is returned once' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A field breaks a rule (named in `errors`).' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A field breaks a rule (named in `errors`); role agent is refused (rule isIn): agent keys are made bound to their agent with POST /v1/agents/{id}/api-keys.' })
   async create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const { key, secret } = await this.createApiKey.execute(body);
     return { ...ApiKeyDto.from(key), key: secret };

@@ -10,7 +10,8 @@ import { generateApiKey, hashApiKey, keyPrefix } from './api-key-secret.js';
 export class CreateApiKey {
   constructor(private readonly keys: ApiKeyRepository) {}
 
-  async execute(input: { name: string; role: Role; departmentId?: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
+  /** Any role but agent: an agent key is bound to its agent when it is made (CreateAgentKey). */
+  async execute(input: { name: string; role: Exclude<Role, 'agent'>; departmentId?: string }): Promise<{ key: ApiKeyEntity; secret: string }> {
     const secret = generateApiKey();
     const key = await this.keys.create({ name: input.name, role: input.role, keyHash: hashApiKey(secret), keyPrefix: keyPrefix(secret), departmentId: input.departmentId ?? null });
     return { key, secret };
