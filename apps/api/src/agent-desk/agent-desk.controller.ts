@@ -47,7 +47,7 @@ export class AgentDeskController {
   @ApiConflictResponse({
     type: ProblemDto,
     description:
-      'Going offline with contacts in hand while not-responding or on a break (agent.has_contacts; while reserved, busy or in wrap-up it becomes the pending state instead); available or break for a deactivated agent (agent.inactive: it can only be offline until it is active again).',
+      'Going offline with a contact accepted (in hand) while not-responding or on a break (agent.has_contacts; while reserved, busy or in wrap-up it becomes the pending state instead) — offers not yet accepted do not block it: they are withdrawn without blame and their contacts offered to the next agent; available or break for a deactivated agent (agent.inactive: it can only be offline until it is active again).',
   })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async state(@CurrentCaller() caller: Caller | undefined, @Param('id', uuidParam()) id: string, @Body() body: SetAgentStateDto): Promise<AgentPresenceDto> {

@@ -66,7 +66,7 @@ export class AgentsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete an agent',
-    description: 'Refused with 409 agent.has_contacts while the agent holds contacts in hand or offered (as going offline is). The agent is taken offline first, and a request to log it in while the delete runs is answered 404. To keep the history, deactivate instead (PUT with active: false).',
+    description: 'Refused with 409 agent.has_contacts while the agent holds contacts in hand or offered (going offline withdraws offers; a delete does not). The agent is taken offline first, and a request to log it in while the delete runs is answered 404. To keep the history, deactivate instead (PUT with active: false).',
   })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ProblemDto })

@@ -17,6 +17,7 @@ import {
   type ContactRow,
   type NewContactEvent,
   type PresenceRow,
+  type ReservationRow,
   type RoutingTx,
   type WaitingContactRow,
 } from '../../../../libs/persistence/src/repositories/routing.repository.js';
@@ -40,7 +41,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, offlineWithdrawal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
@@ -911,6 +912,22 @@ export class RoutingEngine {
     ]);
   }
 
+  /**
+   * An offer withdrawn without blame (its agent logged out; libs/routing RoutingCore.withdrawOffer):
+   * reservation cancelled, agent released, the contact back in its queue keeping its place and not
+   * excluded from the agent. The caller routes it again (afterRequeue) once committed.
+   */
+  private async withdrawOffer(tx: RoutingTx, r: ReservationRow, now: Date, why: string): Promise<void> {
+    const c = await tx.findContact(r.contactId, 'update');
+    await tx.resolveReservation(r.id, 'cancelled', now);
+    await tx.releaseAgent(r.agentId, r.channel, now);
+    if (!c) return;
+    const owed = watchedForPolls(c) ? pollDueBy((await this.definition(c.queueId!, tx)).settings, now, 0) : undefined;
+    if (owed && this.polls.has(c.id) && this.polls.get(c.id)! < owed) this.polls.set(c.id, owed);
+    await tx.updateContact(c.id, { status: 'queued', agentId: null }, owed);
+    await tx.addEvents([{ contactId: c.id, at: now, type: 'requeued', agentId: r.agentId, reservationId: r.id, detail: { why, keepsArrivedAt: c.arrivedAt.toISOString() } }]);
+  }
+
   private async afterRequeue(reservationId: string): Promise<void> {
     const r = await this.repo.direct.findReservation(reservationId);
     if (r) {
@@ -1043,15 +1060,26 @@ export class RoutingEngine {
     if (!active && state !== 'offline') throw deskRefusal.inactive(agentId);
     const now = this.clock.now();
     const breakReason = state === 'break' ? reason : null;
+    let withdrawn: string[] = [];
     const presence = await this.tx(async (tx) => {
+      withdrawn = [];
       const p = await tx.findPresence(agentId, true);
       if (p && state !== 'available' && isWorking(p.state) && !opts.atOnce) return (await tx.setPendingState(agentId, state, breakReason))!;
       if (state === 'offline' && p && p.load.phone + p.load.chat + p.load.email > 0) {
-        throw deskRefusal.hasContacts(agentId);
+        if (opts.atOnce) throw deskRefusal.hasContacts(agentId);
+        // Offers only (not-responding, or a break taken then): withdrawn without blame; a contact in hand is finished first.
+        const live = await tx.liveReservationsOfAgent(agentId);
+        const inHand = live.filter((r) => r.status === 'accepted').length;
+        if (inHand > 0) throw deskRefusal.hasContactsInHand(agentId, inHand);
+        for (const r of live) {
+          await this.withdrawOffer(tx, r, now, offlineWithdrawal(agentId));
+          withdrawn.push(r.id);
+        }
       }
       return (await tx.setState(agentId, state, breakReason, now))!;
     });
     if (state === 'available') await this.offerWorkTo(agentId);
+    for (const id of withdrawn) await this.afterRequeue(id);
     this.signal(`agent:${agentId}`);
     return (await this.repo.direct.findPresence(agentId)) ?? presence;
   }

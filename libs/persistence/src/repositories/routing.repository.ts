@@ -1222,6 +1222,14 @@ export class RoutingTx {
   }
 
   /** Offers past their expiry, claimed so that one transaction handles each. */
+  /** The agent's offered and accepted reservations, in offer order, locked (the partial index of live reservations). */
+  async liveReservationsOfAgent(agentId: string): Promise<ReservationRow[]> {
+    return this.q<ReservationRow>(
+      `SELECT ${RESERVATION_COLUMNS} FROM reservations r WHERE r.agent_id = $1 AND r.status IN ('offered', 'accepted') ORDER BY r.offered_at, r.id FOR UPDATE`,
+      [agentId],
+    );
+  }
+
   async expiredOffers(now: Date, limit: number): Promise<ReservationRow[]> {
     return this.q<ReservationRow>(
       `SELECT ${RESERVATION_COLUMNS} FROM reservations r WHERE r.status = 'offered' AND r.expires_at <= $1

@@ -74,8 +74,19 @@ import {
 const DAY_MS = 24 * 3600 * 1000;
 
 /** The refusals both engines give an agent's desk, worded once. */
+/** Why an offer went back to its queue when its agent logged out (the `requeued` event's `why`). */
+export function offlineWithdrawal(agentId: string): string {
+  return `offer withdrawn: agent ${agentId} went offline`;
+}
+
 export const deskRefusal = {
   hasContacts: (agentId: string): DomainError => conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`),
+  /** Going offline with contacts accepted (in hand): they are finished first; offers only are withdrawn instead (offlineWithdrawsOffers). */
+  hasContactsInHand: (agentId: string, inHand: number): DomainError =>
+    conflict(
+      'agent.has_contacts',
+      `agent ${agentId} still has ${inHand} contact(s) in hand; finish them first (offers not yet accepted do not stop it going offline: they are withdrawn)`,
+    ),
   notInHand: (contactId: string, agentId: string): DomainError => conflict('contact.not_in_hand', `contact ${contactId} is not in the hands of agent ${agentId}`),
   /** A phone call is answered on the phone: the telephony system reports it (telephonyDecidesAnswerAndEnd). */
   answerOnPhone: (reservationId: string): DomainError =>
@@ -1337,8 +1348,11 @@ export class RoutingCore {
    * (an offer out stays its to accept or reject), is offered nothing new, and takes the pending
    * state once nothing is left in hand and its wrap-up is over (releaseAgent, endWrapUps).
    * Available cancels a pending state. `atOnce` (deleting the agent): offline now or 409
-   * agent.has_contacts, never pending. Offline for an agent holding contacts in another state
-   * (not-responding) is refused as before.
+   * agent.has_contacts, never pending. Offline for an agent not working but still holding offers
+   * (not-responding, or on a break taken then, with a chat or email offer out) withdraws them
+   * without blame (withdrawOffer) and routes their contacts again; with a contact accepted (in
+   * hand) it is refused (409 agent.has_contacts), the contact to be finished first. A break keeps
+   * the offers out: the agent is still at the desk, and they stay its to accept or let time out.
    */
   setAgentState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, now: Date, opts: { atOnce?: boolean } = {}): PresenceRecord {
     return this.atomically(() => {
@@ -1355,35 +1369,65 @@ export class RoutingCore {
         this.signal(`agent:${agentId}`);
         return this.state.agent(agentId)!.presence!;
       }
+      let withdrawn: ReservationRecord[] = [];
       if (state === 'offline' && p && totalLoad(p) > 0) {
-        throw deskRefusal.hasContacts(agentId);
+        if (opts.atOnce) throw deskRefusal.hasContacts(agentId);
+        const live = this.state.liveReservationsOf(agentId);
+        const inHand = live.filter((r) => r.status === 'accepted').length;
+        if (inHand > 0) throw deskRefusal.hasContactsInHand(agentId, inHand);
+        withdrawn = live;
+        for (const r of live) this.withdrawOffer(r, now, offlineWithdrawal(agentId));
       }
-      if (!p) {
-        const load = { phone: 0, chat: 0, email: 0 };
-        this.savePresence(
-          { agentId, state, breakReason, capacity: capacityInForce(a, load), load, stateSince: now, idleSince: now, wrapUpUntil: null, pendingState: null, pendingReason: null },
-          true,
-        );
-      } else {
-        // Declared available with work in hand: busy, or reserved while it is only offered.
-        const next = state === 'available' && totalLoad(p) > 0 ? this.heldState(agentId) : state;
-        this.savePresence({
-          ...p,
-          state: next,
-          breakReason,
-          capacity: capacityInForce(a, p.load),
-          stateSince: p.state === next ? p.stateSince : now,
-          // Idle from now when coming back from break, wrap-up, not-responding or offline; a working agent's clock runs on.
-          idleSince: state === 'available' && !isRoutable(p.state) ? now : p.idleSince,
-          wrapUpUntil: null,
-          pendingState: null,
-          pendingReason: null,
-        });
-      }
-      if (state === 'available') this.offerWorkTo(agentId, now);
-      this.signal(`agent:${agentId}`);
-      return this.state.agent(agentId)!.presence!;
+      return this.takeState(agentId, state, reason, now, withdrawn);
     });
+  }
+
+  /** setAgentState once it is not pending nor refused: the state from now, then the offers withdrawn on the way offered to others. */
+  private takeState(agentId: string, state: 'available' | 'break' | 'offline', reason: string | null, now: Date, withdrawn: readonly ReservationRecord[]): PresenceRecord {
+    const a = this.state.agent(agentId)!;
+    const p = a.presence;
+    const breakReason = state === 'break' ? reason : null;
+    if (!p) {
+      const load = { phone: 0, chat: 0, email: 0 };
+      this.savePresence(
+        { agentId, state, breakReason, capacity: capacityInForce(a, load), load, stateSince: now, idleSince: now, wrapUpUntil: null, pendingState: null, pendingReason: null },
+        true,
+      );
+    } else {
+      // Declared available with work in hand: busy, or reserved while it is only offered.
+      const next = state === 'available' && totalLoad(p) > 0 ? this.heldState(agentId) : state;
+      this.savePresence({
+        ...p,
+        state: next,
+        breakReason,
+        capacity: capacityInForce(a, p.load),
+        stateSince: p.state === next ? p.stateSince : now,
+        // Idle from now when coming back from break, wrap-up, not-responding or offline; a working agent's clock runs on.
+        idleSince: state === 'available' && !isRoutable(p.state) ? now : p.idleSince,
+        wrapUpUntil: null,
+        pendingState: null,
+        pendingReason: null,
+      });
+    }
+    if (state === 'available') this.offerWorkTo(agentId, now);
+    for (const r of withdrawn) this.afterRequeue(r, now);
+    this.signal(`agent:${agentId}`);
+    return this.state.agent(agentId)!.presence!;
+  }
+
+  /**
+   * An offer withdrawn without blame (its agent logged out): reservation cancelled, agent released,
+   * the contact back in its queue keeping its place and not excluded from the agent (a `requeued`
+   * event naming the offer says why). The caller routes it again (afterRequeue).
+   */
+  private withdrawOffer(r: ReservationRecord, now: Date, why: string): void {
+    const c = this.state.contact(r.contactId);
+    this.resolveReservation(r, 'cancelled', now);
+    this.releaseAgent(r.agentId, r.channel, now);
+    if (!c) return;
+    this.patchContact(c, { status: 'queued', agentId: null });
+    if (this.state.pollDueOf(c.id) !== undefined) this.state.extendPollDue(c.id, pollDueBy(this.catalog.queue(c.queueId!)?.settings, now, 0).getTime());
+    this.event(c.id, now, 'requeued', r.agentId, r.id, { why, keepsArrivedAt: c.arrivedAt.toISOString() });
   }
 
   /**
