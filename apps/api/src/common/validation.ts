@@ -233,26 +233,6 @@ export function isInstant(v: unknown): v is string {
   return day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-/** Whether `value` is a string naming one of `allowed` in any case ("Agent" for "agent"). */
-export function isOneOfAnyCase(value: unknown, allowed: readonly string[]): boolean {
-  return typeof value === 'string' && allowed.includes(value.toLowerCase());
-}
-
-/**
- * A field that names one of `allowed` in any case (isOneOfAnyCase); 422 rule `isIn`, as IsIn's. The
- * use case reads it in its canonical (lower-case) spelling.
- */
-export function IsOneOfAnyCase(allowed: readonly string[]): PropertyDecorator {
-  return ValidateBy({
-    name: 'isIn',
-    constraints: [allowed],
-    validator: {
-      validate: (value) => isOneOfAnyCase(value, allowed),
-      defaultMessage: (args) => `${args?.property} must be one of ${allowed.join(', ')} (in any case)`,
-    },
-  });
-}
-
 /** An instant field (isInstant); 422 rule `instant`. */
 export function IsInstant(): PropertyDecorator {
   return ValidateBy({

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isString, length, max, maxLength, min } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
-import { IsCustomerPhoneNumber, IsInstant, isInstant, IsOneOfAnyCase, isOneOfAnyCase, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
+import { IsCustomerPhoneNumber, IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
 import { CUSTOMER_PHONE_NUMBER } from '../../../../libs/routing/src/core/customer-link.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
-import { CALL_LEGS, DEFAULT_POLL_GRACE_SECONDS, HANGUP_PARTIES, MAX_CONTACT_SECONDS_RANGE, MIN_POLL_SILENCE_SECONDS, POLL_GRACE_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
+import { DEFAULT_POLL_GRACE_SECONDS, MAX_CONTACT_SECONDS_RANGE, MIN_POLL_SILENCE_SECONDS, POLL_GRACE_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
 
 export const TELEPHONY_EVENTS = ['answered', 'ended', 'abandoned', 'rejected', 'agent_failed', 'fallback_failed', 'failed'] as const;
 
@@ -188,14 +188,14 @@ export class RoutingEventDto {
   agentId?: string;
 
   @ApiPropertyOptional({
-    enum: CALL_LEGS,
     example: 'agent',
     description:
       "Which call leg the event is about: agent (the agent's phone; an ended or abandoned of it with durationSec > 0 says the call was talked), caller, or fallback (the queue's fallback target). " +
-      'Any case is accepted ("Agent") and stored lower-case; another value is 422 (rule isIn).',
+      'Read in any case ("Agent" is the agent\'s leg) and stored lower-case; another value (at most 32 characters) is stored as sent and read as no leg of these — the event still applies.',
   })
   @IsOptional()
-  @IsOneOfAnyCase(CALL_LEGS)
+  @IsString()
+  @MaxLength(32)
   leg?: string;
 
   @ApiPropertyOptional({ type: 'integer', example: 486, minimum: 100, maximum: 699 })
@@ -206,12 +206,14 @@ export class RoutingEventDto {
   sipCode?: number;
 
   @ApiPropertyOptional({
-    enum: HANGUP_PARTIES,
     example: 'caller',
-    description: 'ended, abandoned: who hung up — caller, agent, fallback (the fallback target), or system (the PBX or proxy released the call). Any case is accepted and stored lower-case; another value is 422 (rule isIn).',
+    description:
+      'ended, abandoned: who hung up — caller, agent, fallback (the fallback target), or system (the PBX or proxy released the call). Read in any case and stored lower-case; ' +
+      'another value (at most 32 characters) is stored as sent. Only kept in the timeline.',
   })
   @IsOptional()
-  @IsOneOfAnyCase(HANGUP_PARTIES)
+  @IsString()
+  @MaxLength(32)
   hangupBy?: string;
 
   @ApiPropertyOptional({
@@ -496,12 +498,11 @@ registerBodyCheck(
 );
 const EVENT_KEYS = new Set(['event', 'channel', 'callId', 'decisionId', 'agentId', 'leg', 'sipCode', 'hangupBy', 'durationSec', 'ts']);
 const optionalString = (v: unknown, most: number): boolean => v === undefined || v === null || (isString(v) && maxLength(v, most));
-const optionalOneOfAnyCase = (v: unknown, allowed: readonly string[]): boolean => v === undefined || v === null || isOneOfAnyCase(v, allowed);
 registerBodyCheck(
   RoutingEventDto,
   (b) =>
     onlyKeys(b, EVENT_KEYS) && isIn(b.event, TELEPHONY_EVENTS) && isIn(b.channel, ['phone']) && isString(b.callId) && length(b.callId, 1, 255) &&
-    optionalString(b.decisionId, 64) && optionalString(b.agentId, 64) && optionalOneOfAnyCase(b.leg, CALL_LEGS) && optionalOneOfAnyCase(b.hangupBy, HANGUP_PARTIES) &&
+    optionalString(b.decisionId, 64) && optionalString(b.agentId, 64) && optionalString(b.leg, 32) && optionalString(b.hangupBy, 32) &&
     (b.sipCode === undefined || b.sipCode === null || (isInt(b.sipCode) && min(b.sipCode, 100) && max(b.sipCode, 699))) &&
     (b.durationSec === undefined || b.durationSec === null || (isInt(b.durationSec) && min(b.durationSec, 0) && max(b.durationSec, MAX_CALL_DURATION_SECONDS))) &&
     isInstant(b.ts),

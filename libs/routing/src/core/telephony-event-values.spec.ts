@@ -29,9 +29,10 @@ describe('telephony event values: leg and hangupBy', () => {
     expect(reportsTalkTime(ev)).toBe(true);
   });
 
-  it('leaves out a leg or hangupBy not given (absent or null), and refuses a value it cannot name', () => {
+  it('leaves out a leg or hangupBy not given (absent or null), and keeps one it cannot name as sent, read as no leg of ours', () => {
     expect(normalisedTelephonyEvent(ended({ leg: null, hangupBy: undefined }))).toEqual({ event: 'ended', channel: 'phone', callId: 'c1', ts: '2026-11-22T10:00:05Z' });
-    expect(() => normalisedTelephonyEvent(ended({ leg: 'bogus' }))).toThrow(/leg must be one of agent, caller, fallback/);
-    expect(() => normalisedTelephonyEvent(ended({ hangupBy: 'nobody' }))).toThrow(/hangupBy must be one of/);
+    const odd = normalisedTelephonyEvent(ended({ leg: 'Callee', hangupBy: 'Remote-Party', durationSec: 30 }));
+    expect(odd).toMatchObject({ leg: 'Callee', hangupBy: 'Remote-Party' });
+    expect(reportsTalkTime(odd)).toBe(false);
   });
 });

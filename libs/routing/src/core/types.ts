@@ -506,7 +506,7 @@ export type HangupParty = (typeof HANGUP_PARTIES)[number];
  * The value of `allowed` that `value` names, whatever its case ("Agent", "AGENT" → "agent");
  * null when it names none (or is not a string). PBXs differ in how they spell these, and a value
  * that silently failed to match (`leg: "Agent"` reporting no talk time) would change what an event
- * means, so the API accepts any case, stores the canonical spelling and refuses anything else.
+ * means, so the API reads them in any case and stores the canonical spelling.
  */
 export function canonicalTelephonyValue<T extends string>(value: unknown, allowed: readonly T[]): T | null {
   if (typeof value !== 'string') return null;
@@ -520,33 +520,29 @@ export interface TelephonyEvent {
   callId: string;
   decisionId?: string;
   agentId?: string;
-  leg?: CallLeg;
+  /** A CALL_LEGS value in its canonical spelling, or what the PBX sent when it names none (stored, read as no leg of ours). */
+  leg?: CallLeg | (string & {});
   sipCode?: number;
-  hangupBy?: HangupParty;
+  /** A HANGUP_PARTIES value in its canonical spelling, or what the PBX sent when it names none (stored only). */
+  hangupBy?: HangupParty | (string & {});
   durationSec?: number;
   ts: string;
 }
 
-/** A telephony event as the API takes it: `leg` and `hangupBy` in any case (validated against CALL_LEGS and HANGUP_PARTIES). */
+/** A telephony event as the API takes it: `leg` and `hangupBy` as the PBX spelt them. */
 export type TelephonyEventInput = Omit<TelephonyEvent, 'leg' | 'hangupBy'> & { leg?: string | null; hangupBy?: string | null };
 
 /**
- * The event with `leg` and `hangupBy` in their canonical spelling (canonicalTelephonyValue), absent
- * when not given. The API validated them first; a value that names none is a programming error.
+ * The event with `leg` and `hangupBy` in their canonical spelling when they name a known value in
+ * any case (canonicalTelephonyValue), as sent when they name none — an unknown value is kept for the
+ * timeline and means nothing to routing (an event must never be refused for it: a lost `ended` would
+ * hold the agent until the queue's maximum duration) — and absent when not given.
  */
 export function normalisedTelephonyEvent(input: TelephonyEventInput): TelephonyEvent {
   const { leg, hangupBy, ...rest } = input;
   const out: TelephonyEvent = { ...rest };
-  if (leg !== undefined && leg !== null) {
-    const canonical = canonicalTelephonyValue(leg, CALL_LEGS);
-    if (!canonical) throw new RangeError(`leg must be one of ${CALL_LEGS.join(', ')}`);
-    out.leg = canonical;
-  }
-  if (hangupBy !== undefined && hangupBy !== null) {
-    const canonical = canonicalTelephonyValue(hangupBy, HANGUP_PARTIES);
-    if (!canonical) throw new RangeError(`hangupBy must be one of ${HANGUP_PARTIES.join(', ')}`);
-    out.hangupBy = canonical;
-  }
+  if (leg !== undefined && leg !== null) out.leg = canonicalTelephonyValue(leg, CALL_LEGS) ?? leg;
+  if (hangupBy !== undefined && hangupBy !== null) out.hangupBy = canonicalTelephonyValue(hangupBy, HANGUP_PARTIES) ?? hangupBy;
   return out;
 }
 
