@@ -331,6 +331,19 @@ function presence(row: Raw): PresenceRow {
 
 const LOAD_COLUMN: Record<Channel, string> = { phone: 'phone_load', chat: 'chat_load', email: 'email_load' };
 
+/** The states in which an agent taking an offer becomes busy: the routable ones, and break or not-responding with the offer still out (libs/routing RoutingCore.accept). */
+const ACCEPTING_STATES = `('available', 'reserved', 'busy', 'break', 'not-responding')`;
+
+/**
+ * The SET list that makes the agent row `ap` busy at `at` on taking an offer: a break it was on
+ * becomes its pending state (it begins again once nothing is left in hand), unless one is pending.
+ */
+const BUSY_ON_ACCEPT = (at: string): string =>
+  `state = 'busy', state_since = CASE WHEN ap.state = 'busy' THEN ap.state_since ELSE ${at} END,
+   pending_state = CASE WHEN ap.state = 'break' AND ap.pending_state IS NULL THEN 'break' ELSE ap.pending_state END,
+   pending_reason = CASE WHEN ap.state = 'break' AND ap.pending_state IS NULL THEN ap.break_reason ELSE ap.pending_reason END,
+   break_reason = CASE WHEN ap.state = 'break' THEN NULL ELSE ap.break_reason END, updated_at = now()`;
+
 /** What RoutingTx needs of a pg client or pool: a query by named (prepared) statement. */
 interface PreparedQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
@@ -923,8 +936,8 @@ export class RoutingTx {
            AND ($3::uuid IS NULL OR $3::uuid = r.id OR ($3::uuid = c.decision_id AND c.decision->>'decision' IS DISTINCT FROM 'agent'))),
        res AS (UPDATE reservations SET status = 'accepted', resolved_at = $4 FROM ok WHERE reservations.id = ok.reservation_id RETURNING 1),
        pres AS (
-         UPDATE agent_presence ap SET state = 'busy', state_since = CASE WHEN ap.state = 'busy' THEN ap.state_since ELSE $4 END, updated_at = now()
-         FROM ok WHERE ap.agent_id = ok.agent_id AND ap.state IN ('available', 'reserved', 'busy') RETURNING 1),
+         UPDATE agent_presence ap SET ${BUSY_ON_ACCEPT('$4')}
+         FROM ok WHERE ap.agent_id = ok.agent_id AND ap.state IN ${ACCEPTING_STATES} RETURNING 1),
        cust AS (UPDATE customers cu SET last_agent_id = ok.agent_id, last_contact_at = $4 FROM ok WHERE cu.id = ok.customer_id RETURNING 1),
        upd AS (
          UPDATE contacts c SET status = 'connected', answered_at = $4, updated_at = now() FROM ok WHERE c.id = ok.contact_id
@@ -1080,13 +1093,9 @@ export class RoutingTx {
     return rows.length > 0;
   }
 
-  /** A routable agent who accepted a contact is busy. */
+  /** An agent who accepted a contact is busy (BUSY_ON_ACCEPT). */
   async markBusy(agentId: string, at: Date): Promise<void> {
-    await this.q(
-      `UPDATE agent_presence SET state = 'busy', state_since = CASE WHEN state = 'busy' THEN state_since ELSE $2 END, updated_at = now()
-       WHERE agent_id = $1 AND state IN ('available', 'reserved', 'busy')`,
-      [agentId, at],
-    );
+    await this.q(`UPDATE agent_presence ap SET ${BUSY_ON_ACCEPT('$2')} WHERE ap.agent_id = $1 AND ap.state IN ${ACCEPTING_STATES}`, [agentId, at]);
   }
 
   /**

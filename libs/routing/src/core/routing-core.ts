@@ -729,11 +729,20 @@ export class RoutingCore {
     this.event(a.contactId, a.now, 'offered', a.agentId, a.reservationId, { expiresAt: expiresAt.toISOString() });
   }
 
-  /** An offer taken (agent accept or telephony answered): reservation accepted, contact connected, agent busy, customer's last agent remembered. */
+  /**
+   * An offer taken (agent accept or telephony answered): reservation accepted, contact connected,
+   * agent busy, customer's last agent remembered. An agent who went on break or was marked
+   * not-responding with the offer still out is busy too: it is working. A break is then kept as
+   * pending (it begins again once nothing is left in hand), as one asked for while working is.
+   */
   private accept(c: ContactRecord, r: ReservationRecord, now: Date): ContactRecord {
     this.resolveReservation(r, 'accepted', now);
     const p = this.state.agent(r.agentId)?.presence;
     if (p && isRoutable(p.state)) this.savePresence({ ...p, state: 'busy', stateSince: p.state === 'busy' ? p.stateSince : now });
+    else if (p && (p.state === 'break' || p.state === 'not-responding')) {
+      const resumes = p.state === 'break' && p.pendingState === null ? { pendingState: 'break' as const, pendingReason: p.breakReason } : {};
+      this.savePresence({ ...p, state: 'busy', stateSince: now, breakReason: null, ...resumes });
+    }
     const customer = c.customerId ? this.state.customer(c.customerId) : undefined;
     if (customer) this.saveCustomer({ ...customer, lastAgentId: r.agentId, lastContactAt: now });
     return this.patchContact(c, { status: 'connected', answeredAt: now });
