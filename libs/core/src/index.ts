@@ -3,3 +3,4 @@ export * from './domain-error.js';
 export * from './role.js';
 export * from './ids.js';
 export * from './extremes.js';
+export * from './idempotency.js';
