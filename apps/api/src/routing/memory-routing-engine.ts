@@ -35,6 +35,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { DomainError, notFound } from '../../../../libs/core/src/domain-error.js';
 import { isUuid } from '../../../../libs/core/src/ids.js';
+import { idempotencyCutoff, isLiveIdempotencyKey, type IdempotencyClaim, type IdempotencyKeyRecord } from '../../../../libs/core/src/idempotency.js';
 import { isEmbedded } from '../../../../libs/persistence/src/job-lock.js';
 import { RoutingRepository, type ContactRow, type PresenceRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { GroupCommitWriter, type SqlSession } from '../../../../libs/persistence/src/routing-store/routing-writer.js';
@@ -45,6 +46,7 @@ import { abandonRefusal, capacityInForce, deskRefusal, RoutingCore, switchRefusa
 import { RoutingState } from '../../../../libs/routing/src/core/routing-state.js';
 import type { CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import {
+  emptyChangeSet,
   isEmptyChangeSet,
   MAX_CONTACT_SECONDS_RANGE,
   maxContactSecondsOf,
@@ -83,6 +85,13 @@ const MAX_FINISHED_CONTACTS = 20_000;
  * a customer stays in memory while a contact of theirs does, and up to this long after its last change.
  */
 const PRUNE_CUSTOMERS_MS = 10 * 60_000;
+/**
+ * How long the owner keeps an Idempotency-Key's first use in memory, and at most how many (the
+ * oldest forgotten first): a retry soon after its first use, or while that use's group is still
+ * being written, is answered from memory; a later one finds the key in the table (one read).
+ */
+const KEEP_IDEMPOTENCY_KEYS_MS = 10 * 60_000;
+const MAX_IDEMPOTENCY_KEYS = 20_000;
 /** After finding another owner, how long an instance forwards before it tries the lock again. */
 const NOT_OWNER_RETRY_MS = 1000;
 /** How long a non-owner trusts the owner's address it read. */
@@ -124,6 +133,12 @@ interface Owner {
   publishedUrl: string | null;
   /** When the customers were last pruned (clock time, ms). */
   customersPrunedAt: number;
+  /**
+   * How many times Idempotency-Keys were forgotten from memory (pruneIdempotencyKeys): a hand-in
+   * whose table read found no key trusts that only if no key was forgotten since the read began
+   * (the first use it missed might have been committed meanwhile and then forgotten).
+   */
+  keyPrunes: number;
 }
 
 /** The queues and entry points the core looks up synchronously, refreshed by the owner. */
@@ -331,7 +346,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     await writer.prepare();
     const snapshot = await loadRoutingSnapshot(session, this.clock.now(), { recentFinishedMs: KEEP_FINISHED_MS, maxRecentFinished: MAX_FINISHED_CONTACTS });
     const catalog = new MemoryCatalog();
-    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, applied: 0, drifted: new Set(), broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime() };
+    const owner: Owner = { core: new RoutingCore(RoutingState.from(snapshot), catalog), writer, session, runner, catalog, refreshedAt: 0, applied: 0, drifted: new Set(), broken: false, secret: randomBytes(24).toString('base64url'), publishedUrl: null, customersPrunedAt: this.clock.now().getTime(), keyPrunes: 0 };
     await this.refresh(owner, true);
     await this.publish(owner);
     await this.recheckCustomers(owner);
@@ -577,7 +592,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    * customer not in memory); the operation itself is synchronous; its changes are committed
    * (grouped with concurrent ones) before the answer, then waiting long polls and streams wake.
    */
-  private async run<T>(op: (core: RoutingCore, now: Date) => T, prepare?: (o: Owner) => Promise<void>): Promise<T> {
+  private async run<T>(op: (core: RoutingCore, now: Date, o: Owner) => T, prepare?: (o: Owner) => Promise<void>): Promise<T> {
     const o = await this.current();
     if (prepare) await prepare(o);
     let result: T | undefined;
@@ -589,7 +604,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
       o.core.reconfigureAgents(agentIds, now);
     }
     try {
-      result = op(o.core, now);
+      result = op(o.core, now, o);
     } catch (error) {
       // A refused operation changed nothing, except one that records what happened before it
       // refuses (an accept that came too late re-routes the contact): that is stored all the same.
@@ -608,6 +623,55 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     this.signal(...signals);
     if (failure) throw failure.error;
     return result as T;
+  }
+
+  /** What a new contact needs in memory first. With the customer's number, both customers are read (in parallel): the core links them. Without, one lookup as ever. */
+  private async beforeContact(o: Owner, input: NewContactInput): Promise<void> {
+    if (input.switchedFrom) await this.switchedFromStillLive(o, input.switchedFrom);
+    await (input.phoneNumber ? this.customersOf(o, input.customerRef, input.phoneNumber) : this.customerByRef(o, input.customerRef));
+  }
+
+  /**
+   * A hand-in with an Idempotency-Key, at the owner. The key's first use is looked for in memory,
+   * else in the table (one read, only for requests with the header and a key memory does not hold);
+   * the core then answers a retry with the first use's contact or creates the contact with the key
+   * in its change set (RoutingCore.createContactOnce). Operations run one at a time, so of two
+   * concurrent requests with the same key the second finds the first's record in memory. A retry
+   * answered from memory waits for the group that holds the first use to commit (an empty write
+   * queued after it), so it never answers with a contact the tables might still lose; it answers the
+   * contact as it is then. A retry's other checks (a switched-from contact that has ended since, a
+   * closed queue) do not apply: it is answered as its first use was.
+   */
+  private async handInOnce(input: NewContactInput, claim: IdempotencyClaim): Promise<ContactRow> {
+    for (;;) {
+      let stored: IdempotencyKeyRecord | null = null;
+      let prunes = -1;
+      let owner: Owner | null = null;
+      const out = await this.run(
+        (core, now, o): { created: ContactRecord } | { replayOf: string } | { again: true } => {
+          owner = o;
+          const held = core.state.idempotencyKey(claim);
+          // The table said none, but a key was forgotten from memory since that read began: read again.
+          if (!(held && isLiveIdempotencyKey(held, now)) && !stored && o.keyPrunes !== prunes) return { again: true };
+          return core.createContactOnce({ ...input, idempotency: claim }, now, stored);
+        },
+        async (o) => {
+          prunes = o.keyPrunes;
+          const now = this.clock.now();
+          const held = o.core.state.idempotencyKey(claim);
+          if (held && isLiveIdempotencyKey(held, now)) return;
+          stored = await this.repo.direct.findIdempotencyKey(claim.apiKeyId, claim.key, idempotencyCutoff(now));
+          if (!stored) await this.beforeContact(o, input);
+        },
+      );
+      if ('again' in out) continue;
+      if ('created' in out) return contactRow(out.created);
+      const o = owner as Owner | null;
+      if (!o) throw new Error('MemoryRoutingEngine: a replayed hand-in without its owner');
+      await o.writer.write(emptyChangeSet());
+      const current = o.core.state.contact(out.replayOf);
+      return current ? contactRow(current) : (await this.repo.direct.findContact(out.replayOf))!;
+    }
   }
 
   /**
@@ -751,17 +815,8 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
         await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
       }
     },
-    // With the customer's number, both customers are read (in parallel): the core links them. Without, one lookup as ever.
     createContact: async (input: NewContactInput): Promise<ContactRow> =>
-      contactRow(
-        await this.run(
-          (core, now) => core.createContact(input, now),
-          async (o) => {
-            if (input.switchedFrom) await this.switchedFromStillLive(o, input.switchedFrom);
-            await (input.phoneNumber ? this.customersOf(o, input.customerRef, input.phoneNumber) : this.customerByRef(o, input.customerRef));
-          },
-        ),
-      ),
+      input.idempotency ? this.handInOnce(input, input.idempotency) : contactRow(await this.run((core, now) => core.createContact(input, now), (o) => this.beforeContact(o, input))),
     linkCustomer: (customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> =>
       this.run((core, now) => core.linkCustomer(customerRef, phoneNumber, now), (o) => this.customersOf(o, customerRef, phoneNumber)),
     acceptOffer: async (agentId: string, reservationId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.acceptOffer(agentId, reservationId, now))),
@@ -914,6 +969,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     const o = await this.owner;
     if (o) {
       o.core.state.prune(now, KEEP_FINISHED_MS, MAX_FINISHED_CONTACTS);
+      if (o.core.state.pruneIdempotencyKeys(new Date(now.getTime() - KEEP_IDEMPOTENCY_KEYS_MS), MAX_IDEMPOTENCY_KEYS)) o.keyPrunes++;
       if (now.getTime() - o.customersPrunedAt >= PRUNE_CUSTOMERS_MS) {
         o.core.state.pruneCustomers();
         o.customersPrunedAt = now.getTime();

@@ -11,6 +11,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Channel } from '../../../../libs/core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { isUuid, uuidv7 } from '../../../../libs/core/src/ids.js';
+import { idempotencyCutoff, replayOf, type IdempotencyClaim } from '../../../../libs/core/src/idempotency.js';
 import type { AgentPresenceState } from '../../../../libs/persistence/src/entities/agent-presence.entity.js';
 import {
   RoutingRepository,
@@ -138,6 +139,15 @@ function isRetryable(err: unknown): boolean {
 function isCustomerMergedAway(err: unknown): boolean {
   const { code, constraint } = sqlState(err);
   return code === '23503' && constraint === 'contacts_customer_fk';
+}
+
+/**
+ * A hand-in whose Idempotency-Key a concurrent request with the same key inserted first: the insert
+ * waited for that request's commit and then failed, so nothing of this one was written.
+ */
+function isIdempotencyKeyTaken(err: unknown): boolean {
+  const { code, constraint } = sqlState(err);
+  return code === '23505' && constraint === 'contact_idempotency_keys_pkey';
 }
 
 /** How often linking a reference and a number is tried when concurrent writers keep taking one of them first. */
@@ -560,6 +570,33 @@ export class RoutingEngine {
    * all taken meanwhile takes the transactional path.
    */
   async createContact(input: NewContactInput): Promise<ContactRow> {
+    return input.idempotency ? this.createContactOnce(input, input.idempotency) : this.createContactNow(input);
+  }
+
+  /**
+   * A hand-in with an Idempotency-Key: a retry (the key's live first use, same body) gets the contact
+   * that first use created, as it is now, and creates nothing; the same key with another body is a
+   * 422 idempotency.key_reused. Otherwise the contact is created with the key's record in the same
+   * statement or transaction. Two requests with the same key at once: both find none, both insert;
+   * the second's insert waits for the first's commit and fails on the key, writing nothing, and it is
+   * then answered as a retry of the first.
+   */
+  private async createContactOnce(input: NewContactInput, claim: IdempotencyClaim): Promise<ContactRow> {
+    for (let attempt = 0; ; attempt++) {
+      const now = this.clock.now();
+      const replay = replayOf(await this.repo.direct.findIdempotencyKey(claim.apiKeyId, claim.key, idempotencyCutoff(now)), claim, now);
+      // The key's record goes with its contact (foreign key, cascade): its contact exists.
+      if (replay !== null) return (await this.repo.direct.findContact(replay))!;
+      try {
+        return await this.createContactNow(input);
+      } catch (err) {
+        if (attempt < 2 && isIdempotencyKeyTaken(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async createContactNow(input: NewContactInput): Promise<ContactRow> {
     const def = await this.definition(input.queueId);
     if (def.row.channel !== input.channel) {
       throw unprocessable('validation.failed', 'The queue serves another channel', [{ field: 'queueId', rule: 'channel', message: `queue ${def.row.id} is a ${def.row.channel} queue` }]);
@@ -588,6 +625,7 @@ export class RoutingEngine {
       customerRef: input.customerRef, language: input.language || def.row.language, subject: input.subject ?? null, now, deadline: contact.deadline, previousAgentId,
       explanation: selection ? storedExplanation(selection.explanation, now) : waitingForOpeningExplanation(def.calendar, now), expiresAt: new Date(now.getTime() + this.offerTimeout(def) * 1000),
       firstChoice: selection?.agentId ?? null, reservedDetail: !selection || selection.agentId === null ? {} : { rule: selection.rule, step: selection.step.index },
+      ...(input.idempotency ? { idempotency: input.idempotency } : {}),
     });
     if (row) {
       if (row.agentId) this.signal(`contact:${row.id}`, `agent:${row.agentId}`);
@@ -662,6 +700,7 @@ export class RoutingEngine {
         customerId: customer.id, customerRef: input.customerRef, callerName: null, calledNumber: null, language: input.language || def.row.language,
         subject: input.subject ?? null, arrivedAt: now, deadline, previousAgentId, agentId: null, offerAttempts: 0, explanation: null,
       });
+      if (input.idempotency) await tx.insertIdempotencyKey({ ...input.idempotency, contactId: id, createdAt: now });
       await tx.addEvents([{ contactId: id, at: now, type: 'queued', detail: { queueId: def.row.id } }]);
     });
     await this.routeContact(id, true);
@@ -705,6 +744,7 @@ export class RoutingEngine {
         customerId: customer.id, customerRef: input.customerRef, callerName: null, calledNumber: null, language: input.language || def.row.language,
         subject: input.subject ?? null, arrivedAt: original.arrivedAt, deadline, previousAgentId, agentId: null, offerAttempts: 0, explanation: null,
       });
+      if (input.idempotency) await tx.insertIdempotencyKey({ ...input.idempotency, contactId: id, createdAt: now });
       await tx.updateContact(original.id, { status: 'ended', endedAt: now, endReason: switched.endReason });
       await tx.addEvents([
         { contactId: original.id, at: now, type: 'ended', agentId: r?.agentId ?? null, reservationId: r?.id ?? null, detail: switched.originalDetail },

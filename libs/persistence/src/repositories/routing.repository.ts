@@ -15,6 +15,7 @@ import { rowsOf } from '../query-rows.js';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
 import { uuidv7 } from '../../../core/src/ids.js';
+import type { IdempotencyClaim, IdempotencyKeyRecord } from '../../../core/src/idempotency.js';
 import type { AgentPresenceState } from '../entities/agent-presence.entity.js';
 import type { ContactEventType, ContactKind, ContactStatus } from '../entities/contact.entity.js';
 import type { ReservationStatus } from '../entities/reservation.entity.js';
@@ -508,6 +509,42 @@ export class RoutingTx {
     return rows[0] ?? null;
   }
 
+  /**
+   * The live first use of an Idempotency-Key (created at or after `cutoff`), or null. An expired row
+   * of the key is deleted by the same statement, so that the key's next first use can be inserted
+   * (by either engine: a plain insert, which a live row makes fail).
+   */
+  async findIdempotencyKey(apiKeyId: string, key: string, cutoff: Date): Promise<IdempotencyKeyRecord | null> {
+    const rows = await this.q<IdempotencyKeyRecord>(
+      `WITH expired AS (DELETE FROM contact_idempotency_keys WHERE api_key_id = $1 AND idempotency_key = $2 AND created_at < $3 RETURNING 1)
+       SELECT api_key_id AS "apiKeyId", idempotency_key AS key, request_hash AS "requestHash", contact_id AS "contactId", created_at AS "createdAt"
+       FROM contact_idempotency_keys WHERE api_key_id = $1 AND idempotency_key = $2 AND created_at >= $3`,
+      [apiKeyId, key, cutoff],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Records a key's first use (in the transaction that inserts its contact); 23505 contact_idempotency_keys_pkey when the key was taken meanwhile. */
+  async insertIdempotencyKey(r: IdempotencyKeyRecord): Promise<void> {
+    await this.q(
+      `INSERT INTO contact_idempotency_keys (api_key_id, idempotency_key, request_hash, contact_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+      [r.apiKeyId, r.key, r.requestHash, r.contactId, r.createdAt],
+    );
+  }
+
+  /** Deletes up to `limit` keys first used before `cutoff` (oldest first); how many. */
+  async deleteExpiredIdempotencyKeys(cutoff: Date, limit: number): Promise<number> {
+    const rows = await this.q<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM contact_idempotency_keys k USING (
+           SELECT api_key_id, idempotency_key FROM contact_idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2) old
+         WHERE k.api_key_id = old.api_key_id AND k.idempotency_key = old.idempotency_key RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [cutoff, limit],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Inserts a contact; null when a contact with the same call id exists (the caller retried). */
   async insertContact(c: NewContact): Promise<string | null> {
     const rows = await this.q<{ id: string }>(
@@ -656,9 +693,22 @@ export class RoutingTx {
     rankedAgentIds: string[]; queueIfNone: boolean; contactId: string; channel: 'chat' | 'email'; queueId: string; decisionId: string; reservationId: string;
     customerRef: string; language: string | null; subject: string | null; now: Date; deadline: Date; previousAgentId: string | null;
     explanation: Record<string, unknown>; expiresAt: Date; firstChoice: string | null; reservedDetail: Record<string, unknown>;
+    /** The request's Idempotency-Key: its first use is inserted with the contact (a key taken meanwhile fails the statement, 23505 contact_idempotency_keys_pkey). */
+    idempotency?: IdempotencyClaim;
   }): Promise<ContactRow | null> {
     const load = LOAD_COLUMN[d.channel];
     const cap = `${d.channel}_capacity`;
+    // Only with a key: the statement of a hand-in without one is unchanged.
+    const key = d.idempotency
+      ? {
+          cte: `,
+       ik AS (
+         INSERT INTO contact_idempotency_keys (api_key_id, idempotency_key, request_hash, contact_id, created_at)
+         SELECT $19::uuid, $20::text, $21::text, ins.id, $11::timestamptz FROM ins RETURNING 1)`,
+          count: ' + (SELECT count(*) FROM ik)',
+          params: [d.idempotency.apiKeyId, d.idempotency.key, d.idempotency.requestHash],
+        }
+      : { cte: '', count: '', params: [] };
     const rows = await this.q<ContactRow>(
       `WITH pick AS (
          SELECT p.agent_id FROM agent_presence p
@@ -694,10 +744,10 @@ export class RoutingTx {
            (2, 'reserved', ins."agentId", $7::uuid, $17::jsonb),
            (3, 'offered', ins."agentId", $7::uuid, jsonb_build_object('expiresAt', $15::timestamptz))) AS x(n, type, agent, res, detail)
          WHERE x.n = 1 OR ins."agentId" IS NOT NULL ORDER BY x.n
-         RETURNING 1)
-       SELECT ins.*, (SELECT count(*) FROM upd) + (SELECT count(*) FROM res) + (SELECT count(*) FROM ev) AS writes FROM ins`,
+         RETURNING 1)${key.cte}
+       SELECT ins.*, (SELECT count(*) FROM upd) + (SELECT count(*) FROM res) + (SELECT count(*) FROM ev)${key.count} AS writes FROM ins`,
       [d.rankedAgentIds, d.queueIfNone, d.contactId, d.channel, d.queueId, d.decisionId, d.reservationId, d.customerRef, d.language, d.subject,
-        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail, uuidv7()],
+        d.now, d.deadline, d.previousAgentId, d.explanation, d.expiresAt, d.firstChoice, d.reservedDetail, uuidv7(), ...key.params],
     );
     const row = rows[0] as (ContactRow & { writes?: unknown }) | undefined;
     if (!row) return null;

@@ -452,6 +452,37 @@ describe('routing store on PostgreSQL', () => {
     writer.reset();
   });
 
+  it("stores an Idempotency-Key's first use in its contact's statement; a key the table holds live fails the whole group", async () => {
+    const writer = new GroupCommitWriter(session, { dedicatedSession: true });
+    await writer.prepare();
+    const [{ id: apiKeyId }] = await raw<{ id: string }>(`INSERT INTO api_keys (name, role, key_hash, key_prefix) VALUES ('gw', 'telephony', repeat('a', 64), 'gw') RETURNING id`);
+    const at = new Date(Date.now() - 1_000);
+    const first = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'ik-1' });
+    const withKey = changeSet({ contacts: [[first, true]], events: [event(first.id, 'queued')] });
+    withKey.idempotencyKeys.push({ apiKeyId, key: 'gw-msg-1', requestHash: 'a'.repeat(64), contactId: first.id, createdAt: at });
+    const { sql } = changeSetStatement(withKey);
+    expect(sql).toMatch(/ik AS \(INSERT INTO contact_idempotency_keys/);
+    // Without keys the statement has no such part (the shape of every other group is unchanged).
+    expect(changeSetStatement(changeSet({ contacts: [[first, true]] })).sql).not.toMatch(/contact_idempotency_keys/);
+    await writer.write(withKey);
+    expect(await raw('SELECT api_key_id, idempotency_key, request_hash, contact_id, created_at FROM contact_idempotency_keys WHERE contact_id = $1', [first.id])).toEqual([
+      { api_key_id: apiKeyId, idempotency_key: 'gw-msg-1', request_hash: 'a'.repeat(64), contact_id: first.id, created_at: at },
+    ]);
+
+    const second = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'ik-2' });
+    const again = changeSet({ contacts: [[second, true]], events: [event(second.id, 'queued')] });
+    again.idempotencyKeys.push({ apiKeyId, key: 'gw-msg-1', requestHash: 'b'.repeat(64), contactId: second.id, createdAt: new Date() });
+    const err = await writer.write(again).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/contact_idempotency_keys_pkey/);
+    expect(await raw('SELECT id FROM contacts WHERE id = $1', [second.id])).toEqual([]);
+    writer.reset();
+    // A key without its contact is refused too (the foreign key).
+    const orphan = emptyChangeSet();
+    orphan.idempotencyKeys.push({ apiKeyId, key: 'gw-msg-2', requestHash: 'c'.repeat(64), contactId: randomUUID(), createdAt: new Date() });
+    expect(String(((await writer.write(orphan).catch((e: unknown) => e)) as Error).message)).toMatch(/contact_idempotency_keys_contact_fk/);
+    writer.reset();
+  });
+
   it('leaves the span to the core while the writer setting is on, and to the trigger when it is off', async () => {
     const writer = new GroupCommitWriter(session, { dedicatedSession: true });
     await writer.prepare();
@@ -798,6 +829,14 @@ describe('routing store on the embedded PGlite database', () => {
       await writer.write(linked);
       expect(await fetchCustomerByPhone(session, '+358405550009')).toEqual({ ...customer, phoneNumber: '+358405550009', lastAgentId: w.aino, lastContactAt: caller.lastContactAt });
       expect(await ds.query('SELECT count(*)::int AS n FROM customers WHERE id = $1', [caller.id])).toEqual([{ n: 0 }]);
+
+      // An Idempotency-Key's first use travels as one JSON array too.
+      const [{ id: apiKeyId }] = await ds.query(`INSERT INTO api_keys (name, role, key_hash, key_prefix) VALUES ('gw', 'telephony', repeat('b', 64), 'gw') RETURNING id`);
+      const keyed = contactRecord({ channel: 'chat', queueId: w.chatQueue, customerRef: 'ik-embedded' });
+      const withKey = changeSet({ contacts: [[keyed, true]] });
+      withKey.idempotencyKeys.push({ apiKeyId, key: 'gw "quoted" \\ key', requestHash: 'd'.repeat(64), contactId: keyed.id, createdAt: t0 });
+      await writer.write(withKey);
+      expect(await ds.query('SELECT idempotency_key, contact_id, created_at FROM contact_idempotency_keys')).toEqual([{ idempotency_key: 'gw "quoted" \\ key', contact_id: keyed.id, created_at: t0 }]);
     } finally {
       await closeDataSource(ds, target);
     }

@@ -7,7 +7,8 @@
  *
  * The statement is a chain of data-modifying CTEs, each over its rows sent as array parameters
  * (binary arrays, or one JSON array on PGlite: see Column), one CTE per non-empty part (customers,
- * contacts, reservations, presence inserted or updated, events, state spans, survey candidates). Its
+ * contacts, reservations, presence inserted or updated, events, state spans, survey candidates,
+ * idempotency keys). Its
  * text depends only on which parts are present, so a connection can keep one prepared statement per
  * shape. Foreign keys hold: PostgreSQL checks them (and runs AFTER
  * triggers) when the whole statement has run, so CTE order does not matter for them.
@@ -16,6 +17,7 @@ import { emptyChangeSet, isEmptyChangeSet, mergeChangeSets } from '../../../rout
 import { arrayTypeOf, binaryArray, type ElementType } from './binary-arrays.js';
 import { applyCustomerLink } from '../customer-links.js';
 import type { CustomerLinkPlan } from '../../../routing/src/core/customer-link.js';
+import type { IdempotencyKeyRecord } from '../../../core/src/idempotency.js';
 import type {
   AgentStateSpan,
   ChangeSet,
@@ -199,6 +201,26 @@ const SPANS: TableSpec<AgentStateSpan> = {
     { name: 'state', key: 'state', type: 'text' },
     { name: 'started_at', key: 'startedAt', type: 'timestamptz' },
     { name: 'ended_at', key: 'endedAt', type: 'timestamptz' },
+  ],
+};
+
+/**
+ * The first uses of Idempotency-Keys (POST /v1/contacts), inserted only: a plain insert, so a key
+ * the table holds already (live: the owner's memory and its look-up said it was free) fails the
+ * group instead of leaving a contact without its key. An expired row of the key was deleted by that
+ * look-up (RoutingTx.findIdempotencyKey).
+ */
+const IDEMPOTENCY_KEYS: TableSpec<IdempotencyKeyRecord> = {
+  table: 'contact_idempotency_keys',
+  key: 'api_key_id',
+  keyProp: 'apiKeyId',
+  touch: false,
+  columns: [
+    { name: 'api_key_id', key: 'apiKeyId', type: 'uuid' },
+    { name: 'idempotency_key', key: 'key', type: 'text' },
+    { name: 'request_hash', key: 'requestHash', type: 'text' },
+    { name: 'contact_id', key: 'contactId', type: 'uuid' },
+    { name: 'created_at', key: 'createdAt', type: 'timestamptz' },
   ],
 };
 
@@ -428,6 +450,8 @@ export function changeSetStatement(c: ChangeSet, format: WriteFormat = 'binary')
   if (presence.inserts.length) parts.push(insertPart('pr_ins', PRESENCE, presence.inserts, format));
   if (presence.updates.length) parts.push(updatePart('pr_upd', PRESENCE, presence.updates, format));
   if (c.events.length) parts.push(insertPart('ev', EVENTS, c.events, format, { ordered: true }));
+  // Only in groups with a hand-in that carried an Idempotency-Key: other groups' statements are as before.
+  if (c.idempotencyKeys.length) parts.push(insertPart('ik', IDEMPOTENCY_KEYS, c.idempotencyKeys, format));
   // Zero-length spans are skipped, as the trigger skips them (report_agent_states_span_valid would
   // reject them, and with them the whole group): the core may change a state twice in one millisecond.
   if (c.agentStates.length) parts.push(insertPart('st', SPANS, c.agentStates, format, { ordered: true, where: 'x."endedAt" > x."startedAt"' }));

@@ -19,6 +19,7 @@
 import { uuidv7 } from '../../../core/src/ids.js';
 import type { Channel } from '../../../core/src/channel.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../core/src/domain-error.js';
+import { isLiveIdempotencyKey, replayOf, type IdempotencyClaim, type IdempotencyKeyRecord } from '../../../core/src/idempotency.js';
 import { capacityReason, takesCallsOnceChatsEnd } from '../eligibility.js';
 import { estimateWaitDetails, type WaitEstimateContact } from '../estimate-wait.js';
 import type { Explanation } from '../explanation.js';
@@ -1118,7 +1119,21 @@ export class RoutingCore {
 
   // ---------------------------------------------------------------- chat and email
 
-  /** `POST /v1/contacts`: offered to the best agent at once, or queued. */
+  /**
+   * `POST /v1/contacts` with an Idempotency-Key: a retry — the key's first use recorded in memory,
+   * or `stored` (the first use as the tables hold it, which the caller looks up when memory has no
+   * live one) — gets the id of the contact the first use created and changes nothing; the same key
+   * with another body is refused (422 idempotency.key_reused); otherwise the contact is created and
+   * the key's first use recorded with it (createContact).
+   */
+  createContactOnce(input: NewContactInput & { idempotency: IdempotencyClaim }, now: Date, stored: IdempotencyKeyRecord | null): { created: ContactRecord } | { replayOf: string } {
+    const held = this.state.idempotencyKey(input.idempotency);
+    const first = held && isLiveIdempotencyKey(held, now) ? held : stored;
+    const replay = replayOf(first, input.idempotency, now);
+    return replay !== null ? { replayOf: replay } : { created: this.createContact(input, now) };
+  }
+
+  /** `POST /v1/contacts`: offered to the best agent at once, or queued (with an Idempotency-Key, recorded as the key's first use in the same change set). */
   createContact(input: NewContactInput, now: Date): ContactRecord {
     return this.atomically(() => {
       const q = this.queueOf(input.queueId);
@@ -1193,6 +1208,11 @@ export class RoutingCore {
         this.event(original.id, now, 'ended', r?.agentId ?? null, r?.id ?? null, switched.originalDetail);
         released = r?.agentId ?? null;
         this.signal(`contact:${original.id}`, r && `agent:${r.agentId}`);
+      }
+      if (input.idempotency) {
+        const key: IdempotencyKeyRecord = { ...input.idempotency, contactId: id, createdAt: now };
+        this.state.putIdempotencyKey(key);
+        this.changes.idempotencyKeys.push(key);
       }
       this.event(id, now, 'queued', null, null, switched ? switched.queuedDetail : { queueId: q.id });
       if (sel && sel.agentId !== null) {

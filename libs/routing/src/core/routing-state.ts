@@ -10,6 +10,7 @@
  * not changes of the routing state: the adapter calls them between operations to mirror the
  * tables, and they are neither journaled nor recorded.
  */
+import { idempotencyScope, type IdempotencyKeyRecord } from '../../../core/src/idempotency.js';
 import type {
   AgentRecord,
   ContactRecord,
@@ -202,6 +203,13 @@ export class RoutingState {
   private readonly pollDue = new Map<string, number>();
   /** Contacts whose poll deadline changed since takePollDeadlines (what the tick hands to the writer). */
   private readonly pollDueChanged = new Set<string>();
+  /**
+   * The first uses of Idempotency-Keys recorded by this state (idempotencyScope → record), oldest
+   * first: a retry that reaches the owner before the key's group has committed, or soon after, is
+   * answered from here. Not loaded from the tables: a key not here is looked up there (the engine's
+   * prepare step), and pruneIdempotencyKeys forgets the old ones.
+   */
+  private readonly idempotencyKeys = new Map<string, IdempotencyKeyRecord>();
   /** Undo steps of the running operation, null outside one. */
   private journal: (() => void)[] | null = null;
 
@@ -439,6 +447,45 @@ export class RoutingState {
     this.journal?.push(() => (old === undefined ? this.pollDue.delete(contactId) : this.pollDue.set(contactId, old)));
     this.pollDue.set(contactId, dueBy);
     this.pollDueChanged.add(contactId);
+  }
+
+  /** The first use of an Idempotency-Key recorded in memory, if any (live or not: the caller checks). */
+  idempotencyKey(claim: { apiKeyId: string; key: string }): IdempotencyKeyRecord | undefined {
+    return this.idempotencyKeys.get(idempotencyScope(claim));
+  }
+
+  /** Records a key's first use (journaled: undone with a failed operation); a record of the same key it replaces (an expired one) goes. */
+  putIdempotencyKey(row: IdempotencyKeyRecord): void {
+    const scope = idempotencyScope(row);
+    const old = this.idempotencyKeys.get(scope);
+    this.journal?.push(() => {
+      this.idempotencyKeys.delete(scope);
+      if (old) this.idempotencyKeys.set(scope, old);
+    });
+    // Deleted first, so that the map stays in order of first use (pruneIdempotencyKeys stops at the first it keeps).
+    this.idempotencyKeys.delete(scope);
+    this.idempotencyKeys.set(scope, row);
+  }
+
+  /**
+   * Forgets the keys first used before `before` — and, beyond `max` keys in memory, the oldest
+   * whatever their age (a maintenance step, not journaled): their records are in the tables, where a
+   * later retry finds them. Returns how many were forgotten.
+   */
+  pruneIdempotencyKeys(before: Date, max = Number.POSITIVE_INFINITY): number {
+    const cutoff = before.getTime();
+    const gone: string[] = [];
+    for (const [scope, r] of this.idempotencyKeys) {
+      if (r.createdAt.getTime() >= cutoff && this.idempotencyKeys.size - gone.length <= max) break;
+      gone.push(scope);
+    }
+    for (const scope of gone) this.idempotencyKeys.delete(scope);
+    return gone.length;
+  }
+
+  /** Keys' first uses in memory. */
+  get idempotencyKeyCount(): number {
+    return this.idempotencyKeys.size;
   }
 
   /** Forgets a call's poll deadline (answered or finished: it cannot wait in line again). */

@@ -6,6 +6,7 @@
  * takeover. No I/O here: the core changes these records synchronously and records what changed.
  */
 import type { Channel } from '../../../core/src/channel.js';
+import type { IdempotencyClaim, IdempotencyKeyRecord } from '../../../core/src/idempotency.js';
 import type { AgentState, BusinessClock, PendingAgentState, Queue, WideningStep } from '../model.js';
 import type { CustomerLinkPlan } from './customer-link.js';
 
@@ -338,6 +339,12 @@ export interface ChangeSet {
    * over knows which calls were polled and until when. A poll itself writes nothing.
    */
   pollDeadlines: Map<string, Date>;
+  /**
+   * The first uses of `Idempotency-Key`s (POST /v1/contacts), inserted with their contacts in the
+   * same statement: a contact handed in with a key never exists without its record, nor the record
+   * without the contact (contact_idempotency_keys). Empty but for hand-ins that carry the header.
+   */
+  idempotencyKeys: IdempotencyKeyRecord[];
 }
 
 /** A state an agent was in over [startedAt, endedAt). */
@@ -349,11 +356,11 @@ export interface AgentStateSpan {
 }
 
 export function emptyChangeSet(): ChangeSet {
-  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), customerLinks: [], events: [], agentStates: [], pollDeadlines: new Map() };
+  return { contacts: new Map(), reservations: new Map(), presence: new Map(), customers: new Map(), customerLinks: [], events: [], agentStates: [], pollDeadlines: new Map(), idempotencyKeys: [] };
 }
 
 export function isEmptyChangeSet(c: ChangeSet): boolean {
-  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.customerLinks.length && !c.events.length && !c.agentStates.length && !c.pollDeadlines.size;
+  return !c.contacts.size && !c.reservations.size && !c.presence.size && !c.customers.size && !c.customerLinks.length && !c.events.length && !c.agentStates.length && !c.pollDeadlines.size && !c.idempotencyKeys.length;
 }
 
 /**
@@ -388,6 +395,7 @@ export function mergeChangeSets(into: ChangeSet, later: ChangeSet): ChangeSet {
   into.customerLinks.push(...later.customerLinks);
   into.events.push(...later.events);
   into.agentStates.push(...later.agentStates);
+  into.idempotencyKeys.push(...later.idempotencyKeys);
   for (const [id, at] of later.pollDeadlines) if (at.getTime() > (into.pollDeadlines.get(id)?.getTime() ?? Number.NEGATIVE_INFINITY)) into.pollDeadlines.set(id, at);
   return into;
 }
@@ -559,6 +567,11 @@ export interface NewContactInput {
   switchedFrom?: string;
   /** The customer's phone number (isCustomerPhoneNumber), when the gateway knows it: the reference and the number become one customer (customer-link.ts). */
   phoneNumber?: string;
+  /**
+   * The request's `Idempotency-Key` (libs/core idempotency.ts): the contact created is recorded as
+   * the key's first use, in the same change set; a retry gets that contact instead of a new one.
+   */
+  idempotency?: IdempotencyClaim;
 }
 
 /** Who ended a contact by hand (POST /v1/contacts/{id}/end): the API key, its name and role, as the timeline records it. */
