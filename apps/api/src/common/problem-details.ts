@@ -45,6 +45,17 @@ export class ProblemDto {
   })
   opensAt?: string | null;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2026-11-24T09:30:00.000Z',
+    description: 'Only on 422 idempotency.key_reused: when the Idempotency-Key was first used (with another request body).',
+  })
+  firstUsedAt?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f', description: 'Only on 422 idempotency.key_reused: the contact the first use of the Idempotency-Key created.' })
+  contactId?: string;
+
   @ApiPropertyOptional({ example: '4f0c3a0e-6a55-4c39-9d5b-2f9a1b0c7d11', description: 'Only on 500: the id under which the error is logged.' })
   errorId?: string;
 }

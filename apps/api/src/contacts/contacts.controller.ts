@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from '../../../../libs/core/src/idempotency.js';
+import { IdempotencyKeyHeader } from '../common/idempotency-key.decorator.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -27,14 +29,27 @@ export class ContactsController {
     summary: 'Hand in a chat or an email: it is queued and offered to an agent (emails are never claimed by hand)',
     description:
       'A chat to a queue closed by its calendar is refused (409 queue.closed with queueId and opensAt, the next opening or null), as a call gets SIP 480; nothing is recorded. ' +
-      'An email is accepted at any hour and waits, offered to nobody, until its queue opens (its deadline counts business time).',
+      'An email is accepted at any hour and waits, offered to nobody, until its queue opens (its deadline counts business time). ' +
+      'Retries are safe with an Idempotency-Key header: the same key and body from the same API key within 24 h answer 201 with the contact the first request created, as it is now, and create nothing.',
   })
-  @ApiCreatedResponse({ type: ContactDto })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description:
+      'A key the gateway makes for each chat or email it hands in (a UUID, or its own message id), sent again unchanged when it retries after a timeout or a dropped connection. ' +
+      `1–${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (422 validation.failed, field Idempotency-Key, rule length or printableAscii). ` +
+      'A key is remembered for 24 h from its first use, per API key (another API key\'s same key is another key). Within that time a request with the same key and the same body ' +
+      '(compared in canonical form: member order, white space and optional members sent as null do not matter) creates nothing and answers 201 with the contact the first request created, as it is now — also when two arrive at once, ' +
+      'on either routing engine and on any instance; the same key with a different body is refused with 422 idempotency.key_reused, which names the first use (firstUsedAt, contactId). ' +
+      'A request that was refused (4xx) records nothing: its retry is carried out anew. Without the header every request creates a contact.',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: '^[\\x20-\\x7E]+$', example: '5f0c9a52-7a9e-4d1b-9c39-2d6f3e1b8a40' },
+  })
+  @ApiCreatedResponse({ type: ContactDto, description: 'The contact created — or, for a retry with the same Idempotency-Key and body, the contact the first request created, as it is now.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'queue.closed: a chat to a closed queue' })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
-  async add(@Body() body: CreateContactDto): Promise<ContactDto> {
-    return ContactDto.from(await this.create.execute(body));
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'validation.failed (a field of the body, or the Idempotency-Key header), or idempotency.key_reused: the key was first used with another body.' })
+  async add(@Body() body: CreateContactDto, @CurrentCaller() caller: Caller | undefined, @IdempotencyKeyHeader() idempotencyKey: string | undefined): Promise<ContactDto> {
+    return ContactDto.from(await this.create.execute(body, caller, idempotencyKey));
   }
 
   @Post(':id/abandon')

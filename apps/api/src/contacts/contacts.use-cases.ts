@@ -4,6 +4,7 @@ import { localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
 import { DomainError, notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import { REPORT_TIME_ZONE } from '../../../../libs/reports/src/periods.js';
 import { isUuid } from '../../../../libs/core/src/ids.js';
+import { idempotencyKeyOf, requestFingerprint } from '../../../../libs/core/src/idempotency.js';
 import { ApiKeyRepository } from '../../../../libs/persistence/src/repositories/api-key.repository.js';
 import { DepartmentRepository } from '../../../../libs/persistence/src/repositories/department.repository.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
@@ -14,7 +15,12 @@ import { RoutingEngine } from '../routing/routing-engine.js';
 import type { CreateContactDto, ListContactsQueryDto } from './contact.dto.js';
 
 
-/** A chat or an email into its queue: named by queueId, or found by routing attributes (channel, language, department). */
+/**
+ * A chat or an email into its queue: named by queueId, or found by routing attributes (channel,
+ * language, department). With an `Idempotency-Key` (1–255 printable ASCII characters), a retry of
+ * the same body by the same API key within 24 h gets the contact the first request created, and the
+ * same key with another body a 422 idempotency.key_reused (both routing engines: RoutingEngine.createContact).
+ */
 @Injectable()
 export class CreateContact {
   constructor(
@@ -22,7 +28,10 @@ export class CreateContact {
     private readonly departments: DepartmentRepository,
   ) {}
 
-  async execute(body: CreateContactDto): Promise<ContactRow> {
+  async execute(body: CreateContactDto, caller?: Caller, idempotencyKey?: string): Promise<ContactRow> {
+    const key = idempotencyKeyOf(idempotencyKey);
+    // Every caller of this route is authenticated (role telephony or admin); the key is the API key's own.
+    const idempotency = key !== undefined && caller ? { apiKeyId: caller.keyId, key, requestHash: requestFingerprint(body) } : undefined;
     if (!!body.queueId === !!body.departmentId) {
       throw unprocessable('validation.failed', 'Name the queue or the department', [
         body.queueId
@@ -41,6 +50,7 @@ export class CreateContact {
     }
     return this.engine.createContact({
       channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom, ...(body.phoneNumber ? { phoneNumber: body.phoneNumber } : {}),
+      ...(idempotency ? { idempotency } : {}),
     });
   }
 }
