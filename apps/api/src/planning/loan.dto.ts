@@ -121,7 +121,8 @@ export class LoanDto {
   }
 }
 
-export const AUDITED_ENTITY_TYPES = ['shift_template', 'contract', 'schedule', 'loan', 'department'] as const;
+/** `customer`: erasures on request (counts only, no personal data), so that the data protection officer can show when one was carried out. */
+export const AUDITED_ENTITY_TYPES = ['shift_template', 'contract', 'schedule', 'loan', 'department', 'customer'] as const;
 
 export class AuditQueryDto {
   @ApiProperty({ enum: AUDITED_ENTITY_TYPES, example: 'loan' })

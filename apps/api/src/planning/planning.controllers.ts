@@ -305,7 +305,7 @@ export class LoansController {
 
   @Get('audit-log')
   @Roles('supervisor', 'manager')
-  @ApiOperation({ summary: 'Audit trail of a template, contract (agent id), schedule or loan: who did what, when' })
+  @ApiOperation({ summary: 'Audit trail of a template, contract (agent id), schedule, loan, department or customer (its erasures, counts only): who did what, when' })
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiUnprocessableEntityResponse(INVALID)
   async auditLog(@Query() q: AuditQueryDto): Promise<AuditEntryDto[]> {

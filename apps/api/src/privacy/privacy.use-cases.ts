@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
-import { notFound } from '../../../../libs/core/src/domain-error.js';
+import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { PERSONAL_DATA_RETENTION_LOCK_KEY } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
-import { PrivacyRepository, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
+import { PrivacyRepository, type CustomerIdentifier, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -31,16 +31,34 @@ export class EraseCustomerPersonalData {
     private readonly routing: RoutingInvalidations,
   ) {}
 
-  async execute(refOrId: string, caller: Caller | undefined): Promise<ErasureCounts & { customerId: string; erasedAt: Date }> {
-    // The reference itself is personal data: it is not echoed in the error.
-    const customerId = await this.privacy.findCustomerId(refOrId);
-    if (!customerId) throw notFound('customer', '(given reference)');
+  /** `refOrId`: the path's id or reference; or exactly one identifier of the body (`POST /v1/customers/erasure`), the number included. */
+  async execute(refOrId: string | { phoneNumber?: string; customerRef?: string; customerId?: string }, caller: Caller | undefined): Promise<ErasureCounts & { customerId: string; erasedAt: Date }> {
+    // The reference (or number) itself is personal data: it is not echoed in the error.
+    const customerId = typeof refOrId === 'string' ? await this.privacy.findCustomerId(refOrId) : await this.privacy.findCustomerIdBy(oneIdentifier(refOrId));
+    if (!customerId) throw notFound('customer', typeof refOrId === 'object' && refOrId.phoneNumber !== undefined ? '(given number)' : '(given reference)');
     const now = this.clock.now();
     const counts = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
     await this.routing.customersChanged([customerId]);
     this.logger.log({ msg: 'customer personal data erased', customerId, ...counts });
     return { customerId, erasedAt: now, ...counts };
   }
+}
+
+const IDENTIFIERS = ['phoneNumber', 'customerRef', 'customerId'] as const;
+
+/** The one identifier the body gives; 422 naming the fields when it gives none or several. */
+function oneIdentifier(body: { phoneNumber?: string; customerRef?: string; customerId?: string }): CustomerIdentifier {
+  const given = IDENTIFIERS.filter((k) => body[k] !== undefined && body[k] !== null);
+  if (given.length !== 1) {
+    const fields = given.length === 0 ? IDENTIFIERS : given;
+    throw unprocessable(
+      'validation.failed',
+      'Name the customer by exactly one of phoneNumber, customerRef and customerId',
+      fields.map((field) => ({ field, rule: 'exactlyOne', message: 'give exactly one of phoneNumber, customerRef and customerId' })),
+    );
+  }
+  const k = given[0];
+  return { [k]: body[k]! } as CustomerIdentifier;
 }
 
 /** Removes raw personal data older than PERSONAL_DATA_RETENTION_DAYS, daily at 03:15 Helsinki time; one instance at a time. */

@@ -13,6 +13,9 @@ export interface ErasureCounts {
 
 type Raw = Record<string, unknown>;
 
+/** One identifier of a customer to erase. */
+export type CustomerIdentifier = { phoneNumber: string } | { customerRef: string } | { customerId: string };
+
 async function run(m: EntityManager | DataSource, sql: string, params: unknown[] = []): Promise<{ rows: Raw[]; count: number }> {
   const r = (await m.query(sql, params)) as unknown;
   if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return { rows: r[0] as Raw[], count: r[1] };
@@ -30,6 +33,8 @@ async function run(m: EntityManager | DataSource, sql: string, params: unknown[]
 export abstract class PrivacyRepository {
   /** A customer by id or by the gateway's reference; null when there is none (or it was erased). */
   abstract findCustomerId(refOrId: string): Promise<string | null>;
+  /** A customer by exactly one identifier: the number it calls from, the gateway's reference or its id; null when none (or erased). */
+  abstract findCustomerIdBy(by: CustomerIdentifier): Promise<string | null>;
   abstract eraseCustomer(customerId: string, actor: string, now: Date): Promise<ErasureCounts>;
   /** Removes personal data of everything that ended (or was last seen) before `cutoff`. */
   abstract applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts>;
@@ -46,6 +51,15 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
     const { rows } = isUuid(refOrId)
       ? await run(this.dataSource, `SELECT id FROM customers WHERE id = $1 OR external_ref = $2`, [refOrId, refOrId])
       : await run(this.dataSource, `SELECT id FROM customers WHERE external_ref = $1`, [refOrId]);
+    return (rows[0]?.id as string | undefined) ?? null;
+  }
+
+  async findCustomerIdBy(by: CustomerIdentifier): Promise<string | null> {
+    const [column, value] =
+      'phoneNumber' in by ? ['phone_number', by.phoneNumber] : 'customerRef' in by ? ['external_ref', by.customerRef] : ['id', by.customerId];
+    // An erased customer keeps neither number nor reference: only its id still finds it (erasing again changes nothing).
+    if (column === 'external_ref' && value.startsWith(ERASED_REF_PREFIX)) return null;
+    const { rows } = await run(this.dataSource, `SELECT id FROM customers WHERE ${column} = $1`, [value]);
     return (rows[0]?.id as string | undefined) ?? null;
   }
 
