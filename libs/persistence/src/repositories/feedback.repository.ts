@@ -25,6 +25,11 @@ export interface SurveyCandidate {
   customerId: string | null;
   /** The customer can still be reached (number or gateway reference, not erased). */
   reachable: boolean;
+  /**
+   * The contact was served: it ended after an agent answered it. A contact ended unanswered (a
+   * supervisor's end of a call still ringing, POST /v1/contacts/{id}/end) names the agent it rang at,
+   * but the customer never spoke to anyone: no survey about it, nor a score for that agent.
+   */
   ended: boolean;
   endedAt: Date;
   lastInvitedAt: Date | null;
@@ -216,7 +221,7 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
            LIMIT $1
            FOR UPDATE SKIP LOCKED
          )
-         SELECT sc.contact_id, sc.ended_at, c.channel, c.queue_id, c.agent_id, c.customer_id, (c.status = 'ended' AND c.agent_id IS NOT NULL) AS ended,
+         SELECT sc.contact_id, sc.ended_at, c.channel, c.queue_id, c.agent_id, c.customer_id, (c.status = 'ended' AND c.agent_id IS NOT NULL AND c.answered_at IS NOT NULL) AS ended,
            (cu.phone_number IS NOT NULL OR (cu.external_ref IS NOT NULL AND cu.external_ref NOT LIKE '${ERASED_REF_PREFIX}%')) AS reachable,
            (SELECT max(s.invited_at) FROM surveys s WHERE s.customer_id = c.customer_id) AS last_invited_at
          FROM sc
