@@ -210,7 +210,7 @@ export class FeedbackReportRowDto implements FeedbackReportRow {
   @ApiProperty({ example: 'phone', nullable: true, type: String, description: 'Channel, queue id or agent id (per groupBy); null for none.' })
   group: string | null;
 
-  @ApiProperty({ type: 'integer', example: 1200, description: 'Surveys sent out for contacts that ended in the period.' })
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Surveys sent out for contacts that ended in the period: invitations the gateway took, and surveys answered. A survey whose invitation still waits in the outbox, expired unsent (no SURVEY_WEBHOOK_URL, gateway down), was rejected by the gateway or cancelled by an erasure asked no one and is not counted, so responseRate is answers per invitation received.' })
   invited: number;
 
   @ApiProperty({ type: 'integer', example: 410 })

@@ -431,14 +431,16 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
     const { rows } = await run(
       this.dataSource,
       `SELECT to_char(date_trunc($1, s.contact_ended_at AT TIME ZONE $2), 'YYYY-MM-DD') AS period, ${group} AS grp,
-         count(*)::int AS invited,
+         -- invited: the invitation went out (or the customer answered, so it reached them); a survey whose
+         -- invitation waits in the outbox, expired unsent, was rejected or cancelled by an erasure asked no one
+         count(*) FILTER (WHERE i.status = 'sent' OR s.responded_at IS NOT NULL)::int AS invited,
          count(s.responded_at)::int AS responses,
          count(*) FILTER (WHERE s.nps_score >= 9)::int AS promoters,
          count(*) FILTER (WHERE s.nps_score BETWEEN 7 AND 8)::int AS passives,
          count(*) FILTER (WHERE s.nps_score <= 6)::int AS detractors,
          count(*) FILTER (WHERE s.resolved_first_contact)::int AS fcr_yes,
          count(s.resolved_first_contact)::int AS fcr_answers
-       FROM surveys s
+       FROM surveys s LEFT JOIN survey_invitations i ON i.survey_id = s.id
        WHERE s.contact_ended_at >= ($3::date)::timestamp AT TIME ZONE $2 AND s.contact_ended_at < ($4::date)::timestamp AT TIME ZONE $2
          ${extra.map((e) => `AND ${e}`).join(' ')}
        GROUP BY 1, 2
