@@ -82,4 +82,13 @@ describe('privacy: erasure of a caller named by the number they call from', () =
     expect((await t.http.post('/v1/customers/erasure').set(...admin).send({ customerId: erased.body.customerId }).expect(200)).body).toMatchObject({ contacts: 0, surveys: 0, customers: 0 });
   });
 
+  it('keeps the score but not the comment of a survey answered after its customer was erased', async () => {
+    await w.call('erase-by-number-3', '+358401117777', 'Liisa Late');
+    await t.app.get(SampleEndedContacts).execute(w.now());
+    const [{ token, survey_id: surveyId }] = await db.query(`SELECT i.token, i.survey_id FROM survey_invitations i WHERE i.status = 'pending'`);
+    await t.http.post('/v1/customers/erasure').set(...admin).send({ phoneNumber: '+358401117777' }).expect(200);
+    // the link the customer already holds still takes an answer
+    await t.http.post(`/v1/surveys/${token}/response`).send({ npsScore: 4, resolvedFirstContact: false, comment: 'Liisa again, my number is 0401117777' }).expect(201);
+    expect(await db.query(`SELECT nps_score, resolved_first_contact, comment FROM surveys WHERE id = $1`, [surveyId])).toEqual([{ nps_score: 4, resolved_first_contact: false, comment: null }]);
+  });
 });

@@ -404,10 +404,12 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
   async answer(tokenHash: string, a: { npsScore: number; resolvedFirstContact: boolean; comment: string | null }, now: Date): Promise<'answered' | 'already-answered' | 'expired' | 'unknown'> {
     // An answer arriving while delivery still looks unconfirmed (the gateway failed after all)
     // cancels the pending retry in the same statement: the customer is not messaged again.
+    // The survey of a customer erased since the link went out keeps the scores but not the comment:
+    // free text would be personal data again on a customer whose data was erased on request.
     const { rows } = await run(
       this.dataSource,
       `WITH ans AS (
-         UPDATE surveys SET responded_at = $2, nps_score = $3, resolved_first_contact = $4, comment = $5
+         UPDATE surveys SET responded_at = $2, nps_score = $3, resolved_first_contact = $4, comment = CASE WHEN personal_data_erased_at IS NULL THEN $5::text END
          WHERE token_hash = $1 AND responded_at IS NULL AND expires_at > $2 RETURNING id),
        stop AS (
          UPDATE survey_invitations i SET status = 'cancelled', token = NULL, last_error = 'answered before delivery was confirmed', updated_at = $2
