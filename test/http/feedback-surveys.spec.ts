@@ -179,6 +179,12 @@ describe('feedback: sampling ended contacts, invitations through the outbox, ans
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.text.split('\r\n')[0]).toBe('period,group,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete');
     expect(csv.text).toContain('2026-11-01,,5,1,0.2,1,0,0,100,100,100,0,1,1,1,0.2065,1,');
+    // as the /v1/reports/* reports: Accept: text/csv asks for CSV too, format=json overrides it
+    const accepted = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=month').set(...man).set('Accept', 'text/csv').expect(200);
+    expect(accepted.headers['content-type']).toMatch(/text\/csv/);
+    expect(accepted.text).toBe(csv.text);
+    const json = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=month&format=json').set(...man).set('Accept', 'text/csv').expect(200);
+    expect(json.headers['content-type']).toMatch(/application\/json/);
     expect((await t.http.get('/v1/feedback/reports?from=2026-12-01&to=2026-11-01').set(...man).expect(422)).body.errors[0]).toMatchObject({ field: 'to', rule: 'afterFrom' });
     await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01').set(...bearer(await t.keyFor('telephony'))).expect(403);
   });

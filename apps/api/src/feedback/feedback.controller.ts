@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.decorator.js';
@@ -60,14 +60,15 @@ export class FeedbackController {
 
   @Get('reports')
   @Roles('supervisor', 'manager')
-  @ApiOperation({ summary: 'NPS with its 95 % interval and the surveyed first-contact resolution rate (Wilson interval) next to first-contact resolution from data (repeat contacts within 7 days) by period and channel, queue or agent (Europe/Helsinki); format=csv for CSV' })
+  @ApiOperation({ summary: 'NPS with its 95 % interval and the surveyed first-contact resolution rate (Wilson interval) next to first-contact resolution from data (repeat contacts within 7 days) by period and channel, queue or agent (Europe/Helsinki); format=csv or Accept: text/csv for CSV' })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: FeedbackReportDto, description: `JSON, or with format=csv text/csv such as:\n\n    ${CSV_EXAMPLE.split('\r\n').join('\n    ')}` })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
-  async reports(@Query() q: FeedbackReportQueryDto, @Res({ passthrough: true }) res: Response): Promise<FeedbackReportDto | string> {
+  async reports(@Query() q: FeedbackReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<FeedbackReportDto | string> {
     const { format, ...query } = q;
     const report = await this.report.execute(query);
-    if (format !== 'csv') return report;
+    // as the /v1/reports/* reports: format=csv, or Accept: text/csv unless format=json
+    if (format !== 'csv' && (format === 'json' || !/\btext\/csv\b/.test(accept ?? ''))) return report;
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="feedback-${q.from}-${q.to}-${q.period}.csv"`);
     return GetFeedbackReport.csv(report);
   }

@@ -197,10 +197,10 @@ export class FeedbackReportQueryDto {
   @IsUUID()
   agentId?: string;
 
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', example: 'json' })
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', example: 'json', description: 'csv for CSV; without it, CSV when the Accept header asks for text/csv (as the /v1/reports/* reports).' })
   @IsOptional()
   @IsIn(['json', 'csv'])
-  format: 'json' | 'csv' = 'json';
+  format?: 'json' | 'csv';
 }
 
 export class FeedbackReportRowDto implements FeedbackReportRow {
