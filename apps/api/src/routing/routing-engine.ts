@@ -42,7 +42,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, offlineWithdrawal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, lateAnswerWithdrawal, offlineWithdrawal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
@@ -1278,18 +1278,14 @@ export class RoutingEngine {
     tx: RoutingTx,
     c: ContactRow,
     late: { id: string; agentId: string; resolvedAt: Date | null },
-    live: { id: string; agentId: string; status: string } | null,
+    live: ReservationRow | null,
     now: Date,
     detail: Record<string, unknown>,
     after: { offerTo?: string; signal: string[] },
   ): Promise<boolean> {
     if (live?.status === 'accepted' || !(await tx.takeLateAnsweredCall(late.agentId, now))) return false;
     if (live) {
-      await tx.resolveReservation(live.id, 'cancelled', now);
-      await tx.releaseAgent(live.agentId, c.channel, now);
-      await tx.addEvents([
-        { contactId: c.id, at: now, type: 'requeued', agentId: live.agentId, reservationId: live.id, detail: { why: `offer withdrawn: agent ${late.agentId} answered the call after its own offer had timed out` } },
-      ]);
+      await this.withdrawOffer(tx, live, now, lateAnswerWithdrawal(late.agentId));
       after.offerTo = live.agentId;
       after.signal.push(`agent:${live.agentId}`);
     }

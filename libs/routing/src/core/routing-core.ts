@@ -74,12 +74,17 @@ import {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The refusals both engines give an agent's desk, worded once. */
 /** Why an offer went back to its queue when its agent logged out (the `requeued` event's `why`). */
 export function offlineWithdrawal(agentId: string): string {
   return `offer withdrawn: agent ${agentId} went offline`;
 }
 
+/** Why a call's offer was withdrawn when the agent of its timed-out earlier offer answered it (answerLate). */
+export function lateAnswerWithdrawal(agentId: string): string {
+  return `offer withdrawn: agent ${agentId} answered the call after its own offer had timed out`;
+}
+
+/** The refusals both engines give an agent's desk, worded once. */
 export const deskRefusal = {
   hasContacts: (agentId: string): DomainError => conflict('agent.has_contacts', `agent ${agentId} still has contacts in hand or offered; finish them first`),
   /** Going offline with contacts accepted (in hand): they are finished first; offers only are withdrawn instead (offlineWithdrawsOffers). */
@@ -759,20 +764,19 @@ export class RoutingCore {
     const a = this.state.agent(late.agentId);
     const p = a?.presence;
     if (!a || !p || p.state === 'offline' || p.load.phone > 0 || live?.status === 'accepted') return false;
-    if (live) {
-      this.resolveReservation(live, 'cancelled', now);
-      this.releaseAgent(live.agentId, c.channel, now);
-      this.event(c.id, now, 'requeued', live.agentId, live.id, { why: `offer withdrawn: agent ${late.agentId} answered the call after its own offer had timed out` });
-      this.offerWorkTo(live.agentId, now);
-      this.signal(`agent:${live.agentId}`);
-    }
+    if (live) this.withdrawOffer(live, now, lateAnswerWithdrawal(late.agentId));
     const load = { ...p.load, phone: p.load.phone + 1 };
     this.savePresence({ ...p, state: 'busy', stateSince: p.state === 'busy' ? p.stateSince : now, load, capacity: capacityInForce(a, load), wrapUpUntil: null });
     const row = this.saveReservation({ ...late, status: 'offered', resolvedAt: null });
-    const connected = this.accept(this.patchContact(c, { agentId: late.agentId }), row, now);
+    const connected = this.accept(this.patchContact(this.state.contact(c.id)!, { agentId: late.agentId }), row, now);
     this.event(c.id, now, 'accepted', late.agentId, late.id, { afterTimeout: true });
     this.event(c.id, now, 'answered', late.agentId, late.id, { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null });
     this.signal(`contact:${connected.id}`, `agent:${late.agentId}`);
+    // The agent whose offer was withdrawn is free for other work now that the call is connected.
+    if (live) {
+      this.offerWorkTo(live.agentId, now);
+      this.signal(`agent:${live.agentId}`);
+    }
     return true;
   }
 
