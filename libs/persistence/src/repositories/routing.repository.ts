@@ -1499,18 +1499,8 @@ export class TypeOrmRoutingRepository extends RoutingRepository {
     return rows[0]?.id ?? null;
   }
 
-  async customerByPhone(phoneNumber: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }> {
-    const found = await this.q<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>(
-      `SELECT id, last_agent_id AS "lastAgentId", last_contact_at AS "lastContactAt" FROM customers WHERE phone_number = $1`,
-      [phoneNumber],
-    );
-    if (found[0]) return found[0];
-    const rows = await this.q<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }>(
-      `INSERT INTO customers (id, phone_number) VALUES ($2, $1) ON CONFLICT (phone_number) DO UPDATE SET phone_number = EXCLUDED.phone_number
-       RETURNING id, last_agent_id AS "lastAgentId", last_contact_at AS "lastContactAt"`,
-      [phoneNumber, uuidv7()],
-    );
-    return rows[0];
+  customerByPhone(phoneNumber: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }> {
+    return this.directTx.customerWithNumber(phoneNumber);
   }
 
   async customerByRef(ref: string): Promise<{ id: string; lastAgentId: string | null; lastContactAt: Date | null }> {
