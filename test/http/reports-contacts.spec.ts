@@ -18,7 +18,7 @@ import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../ro
  *   SL = 2/3 = 0.6667, Asterisk SL2 = (2 + 1)/5 = 0.6, ASA = 60/3 = 20, longest wait 50, AHT 260/3 = 86.7, wrap-up 30.
  * Chat: customerRef +358402222222 (call-2's number) arrives T+400, taken T+415 (first response 15), completed T+475 — a repeat of call-2 on another channel.
  * Email: mail-1 arrives T+500, taken T+520, completed T+4100 (reply 3600 s; the always-open calendar makes business = wall time; deadline 8 h);
- *        mail-2 arrives T+510 and stays open (backlog).
+ *        mail-2 arrives T+510 and stays open (backlog): arrived 2, open 1, offered 1 in the email queue.
  * First-contact resolution of the phone queue: 3 answered, 2 followed by a repeat within 7 days (call-1 by call-5, call-2 by the chat) → 1 − 2/3.
  * The roll-ups run once after call-1…call-4 and once at the end, so both repeats are found after the
  * contact they repeat was counted.
@@ -131,7 +131,7 @@ describe('reports: contact figures from routing timelines', () => {
     expect(res.body.rows).toHaveLength(1);
     expect(res.body.rows[0]).toEqual({
       periodStart: '2026-11-23T08:00:00.000Z', period: '2026-11-23T10:00+02:00', groupBy: 'queue', group: w.phoneQueueId, groupLabel: 'phone-fi', thresholdSeconds: 30,
-      offered: 5, answered: 3, abandoned: 2, shortAbandoned: 1, failed: 0, switched: 0, endedByMaxDuration: 0, answeredWithinThreshold: 2, abandonedWithinThreshold: 1,
+      arrived: 5, open: 0, offered: 5, answered: 3, abandoned: 2, shortAbandoned: 1, failed: 0, switched: 0, endedByMaxDuration: 0, answeredWithinThreshold: 2, abandonedWithinThreshold: 1,
       serviceLevel: 0.6667, serviceLevelAsterisk: 0.6, exact: true, averageSpeedOfAnswerSeconds: 20,
       // Percentiles from the histogram, interpolated inside the bucket: median rank 1.5 of (8, 12, 40) lies in (10, 15] → 12.5 (true 12);
       // p90 rank 2.7 lies in (35, 40] → 38.5.
@@ -148,8 +148,9 @@ describe('reports: contact figures from routing timelines', () => {
   it('groups by channel and by agent for a day, a week, a month and a quarter', async () => {
     for (const period of ['day', 'week', 'month', 'quarter']) {
       const res = await report('contacts', { from: '2026-11-23', to: '2026-11-23', period, groupBy: 'channel' }).expect(200);
-      const by = Object.fromEntries(res.body.rows.map((r: { group: string; offered: number; answered: number }) => [r.group, [r.offered, r.answered]]));
-      expect({ period, by }).toEqual({ period, by: { phone: [5, 3], chat: [1, 1], email: [1, 1] } });
+      const by = Object.fromEntries(res.body.rows.map((r: { group: string; arrived: number; open: number; offered: number; answered: number }) => [r.group, [r.arrived, r.open, r.offered, r.answered]]));
+      // mail-2 arrived and is still open: in `arrived` and `open`, not in `offered`.
+      expect({ period, by }).toEqual({ period, by: { phone: [5, 0, 5, 3], chat: [1, 0, 1, 1], email: [2, 1, 1, 1] } });
     }
     const agents = await report('contacts', { from: '2026-11-23', to: '2026-11-23', period: 'day', groupBy: 'agent', channel: 'phone' }).expect(200);
     const answered = Object.fromEntries(agents.body.rows.map((r: { group: string; answered: number }) => [r.group, r.answered]));
@@ -160,7 +161,7 @@ describe('reports: contact figures from routing timelines', () => {
     const row = agents.body.rows.find((r: { group: string }) => r.group === second);
     // labelled by the agent's name and employee number, not the id (an audit read UUIDs)
     expect(agents.body.rows.map((r: { groupLabel: string }) => r.groupLabel).every((l: string) => /^Agent \d+ \(R\d+\)$/.test(l))).toBe(true);
-    expect(row).toMatchObject({ offered: 1, averageSpeedOfAnswerSeconds: 40, averageHandleSeconds: 60 });
+    expect(row).toMatchObject({ arrived: null, open: null, offered: 1, averageSpeedOfAnswerSeconds: 40, averageHandleSeconds: 60 });
   });
 
   it('reports the chat first response and the email reply in business time with the backlog', async () => {
@@ -242,6 +243,36 @@ describe('reports: contact figures from routing timelines', () => {
       refresh.batchSize = 7;
     }
     expect(await all()).toEqual(before);
+  });
+
+  it('counts arrivals from the stored rows and the timelines in its migration exactly as the job counts them', async () => {
+    const db = t.app.get(DataSource);
+    // Another open email, just after midnight in Helsinki (22:05 UTC): the 24th's day, and the week and month of the 23rd's.
+    at(14 * 3600 + 300);
+    await t.http.post('/v1/contacts').set(...tel).send({ channel: 'email', queueId: w.emailQueueId, customerRef: 'mail-3', language: 'fi', subject: 'Late' }).expect(201);
+    await t.app.get(RefreshReportRollups).execute();
+    const rows = () => db.query(`SELECT grain, period_start AS start, queue_id AS queue, arrived, offered, switched FROM report_queue_rollups ORDER BY grain, period_start, queue_id`);
+    const counted = await rows();
+    const email = (counted as { grain: string; queue: string; start: Date; arrived: number; offered: number }[]).filter((r) => r.queue === w.emailQueueId);
+    expect(email.map((r) => [r.grain, r.start.toISOString(), r.arrived, r.offered])).toEqual([
+      ['day', '2026-11-22T22:00:00.000Z', 2, 1],
+      ['day', '2026-11-23T22:00:00.000Z', 1, 0],
+      ['interval', '2026-11-23T08:00:00.000Z', 2, 1],
+      ['interval', '2026-11-23T22:00:00.000Z', 1, 0],
+      ['month', '2026-10-31T22:00:00.000Z', 3, 1],
+      ['quarter', '2026-09-30T21:00:00.000Z', 3, 1],
+      ['week', '2026-11-22T22:00:00.000Z', 3, 1],
+    ]);
+
+    // Back to the schema before arrivals were counted, and forward again: the migration's backfill
+    // (counted contacts, and open ones whose arrival the job had read) gives every row the same count.
+    expect((await db.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`))[0].name).toBe('ReportArrivals1795650000000');
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await db.query(`SELECT count(*)::int AS n FROM report_queue_rollups WHERE queue_id = $1 AND grain = 'interval'`, [w.emailQueueId])).toEqual([{ n: 1 }]);
+    await db.runMigrations({ transaction: 'each' });
+    expect(await rows()).toEqual(counted);
+    const report24 = (await report('contacts', { from: '2026-11-24', to: '2026-11-24', queueId: w.emailQueueId }).expect(200)).body.rows;
+    expect(report24).toEqual([expect.objectContaining({ arrived: 1, open: 1, offered: 0, answered: 0 })]);
   });
 
   it('keeps every figure when the raw contacts and customers are gone (roll-ups hold no personal data and no foreign keys to it)', async () => {

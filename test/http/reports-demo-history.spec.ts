@@ -79,9 +79,13 @@ describe('reports on the demo contact history', () => {
     for (const q of demo.queues) {
       const mine = yesterday.filter((c) => c.queueKey === q.key && c.status !== 'queued');
       const answered = mine.filter((c) => c.answeredAt);
+      const open = yesterday.filter((c) => c.queueKey === q.key && c.status === 'queued').length;
       expect({ queue: q.key, ...rows[q.key] }).toMatchObject({
         queue: q.key,
         group: queueId.get(q.key),
+        // Every contact that came in, the emails still open included (they were missing before arrivals were counted).
+        arrived: mine.length + open,
+        open,
         offered: mine.length,
         answered: answered.length,
         abandoned: mine.filter((c) => c.status === 'abandoned').length,
@@ -89,6 +93,7 @@ describe('reports on the demo contact history', () => {
       });
       expect(rows[q.key].offered).toBeGreaterThan(0);
     }
+    expect((rows['email-fi'] as unknown as { open: number }).open).toBeGreaterThan(0);
     const fi = rows['phone-fi'] as unknown as { serviceLevel: number; averageHandleSeconds: number; averageWrapUpSeconds: number };
     expect(fi.serviceLevel).toBeGreaterThan(0.8);
     expect(fi.serviceLevel).toBeLessThan(0.95);

@@ -105,6 +105,15 @@ export function isFinished(status: string): boolean {
 
 const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - from.getTime()) / 1000);
 
+/**
+ * When a contact arrived, from its first `queued` event: the event's time, or the earlier arrival it
+ * keeps (a contact the customer switched to keeps the place in line of the one it continues).
+ */
+export function arrivalTime(queuedAt: Date, keepsArrivedAt: unknown): Date {
+  const kept = typeof keepsArrivedAt === 'string' ? new Date(keepsArrivedAt) : null;
+  return kept && kept.getTime() < queuedAt.getTime() ? kept : queuedAt;
+}
+
 /** The facts of a finished contact; null while it is open or when it never reached a queue. */
 export function contactFacts(contact: TimelineContact, events: readonly TimelineEvent[], calendar: BusinessTime | null = null): ContactFact | null {
   if (!isFinished(contact.status) || !contact.queueId || events.length === 0) return null;
@@ -118,8 +127,7 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
     return s;
   };
   const first = events.find((e) => e.type === 'queued') ?? events[0];
-  const kept = typeof first.detail?.keepsArrivedAt === 'string' ? new Date(first.detail.keepsArrivedAt) : null;
-  const arrivedAt = kept && kept.getTime() < first.at.getTime() ? kept : first.at;
+  const arrivedAt = arrivalTime(first.at, first.detail?.keepsArrivedAt);
   const firstQueue = typeof first.detail?.queueId === 'string' ? first.detail.queueId : contact.queueId;
   let answeredAt: Date | null = null;
   let answeringAgentId: string | null = null;

@@ -57,6 +57,10 @@ export interface ContactFigures {
    * none of them has a target these waits can be measured against (then the service level is null).
    */
   thresholdSeconds: number | null;
+  /** Queue rows: contacts that arrived in the period, finished or not (null on agent rows). */
+  arrived: number | null;
+  /** Queue rows: of those, the contacts not finished yet (arrived − offered − switched; null on agent rows). */
+  open: number | null;
   offered: number;
   answered: number;
   abandoned: number;
@@ -91,8 +95,18 @@ const round = (x: number, digits: number): number => {
 const ratio = (a: number, b: number, digits = 4): number | null => (b > 0 ? round(a / b, digits) : null);
 const secs = (x: number | null): number | null => (x === null ? null : round(x, 1));
 
-export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy = false): ContactFigures {
-  return contactFiguresByTarget(m, [{ metrics: m, thresholdSeconds: o.thresholdSeconds }], o.shortAbandonSeconds, withOccupancy);
+export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy = false, agentRow = false): ContactFigures {
+  return contactFiguresByTarget(m, [{ metrics: m, thresholdSeconds: o.thresholdSeconds }], o.shortAbandonSeconds, withOccupancy, agentRow);
+}
+
+/**
+ * Contacts still open in queue rows `parts`: each queue's arrivals less its finished contacts, never
+ * below 0 (a contact whose `queued` event the roll-up has yet to read may be counted finished first).
+ */
+function openContacts(parts: readonly ThresholdPart[]): number {
+  let open = 0;
+  for (const { metrics: p } of parts) open += Math.max(0, p.arrived - p.offered - p.switched);
+  return open;
 }
 
 /**
@@ -100,7 +114,7 @@ export function contactFigures(m: RollupMetrics, o: FigureOptions, withOccupancy
  * against its own threshold. The service levels count the measured parts only: answered within /
  * answered and (answered + abandoned within) / (answered + abandoned) of the queues with a threshold.
  */
-export function contactFiguresByTarget(m: RollupMetrics, parts: readonly ThresholdPart[], shortAbandonSeconds: number, withOccupancy = false): ContactFigures {
+export function contactFiguresByTarget(m: RollupMetrics, parts: readonly ThresholdPart[], shortAbandonSeconds: number, withOccupancy = false, agentRow = false): ContactFigures {
   const ans = withinThresholds(parts, 'answeredWaitHistogram');
   const abd = withinThresholds(parts, 'abandonedWaitHistogram');
   const short = countWithin(m.abandonedWaitHistogram, shortAbandonSeconds);
@@ -108,6 +122,8 @@ export function contactFiguresByTarget(m: RollupMetrics, parts: readonly Thresho
   const abandonedWithin = abd.count;
   return {
     thresholdSeconds: ans.thresholdSeconds,
+    arrived: agentRow ? null : m.arrived,
+    open: agentRow ? null : openContacts(parts),
     offered: m.offered,
     answered: m.answered,
     abandoned: m.abandoned,

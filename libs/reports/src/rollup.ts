@@ -9,6 +9,12 @@ import { emptyHistogram, addToHistogram, mergeHistogram, type Histogram } from '
 import { AGENT_ROLLUP_GRAINS, GRAINS, periodStart, type Grain, REPORT_TIME_ZONE } from './periods.js';
 
 export interface RollupMetrics {
+  /**
+   * Contacts that entered the queue in the period (their first `queued` event, at their arrival),
+   * counted at once, finished or not: queue rows only. `arrived − offered − switched` of a queue row
+   * are its contacts still open (an email not yet replied to, a call still waiting or talking).
+   */
+  arrived: number;
   /** Contacts answered, abandoned or failed here (agent rows: offers received); switched ones are not. */
   offered: number;
   answered: number;
@@ -44,7 +50,7 @@ export interface RollupMetrics {
 }
 
 export const COUNTER_FIELDS = [
-  'offered', 'answered', 'abandoned', 'failed', 'switched', 'endedByMaxDuration', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
+  'arrived', 'offered', 'answered', 'abandoned', 'failed', 'switched', 'endedByMaxDuration', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
   'fcrHandled', 'fcrRepeated', 'repeatContacts',
 ] as const;
 export const SUM_FIELDS = ['answeredWaitSeconds', 'handleSeconds', 'wrapUpSeconds', 'replySeconds', 'staffedSeconds', 'occupiedSeconds'] as const;
@@ -52,7 +58,7 @@ export const HISTOGRAM_FIELDS = ['answeredWaitHistogram', 'abandonedWaitHistogra
 
 export function emptyMetrics(): RollupMetrics {
   return {
-    offered: 0, answered: 0, abandoned: 0, failed: 0, switched: 0, endedByMaxDuration: 0, callbacks: 0, transfers: 0,
+    arrived: 0, offered: 0, answered: 0, abandoned: 0, failed: 0, switched: 0, endedByMaxDuration: 0, callbacks: 0, transfers: 0,
     answeredWaitSeconds: 0, longestWaitSeconds: 0, answeredWaitHistogram: emptyHistogram(), abandonedWaitHistogram: emptyHistogram(),
     handled: 0, handleSeconds: 0, wrapUps: 0, wrapUpSeconds: 0,
     replied: 0, replySeconds: 0, replyHistogram: emptyHistogram(), repliedWithinDeadline: 0,
@@ -188,6 +194,7 @@ function sparseBuckets(m: RollupMetrics): SparseBuckets {
 
 /** mergeMetrics for one contribution, by its non-empty buckets (field by field: the hot loop of a roll-up build). */
 function addContribution(into: RollupMetrics, m: RollupMetrics, buckets: SparseBuckets): void {
+  into.arrived += m.arrived;
   into.offered += m.offered;
   into.answered += m.answered;
   into.abandoned += m.abandoned;
@@ -278,6 +285,16 @@ export class RollupDelta {
   addFact(f: ContactFact, r: RepeatFlags): void {
     this.addQueue(f.arrivedAt, f.queueId, queueContribution(f, r));
     for (const a of f.agents) this.addAgent(f.arrivedAt, a.agentId, f.queueId, agentContribution(f, a, r));
+  }
+
+  /**
+   * A contact entered its first queue (its first `queued` event, not a transfer's): +1 arrived on
+   * that queue's rows of its arrival, the same rows its facts are added to when it finishes.
+   */
+  addArrival(arrivedAt: Date, queueId: string): void {
+    const m = emptyMetrics();
+    m.arrived = 1;
+    this.addQueue(arrivedAt, queueId, m);
   }
 
   /**

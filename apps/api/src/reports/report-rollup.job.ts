@@ -4,7 +4,8 @@
  *   finished contact not yet counted gets its facts (libs/reports contactFacts) and its contribution
  *   is added to the queue rows of every grain and to the agent rows of AGENT_ROLLUP_GRAINS (an agent's
  *   weeks and quarters are added up when read); the repeat-contact check flags earlier
- *   contacts of the same customer; open emails are kept in the backlog table;
+ *   contacts of the same customer; a contact's first `queued` event adds it to its queue's
+ *   `arrived` at once, so a report shows what came in before it finishes; open emails are kept in the backlog table;
  * - the `agent-states` feed: agent state spans (written by the routing writer, or by the trigger on
  *   agent_presence for other writers) add staffed and occupied
  *   seconds to the agents' rows for occupancy.
@@ -19,12 +20,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { advanceFeed } from '../../../../libs/reports/src/feed.js';
-import { contactFacts, isFinished, type ContactFact, type TimelineEvent } from '../../../../libs/reports/src/contact-facts.js';
+import { arrivalTime, contactFacts, isFinished, type ContactFact, type TimelineEvent } from '../../../../libs/reports/src/contact-facts.js';
 import { REPEAT_WINDOW_DAYS } from '../../../../libs/reports/src/figures.js';
 import { RollupDelta, emptyMetrics } from '../../../../libs/reports/src/rollup.js';
 import { splitSpan } from '../../../../libs/reports/src/agent-time.js';
 import { AGENT_ROLLUP_GRAINS, REPORT_TIME_ZONE } from '../../../../libs/reports/src/periods.js';
-import { ReportsRepository, type AgentRollupDelta, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
+import { ReportsRepository, type AgentRollupDelta, type FeedItem, type ReportsTx, type RollupGrain } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { IntervalJob } from '../common/interval-job.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingCatalog } from '../routing/routing-catalog.js';
@@ -168,8 +169,9 @@ export class RefreshReportRollups {
     const items = await tx.contactEventsAfter(feed.watermark, feed.gaps.map((g) => g.id), batchSize);
     const next = advanceFeed(feed, items.map((i) => i.id), now);
     const ids = [...new Set(items.map((i) => i.contactId))];
+    const arrivals = items.filter((i) => i.arrival !== null);
     let facts = 0;
-    if (ids.length) facts = await this.applyContacts(tx, ids, calendars, slicer, strict);
+    if (ids.length) facts = await this.applyContacts(tx, ids, arrivals, calendars, slicer, strict);
     await tx.saveFeed('contact-events', next, now);
     return { events: items.filter((i) => BigInt(i.id) > BigInt(feed.watermark)).length, facts };
   }
@@ -177,6 +179,7 @@ export class RefreshReportRollups {
   private async applyContacts(
     tx: ReportsTx,
     ids: string[],
+    arrivals: FeedItem[],
     calendars: Map<string, BusinessCalendar | null>,
     slicer: Slicer,
     strict: boolean,
@@ -218,6 +221,12 @@ export class RefreshReportRollups {
     const repeats = candidates.length ? await tx.repeats(candidates, REPEAT_WINDOW_DAYS) : [];
     const flags = new Map(repeats.map((r) => [r.contactId, r]));
     const delta = new RollupDelta();
+    // Arrivals are counted when the contact enters its first queue, in the rows its facts will join.
+    const queueOf = new Map(contacts.map((c) => [c.id, c.queueId]));
+    for (const a of arrivals) {
+      const queueId = a.arrival!.queueId ?? queueOf.get(a.contactId) ?? null;
+      if (queueId) delta.addArrival(arrivalTime(a.arrival!.at, a.arrival!.keepsArrivedAt), queueId);
+    }
     await tx.insertFacts(
       fresh.map((f) => ({
         contactId: f.contactId, channel: f.channel, queueId: f.queueId, closingAgentId: f.closingAgentId, arrivedAt: f.arrivedAt, outcome: f.outcome,

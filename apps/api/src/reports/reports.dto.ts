@@ -127,7 +127,22 @@ const ROW_THRESHOLD =
 
 export class ContactReportRowDto extends ReportRowBaseDto {
   @ApiProperty({ type: 'integer', example: 30, nullable: true, description: ROW_THRESHOLD }) thresholdSeconds: number | null;
-  @ApiProperty({ type: 'integer', example: 1200, description: 'Finished contacts that arrived in the period and were answered, abandoned or failed in the queue (agent rows: offers received). Contacts whose customer switched channel are not offered here (see `switched`).' }) offered: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 1215,
+    nullable: true,
+    description:
+      'Contacts that arrived in the queue in the period, counted as they arrive, finished or not: `offered + switched + open`. A contact transferred to another queue arrived in its first one. Null on agent rows (and with `agentId`).',
+  })
+  arrived: number | null;
+  @ApiProperty({
+    type: 'integer',
+    example: 9,
+    nullable: true,
+    description: "Of the contacts that arrived in the period, those not finished yet: an email not replied to, a call or chat still waiting or in an agent's hands. Null on agent rows.",
+  })
+  open: number | null;
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Finished contacts that arrived in the period and were answered, abandoned or failed in the queue (agent rows: offers received). Contacts still open are not here (see `open`), nor those whose customer switched channel (see `switched`).' }) offered: number;
   @ApiProperty({ type: 'integer', example: 1130 }) answered: number;
   @ApiProperty({ type: 'integer', example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
   @ApiProperty({ example: 14, description: 'Of the abandoned, those that waited ≤ shortAbandonSeconds.' }) shortAbandoned: number;

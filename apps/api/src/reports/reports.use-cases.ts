@@ -161,7 +161,10 @@ export class GetContactReport {
       shortAbandonSeconds,
       rows: rows
         .filter((r) => !(agentRows && r.metrics.offered === 0 && r.metrics.answered === 0 && r.metrics.staffedSeconds === 0))
-        .map((r) => ({ ...base(r, grain, meta.groupBy), ...contactFiguresByTarget(r.metrics, thresholdParts(r, queues, q.thresholdSeconds), shortAbandonSeconds, withOccupancy) })),
+        .map((r) => ({
+          ...base(r, grain, meta.groupBy),
+          ...contactFiguresByTarget(r.metrics, thresholdParts(r, queues, q.thresholdSeconds), shortAbandonSeconds, withOccupancy, agentRows || Boolean(q.agentId)),
+        })),
     };
   }
 }

@@ -2,6 +2,8 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** The figures of one roll-up row (see libs/reports rollup.ts); every histogram has up to 89 buckets (trailing empty ones are not stored). */
 export abstract class ReportMetricsColumns {
+  /** Queue rows: contacts that entered the queue in the period, finished or not (agent rows: 0). */
+  @Column({ type: 'integer', default: 0 }) arrived: number;
   @Column({ type: 'integer' }) offered: number;
   @Column({ type: 'integer' }) answered: number;
   @Column({ type: 'integer' }) abandoned: number;

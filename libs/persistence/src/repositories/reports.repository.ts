@@ -11,6 +11,7 @@ import { rowsOf } from '../query-rows.js';
 
 /** The additive figures of a roll-up row, as libs/reports' RollupMetrics. */
 export interface MetricsRow {
+  arrived: number;
   offered: number;
   answered: number;
   abandoned: number;
@@ -39,6 +40,7 @@ export interface MetricsRow {
 }
 
 const METRIC_COLUMNS: [keyof MetricsRow, string, 'int' | 'float' | 'hist' | 'max'][] = [
+  ['arrived', 'arrived', 'int'],
   ['offered', 'offered', 'int'],
   ['answered', 'answered', 'int'],
   ['abandoned', 'abandoned', 'int'],
@@ -113,6 +115,12 @@ export interface FeedState {
 export interface FeedItem {
   id: string;
   contactId: string;
+  /**
+   * Set when the event is the contact's arrival: its first `queued` event (a transfer's carries
+   * `transferredFrom`). The queue it names (null: the contact's own) and the arrival it keeps
+   * (a switched contact's), as libs/reports contactFacts reads them.
+   */
+  arrival: { queueId: string | null; at: Date; keepsArrivedAt: string | null } | null;
 }
 
 export interface ReportContactRow {
@@ -217,13 +225,21 @@ export class ReportsTx {
   }
 
   /** Events after the watermark (in id order, at most `limit`) and any of the gap ids that have appeared. */
-  contactEventsAfter(watermark: string, gapIds: string[], limit: number): Promise<FeedItem[]> {
-    return this.q<FeedItem>(
-      `(SELECT e.id::text AS id, e.contact_id AS "contactId" FROM contact_events e WHERE e.id > $1::bigint ORDER BY e.id LIMIT $2)
+  async contactEventsAfter(watermark: string, gapIds: string[], limit: number): Promise<FeedItem[]> {
+    const arrival = `CASE WHEN e.type = 'queued' AND NOT (e.detail ? 'transferredFrom') THEN true END AS arrival,
+         CASE WHEN e.type = 'queued' THEN e.at END AS at, CASE WHEN e.type = 'queued' THEN e.detail->>'queueId' END AS "queueId",
+         CASE WHEN e.type = 'queued' THEN e.detail->>'keepsArrivedAt' END AS "keepsArrivedAt"`;
+    const rows = await this.q<{ id: string; contactId: string; arrival: boolean | null; at: Date | null; queueId: string | null; keepsArrivedAt: string | null }>(
+      `(SELECT e.id::text AS id, e.contact_id AS "contactId", ${arrival} FROM contact_events e WHERE e.id > $1::bigint ORDER BY e.id LIMIT $2)
        UNION ALL
-       (SELECT id::text, contact_id FROM contact_events WHERE id = ANY($3::bigint[]))`,
+       (SELECT e.id::text, e.contact_id, ${arrival} FROM contact_events e WHERE e.id = ANY($3::bigint[]))`,
       [watermark, limit, gapIds],
     );
+    return rows.map((r) => ({
+      id: r.id,
+      contactId: r.contactId,
+      arrival: r.arrival ? { queueId: r.queueId, at: r.at!, keepsArrivedAt: r.keepsArrivedAt } : null,
+    }));
   }
 
   agentStatesAfter(watermark: string, gapIds: string[], limit: number): Promise<AgentStateSpanRow[]> {
