@@ -65,6 +65,73 @@ describe('routing: an agent who picks up after the offer timed out', () => {
     expect(await presence(r.w.agentIds[0])).toMatchObject({ state: 'busy', load: { phone: 1 } });
   });
 
+  it("reads a talked ended of a timed-out offer whose answered was lost as answered then ended: the agent's call, not a caller who left", async () => {
+    const d = await decide('late-5', '+358403000006');
+    const a = d.agentId as string;
+    const b = r.w.agentIds.find((x) => x !== a)!;
+    await timeOut();
+    expect(await contact('late-5')).toMatchObject({ status: 'offered', agentId: b });
+    r.time.offsetMs += 60_000;
+    const ts = new Date(Date.now() + r.time.offsetMs);
+    // 40 s of talk on the agent's leg, naming the expired offer: answered 40 s before the end.
+    expect(await event('ended', 'late-5', { decisionId: d.decisionId, leg: 'agent', hangupBy: 'caller', durationSec: 40, ts: ts.toISOString() })).toEqual({
+      applied: true,
+      detail: 'answered after its offer timed out, and ended: agent in wrap-up',
+    });
+    const c = await contact('late-5');
+    expect(c).toMatchObject({ status: 'ended', agentId: a });
+    expect(Math.abs(Date.parse(c.answeredAt) - (ts.getTime() - 40_000))).toBeLessThan(1_000);
+    expect(c.timeline.map((e: { type: string; agentId: string | null }) => [e.type, e.agentId]).slice(-4)).toEqual(
+      expect.arrayContaining([['requeued', b], ['accepted', a], ['answered', a], ['ended', a]]),
+    );
+    expect(c.timeline.find((e: { type: string }) => e.type === 'answered').detail).toMatchObject({ afterTimeout: true, inferredFrom: 'ended', durationSec: 40 });
+    expect(await presence(a)).toMatchObject({ state: 'wrap-up', load: { phone: 0 } });
+    expect(await presence(b)).toMatchObject({ state: 'available', load: { phone: 0 } });
+
+    // A talk longer than the time since the offer expired: answered no earlier than the expiry
+    // (the agent was marked not-responding then; the ring before it cannot be told apart).
+    await setState(a, 'available');
+    await setState(b, 'break');
+    r.time.offsetMs += 120_000;
+    await r.engine.tick();
+    const d2 = await decide('late-6', '+358403000007');
+    expect(d2.agentId).toBe(a);
+    await timeOut();
+    expect(await contact('late-6')).toMatchObject({ status: 'queued' });
+    const expired2 = Date.parse((await contact('late-6')).timeline.find((e: { type: string }) => e.type === 'timeout').at);
+    r.time.offsetMs += 5_000;
+    // Naming neither the offer nor the agent: with nobody ringing now, it is the expired offer's.
+    expect((await event('ended', 'late-6', { leg: 'agent', durationSec: 300, ts: new Date(Date.now() + r.time.offsetMs).toISOString() })).applied).toBe(true);
+    const c2 = await contact('late-6');
+    expect(c2).toMatchObject({ status: 'ended', agentId: a });
+    expect(Date.parse(c2.answeredAt)).toBe(expired2);
+  });
+
+  it('leaves a talked ended naming neither to the offer ringing now, and one without talk time to a caller who left', async () => {
+    const d = await decide('late-7', '+358403000008');
+    const a = d.agentId as string;
+    const b = r.w.agentIds.find((x) => x !== a)!;
+    await timeOut();
+    expect(await contact('late-7')).toMatchObject({ status: 'offered', agentId: b });
+    // Talk time naming no offer while b's phone rings: b answered and the answered was overtaken.
+    expect(await event('ended', 'late-7', { leg: 'agent', durationSec: 5, ts: new Date(Date.now() + r.time.offsetMs).toISOString() })).toEqual({
+      applied: true,
+      detail: 'answered and ended, agent in wrap-up',
+    });
+    expect(await contact('late-7')).toMatchObject({ status: 'ended', agentId: b });
+
+    await setState(b, 'break');
+    await setState(a, 'available');
+    r.time.offsetMs += 120_000;
+    await r.engine.tick();
+    const d2 = await decide('late-8', '+358403000009');
+    expect(d2.agentId).toBe(a);
+    await timeOut();
+    // No talk time on the agent's leg: the caller left.
+    expect(await event('ended', 'late-8', { decisionId: d2.decisionId, leg: 'caller', durationSec: 40 })).toEqual({ applied: true, detail: 'contact abandoned' });
+    expect(await contact('late-8')).toMatchObject({ status: 'abandoned' });
+  });
+
   it('does not take it for an agent now on another call, for another agent, or after the PBX said the agent failed', async () => {
     await setState(r.w.agentIds[1], 'break');
     const a = r.w.agentIds[0];

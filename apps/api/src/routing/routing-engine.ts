@@ -51,6 +51,7 @@ import {
   answeredBeforeEnded,
   eventConcernsLiveOffer,
   lateAnsweredOffer,
+  lateTalkedOffer,
   MAX_DURATION_END_REASON,
   maxDurationDetail,
   NO_POLL_END_REASON,
@@ -1210,7 +1211,16 @@ export class RoutingEngine {
       const detail = this.telephonyDetail(ev);
       if (ev.event === 'answered' && open && telephonyDecidesAnswerAndEnd(c) && !(ofThisOffer && r)) {
         const late = lateAnsweredOffer(ev, await tx.lastUnansweredReservation(c.id));
-        if (late && (await this.answerLate(tx, c, late, r, now, detail, after))) return { applied: true, detail: 'answered after its offer timed out: agent busy' };
+        if (late && (await this.answerLate(tx, c, late, r, now, now, detail, after))) return { applied: true, detail: 'answered after its offer timed out: agent busy' };
+      }
+      if ((ev.event === 'ended' || ev.event === 'abandoned') && open && telephonyDecidesAnswerAndEnd(c) && reportsTalkTime(ev)) {
+        // Talked, though its answered never came: the agent of the timed-out offer took the call.
+        const talked = lateTalkedOffer(ev, await tx.lastUnansweredReservation(c.id), r, now);
+        if (talked && (await this.answerLate(tx, c, talked.offer, r, talked.answeredAt, now, { inferredFrom: ev.event, ...detail }, after))) {
+          await this.finish(tx, c, talked.offer.id, talked.offer.agentId, now, undefined, 'ended');
+          after.offerTo ??= talked.offer.agentId;
+          return { applied: true, detail: 'answered after its offer timed out, and ended: agent in wrap-up' };
+        }
       }
       if (!ofThisOffer) return { applied: false, detail: 'event of an earlier offer' };
       after.signal.push(`contact:${c.id}`);
@@ -1279,22 +1289,23 @@ export class RoutingEngine {
     c: ContactRow,
     late: { id: string; agentId: string; resolvedAt: Date | null },
     live: ReservationRow | null,
+    answeredAt: Date,
     now: Date,
     detail: Record<string, unknown>,
     after: { offerTo?: string; signal: string[] },
   ): Promise<boolean> {
-    if (live?.status === 'accepted' || !(await tx.takeLateAnsweredCall(late.agentId, now))) return false;
+    if (live?.status === 'accepted' || !(await tx.takeLateAnsweredCall(late.agentId, answeredAt))) return false;
     if (live) {
       await this.withdrawOffer(tx, live, now, lateAnswerWithdrawal(late.agentId));
       after.offerTo = live.agentId;
       after.signal.push(`agent:${live.agentId}`);
     }
-    await tx.resolveReservation(late.id, 'accepted', now);
-    await tx.updateContact(c.id, { status: 'connected', answeredAt: now, agentId: late.agentId });
-    if (c.customerId) await tx.rememberAgent(c.customerId, late.agentId, now);
+    await tx.resolveReservation(late.id, 'accepted', answeredAt);
+    await tx.updateContact(c.id, { status: 'connected', answeredAt, agentId: late.agentId });
+    if (c.customerId) await tx.rememberAgent(c.customerId, late.agentId, answeredAt);
     await tx.addEvents([
-      { contactId: c.id, at: now, type: 'accepted', agentId: late.agentId, reservationId: late.id, detail: { afterTimeout: true } },
-      { contactId: c.id, at: now, type: 'answered', agentId: late.agentId, reservationId: late.id, detail: { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null } },
+      { contactId: c.id, at: answeredAt, type: 'accepted', agentId: late.agentId, reservationId: late.id, detail: { afterTimeout: true } },
+      { contactId: c.id, at: answeredAt, type: 'answered', agentId: late.agentId, reservationId: late.id, detail: { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null } },
     ]);
     after.signal.push(`contact:${c.id}`, `agent:${late.agentId}`);
     return true;

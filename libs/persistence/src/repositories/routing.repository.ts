@@ -850,15 +850,16 @@ export class RoutingTx {
    *   event `reason` with the wrap-up applied (libs/routing wrapUp);
    * - `abandon` — `ended`/`abandoned` on a queued or offered contact that is not a callback:
    *   reservation cancelled, agent released, contact abandoned, timeline event with `detail`; with
-   *   `talked` (the event reports talk time on the agent leg: libs/routing reportsTalkTime) only a
-   *   queued one — an offered call may have been answered, which the caller works out;
+   *   `talked` (the event reports talk time on the agent leg: libs/routing reportsTalkTime) none —
+   *   the call was answered, by its ringing agent or by the agent of an offer that timed out, which
+   *   the caller works out (libs/routing answeredBeforeEnded, lateTalkedOffer);
    * - nothing, when neither applies or `decisionId` names an earlier offer.
    * Returns what it saw and did (the caller words "not applied" and errors), and the contact after.
    */
   async endContact(d: {
     callId?: string; contactId?: string; mode: 'ended' | 'abandoned' | 'complete'; decisionId: string | null; agentId: string | null;
     wrapOverride: number | null; defaultWrap: number; now: Date; detail: Record<string, unknown> | null;
-    /** `ended`/`abandoned` reporting talk time on the agent leg: an offered call is not abandoned. */
+    /** `ended`/`abandoned` reporting talk time on the agent leg: a queued or offered call is not abandoned here. */
     talked?: boolean;
     /** false: `contact` stays null (the caller needs only what was seen and done). */
     withContact?: boolean;
@@ -883,7 +884,7 @@ export class RoutingTx {
          SELECT c.id AS contact_id, c.channel, r.id AS reservation_id, r.agent_id,
            CASE WHEN ($2 IN ('ended', 'abandoned') AND c.status = 'connected' AND r.id IS NOT NULL)
                   OR ($2 = 'complete' AND r.status = 'accepted' AND r.agent_id = $4::uuid AND (c.channel <> 'phone' OR c.kind = 'callback')) THEN 'finish'
-                WHEN $2 IN ('ended', 'abandoned') AND (c.status = 'queued' OR (c.status = 'offered' AND NOT $10::boolean)) AND c.kind <> 'callback' THEN 'abandon'
+                WHEN $2 IN ('ended', 'abandoned') AND c.status IN ('queued', 'offered') AND NOT $10::boolean AND c.kind <> 'callback' THEN 'abandon'
                 ELSE 'none' END AS action,
            COALESCE($5::int, rs.wrap_up_seconds, $6::int) AS wrap, p.left_in_hand
          FROM c LEFT JOIN r ON true LEFT JOIN p ON true LEFT JOIN queue_routing_settings rs ON rs.queue_id = c.queue_id
@@ -1129,13 +1130,14 @@ export class RoutingTx {
 
   /**
    * The agent picked up a call after its offer had timed out (the engine's answerLate): the call is
-   * theirs again and they are busy with it, whatever state the time-out left them in — unless they
-   * are logged out or on another call. Whether it applied.
+   * theirs again and they are busy with it from `at` (or their last state change, if later: a state
+   * history never runs backwards), whatever state the time-out left them in — unless they are
+   * logged out or on another call. Whether it applied.
    */
   async takeLateAnsweredCall(agentId: string, at: Date): Promise<boolean> {
     const rows = await this.q(
       `UPDATE agent_presence SET phone_load = phone_load + 1, ${capacityInForceSql({ ...LOAD_COLUMN, phone: 'phone_load + 1' })},
-         state = 'busy', state_since = CASE WHEN state = 'busy' THEN state_since ELSE $2 END, wrap_up_until = NULL, updated_at = now()
+         state = 'busy', state_since = CASE WHEN state = 'busy' THEN state_since ELSE GREATEST($2, state_since) END, wrap_up_until = NULL, updated_at = now()
        FROM agents cfg WHERE agent_id = $1 AND cfg.id = agent_id AND phone_load = 0 AND state <> 'offline'
        RETURNING agent_id`,
       [agentId, at],

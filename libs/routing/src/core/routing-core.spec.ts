@@ -1,6 +1,6 @@
 import { RoutingState } from './routing-state.js';
 import { agentRecord, at, call, coreQueue, NOW, presence, secondsBefore, telephony, thrown, world } from './core-fixtures.js';
-import { lateAnsweredOffer, type CoreQueueSettings, type PhoneDecision, type TelephonyEvent } from './types.js';
+import { lateAnsweredOffer, lateTalkedOffer, type CoreQueueSettings, type PhoneDecision, type TelephonyEvent } from './types.js';
 
 /** The timeline events recorded, as [type, contact, agent, reservation] plus the detail. */
 const timeline = (events: { type: string; agentId: string | null; reservationId: string | null; detail: Record<string, unknown> | null }[]) =>
@@ -216,6 +216,22 @@ describe('RoutingCore: a call through telephony events', () => {
     expect(lateAnsweredOffer({ event: 'answered', agentId: 'a2' }, { id: 'r1', agentId: 'a1', status: 'expired' })).toBeNull();
     expect(lateAnsweredOffer({ event: 'answered', decisionId: 'r0' }, { id: 'r1', agentId: 'a1', status: 'expired' })).toBeNull();
     expect(lateAnsweredOffer({ event: 'ended' }, { id: 'r1', agentId: 'a1', status: 'expired' })).toBeNull();
+  });
+
+  it('lateTalkedOffer: a talked ended of the expired offer, answered at ts − talk time, never before the expiry nor after now', () => {
+    const expired = { id: 'r1', agentId: 'a1', status: 'expired' as const, offeredAt: at(0), resolvedAt: at(10) };
+    const talked = (extra: Record<string, unknown>) => ({ event: 'ended' as const, leg: 'agent', durationSec: 30, ts: at(60).toISOString(), ...extra });
+    expect(lateTalkedOffer(talked({ decisionId: 'r1' }), expired, null, at(61))).toEqual({ offer: expired, answeredAt: at(30) });
+    expect(lateTalkedOffer(talked({ agentId: 'a1', durationSec: 55 }), expired, { id: 'r2', agentId: 'a2' }, at(61))).toEqual({ offer: expired, answeredAt: at(10) });
+    expect(lateTalkedOffer(talked({ ts: at(90).toISOString() }), expired, null, at(61))).toEqual({ offer: expired, answeredAt: at(60) });
+    // Naming neither while another offer rings: that offer's talk (answeredBeforeEnded), not this one's.
+    expect(lateTalkedOffer(talked({}), expired, { id: 'r2', agentId: 'a2' }, at(61))).toBeNull();
+    expect(lateTalkedOffer(talked({}), expired, null, at(61))).toMatchObject({ offer: expired });
+    expect(lateTalkedOffer(talked({ decisionId: 'r2' }), expired, null, at(61))).toBeNull();
+    expect(lateTalkedOffer(talked({ agentId: 'a2' }), expired, null, at(61))).toBeNull();
+    expect(lateTalkedOffer(talked({ leg: 'caller' }), expired, null, at(61))).toBeNull();
+    expect(lateTalkedOffer(talked({ durationSec: 0 }), expired, null, at(61))).toBeNull();
+    expect(lateTalkedOffer(talked({}), { ...expired, status: 'rejected' }, null, at(61))).toBeNull();
   });
 
   it('answered → agent busy and customer remembered; ended → wrap-up from the queue settings; tick → available and offered the next call', () => {

@@ -45,6 +45,7 @@ import {
   type ContactCloser,
   eventConcernsLiveOffer,
   lateAnsweredOffer,
+  lateTalkedOffer,
   DEFAULT_QUEUE_SETTINGS,
   previousAgentOf,
   queueTransfer,
@@ -755,22 +756,24 @@ export class RoutingCore {
   }
 
   /**
-   * The agent picked up a call whose offer had timed out (lateAnsweredOffer): the call is connected
-   * to them — an offer made since to someone else is withdrawn, that agent released without blame —
-   * and they are busy with it. Not when the agent is logged out or on another call (false: the event
-   * is then answered as not applied).
+   * The agent picked up a call whose offer had timed out (lateAnsweredOffer, lateTalkedOffer): the
+   * call is connected to them at `answeredAt` — an offer made since to someone else is withdrawn
+   * `now`, that agent released without blame — and they are busy with it (from `answeredAt`, or from
+   * their last state change if that came later: a state history never runs backwards). Not when the
+   * agent is logged out or on another call (false: the event is then answered as not applied).
    */
-  private answerLate(c: ContactRecord, late: ReservationRecord, live: ReservationRecord | undefined, now: Date, detail: Record<string, unknown>): boolean {
+  private answerLate(c: ContactRecord, late: ReservationRecord, live: ReservationRecord | undefined, answeredAt: Date, now: Date, detail: Record<string, unknown>): boolean {
     const a = this.state.agent(late.agentId);
     const p = a?.presence;
     if (!a || !p || p.state === 'offline' || p.load.phone > 0 || live?.status === 'accepted') return false;
     if (live) this.withdrawOffer(live, now, lateAnswerWithdrawal(late.agentId));
     const load = { ...p.load, phone: p.load.phone + 1 };
-    this.savePresence({ ...p, state: 'busy', stateSince: p.state === 'busy' ? p.stateSince : now, load, capacity: capacityInForce(a, load), wrapUpUntil: null });
+    const busySince = new Date(Math.max(answeredAt.getTime(), p.stateSince.getTime()));
+    this.savePresence({ ...p, state: 'busy', stateSince: p.state === 'busy' ? p.stateSince : busySince, load, capacity: capacityInForce(a, load), wrapUpUntil: null });
     const row = this.saveReservation({ ...late, status: 'offered', resolvedAt: null });
-    const connected = this.accept(this.patchContact(this.state.contact(c.id)!, { agentId: late.agentId }), row, now);
-    this.event(c.id, now, 'accepted', late.agentId, late.id, { afterTimeout: true });
-    this.event(c.id, now, 'answered', late.agentId, late.id, { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null });
+    const connected = this.accept(this.patchContact(this.state.contact(c.id)!, { agentId: late.agentId }), row, answeredAt);
+    this.event(c.id, answeredAt, 'accepted', late.agentId, late.id, { afterTimeout: true });
+    this.event(c.id, answeredAt, 'answered', late.agentId, late.id, { ...detail, afterTimeout: true, offerExpiredAt: late.resolvedAt?.toISOString() ?? null });
     this.signal(`contact:${connected.id}`, `agent:${late.agentId}`);
     // The agent whose offer was withdrawn is free for other work now that the call is connected.
     if (live) {
@@ -1497,9 +1500,20 @@ export class RoutingCore {
       const ofThisOffer = eventConcernsLiveOffer(ev, r ?? null, c);
       const open = c.status === 'queued' || c.status === 'offered';
       const detail = telephonyDetail(ev);
-      if (open && telephonyDecidesAnswerAndEnd(c) && !(ofThisOffer && r)) {
+      if (open && telephonyDecidesAnswerAndEnd(c) && ev.event === 'answered' && !(ofThisOffer && r)) {
         const late = lateAnsweredOffer(ev, this.state.lastResolvedReservation(c.id));
-        if (late && this.answerLate(c, late, r, now, detail)) return { applied: true, detail: 'answered after its offer timed out: agent busy' };
+        if (late && this.answerLate(c, late, r, now, now, detail)) return { applied: true, detail: 'answered after its offer timed out: agent busy' };
+      }
+      if (open && telephonyDecidesAnswerAndEnd(c) && (ev.event === 'ended' || ev.event === 'abandoned')) {
+        // Talked, though its answered never came: the agent of the timed-out offer took the call.
+        const talked = lateTalkedOffer(ev, this.state.lastResolvedReservation(c.id), r ?? null, now);
+        if (talked && this.answerLate(c, talked.offer, r, talked.answeredAt, now, { inferredFrom: ev.event, ...detail })) {
+          const held = this.state.reservation(talked.offer.id)!;
+          this.finish(this.state.contact(c.id)!, held, now, undefined, 'ended');
+          this.offerWorkTo(held.agentId, now);
+          this.signal(`contact:${c.id}`, `agent:${held.agentId}`);
+          return { applied: true, detail: 'answered after its offer timed out, and ended: agent in wrap-up' };
+        }
       }
       if (!ofThisOffer) return { applied: false, detail: 'event of an earlier offer' };
       switch (ev.event) {

@@ -458,6 +458,33 @@ export function lateAnsweredOffer<R extends { id: string; agentId: string; statu
 }
 
 /**
+ * The timed-out offer an `ended` or `abandoned` reporting talk time (reportsTalkTime) is for when its
+ * `answered` never came — lost on the way, or sent by a PBX that rang the agent past the offer's
+ * timeout and then lost it: the call's most recently resolved offer, if it expired, and the time it
+ * was answered (the event's `ts` less the talk time, never before the offer expired nor after `now`:
+ * the agent was not-responding since then, and the time before it cannot be told from the ring).
+ * The event must name that offer — its decisionId or its agent — when the call has an offer ringing
+ * at another agent now (naming neither, the talk is that offer's: answeredBeforeEnded); with none
+ * ringing, an event naming neither is the expired offer's too. Null otherwise: the event applies as
+ * before (the caller left).
+ */
+export function lateTalkedOffer<R extends { id: string; agentId: string; status: ReservationStatus; offeredAt: Date; resolvedAt: Date | null }>(
+  ev: Pick<TelephonyEvent, 'event' | 'decisionId' | 'agentId' | 'leg' | 'durationSec' | 'ts'>,
+  lastResolved: R | null | undefined,
+  live: { id: string; agentId: string } | null,
+  now: Date,
+): { offer: R; answeredAt: Date } | null {
+  if (!reportsTalkTime(ev) || !lastResolved || lastResolved.status !== 'expired') return null;
+  if (ev.decisionId && ev.decisionId !== lastResolved.id) return null;
+  if (ev.agentId && ev.agentId !== lastResolved.agentId) return null;
+  if (live && !ev.decisionId && !ev.agentId) return null;
+  const endedAt = Date.parse(ev.ts);
+  const reported = (Number.isFinite(endedAt) ? endedAt : now.getTime()) - ev.durationSec! * 1000;
+  const expiredAt = (lastResolved.resolvedAt ?? lastResolved.offeredAt).getTime();
+  return { offer: lastResolved, answeredAt: new Date(Math.min(Math.max(reported, expiredAt), now.getTime())) };
+}
+
+/**
  * Whether the telephony system, not the agent's desk, says when the contact is answered and when it
  * ends: an inbound phone call. The telephony system sees the call; the desk only sees the offer, so
  * a desk accept or complete would disagree with the line (an agent marked busy while the phone still
