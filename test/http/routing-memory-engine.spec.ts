@@ -14,6 +14,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { MemoryRoutingEngine, ROUTING_OWNER_LOCK } from '../../apps/api/src/routing/memory-routing-engine.js';
+import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
 import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import type { RoutingCore } from '../../libs/routing/src/core/routing-core.js';
 import { TypeOrmAgentRepository } from '../../libs/persistence/src/repositories/agent.repository.js';
@@ -394,5 +395,29 @@ describe('routing: the in-memory engine (ROUTING_ENGINE=memory)', () => {
     app = await start();
     await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('drift-1', { callerId: '+358407770002' })).expect(200);
     expect(await capacityOf()).toBe(1);
+  });
+
+  it('takes the late answer of an offer that timed out before a new owner loaded the state', async () => {
+    let app = open[0];
+    // The calls earlier tests left in line or ringing end first, so the new call goes to an agent.
+    for (const { callId } of (await tables(app).query(`SELECT call_id AS "callId" FROM contacts WHERE call_id IS NOT NULL AND status IN ('queued', 'offered', 'connected')`)) as { callId: string }[]) {
+      await http(app).post('/v1/routing/events').set(...tel).send(eventBody('ended', callId)).expect(200);
+    }
+    await http(app).put(`/v1/agents/${w.agentIds[0]}/state`).set(...sup).send({ state: 'available' }).expect(200);
+    const d = (await http(app).post('/v1/routing/decisions').set(...tel).send(callBody('late-takeover', { callerId: '+358407770003' })).expect(200)).body;
+    expect(d).toMatchObject({ decision: 'agent' });
+    const agent = d.agentId as string;
+    expect(await (app.get(RoutingEngine) as MemoryRoutingEngine).tick(new Date(Date.now() + 11_000))).toMatchObject({ expired: 1 });
+    await stop(app);
+    app = await start();
+    app.get(RoutingClock).now = () => new Date(Date.now() + 12_000);
+    // The PBX kept ringing; the agent picks up after the takeover.
+    expect((await http(app).post('/v1/routing/events').set(...tel).send(eventBody('answered', 'late-takeover', { decisionId: d.decisionId, agentId: agent })).expect(200)).body).toEqual({
+      applied: true,
+      detail: 'answered after its offer timed out: agent busy',
+    });
+    const [row] = await tables(app).query(`SELECT status, agent_id AS "agentId" FROM contacts WHERE call_id = 'late-takeover'`);
+    expect(row).toEqual({ status: 'connected', agentId: agent });
+    await http(app).post('/v1/routing/events').set(...tel).send(eventBody('ended', 'late-takeover', { leg: 'agent', durationSec: 1 })).expect(200);
   });
 });

@@ -230,6 +230,22 @@ export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: 
     `SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE status IN ('offered', 'accepted') ORDER BY offered_at, id`,
   )) as Raw[];
   const contacts = contactRows.map(contact);
+  // The offer that timed out last of each call still unanswered, which the agent may yet pick up
+  // (libs/routing lateAnsweredOffer, lateTalkedOffer): found as the database engine finds it, by the
+  // call's last unanswered-offer event (the timeline's (contact_id, id) index), and kept if it expired.
+  const unanswered = contacts.filter((c) => c.channel === 'phone' && c.kind === 'inbound' && (c.status === 'queued' || c.status === 'offered')).map((c) => c.id);
+  const expiredRows = unanswered.length
+    ? ((await session.query(
+        `SELECT ${RESERVATION_COLUMNS} FROM reservations
+         WHERE status = 'expired' AND id IN (
+           SELECT last.reservation_id FROM unnest($1::uuid[]) AS x(cid)
+           CROSS JOIN LATERAL (SELECT e.reservation_id FROM contact_events e
+                               WHERE e.contact_id = x.cid AND e.type IN ('rejected', 'timeout', 'agent-failed', 'requeued') AND e.reservation_id IS NOT NULL
+                               ORDER BY e.id DESC LIMIT 1) last)
+         ORDER BY offered_at, id`,
+        [unanswered],
+      )) as Raw[])
+    : [];
   const customerIds = [...new Set(contacts.flatMap((c) => (c.customerId ? [c.customerId] : [])))];
   const customerRows = customerIds.length
     ? ((await session.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id`, [customerIds])) as Raw[])
@@ -238,7 +254,7 @@ export async function loadRoutingSnapshot(session: SqlSession, now: Date, opts: 
   return {
     agents: agentStatics.map((a) => ({ ...a, presence: presenceOf.get(a.agentId) ?? null })),
     contacts,
-    reservations: reservationRows.map(reservation),
+    reservations: [...reservationRows, ...expiredRows].map(reservation),
     customers: customerRows.map(customer),
     // Calls in line or ringing that were long-polled: watched for a lost abandoned from where the last owner left them.
     pollDeadlines: contactRows

@@ -650,7 +650,7 @@ export interface RoutingSnapshot {
   agents: AgentRecord[];
   /** Contacts not finished (queued, offered, connected), and recent finished calls (for call-id idempotency). */
   contacts: ContactRecord[];
-  /** Live reservations (offered, accepted). */
+  /** Live reservations (offered, accepted), and the last offer of each loaded call still unanswered if it timed out (a late answer may yet name it). */
   reservations: ReservationRecord[];
   /** Customers worth keeping at hand (e.g. those of the loaded contacts); others are fetched on demand. */
   customers: CustomerRecord[];
