@@ -182,7 +182,7 @@ function offerRows(state: RoutingState, agentId: string): AgentOfferRow[] {
     if (!c) continue;
     // The number to call back is the customer's (in memory with its contact; forgotten when erased).
     const callbackNumber = c.kind === 'callback' && c.customerId !== null ? (state.customer(c.customerId)?.phoneNumber ?? null) : null;
-    rows.push({ ...r, queueId: c.queueId, kind: c.kind, subject: c.subject, callerName: c.callerName, customerRef: c.customerRef, callbackNumber });
+    rows.push({ ...r, deliveredAt: null, queueId: c.queueId, kind: c.kind, subject: c.subject, callerName: c.callerName, customerRef: c.customerRef, callbackNumber });
   }
   return rows;
 }
@@ -809,9 +809,17 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
           polled = true;
         }
         const current = o.core.currentDecision(callId, this.clock.now());
-        if (current !== 'pending') return current;
+        if (current !== 'pending') {
+          // The telephony hears of the offer now: its timing out is the agent's.
+          o.core.offerDelivered(current);
+          return current;
+        }
         const left = until - Date.now();
-        if (left <= 0) return o.core.queuePosition(callId, this.clock.now());
+        if (left <= 0) {
+          const answer = o.core.queuePosition(callId, this.clock.now());
+          o.core.offerDelivered(answer);
+          return answer;
+        }
         await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
       }
     },

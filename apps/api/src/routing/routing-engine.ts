@@ -42,7 +42,7 @@ import {
   type RoutingContext,
   type WaitEstimateContact,
 } from '../../../../libs/routing/src/index.js';
-import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, lateAnswerWithdrawal, offlineWithdrawal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
+import { abandonRefusal, carriedOver, deskRefusal, isWorking, callbackCustomer, lateAnswerWithdrawal, offlineWithdrawal, undeliveredWithdrawal, queueDecision, refuseChatWhenClosed, storedExplanation, switchRefusal, transferExplanation, waitingForOpeningExplanation, wrapUp } from '../../../../libs/routing/src/core/routing-core.js';
 import { linkResult, planCustomerLink, type CustomerLinkPlan, type CustomerLinkResult } from '../../../../libs/routing/src/core/customer-link.js';
 import { DEFAULT_SETTINGS, RoutingCatalog, type QueueDefinition } from './routing-catalog.js';
 import { RoutingClock } from './routing-clock.js';
@@ -52,6 +52,7 @@ import {
   eventConcernsLiveOffer,
   lateAnsweredOffer,
   lateTalkedOffer,
+  offerReachedTelephony,
   MAX_DURATION_END_REASON,
   maxDurationDetail,
   NO_POLL_END_REASON,
@@ -165,6 +166,8 @@ export class RoutingEngine {
    * writes nothing itself (storePolls).
    */
   private polls = new Map<string, Date>();
+  /** Call offers the long polls this instance answered with since it last stored them (storePolls: reservations.delivered_at). */
+  private delivered = new Set<string>();
   private pollsTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -507,7 +510,11 @@ export class RoutingEngine {
         if (watchedForPolls(c) && (c.status === 'queued' || c.status === 'offered')) this.notePoll(c.id, pollDueBy((await this.definition(c.queueId!)).settings, this.clock.now(), waitSeconds));
       }
       const current = await this.currentDecision(c);
-      if (current !== 'pending') return current;
+      if (current !== 'pending') {
+        // The telephony hears of the offer now: its timing out is the agent's (offerReachedTelephony).
+        if (current.decision === 'agent') this.noteDelivered(current.decisionId);
+        return current;
+      }
       const left = until - Date.now();
       if (left <= 0) {
         const def = await this.definition(c.queueId!);
@@ -526,6 +533,16 @@ export class RoutingEngine {
   private notePoll(contactId: string, dueBy: Date): void {
     const known = this.polls.get(contactId);
     if (!known || known < dueBy) this.polls.set(contactId, dueBy);
+    this.armPollStore();
+  }
+
+  /** Keeps an offer a long poll answered with for storePolls (reservations.delivered_at). */
+  private noteDelivered(reservationId: string): void {
+    this.delivered.add(reservationId);
+    this.armPollStore();
+  }
+
+  private armPollStore(): void {
     this.pollsTimer ??= setTimeout(() => {
       this.pollsTimer = null;
       this.storePolls().catch((err: unknown) => this.logger.warn({ msg: 'could not store poll deadlines; kept for the next try', err: String(err) }));
@@ -540,13 +557,17 @@ export class RoutingEngine {
    * deadline, and the proxy's next poll, on another instance, moves it on. Failed: kept for the next.
    */
   async storePolls(): Promise<void> {
-    if (!this.polls.size) return;
+    if (!this.polls.size && !this.delivered.size) return;
     const batch = this.polls;
+    const delivered = this.delivered;
     this.polls = new Map();
+    this.delivered = new Set();
     try {
-      await this.repo.direct.storePollDeadlines(batch);
+      if (batch.size) await this.repo.direct.storePollDeadlines(batch);
+      if (delivered.size) await this.repo.direct.markOffersDelivered([...delivered], this.clock.now());
     } catch (err) {
       for (const [id, dueBy] of batch) if (!this.polls.has(id) || this.polls.get(id)! < dueBy) this.polls.set(id, dueBy);
+      for (const id of delivered) this.delivered.add(id);
       throw err;
     }
   }
@@ -958,12 +979,13 @@ export class RoutingEngine {
    * reservation cancelled, agent released, the contact back in its queue keeping its place and not
    * excluded from the agent. The caller routes it again (afterRequeue) once committed.
    */
-  private async withdrawOffer(tx: RoutingTx, r: ReservationRow, now: Date, why: string): Promise<void> {
+  private async withdrawOffer(tx: RoutingTx, r: ReservationRow, now: Date, why: string, owesPoll = true): Promise<void> {
     const c = await tx.findContact(r.contactId, 'update');
     await tx.resolveReservation(r.id, 'cancelled', now);
     await tx.releaseAgent(r.agentId, r.channel, now);
     if (!c) return;
-    const owed = watchedForPolls(c) ? pollDueBy((await this.definition(c.queueId!, tx)).settings, now, 0) : undefined;
+    // Owed a new poll from now — unless the telephony never heard of the offer (undeliveredWithdrawal).
+    const owed = owesPoll && watchedForPolls(c) ? pollDueBy((await this.definition(c.queueId!, tx)).settings, now, 0) : undefined;
     if (owed && this.polls.has(c.id) && this.polls.get(c.id)! < owed) this.polls.set(c.id, owed);
     await tx.updateContact(c.id, { status: 'queued', agentId: null }, owed);
     await tx.addEvents([{ contactId: c.id, at: now, type: 'requeued', agentId: r.agentId, reservationId: r.id, detail: { why, keepsArrivedAt: c.arrivedAt.toISOString() } }]);
@@ -1384,23 +1406,41 @@ export class RoutingEngine {
 
   /** Offers past their timeout: contact to the next agent, agent not-responding. */
   async expireOffers(now: Date): Promise<number> {
-    const requeued = await this.tx(async (tx) => {
+    const out = await this.tx(async (tx) => {
       const expired = await tx.expiredOffers(now, 200);
-      const ids: string[] = [];
+      const requeued: string[] = [];
+      const gone: { contactId: string; agentId: string }[] = [];
       for (const r of expired) {
         const c = await tx.findContact(r.contactId, 'update');
         if (!c) continue;
+        if (!offerReachedTelephony(r, c, r.deliveredAt !== null || this.delivered.has(r.id))) {
+          // Never rang: no blame. A call whose poll deadline has passed meanwhile is presumed gone.
+          const dueBy = await tx.pollDueOf(c.id);
+          if (dueBy && dueBy <= now) {
+            await this.abandon(tx, c, r, now, noPollDetail(dueBy), {}, NO_POLL_END_REASON);
+            gone.push({ contactId: c.id, agentId: r.agentId });
+            continue;
+          }
+          await this.withdrawOffer(tx, r, now, undeliveredWithdrawal(r.agentId), false);
+          requeued.push(r.id);
+          continue;
+        }
         const def = await this.definition(c.queueId!, tx);
         const p = await tx.findPresence(r.agentId, true);
         const queue = this.policyQueue(def, c.language);
-        const out = p ? resolveOffer(this.offerOf(r, queue.id), 'timeout', toAgent(p), this.policyContact(c, queue), now) : null;
-        await this.applyFailedOffer(tx, c, r.id, r.agentId, now, 'timeout', out?.explanation ?? 'offer timed out');
-        ids.push(r.id);
+        const resolved = p ? resolveOffer(this.offerOf(r, queue.id), 'timeout', toAgent(p), this.policyContact(c, queue), now) : null;
+        await this.applyFailedOffer(tx, c, r.id, r.agentId, now, 'timeout', resolved?.explanation ?? 'offer timed out');
+        requeued.push(r.id);
       }
-      return ids;
+      return { requeued, gone };
     });
-    for (const id of requeued) await this.afterRequeue(id);
-    return requeued.length;
+    for (const id of out.requeued) await this.afterRequeue(id);
+    for (const g of out.gone) {
+      this.polls.delete(g.contactId);
+      await this.offerWorkTo(g.agentId);
+      this.signal(`contact:${g.contactId}`, `agent:${g.agentId}`);
+    }
+    return out.requeued.length + out.gone.length;
   }
 
   /**

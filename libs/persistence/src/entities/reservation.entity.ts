@@ -45,4 +45,8 @@ export class ReservationEntity {
 
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
   resolvedAt: Date | null;
+
+  /** When a long poll told the telephony of this call offer (null: not known to have; see libs/routing offerReachedTelephony). */
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt: Date | null;
 }

@@ -163,6 +163,8 @@ export interface ReservationRow {
   offeredAt: Date;
   expiresAt: Date;
   resolvedAt: Date | null;
+  /** When a long poll told the telephony of this call offer (null: not known to have). */
+  deliveredAt: Date | null;
 }
 
 export interface ContactEventRow {
@@ -306,7 +308,7 @@ const OVERDUE_CONTACTS = (now: string) => `reservations r JOIN contacts c ON c.i
 const UNPOLLED_CALLS = (now: string) => `contacts c WHERE c.waiting AND c.poll_due_by <= ${now}::timestamptz AND c.channel = 'phone' AND c.kind = 'inbound'`;
 
 const RESERVATION_COLUMNS = `r.id, r.contact_id AS "contactId", r.agent_id AS "agentId", r.channel, r.status, r.offered_at AS "offeredAt",
-  r.expires_at AS "expiresAt", r.resolved_at AS "resolvedAt"`;
+  r.expires_at AS "expiresAt", r.resolved_at AS "resolvedAt", r.delivered_at AS "deliveredAt"`;
 
 type Raw = Record<string, unknown>;
 
@@ -1196,7 +1198,7 @@ export class RoutingTx {
     return this.findPresence(agentId);
   }
 
-  async insertReservation(r: Omit<ReservationRow, 'resolvedAt' | 'status'>): Promise<void> {
+  async insertReservation(r: Omit<ReservationRow, 'resolvedAt' | 'status' | 'deliveredAt'>): Promise<void> {
     await this.q(
       `INSERT INTO reservations (id, contact_id, agent_id, channel, status, offered_at, expires_at) VALUES ($1, $2, $3, $4, 'offered', $5, $6)`,
       [r.id, r.contactId, r.agentId, r.channel, r.offeredAt, r.expiresAt],
@@ -1271,6 +1273,21 @@ export class RoutingTx {
        WHERE c.id = x.id AND c.status IN ('queued', 'offered') AND (c.poll_due_by IS NULL OR c.poll_due_by < x.due_by)`,
       [[...deadlines.keys()], [...deadlines.values()]],
     );
+  }
+
+  /**
+   * Call offers long polls answered with (libs/routing offerReachedTelephony), in one statement:
+   * each marked once, while it is still out.
+   */
+  async markOffersDelivered(reservationIds: readonly string[], at: Date): Promise<void> {
+    if (!reservationIds.length) return;
+    await this.q(`UPDATE reservations SET delivered_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'offered' AND delivered_at IS NULL`, [reservationIds, at]);
+  }
+
+  /** The call's poll deadline (contacts.poll_due_by): null when it was never long-polled. */
+  async pollDueOf(contactId: string): Promise<Date | null> {
+    const rows = await this.q<{ dueBy: Date | null }>(`SELECT poll_due_by AS "dueBy" FROM contacts WHERE id = $1`, [contactId]);
+    return rows[0]?.dueBy ?? null;
   }
 
   /** Contacts held past their queue's maximum duration at `now` (see OVERDUE_CONTACTS), longest held first, claimed (SKIP LOCKED), with that maximum. */

@@ -119,6 +119,7 @@ describe('RoutingCore: a waiting call whose polls stopped (a lost abandoned)', (
     // The agent comes back at 50 s: the call is offered (the long poll answers the agent) and rings past its poll deadline.
     core.setAgentState('a1', 'available', null, at(50));
     expect(state.contactByCallId('ringing')).toMatchObject({ status: 'offered', agentId: 'a1' });
+    core.offerDelivered(core.queuePosition('ringing', at(50)));
     expect(core.tick(at(65)).unpolled).toBe(0);
     expect(state.contactByCallId('ringing')).toMatchObject({ status: 'offered' });
     // Nobody answers: at 70 s the offer expires and the call is back in line, with 60 s to be polled again.

@@ -46,6 +46,7 @@ import {
   eventConcernsLiveOffer,
   lateAnsweredOffer,
   lateTalkedOffer,
+  offerReachedTelephony,
   DEFAULT_QUEUE_SETTINGS,
   previousAgentOf,
   queueTransfer,
@@ -83,6 +84,11 @@ export function offlineWithdrawal(agentId: string): string {
 /** Why a call's offer was withdrawn when the agent of its timed-out earlier offer answered it (answerLate). */
 export function lateAnswerWithdrawal(agentId: string): string {
   return `offer withdrawn: agent ${agentId} answered the call after its own offer had timed out`;
+}
+
+/** Why a call's offer went back to its queue when it timed out before the telephony polled for it (offerReachedTelephony). */
+export function undeliveredWithdrawal(agentId: string): string {
+  return `offer withdrawn: it timed out before the telephony polled for it, so agent ${agentId}'s phone never rang`;
 }
 
 /** The refusals both engines give an agent's desk, worded once. */
@@ -1080,6 +1086,14 @@ export class RoutingCore {
   }
 
   /**
+   * A long poll answered with the call's offer (`decision: 'agent'`): the telephony knows of it, so
+   * its timing out is the agent's (offerReachedTelephony). Memory only, as recordPoll.
+   */
+  offerDelivered(decision: PhoneDecision): void {
+    if (decision.decision === 'agent') this.state.markOfferDelivered(decision.decisionId);
+  }
+
+  /**
    * The telephony long-polls a waiting call (GET /v1/routing/decisions/{callId}?waitSeconds=N): its
    * caller was on the line at `now`, so the call is not presumed gone before pollDueBy. Memory
    * only — not an operation, no row changes: the tick hands the deadlines to the writer (tick).
@@ -1456,13 +1470,15 @@ export class RoutingCore {
    * the contact back in its queue keeping its place and not excluded from the agent (a `requeued`
    * event naming the offer says why). The caller routes it again (afterRequeue).
    */
-  private withdrawOffer(r: ReservationRecord, now: Date, why: string): void {
+  private withdrawOffer(r: ReservationRecord, now: Date, why: string, owesPoll = true): void {
     const c = this.state.contact(r.contactId);
     this.resolveReservation(r, 'cancelled', now);
     this.releaseAgent(r.agentId, r.channel, now);
     if (!c) return;
     this.patchContact(c, { status: 'queued', agentId: null });
-    if (this.state.pollDueOf(c.id) !== undefined) this.state.extendPollDue(c.id, pollDueBy(this.catalog.queue(c.queueId!)?.settings, now, 0).getTime());
+    // A polled call back in line is owed a new poll from now — unless the telephony never heard of
+    // the offer (undeliveredWithdrawal): then it owes the poll it owed before.
+    if (owesPoll && this.state.pollDueOf(c.id) !== undefined) this.state.extendPollDue(c.id, pollDueBy(this.catalog.queue(c.queueId!)?.settings, now, 0).getTime());
     this.event(c.id, now, 'requeued', r.agentId, r.id, { why, keepsArrivedAt: c.arrivedAt.toISOString() });
   }
 
@@ -1704,9 +1720,23 @@ export class RoutingCore {
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1))
       .slice(0, EXPIRE_BATCH);
     const done: ReservationRecord[] = [];
+    let gone = 0;
     for (const r of due) {
       const c = this.state.contact(r.contactId);
       if (!c) continue;
+      if (!offerReachedTelephony(r, c, this.state.offerDelivered(r.id))) {
+        // Never rang: no blame. A call whose poll deadline has passed meanwhile is presumed gone.
+        const dueBy = this.state.pollDueOf(c.id);
+        if (dueBy !== undefined && dueBy <= now.getTime()) {
+          this.abandon(c, r, now, noPollDetail(new Date(dueBy)), NO_POLL_END_REASON);
+          this.state.forgetPollDue(c.id);
+          gone++;
+          continue;
+        }
+        this.withdrawOffer(r, now, undeliveredWithdrawal(r.agentId), false);
+        done.push(r);
+        continue;
+      }
       const q = c.queueId ? this.catalog.queue(c.queueId) : undefined;
       const queueId = q ? policyQueue(q, c.language).id : (c.queueId ?? '');
       const a = this.state.agent(r.agentId);
@@ -1715,7 +1745,7 @@ export class RoutingCore {
       done.push(r);
     }
     for (const r of done) this.afterRequeue(r, now);
-    return done.length;
+    return done.length + gone;
   }
 
   private endWrapUps(now: Date): number {

@@ -201,6 +201,12 @@ export class RoutingState {
    * back in line after a failed offer is watched again); dropped once it is answered or finished.
    */
   private readonly pollDue = new Map<string, number>();
+  /**
+   * Call offers a long poll has answered with (libs/routing offerReachedTelephony): in memory only,
+   * not an operation, forgotten with the reservation. A new owner counts every offer it loads as
+   * delivered (it cannot tell), as before this was known.
+   */
+  private readonly deliveredOffers = new Set<string>();
   /** Contacts whose poll deadline changed since takePollDeadlines (what the tick hands to the writer). */
   private readonly pollDueChanged = new Set<string>();
   /**
@@ -218,7 +224,10 @@ export class RoutingState {
     for (const a of snapshot.agents) s.setAgent(a.agentId, a);
     for (const c of snapshot.customers) s.setCustomer(c.id, c);
     for (const c of snapshot.contacts) s.setContact(c.id, c);
-    for (const r of snapshot.reservations) s.setReservation(r.id, r);
+    for (const r of snapshot.reservations) {
+      s.setReservation(r.id, r);
+      if (r.status === 'offered') s.deliveredOffers.add(r.id);
+    }
     for (const f of snapshot.finishedCalls ?? []) if (!s.contactIdByCallId.has(f.callId)) s.rememberCall(f);
     for (const p of snapshot.pollDeadlines ?? []) if (s.contactsById.has(p.contactId)) s.pollDue.set(p.contactId, p.dueBy.getTime());
     // The snapshot's finished contacts in the order they ended, as prune expects.
@@ -322,6 +331,16 @@ export class RoutingState {
       out.push(this.reservationsById.get(e.id)!);
     }
     return out;
+  }
+
+  /** A long poll answered with this offer: the telephony knows of it (not an operation, no row changes). */
+  markOfferDelivered(reservationId: string): void {
+    if (this.reservationsById.get(reservationId)?.status === 'offered') this.deliveredOffers.add(reservationId);
+  }
+
+  /** Whether a long poll answered with this offer (or it was loaded by this owner). */
+  offerDelivered(reservationId: string): boolean {
+    return this.deliveredOffers.has(reservationId);
   }
 
   /** The poll deadline of a call that has long-polled (ms), if it has. */
@@ -697,6 +716,7 @@ export class RoutingState {
     this.openOfferIds.delete(id);
     if (!next) {
       this.reservationsById.delete(id);
+      this.deliveredOffers.delete(id);
       return;
     }
     this.reservationsById.set(id, next);

@@ -92,6 +92,17 @@ export function watchedForPolls(c: { channel: Channel; kind: ContactKind }): boo
   return c.channel === 'phone' && c.kind === 'inbound';
 }
 
+/**
+ * Whether the telephony system was told of an offer, so that its timing out says the agent did not
+ * pick up: always, except for an inbound call's offer made after the call's first decision — that
+ * one reaches the PBX only through a long poll (`delivered`: a poll answered with it). A PBX still
+ * ringing the agent of an earlier offer that timed out is not polling; the offer made meanwhile to
+ * the next agent never rang, and its timing out is no fault of that agent.
+ */
+export function offerReachedTelephony(r: { id: string }, c: { channel: Channel; kind: ContactKind; decisionId: string }, delivered: boolean): boolean {
+  return delivered || !watchedForPolls(c) || r.id === c.decisionId;
+}
+
 /** How long a contact may stay in an agent's hands when its queue does not say: 4 h for a call or a chat, a day for an email. */
 export const DEFAULT_MAX_CONTACT_SECONDS: Readonly<Record<Channel, number>> = { phone: 4 * 3600, chat: 4 * 3600, email: 24 * 3600 };
 /** The range a queue's maxContactSeconds may be set in (5 minutes to 7 days; the check queue_routing_settings_max_contact_range). */
