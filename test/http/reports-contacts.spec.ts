@@ -131,7 +131,7 @@ describe('reports: contact figures from routing timelines', () => {
     expect(res.body.rows).toHaveLength(1);
     expect(res.body.rows[0]).toEqual({
       periodStart: '2026-11-23T08:00:00.000Z', period: '2026-11-23T10:00+02:00', groupBy: 'queue', group: w.phoneQueueId, groupLabel: 'phone-fi', thresholdSeconds: 30,
-      arrived: 5, open: 0, offered: 5, answered: 3, abandoned: 2, shortAbandoned: 1, failed: 0, switched: 0, endedByMaxDuration: 0, answeredWithinThreshold: 2, abandonedWithinThreshold: 1,
+      arrived: 5, open: 0, offered: 5, answered: 3, abandoned: 2, shortAbandoned: 1, failed: 0, switched: 0, endedByMaxDuration: 0, endedBySupervisor: 0, answeredWithinThreshold: 2, abandonedWithinThreshold: 1,
       serviceLevel: 0.6667, serviceLevelAsterisk: 0.6, exact: true, averageSpeedOfAnswerSeconds: 20,
       // Percentiles from the histogram, interpolated inside the bucket: median rank 1.5 of (8, 12, 40) lies in (10, 15] → 12.5 (true 12);
       // p90 rank 2.7 lies in (35, 40] → 38.5.
@@ -266,7 +266,7 @@ describe('reports: contact figures from routing timelines', () => {
 
     // Back to the schema before arrivals were counted, and forward again: the migration's backfill
     // (counted contacts, and open ones whose arrival the job had read) gives every row the same count.
-    // The migrations after it first (none of them touches the roll-ups' arrivals), so that it is the last.
+    // The migrations after it first (none of them touches the roll-ups' arrivals), then it.
     const last = async () => (await db.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`))[0].name as string;
     while ((await last()) !== 'ReportArrivals1795650000000') await db.undoLastMigration({ transaction: 'each' });
     await db.undoLastMigration({ transaction: 'each' });

@@ -16,13 +16,17 @@
  *   ended for exceeding its queue's maximum duration (end reason `max-duration`: its real end was never
  *   reported) has no handle time: the span the sweep closed is hours of nothing, and the spans before a
  *   transfer are not the contact's whole handle time. Its last agent's share says so instead
- *   (endedByMaxDuration), and so does the fact;
+ *   (endedByMaxDuration), and so does the fact. A contact a supervisor ended by hand (POST
+ *   /v1/contacts/{id}/end, end reason `ended-by-supervisor`: for a contact whose end never came) is
+ *   counted the same way (endedBySupervisor): the span up to the supervisor's end is the time until
+ *   someone noticed, not work, and the wrap-up of 0 it records is none. One ended while still waiting
+ *   or ringing has no handle time anyway; it is counted as failed, as before, and as endedBySupervisor;
  * - email reply: the `completed` event; its time in business seconds of the queue's calendar
  *   from arrival, and whether it came by the contact's deadline.
  * Contacts rejected before reaching a queue (decision-rejected) and open contacts have no facts.
  */
 import type { Channel } from '../../core/src/channel.js';
-import { MAX_DURATION_END_REASON } from '../../routing/src/core/types.js';
+import { MAX_DURATION_END_REASON, SUPERVISOR_END_REASON } from '../../routing/src/core/types.js';
 
 export interface TimelineEvent {
   at: Date;
@@ -69,6 +73,8 @@ export interface AgentShare {
   closed: number;
   /** 1 when this agent held the contact when the routing sweep ended it for exceeding its maximum duration (that span is not handle time). */
   endedByMaxDuration: number;
+  /** 1 when this agent held the contact when a supervisor ended it by hand (that span is not handle time either). */
+  endedBySupervisor: number;
 }
 
 export interface ContactFact {
@@ -84,11 +90,13 @@ export interface ContactFact {
   answeringAgentId: string | null;
   /** The agent who closed the contact: first-contact resolution is theirs. */
   closingAgentId: string | null;
-  /** Null when unanswered, or ended by the routing sweep for exceeding its maximum duration. */
+  /** Null when unanswered, or ended by the routing sweep for exceeding its maximum duration or by a supervisor. */
   handleSeconds: number | null;
   wrapUpSeconds: number | null;
   /** Ended by the routing sweep after its queue's maximum contact duration (end reason `max-duration`). */
   endedByMaxDuration: boolean;
+  /** Ended by hand by a supervisor (end reason `ended-by-supervisor`), in an agent's hands or not. */
+  endedBySupervisor: boolean;
   transfers: number;
   callback: boolean;
   /** Email only: the reply (completed) time in business seconds from arrival. */
@@ -121,7 +129,7 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
   const share = (agentId: string): AgentShare => {
     let s = shares.get(agentId);
     if (!s) {
-      s = { agentId, offers: 0, answered: 0, abandonedWhileOffered: 0, handleSeconds: 0, handleSpans: 0, wrapUpSeconds: 0, wrapUps: 0, transfers: 0, closed: 0, endedByMaxDuration: 0 };
+      s = { agentId, offers: 0, answered: 0, abandonedWhileOffered: 0, handleSeconds: 0, handleSpans: 0, wrapUpSeconds: 0, wrapUps: 0, transfers: 0, closed: 0, endedByMaxDuration: 0, endedBySupervisor: 0 };
       shares.set(agentId, s);
     }
     return s;
@@ -142,6 +150,9 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
   let callback = contact.kind === 'callback';
   let abandoned = false;
   const endedByMaxDuration = contact.endReason === MAX_DURATION_END_REASON;
+  const endedBySupervisor = contact.endReason === SUPERVISOR_END_REASON;
+  // Its end was never reported: whoever ended it (the sweep, a supervisor) did so when it was noticed.
+  const lostEnd = endedByMaxDuration || endedBySupervisor;
 
   const closeSpan = (at: Date): void => {
     if (!handle) return;
@@ -190,14 +201,16 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
       case 'ended': {
         const agentId = e.agentId ?? (handle as { agentId: string } | null)?.agentId ?? null;
         endAt = e.at;
-        if (endedByMaxDuration && e.type === 'ended') {
-          // The sweep's end: the span it closes, and the wrap-up of 0 it records, are not work.
+        if (lostEnd && e.type === 'ended') {
+          // The sweep's or the supervisor's end: the span it closes, and the wrap-up of 0 it records,
+          // are not work. (Ended while waiting or ringing, no agent held it: there is no span.)
           handle = null;
           if (agentId) {
             closingAgentId = agentId;
             const s = share(agentId);
             s.closed = 1;
-            s.endedByMaxDuration = 1;
+            if (endedByMaxDuration) s.endedByMaxDuration = 1;
+            else s.endedBySupervisor = 1;
           }
           break;
         }
@@ -249,9 +262,10 @@ export function contactFacts(contact: TimelineContact, events: readonly Timeline
     waitSeconds: seconds(arrivedAt, waitEnd),
     answeringAgentId,
     closingAgentId,
-    handleSeconds: answeredAt && !endedByMaxDuration ? handleTotal : null,
+    handleSeconds: answeredAt && !lostEnd ? handleTotal : null,
     wrapUpSeconds: answeredAt ? wrapTotal : null,
     endedByMaxDuration,
+    endedBySupervisor,
     transfers,
     callback,
     replyBusinessSeconds: replied ? (calendar ? calendar.businessSecondsBetween(arrivedAt, completedAt!) : seconds(arrivedAt, completedAt!)) : null,

@@ -70,6 +70,8 @@ export interface ContactFigures {
   switched: number;
   /** Answered contacts ended by the routing sweep after their queue's maximum duration: not in averageHandleSeconds. */
   endedByMaxDuration: number;
+  /** Contacts a supervisor ended by hand: the answered ones are not in averageHandleSeconds (agent rows: those the agent held). */
+  endedBySupervisor: number;
   /** Null when no threshold applies to the row (see thresholdSeconds). */
   answeredWithinThreshold: number | null;
   abandonedWithinThreshold: number | null;
@@ -131,6 +133,7 @@ export function contactFiguresByTarget(m: RollupMetrics, parts: readonly Thresho
     failed: m.failed,
     switched: m.switched,
     endedByMaxDuration: m.endedByMaxDuration,
+    endedBySupervisor: m.endedBySupervisor,
     answeredWithinThreshold: ans.measured ? round(answeredWithin, 2) : null,
     abandonedWithinThreshold: ans.measured ? round(abandonedWithin, 2) : null,
     serviceLevel: ratio(answeredWithin, ans.answered),

@@ -27,7 +27,7 @@ describe('histograms kept only up to their last non-empty bucket', () => {
   it('accumulates a batch per grain with the same figures as merging the contributions one by one', () => {
     const fact = (id: string, wait: number, at: string): ContactFact =>
       ({ contactId: id, channel: 'phone', queueId: 'q', kind: 'inbound', arrivedAt: new Date(at), outcome: 'answered', waitSeconds: wait, answeringAgentId: null,
-        closingAgentId: null, handleSeconds: 60, wrapUpSeconds: null, transfers: 0, callback: false, replyBusinessSeconds: null, replyWithinDeadline: null, endedByMaxDuration: false, agents: [] });
+        closingAgentId: null, handleSeconds: 60, wrapUpSeconds: null, transfers: 0, callback: false, replyBusinessSeconds: null, replyWithinDeadline: null, endedByMaxDuration: false, endedBySupervisor: false, agents: [] });
     const facts = [fact('a', 4, '2026-03-29T00:59:00Z'), fact('b', 40, '2026-03-29T01:01:00Z'), fact('c', 400, '2026-03-29T21:30:00Z')];
     const delta = new RollupDelta();
     for (const f of facts) delta.addFact(f, { isRepeat: false, hasRepeat: false });

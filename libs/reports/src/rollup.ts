@@ -24,6 +24,12 @@ export interface RollupMetrics {
   switched: number;
   /** Answered contacts the routing sweep ended for exceeding their queue's maximum duration: their handle time is not in handled/handleSeconds. */
   endedByMaxDuration: number;
+  /**
+   * Contacts a supervisor ended by hand (their end never came). Queue rows: all of them — answered
+   * ones (in `answered`, their handle time not in handled/handleSeconds) and those ended while
+   * waiting or ringing (in `failed`); agent rows: those the agent held when they were ended.
+   */
+  endedBySupervisor: number;
   callbacks: number;
   transfers: number;
   answeredWaitSeconds: number;
@@ -50,7 +56,7 @@ export interface RollupMetrics {
 }
 
 export const COUNTER_FIELDS = [
-  'arrived', 'offered', 'answered', 'abandoned', 'failed', 'switched', 'endedByMaxDuration', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
+  'arrived', 'offered', 'answered', 'abandoned', 'failed', 'switched', 'endedByMaxDuration', 'endedBySupervisor', 'callbacks', 'transfers', 'handled', 'wrapUps', 'replied', 'repliedWithinDeadline',
   'fcrHandled', 'fcrRepeated', 'repeatContacts',
 ] as const;
 export const SUM_FIELDS = ['answeredWaitSeconds', 'handleSeconds', 'wrapUpSeconds', 'replySeconds', 'staffedSeconds', 'occupiedSeconds'] as const;
@@ -58,7 +64,7 @@ export const HISTOGRAM_FIELDS = ['answeredWaitHistogram', 'abandonedWaitHistogra
 
 export function emptyMetrics(): RollupMetrics {
   return {
-    arrived: 0, offered: 0, answered: 0, abandoned: 0, failed: 0, switched: 0, endedByMaxDuration: 0, callbacks: 0, transfers: 0,
+    arrived: 0, offered: 0, answered: 0, abandoned: 0, failed: 0, switched: 0, endedByMaxDuration: 0, endedBySupervisor: 0, callbacks: 0, transfers: 0,
     answeredWaitSeconds: 0, longestWaitSeconds: 0, answeredWaitHistogram: emptyHistogram(), abandonedWaitHistogram: emptyHistogram(),
     handled: 0, handleSeconds: 0, wrapUps: 0, wrapUpSeconds: 0,
     replied: 0, replySeconds: 0, replyHistogram: emptyHistogram(), repliedWithinDeadline: 0,
@@ -121,6 +127,7 @@ export function queueContribution(f: ContactFact, r: RepeatFlags): RollupMetrics
   } else {
     m.failed = 1;
   }
+  if (f.endedBySupervisor) m.endedBySupervisor = 1;
   if (f.replyBusinessSeconds !== null) {
     m.replied = 1;
     m.replySeconds = f.replyBusinessSeconds;
@@ -153,6 +160,7 @@ export function agentContribution(f: ContactFact, a: AgentShare, r: RepeatFlags)
     m.handleSeconds = a.handleSeconds;
   }
   m.endedByMaxDuration = a.endedByMaxDuration;
+  m.endedBySupervisor = a.endedBySupervisor;
   if (a.wrapUps) {
     m.wrapUps = a.wrapUps;
     m.wrapUpSeconds = a.wrapUpSeconds;
@@ -201,6 +209,7 @@ function addContribution(into: RollupMetrics, m: RollupMetrics, buckets: SparseB
   into.failed += m.failed;
   into.switched += m.switched;
   into.endedByMaxDuration += m.endedByMaxDuration;
+  into.endedBySupervisor += m.endedBySupervisor;
   into.callbacks += m.callbacks;
   into.transfers += m.transfers;
   into.handled += m.handled;

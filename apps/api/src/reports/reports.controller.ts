@@ -14,7 +14,7 @@ const BASE = ['periodStart', 'period', 'groupBy', 'group', 'groupLabel'];
 const CONTACT_COLUMNS = [
   ...BASE, 'offered', 'answered', 'abandoned', 'shortAbandoned', 'failed', 'answeredWithinThreshold', 'abandonedWithinThreshold', 'serviceLevel',
   'serviceLevelAsterisk', 'exact', 'averageSpeedOfAnswerSeconds', 'medianWaitSeconds', 'p90WaitSeconds', 'longestWaitSeconds', 'averageHandleSeconds',
-  'averageWrapUpSeconds', 'occupancy', 'transfers', 'callbacks', 'switched', 'endedByMaxDuration', 'thresholdSeconds', 'arrived', 'open',
+  'averageWrapUpSeconds', 'occupancy', 'transfers', 'callbacks', 'switched', 'endedByMaxDuration', 'thresholdSeconds', 'arrived', 'open', 'endedBySupervisor',
 ];
 const EMAIL_COLUMNS = [...BASE, 'replied', 'medianReplyBusinessSeconds', 'p90ReplyBusinessSeconds', 'averageReplyBusinessSeconds', 'repliedWithinDeadline', 'withinDeadlineShare'];
 const CHAT_COLUMNS = [...BASE, 'answered', 'medianFirstResponseSeconds', 'p90FirstResponseSeconds', 'averageFirstResponseSeconds', 'withinThreshold', 'withinThresholdShare', 'exact', 'thresholdSeconds'];

@@ -146,7 +146,7 @@ export class ContactReportRowDto extends ReportRowBaseDto {
   @ApiProperty({ type: 'integer', example: 1130 }) answered: number;
   @ApiProperty({ type: 'integer', example: 61, description: 'All abandoned contacts (agent rows: abandoned while ringing at the agent).' }) abandoned: number;
   @ApiProperty({ example: 14, description: 'Of the abandoned, those that waited ≤ shortAbandonSeconds.' }) shortAbandoned: number;
-  @ApiProperty({ type: 'integer', example: 9, description: 'Failed (telephony failure) contacts.' }) failed: number;
+  @ApiProperty({ type: 'integer', example: 9, description: 'Failed contacts: a telephony failure, or ended unanswered by a supervisor (see `endedBySupervisor`).' }) failed: number;
   @ApiProperty({
     type: 'integer',
     example: 6,
@@ -161,6 +161,13 @@ export class ContactReportRowDto extends ReportRowBaseDto {
       "Answered contacts the routing sweep ended after their queue's maximum duration (end reason `max-duration`: their end was never reported). Counted in `answered`, but their time in an agent's hands is left out of `averageHandleSeconds` and `averageWrapUpSeconds` (agent rows: the agent who held it then).",
   })
   endedByMaxDuration: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description:
+      "Contacts a supervisor ended by hand (POST /v1/contacts/{id}/end, end reason `ended-by-supervisor`: their end never came). One in an agent's hands is counted in `answered`, but its time in the agent's hands, up to the supervisor's end, is left out of `averageHandleSeconds` and `averageWrapUpSeconds`, as with `endedByMaxDuration`; one ended while waiting or ringing is counted in `failed`. Agent rows: those the agent held when they were ended.",
+  })
+  endedBySupervisor: number;
   @ApiProperty({ example: 1030, nullable: true, type: Number, description: 'Answered within their threshold (null when no threshold applies to the row).' }) answeredWithinThreshold: number | null;
   @ApiProperty({ example: 20, nullable: true, type: Number }) abandonedWithinThreshold: number | null;
   @ApiProperty({
@@ -176,8 +183,8 @@ export class ContactReportRowDto extends ReportRowBaseDto {
   @ApiProperty({ example: 7.5, nullable: true, type: Number, description: 'Median wait of answered contacts (s), from the histogram, placed inside its bucket by the sum of the waits (exact for a single wait).' }) medianWaitSeconds: number | null;
   @ApiProperty({ example: 31.2, nullable: true, type: Number, description: '90th percentile wait of answered contacts (s), from the histogram as the median.' }) p90WaitSeconds: number | null;
   @ApiProperty({ example: 184, nullable: true, type: Number }) longestWaitSeconds: number | null;
-  @ApiProperty({ example: 291.6, nullable: true, type: Number, description: 'Average handle time (s) of the answered contacts, without those ended by the maximum duration (`endedByMaxDuration`).' }) averageHandleSeconds: number | null;
-  @ApiProperty({ example: 30, nullable: true, type: Number }) averageWrapUpSeconds: number | null;
+  @ApiProperty({ example: 291.6, nullable: true, type: Number, description: 'Average handle time (s) of the answered contacts, without those ended by the maximum duration (`endedByMaxDuration`) or by a supervisor (`endedBySupervisor`).' }) averageHandleSeconds: number | null;
+  @ApiProperty({ example: 30, nullable: true, type: Number, description: 'Average wrap-up (s) recorded when the answered contacts ended, without those ended by the maximum duration or by a supervisor (their wrap-up of 0 is none).' }) averageWrapUpSeconds: number | null;
   @ApiProperty({ example: 0.82, nullable: true, type: Number, description: 'Agent rows without a queue filter: (reserved + busy + wrap-up) / logged-in time not on a break.' }) occupancy: number | null;
   @ApiProperty({ type: 'integer', example: 17 }) transfers: number;
   @ApiProperty({ type: 'integer', example: 4 }) callbacks: number;

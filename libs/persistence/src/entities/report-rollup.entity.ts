@@ -10,6 +10,7 @@ export abstract class ReportMetricsColumns {
   @Column({ type: 'integer' }) failed: number;
   @Column({ type: 'integer', default: 0 }) switched: number;
   @Column({ name: 'ended_by_max_duration', type: 'integer', default: 0 }) endedByMaxDuration: number;
+  @Column({ name: 'ended_by_supervisor', type: 'integer', default: 0 }) endedBySupervisor: number;
   @Column({ type: 'integer' }) callbacks: number;
   @Column({ type: 'integer' }) transfers: number;
   @Column({ name: 'answered_wait_seconds', type: 'double precision' }) answeredWaitSeconds: number;

@@ -18,6 +18,7 @@ export interface MetricsRow {
   failed: number;
   switched: number;
   endedByMaxDuration: number;
+  endedBySupervisor: number;
   callbacks: number;
   transfers: number;
   answeredWaitSeconds: number;
@@ -47,6 +48,7 @@ const METRIC_COLUMNS: [keyof MetricsRow, string, 'int' | 'float' | 'hist' | 'max
   ['failed', 'failed', 'int'],
   ['switched', 'switched', 'int'],
   ['endedByMaxDuration', 'ended_by_max_duration', 'int'],
+  ['endedBySupervisor', 'ended_by_supervisor', 'int'],
   ['callbacks', 'callbacks', 'int'],
   ['transfers', 'transfers', 'int'],
   ['answeredWaitSeconds', 'answered_wait_seconds', 'float'],
