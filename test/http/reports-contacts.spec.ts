@@ -204,6 +204,23 @@ describe('reports: contact figures from routing timelines', () => {
     expect(bad.body.errors).toContainEqual(expect.objectContaining({ field: 'groupBy' }));
   });
 
+  it('names the range\'s problems in the same 422 as the other fields\'', async () => {
+    const rules = (body: { errors: { field: string; rule: string }[] }) => body.errors.map((e) => `${e.field}:${e.rule}`).sort();
+    const both = await report('contacts', { from: '2026-11-23', to: '2026-11-01', groupBy: 'caller' }).expect(422);
+    expect(rules(both.body)).toEqual(['groupBy:isIn', 'to:afterFrom']);
+    const long = await report('contacts', { from: '2026-01-01', to: '2026-03-01', period: 'interval', thresholdSeconds: -1 }).expect(422);
+    expect(rules(long.body)).toEqual(['thresholdSeconds:min', 'to:maxRange']);
+    expect(long.body.errors).toContainEqual(expect.objectContaining({ field: 'to', message: 'at most 31 days of 15-minute intervals' }));
+    // With a bad period, the rule of every period still holds: at most three years.
+    const years = await report('first-contact-resolution', { from: '2020-01-01', to: '2026-01-01', period: 'fortnight' }).expect(422);
+    expect(rules(years.body)).toEqual(['period:isIn', 'to:maxRange']);
+    const chat = await report('chat-first-response', { from: '2026-11-23', to: '2026-11-22', thresholdSeconds: 'soon' }).expect(422);
+    expect(rules(chat.body)).toEqual(['thresholdSeconds:decimalInteger', 'to:afterFrom']);
+    // A date that is not one is its own problem: the range is not judged on it.
+    const notADate = await report('email-replies', { from: '2026-02-30', to: '2026-01-01', format: 'xml' }).expect(422);
+    expect(rules(notADate.body)).toEqual(['format:isIn', 'from:localDate']);
+  });
+
   it('rebuilds every figure from the timelines once the derived tables are emptied, and says complete: false until then', async () => {
     const db = t.app.get(DataSource);
     // Everything the job derives from the timelines: emptying it is how figures are recounted (README, Reports).

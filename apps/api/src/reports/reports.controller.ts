@@ -31,6 +31,9 @@ function answer<T extends { rows: object[] }>(res: Response, csv: boolean, repor
   return toCsv(columns, report.rows as Record<string, unknown>[]);
 }
 
+const UNPROCESSABLE =
+  'validation.failed, naming every field and rule at once: a bad date, period, grouping or threshold, a range whose `to` is before `from` (rule `afterFrom`) or too long (`maxRange`).';
+
 const CSV_NOTE = 'Also as CSV: `Accept: text/csv` or `?format=csv`. Figures come from roll-ups (no personal data); periods are local to Europe/Helsinki.';
 
 @ApiTags('reports')
@@ -49,7 +52,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Offered, answered, abandoned (short apart), service level (two definitions), ASA, waits, handle and wrap-up, occupancy, transfers, callbacks', description: CSV_NOTE })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ContactReportDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A bad date, range, period, grouping or threshold.' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: UNPROCESSABLE })
   async contactReport(@Query() q: ContactReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ContactReportDto | string> {
     return answer(res, wantsCsv(q.format, accept), await this.contacts.execute(q), CONTACT_COLUMNS, 'contacts');
   }
@@ -59,7 +62,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Email reply times in business time of the queue calendar: median, p90, average and the share replied by the deadline', description: CSV_NOTE })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: EmailReplyReportDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: UNPROCESSABLE })
   async emailReport(@Query() q: ReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<EmailReplyReportDto | string> {
     return answer(res, wantsCsv(q.format, accept), await this.email.execute(q), EMAIL_COLUMNS, 'email-replies');
   }
@@ -82,7 +85,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Chat first-response time (arrival to an agent taking the chat): median, p90, average, share within the threshold', description: CSV_NOTE })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ChatReportDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: UNPROCESSABLE })
   async chatReport(@Query() q: ChatReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ChatReportDto | string> {
     return answer(res, wantsCsv(q.format, accept), await this.chat.execute(q), CHAT_COLUMNS, 'chat-first-response');
   }
@@ -92,7 +95,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'First-contact resolution from data: answered contacts not followed by another contact of the same customer within 7 days, any channel', description: CSV_NOTE })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ResolutionReportDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: UNPROCESSABLE })
   async resolutionReport(@Query() q: ReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ResolutionReportDto | string> {
     return answer(res, wantsCsv(q.format, accept), await this.resolution.execute(q), RESOLUTION_COLUMNS, 'first-contact-resolution');
   }

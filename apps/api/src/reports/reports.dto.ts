@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
 import { IsLocalDate, QueryInteger } from '../common/validation.js';
+import { isSupportedLocalDate } from '../../../../libs/calendar/src/local-date.js';
 import { CHANNELS, type Channel } from '../../../../libs/core/src/channel.js';
 import { GRAINS, type Grain } from '../../../../libs/reports/src/periods.js';
+import { reportRangeViolations, type RangeViolation } from '../../../../libs/reports/src/report-range.js';
 
 export const GROUPS = ['queue', 'channel', 'department', 'agent'] as const;
 export type GroupBy = (typeof GROUPS)[number];
@@ -15,14 +17,39 @@ export class ReportFormatQueryDto {
   format?: 'json' | 'csv';
 }
 
+/**
+ * The report range's rule `rule` that `to` breaks (libs/reports reportRangeViolations), judged with
+ * the per-field rules so that one 422 names every problem (a bad `groupBy` and `to` before `from`
+ * alike); not judged while `from` or `to` is itself invalid, and with an invalid `period` only the
+ * rules of every grain.
+ */
+function rangeViolation(args: ValidationArguments | undefined, rule: RangeViolation['rule']): RangeViolation | undefined {
+  const o = (args?.object ?? {}) as { from?: unknown; to?: unknown; period?: unknown };
+  if (typeof o.from !== 'string' || typeof o.to !== 'string' || !isSupportedLocalDate(o.from) || !isSupportedLocalDate(o.to)) return undefined;
+  const grain = o.period === undefined ? 'day' : (GRAINS as readonly unknown[]).includes(o.period) ? (o.period as Grain) : null;
+  return reportRangeViolations(o.from, o.to, grain).find((v) => v.rule === rule);
+}
+
+function InReportRange(rule: RangeViolation['rule']): PropertyDecorator {
+  return ValidateBy({
+    name: rule,
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) => rangeViolation(args, rule) === undefined,
+      defaultMessage: (args?: ValidationArguments) => rangeViolation(args, rule)?.message ?? `to breaks the rule ${rule}`,
+    },
+  });
+}
+
 /** Which periods, which contacts, grouped how. Periods are local to Europe/Helsinki. */
 export class ReportQueryDto extends ReportFormatQueryDto {
   @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki), `YYYY-MM-DD`; moved back to the start of its period (week, month, quarter).' })
   @IsLocalDate()
   from: string;
 
-  @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive). At most 31 days after `from` for `period=interval`, at most 3 years otherwise.' })
+  @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive), not before `from` (422 rule `afterFrom`). At most 31 days after `from` for `period=interval`, at most 3 years otherwise (rule `maxRange`).' })
   @IsLocalDate()
+  @InReportRange('afterFrom')
+  @InReportRange('maxRange')
   to: string;
 
   @ApiPropertyOptional({ example: 'month', enum: GRAINS, default: 'day', description: 'Period of each row: 15-minute interval, day, ISO week, month or quarter.' })

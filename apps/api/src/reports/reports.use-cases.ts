@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { unprocessable } from '../../../../libs/core/src/domain-error.js';
-import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
+import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { backlogByAge } from '../../../../libs/reports/src/backlog.js';
 import {
   contactFiguresByTarget, firstResponseFiguresByTarget, REPEAT_WINDOW_DAYS, replyFigures, resolutionFigures, type ThresholdPart,
 } from '../../../../libs/reports/src/figures.js';
 import { agentRollupSource, periodEnd, periodLabel, periodStart, REPORT_TIME_ZONE, startOfLocalDate, type Grain } from '../../../../libs/reports/src/periods.js';
+import { reportRangeViolations } from '../../../../libs/reports/src/report-range.js';
 import { emptyMetrics, mergeMetrics, type RollupMetrics } from '../../../../libs/reports/src/rollup.js';
 import { ReportsRepository, type FeedName, type MetricsRow, type ReportQueueInfo } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { RoutingClock } from '../routing/routing-clock.js';
@@ -52,12 +53,9 @@ export class LoadReportRows {
     private readonly refresh: RefreshReportRollups,
   ) {}
 
+  /** The range's instants. Its rules are the query DTO's too (judged with the other fields there): checked again here for callers that do not come through the API's validation (the feedback report). */
   private range(q: ReportQueryDto, grain: Grain): { from: number; to: number } {
-    const span = daysBetween(q.from, q.to);
-    const problems = [];
-    if (span < 0) problems.push({ field: 'to', rule: 'afterFrom', message: 'to must not be before from' });
-    if (grain === 'interval' && span > 31) problems.push({ field: 'to', rule: 'maxRange', message: 'at most 31 days of 15-minute intervals' });
-    if (span > 3 * 366) problems.push({ field: 'to', rule: 'maxRange', message: 'at most 3 years' });
+    const problems = reportRangeViolations(q.from, q.to, grain);
     if (problems.length) throw unprocessable('validation.failed', 'The report range is not valid', problems);
     return { from: periodStart(startOfLocalDate(q.from), grain), to: startOfLocalDate(addDays(q.to, 1)) };
   }
