@@ -63,7 +63,10 @@ export class FeedbackController {
   @ApiOperation({ summary: 'NPS with its 95 % interval and the surveyed first-contact resolution rate (Wilson interval) next to first-contact resolution from data (repeat contacts within 7 days) by period and channel, queue or agent (Europe/Helsinki); format=csv or Accept: text/csv for CSV' })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: FeedbackReportDto, description: `JSON, or with format=csv text/csv such as:\n\n    ${CSV_EXAMPLE.split('\r\n').join('\n    ')}` })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: 'validation.failed naming the field and rule: a bad date, range, period or grouping; a `queueId` or `agentId` that names no queue or agent (rule `exists`, as GET /v1/reports/first-contact-resolution answers).',
+  })
   async reports(@Query() q: FeedbackReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<FeedbackReportDto | string> {
     const { format, ...query } = q;
     const report = await this.report.execute(query);

@@ -32,7 +32,8 @@ function answer<T extends { rows: object[] }>(res: Response, csv: boolean, repor
 }
 
 const UNPROCESSABLE =
-  'validation.failed, naming every field and rule at once: a bad date, period, grouping or threshold, a range whose `to` is before `from` (rule `afterFrom`) or too long (`maxRange`).';
+  'validation.failed, naming every field and rule at once: a bad date, period, grouping or threshold, a range whose `to` is before `from` (rule `afterFrom`) or too long (`maxRange`). ' +
+  'Then, for a request that passes those: a `queueId`, `departmentId` or `agentId` that names nothing (rule `exists`; a queue or agent since deleted whose history is in the roll-ups is read).';
 
 const CSV_NOTE = 'Also as CSV: `Accept: text/csv` or `?format=csv`. Figures come from roll-ups (no personal data); periods are local to Europe/Helsinki.';
 
@@ -72,7 +73,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Open emails per queue by age band, and how many are past their deadline', description: CSV_NOTE })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: BacklogReportDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'validation.failed: a bad format or queueId, or a queueId that names no queue (rule `exists`).' })
   async emailBacklog(@Query() q: BacklogQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<BacklogReportDto | string> {
     const report = await this.backlog.execute(q);
     const rows = report.queues.flatMap((x) => x.bands.map((b) => ({ queueId: x.queueId, queueKey: x.queueKey, ...b })));

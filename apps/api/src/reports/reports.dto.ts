@@ -62,12 +62,16 @@ export class ReportQueryDto extends ReportFormatQueryDto {
   @IsIn(GROUPS)
   groupBy?: GroupBy;
 
-  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this queue.' })
+  @ApiPropertyOptional({
+    example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11',
+    description:
+      'Only this queue; 422 rule `exists` when no queue has this id. A queue since deleted (once retention removed its contacts) keeps its history in the roll-ups: it is read under its id (grouped by queue or agent, without a channel or department filter, which its rows can no longer be placed in).',
+  })
   @IsOptional()
   @IsUUID()
   queueId?: string;
 
-  @ApiPropertyOptional({ example: '6a1f0f7e-4c55-4d8e-9b1a-2f1f7d9b7c10', description: 'Only the queues of this department.' })
+  @ApiPropertyOptional({ example: '6a1f0f7e-4c55-4d8e-9b1a-2f1f7d9b7c10', description: 'Only the queues of this department; 422 rule `exists` when no department has this id.' })
   @IsOptional()
   @IsUUID()
   departmentId?: string;
@@ -77,7 +81,10 @@ export class ReportQueryDto extends ReportFormatQueryDto {
   @IsIn(CHANNELS)
   channel?: Channel;
 
-  @ApiPropertyOptional({ example: '3d7e1c1a-8f55-4a0e-9d3c-5b0c7a2e9f41', description: 'Only this agent (rows of groupBy=agent).' })
+  @ApiPropertyOptional({
+    example: '3d7e1c1a-8f55-4a0e-9d3c-5b0c7a2e9f41',
+    description: 'Only this agent (rows of groupBy=agent); 422 rule `exists` when no agent has this id and none had (an agent since deleted keeps their rows, labelled by id).',
+  })
   @IsOptional()
   @IsUUID()
   agentId?: string;
@@ -126,7 +133,7 @@ export class ChatReportQueryDto extends ReportQueryDto {
 }
 
 export class BacklogQueryDto extends ReportFormatQueryDto {
-  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this email queue.' })
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this email queue; 422 rule `exists` when no queue has this id (nor had: a deleted one has no open emails, and an empty list).' })
   @IsOptional()
   @IsUUID()
   queueId?: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import { addDays } from '../../../../libs/calendar/src/local-date.js';
 import { backlogByAge } from '../../../../libs/reports/src/backlog.js';
 import {
@@ -15,6 +15,23 @@ import type {
   BacklogQueryDto, BacklogReportDto, ChatReportDto, ChatReportQueryDto, ContactReportDto, ContactReportQueryDto, EmailReplyReportDto, GroupBy,
   ReportMetaDto, ReportQueryDto, ResolutionReportDto,
 } from './reports.dto.js';
+
+/**
+ * 422 `validation.failed` naming each of the report's `queueId`, `departmentId` and `agentId` that
+ * names nothing (rule `exists`), as the API answers an unknown reference in a request elsewhere: a
+ * manager who pasted a wrong id is told so rather than shown empty rows. A queue or agent since
+ * deleted whose roll-ups are still there is known (ReportsRepository.knownReferences): its history
+ * stays readable.
+ */
+async function refuseUnknownReferences(repo: ReportsRepository, q: { queueId?: string; departmentId?: string; agentId?: string }): Promise<void> {
+  if (!q.queueId && !q.departmentId && !q.agentId) return;
+  const known = await repo.knownReferences(q);
+  const problems: FieldViolation[] = [];
+  if (q.queueId && !known.queueId) problems.push({ field: 'queueId', rule: 'exists', message: `queue ${q.queueId} does not exist` });
+  if (q.departmentId && !known.departmentId) problems.push({ field: 'departmentId', rule: 'exists', message: `department ${q.departmentId} does not exist` });
+  if (q.agentId && !known.agentId) problems.push({ field: 'agentId', rule: 'exists', message: `agent ${q.agentId} does not exist` });
+  if (problems.length) throw unprocessable('validation.failed', 'The report names what does not exist', problems);
+}
 
 /**
  * Brings the roll-ups up to date for a report (RefreshReportRollups.catchUp) and says how far they
@@ -64,13 +81,24 @@ export class LoadReportRows {
     const grain = q.period ?? 'day';
     const groupBy: GroupBy = q.groupBy ?? 'queue';
     const { from, to } = this.range(q, grain);
+    await refuseUnknownReferences(this.repo, q);
     const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events', 'agent-states']);
     const queues = await this.repo.queues();
     const byId = new Map<string, ReportQueueInfo>(queues.map((x) => [x.id, x]));
     const chosen = queues.filter(
       (x) => (!q.queueId || x.id === q.queueId) && (!q.departmentId || x.departmentId === q.departmentId) && (!q.channel || x.channel === q.channel) && (!channels || channels.includes(x.channel)),
     );
-    const filtered = Boolean(q.queueId || q.departmentId || q.channel || channels);
+    // A queue since deleted (retention removed its contacts, its roll-ups stay) has rows under its
+    // id, as a deleted agent's rows do. Its channel and department are no longer known: a channel or
+    // department filter, or a report of one channel, leaves it out, and so does grouping by them.
+    const byChannelOrDepartment = Boolean(q.departmentId || q.channel || channels);
+    const deleted = q.queueId && !byId.has(q.queueId) && !byChannelOrDepartment ? [q.queueId] : [];
+    const filtered = Boolean(q.queueId || byChannelOrDepartment);
+    const groupOfQueue = (queueId: string): [string, string] | null => {
+      const queue = byId.get(queueId);
+      if (queue) return groupOf(queue, groupBy);
+      return groupBy === 'queue' && queueId !== NO_QUEUE && !byChannelOrDepartment ? [queueId, queueId] : null;
+    };
     const sums = new Map<string, GroupedRow>();
     const add = (start: Date, group: string, label: string, m: MetricsRow & { queueId: string }) => {
       const ps = start.getTime();
@@ -87,21 +115,20 @@ export class LoadReportRows {
       const source = agentRollupSource(grain);
       const rows = await this.repo.agentRollups({
         grain: source, from: new Date(from), to: new Date(to), agentIds: q.agentId ? [q.agentId] : undefined,
-        queueIds: filtered ? chosen.map((x) => x.id) : undefined,
+        queueIds: filtered ? [...chosen.map((x) => x.id), ...deleted] : undefined,
       });
       // Agent rows are labelled by name and employee number; one since deleted by its id.
       const labels = groupBy === 'agent' ? await this.repo.agentLabels([...new Set(rows.map((r) => r.agentId))]) : new Map<string, string>();
       for (const r of rows) {
-        const queue = byId.get(r.queueId);
         const start = source === grain ? r.periodStart : new Date(periodStart(r.periodStart.getTime(), grain));
-        if (groupBy === 'agent') add(start, r.agentId, labels.get(r.agentId) ?? r.agentId, r);
-        else if (queue) add(start, ...groupOf(queue, groupBy), r);
+        const group = groupBy === 'agent' ? ([r.agentId, labels.get(r.agentId) ?? r.agentId] as [string, string]) : groupOfQueue(r.queueId);
+        if (group) add(start, ...group, r);
       }
     } else {
-      const rows = await this.repo.queueRollups({ grain, from: new Date(from), to: new Date(to), queueIds: filtered ? chosen.map((x) => x.id) : undefined });
+      const rows = await this.repo.queueRollups({ grain, from: new Date(from), to: new Date(to), queueIds: filtered ? [...chosen.map((x) => x.id), ...deleted] : undefined });
       for (const r of rows) {
-        const queue = byId.get(r.queueId);
-        if (queue) add(r.periodStart, ...groupOf(queue, groupBy), r);
+        const group = groupOfQueue(r.queueId);
+        if (group) add(r.periodStart, ...group, r);
       }
     }
     const rows = [...sums.values()].sort((a, b) => a.periodStart - b.periodStart || a.groupLabel.localeCompare(b.groupLabel));
@@ -226,6 +253,7 @@ export class GetEmailBacklog {
   ) {}
 
   async execute(q: BacklogQueryDto): Promise<BacklogReportDto> {
+    await refuseUnknownReferences(this.repo, q);
     const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events']);
     const now = this.clock.now();
     const queues = (await this.repo.queues()).filter((x) => x.channel === 'email' && (!q.queueId || x.id === q.queueId));

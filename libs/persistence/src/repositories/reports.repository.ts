@@ -429,6 +429,13 @@ export abstract class ReportsRepository {
   abstract queueRollups(q: RollupQuery): Promise<QueueRollupRow[]>;
   abstract agentRollups(q: RollupQuery): Promise<AgentRollupRow[]>;
   abstract queues(): Promise<ReportQueueInfo[]>;
+  /**
+   * Whether the ids a report is asked for name something (each true when not given): a queue in the
+   * catalog or in the queue roll-ups (a queue since deleted, once retention removed its contacts,
+   * keeps its history there), a department in the catalog, an agent among the agents or in the agent
+   * roll-ups (an agent since deleted keeps theirs). Reads the roll-ups' quarter and month rows only.
+   */
+  abstract knownReferences(ids: { queueId?: string; departmentId?: string; agentId?: string }): Promise<{ queueId: boolean; departmentId: boolean; agentId: boolean }>;
   /** How agent rows are labelled: each agent's name and employee number, by id (an agent since deleted is missing). */
   abstract agentLabels(agentIds: readonly string[]): Promise<Map<string, string>>;
   abstract emailBacklog(queueIds?: string[]): Promise<BacklogRow[]>;
@@ -478,6 +485,19 @@ export class TypeOrmReportsRepository extends ReportsRepository {
          q.target_seconds AS "targetSeconds", q.target_basis AS "targetBasis"
        FROM queues q JOIN departments d ON d.id = q.department_id ORDER BY q.key`,
     ) as Promise<ReportQueueInfo[]>;
+  }
+
+  async knownReferences(ids: { queueId?: string; departmentId?: string; agentId?: string }): Promise<{ queueId: boolean; departmentId: boolean; agentId: boolean }> {
+    // Every contact counted in a queue row is in its quarter row; every agent row grain adds up into the month rows.
+    const [row] = (await this.dataSource.query(
+      `SELECT $1::uuid IS NULL OR EXISTS (SELECT 1 FROM queues WHERE id = $1)
+           OR EXISTS (SELECT 1 FROM report_queue_rollups WHERE grain = 'quarter' AND queue_id = $1) AS "queueId",
+         $2::uuid IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2) AS "departmentId",
+         $3::uuid IS NULL OR EXISTS (SELECT 1 FROM agents WHERE id = $3)
+           OR EXISTS (SELECT 1 FROM report_agent_rollups WHERE grain = 'month' AND agent_id = $3) AS "agentId"`,
+      [ids.queueId ?? null, ids.departmentId ?? null, ids.agentId ?? null],
+    )) as { queueId: boolean; departmentId: boolean; agentId: boolean }[];
+    return row;
   }
 
   async agentLabels(agentIds: readonly string[]): Promise<Map<string, string>> {
