@@ -36,7 +36,12 @@ export abstract class PrivacyRepository {
   /** A customer by exactly one identifier: the number it calls from, the gateway's reference or its id; null when none (or erased). */
   abstract findCustomerIdBy(by: CustomerIdentifier): Promise<string | null>;
   abstract eraseCustomer(customerId: string, actor: string, now: Date): Promise<ErasureCounts>;
-  /** Removes personal data of everything that ended (or was last seen) before `cutoff`. */
+  /**
+   * Removes personal data of everything that ended before `cutoff`: finished contacts' names,
+   * references and subjects, comments answered before it, and the number and reference of every
+   * customer with no contact since (answered or not — an unanswered call yesterday keeps its caller
+   * a current customer — and none still open; one never answered: whose record is older).
+   */
   abstract applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts>;
   abstract runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
 }
@@ -111,7 +116,16 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
       const surveys = (
         await run(m, `UPDATE surveys SET comment = NULL, personal_data_erased_at = $2 WHERE comment IS NOT NULL AND responded_at < $1`, [cutoff, now])
       ).count;
-      const stale = `SELECT id FROM customers WHERE COALESCE(last_contact_at, created_at) < $1 AND (phone_number IS NOT NULL OR external_ref NOT LIKE '${ERASED_REF_PREFIX}%')`;
+      // A customer is inactive when nothing of theirs is recent: not the last answered contact
+      // (last_contact_at, which only an agent's answer sets; the record's creation before any) and not
+      // any contact at all — a call abandoned or never answered yesterday is a contact too, and so is
+      // one still open (contacts_customer_idx).
+      const stale = `SELECT cu.id FROM customers cu
+        WHERE COALESCE(cu.last_contact_at, cu.created_at) < $1
+          AND (cu.phone_number IS NOT NULL OR cu.external_ref NOT LIKE '${ERASED_REF_PREFIX}%')
+          AND NOT EXISTS (
+            SELECT 1 FROM contacts c WHERE c.customer_id = cu.id
+              AND (c.arrived_at >= $1 OR c.ended_at >= $1 OR c.status NOT IN ('ended', 'abandoned', 'rejected', 'failed')))`;
       const invitationsCancelled = (
         await run(
           m,
