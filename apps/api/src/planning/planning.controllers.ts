@@ -305,7 +305,10 @@ export class LoansController {
 
   @Get('audit-log')
   @Roles('supervisor', 'manager')
-  @ApiOperation({ summary: 'Audit trail of a template, contract (agent id), schedule, loan, department or customer (its erasures, counts only): who did what, when' })
+  @ApiOperation({
+    summary: 'Audit trail of a template, contract (agent id), schedule, loan, department or customer (its erasures, counts only): who did what, when',
+    description: 'The personal-data retention runs, which concern no one entity, read back from GET /v1/audit-log/retention-runs.',
+  })
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiUnprocessableEntityResponse(INVALID)
   async auditLog(@Query() q: AuditQueryDto): Promise<AuditEntryDto[]> {

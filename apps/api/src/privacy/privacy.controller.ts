@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentCaller } from '../auth/caller.decorator.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';
-import { ErasureDto, ErasureRequestDto } from './privacy.dto.js';
-import { EraseCustomerPersonalData } from './privacy.use-cases.js';
+import { ErasureDto, ErasureRequestDto, RetentionRunDto, RetentionRunPageDto, RetentionRunQueryDto } from './privacy.dto.js';
+import { EraseCustomerPersonalData, ListRetentionRuns } from './privacy.use-cases.js';
 
 @ApiTags('privacy')
 @Controller('v1/customers')
@@ -44,5 +44,27 @@ export class PrivacyController {
   async erasure(@Param('id') id: string, @CurrentCaller() caller: Caller | undefined): Promise<ErasureDto> {
     const r = await this.erase.execute(id, caller);
     return { ...r, erasedAt: r.erasedAt.toISOString() };
+  }
+}
+
+/** The retention job's audit trail, next to GET /v1/audit-log (whose entries are by entity id). */
+@ApiTags('privacy')
+@Controller('v1/audit-log')
+export class RetentionAuditController {
+  constructor(private readonly runs: ListRetentionRuns) {}
+
+  @Get('retention-runs')
+  @Roles('supervisor', 'manager')
+  @ApiOperation({
+    summary: 'The personal-data retention runs (audit log, counts only): when each ran, its cutoff and what it removed',
+    description:
+      'The daily run (03:15 Europe/Helsinki, PERSONAL_DATA_RETENTION_DAYS) writes one audit line each time; the same readers as GET /v1/audit-log. ' +
+      'A range of local dates (Europe/Helsinki, inclusive, as the reports), or every run; a page at a time (limit/offset, with the total), oldest first.',
+  })
+  @ApiOkResponse({ type: RetentionRunPageDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'validation.failed: from without to or the other way round (rule bothOrNeither), to before from (afterFrom), a malformed date (localDate)' })
+  async list(@Query() q: RetentionRunQueryDto): Promise<RetentionRunPageDto> {
+    const page = await this.runs.execute(q);
+    return { items: page.items.map(RetentionRunDto.from), total: page.total, limit: q.limit, offset: q.offset };
   }
 }

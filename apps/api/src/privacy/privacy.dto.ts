@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
+import type { AuditRecord } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import { CUSTOMER_PHONE_NUMBER } from '../../../../libs/routing/src/core/customer-link.js';
-import { IsCustomerPhoneNumber, IsCustomerRef } from '../common/validation.js';
+import { PageQueryDto } from '../common/paging.dto.js';
+import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate } from '../common/validation.js';
 
 /**
  * `POST /v1/customers/erasure`: the customer to erase, named by exactly one identifier. A caller who
@@ -47,4 +49,79 @@ export class ErasureDto {
 
   @ApiProperty({ type: 'integer', example: 1, description: 'Customer records whose number and reference were removed (0 when already erased).' })
   customers: number;
+}
+
+/** `GET /v1/audit-log/retention-runs`: which runs, by the local date they ran on. */
+export class RetentionRunQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'Runs on or after this local date (Europe/Helsinki, as the reports count days). With `to`; without both, every run.' })
+  @IsOptional()
+  @IsLocalDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Runs on or before this local date (inclusive).' })
+  @IsOptional()
+  @IsLocalDate()
+  to?: string;
+}
+
+export class RetentionRunDetailDto {
+  @ApiProperty({ type: 'integer', example: 365, description: 'PERSONAL_DATA_RETENTION_DAYS of the run.' })
+  retentionDays: number;
+
+  @ApiProperty({ example: '2025-11-25T01:15:00.000Z', description: 'Personal data older than this instant was removed.' })
+  cutoff: string;
+
+  @ApiProperty({ type: 'integer', example: 412, description: 'Finished contacts whose caller name, customer reference or subject were removed.' })
+  contacts: number;
+
+  @ApiProperty({ type: 'integer', example: 37, description: 'Survey comments removed (scores kept).' })
+  surveys: number;
+
+  @ApiProperty({ type: 'integer', example: 0, description: 'Survey invitations not yet sent, cancelled.' })
+  invitationsCancelled: number;
+
+  @ApiProperty({ type: 'integer', example: 120, description: 'Customers with no contact since the cutoff (answered or not), whose number and reference were removed.' })
+  customers: number;
+}
+
+/** One retention run's audit line: the shape of GET /v1/audit-log's entries, with the detail spelled out. */
+export class RetentionRunDto {
+  @ApiProperty({ example: '4711' })
+  id: string;
+
+  @ApiProperty({ example: '2026-11-25T01:15:00.412Z', description: 'When the run removed the data.' })
+  at: string;
+
+  @ApiProperty({ example: 'system:retention' })
+  actor: string;
+
+  @ApiProperty({ example: 'personal-data.retention' })
+  action: string;
+
+  @ApiProperty({ example: 'retention-run' })
+  entityType: string;
+
+  @ApiProperty({ example: '2026-11-25T01:15:00.000Z', description: "The run's own clock reading (its entity id)." })
+  entityId: string;
+
+  @ApiProperty({ type: RetentionRunDetailDto, description: 'Counts only: no personal data.' })
+  detail: RetentionRunDetailDto;
+
+  static from(a: AuditRecord): RetentionRunDto {
+    return { id: a.id, at: a.at.toISOString(), actor: a.actor, action: a.action, entityType: a.entityType, entityId: a.entityId, detail: a.detail as unknown as RetentionRunDetailDto };
+  }
+}
+
+export class RetentionRunPageDto {
+  @ApiProperty({ type: [RetentionRunDto], description: 'Oldest first.' })
+  items: RetentionRunDto[];
+
+  @ApiProperty({ type: 'integer', example: 30 })
+  total: number;
+
+  @ApiProperty({ type: 'integer', example: 200 })
+  limit: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  offset: number;
 }

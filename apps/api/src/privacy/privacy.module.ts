@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PrivacyController } from './privacy.controller.js';
-import { ApplyPersonalDataRetention, EraseCustomerPersonalData, PrivacyClock } from './privacy.use-cases.js';
+import { PrivacyController, RetentionAuditController } from './privacy.controller.js';
+import { ApplyPersonalDataRetention, EraseCustomerPersonalData, ListRetentionRuns, PrivacyClock } from './privacy.use-cases.js';
 
-/** Data protection: erasure on request and the retention job. */
+/** Data protection: erasure on request, the retention job and its audit trail. */
 @Module({
-  controllers: [PrivacyController],
-  providers: [PrivacyClock, EraseCustomerPersonalData, ApplyPersonalDataRetention],
+  controllers: [PrivacyController, RetentionAuditController],
+  providers: [PrivacyClock, EraseCustomerPersonalData, ApplyPersonalDataRetention, ListRetentionRuns],
 })
 export class PrivacyModule {}

@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
-import { notFound, unprocessable } from '../../../../libs/core/src/domain-error.js';
+import { addDays, daysBetween } from '../../../../libs/calendar/src/local-date.js';
+import { localToEpoch } from '../../../../libs/calendar/src/time-zone.js';
+import { notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
+import { REPORT_TIME_ZONE } from '../../../../libs/reports/src/periods.js';
 import { PERSONAL_DATA_RETENTION_LOCK_KEY } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
-import { PrivacyRepository, type CustomerIdentifier, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
+import { PrivacyRepository, type AuditRecord, type CustomerIdentifier, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
@@ -96,5 +99,28 @@ export class ApplyPersonalDataRetention {
     } catch (err) {
       this.logger.error({ msg: 'personal data retention failed', err: err instanceof Error ? { name: err.name, message: err.message } : String(err) });
     }
+  }
+}
+
+/**
+ * `GET /v1/audit-log/retention-runs`: the retention job's audit lines (counts, cutoff, retention
+ * days; no personal data), by the local dates (Europe/Helsinki, inclusive, as the reports) on which
+ * the runs happened, a page at a time.
+ */
+@Injectable()
+export class ListRetentionRuns {
+  constructor(private readonly privacy: PrivacyRepository) {}
+
+  async execute(q: { from?: string; to?: string; limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }> {
+    const v: FieldViolation[] = [];
+    if ((q.from === undefined) !== (q.to === undefined)) v.push({ field: q.from === undefined ? 'from' : 'to', rule: 'bothOrNeither', message: 'give both from and to, or neither' });
+    else if (q.from !== undefined && q.to !== undefined && daysBetween(q.from, q.to) < 0) v.push({ field: 'to', rule: 'afterFrom', message: 'to must be on or after from' });
+    if (v.length) throw unprocessable('validation.failed', 'The audit log request is invalid', v);
+    return this.privacy.retentionRuns({
+      from: q.from === undefined ? null : new Date(localToEpoch(q.from, 0, REPORT_TIME_ZONE)),
+      to: q.to === undefined ? null : new Date(localToEpoch(addDays(q.to, 1), 0, REPORT_TIME_ZONE)),
+      limit: q.limit,
+      offset: q.offset,
+    });
   }
 }

@@ -11,6 +11,20 @@ export interface ErasureCounts {
   customers: number;
 }
 
+/** One line of the audit log as read back (`detail`: counts only, no personal data). */
+export interface AuditRecord {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  detail: Record<string, unknown>;
+}
+
+/** The audit entity type of a retention run (its entity id is the run's instant). */
+export const RETENTION_RUN_ENTITY = 'retention-run';
+
 type Raw = Record<string, unknown>;
 
 /** One identifier of a customer to erase. */
@@ -43,6 +57,8 @@ export abstract class PrivacyRepository {
    * a current customer — and none still open; one never answered: whose record is older).
    */
   abstract applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts>;
+  /** The retention runs' audit lines that happened in [from, to) (either end open when null), oldest first, a page at a time. */
+  abstract retentionRuns(filter: { from: Date | null; to: Date | null; limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }>;
   abstract runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
 }
 
@@ -136,7 +152,7 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
       ).count;
       const customers = (await run(m, `UPDATE customers SET phone_number = NULL, external_ref = '${ERASED_REF_PREFIX}' || id::text WHERE id IN (${stale})`, [cutoff])).count;
       const counts = { contacts, surveys, invitationsCancelled, customers };
-      await run(m, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, detail) VALUES ($1, $2, 'personal-data.retention', 'retention-run', $3, $4)`, [
+      await run(m, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, detail) VALUES ($1, $2, 'personal-data.retention', '${RETENTION_RUN_ENTITY}', $3, $4)`, [
         now,
         actor,
         now.toISOString(),
@@ -144,6 +160,30 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
       ]);
       return counts;
     });
+  }
+
+  async retentionRuns(f: { from: Date | null; to: Date | null; limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }> {
+    // audit_log_entity_idx (entity_type, entity_id, at): one run a day, so the type alone is few rows
+    const where = `WHERE entity_type = '${RETENTION_RUN_ENTITY}' AND ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)`;
+    const { rows } = await run(
+      this.dataSource,
+      `SELECT id::text, at, actor, action, entity_type, entity_id, detail FROM audit_log ${where} ORDER BY at, id LIMIT $3 OFFSET $4`,
+      [f.from, f.to, f.limit, f.offset],
+    );
+    // counted apart: a page past the end still says how many there are
+    const { rows: count } = await run(this.dataSource, `SELECT count(*)::int AS n FROM audit_log ${where}`, [f.from, f.to]);
+    return {
+      total: Number(count[0].n),
+      items: rows.map((r) => ({
+        id: r.id as string,
+        at: r.at instanceof Date ? r.at : new Date(r.at as string),
+        actor: r.actor as string,
+        action: r.action as string,
+        entityType: r.entity_type as string,
+        entityId: r.entity_id as string,
+        detail: r.detail as Record<string, unknown>,
+      })),
+    };
   }
 
   runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null> {
