@@ -22,7 +22,6 @@ interface FeedbackRow {
 }
 
 const localDate = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Europe/Helsinki' });
-const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 describe('feedback report: surveyed first-contact resolution next to the figure from data', () => {
   let t: TestApp;
@@ -70,7 +69,7 @@ describe('feedback report: surveyed first-contact resolution next to the figure 
     ['month', 'agent'],
     ['week', 'channel'],
   ])('by %s and %s: each row carries the figure GET /v1/reports/first-contact-resolution gives for the same period and group', async (period, groupBy) => {
-    const fb = await feedback({ from: '2026-11-01', to: '2026-12-01', period, groupBy });
+    const fb = await feedback({ from: '2026-11-01', to: '2026-11-30', period, groupBy });
     const dr = await data({ from: '2026-11-01', to: '2026-11-30', period, groupBy });
     expect(fb.rows.length).toBeGreaterThan(0);
     for (const row of fb.rows) {
@@ -90,7 +89,7 @@ describe('feedback report: surveyed first-contact resolution next to the figure 
   });
 
   it('shows the repeat contacts of the data next to the survey answers (phone, week 45: 3 handled, 1 repeated)', async () => {
-    const fb = await feedback({ from: '2026-11-02', to: '2026-11-09', period: 'week', groupBy: 'channel' });
+    const fb = await feedback({ from: '2026-11-02', to: '2026-11-08', period: 'week', groupBy: 'channel' });
     const phone = fb.rows.find((r) => r.group === 'phone')!;
     expect(phone).toMatchObject({ period: '2026-11-02', dataFcrHandled: 3, dataFcrRepeated: 1, dataFcrRate: 0.6667, dataFcrWindowComplete: false });
     expect(phone.fcrRate).not.toBeNull();
@@ -99,16 +98,16 @@ describe('feedback report: surveyed first-contact resolution next to the figure 
   });
 
   it('groupBy=none sums the data report over its channels; a period cut by the range counts only the days inside it', async () => {
-    const none = await feedback({ from: '2026-11-01', to: '2026-12-01', period: 'week', groupBy: 'none' });
+    const none = await feedback({ from: '2026-11-01', to: '2026-11-30', period: 'week', groupBy: 'none' });
     const byChannel = await data({ from: '2026-11-01', to: '2026-11-30', period: 'week', groupBy: 'channel' });
     expect(none.rows.length).toBeGreaterThan(1);
     for (const row of none.rows) {
       const of = byChannel.filter((r) => localDate(r.periodStart) === row.period);
       expect([row.dataFcrHandled, row.dataFcrRepeated]).toEqual([of.reduce((s, r) => s + r.handled, 0), of.reduce((s, r) => s + r.repeated, 0)]);
     }
-    // November cut at the 10th: the month row holds the data of 1–9 November only (the second week's calls left out)
-    const cut = await feedback({ from: '2026-11-01', to: '2026-11-10', period: 'month', groupBy: 'channel' });
-    const days = await data({ from: '2026-11-01', to: dayBefore('2026-11-10'), period: 'day', groupBy: 'channel' });
+    // November cut after the 9th: the month row holds the data of 1–9 November only (the second week's calls left out)
+    const cut = await feedback({ from: '2026-11-01', to: '2026-11-09', period: 'month', groupBy: 'channel' });
+    const days = await data({ from: '2026-11-01', to: '2026-11-09', period: 'day', groupBy: 'channel' });
     const whole = await data({ from: '2026-11-01', to: '2026-11-30', period: 'month', groupBy: 'channel' });
     const phone = cut.rows.find((r) => r.group === 'phone')!;
     const phoneDays = days.filter((r) => r.group === 'phone');
@@ -116,20 +115,37 @@ describe('feedback report: surveyed first-contact resolution next to the figure 
     expect(phone.dataFcrHandled).toBe(3);
     expect(whole.find((r) => r.group === 'phone')!.handled).toBe(5);
     // totals: the group's data figure over the whole range
-    const totals = (await feedback({ from: '2026-11-01', to: '2026-12-01', period: 'week', groupBy: 'channel' })).totals.find((r) => r.group === 'phone')!;
+    const totals = (await feedback({ from: '2026-11-01', to: '2026-11-30', period: 'week', groupBy: 'channel' })).totals.find((r) => r.group === 'phone')!;
     expect(totals).toMatchObject({ period: null, dataFcrHandled: 5, dataFcrRepeated: 1, dataFcrRate: 0.8 });
+  });
+
+  it('takes to as the last local date, inclusive, as GET /v1/reports/* do: one day is from=to', async () => {
+    // Tuesday 10 November: the two calls of week 46, both answered "solved"
+    const day = await feedback({ from: '2026-11-10', to: '2026-11-10', period: 'day', groupBy: 'channel' });
+    expect(day.rows.map((r) => ({ period: r.period, group: r.group }))).toEqual([{ period: '2026-11-10', group: 'phone' }]);
+    expect(day.rows[0]).toMatchObject({ fcrRate: 1, dataFcrHandled: 2 });
+    const sameDay = (await data({ from: '2026-11-10', to: '2026-11-10', period: 'day', groupBy: 'channel' })).find((r) => r.group === 'phone')!;
+    expect(day.rows[0].dataFcrHandled).toBe(sameDay.handled);
+    // the week of 2 November ends on Sunday the 8th: to=2026-11-08 holds all of it, and nothing of the 10th
+    const week45 = await feedback({ from: '2026-11-02', to: '2026-11-08', period: 'week', groupBy: 'none' });
+    expect(week45.rows.map((r) => r.period)).toEqual(['2026-11-02']);
+    const both = await feedback({ from: '2026-11-02', to: '2026-11-10', period: 'week', groupBy: 'none' });
+    expect(both.rows.map((r) => r.period)).toEqual(['2026-11-02', '2026-11-09']);
+    // before from is refused, naming the field and the rule
+    const refused = await t.http.get('/v1/feedback/reports').query({ from: '2026-11-10', to: '2026-11-09' }).set(...man).expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'afterFrom' })]);
   });
 
   it('marks the data figure final once 7 days have passed after the period, as the data report does, and writes it in the CSV', async () => {
     const before = w.now();
     w.setNow(new Date('2026-12-20T10:00:00Z'));
     try {
-      const fb = await feedback({ from: '2026-11-01', to: '2026-12-01', period: 'month', groupBy: 'channel' });
+      const fb = await feedback({ from: '2026-11-01', to: '2026-11-30', period: 'month', groupBy: 'channel' });
       const dr = await data({ from: '2026-11-01', to: '2026-11-30', period: 'month', groupBy: 'channel' });
       const phone = fb.rows.find((r) => r.group === 'phone')!;
       expect(phone.dataFcrWindowComplete).toBe(true);
       expect(phone.dataFcrRate).toBe(dr.find((r) => r.group === 'phone')!.firstContactResolution);
-      const csv = await t.http.get('/v1/feedback/reports').query({ from: '2026-11-01', to: '2026-12-01', period: 'month', groupBy: 'channel', format: 'csv' }).set(...man).expect(200);
+      const csv = await t.http.get('/v1/feedback/reports').query({ from: '2026-11-01', to: '2026-11-30', period: 'month', groupBy: 'channel', format: 'csv' }).set(...man).expect(200);
       const [header, ...lines] = csv.text.trim().split('\r\n');
       expect(header.split(',').slice(-4)).toEqual(['dataFcrHandled', 'dataFcrRepeated', 'dataFcrRate', 'dataFcrWindowComplete']);
       expect(lines.find((l) => l.startsWith('2026-11-01,phone,'))!.split(',').slice(-4)).toEqual(['5', '1', '0.8', 'true']);

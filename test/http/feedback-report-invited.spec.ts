@@ -56,7 +56,7 @@ describe('feedback report: invited counts the invitations that went out', () => 
       { status: 'sent', n: 2 },
     ]);
 
-    const report = (await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=month&groupBy=channel').set(...bearer(await t.keyFor('manager'))).expect(200)).body;
+    const report = (await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=month&groupBy=channel').set(...bearer(await t.keyFor('manager'))).expect(200)).body;
     expect(report.rows).toEqual([expect.objectContaining({ period: '2026-11-01', group: 'phone', invited: 2, responses: 1, responseRate: 0.5, nps: 100 })]);
     expect(report.totals).toEqual([expect.objectContaining({ group: 'phone', invited: 2, responses: 1, responseRate: 0.5 })]);
   });

@@ -170,23 +170,23 @@ describe('feedback: sampling ended contacts, invitations through the outbox, ans
   it('reports NPS with its interval and the surveyed FCR by channel, as JSON and CSV (manager)', async () => {
     const answered = await db.query(`SELECT channel, nps_score, resolved_first_contact FROM surveys WHERE responded_at IS NOT NULL`);
     expect(answered).toHaveLength(1);
-    const res = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=week&groupBy=channel').set(...man).expect(200);
+    const res = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=week&groupBy=channel').set(...man).expect(200);
     const row = res.body.rows.find((r: { group: string; responses: number }) => r.group === answered[0].channel && r.responses > 0);
     expect(row).toMatchObject({ period: '2026-11-02', responses: 1, promoters: 1, nps: 100, npsCi95Low: 100, npsCi95High: 100, fcrAnswers: 1, fcrYes: 1, fcrRate: 1 });
     expect(row.fcrCi95Low).toBeCloseTo(0.2065, 3); // Wilson, 1 of 1
     expect(res.body.rows.reduce((s: number, r: { invited: number }) => s + r.invited, 0)).toBe(5);
-    const csv = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=month&format=csv').set(...man).expect(200);
+    const csv = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=month&format=csv').set(...man).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.text.split('\r\n')[0]).toBe('period,group,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete');
     expect(csv.text).toContain('2026-11-01,,5,1,0.2,1,0,0,100,100,100,0,1,1,1,0.2065,1,');
     // as the /v1/reports/* reports: Accept: text/csv asks for CSV too, format=json overrides it
-    const accepted = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=month').set(...man).set('Accept', 'text/csv').expect(200);
+    const accepted = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=month').set(...man).set('Accept', 'text/csv').expect(200);
     expect(accepted.headers['content-type']).toMatch(/text\/csv/);
     expect(accepted.text).toBe(csv.text);
-    const json = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01&period=month&format=json').set(...man).set('Accept', 'text/csv').expect(200);
+    const json = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=month&format=json').set(...man).set('Accept', 'text/csv').expect(200);
     expect(json.headers['content-type']).toMatch(/application\/json/);
-    expect((await t.http.get('/v1/feedback/reports?from=2026-12-01&to=2026-11-01').set(...man).expect(422)).body.errors[0]).toMatchObject({ field: 'to', rule: 'afterFrom' });
-    await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-12-01').set(...bearer(await t.keyFor('telephony'))).expect(403);
+    expect((await t.http.get('/v1/feedback/reports?from=2026-12-01&to=2026-11-30').set(...man).expect(422)).body.errors[0]).toMatchObject({ field: 'to', rule: 'afterFrom' });
+    await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30').set(...bearer(await t.keyFor('telephony'))).expect(403);
   });
 
   it('asks the same caller again only after the 30-day cooldown', async () => {

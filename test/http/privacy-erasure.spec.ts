@@ -14,7 +14,7 @@ describe('privacy: erasure on request and retention keep the figures, remove the
   const T0 = new Date('2026-10-05T07:00:00Z');
 
   const report = async () =>
-    (await t.http.get('/v1/feedback/reports?from=2026-10-01&to=2027-01-01&period=quarter&groupBy=channel').set(...man).expect(200)).body;
+    (await t.http.get('/v1/feedback/reports?from=2026-10-01&to=2026-12-31&period=quarter&groupBy=channel').set(...man).expect(200)).body;
 
   /** Answers every open survey through the public endpoint, reading the token the outbox holds before delivery. */
   async function answerAll(scores: [number, boolean, string][]): Promise<void> {
@@ -123,7 +123,7 @@ describe('privacy: erasure on request and retention keep the figures, remove the
   });
 
   it('keeps names, numbers, references and comments out of reports, the audit sample and the logs', async () => {
-    const csv = (await t.http.get('/v1/feedback/reports?from=2026-10-01&to=2027-01-01&period=month&groupBy=agent&format=csv').set(...man).expect(200)).text;
+    const csv = (await t.http.get('/v1/feedback/reports?from=2026-10-01&to=2026-12-31&period=month&groupBy=agent&format=csv').set(...man).expect(200)).text;
     const audit = await t.http.get('/v1/feedback/audit-sample?quarter=2026-Q4&size=3&seed=11').set(...man).expect(200);
     expect(audit.headers['content-type']).toMatch(/text\/csv/);
     expect(audit.headers['x-sample-frame-size']).toBe('4');

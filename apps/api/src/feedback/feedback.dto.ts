@@ -164,11 +164,14 @@ export class InvitationPageDto {
 }
 
 export class FeedbackReportQueryDto {
-  @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki) of contacts ended, inclusive.' })
+  @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki), `YYYY-MM-DD`, of the contacts ended whose surveys are counted (inclusive). A period cut by the range counts only its days inside it.' })
   @IsLocalDate()
   from: string;
 
-  @ApiProperty({ example: '2027-01-01', description: 'Local date after the last one, exclusive.' })
+  @ApiProperty({
+    example: '2026-12-31',
+    description: 'Last local date (inclusive), as GET /v1/reports/* take it: `from=2026-10-01&to=2026-12-31` is the fourth quarter. On or after `from` (422 rule afterFrom); by day at most 400 days (rule maxRange).',
+  })
   @IsLocalDate()
   to: string;
 
@@ -277,10 +280,10 @@ export class FeedbackReportDto {
   @ApiProperty({ example: 'Europe/Helsinki' })
   timeZone: string;
 
-  @ApiProperty({ example: '2026-10-01' })
+  @ApiProperty({ example: '2026-10-01', description: 'First local date, as asked.' })
   from: string;
 
-  @ApiProperty({ example: '2027-01-01' })
+  @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive), as asked.' })
   to: string;
 
   @ApiProperty({ example: 'month' })

@@ -316,7 +316,11 @@ function addDays(localDate: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** `from` and `to` are local dates (Europe/Helsinki), both inclusive, as GET /v1/reports/* take them. */
 type FeedbackReportQuery = { from: string; to: string; period: FeedbackPeriod; groupBy: FeedbackGroupBy; channel?: Channel; queueId?: string; agentId?: string };
+
+/** The same query with the range half-open: `until` is the local date after `to`. */
+type FeedbackRange = Omit<FeedbackReportQuery, 'to'> & { until: string };
 
 const addData = (into: DataFcr, d: { handled: number; repeated: number; windowComplete: boolean }) => {
   into.handled += d.handled;
@@ -341,7 +345,7 @@ const addData = (into: DataFcr, d: { handled: number; repeated: number; windowCo
 export class LoadDataResolution {
   constructor(private readonly resolution: GetResolutionReport) {}
 
-  async execute(q: FeedbackReportQuery): Promise<Map<string, DataFcr>> {
+  async execute(q: FeedbackRange): Promise<Map<string, DataFcr>> {
     const grain = q.period;
     const out = new Map<string, DataFcr>();
     const read = async (from: string, toExclusive: string, period: FeedbackPeriod) => {
@@ -357,15 +361,15 @@ export class LoadDataResolution {
       }
     };
     const wholeFrom = periodStartDate(q.from, grain) === q.from ? q.from : nextPeriodStart(q.from, grain);
-    const wholeTo = periodStartDate(q.to, grain);
-    if (q.from < wholeFrom) await read(q.from, wholeFrom < q.to ? wholeFrom : q.to, 'day');
+    const wholeTo = periodStartDate(q.until, grain);
+    if (q.from < wholeFrom) await read(q.from, wholeFrom < q.until ? wholeFrom : q.until, 'day');
     for (let s = wholeFrom; s < wholeTo; ) {
       const chunkEnd = periodStartDate(addDays(s, 1000), grain);
       const e = chunkEnd < wholeTo ? chunkEnd : wholeTo;
       await read(s, e, grain);
       s = e;
     }
-    if (wholeTo < q.to && wholeTo >= wholeFrom) await read(wholeTo, q.to, 'day');
+    if (wholeTo < q.until && wholeTo >= wholeFrom) await read(wholeTo, q.until, 'day');
     return out;
   }
 }
@@ -387,10 +391,12 @@ export class GetFeedbackReport {
   ) {}
 
   async execute(q: FeedbackReportQuery) {
-    if (q.to <= q.from) throw unprocessable('validation.failed', 'to must be after from', [{ field: 'to', rule: 'afterFrom', message: 'to must be a later date than from' }]);
-    if (q.period === 'day' && addDays(q.from, 400) < q.to) throw unprocessable('validation.failed', 'at most 400 days by day', [{ field: 'to', rule: 'maxRange', message: 'a report by day covers at most 400 days' }]);
-    const counts = await this.feedback.reportCounts({ ...q, timeZone: REPORT_TIME_ZONE });
-    const data = await this.dataResolution.execute(q);
+    if (q.to < q.from) throw unprocessable('validation.failed', 'to must not be before from', [{ field: 'to', rule: 'afterFrom', message: 'to must be on or after from' }]);
+    if (q.period === 'day' && addDays(q.from, 400) <= q.to) throw unprocessable('validation.failed', 'at most 400 days by day', [{ field: 'to', rule: 'maxRange', message: 'a report by day covers at most 400 days' }]);
+    const { to, ...rest } = q;
+    const range: FeedbackRange = { ...rest, until: addDays(to, 1) };
+    const counts = await this.feedback.reportCounts({ ...range, timeZone: REPORT_TIME_ZONE });
+    const data = await this.dataResolution.execute(range);
     const dataOf = (period: string, group: string | null) => data.get(`${period}|${group ?? ''}`) ?? NO_DATA;
     const totals = new Map<string | null, Omit<FeedbackCountsRow, 'period' | 'group'>>();
     const dataTotals = new Map<string | null, DataFcr>();

@@ -87,9 +87,10 @@ export interface SurveyRow {
 export type FeedbackPeriod = 'day' | 'week' | 'month' | 'quarter';
 export type FeedbackGroupBy = 'none' | 'channel' | 'queue' | 'agent';
 
+/** Surveys of contacts that ended on local dates `from` (inclusive) up to `until` (exclusive: the day after the last). */
 export interface FeedbackReportFilter {
   from: string;
-  to: string;
+  until: string;
   timeZone: string;
   period: FeedbackPeriod;
   groupBy: FeedbackGroupBy;
@@ -425,7 +426,7 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
 
   async reportCounts(f: FeedbackReportFilter): Promise<FeedbackCountsRow[]> {
     const group = { none: 'NULL::text', channel: 's.channel', queue: 's.queue_id::text', agent: 's.agent_id::text' }[f.groupBy];
-    const params: unknown[] = [f.period, f.timeZone, f.from, f.to];
+    const params: unknown[] = [f.period, f.timeZone, f.from, f.until];
     const extra: string[] = [];
     if (f.channel) extra.push(`s.channel = $${params.push(f.channel)}`);
     if (f.queueId) extra.push(`s.queue_id = $${params.push(f.queueId)}::uuid`);
