@@ -177,8 +177,8 @@ describe('feedback: sampling ended contacts, invitations through the outbox, ans
     expect(res.body.rows.reduce((s: number, r: { invited: number }) => s + r.invited, 0)).toBe(5);
     const csv = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=month&format=csv').set(...man).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('period,group,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete');
-    expect(csv.text).toContain('2026-11-01,,5,1,0.2,1,0,0,100,100,100,0,1,1,1,0.2065,1,');
+    expect(csv.text.split('\r\n')[0]).toBe('period,group,groupLabel,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete');
+    expect(csv.text).toContain('2026-11-01,,,5,1,0.2,1,0,0,100,100,100,0,1,1,1,0.2065,1,');
     // as the /v1/reports/* reports: Accept: text/csv asks for CSV too, format=json overrides it
     const accepted = await t.http.get('/v1/feedback/reports?from=2026-11-01&to=2026-11-30&period=month').set(...man).set('Accept', 'text/csv').expect(200);
     expect(accepted.headers['content-type']).toMatch(/text\/csv/);

@@ -18,7 +18,7 @@ import {
 } from './feedback.dto.js';
 import { AnswerSurvey, ExportAuditSample, GetFeedbackReport, GetFeedbackSettings, ListSurveyInvitations, OpenSurvey, UpdateFeedbackSettings } from './feedback.use-cases.js';
 
-const CSV_EXAMPLE = 'period,group,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete\r\n2026-10-01,phone,1200,410,0.3417,280,90,40,58.5,52.4,64.6,3.1,405,320,0.7901,0.7481,0.8266,1130,141,0.8752,true\r\n';
+const CSV_EXAMPLE = 'period,group,groupLabel,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete\r\n2026-10-01,phone,phone,1200,410,0.3417,280,90,40,58.5,52.4,64.6,3.1,405,320,0.7901,0.7481,0.8266,1130,141,0.8752,true\r\n';
 
 @ApiTags('feedback')
 @Controller('v1/feedback')

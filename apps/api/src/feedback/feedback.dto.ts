@@ -213,6 +213,14 @@ export class FeedbackReportRowDto implements FeedbackReportRow {
   @ApiProperty({ example: 'phone', nullable: true, type: String, description: 'Channel, queue id or agent id (per groupBy); null for none.' })
   group: string | null;
 
+  @ApiProperty({
+    example: 'Aino Virtanen (E1042)',
+    nullable: true,
+    type: String,
+    description: "As the reports label their rows (GET /v1/reports/*' groupLabel): the channel, the queue's key, or the agent's name and employee number — an agent or queue since deleted by its id; null for none.",
+  })
+  groupLabel: string | null;
+
   @ApiProperty({ type: 'integer', example: 1200, description: 'Surveys sent out for contacts that ended in the period: invitations the gateway took, and surveys answered. A survey whose invitation still waits in the outbox, expired unsent (no SURVEY_WEBHOOK_URL, gateway down), was rejected by the gateway or cancelled by an erasure asked no one and is not counted, so responseRate is answers per invitation received.' })
   invited: number;
 

@@ -23,6 +23,7 @@ import {
 import { periodEnd, periodStartDate, startOfLocalDate } from '../../../../libs/reports/src/periods.js';
 import { localDateOf } from '../../../../libs/calendar/src/time-zone.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { GetResolutionReport } from '../reports/reports.use-cases.js';
 import { FeedbackClock, FeedbackRandom } from './feedback-clock.js';
 import { SurveyInvitationGateway } from './invitation-gateway.js';
@@ -243,6 +244,8 @@ export class AnswerSurvey {
 export interface FeedbackReportRow {
   period: string | null;
   group: string | null;
+  /** As the reports label their rows: the channel, the queue's key, the agent's name and employee number (an agent since deleted by its id); null for none. */
+  groupLabel: string | null;
   invited: number;
   responses: number;
   responseRate: number | null;
@@ -276,12 +279,13 @@ const NO_DATA: DataFcr = { handled: 0, repeated: 0, complete: null };
 
 const round = (x: number | null | undefined, digits: number): number | null => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
-function reportRow(period: string | null, group: string | null, c: Omit<FeedbackCountsRow, 'period' | 'group'>, d: DataFcr): FeedbackReportRow {
+function reportRow(period: string | null, group: string | null, groupLabel: string | null, c: Omit<FeedbackCountsRow, 'period' | 'group'>, d: DataFcr): FeedbackReportRow {
   const nps = npsSummary(c);
   const fcr = proportionSummary(c.fcrYes, c.fcrAnswers);
   return {
     period,
     group,
+    groupLabel,
     invited: c.invited,
     responses: c.responses,
     responseRate: c.invited ? round(c.responses / c.invited, 4) : null,
@@ -306,7 +310,7 @@ function reportRow(period: string | null, group: string | null, c: Omit<Feedback
 }
 
 export const REPORT_COLUMNS: (keyof FeedbackReportRow)[] = [
-  'period', 'group', 'invited', 'responses', 'responseRate', 'promoters', 'passives', 'detractors', 'nps', 'npsCi95Low', 'npsCi95High', 'npsStandardError',
+  'period', 'group', 'groupLabel', 'invited', 'responses', 'responseRate', 'promoters', 'passives', 'detractors', 'nps', 'npsCi95Low', 'npsCi95High', 'npsStandardError',
   'fcrAnswers', 'fcrYes', 'fcrRate', 'fcrCi95Low', 'fcrCi95High', 'dataFcrHandled', 'dataFcrRepeated', 'dataFcrRate', 'dataFcrWindowComplete',
 ];
 
@@ -380,6 +384,24 @@ function nextPeriodStart(date: string, grain: FeedbackPeriod): string {
 }
 
 /**
+ * How feedback rows are labelled, as the reports label theirs (LoadReportRows): a channel by itself,
+ * a queue by its key, an agent by name and employee number (ReportsRepository.agentLabels); a queue
+ * or agent since deleted by its id. Agents are staff, not customers: no customer is named.
+ */
+@Injectable()
+export class LabelFeedbackGroups {
+  constructor(private readonly reports: ReportsRepository) {}
+
+  async execute(groupBy: FeedbackGroupBy, ids: readonly (string | null)[]): Promise<(group: string | null) => string | null> {
+    const present = [...new Set(ids.filter((id): id is string => id !== null))];
+    let names = new Map<string, string>();
+    if (groupBy === 'agent') names = await this.reports.agentLabels(present);
+    else if (groupBy === 'queue' && present.length) names = new Map((await this.reports.queues()).map((x) => [x.id, x.key]));
+    return (group) => (group === null || groupBy === 'none' ? null : (names.get(group) ?? group));
+  }
+}
+
+/**
  * NPS (95 % CI) and surveyed FCR (Wilson 95 % CI) by period and channel / queue / agent; totals over
  * the range. Each row also carries first-contact resolution from data for the same period and group.
  */
@@ -388,6 +410,7 @@ export class GetFeedbackReport {
   constructor(
     private readonly feedback: FeedbackRepository,
     private readonly dataResolution: LoadDataResolution,
+    private readonly labels: LabelFeedbackGroups,
   ) {}
 
   async execute(q: FeedbackReportQuery) {
@@ -413,11 +436,12 @@ export class GetFeedbackReport {
       addData(t, { handled: d.handled, repeated: d.repeated, windowComplete: d.complete ?? true });
       dataTotals.set(group, t);
     }
+    const labelOf = await this.labels.execute(q.groupBy, [...totals.keys()]);
     return {
       timeZone: REPORT_TIME_ZONE,
       ...q,
-      rows: counts.map((r) => reportRow(r.period, r.group, r, dataOf(r.period, r.group))),
-      totals: [...totals.entries()].map(([group, t]) => reportRow(null, group, t, dataTotals.get(group) ?? NO_DATA)),
+      rows: counts.map((r) => reportRow(r.period, r.group, labelOf(r.group), r, dataOf(r.period, r.group))),
+      totals: [...totals.entries()].map(([group, t]) => reportRow(null, group, labelOf(group), t, dataTotals.get(group) ?? NO_DATA)),
     };
   }
 

@@ -152,7 +152,7 @@ export class ReportRowBaseDto {
   @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Queue id, channel, department id or agent id.' })
   group: string;
 
-  @ApiProperty({ example: 'phone-fi', description: 'Queue key, channel, department key or agent id (no personal names).' })
+  @ApiProperty({ example: 'phone-fi', description: "Queue key, channel, department key, or the agent's name and employee number (`Aino Virtanen (E1042)`; an agent since deleted by its id). No customer is named." })
   groupLabel: string;
 }
 

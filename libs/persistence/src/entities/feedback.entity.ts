@@ -1,6 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
 import type { Channel } from '../../../core/src/channel.js';
-import { AgentEntity } from './agent.entity.js';
 import { ChannelEntity } from './channel.entity.js';
 import { ContactEntity } from './contact.entity.js';
 import { CustomerEntity } from './customer.entity.js';
@@ -115,12 +114,9 @@ export class SurveyEntity {
   @JoinColumn({ name: 'queue_id', foreignKeyConstraintName: 'surveys_queue_fk' })
   queue?: Relation<QueueEntity>;
 
+  /** The agent who served the contact; kept after the agent is deleted (no foreign key), as the report roll-ups keep it. */
   @Column({ name: 'agent_id', type: 'uuid', nullable: true })
   agentId: string | null;
-
-  @ManyToOne(() => AgentEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'agent_id', foreignKeyConstraintName: 'surveys_agent_fk' })
-  agent?: Relation<AgentEntity>;
 
   @Column({ name: 'contact_ended_at', type: 'timestamptz' })
   contactEndedAt: Date;
