@@ -1,4 +1,5 @@
 export * from './audit-sample.js';
+export * from './comment-redaction.js';
 export * from './csv.js';
 export * from './delivery.js';
 export * from './nps.js';

@@ -7,4 +7,6 @@ export const ROLE_MATRIX: Record<string, Role[]> = {
   'GET /v1/feedback/invitations': ['admin', 'supervisor'],
   'GET /v1/feedback/reports': ['admin', 'supervisor', 'manager'],
   'GET /v1/feedback/audit-sample': ['admin', 'manager'],
+  // free text from customers (masked): the manager's, as the audit sample
+  'GET /v1/feedback/comments': ['admin', 'manager'],
 };

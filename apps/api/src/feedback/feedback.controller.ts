@@ -5,6 +5,7 @@ import { Public, Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../common/problem-details.js';
 import {
   AuditSampleQueryDto,
+  CommentQueryDto,
   FeedbackReportDto,
   FeedbackReportQueryDto,
   FeedbackSettingsDto,
@@ -13,10 +14,15 @@ import {
   InvitationQueryDto,
   SurveyAnswerDto,
   SurveyAnsweredDto,
+  SurveyCommentDto,
+  SurveyCommentPageDto,
   SurveyDto,
   UpdateFeedbackSettingsDto,
 } from './feedback.dto.js';
-import { AnswerSurvey, ExportAuditSample, GetFeedbackReport, GetFeedbackSettings, ListSurveyInvitations, OpenSurvey, UpdateFeedbackSettings } from './feedback.use-cases.js';
+import { AnswerSurvey, ExportAuditSample, GetFeedbackReport, GetFeedbackSettings, ListSurveyComments, ListSurveyInvitations, OpenSurvey, UpdateFeedbackSettings } from './feedback.use-cases.js';
+
+/** format=csv, or Accept: text/csv unless format=json — as the /v1/reports/* reports. */
+const wantsCsv = (format: string | undefined, accept: string | undefined) => format === 'csv' || (format !== 'json' && /\btext\/csv\b/.test(accept ?? ''));
 
 const CSV_EXAMPLE = 'period,group,groupLabel,invited,responses,responseRate,promoters,passives,detractors,nps,npsCi95Low,npsCi95High,npsStandardError,fcrAnswers,fcrYes,fcrRate,fcrCi95Low,fcrCi95High,dataFcrHandled,dataFcrRepeated,dataFcrRate,dataFcrWindowComplete\r\n2026-10-01,phone,phone,1200,410,0.3417,280,90,40,58.5,52.4,64.6,3.1,405,320,0.7901,0.7481,0.8266,1130,141,0.8752,true\r\n';
 
@@ -29,6 +35,7 @@ export class FeedbackController {
     private readonly invitations: ListSurveyInvitations,
     private readonly report: GetFeedbackReport,
     private readonly auditSample: ExportAuditSample,
+    private readonly comments: ListSurveyComments,
   ) {}
 
   @Get('settings')
@@ -70,10 +77,29 @@ export class FeedbackController {
   async reports(@Query() q: FeedbackReportQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<FeedbackReportDto | string> {
     const { format, ...query } = q;
     const report = await this.report.execute(query);
-    // as the /v1/reports/* reports: format=csv, or Accept: text/csv unless format=json
-    if (format !== 'csv' && (format === 'json' || !/\btext\/csv\b/.test(accept ?? ''))) return report;
+    if (!wantsCsv(format, accept)) return report;
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="feedback-${q.from}-${q.to}-${q.period}.csv"`);
     return GetFeedbackReport.csv(report);
+  }
+
+  @Get('comments')
+  @Roles('manager')
+  @ApiOperation({
+    summary: "What customers wrote with their survey answers, by the local dates their contacts ended (inclusive), a page at a time; format=csv or Accept: text/csv for CSV",
+    description:
+      'Manager only (as the audit sample): free text. No customer field, and the text masked — e-mail addresses, identity codes, phone numbers, and the names and reference Vuoro holds for the customer ' +
+      '(a name it does not know stays). A comment removed on erasure or by the retention run is not listed, nor is one sent after its customer was erased. ' +
+      'Filters: channel, queueId, agentId, npsClass. CSV cells that a spreadsheet would run as a formula are prefixed with an apostrophe.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: SurveyCommentPageDto, description: 'JSON, or with format=csv the same page as text/csv (header X-Total-Count: comments in the range).' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'validation.failed naming the field and rule (afterFrom, maxRange, localDate, …)' })
+  async listComments(@Query() q: CommentQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response): Promise<SurveyCommentPageDto | string> {
+    const { format, ...query } = q;
+    const page = await this.comments.execute(query);
+    if (!wantsCsv(format, accept)) return { items: page.items.map(SurveyCommentDto.from), total: page.total, limit: q.limit, offset: q.offset };
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="survey-comments-${q.from}-${q.to}.csv"`).setHeader('X-Total-Count', String(page.total));
+    return ListSurveyComments.csv(page.items);
   }
 
   @Get('audit-sample')

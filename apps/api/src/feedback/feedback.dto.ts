@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, I
 import { IsLocalDate, QueryInteger } from '../common/validation.js';
 import { INVITATION_STATUSES } from '../../../../libs/persistence/src/entities/feedback.entity.js';
 import type { FeedbackSettings, InvitationRow } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
-import type { FeedbackReportRow } from './feedback.use-cases.js';
+import type { FeedbackReportRow, SurveyComment } from './feedback.use-cases.js';
 import { PageQueryDto } from '../common/paging.dto.js';
 
 export class ChannelRatesDto {
@@ -374,4 +374,104 @@ export class SurveyAnsweredDto {
 
   @ApiProperty({ example: '2026-11-22T10:05:00.000Z' })
   answeredAt: string;
+}
+
+/** `GET /v1/feedback/comments`: which comments, by the local date their contact ended, a page at a time. */
+export class CommentQueryDto extends PageQueryDto {
+  @ApiProperty({ example: '2026-10-01', description: 'First local date (Europe/Helsinki) of the contacts ended whose comments are listed (inclusive), as GET /v1/feedback/reports counts them.' })
+  @IsLocalDate()
+  from: string;
+
+  @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive); on or after `from` (422 rule afterFrom), at most 3 years (rule maxRange).' })
+  @IsLocalDate()
+  to: string;
+
+  @ApiPropertyOptional({ enum: ['phone', 'chat', 'email'], example: 'phone' })
+  @IsOptional()
+  @IsIn(['phone', 'chat', 'email'])
+  channel?: 'phone' | 'chat' | 'email';
+
+  @ApiPropertyOptional({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  @IsOptional()
+  @IsUUID()
+  queueId?: string;
+
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'The agent who served the contact (an agent since deleted too).' })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({ enum: ['promoter', 'passive', 'detractor'], example: 'detractor', description: 'Only answers of this NPS class (9–10, 7–8, 0–6).' })
+  @IsOptional()
+  @IsIn(['promoter', 'passive', 'detractor'])
+  npsClass?: 'promoter' | 'passive' | 'detractor';
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', example: 'json', description: 'csv for CSV (the same page; X-Total-Count gives the total); without it, CSV when the Accept header asks for text/csv.' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class SurveyCommentDto {
+  @ApiProperty({ example: '7d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a', description: 'The survey (as in the audit sample).' })
+  surveyId: string;
+
+  @ApiProperty({ enum: ['phone', 'chat', 'email'], example: 'phone' })
+  channel: string;
+
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', nullable: true, type: String })
+  queueId: string | null;
+
+  @ApiProperty({ example: 'phone-fi', nullable: true, type: String, description: "The queue's key (a queue since deleted: null, with queueId)." })
+  queueLabel: string | null;
+
+  @ApiProperty({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', nullable: true, type: String, description: 'The agent who served the contact.' })
+  agentId: string | null;
+
+  @ApiProperty({ example: 'Aino Virtanen (E1042)', nullable: true, type: String, description: "The agent's name and employee number, as the reports label agents; an agent since deleted by its id." })
+  agentLabel: string | null;
+
+  @ApiProperty({ example: 'fi', nullable: true, type: String, description: "The contact's language." })
+  language: string | null;
+
+  @ApiProperty({ example: '2026-11-02T08:15:00.000Z' })
+  contactEndedAt: string;
+
+  @ApiProperty({ example: '2026-11-02T08:40:12.000Z' })
+  respondedAt: string;
+
+  @ApiProperty({ type: 'integer', example: 3, minimum: 0, maximum: 10 })
+  npsScore: number;
+
+  @ApiProperty({ enum: ['promoter', 'passive', 'detractor'], example: 'detractor' })
+  npsClass: string;
+
+  @ApiProperty({ example: false })
+  resolvedFirstContact: boolean;
+
+  @ApiProperty({
+    example: 'Jonotin pitkään, mutta [name] auttoi. Soittakaa [phone].',
+    description:
+      'What the customer wrote, masked: e-mail addresses ([email]), Finnish personal identity codes ([personal id]), phone-number-like runs of 7+ digits ([phone]), ' +
+      'and the names ([name]) and gateway reference ([reference]) Vuoro holds for this customer. A name Vuoro does not know stays: the text is still free text.',
+  })
+  comment: string;
+
+  static from(c: SurveyComment): SurveyCommentDto {
+    return { ...c, contactEndedAt: c.contactEndedAt.toISOString(), respondedAt: c.respondedAt.toISOString() };
+  }
+}
+
+export class SurveyCommentPageDto {
+  @ApiProperty({ type: [SurveyCommentDto], description: 'Oldest contact end first.' })
+  items: SurveyCommentDto[];
+
+  @ApiProperty({ type: 'integer', example: 57 })
+  total: number;
+
+  @ApiProperty({ type: 'integer', example: 200 })
+  limit: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  offset: number;
 }

@@ -5,6 +5,7 @@ import type { Channel } from '../../../../libs/core/src/channel.js';
 import { DomainError, unprocessable } from '../../../../libs/core/src/domain-error.js';
 import { uuidv7 } from '../../../../libs/core/src/ids.js';
 import { auditSample, quarterRange } from '../../../../libs/feedback/src/audit-sample.js';
+import { redactComment } from '../../../../libs/feedback/src/comment-redaction.js';
 import { toCsv } from '../../../../libs/feedback/src/csv.js';
 import { retryDelaySeconds } from '../../../../libs/feedback/src/delivery.js';
 import { classifyScore, npsSummary } from '../../../../libs/feedback/src/nps.js';
@@ -19,9 +20,11 @@ import {
   type FeedbackSettings,
   type NewSurvey,
   type SurveyCandidate,
+  type CommentFilter,
 } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import { periodEnd, periodStartDate, startOfLocalDate } from '../../../../libs/reports/src/periods.js';
 import { localDateOf } from '../../../../libs/calendar/src/time-zone.js';
+import { daysBetween } from '../../../../libs/calendar/src/local-date.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ReportsRepository } from '../../../../libs/persistence/src/repositories/reports.repository.js';
 import { GetResolutionReport } from '../reports/reports.use-cases.js';
@@ -482,3 +485,68 @@ export class ExportAuditSample {
   }
 }
 
+
+export interface SurveyComment {
+  surveyId: string;
+  channel: Channel;
+  queueId: string | null;
+  queueLabel: string | null;
+  agentId: string | null;
+  agentLabel: string | null;
+  language: string | null;
+  contactEndedAt: Date;
+  respondedAt: Date;
+  npsScore: number;
+  npsClass: 'promoter' | 'passive' | 'detractor';
+  resolvedFirstContact: boolean;
+  comment: string;
+}
+
+export const COMMENT_COLUMNS = [
+  'surveyId', 'channel', 'queueId', 'queueLabel', 'agentId', 'agentLabel', 'language', 'contactEndedAt', 'respondedAt', 'npsScore', 'npsClass', 'resolvedFirstContact', 'comment',
+] as const;
+
+/**
+ * `GET /v1/feedback/comments`: what customers wrote with their answers, for the manager. Surveys of
+ * contacts that ended on the local dates from–to (inclusive, as the feedback report counts them),
+ * a page at a time. No customer is named: the survey carries no customer field, and the text is
+ * masked (libs/feedback redactComment) — e-mail addresses, identity codes, phone numbers, and the
+ * names and reference Vuoro holds for the customer who wrote it. A comment removed on erasure (or
+ * dropped when it came after one) or by the retention run is not there.
+ */
+@Injectable()
+export class ListSurveyComments {
+  static readonly MAX_DAYS = 3 * 366;
+
+  constructor(
+    private readonly feedback: FeedbackRepository,
+    private readonly labels: LabelFeedbackGroups,
+  ) {}
+
+  async execute(q: { from: string; to: string; channel?: Channel; queueId?: string; agentId?: string; npsClass?: CommentFilter['npsClass']; limit: number; offset: number }): Promise<{ items: SurveyComment[]; total: number }> {
+    const span = daysBetween(q.from, q.to);
+    if (span < 0) throw unprocessable('validation.failed', 'to must not be before from', [{ field: 'to', rule: 'afterFrom', message: 'to must be on or after from' }]);
+    if (span >= ListSurveyComments.MAX_DAYS) throw unprocessable('validation.failed', 'at most 3 years', [{ field: 'to', rule: 'maxRange', message: 'at most 3 years' }]);
+    const { to, ...rest } = q;
+    const page = await this.feedback.comments({ ...rest, until: addDays(to, 1), timeZone: REPORT_TIME_ZONE });
+    const agentLabel = await this.labels.execute('agent', page.items.map((c) => c.agentId));
+    const queueLabel = await this.labels.execute('queue', page.items.map((c) => c.queueId));
+    return {
+      total: page.total,
+      items: page.items.map(({ known, ...c }) => ({
+        ...c,
+        queueLabel: queueLabel(c.queueId),
+        agentLabel: agentLabel(c.agentId),
+        npsClass: classifyScore(c.npsScore),
+        comment: redactComment(c.comment, known),
+      })),
+    };
+  }
+
+  static csv(items: readonly SurveyComment[]): string {
+    return toCsv(
+      COMMENT_COLUMNS,
+      items.map((c) => COMMENT_COLUMNS.map((k) => { const v = c[k]; return v instanceof Date ? v.toISOString() : v; })),
+    );
+  }
+}

@@ -123,6 +123,34 @@ export interface AnsweredSurveyRow {
   resolvedFirstContact: boolean;
 }
 
+/** Survey comments of contacts that ended on local dates `from` (inclusive) up to `until` (exclusive). */
+export interface CommentFilter {
+  from: string;
+  until: string;
+  timeZone: string;
+  channel?: Channel;
+  queueId?: string;
+  agentId?: string;
+  npsClass?: 'promoter' | 'passive' | 'detractor';
+  limit: number;
+  offset: number;
+}
+
+/** An answered survey's comment, with what the customer is known by — for masking the text only, never to be shown. */
+export interface CommentRow {
+  surveyId: string;
+  channel: Channel;
+  queueId: string | null;
+  agentId: string | null;
+  language: string | null;
+  contactEndedAt: Date;
+  respondedAt: Date;
+  npsScore: number;
+  resolvedFirstContact: boolean;
+  comment: string;
+  known: { names: string[]; refs: string[] };
+}
+
 type Raw = Record<string, unknown>;
 
 /** TypeORM answers UPDATE/DELETE with `[rows, rowCount]` and other commands with the rows. */
@@ -160,6 +188,11 @@ export abstract class FeedbackRepository {
   abstract answer(tokenHash: string, a: { npsScore: number; resolvedFirstContact: boolean; comment: string | null }, now: Date): Promise<'answered' | 'already-answered' | 'expired' | 'unknown'>;
   abstract reportCounts(filter: FeedbackReportFilter): Promise<FeedbackCountsRow[]>;
   abstract answeredBetween(from: string, to: string, timeZone: string): Promise<AnsweredSurveyRow[]>;
+  /**
+   * Answered surveys' comments, by contact end (oldest first), a page at a time with the total. A
+   * comment removed on erasure or by retention is gone; an erased customer's survey has none.
+   */
+  abstract comments(filter: CommentFilter): Promise<{ items: CommentRow[]; total: number }>;
   abstract runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
 }
 
@@ -484,6 +517,51 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
       npsScore: Number(r.nps_score),
       resolvedFirstContact: Boolean(r.resolved_first_contact),
     }));
+  }
+
+  async comments(f: CommentFilter): Promise<{ items: CommentRow[]; total: number }> {
+    const params: unknown[] = [f.timeZone, f.from, f.until];
+    const where = [
+      `s.comment IS NOT NULL AND s.personal_data_erased_at IS NULL`,
+      `s.contact_ended_at >= ($2::date)::timestamp AT TIME ZONE $1 AND s.contact_ended_at < ($3::date)::timestamp AT TIME ZONE $1`,
+      // an erased customer's surveys lost their comments at the erasure; this keeps any written since out too
+      `NOT EXISTS (SELECT 1 FROM customers cu WHERE cu.id = s.customer_id AND cu.external_ref LIKE '${ERASED_REF_PREFIX}%')`,
+    ];
+    if (f.channel) where.push(`s.channel = $${params.push(f.channel)}`);
+    if (f.queueId) where.push(`s.queue_id = $${params.push(f.queueId)}::uuid`);
+    if (f.agentId) where.push(`s.agent_id = $${params.push(f.agentId)}::uuid`);
+    if (f.npsClass) where.push({ promoter: `s.nps_score >= 9`, passive: `s.nps_score BETWEEN 7 AND 8`, detractor: `s.nps_score <= 6` }[f.npsClass]);
+    const sql = `FROM surveys s WHERE ${where.join(' AND ')}`;
+    const { rows: count } = await run(this.dataSource, `SELECT count(*)::int AS n ${sql}`, params);
+    const limit = `$${params.push(f.limit)}`;
+    const offset = `$${params.push(f.offset)}`;
+    const { rows } = await run(
+      this.dataSource,
+      `SELECT s.id, s.channel, s.queue_id, s.agent_id, ct.language, s.contact_ended_at, s.responded_at, s.nps_score, s.resolved_first_contact, s.comment,
+         ARRAY(SELECT DISTINCT c.caller_name FROM contacts c WHERE c.customer_id = s.customer_id AND c.caller_name IS NOT NULL) AS names,
+         ARRAY(SELECT r FROM (SELECT cu.external_ref AS r FROM customers cu WHERE cu.id = s.customer_id
+                              UNION SELECT c.customer_ref FROM contacts c WHERE c.customer_id = s.customer_id) x WHERE r IS NOT NULL) AS refs
+       FROM (SELECT s.* ${sql} ORDER BY s.contact_ended_at, s.id LIMIT ${limit} OFFSET ${offset}) s
+       LEFT JOIN contacts ct ON ct.id = s.contact_id
+       ORDER BY s.contact_ended_at, s.id`,
+      params,
+    );
+    return {
+      total: Number(count[0].n),
+      items: rows.map((r) => ({
+        surveyId: r.id as string,
+        channel: r.channel as Channel,
+        queueId: (r.queue_id as string | null) ?? null,
+        agentId: (r.agent_id as string | null) ?? null,
+        language: (r.language as string | null) ?? null,
+        contactEndedAt: date(r.contact_ended_at),
+        respondedAt: date(r.responded_at),
+        npsScore: Number(r.nps_score),
+        resolvedFirstContact: Boolean(r.resolved_first_contact),
+        comment: r.comment as string,
+        known: { names: (r.names as string[] | null) ?? [], refs: (r.refs as string[] | null) ?? [] },
+      })),
+    };
   }
 
   runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null> {
