@@ -6,7 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-type Area = 'staffing' | 'forecast' | 'simulation' | 'planning' | 'routing-core';
+type Area = 'staffing' | 'forecast' | 'simulation' | 'planning' | 'routing-core' | 'phone-number';
 const AREAS: Record<Area, () => Promise<unknown>> = {
   staffing: async () => {
     await (await import('../libs/staffing/bench/staffing.bench.js')).main();
@@ -16,6 +16,7 @@ const AREAS: Record<Area, () => Promise<unknown>> = {
   simulation: async () => (await import('../libs/simulation/bench/simulation.bench.js')).main(),
   planning: async () => (await import('../libs/planning/bench/planning.bench.js')).main(),
   'routing-core': async () => (await import('../libs/routing/bench/routing-core.bench.js')).main(),
+  'phone-number': async () => (await import('../libs/core/bench/phone-number.bench.js')).main(),
 };
 
 /** A fixed CPU workload: sort 1,000,000 seeded pseudo-random doubles. */

@@ -4,3 +4,4 @@ export * from './role.js';
 export * from './ids.js';
 export * from './extremes.js';
 export * from './idempotency.js';
+export * from './phone-number.js';
