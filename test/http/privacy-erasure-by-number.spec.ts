@@ -40,8 +40,8 @@ describe('privacy: erasure of a caller named by the number they call from', () =
     ]);
     const two = await t.http.post('/v1/customers/erasure').set(...admin).send({ phoneNumber: NUMBER, customerRef: 'web-1' }).expect(422);
     expect(two.body.errors.map((e: { rule: string }) => e.rule)).toEqual(['exactlyOne', 'exactlyOne']);
-    const spaced = await t.http.post('/v1/customers/erasure').set(...admin).send({ phoneNumber: '040 111 9999' }).expect(422);
-    expect(spaced.body.errors).toEqual([expect.objectContaining({ field: 'phoneNumber', rule: 'phoneNumber' })]);
+    const notANumber = await t.http.post('/v1/customers/erasure').set(...admin).send({ phoneNumber: 'anonymous' }).expect(422);
+    expect(notANumber.body.errors).toEqual([expect.objectContaining({ field: 'phoneNumber', rule: 'phoneNumber' })]);
     const unknown = await t.http.post('/v1/customers/erasure').set(...admin).send({ phoneNumber: '+358400000000' }).expect(404);
     expect(unknown.body.code).toBe('customer.not_found');
     expect(JSON.stringify(unknown.body)).not.toContain('358400000000');

@@ -4,6 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarsModule } from './calendars/calendars.module.js';
+import { PhoneNumbers } from './common/phone-numbers.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DemoDataModule } from './demo-data/demo-data.module.js';
@@ -53,8 +54,9 @@ export class AppModule {
     const configModule: DynamicModule = {
       module: class ConfigModule {},
       global: true,
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      // PhoneNumbers: the configured country of national numbers, for every feature that finds customers by number.
+      providers: [{ provide: APP_CONFIG, useValue: config }, PhoneNumbers],
+      exports: [APP_CONFIG, PhoneNumbers],
     };
     return {
       module: AppModule,

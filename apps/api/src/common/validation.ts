@@ -123,16 +123,17 @@ export function createValidationPipe(): ValidationPipe {
 }
 
 /**
- * A customer's phone number, as the telephony system sends `callerId` (libs/routing
- * isCustomerPhoneNumber: digits after an optional `+`, 3–20 digits); 422 rule `phoneNumber`. The
- * message never repeats the value: a number is personal data.
+ * A customer's phone number in any spelling of a plausible number (libs/routing
+ * isCustomerPhoneNumber: 3–20 digits, optionally after `+` or `00`, spaces, dashes, dots and
+ * parentheses ignored); 422 rule `phoneNumber`. The use case stores and looks it up in its one form
+ * (PhoneNumbers). The message never repeats the value: a number is personal data.
  */
 export function IsCustomerPhoneNumber(): PropertyDecorator {
   return ValidateBy({
     name: 'phoneNumber',
     validator: {
       validate: (v: unknown) => isCustomerPhoneNumber(v),
-      defaultMessage: (args) => `${args?.property} must be a phone number as the telephony system sends the caller's number: digits, optionally after a leading + (3–20 digits, no spaces)`,
+      defaultMessage: (args) => `${args?.property} must be a phone number: 3–20 digits, optionally after a leading + or 00; spaces, dashes, dots and parentheses are ignored, nothing else is taken`,
     },
   });
 }

@@ -35,4 +35,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...postgres, DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE must be an integer from 2 to 200/);
     expect(() => loadConfig({ ...postgres, DATABASE_POOL_WAIT_MS: '0' })).toThrow(/DATABASE_POOL_WAIT_MS must be an integer from 100 to 600000/);
   });
+
+  it('reads national phone numbers in Finland unless PHONE_DEFAULT_COUNTRY_CODE names another country code', () => {
+    expect(loadConfig({}).phoneCountryCode).toBe('358');
+    expect(loadConfig({ PHONE_DEFAULT_COUNTRY_CODE: '46' }).phoneCountryCode).toBe('46');
+    expect(loadConfig({ PHONE_DEFAULT_COUNTRY_CODE: '+49' }).phoneCountryCode).toBe('49');
+    for (const bad of ['0', '046', '3580', 'fi', '+', '35 8']) {
+      expect(() => loadConfig({ PHONE_DEFAULT_COUNTRY_CODE: bad })).toThrow(/PHONE_DEFAULT_COUNTRY_CODE must be a country calling code: 1–3 digits, not starting with 0/);
+    }
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { POOL_WAIT_MS } from '../../../../libs/persistence/src/data-source.js';
+import { DEFAULT_COUNTRY_CODE, isCountryCallingCode } from '../../../../libs/core/src/phone-number.js';
 
 export type LogFormat = 'json' | 'pretty';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -52,6 +53,21 @@ export interface AppConfig {
   surveyLinkBaseUrl?: string;
   /** Days after which raw personal data is removed (PERSONAL_DATA_RETENTION_DAYS; 0 = off); default 365. */
   personalDataRetentionDays?: number;
+  /**
+   * The country calling code of a phone number given in national form (`0401234567` →
+   * `+358401234567`: libs/core normalisePhoneNumber), PHONE_DEFAULT_COUNTRY_CODE; default `358`.
+   */
+  phoneCountryCode?: string;
+}
+
+/** PHONE_DEFAULT_COUNTRY_CODE: 1–3 digits, not starting with 0 (a `+` in front is taken off). */
+function phoneCountryCode(env: NodeJS.ProcessEnv, problems: string[]): string {
+  const raw = env.PHONE_DEFAULT_COUNTRY_CODE?.trim();
+  if (!raw) return DEFAULT_COUNTRY_CODE;
+  const code = raw.startsWith('+') ? raw.slice(1) : raw;
+  if (isCountryCallingCode(code)) return code;
+  problems.push(`PHONE_DEFAULT_COUNTRY_CODE must be a country calling code: 1–3 digits, not starting with 0, e.g. 358 (got "${raw}")`);
+  return DEFAULT_COUNTRY_CODE;
 }
 
 function advertiseUrl(env: NodeJS.ProcessEnv, problems: string[]): string | null {
@@ -162,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reportJobsThread: bool(env, 'REPORT_JOBS_THREAD', true, problems),
     forecastJobEnabled: bool(env, 'FORECAST_JOB_ENABLED', true, problems),
     ...feedbackConfig(env, problems),
+    phoneCountryCode: phoneCountryCode(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

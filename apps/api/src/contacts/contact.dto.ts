@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, len
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { PageQueryDto } from '../common/paging.dto.js';
 import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate, onlyKeys, registerBodyCheck } from '../common/validation.js';
-import { CUSTOMER_PHONE_NUMBER, isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
+import { CUSTOMER_PHONE_NUMBER_PATTERN, isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { SKIP_REASONS } from '../../../../libs/routing/src/index.js';
 
@@ -61,10 +61,10 @@ export class CreateContactDto {
 
   @ApiPropertyOptional({
     example: '+358401234567',
-    pattern: CUSTOMER_PHONE_NUMBER.source,
+    pattern: CUSTOMER_PHONE_NUMBER_PATTERN,
     description:
-      "The customer's phone number when the gateway knows it for sure (a verified pre-chat form, the CRM), as the telephony system sends callerId: " +
-      'digits, optionally after a leading + (3–20 digits, no spaces; 422 rule phoneNumber). The reference and the number become one customer — ' +
+      "The customer's phone number when the gateway knows it for sure (a verified pre-chat form, the CRM): " +
+      'any spelling of the number — +358401234567, 0401234567, 040 123 4567, +358 (0)40 123 4567, 00358401234567 (3–20 digits; spaces, dashes, dots and parentheses are ignored; 422 rule phoneNumber otherwise). It is stored and matched in one form: a national number (leading 0) takes the country code PHONE_DEFAULT_COUNTRY_CODE (default 358), 00 becomes +, so it finds the customer of calls from that number whatever spelling either used. The reference and the number become one customer — ' +
       "the customer of earlier calls from the number is merged into the reference's — so that the previous agent is preferred across channels. " +
       'Personal data: stored, never logged. See PUT /v1/customers/{customerRef}/phone-number.',
   })

@@ -11,6 +11,7 @@ import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/s
 import { QueueRepository } from '../../../../libs/persistence/src/repositories/queue.repository.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
+import { PhoneNumbers } from '../common/phone-numbers.js';
 import { RoutingEngine } from '../routing/routing-engine.js';
 import type { CreateContactDto, ListContactsQueryDto } from './contact.dto.js';
 
@@ -26,6 +27,7 @@ export class CreateContact {
   constructor(
     private readonly engine: RoutingEngine,
     private readonly departments: DepartmentRepository,
+    private readonly numbers: PhoneNumbers,
   ) {}
 
   async execute(body: CreateContactDto, caller?: Caller, idempotencyKey?: string): Promise<ContactRow> {
@@ -49,7 +51,7 @@ export class CreateContact {
       ]);
     }
     return this.engine.createContact({
-      channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom, ...(body.phoneNumber ? { phoneNumber: body.phoneNumber } : {}),
+      channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom, ...(body.phoneNumber ? { phoneNumber: this.numbers.customer(body.phoneNumber) } : {}),
       ...(idempotency ? { idempotency } : {}),
     });
   }

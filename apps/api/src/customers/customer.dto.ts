@@ -1,14 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CUSTOMER_PHONE_NUMBER } from '../../../../libs/routing/src/core/customer-link.js';
+import { CUSTOMER_PHONE_NUMBER_PATTERN } from '../../../../libs/routing/src/core/customer-link.js';
 import { IsCustomerPhoneNumber } from '../common/validation.js';
 
 /** `PUT /v1/customers/{customerRef}/phone-number`: the number the CRM knows for a gateway reference. */
 export class CustomerPhoneNumberDto {
   @ApiProperty({
     example: '+358401234567',
-    pattern: CUSTOMER_PHONE_NUMBER.source,
+    pattern: CUSTOMER_PHONE_NUMBER_PATTERN,
     description:
-      "The customer's phone number as the telephony system sends callerId: digits, optionally after a leading + (3–20 digits, no spaces; 422 rule phoneNumber). " +
+      "The customer's phone number: any spelling of the number — +358401234567, 0401234567, 040 123 4567, +358 (0)40 123 4567, 00358401234567 (3–20 digits; spaces, dashes, dots and parentheses are ignored; 422 rule phoneNumber otherwise). It is stored and matched in one form: a national number (leading 0) takes the country code PHONE_DEFAULT_COUNTRY_CODE (default 358), 00 becomes +, so it finds the customer of calls from that number whatever spelling either used. " +
       'Personal data: stored, never logged.',
   })
   @IsCustomerPhoneNumber()

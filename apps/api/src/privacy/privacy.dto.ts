@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { AuditRecord } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
-import { CUSTOMER_PHONE_NUMBER } from '../../../../libs/routing/src/core/customer-link.js';
+import { CUSTOMER_PHONE_NUMBER_PATTERN } from '../../../../libs/routing/src/core/customer-link.js';
 import { PageQueryDto } from '../common/paging.dto.js';
 import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate } from '../common/validation.js';
 
@@ -13,8 +13,8 @@ import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate } from '../common/val
 export class ErasureRequestDto {
   @ApiPropertyOptional({
     example: '+358401234567',
-    pattern: CUSTOMER_PHONE_NUMBER.source,
-    description: "The number the customer calls from, as the telephony system sends callerId (digits, optionally after +; 422 rule phoneNumber). Personal data: never logged.",
+    pattern: CUSTOMER_PHONE_NUMBER_PATTERN,
+    description: "The number the customer calls from: any spelling of the number — +358401234567, 0401234567, 040 123 4567, +358 (0)40 123 4567, 00358401234567 (3–20 digits; spaces, dashes, dots and parentheses are ignored; 422 rule phoneNumber otherwise). It is stored and matched in one form: a national number (leading 0) takes the country code PHONE_DEFAULT_COUNTRY_CODE (default 358), 00 becomes +, so it finds the customer of calls from that number whatever spelling either used. Personal data: never logged.",
   })
   @IsOptional()
   @IsCustomerPhoneNumber()

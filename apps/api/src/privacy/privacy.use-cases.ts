@@ -8,6 +8,7 @@ import { PERSONAL_DATA_RETENTION_LOCK_KEY } from '../../../../libs/persistence/s
 import { PrivacyRepository, type AuditRecord, type CustomerIdentifier, type ErasureCounts } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PhoneNumbers } from '../common/phone-numbers.js';
 import { RoutingInvalidations } from '../persistence/routing-invalidations.js';
 
 /** The clock of erasure and retention (tests move it). */
@@ -32,18 +33,24 @@ export class EraseCustomerPersonalData {
     private readonly privacy: PrivacyRepository,
     private readonly clock: PrivacyClock,
     private readonly routing: RoutingInvalidations,
+    private readonly numbers: PhoneNumbers,
   ) {}
 
   /** `refOrId`: the path's id or reference; or exactly one identifier of the body (`POST /v1/customers/erasure`), the number included. */
   async execute(refOrId: string | { phoneNumber?: string; customerRef?: string; customerId?: string }, caller: Caller | undefined): Promise<ErasureCounts & { customerId: string; erasedAt: Date }> {
     // The reference (or number) itself is personal data: it is not echoed in the error.
-    const customerId = typeof refOrId === 'string' ? await this.privacy.findCustomerId(refOrId) : await this.privacy.findCustomerIdBy(oneIdentifier(refOrId));
+    const customerId = typeof refOrId === 'string' ? await this.privacy.findCustomerId(refOrId) : await this.privacy.findCustomerIdBy(this.inOneForm(oneIdentifier(refOrId)));
     if (!customerId) throw notFound('customer', typeof refOrId === 'object' && refOrId.phoneNumber !== undefined ? '(given number)' : '(given reference)');
     const now = this.clock.now();
     const counts = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
     await this.routing.customersChanged([customerId]);
     this.logger.log({ msg: 'customer personal data erased', customerId, ...counts });
     return { customerId, erasedAt: now, ...counts };
+  }
+
+  /** A number in its one form (`040 123 4567` finds the caller of `+358401234567`), as every number is stored. */
+  private inOneForm(by: CustomerIdentifier): CustomerIdentifier {
+    return 'phoneNumber' in by ? { phoneNumber: this.numbers.customer(by.phoneNumber) } : by;
   }
 }
 

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested, isIn, isInt, isString, length, max, maxLength, min } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { IsCustomerPhoneNumber, IsInstant, isInstant, onlyKeys, QueryInteger, registerBodyCheck } from '../common/validation.js';
-import { CUSTOMER_PHONE_NUMBER } from '../../../../libs/routing/src/core/customer-link.js';
+import { CUSTOMER_PHONE_NUMBER_PATTERN } from '../../../../libs/routing/src/core/customer-link.js';
 import type { EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { DEFAULT_POLL_GRACE_SECONDS, MAX_CONTACT_SECONDS_RANGE, MIN_POLL_SILENCE_SECONDS, POLL_GRACE_SECONDS_RANGE } from '../../../../libs/routing/src/core/types.js';
 
@@ -27,7 +27,13 @@ export class RoutingDecisionRequestDto {
   @Length(1, 255)
   callId: string;
 
-  @ApiProperty({ example: '+358401234567', description: "The caller's number (personal data: stored for the customer's history, never logged). May be empty." })
+  @ApiProperty({
+    example: '+358401234567',
+    description:
+      "The caller's number (personal data: stored for the customer's history, never logged). A number in any spelling (+358401234567, 0401234567, 00358401234567, 040 123 4567) " +
+      'is one customer: it is stored and matched in one form (a national number, leading 0, takes the country code PHONE_DEFAULT_COUNTRY_CODE, default 358; 00 becomes +). ' +
+      'Fewer than 3 digits (anonymous, unknown, empty) is a withheld number, nobody\'s customer; anything else (a SIP URI) is kept as sent.',
+  })
   @IsString()
   @MaxLength(64)
   callerId: string;
@@ -256,10 +262,11 @@ export class CallbackRequestDto {
 
   @ApiPropertyOptional({
     example: '0401234567',
-    pattern: CUSTOMER_PHONE_NUMBER.source,
+    pattern: CUSTOMER_PHONE_NUMBER_PATTERN,
     description:
-      'The number the caller keyed in to the IVR, for a caller whose own number is withheld (otherwise 409 `callback.no_number`): digits, optionally after a leading + ' +
-      "(3–20 digits, no spaces; 422 rule phoneNumber). It finds that number's customer (made if new), so the callback goes to it and the customer's previous agent " +
+      'The number the caller keyed in to the IVR, for a caller whose own number is withheld (otherwise 409 `callback.no_number`): ' +
+      'any spelling of the number — +358401234567, 0401234567, 040 123 4567, +358 (0)40 123 4567, 00358401234567 (3–20 digits; spaces, dashes, dots and parentheses are ignored; 422 rule phoneNumber otherwise). It is stored and matched in one form: a national number (leading 0) takes the country code PHONE_DEFAULT_COUNTRY_CODE (default 358), 00 becomes +, so it finds the customer of calls from that number whatever spelling either used. ' +
+      "It finds that number's customer (made if new), so the callback goes to it and the customer's previous agent " +
       "is preferred as for any call. For a caller whose number is known, leave it out; the same number is accepted, another is 409 `callback.number_known` (the callback " +
       'goes to the number the call came from). Personal data: stored with the customer, never logged.',
   })

@@ -2,19 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { notFound, unprocessable, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import type { ContactRow, EntryPointRow, RoutingSettingsRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import type { WideningStep } from '../../../../libs/routing/src/model.js';
-import { identifiedCaller } from '../../../../libs/routing/src/core/customer-link.js';
 import { normalisedTelephonyEvent, type TelephonyEventInput } from '../../../../libs/routing/src/core/types.js';
 import { RoutingRepository } from '../../../../libs/persistence/src/repositories/routing.repository.js';
+import { PhoneNumbers } from '../common/phone-numbers.js';
 import { DEFAULT_SETTINGS, RoutingCatalog } from './routing-catalog.js';
 import { RoutingEngine, type PhoneDecision, type PhoneDecisionInput } from './routing-engine.js';
 import type { EntryPointBodyDto, RoutingSettingsDto } from './routing.dto.js';
 
 @Injectable()
 export class DecideCallRoute {
-  constructor(private readonly engine: RoutingEngine) {}
+  constructor(
+    private readonly engine: RoutingEngine,
+    private readonly numbers: PhoneNumbers,
+  ) {}
   execute(input: PhoneDecisionInput): Promise<PhoneDecision> {
-    // A withheld number identifies no customer (no last agent, no history, no number to call back).
-    const callerId = identifiedCaller(input.callerId);
+    // The caller's number in its one form (the IVR's and the CRM's spellings find the same customer);
+    // a withheld number identifies no customer (no last agent, no history, no number to call back).
+    const callerId = this.numbers.caller(input.callerId);
     return this.engine.decidePhone(callerId === input.callerId ? input : { ...input, callerId });
   }
 }
@@ -38,10 +42,14 @@ export class RecordTelephonyEvent {
 
 @Injectable()
 export class RequestCallback {
-  constructor(private readonly engine: RoutingEngine) {}
-  /** `callbackNumber`: keyed in to the IVR, read as a caller id is (identifiedCaller). */
-  execute(callId: string, callbackNumber?: string): Promise<ContactRow> {
-    return this.engine.requestCallback(callId, callbackNumber);
+  constructor(
+    private readonly engine: RoutingEngine,
+    private readonly numbers: PhoneNumbers,
+  ) {}
+  /** `callbackNumber`: keyed in to the IVR (a plausible number, validated), in the one form callers are found by. */
+  execute(callId: string, callbackNumber?: string | null): Promise<ContactRow> {
+    // null (an optional member sent as null) is no number, as leaving it out.
+    return this.engine.requestCallback(callId, callbackNumber === undefined || callbackNumber === null ? undefined : this.numbers.customer(callbackNumber));
   }
 }
 

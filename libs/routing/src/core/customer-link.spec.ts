@@ -1,5 +1,5 @@
 import { NOW, secondsBefore } from '../spec-fixtures.js';
-import { identifiedCaller, isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink } from './customer-link.js';
+import { callerNumber, CUSTOMER_PHONE_NUMBER_PATTERN, customerPhoneNumber, identifiedCaller, isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink } from './customer-link.js';
 import type { CustomerRecord } from './types.js';
 
 const customer = (id: string, over: Partial<CustomerRecord> = {}): CustomerRecord => ({ id, phoneNumber: null, externalRef: null, lastAgentId: null, lastContactAt: null, ...over });
@@ -90,11 +90,22 @@ describe('linking a customer reference and a phone number', () => {
     expect(moreRecentLastAgent(customer('c4'), customer('c5'))).toEqual({ lastAgentId: null, lastContactAt: null });
   });
 
-  it('takes numbers as the telephony system sends callerId: digits after an optional +, nothing else', () => {
-    for (const ok of ['+358401234567', '0401234567', '112', '+'.concat('1'.repeat(20))]) expect({ ok, valid: isCustomerPhoneNumber(ok) }).toEqual({ ok, valid: true });
-    for (const bad of ['', '+', '12', '040 123 4567', '040-1234567', 'anonymous', '+358 40', '1'.repeat(21), '++358401234567', 358401234567, null, undefined]) {
+  it('takes any spelling of a plausible number, nothing else; stores it in one form', () => {
+    for (const ok of ['+358401234567', '0401234567', '112', '+'.concat('1'.repeat(20)), '040 123 4567', '040-1234567', '+358 40', '+358 (0)40 123 4567', '00358401234567']) {
+      expect({ ok, valid: isCustomerPhoneNumber(ok) }).toEqual({ ok, valid: true });
+    }
+    for (const bad of ['', '+', '12', 'anonymous', '1'.repeat(21), '++358401234567', 'sip:+358401234567@pbx', '040 123 456x', 358401234567, null, undefined]) {
       expect({ bad, valid: isCustomerPhoneNumber(bad) }).toEqual({ bad, valid: false });
     }
+    for (const spelt of ['0401234567', '040 123 4567', '+358 (0)40 123 4567', '00358401234567', '+358401234567']) expect(customerPhoneNumber(spelt, '358')).toBe('+358401234567');
+    expect(customerPhoneNumber('0701234567', '46')).toBe('+46701234567');
+    expect(() => customerPhoneNumber('anonymous', '358')).toThrow(/plausible/);
+  });
+
+  it('documents the spellings it takes with a pattern that matches them', () => {
+    const pattern = new RegExp(CUSTOMER_PHONE_NUMBER_PATTERN);
+    for (const ok of ['+358401234567', '0401234567', '040 123 4567', '+358 (0)40 123 4567', '040.123.4567']) expect({ ok, matches: pattern.test(ok) }).toEqual({ ok, matches: true });
+    for (const bad of ['anonymous', '12', '+358+40123', 'sip:+358401234567@pbx']) expect({ bad, matches: pattern.test(bad) }).toEqual({ bad, matches: false });
   });
 });
 
@@ -102,5 +113,17 @@ describe('identifiedCaller', () => {
   it('keeps a number as sent and turns a withheld-number marker into no one', () => {
     for (const n of ['+358401234567', '0401234567', '040 123 4567', 'sip:+358401234567@pbx.example', '112']) expect(identifiedCaller(n)).toBe(n);
     for (const n of ['', 'anonymous', 'Anonymous', 'unknown', 'restricted', 'private', 'unavailable', 'sip:anonymous@anonymous.invalid', '+', '12']) expect(identifiedCaller(n)).toBe('');
+  });
+});
+
+describe('callerNumber', () => {
+  it('finds every spelling of a number as one caller, in the one form the IVR and the CRM are looked up by', () => {
+    for (const n of ['+358401234567', '0401234567', '040 123 4567', '00358401234567', '+358 (0)40 123 4567']) expect(callerNumber(n, '358')).toBe('+358401234567');
+    expect(callerNumber('0701234567', '46')).toBe('+46701234567');
+  });
+
+  it('keeps a withheld number no one, and any other callerId as sent, as before', () => {
+    for (const n of ['', 'anonymous', 'unknown', 'restricted', 'sip:anonymous@anonymous.invalid', '+', '12', '1-2']) expect(callerNumber(n, '358')).toBe('');
+    for (const n of ['sip:+358401234567@pbx.example', 'tel:+358401234567', '040 123 456x']) expect(callerNumber(n, '358')).toBe(n);
   });
 });

@@ -20,18 +20,33 @@
  */
 import type { CustomerRecord } from './types.js';
 import { maxOf } from '../../../core/src/extremes.js';
+import { isPlausiblePhoneNumber, normalisePhoneNumber } from '../../../core/src/phone-number.js';
 
 /**
- * A number as the telephony system sends `callerId`: digits, optionally after a leading `+`
- * (`+358401234567`, `0401234567`). Matched byte for byte with the caller's number, so a number with
- * spaces or dashes (`040 123 4567`) would never find a call: it is refused (422 rule `phoneNumber`)
- * rather than stored to match nothing — and so are the `anonymous` or `unknown` a PBX sends for a
- * withheld number, which must never join every withheld caller to one customer.
+ * A customer's number as a request body gives it (a gateway's `phoneNumber`, an IVR's
+ * `callbackNumber`, the CRM's, an erasure's): any spelling of a plausible number — `+358401234567`,
+ * `0401234567`, `040 123 4567`, `+358 (0)40 123 4567`, `00358401234567` — which is stored and
+ * looked up in its one form (libs/core normalisePhoneNumber), so that every spelling finds the same
+ * customer as the SIP caller ID does. Anything else is refused (422 rule `phoneNumber`) rather than
+ * stored to match nothing — and so are the `anonymous` or `unknown` a PBX sends for a withheld
+ * number, which must never join every withheld caller to one customer.
  */
-export const CUSTOMER_PHONE_NUMBER = /^\+?[0-9]{3,20}$/;
-
 export function isCustomerPhoneNumber(v: unknown): v is string {
-  return typeof v === 'string' && CUSTOMER_PHONE_NUMBER.test(v);
+  return isPlausiblePhoneNumber(v);
+}
+
+/**
+ * How a request body's number is documented (OpenAPI `pattern`): optional separators around an
+ * optional `+` and 3–20 digits. The rule itself is isCustomerPhoneNumber (which also drops a `(0)`
+ * and counts the digits of the number the spelling becomes).
+ */
+export const CUSTOMER_PHONE_NUMBER_PATTERN = '^[ .()-]*\\+?[ .()-]*([0-9][ .()-]*){3,20}$';
+
+/** The stored form of a number isCustomerPhoneNumber accepted (`countryCode`: of a national number). */
+export function customerPhoneNumber(v: string, countryCode: string): string {
+  const n = normalisePhoneNumber(v, countryCode);
+  if (n === null) throw new Error('customerPhoneNumber: not a plausible phone number (validate with isCustomerPhoneNumber first)');
+  return n;
 }
 
 /**
@@ -51,7 +66,7 @@ export function isCustomerRef(v: unknown): v is string {
  * arrives as `anonymous`, `unknown`, `restricted`, `private` or empty (a SIP From of
  * `sip:anonymous@anonymous.invalid`, RFC 3323), and every such caller must not become one customer
  * whose last agent and history each of them inherits. A callerId with fewer than 3 digits is such a
- * marker; any other is kept as sent (matched byte for byte, as before).
+ * marker; any other is kept as sent (callerNumber normalises those that are numbers first).
  */
 export function identifiedCaller(callerId: string): string {
   let digits = 0;
@@ -60,6 +75,16 @@ export function identifiedCaller(callerId: string): string {
     if (c >= 48 && c <= 57) digits++;
   }
   return digits >= 3 ? callerId : '';
+}
+
+/**
+ * The identity of a call's caller, as customers are found by it: a plausible number in its one form
+ * (normalisePhoneNumber: `0401234567` from the IVR and `+358401234567` from the SIP trunk are the
+ * same customer); otherwise as before — '' for a withheld number (identifiedCaller), anything else
+ * (a SIP URI with letters) as sent.
+ */
+export function callerNumber(callerId: string, countryCode: string): string {
+  return normalisePhoneNumber(callerId, countryCode) ?? identifiedCaller(callerId);
 }
 
 export type CustomerLinkOutcome = 'unchanged' | 'created' | 'linked' | 'merged';

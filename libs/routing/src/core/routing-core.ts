@@ -1611,7 +1611,7 @@ export class RoutingCore {
 
   /**
    * A waiting caller asked to be called back: the contact keeps its place and is routed in its turn.
-   * `number`: the number the caller keyed in to the IVR (identifiedCaller form), for a caller whose
+   * `number`: the number the caller keyed in to the IVR (in its one form, as callers are found), for a caller whose
    * own number is withheld — it finds or makes that number's customer, whose previous agent is then
    * preferred as for any call. A caller whose number is known is called back on it (another number
    * is refused: callbackNumberKnown).

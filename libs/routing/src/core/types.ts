@@ -603,7 +603,7 @@ export interface NewContactInput {
    * contact keeps its place in line (its arrivedAt) and the original ends (end reason switched).
    */
   switchedFrom?: string;
-  /** The customer's phone number (isCustomerPhoneNumber), when the gateway knows it: the reference and the number become one customer (customer-link.ts). */
+  /** The customer's phone number (isCustomerPhoneNumber, in its one form: customerPhoneNumber), when the gateway knows it: the reference and the number become one customer (customer-link.ts). */
   phoneNumber?: string;
   /**
    * The request's `Idempotency-Key` (libs/core idempotency.ts): the contact created is recorded as
