@@ -1,5 +1,5 @@
 import { NOW, secondsBefore } from '../spec-fixtures.js';
-import { callerNumber, CUSTOMER_PHONE_NUMBER_PATTERN, customerPhoneNumber, identifiedCaller, isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink } from './customer-link.js';
+import { callerNumber, CUSTOMER_PHONE_NUMBER_PATTERN, customerPhoneNumber, identifiedCaller, isCustomerPhoneNumber, moreRecentLastAgent, planCustomerLink, planNumberHolder, type StoredCustomer } from './customer-link.js';
 import type { CustomerRecord } from './types.js';
 
 const customer = (id: string, over: Partial<CustomerRecord> = {}): CustomerRecord => ({ id, phoneNumber: null, externalRef: null, lastAgentId: null, lastContactAt: null, ...over });
@@ -125,5 +125,47 @@ describe('callerNumber', () => {
   it('keeps a withheld number no one, and any other callerId as sent, as before', () => {
     for (const n of ['', 'anonymous', 'unknown', 'restricted', 'sip:anonymous@anonymous.invalid', '+', '12', '1-2']) expect(callerNumber(n, '358')).toBe('');
     for (const n of ['sip:+358401234567@pbx.example', 'tel:+358401234567', '040 123 456x']) expect(callerNumber(n, '358')).toBe(n);
+  });
+});
+
+describe('one holder of a number stored in several spellings (planNumberHolder)', () => {
+  const PHONE = '+358401234567';
+  const stored = (id: string, over: Partial<StoredCustomer> = {}): StoredCustomer => ({ ...customer(id), createdAt: secondsBefore(NOW, 30 * DAY), ...over });
+
+  it('keeps a lone customer, giving it the number in its one form', () => {
+    const ivr = stored('c1', { phoneNumber: '0401234567', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, DAY) });
+    expect(planNumberHolder([ivr], PHONE)).toEqual({ holder: { ...customer('c1'), phoneNumber: PHONE, lastAgentId: 'a1', lastContactAt: ivr.lastContactAt }, merged: [], numberTakenFrom: [] });
+  });
+
+  it("merges the callers of two spellings into the one that has the number's form already, keeping the more recent last agent", () => {
+    const sip = stored('c1', { phoneNumber: PHONE, lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 5 * DAY) });
+    const ivr = stored('c2', { phoneNumber: '0401234567', lastAgentId: 'a2', lastContactAt: secondsBefore(NOW, DAY) });
+    const crm = stored('c3', { phoneNumber: '00358401234567', lastAgentId: 'a3', lastContactAt: secondsBefore(NOW, 9 * DAY) });
+    expect(planNumberHolder([ivr, crm, sip], PHONE)).toEqual({
+      holder: { ...customer('c1'), phoneNumber: PHONE, lastAgentId: 'a2', lastContactAt: ivr.lastContactAt },
+      merged: ['c2', 'c3'],
+      numberTakenFrom: [],
+    });
+  });
+
+  it("merges callers into a reference's customer, which takes the number", () => {
+    const sip = stored('c1', { phoneNumber: PHONE, lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, DAY) });
+    const crm = stored('c2', { phoneNumber: '0401234567', externalRef: 'web-1', lastAgentId: 'a2', lastContactAt: secondsBefore(NOW, 3 * DAY) });
+    expect(planNumberHolder([sip, crm], PHONE)).toEqual({
+      holder: { ...customer('c2'), externalRef: 'web-1', phoneNumber: PHONE, lastAgentId: 'a1', lastContactAt: sip.lastContactAt },
+      merged: ['c1'],
+      numberTakenFrom: [],
+    });
+  });
+
+  it('never merges two references: the most recently active keeps the number, the other its reference and history', () => {
+    const older = stored('c1', { phoneNumber: PHONE, externalRef: 'web-1', lastAgentId: 'a1', lastContactAt: secondsBefore(NOW, 40 * DAY) });
+    const newer = stored('c2', { phoneNumber: '040 123 4567', externalRef: 'web-2', createdAt: secondsBefore(NOW, DAY) });
+    const caller = stored('c3', { phoneNumber: '0401234567', lastAgentId: 'a3', lastContactAt: secondsBefore(NOW, 2 * DAY) });
+    expect(planNumberHolder([older, newer, caller], PHONE)).toEqual({
+      holder: { ...customer('c2'), externalRef: 'web-2', phoneNumber: PHONE, lastAgentId: 'a3', lastContactAt: caller.lastContactAt },
+      merged: ['c3'],
+      numberTakenFrom: ['c1'],
+    });
   });
 });

@@ -164,3 +164,52 @@ export function planCustomerLink(byRef: CustomerRecord | null, byPhone: Customer
   }
   return { outcome: 'linked', customer: { ...byRef, phoneNumber: phone }, before: identity(byRef), merged: null, numberTakenFrom: identity(byPhone), numberReplaced };
 }
+
+/** A customer as it is stored (its created_at too): what the normalisation of stored numbers plans on. */
+export interface StoredCustomer extends CustomerRecord {
+  createdAt: Date;
+}
+
+/** How the customers whose stored numbers are spellings of one number become one holder of it. */
+export interface NumberHolderPlan {
+  /** The customer that holds the number in its one form afterwards (with the more recent last agent of those merged into it). */
+  holder: CustomerRecord;
+  /** Customers of calls alone merged into the holder: their contacts and surveys move to it, their rows go. */
+  merged: string[];
+  /** Customers of other references that had a spelling of the number: they keep their reference and history, not the number. */
+  numberTakenFrom: string[];
+}
+
+/** Latest activity first (last contact, else when made), then the greater id: the customer a number was given to last. */
+function moreRecentFirst(a: StoredCustomer, b: StoredCustomer): number {
+  const at = (c: StoredCustomer) => (c.lastContactAt ?? c.createdAt).getTime();
+  return at(b) - at(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * The customers whose stored numbers are spellings of `phone` (its one form), made one holder of it
+ * by the rules of a link (planCustomerLink), since a number is one line whatever its spelling:
+ * - the holder is a customer with a reference when there is one (the most recently active of them),
+ *   else the one that already has the number in its one form, else the most recently active;
+ * - every customer of calls alone (no reference) is merged into the holder — its contacts and
+ *   surveys move, the more recent last agent stays — as a link merges the caller into the reference;
+ * - another reference's customer keeps its reference and history and loses the number: two
+ *   references are never merged (a shared or reassigned number must not join two people's records).
+ */
+export function planNumberHolder(members: readonly StoredCustomer[], phone: string): NumberHolderPlan {
+  if (!members.length) throw new Error('planNumberHolder: no customer holds the number');
+  const byRecency = [...members].sort(moreRecentFirst);
+  const withRef = byRecency.filter((c) => c.externalRef !== null);
+  const holder = withRef[0] ?? byRecency.find((c) => c.phoneNumber === phone) ?? byRecency[0];
+  const merged = byRecency.filter((c) => c !== holder && c.externalRef === null);
+  const lastAgent = merged.reduce<Pick<CustomerRecord, 'lastAgentId' | 'lastContactAt'>>(
+    (acc, c) => moreRecentLastAgent({ ...holder, ...acc }, c),
+    { lastAgentId: holder.lastAgentId, lastContactAt: holder.lastContactAt },
+  );
+  const { createdAt: _made, ...record } = holder;
+  return {
+    holder: { ...record, phoneNumber: phone, ...lastAgent },
+    merged: merged.map((c) => c.id),
+    numberTakenFrom: withRef.filter((c) => c !== holder).map((c) => c.id),
+  };
+}
