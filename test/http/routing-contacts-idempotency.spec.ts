@@ -131,6 +131,30 @@ describe('routing: idempotent hand-in of chats and emails (Idempotency-Key)', ()
     expect(n).toBe(2);
   });
 
+  it('answers a retry with its first contact though the routing attributes find no queue now: the key before the configuration', async () => {
+    const body = { channel: 'chat', departmentId: r.w.departmentId, customerRef: 'web-attr-1', language: 'fi' };
+    const first = (await handIn(body, 'gw-attr-0001').expect(201)).body;
+    expect(first.queueId).toBe(r.w.chatQueueId);
+    // The supervisor turns the department's only chat queue to Swedish between the two tries.
+    const queue = (await r.t.http.get(`/v1/queues/${r.w.chatQueueId}`).set(...r.sup).expect(200)).body;
+    const put = (language: string) =>
+      r.t.http.put(`/v1/queues/${r.w.chatQueueId}`).set(...r.sup).send({ key: queue.key, name: queue.name, departmentId: queue.departmentId, channel: 'chat', language, calendarId: queue.calendarId, requiredSkills: queue.requiredSkills }).expect(200);
+    await put('sv');
+    try {
+      const before = await rowCounts(r.db);
+      expect((await handIn(body, 'gw-attr-0001').expect(201)).body.id).toBe(first.id);
+      // The same key with another body is still the key's first use refused, not the configuration.
+      expect((await handIn({ ...body, subject: 'Toinen' }, 'gw-attr-0001').expect(422)).body).toMatchObject({ code: 'idempotency.key_reused', contactId: first.id });
+      // A new request meets the configuration of the moment.
+      for (const key of ['gw-attr-0002', undefined]) {
+        expect((await handIn(body, key).expect(422)).body.errors).toEqual([expect.objectContaining({ field: 'departmentId', rule: 'queueExists' })]);
+      }
+      expect(await rowCounts(r.db)).toEqual(before);
+    } finally {
+      await put('fi');
+    }
+  });
+
   it('names the header and the rule of an invalid key, and writes nothing', async () => {
     const before = await rowCounts(r.db);
     for (const [key, rule] of [
@@ -218,6 +242,31 @@ describe('routing: an Idempotency-Key across instances and restarts', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(await count('web-two-1')).toBe(1);
+  });
+
+  it('answers a retry refused on the configuration of the moment with its first contact, on an instance that is not the owner too', async () => {
+    const admin = bearer(TEST_ADMIN_KEY);
+    // With ROUTING_ENGINE=memory the instance that does not own the routing state asks the owner for the key's first use (retriedHandIn forwarded).
+    const [owner] = (await apps[0]!.get(DataSource).query(`SELECT url FROM routing_owner`)) as { url: string }[];
+    const i = owner && urls[0] === owner.url ? 1 : 0;
+    const byAttributes = { channel: 'chat', departmentId: w.departmentId, customerRef: 'web-two-attr', language: 'fi' };
+    const handInAt = (at: number, key?: string) => {
+      const req = request(urls[at]).post('/v1/contacts').set(...tel);
+      return (key ? req.set('Idempotency-Key', key) : req).send(byAttributes);
+    };
+    const first = (await handInAt(1 - i, 'gw-two-attr').expect(201)).body;
+    const queue = (await request(urls[i]).get(`/v1/queues/${w.chatQueueId}`).set(...admin).expect(200)).body;
+    const put = (language: string) =>
+      request(urls[i]).put(`/v1/queues/${w.chatQueueId}`).set(...admin).send({ key: queue.key, name: queue.name, departmentId: queue.departmentId, channel: 'chat', language, calendarId: queue.calendarId, requiredSkills: queue.requiredSkills }).expect(200);
+    await put('sv');
+    try {
+      // Instance i, where the queue changed, no longer finds a queue for these attributes.
+      expect((await handInAt(i).expect(422)).body.errors).toEqual([expect.objectContaining({ field: 'departmentId', rule: 'queueExists' })]);
+      expect((await handInAt(i, 'gw-two-attr').expect(201)).body.id).toBe(first.id);
+      expect(await count('web-two-attr')).toBe(1);
+    } finally {
+      await put('fi');
+    }
   });
 
   it('answers a retry after the instance that took the first request stopped, and on a freshly started instance', async () => {

@@ -41,7 +41,9 @@ export class ContactsController {
       'A key is remembered for 24 h from its first use, per API key (another API key\'s same key is another key). Within that time a request with the same key and the same body ' +
       '(compared in canonical form: member order, white space and optional members sent as null do not matter) creates nothing and answers 201 with the contact the first request created, as it is now — also when two arrive at once, ' +
       'on either routing engine and on any instance; the same key with a different body is refused with 422 idempotency.key_reused, which names the first use (firstUsedAt, contactId). ' +
-      'A request that was refused (4xx) records nothing: its retry is carried out anew. Without the header every request creates a contact.',
+      'The key is looked at before anything that may have changed since the first use: a retry gets the first contact although its routing attributes find no queue now, the queue has closed or the original of a switch has ended. ' +
+      "A request that was refused (4xx) records nothing: its retry is carried out anew. " +
+      'Without the header every request creates a contact.',
     schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: '^[\\x20-\\x7E]+$', example: '5f0c9a52-7a9e-4d1b-9c39-2d6f3e1b8a40' },
   })
   @ApiCreatedResponse({ type: ContactDto, description: 'The contact created — or, for a retry with the same Idempotency-Key and body, the contact the first request created, as it is now.' })

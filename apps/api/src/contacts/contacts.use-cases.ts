@@ -21,6 +21,9 @@ import type { CreateContactDto, ListContactsQueryDto } from './contact.dto.js';
  * language, department). With an `Idempotency-Key` (1–255 printable ASCII characters), a retry of
  * the same body by the same API key within 24 h gets the contact the first request created, and the
  * same key with another body a 422 idempotency.key_reused (both routing engines: RoutingEngine.createContact).
+ * The key decides before the configuration of the moment: a retry refused here on its routing
+ * attributes (a queue's language changed, a department deleted) is answered with its first contact
+ * (RoutingEngine.retriedHandIn), as the engines answer one whose queue has closed since.
  */
 @Injectable()
 export class CreateContact {
@@ -34,6 +37,26 @@ export class CreateContact {
     const key = idempotencyKeyOf(idempotencyKey);
     // Every caller of this route is authenticated (role telephony or admin); the key is the API key's own.
     const idempotency = key !== undefined && caller ? { apiKeyId: caller.keyId, key, requestHash: requestFingerprint(body) } : undefined;
+    let queueId: string;
+    try {
+      queueId = await this.queueOf(body);
+    } catch (refusal) {
+      // A retry is answered as its first use was, whatever changed since (a queue's language, a
+      // deleted department): the key decides before the configuration of the moment. Asked only
+      // here, so a request the configuration takes costs no extra lookup (the engine looks the key
+      // up before anything else it checks).
+      const first = idempotency && refusal instanceof DomainError && refusal.kind === 'unprocessable' ? await this.engine.retriedHandIn(idempotency) : null;
+      if (first) return first;
+      throw refusal;
+    }
+    return this.engine.createContact({
+      channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom, ...(body.phoneNumber ? { phoneNumber: this.numbers.customer(body.phoneNumber) } : {}),
+      ...(idempotency ? { idempotency } : {}),
+    });
+  }
+
+  /** The queue the body names, or the one its routing attributes (department, channel, language) find; 422 naming the field otherwise. */
+  private async queueOf(body: CreateContactDto): Promise<string> {
     if (!!body.queueId === !!body.departmentId) {
       throw unprocessable('validation.failed', 'Name the queue or the department', [
         body.queueId
@@ -50,10 +73,7 @@ export class CreateContact {
         { field: 'departmentId', rule: 'queueExists', message: `department ${body.departmentId} has no ${body.channel} queue for language "${body.language}"` },
       ]);
     }
-    return this.engine.createContact({
-      channel: body.channel, queueId, customerRef: body.customerRef, language: body.language, subject: body.subject, switchedFrom: body.switchedFrom, ...(body.phoneNumber ? { phoneNumber: this.numbers.customer(body.phoneNumber) } : {}),
-      ...(idempotency ? { idempotency } : {}),
-    });
+    return queueId;
   }
 }
 

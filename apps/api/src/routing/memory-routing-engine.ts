@@ -643,17 +643,38 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    * closed queue) do not apply: it is answered as its first use was.
    */
   private async handInOnce(input: NewContactInput, claim: IdempotencyClaim): Promise<ContactRow> {
+    const { result, owner } = await this.withFirstUse(claim, (core, now, stored) => core.createContactOnce({ ...input, idempotency: claim }, now, stored), (o) => this.beforeContact(o, input));
+    return 'created' in result ? contactRow(result.created) : this.replayed(owner, result.replayOf);
+  }
+
+  /** RoutingEngine.retriedHandIn at the owner: the key's first use in memory, else in the table (as handInOnce finds it); creates nothing. */
+  private async retried(claim: IdempotencyClaim): Promise<ContactRow | null> {
+    const { result, owner } = await this.withFirstUse(claim, (core, now, stored) => ({ replayOf: core.handInReplay(claim, now, stored) }));
+    return result.replayOf === null ? null : this.replayed(owner, result.replayOf);
+  }
+
+  /**
+   * Runs `op` at the owner with the first use of the claim's key at hand: in memory when it holds a
+   * live one, else `stored` — read from the table before the operation (then `ifNone` prepares what
+   * a new request needs) and read again if a key was forgotten from memory while that read was in
+   * flight.
+   */
+  private async withFirstUse<T extends object>(
+    claim: IdempotencyClaim,
+    op: (core: RoutingCore, now: Date, stored: IdempotencyKeyRecord | null) => T,
+    ifNone?: (o: Owner) => Promise<void>,
+  ): Promise<{ result: T; owner: Owner }> {
     for (;;) {
       let stored: IdempotencyKeyRecord | null = null;
       let prunes = -1;
       let owner: Owner | null = null;
       const out = await this.run(
-        (core, now, o): { created: ContactRecord } | { replayOf: string } | { again: true } => {
+        (core, now, o): T | { again: true } => {
           owner = o;
           const held = core.state.idempotencyKey(claim);
           // The table said none, but a key was forgotten from memory since that read began: read again.
           if (!(held && isLiveIdempotencyKey(held, now)) && !stored && o.keyPrunes !== prunes) return { again: true };
-          return core.createContactOnce({ ...input, idempotency: claim }, now, stored);
+          return op(core, now, stored);
         },
         async (o) => {
           prunes = o.keyPrunes;
@@ -661,17 +682,21 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
           const held = o.core.state.idempotencyKey(claim);
           if (held && isLiveIdempotencyKey(held, now)) return;
           stored = await this.repo.direct.findIdempotencyKey(claim.apiKeyId, claim.key, idempotencyCutoff(now));
-          if (!stored) await this.beforeContact(o, input);
+          if (!stored && ifNone) await ifNone(o);
         },
       );
       if ('again' in out) continue;
-      if ('created' in out) return contactRow(out.created);
       const o = owner as Owner | null;
-      if (!o) throw new Error('MemoryRoutingEngine: a replayed hand-in without its owner');
-      await o.writer.write(emptyChangeSet());
-      const current = o.core.state.contact(out.replayOf);
-      return current ? contactRow(current) : (await this.repo.direct.findContact(out.replayOf))!;
+      if (!o) throw new Error('MemoryRoutingEngine: a hand-in without its owner');
+      return { result: out, owner: o };
     }
+  }
+
+  /** A retry's answer: the contact of its key's first use as it is now, once the group that holds that first use has committed (an empty write queued after it). */
+  private async replayed(o: Owner, contactId: string): Promise<ContactRow> {
+    await o.writer.write(emptyChangeSet());
+    const current = o.core.state.contact(contactId);
+    return current ? contactRow(current) : (await this.repo.direct.findContact(contactId))!;
   }
 
   /**
@@ -825,6 +850,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     },
     createContact: async (input: NewContactInput): Promise<ContactRow> =>
       input.idempotency ? this.handInOnce(input, input.idempotency) : contactRow(await this.run((core, now) => core.createContact(input, now), (o) => this.beforeContact(o, input))),
+    retriedHandIn: (claim: IdempotencyClaim): Promise<ContactRow | null> => this.retried(claim),
     linkCustomer: (customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> =>
       this.run((core, now) => core.linkCustomer(customerRef, phoneNumber, now), (o) => this.customersOf(o, customerRef, phoneNumber)),
     acceptOffer: async (agentId: string, reservationId: string): Promise<ContactRow> => contactRow(await this.run((core, now) => core.acceptOffer(agentId, reservationId, now))),
@@ -900,6 +926,10 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
 
   override createContact(input: NewContactInput): Promise<ContactRow> {
     return this.owned('createContact', [input]);
+  }
+
+  override retriedHandIn(claim: IdempotencyClaim): Promise<ContactRow | null> {
+    return this.owned('retriedHandIn', [claim]);
   }
 
   override linkCustomer(customerRef: string, phoneNumber: string): Promise<CustomerLinkResult> {

@@ -605,10 +605,8 @@ export class RoutingEngine {
    */
   private async createContactOnce(input: NewContactInput, claim: IdempotencyClaim): Promise<ContactRow> {
     for (let attempt = 0; ; attempt++) {
-      const now = this.clock.now();
-      const replay = replayOf(await this.repo.direct.findIdempotencyKey(claim.apiKeyId, claim.key, idempotencyCutoff(now)), claim, now);
-      // The key's record goes with its contact (foreign key, cascade): its contact exists.
-      if (replay !== null) return (await this.repo.direct.findContact(replay))!;
+      const replay = await this.retriedHandIn(claim);
+      if (replay !== null) return replay;
       try {
         return await this.createContactNow(input);
       } catch (err) {
@@ -616,6 +614,20 @@ export class RoutingEngine {
         throw err;
       }
     }
+  }
+
+  /**
+   * The contact a hand-in with this Idempotency-Key claim is a retry of, as it is now: the key's
+   * live first use with the same body; null when there is none (the request is new); 422
+   * idempotency.key_reused when the key came with another body. Creates nothing. CreateContact asks
+   * it when it refuses a request on the configuration of the moment (routing attributes no queue
+   * serves now): a retry is answered as its first use was, whatever changed since.
+   */
+  async retriedHandIn(claim: IdempotencyClaim): Promise<ContactRow | null> {
+    const now = this.clock.now();
+    const replay = replayOf(await this.repo.direct.findIdempotencyKey(claim.apiKeyId, claim.key, idempotencyCutoff(now)), claim, now);
+    // The key's record goes with its contact (foreign key, cascade): its contact exists.
+    return replay === null ? null : (await this.repo.direct.findContact(replay))!;
   }
 
   private async createContactNow(input: NewContactInput): Promise<ContactRow> {

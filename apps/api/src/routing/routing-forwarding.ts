@@ -12,7 +12,7 @@ import { DomainError, type DomainErrorKind, type FieldViolation } from '../../..
 import type { OwnerAddress } from '../../../../libs/persistence/src/routing-store/routing-owner.js';
 
 /** The operations an instance forwards to the owner. */
-export const FORWARDED_OPS = ['decidePhone', 'pollPhoneDecision', 'createContact', 'linkCustomer', 'acceptOffer', 'rejectOffer', 'complete', 'transfer', 'setAgentState', 'retireAgent', 'restoreAgent', 'telephonyEvent', 'requestCallback', 'abandonContact', 'endContact', 'routeContact', 'invalidate'] as const;
+export const FORWARDED_OPS = ['decidePhone', 'pollPhoneDecision', 'createContact', 'retriedHandIn', 'linkCustomer', 'acceptOffer', 'rejectOffer', 'complete', 'transfer', 'setAgentState', 'retireAgent', 'restoreAgent', 'telephonyEvent', 'requestCallback', 'abandonContact', 'endContact', 'routeContact', 'invalidate'] as const;
 export type ForwardedOp = (typeof FORWARDED_OPS)[number];
 
 export const ROUTING_SECRET_HEADER = 'x-vuoro-routing-secret';

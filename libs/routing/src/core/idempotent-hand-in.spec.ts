@@ -96,4 +96,17 @@ describe('routing core: idempotent hand-in of chats and emails', () => {
     expect(state.idempotencyKey({ apiKeyId: 'gw-1', key: 'k-2' })).toBeUndefined();
     expect(state.idempotencyKey({ apiKeyId: 'gw-1', key: 'k-3' })).toBeDefined();
   });
+
+  it('tells a retry from a new request without creating anything (handInReplay: what a hand-in refused on the configuration asks)', () => {
+    const { core } = world({ agents: [agentRecord('a1')] });
+    const first = (core.createContactOnce(chat('k-1'), NOW, null) as { created: { id: string } }).created;
+    core.takeChanges();
+    expect(core.handInReplay(claim('k-1'), at(5), null)).toBe(first.id);
+    expect(core.handInReplay(claim('k-2'), at(5), null)).toBeNull();
+    expect(thrown(() => core.handInReplay(claim('k-1', { ...body, customerRef: 'web-2' }), at(5), null))).toMatchObject({ code: 'idempotency.key_reused' });
+    const stored: IdempotencyKeyRecord = { ...claim('k-9'), contactId: 'c-earlier', createdAt: NOW };
+    expect(core.handInReplay(claim('k-9'), at(5), stored)).toBe('c-earlier');
+    const { changes } = core.takeChanges();
+    expect(changes.contacts.size + changes.idempotencyKeys.length).toBe(0);
+  });
 });

@@ -1148,10 +1148,18 @@ export class RoutingCore {
    * the key's first use recorded with it (createContact).
    */
   createContactOnce(input: NewContactInput & { idempotency: IdempotencyClaim }, now: Date, stored: IdempotencyKeyRecord | null): { created: ContactRecord } | { replayOf: string } {
-    const held = this.state.idempotencyKey(input.idempotency);
-    const first = held && isLiveIdempotencyKey(held, now) ? held : stored;
-    const replay = replayOf(first, input.idempotency, now);
+    const replay = this.handInReplay(input.idempotency, now, stored);
     return replay !== null ? { replayOf: replay } : { created: this.createContact(input, now) };
+  }
+
+  /**
+   * The contact a hand-in with this claim is a retry of: its key's live first use — in memory, or
+   * `stored` (as the tables hold it) — with the same body; null when there is none (the request is
+   * new); 422 idempotency.key_reused when the key came with another body. Changes nothing.
+   */
+  handInReplay(claim: IdempotencyClaim, now: Date, stored: IdempotencyKeyRecord | null): string | null {
+    const held = this.state.idempotencyKey(claim);
+    return replayOf(held && isLiveIdempotencyKey(held, now) ? held : stored, claim, now);
   }
 
   /** `POST /v1/contacts`: offered to the best agent at once, or queued (with an Idempotency-Key, recorded as the key's first use in the same change set). */
