@@ -76,7 +76,7 @@ describe('privacy: erasure of a caller named by the number they call from', () =
     // the erasure's audit entry can be read back by the customer id: who, when, counts only
     const audit = (await t.http.get(`/v1/audit-log?entityType=customer&entityId=${erased.body.customerId}`).set(...admin).expect(200)).body;
     expect(audit).toEqual([
-      expect.objectContaining({ action: 'customer.personal-data-erased', entityType: 'customer', entityId: erased.body.customerId, actor: expect.stringMatching(/^api-key:/), detail: { contacts: 1, surveys: 1, invitationsCancelled: 0, customers: 1 } }),
+      expect.objectContaining({ action: 'customer.personal-data-erased', entityType: 'customer', entityId: erased.body.customerId, actor: expect.stringMatching(/^api-key:/), detail: { contacts: 1, surveys: 1, invitationsCancelled: 0, customers: 1, idempotencyKeys: 0 } }),
     ]);
     // the id still finds the erased customer; erasing again removes nothing more
     expect((await t.http.post('/v1/customers/erasure').set(...admin).send({ customerId: erased.body.customerId }).expect(200)).body).toMatchObject({ contacts: 0, surveys: 0, customers: 0 });

@@ -11,6 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { RemoveExpiredIdempotencyKeys } from '../../apps/api/src/contacts/idempotency-keys.job.js';
+import { ApplyPersonalDataRetention } from '../../apps/api/src/privacy/privacy.use-cases.js';
 import { bearer, startListeningApp, TEST_ADMIN_KEY } from '../support/test-app.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 import { buildRoutingWorld, startRoutingTestApp, testAppAt, type RoutingTestApp, type RoutingWorld } from '../routing/routing-world.js';
@@ -153,6 +154,40 @@ describe('routing: idempotent hand-in of chats and emails (Idempotency-Key)', ()
     } finally {
       await put('fi');
     }
+  });
+
+  it("forgets an erased customer's keys with the erasure (request, by number, retention): their rows go in its transaction, a retry is then a new request", async () => {
+    const keysOf = async (contactIds: string[]) =>
+      (await r.db.query(`SELECT count(*)::int AS n FROM contact_idempotency_keys WHERE contact_id = ANY($1::uuid[])`, [contactIds]))[0].n as number;
+    const admin = bearer(r.t.adminKey);
+    // Erasure on request, by the reference: both of the customer's keyed hand-ins.
+    const a1 = (await handIn(chat('web-erase-1', { subject: 'Osoitteenmuutos' }), 'gw-erase-0001').expect(201)).body;
+    const a2 = (await handIn({ channel: 'email', queueId: r.w.emailQueueId, customerRef: 'web-erase-1', language: 'fi' }, 'gw-erase-0002').expect(201)).body;
+    const kept = (await handIn(chat('web-erase-other'), 'gw-erase-0003').expect(201)).body;
+    expect(await keysOf([a1.id, a2.id])).toBe(2);
+    const erased = await r.t.http.post('/v1/customers/web-erase-1/erasure').set(...admin).expect(200);
+    expect(erased.body).toMatchObject({ idempotencyKeys: 2 });
+    expect(await keysOf([a1.id, a2.id])).toBe(0);
+    expect(await keysOf([kept.id])).toBe(1);
+    const [audit] = await r.db.query(`SELECT detail FROM audit_log WHERE action = 'customer.personal-data-erased' AND entity_id = $1`, [erased.body.customerId]);
+    expect(audit.detail).toMatchObject({ idempotencyKeys: 2 });
+    // Its retry is a new request now (on both engines: the in-memory owner forgot the key too), and another body with the key is no longer refused.
+    const again = (await handIn(chat('web-erase-1', { subject: 'Osoitteenmuutos' }), 'gw-erase-0001').expect(201)).body;
+    expect(again.id).not.toBe(a1.id);
+    expect((await handIn(chat('web-erase-other'), 'gw-erase-0003').expect(201)).body.id).toBe(kept.id);
+
+    // Erasure by number: the customer of a gateway's hand-in with a phone number.
+    const b = (await handIn(chat('web-erase-2', { phoneNumber: '+358405550123' }), 'gw-erase-0004').expect(201)).body;
+    expect((await r.t.http.post('/v1/customers/erasure').set(...admin).send({ phoneNumber: '040 555 0123' }).expect(200)).body).toMatchObject({ idempotencyKeys: 1 });
+    expect(await keysOf([b.id])).toBe(0);
+
+    // Retention: a customer not seen within the retention period is forgotten with its keys.
+    const c = (await handIn(chat('web-erase-3'), 'gw-erase-0005').expect(201)).body;
+    const retention = await r.t.app.get(ApplyPersonalDataRetention).execute(new Date(Date.now() + 400 * DAY_MS));
+    expect(retention).toMatchObject({ ran: true });
+    expect((retention as { idempotencyKeys: number }).idempotencyKeys).toBeGreaterThanOrEqual(1);
+    expect(await keysOf([c.id, again.id, kept.id])).toBe(0);
+    expect((await handIn(chat('web-erase-3'), 'gw-erase-0005').expect(201)).body.id).not.toBe(c.id);
   });
 
   it('names the header and the rule of an invalid key, and writes nothing', async () => {

@@ -42,7 +42,7 @@ export class ContactsController {
       '(compared in canonical form: member order, white space and optional members sent as null do not matter) creates nothing and answers 201 with the contact the first request created, as it is now — also when two arrive at once, ' +
       'on either routing engine and on any instance; the same key with a different body is refused with 422 idempotency.key_reused, which names the first use (firstUsedAt, contactId). ' +
       'The key is looked at before anything that may have changed since the first use: a retry gets the first contact although its routing attributes find no queue now, the queue has closed or the original of a switch has ended. ' +
-      "A request that was refused (4xx) records nothing: its retry is carried out anew. " +
+      "A request that was refused (4xx) records nothing: its retry is carried out anew. An erasure of the customer (or the retention job's) deletes the keys of its contacts with their data: a retry after it is a new request. " +
       'Without the header every request creates a contact.',
     schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: '^[\\x20-\\x7E]+$', example: '5f0c9a52-7a9e-4d1b-9c39-2d6f3e1b8a40' },
   })

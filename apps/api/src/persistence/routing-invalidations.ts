@@ -8,8 +8,14 @@
  * forwards it). `await` the publication: an erasure is answered once the owner has forgotten the
  * customer too. With the database engine nobody listens and publishing costs nothing.
  */
-/** customerIds 'all': any customer may have changed (the retention job). 'catalog': queues, settings or entry points. */
-export type RoutingInvalidation = { kind: 'agents'; agentIds: string[] } | { kind: 'customers'; customerIds: string[] | 'all' } | { kind: 'catalog' };
+/**
+ * customerIds 'all': any customer may have changed (the retention job); keysDeletedOf: the contacts
+ * whose Idempotency-Key records the erasure deleted. 'catalog': queues, settings or entry points.
+ */
+export type RoutingInvalidation =
+  | { kind: 'agents'; agentIds: string[] }
+  | { kind: 'customers'; customerIds: string[] | 'all'; keysDeletedOf?: string[] }
+  | { kind: 'catalog' };
 
 export class RoutingInvalidations {
   private readonly listeners = new Set<(change: RoutingInvalidation) => void | Promise<void>>();
@@ -18,8 +24,8 @@ export class RoutingInvalidations {
     return this.publish({ kind: 'agents', agentIds });
   }
 
-  customersChanged(customerIds: string[] | 'all'): Promise<void> {
-    return this.publish({ kind: 'customers', customerIds });
+  customersChanged(customerIds: string[] | 'all', keysDeletedOf: string[] = []): Promise<void> {
+    return this.publish({ kind: 'customers', customerIds, ...(keysDeletedOf.length ? { keysDeletedOf } : {}) });
   }
 
   /** A queue or calendar changed: RoutingCatalog forgets what it cached (and the in-memory engine re-reads it). */

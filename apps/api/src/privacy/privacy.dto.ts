@@ -49,6 +49,14 @@ export class ErasureDto {
 
   @ApiProperty({ type: 'integer', example: 1, description: 'Customer records whose number and reference were removed (0 when already erased).' })
   customers: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description:
+      "Idempotency-Key records of the customer's contacts deleted (a gateway's key and a hash of its request body, kept 24 h): a retry of such a hand-in after the erasure is a new request.",
+  })
+  idempotencyKeys: number;
 }
 
 /** `GET /v1/audit-log/retention-runs`: which runs, by the local date they ran on. */

@@ -21,7 +21,9 @@ export class PrivacyClock {
 
 /**
  * Erases a customer's personal data on request: caller number and reference (customers), caller
- * name, reference and subject (contacts), survey comments, open invitations. Scores and the links
+ * name, reference and subject (contacts), survey comments, open invitations, and the
+ * Idempotency-Key records of the customer's contacts (a retry of such a hand-in is a new request
+ * then, on either routing engine). Scores and the links
  * between the customer's contacts stay, so every aggregated figure is unchanged. Audited with
  * counts only.
  */
@@ -42,8 +44,8 @@ export class EraseCustomerPersonalData {
     const customerId = typeof refOrId === 'string' ? await this.privacy.findCustomerId(refOrId) : await this.privacy.findCustomerIdBy(this.inOneForm(oneIdentifier(refOrId)));
     if (!customerId) throw notFound('customer', typeof refOrId === 'object' && refOrId.phoneNumber !== undefined ? '(given number)' : '(given reference)');
     const now = this.clock.now();
-    const counts = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
-    await this.routing.customersChanged([customerId]);
+    const { counts, keysDeletedOf } = await this.privacy.eraseCustomer(customerId, caller ? `api-key:${caller.keyId}` : 'unknown', now);
+    await this.routing.customersChanged([customerId], keysDeletedOf);
     this.logger.log({ msg: 'customer personal data erased', customerId, ...counts });
     return { customerId, erasedAt: now, ...counts };
   }
@@ -91,9 +93,10 @@ export class ApplyPersonalDataRetention {
     const days = this.retentionDays;
     if (days <= 0) return { ran: false };
     const cutoff = new Date(now.getTime() - days * 86_400_000);
-    const counts = await this.privacy.runExclusively(PERSONAL_DATA_RETENTION_LOCK_KEY, () => this.privacy.applyRetention(cutoff, days, 'system:retention', now));
-    if (!counts) return { ran: false };
-    await this.routing.customersChanged('all');
+    const erasure = await this.privacy.runExclusively(PERSONAL_DATA_RETENTION_LOCK_KEY, () => this.privacy.applyRetention(cutoff, days, 'system:retention', now));
+    if (!erasure) return { ran: false };
+    const { counts, keysDeletedOf } = erasure;
+    await this.routing.customersChanged('all', keysDeletedOf);
     this.logger.log({ msg: 'personal data retention applied', retentionDays: days, cutoff: cutoff.toISOString(), ...counts });
     return { ran: true, cutoff, ...counts };
   }

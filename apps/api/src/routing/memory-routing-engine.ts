@@ -519,7 +519,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
     }
     const o = await this.settled();
     if (o) {
-      if (change.kind === 'customers') this.forgetCustomers(o, change.customerIds);
+      if (change.kind === 'customers') this.forgetCustomers(o, change.customerIds, change.keysDeletedOf ?? []);
       if (change.kind === 'agents') await this.reconfigure(change.agentIds);
       return;
     }
@@ -532,12 +532,15 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
    * also blanks the caller's name, reference and subject on the customer's contacts (the writer
    * stores those columns on insert only): the loaded ones follow, so offers and contacts answered
    * from memory say what the tables say. Retention ('all') blanks only contacts finished long
-   * before anything kept in memory.
+   * before anything kept in memory. The Idempotency-Keys the erasure deleted with the contacts'
+   * data (`keysDeletedOf`, and any key of the erased customers' contacts held here) are forgotten
+   * too: a retry of such a hand-in is a new request, as on the database engine.
    */
-  private forgetCustomers(o: Owner, customerIds: string[] | 'all'): void {
+  private forgetCustomers(o: Owner, customerIds: string[] | 'all', keysDeletedOf: string[] = []): void {
     this.customerEpoch++;
     o.core.state.forgetCustomers(customerIds === 'all' ? [...o.core.state.customerIds()] : customerIds);
     if (customerIds !== 'all') o.core.state.erasePersonalDataOf(customerIds);
+    o.core.state.forgetIdempotencyKeysOf(keysDeletedOf, customerIds === 'all' ? [] : customerIds);
   }
 
   /**

@@ -9,6 +9,14 @@ export interface ErasureCounts {
   surveys: number;
   invitationsCancelled: number;
   customers: number;
+  /** Idempotency-Key records of the erased contacts (a gateway's key and a hash of its request body), deleted. */
+  idempotencyKeys: number;
+}
+
+/** An erasure's counts, and the contacts whose Idempotency-Key records it deleted (for the in-memory routing engine to forget them too; never logged or answered). */
+export interface Erasure {
+  counts: ErasureCounts;
+  keysDeletedOf: string[];
 }
 
 /** One line of the audit log as read back (`detail`: counts only, no personal data). */
@@ -49,14 +57,14 @@ export abstract class PrivacyRepository {
   abstract findCustomerId(refOrId: string): Promise<string | null>;
   /** A customer by exactly one identifier: the number it calls from, the gateway's reference or its id; null when none (or erased). */
   abstract findCustomerIdBy(by: CustomerIdentifier): Promise<string | null>;
-  abstract eraseCustomer(customerId: string, actor: string, now: Date): Promise<ErasureCounts>;
+  abstract eraseCustomer(customerId: string, actor: string, now: Date): Promise<Erasure>;
   /**
    * Removes personal data of everything that ended before `cutoff`: finished contacts' names,
    * references and subjects, comments answered before it, and the number and reference of every
    * customer with no contact since (answered or not — an unanswered call yesterday keeps its caller
    * a current customer — and none still open; one never answered: whose record is older).
    */
-  abstract applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts>;
+  abstract applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<Erasure>;
   /** The retention runs' audit lines that happened in [from, to) (either end open when null), oldest first, a page at a time. */
   abstract retentionRuns(filter: { from: Date | null; to: Date | null; limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }>;
   abstract runExclusively<T>(key: number, fn: () => Promise<T>): Promise<T | null>;
@@ -84,9 +92,16 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
     return (rows[0]?.id as string | undefined) ?? null;
   }
 
-  eraseCustomer(customerId: string, actor: string, now: Date): Promise<ErasureCounts> {
+  eraseCustomer(customerId: string, actor: string, now: Date): Promise<Erasure> {
     return this.dataSource.transaction(async (m) => {
       await run(m, `SELECT id FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
+      // The first uses of Idempotency-Keys of the customer's contacts: a gateway's key (its message id
+      // may name the sender) and a hash of a body that held the reference, subject and number.
+      const keys = await run(
+        m,
+        `DELETE FROM contact_idempotency_keys k USING contacts c WHERE c.id = k.contact_id AND c.customer_id = $1 RETURNING k.contact_id AS "contactId"`,
+        [customerId],
+      );
       const contacts = (
         await run(
           m,
@@ -107,19 +122,39 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
       const customers = (
         await run(m, `UPDATE customers SET phone_number = NULL, external_ref = '${ERASED_REF_PREFIX}' || id::text WHERE id = $1 AND (phone_number IS NOT NULL OR external_ref NOT LIKE '${ERASED_REF_PREFIX}%')`, [customerId])
       ).count;
-      const counts = { contacts, surveys, invitationsCancelled, customers };
+      const keysDeletedOf = keys.rows.map((r) => r.contactId as string);
+      const counts = { contacts, surveys, invitationsCancelled, customers, idempotencyKeys: keysDeletedOf.length };
       await run(m, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, detail) VALUES ($1, $2, 'customer.personal-data-erased', 'customer', $3, $4)`, [
         now,
         actor,
         customerId,
         JSON.stringify(counts),
       ]);
-      return counts;
+      return { counts, keysDeletedOf };
     });
   }
 
-  applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<ErasureCounts> {
+  applyRetention(cutoff: Date, retentionDays: number, actor: string, now: Date): Promise<Erasure> {
     return this.dataSource.transaction(async (m) => {
+      // A customer is inactive when nothing of theirs is recent: not the last answered contact
+      // (last_contact_at, which only an agent's answer sets; the record's creation before any) and not
+      // any contact at all — a call abandoned or never answered yesterday is a contact too, and so is
+      // one still open (contacts_customer_idx).
+      const stale = `SELECT cu.id FROM customers cu
+        WHERE COALESCE(cu.last_contact_at, cu.created_at) < $1
+          AND (cu.phone_number IS NOT NULL OR cu.external_ref NOT LIKE '${ERASED_REF_PREFIX}%')
+          AND NOT EXISTS (
+            SELECT 1 FROM contacts c WHERE c.customer_id = cu.id
+              AND (c.arrived_at >= $1 OR c.ended_at >= $1 OR c.status NOT IN ('ended', 'abandoned', 'rejected', 'failed')))`;
+      // The Idempotency-Key records of the contacts this run erases and of the customers it forgets
+      // (read before their identifiers are blanked below).
+      const keys = await run(
+        m,
+        `DELETE FROM contact_idempotency_keys k USING contacts c WHERE c.id = k.contact_id
+           AND ((c.status IN ('ended', 'abandoned', 'rejected', 'failed') AND COALESCE(c.ended_at, c.arrived_at) < $1) OR c.customer_id IN (${stale}))
+         RETURNING k.contact_id AS "contactId"`,
+        [cutoff],
+      );
       const contacts = (
         await run(
           m,
@@ -132,16 +167,6 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
       const surveys = (
         await run(m, `UPDATE surveys SET comment = NULL, personal_data_erased_at = $2 WHERE comment IS NOT NULL AND responded_at < $1`, [cutoff, now])
       ).count;
-      // A customer is inactive when nothing of theirs is recent: not the last answered contact
-      // (last_contact_at, which only an agent's answer sets; the record's creation before any) and not
-      // any contact at all — a call abandoned or never answered yesterday is a contact too, and so is
-      // one still open (contacts_customer_idx).
-      const stale = `SELECT cu.id FROM customers cu
-        WHERE COALESCE(cu.last_contact_at, cu.created_at) < $1
-          AND (cu.phone_number IS NOT NULL OR cu.external_ref NOT LIKE '${ERASED_REF_PREFIX}%')
-          AND NOT EXISTS (
-            SELECT 1 FROM contacts c WHERE c.customer_id = cu.id
-              AND (c.arrived_at >= $1 OR c.ended_at >= $1 OR c.status NOT IN ('ended', 'abandoned', 'rejected', 'failed')))`;
       const invitationsCancelled = (
         await run(
           m,
@@ -151,14 +176,15 @@ export class TypeOrmPrivacyRepository extends PrivacyRepository {
         )
       ).count;
       const customers = (await run(m, `UPDATE customers SET phone_number = NULL, external_ref = '${ERASED_REF_PREFIX}' || id::text WHERE id IN (${stale})`, [cutoff])).count;
-      const counts = { contacts, surveys, invitationsCancelled, customers };
+      const keysDeletedOf = keys.rows.map((r) => r.contactId as string);
+      const counts = { contacts, surveys, invitationsCancelled, customers, idempotencyKeys: keysDeletedOf.length };
       await run(m, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, detail) VALUES ($1, $2, 'personal-data.retention', '${RETENTION_RUN_ENTITY}', $3, $4)`, [
         now,
         actor,
         now.toISOString(),
         JSON.stringify({ ...counts, retentionDays, cutoff: cutoff.toISOString() }),
       ]);
-      return counts;
+      return { counts, keysDeletedOf };
     });
   }
 

@@ -109,4 +109,18 @@ describe('routing core: idempotent hand-in of chats and emails', () => {
     const { changes } = core.takeChanges();
     expect(changes.contacts.size + changes.idempotencyKeys.length).toBe(0);
   });
+
+  it("forgets the keys of an erased customer's contacts: by contact, or by the customer of a contact in memory", () => {
+    const { core, state } = world({ agents: [agentRecord('a1')] });
+    const mine = (core.createContactOnce(chat('k-1'), NOW, null) as { created: { id: string; customerId: string } }).created;
+    const other = (core.createContactOnce(chat('k-2', { customerRef: 'web-2' }), NOW, null) as { created: { id: string } }).created;
+    const third = (core.createContactOnce(chat('k-3', { customerRef: 'web-3' }), NOW, null) as { created: { id: string } }).created;
+    core.takeChanges();
+    expect(state.forgetIdempotencyKeysOf([], [mine.customerId])).toBe(1);
+    expect(state.forgetIdempotencyKeysOf([third.id])).toBe(1);
+    expect(state.idempotencyKey(claim('k-1'))).toBeUndefined();
+    expect(state.idempotencyKey(claim('k-3', { ...body, customerRef: 'web-3' }))).toBeUndefined();
+    expect(state.idempotencyKey(claim('k-2', { ...body, customerRef: 'web-2' }))).toMatchObject({ contactId: other.id });
+    expect(state.forgetIdempotencyKeysOf([])).toBe(0);
+  });
 });

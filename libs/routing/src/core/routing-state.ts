@@ -502,6 +502,24 @@ export class RoutingState {
     return gone.length;
   }
 
+  /**
+   * Forgets the keys first used by these contacts, or by any contact of these customers held here
+   * (an erasure deleted their records in the tables; a maintenance step, not journaled). Scans the
+   * keys in memory (at most the owner's bound): erasures are rare. Returns how many were forgotten.
+   */
+  forgetIdempotencyKeysOf(contactIds: Iterable<string>, customerIds: Iterable<string> = []): number {
+    const contacts = new Set(contactIds);
+    const customers = new Set(customerIds);
+    if (!contacts.size && !customers.size) return 0;
+    const gone: string[] = [];
+    for (const [scope, r] of this.idempotencyKeys) {
+      const customerId = customers.size ? this.contactsById.get(r.contactId)?.customerId : undefined;
+      if (contacts.has(r.contactId) || (customerId != null && customers.has(customerId))) gone.push(scope);
+    }
+    for (const scope of gone) this.idempotencyKeys.delete(scope);
+    return gone.length;
+  }
+
   /** Keys' first uses in memory. */
   get idempotencyKeyCount(): number {
     return this.idempotencyKeys.size;
