@@ -85,7 +85,7 @@ describe('privacy: the retention run keeps customers with recent contacts, answe
       action: 'personal-data.retention',
       entityType: 'retention-run',
       entityId: firstRun.toISOString(),
-      detail: { retentionDays: 365, cutoff: new Date(firstRun.getTime() - 365 * DAY).toISOString(), contacts: expect.any(Number), surveys: 0, invitationsCancelled: 0, customers: 1 },
+      detail: { retentionDays: 365, cutoff: new Date(firstRun.getTime() - 365 * DAY).toISOString(), contacts: expect.any(Number), surveys: 0, invitationsCancelled: 0, customers: 1, idempotencyKeys: 0 },
     });
     expect(all.items[1].detail).toMatchObject({ retentionDays: 365, customers: 1 });
     expect(JSON.stringify(all)).not.toMatch(/358401230|mail-ret|Reinikainen|Pesonen|Lasku/);
