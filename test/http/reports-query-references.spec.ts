@@ -79,6 +79,21 @@ describe('reports: the queue, department and agent a query names', () => {
     expect((await t.http.get('/v1/reports/email-backlog').query({ queueId: w.emailQueueId }).set(...mgr).expect(200)).body.queues).toHaveLength(1);
   });
 
+  it('refuses a queueId of another channel than the report is of (rule channel), a deleted queue excepted', async () => {
+    for (const [path, queueId] of [['email-replies', w.phoneQueueId], ['chat-first-response', w.emailQueueId]] as const) {
+      const res = await report(path, { ...DAY, queueId }).expect(422);
+      expect({ path, rules: rules(res.body) }).toEqual({ path, rules: ['queueId:channel'] });
+    }
+    const backlog = await t.http.get('/v1/reports/email-backlog').query({ queueId: w.chatQueueId }).set(...mgr).expect(422);
+    expect(backlog.body.errors).toEqual([expect.objectContaining({ field: 'queueId', rule: 'channel', message: 'queue chat-fi is a chat queue; this report is of email' })]);
+    // The contacts report is of every channel, unless the query says one.
+    expect((await report('contacts', { ...DAY, queueId: w.phoneQueueId, channel: 'chat' }).expect(422)).body.errors).toEqual([expect.objectContaining({ field: 'queueId', rule: 'channel' })]);
+    await report('contacts', { ...DAY, queueId: w.phoneQueueId, channel: 'phone' }).expect(200);
+    await report('chat-first-response', { ...DAY, queueId: w.chatQueueId }).expect(200);
+    // A queue since deleted has no channel to compare: its history is read.
+    await report('chat-first-response', { ...DAY, queueId: oldQueue }).expect(200);
+  });
+
   it('reads the history of a queue since deleted under its id, and of an agent since deleted', async () => {
     const byQueue = (await report('contacts', { ...DAY, queueId: oldQueue }).expect(200)).body.rows;
     expect(byQueue).toEqual([expect.objectContaining({ group: oldQueue, groupLabel: oldQueue, arrived: 1, offered: 1, answered: 1, averageHandleSeconds: 60 })]);

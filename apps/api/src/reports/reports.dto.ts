@@ -65,7 +65,7 @@ export class ReportQueryDto extends ReportFormatQueryDto {
   @ApiPropertyOptional({
     example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11',
     description:
-      'Only this queue; 422 rule `exists` when no queue has this id. A queue since deleted (once retention removed its contacts) keeps its history in the roll-ups: it is read under its id (grouped by queue or agent, without a channel or department filter, which its rows can no longer be placed in).',
+      'Only this queue; 422 rule `exists` when no queue has this id, rule `channel` when it is a queue of another channel than the report (`/email-replies`: email, `/chat-first-response`: chat) or the query\'s `channel`. A queue since deleted (once retention removed its contacts) keeps its history in the roll-ups: it is read under its id (grouped by queue or agent, without a channel or department filter, which its rows can no longer be placed in).',
   })
   @IsOptional()
   @IsUUID()
@@ -133,7 +133,7 @@ export class ChatReportQueryDto extends ReportQueryDto {
 }
 
 export class BacklogQueryDto extends ReportFormatQueryDto {
-  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this email queue; 422 rule `exists` when no queue has this id (nor had: a deleted one has no open emails, and an empty list).' })
+  @ApiPropertyOptional({ example: '0b8f9c52-1d1e-4c84-8d57-3f6f0b7c2a11', description: 'Only this email queue; 422 rule `exists` when no queue has this id (nor had: a deleted one has no open emails, and an empty list), rule `channel` when it is not an email queue.' })
   @IsOptional()
   @IsUUID()
   queueId?: string;

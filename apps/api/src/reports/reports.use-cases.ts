@@ -34,6 +34,21 @@ async function refuseUnknownReferences(repo: ReportsRepository, q: { queueId?: s
 }
 
 /**
+ * 422 `validation.failed` rule `channel` when the report's `queueId` names a queue of another channel
+ * than the report is of (`/email-backlog` and `/email-replies`: email, `/chat-first-response`: chat,
+ * or the query's own `channel`): a filter that can match nothing is a mistake to point out, not empty
+ * rows. A queue since deleted (not in `queues`) has no channel to compare: its history stays readable.
+ */
+function refuseQueueOfOtherChannel(queues: readonly ReportQueueInfo[], queueId: string | undefined, allowed: readonly string[] | undefined): void {
+  if (!queueId || !allowed) return;
+  const queue = queues.find((x) => x.id === queueId);
+  if (!queue || allowed.includes(queue.channel)) return;
+  throw unprocessable('validation.failed', 'The report names a queue of another channel', [
+    { field: 'queueId', rule: 'channel', message: `queue ${queue.key} is a ${queue.channel} queue; this report is of ${allowed.join(', ')}` },
+  ]);
+}
+
+/**
  * Brings the roll-ups up to date for a report (RefreshReportRollups.catchUp) and says how far they
  * got: `asOf`, when the contact feed was last advanced, and `complete`, whether the `feeds` reached
  * every row their sources held when the report was asked for. They do not while the job is behind a
@@ -82,8 +97,9 @@ export class LoadReportRows {
     const groupBy: GroupBy = q.groupBy ?? 'queue';
     const { from, to } = this.range(q, grain);
     await refuseUnknownReferences(this.repo, q);
-    const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events', 'agent-states']);
     const queues = await this.repo.queues();
+    refuseQueueOfOtherChannel(queues, q.queueId, channels ?? (q.channel ? [q.channel] : undefined));
+    const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events', 'agent-states']);
     const byId = new Map<string, ReportQueueInfo>(queues.map((x) => [x.id, x]));
     const chosen = queues.filter(
       (x) => (!q.queueId || x.id === q.queueId) && (!q.departmentId || x.departmentId === q.departmentId) && (!q.channel || x.channel === q.channel) && (!channels || channels.includes(x.channel)),
@@ -254,9 +270,11 @@ export class GetEmailBacklog {
 
   async execute(q: BacklogQueryDto): Promise<BacklogReportDto> {
     await refuseUnknownReferences(this.repo, q);
+    const all = await this.repo.queues();
+    refuseQueueOfOtherChannel(all, q.queueId, ['email']);
     const { asOf, complete } = await catchUpForReport(this.repo, this.refresh, ['contact-events']);
     const now = this.clock.now();
-    const queues = (await this.repo.queues()).filter((x) => x.channel === 'email' && (!q.queueId || x.id === q.queueId));
+    const queues = all.filter((x) => x.channel === 'email' && (!q.queueId || x.id === q.queueId));
     const items = await this.repo.emailBacklog(queues.map((x) => x.id));
     return {
       at: now.toISOString(),
