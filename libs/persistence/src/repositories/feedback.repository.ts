@@ -408,8 +408,12 @@ export class TypeOrmFeedbackRepository extends FeedbackRepository {
        FROM survey_invitations ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
       params,
     );
+    // A page past the end has no row to carry the window count: count apart then.
+    const total = rows.length
+      ? Number(rows[0].total)
+      : Number((await run(this.dataSource, `SELECT count(*)::int AS n FROM survey_invitations ${filter.status ? 'WHERE status = $1' : ''}`, filter.status ? [filter.status] : [])).rows[0].n);
     return {
-      total: rows.length ? Number(rows[0].total) : 0,
+      total,
       items: rows.map((r) => ({
         id: r.id as string,
         surveyId: r.survey_id as string,
