@@ -1,6 +1,6 @@
 import { applyDecorators, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, type ValidationArguments } from 'class-validator';
 import { FIRST_SUPPORTED_YEAR, isSupportedLocalDate, LAST_SUPPORTED_YEAR } from '../../../../libs/calendar/src/local-date.js';
 import { DomainError, type FieldViolation } from '../../../../libs/core/src/domain-error.js';
 import { isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
@@ -159,6 +159,26 @@ export function IsLocalDate(): PropertyDecorator {
     validator: {
       validate: (v: unknown) => typeof v === 'string' && isSupportedLocalDate(v),
       defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD that exists, in ${FIRST_SUPPORTED_YEAR}–${LAST_SUPPORTED_YEAR}`,
+    },
+  });
+}
+
+/**
+ * The last date of a range (`to`) is not before its first (`field`, by default `from`); 422 rule
+ * `afterFrom`. Judged with the per-field rules, so one 422 names every problem of the query (a bad
+ * `from` or `to` is their own rule's, and this one is then not judged). Use cases keep their own
+ * check for callers that do not come through the pipe.
+ */
+export function NotBeforeDate(field = 'from'): PropertyDecorator {
+  const reversed = (to: unknown, args?: ValidationArguments): boolean => {
+    const from = (args?.object as Record<string, unknown> | undefined)?.[field];
+    return typeof from === 'string' && typeof to === 'string' && isSupportedLocalDate(from) && isSupportedLocalDate(to) && to < from;
+  };
+  return ValidateBy({
+    name: 'afterFrom',
+    validator: {
+      validate: (to: unknown, args?: ValidationArguments) => !reversed(to, args),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'to'} must be on or after ${field}`,
     },
   });
 }

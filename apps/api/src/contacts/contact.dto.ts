@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, isIn, isString, isUUID, length } from 'class-validator';
 import { CONTACT_LANGUAGES, IsContactLanguage } from '../common/languages.js';
 import { PageQueryDto } from '../common/paging.dto.js';
-import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate, onlyKeys, registerBodyCheck } from '../common/validation.js';
+import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate, onlyKeys, registerBodyCheck, NotBeforeDate } from '../common/validation.js';
 import { CUSTOMER_PHONE_NUMBER_PATTERN, isCustomerPhoneNumber, isCustomerRef } from '../../../../libs/routing/src/core/customer-link.js';
 import type { ContactEventRow, ContactRow } from '../../../../libs/persistence/src/repositories/routing.repository.js';
 import { SKIP_REASONS } from '../../../../libs/routing/src/index.js';
@@ -307,9 +307,10 @@ export class ListContactsQueryDto extends PageQueryDto {
   @IsLocalDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-17', description: 'Arrived on or before this local date (inclusive).' })
+  @ApiPropertyOptional({ example: '2026-11-17', description: 'Arrived on or before this local date (inclusive); not before `from` (422 rule afterFrom).' })
   @IsOptional()
   @IsLocalDate()
+  @NotBeforeDate()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], example: 'true', description: 'true: only contacts not ended (waiting, offered, in an agent\'s hands); false: only ended ones. Without a date range, `open=true` is required (the open contacts are few; all of a queue\'s history is not).' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsLocalDate, QueryInteger } from '../common/validation.js';
+import { IsLocalDate, QueryInteger, NotBeforeDate } from '../common/validation.js';
 import { INVITATION_STATUSES } from '../../../../libs/persistence/src/entities/feedback.entity.js';
 import type { FeedbackSettings, InvitationRow } from '../../../../libs/persistence/src/repositories/feedback.repository.js';
 import type { FeedbackReportRow, SurveyComment } from './feedback.use-cases.js';
@@ -173,6 +173,7 @@ export class FeedbackReportQueryDto {
     description: 'Last local date (inclusive), as GET /v1/reports/* take it: `from=2026-10-01&to=2026-12-31` is the fourth quarter. On or after `from` (422 rule afterFrom); by day at most 400 days (rule maxRange).',
   })
   @IsLocalDate()
+  @NotBeforeDate()
   to: string;
 
   @ApiPropertyOptional({ enum: ['day', 'week', 'month', 'quarter'], default: 'month', example: 'month', description: 'Weeks start on Monday.' })
@@ -384,6 +385,7 @@ export class CommentQueryDto extends PageQueryDto {
 
   @ApiProperty({ example: '2026-12-31', description: 'Last local date (inclusive); on or after `from` (422 rule afterFrom), at most 3 years (rule maxRange).' })
   @IsLocalDate()
+  @NotBeforeDate()
   to: string;
 
   @ApiPropertyOptional({ enum: ['phone', 'chat', 'email'], example: 'phone' })

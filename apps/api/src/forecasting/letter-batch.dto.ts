@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { IsLocalDate } from '../common/validation.js';
+import { IsLocalDate, NotBeforeDate } from '../common/validation.js';
 import type { LetterBatchEntity } from '../../../../libs/persistence/src/entities/letter-batch.entity.js';
 
 
@@ -38,9 +38,10 @@ export class ListLetterBatchesQueryDto {
   @IsLocalDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'Sent on or before this date.' })
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Sent on or before this date; not before `from` (422 rule afterFrom).' })
   @IsOptional()
   @IsLocalDate()
+  @NotBeforeDate()
   to?: string;
 }
 

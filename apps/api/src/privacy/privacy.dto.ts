@@ -3,7 +3,7 @@ import { IsOptional, IsUUID } from 'class-validator';
 import type { AuditRecord } from '../../../../libs/persistence/src/repositories/privacy.repository.js';
 import { CUSTOMER_PHONE_NUMBER_PATTERN } from '../../../../libs/routing/src/core/customer-link.js';
 import { PageQueryDto } from '../common/paging.dto.js';
-import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate } from '../common/validation.js';
+import { IsCustomerPhoneNumber, IsCustomerRef, IsLocalDate, NotBeforeDate } from '../common/validation.js';
 
 /**
  * `POST /v1/customers/erasure`: the customer to erase, named by exactly one identifier. A caller who
@@ -66,9 +66,10 @@ export class RetentionRunQueryDto extends PageQueryDto {
   @IsLocalDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-30', description: 'Runs on or before this local date (inclusive).' })
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Runs on or before this local date (inclusive); not before `from` (422 rule afterFrom).' })
   @IsOptional()
   @IsLocalDate()
+  @NotBeforeDate()
   to?: string;
 }
 
