@@ -489,10 +489,7 @@ export function lateTalkedOffer<R extends { id: string; agentId: string; status:
   if (ev.decisionId && ev.decisionId !== lastResolved.id) return null;
   if (ev.agentId && ev.agentId !== lastResolved.agentId) return null;
   if (live && !ev.decisionId && !ev.agentId) return null;
-  const endedAt = Date.parse(ev.ts);
-  const reported = (Number.isFinite(endedAt) ? endedAt : now.getTime()) - ev.durationSec! * 1000;
-  const expiredAt = (lastResolved.resolvedAt ?? lastResolved.offeredAt).getTime();
-  return { offer: lastResolved, answeredAt: new Date(Math.min(Math.max(reported, expiredAt), now.getTime())) };
+  return { offer: lastResolved, answeredAt: talkStartedAt(ev, lastResolved.resolvedAt ?? lastResolved.offeredAt, now) };
 }
 
 /**
@@ -531,9 +528,18 @@ export function answeredBeforeEnded(
 ): Date | null {
   if (!reportsTalkTime(ev) || !live || live.status !== 'offered' || call.status !== 'offered' || call.kind === 'callback') return null;
   if (!eventConcernsLiveOffer({ event: 'answered', decisionId: ev.decisionId, agentId: ev.agentId }, live, call)) return null;
+  return talkStartedAt(ev, live.offeredAt, now);
+}
+
+/**
+ * When the talk an `ended` or `abandoned` reports began: its `ts` (or `now`, unreadable) less
+ * `durationSec`, never before `notBefore` nor after `now` (the clocks of the telephony system and of
+ * Vuoro may differ).
+ */
+function talkStartedAt(ev: Pick<TelephonyEvent, 'ts' | 'durationSec'>, notBefore: Date, now: Date): Date {
   const endedAt = Date.parse(ev.ts);
-  const reported = (Number.isFinite(endedAt) ? endedAt : now.getTime()) - ev.durationSec! * 1000;
-  return new Date(Math.min(Math.max(reported, live.offeredAt.getTime()), now.getTime()));
+  const reported = (Number.isFinite(endedAt) ? endedAt : now.getTime()) - (ev.durationSec ?? 0) * 1000;
+  return new Date(Math.min(Math.max(reported, notBefore.getTime()), now.getTime()));
 }
 
 /**
