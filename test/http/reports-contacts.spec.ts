@@ -3,6 +3,7 @@ import { RoutingClock } from '../../apps/api/src/routing/routing-clock.js';
 import { RoutingEngine } from '../../apps/api/src/routing/routing-engine.js';
 import { RefreshReportRollups } from '../../apps/api/src/reports/report-rollup.job.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { revertMigrationsAfter } from '../support/test-database.js';
 import { buildRoutingWorld, callBody, eventBody, type RoutingWorld } from '../routing/routing-world.js';
 
 /**
@@ -284,8 +285,7 @@ describe('reports: contact figures from routing timelines', () => {
     // Back to the schema before arrivals were counted, and forward again: the migration's backfill
     // (counted contacts, and open ones whose arrival the job had read) gives every row the same count.
     // The migrations after it first (none of them touches the roll-ups' arrivals), then it.
-    const last = async () => (await db.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`))[0].name as string;
-    while ((await last()) !== 'ReportArrivals1795650000000') await db.undoLastMigration({ transaction: 'each' });
+    await revertMigrationsAfter(db, 'ReportArrivals1795650000000');
     await db.undoLastMigration({ transaction: 'each' });
     expect(await db.query(`SELECT count(*)::int AS n FROM report_queue_rollups WHERE queue_id = $1 AND grain = 'interval'`, [w.emailQueueId])).toEqual([{ n: 1 }]);
     await db.runMigrations({ transaction: 'each' });

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { openTestDataSource } from '../support/test-database.js';
+import { openTestDataSource, revertMigrationsAfter } from '../support/test-database.js';
 
 /**
  * Agent roll-ups are stored for intervals, days and months (migration AgentRollupsFewerGrains); its
@@ -27,8 +27,7 @@ describe('migration AgentRollupsFewerGrains', () => {
 
   it('keeps interval, day and month rows only, and its down migration adds the weeks and quarters up from the days', async () => {
     // The migrations after it first (none of them touches these rows: ReportSwitchesAndMaxDuration adds two columns, default 0), so that this one is the last.
-    const last = async () => (await ds.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`))[0].name as string;
-    while ((await last()) !== 'AgentRollupsFewerGrains1795510000000') await ds.undoLastMigration({ transaction: 'each' });
+    await revertMigrationsAfter(ds, 'AgentRollupsFewerGrains1795510000000');
     await expect(insertRow('week', '2026-03-22T22:00:00Z', { offered: 1, longest: 1, answered: [], reply: [], staffed: 0 })).rejects.toThrow(/report_agent_rollups_grain_valid/);
 
     // Sunday 29 and Monday 30 March 2026 (Helsinki): two ISO weeks, one month; 1 April: the next quarter.

@@ -113,3 +113,12 @@ export async function openTestDataSource(): Promise<{ dataSource: DataSource; ur
     },
   };
 }
+
+/**
+ * Reverts the migrations applied after `name`, newest first, so that `name` is the last one applied:
+ * a spec of one migration's up or down runs it against the schema it was written for.
+ */
+export async function revertMigrationsAfter(ds: DataSource, name: string): Promise<void> {
+  const last = async () => ((await ds.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`)) as { name: string }[])[0]?.name;
+  while ((await last()) !== name) await ds.undoLastMigration({ transaction: 'each' });
+}
