@@ -843,11 +843,7 @@ export class MemoryRoutingEngine extends RoutingEngine implements OnApplicationS
           return current;
         }
         const left = until - Date.now();
-        if (left <= 0) {
-          const answer = o.core.queuePosition(callId, this.clock.now());
-          o.core.offerDelivered(answer);
-          return answer;
-        }
+        if (left <= 0) return o.core.queuePosition(callId, this.clock.now());
         await this.waitFor(`contact:${o.core.state.contactByCallId(callId)!.id}`, Math.min(left, 250));
       }
     },
